@@ -1,0 +1,69 @@
+import type { ConfigProblem } from '../errors.js';
+
+/**
+ * The benchmark config after loading, validation and defaults. Field names follow the seed's YAML
+ * (snake_case) so that a config reads the same in the file, in results.json and in the code.
+ * The JSON schema in src/config/schema.ts is the one source of truth for what the file may contain;
+ * these types mirror it.
+ */
+
+/** EXO sharding strategies. */
+export type Sharding = 'Pipeline' | 'Tensor';
+
+/** EXO instance kinds (`MlxIbv` in a file is accepted as an alias of `MlxJaccl`). */
+export type InstanceMeta = 'MlxRing' | 'MlxJaccl';
+
+/** Which chat endpoint the load uses. `bench` = EXO's `/bench/chat/completions` (EOS banned). */
+export type ChatEndpoint = 'chat' | 'bench';
+
+/** One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests`. */
+export interface StageConfig {
+  name: string;
+  /** Target prompt length in tokens. */
+  prompt_length: number;
+  /** `max_tokens` of every request. */
+  generation_length: number;
+  /** Seconds between consecutive sends (open loop); with `no_overlap`, the gap after each completion. */
+  time_between_requests: number;
+  iterations: number;
+  /** Run requests one at a time (inherits the top-level value). */
+  no_overlap: boolean;
+  /** The first N requests of the stage are excluded from its statistics (still fired and recorded). */
+  warmup_requests: number;
+}
+
+/** A loaded, validated config with every default applied. */
+export interface BenchConfig {
+  /** Runner label → number of nodes with that label; config order is kept. */
+  hardware_plan: Record<string, number>;
+  /** Variables set on every node, already converted to strings. */
+  environment: Record<string, string>;
+  /** Deadline for nodes, placement and runner readiness (seconds). */
+  timeout_seconds: number;
+  /** One instance per entry; repeats mean several instances of one model. */
+  model_ids: string[];
+  stages: StageConfig[];
+  sharding: Sharding;
+  instance_meta: InstanceMeta;
+  no_overlap: boolean;
+  endpoint: ChatEndpoint;
+  /** Each prompt starts with a unique nonce so no two requests share a prefix. */
+  unique_prompts: boolean;
+  /** Deadline of one request from its send to its end (seconds). */
+  request_timeout_seconds: number;
+  /** A stream that sends no byte (not even a keep-alive) for this long fails (seconds). */
+  stream_idle_timeout_seconds: number;
+  /** A run whose dispatch lag p99 exceeds this is flagged invalid (milliseconds). */
+  max_dispatch_lag_p99_ms: number;
+  /** Period of cluster state snapshots during the load (seconds). */
+  snapshot_interval_seconds: number;
+}
+
+/** A config together with where it came from and what the loader warned about. */
+export interface LoadedConfig {
+  config: BenchConfig;
+  /** Path as given by the user (used in messages and annotations). */
+  file: string;
+  /** Non-fatal findings, e.g. the deprecated `MlxIbv` alias. Same shape as errors. */
+  warnings: ConfigProblem[];
+}
