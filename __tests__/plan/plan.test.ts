@@ -1,0 +1,87 @@
+import { buildPlan, renderPlanMarkdown } from '../../src/plan/index.js';
+import type { Plan } from '../../src/plan/index.js';
+import { parseConfigText } from '../../src/config/index.js';
+
+describe('buildPlan', () => {
+  it('makes one entry per node, labels in config order, the very first one primary', () => {
+    expect(buildPlan({ hardware_plan: { a: 2, b: 1 } })).toEqual({
+      include: [
+        { label: 'a', index: 0, is_primary: true, expected_nodes: 3 },
+        { label: 'a', index: 1, is_primary: false, expected_nodes: 3 },
+        { label: 'b', index: 0, is_primary: false, expected_nodes: 3 },
+      ],
+    });
+  });
+
+  it('plans a single node as the primary of a one-node cluster', () => {
+    expect(buildPlan({ hardware_plan: { M3ULTRA_GPU80_512GB: 1 } })).toEqual({
+      include: [{ label: 'M3ULTRA_GPU80_512GB', index: 0, is_primary: true, expected_nodes: 1 }],
+    });
+  });
+
+  it('keeps the order of the config file, not alphabetical order', () => {
+    const { config } = parseConfigText(
+      `hardware_plan:
+  Z_LAST_IN_ALPHABET: 1
+  A_FIRST_IN_ALPHABET: 2
+model_ids: [m]
+stages: [{name: s, prompt_length: 1, generation_length: 1, time_between_requests: 0, iterations: 1}]
+`,
+      'c.yaml',
+      {},
+    );
+    expect(buildPlan(config).include.map((entry) => `${entry.label}/${entry.index}`)).toEqual([
+      'Z_LAST_IN_ALPHABET/0',
+      'A_FIRST_IN_ALPHABET/0',
+      'A_FIRST_IN_ALPHABET/1',
+    ]);
+  });
+
+  it('has exactly one primary and the same expected_nodes everywhere, for any plan', () => {
+    const plan = buildPlan({ hardware_plan: { x: 4, y: 3, z: 5 } });
+    expect(plan.include).toHaveLength(12);
+    expect(plan.include.filter((entry) => entry.is_primary)).toHaveLength(1);
+    expect(new Set(plan.include.map((entry) => entry.expected_nodes))).toEqual(new Set([12]));
+  });
+
+  it('serialises to the JSON a workflow matrix reads', () => {
+    expect(JSON.stringify(buildPlan({ hardware_plan: { a: 1 } }))).toBe(
+      '{"include":[{"label":"a","index":0,"is_primary":true,"expected_nodes":1}]}',
+    );
+  });
+});
+
+describe('renderPlanMarkdown', () => {
+  it('renders a heading, the node count and config file, and one row per node', () => {
+    const plan = buildPlan({ hardware_plan: { M3ULTRA_GPU80_512GB: 2, M4PRO_GPU16_24GB: 1 } });
+    expect(renderPlanMarkdown(plan, 'configs/bench_config.yaml')).toBe(
+      [
+        '### exo-bench plan',
+        '',
+        '3 nodes from `configs/bench_config.yaml`.',
+        '',
+        '| label | index | primary |',
+        '| --- | ---: | --- |',
+        '| M3ULTRA\\_GPU80\\_512GB | 0 | yes |',
+        '| M3ULTRA\\_GPU80\\_512GB | 1 | no |',
+        '| M4PRO\\_GPU16\\_24GB | 0 | no |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says "node" for one node', () => {
+    expect(renderPlanMarkdown(buildPlan({ hardware_plan: { a: 1 } }), 'c.yaml')).toContain(
+      '\n1 node from `c.yaml`.\n',
+    );
+  });
+
+  it('escapes labels and the file name so they cannot break the table or inject HTML', () => {
+    const plan: Plan = {
+      include: [{ label: 'a|b<img src=x>`c`', index: 0, is_primary: true, expected_nodes: 1 }],
+    };
+    const markdown = renderPlanMarkdown(plan, 'my `odd` config|.yaml');
+    expect(markdown).toContain('| a\\|b\\<img src=x\\>\\`c\\` | 0 | yes |');
+    expect(markdown).toContain('1 node from ``my `odd` config|.yaml``.');
+  });
+});

@@ -1,0 +1,350 @@
+/**
+ * Validation of a config value (already parsed and substituted) against the schema, plus the rules the
+ * schema cannot state, then the typed `BenchConfig` with every default applied.
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { BenchConfig, ChatEndpoint, InstanceMeta, Sharding, StageConfig } from './types.js';
+import {
+  configSchema,
+  DEPRECATED_ALIASES,
+  ENVIRONMENT_NAME_PATTERN,
+  LIMITS,
+  RUNNER_LABEL_PATTERN,
+  STAGE_KEYS,
+  TOP_LEVEL_KEYS,
+} from './schema.js';
+import type { SchemaNode } from './schema.js';
+import { closestMatch, describeExpectation, describeValue, formatNumber } from './describe.js';
+import type { PathSegment } from './source.js';
+
+/** A problem before it is positioned: where in the config, what, and whether it is about a key. */
+export interface PathProblem {
+  path: PathSegment[];
+  message: string;
+  /** Point at the key rather than the value (unknown keys, invalid names). */
+  at: 'key' | 'value';
+}
+
+/** The outcome of validation: the config when there is no error, and every finding either way. */
+export interface ValidationResult {
+  config: BenchConfig | undefined;
+  errors: PathProblem[];
+  warnings: PathProblem[];
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** Compiled once on first use: compiling costs milliseconds that a CLI `--help` should not pay. */
+function schemaValidator(): ValidateFunction {
+  compiled ??= new Ajv({
+    allErrors: true,
+    // Fills in `default`s, so they live in the schema only.
+    useDefaults: true,
+    // YAML `.inf` and `.nan` are numbers to JavaScript; they must not pass `type: number`.
+    strictNumbers: true,
+    // `environment` values are string | number | boolean.
+    allowUnionTypes: true,
+  }).compile(configSchema);
+  return compiled;
+}
+
+function pathFromPointer(pointer: string, data: unknown): PathSegment[] {
+  if (pointer === '') return [];
+  const path: PathSegment[] = [];
+  let node = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = Array.isArray(node) ? Number(key) : key;
+    path.push(segment);
+    node = (node as Record<PathSegment, unknown> | undefined)?.[segment];
+  }
+  return path;
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let node = data;
+  for (const segment of path) node = (node as Record<PathSegment, unknown> | null | undefined)?.[segment];
+  return node;
+}
+
+function schemaAt(path: readonly PathSegment[]): SchemaNode {
+  let schema = configSchema;
+  for (const segment of path) {
+    const next =
+      typeof segment === 'number'
+        ? schema.items
+        : (schema.properties?.[segment] ??
+          (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined));
+    if (!next) return {};
+    schema = next;
+  }
+  return schema;
+}
+
+const KEY_PATTERN_WORDS: Record<string, string> = {
+  [RUNNER_LABEL_PATTERN]:
+    'a runner label: a letter or digit, then letters, digits, ".", "_" or "-" (at most 100 characters, no spaces)',
+  [ENVIRONMENT_NAME_PATTERN]: 'a variable name: letters, digits and "_", not starting with a digit',
+};
+
+function unknownKeyMessage(key: string, parentPath: readonly PathSegment[]): string {
+  const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
+  const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
+  const other = inStage ? TOP_LEVEL_KEYS : STAGE_KEYS;
+  const suggestion = closestMatch(key, known);
+  if (suggestion) return `unknown key; did you mean "${suggestion}"?`;
+  if (other.includes(key)) {
+    return inStage
+      ? `unknown stage key; "${key}" is a top-level key`
+      : `unknown top-level key; "${key}" belongs in each stage`;
+  }
+  if (key === '<<') return 'unknown key "<<"; a merge key needs an alias after it, e.g. "<<: *defaults"';
+  return `unknown key; expected one of ${known.join(', ')}`;
+}
+
+const VALUE_KEYWORDS = new Set([
+  'type',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'enum',
+  'minLength',
+  'pattern',
+  'minItems',
+  'minProperties',
+]);
+
+/** Turns ajv's errors (several per bad value) into one problem per value, in the user's terms. */
+function schemaProblems(
+  errors: readonly ErrorObject[],
+  data: unknown,
+  writtenAs: (path: readonly PathSegment[]) => string | undefined,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const failedKeywordsByPointer = new Map<string, Set<string>>();
+  for (const error of errors) {
+    const path = pathFromPointer(error.instancePath, data);
+    const params = error.params as Record<string, unknown>;
+    if (error.propertyName !== undefined) {
+      // An error inside `propertyNames`: the key itself is wrong.
+      if (error.keyword !== 'pattern') continue;
+      const pattern = String(params.pattern);
+      problems.push({
+        path: [...path, error.propertyName],
+        message: `expected ${KEY_PATTERN_WORDS[pattern] ?? `a key matching ${pattern}`}, found ${JSON.stringify(error.propertyName)}`,
+        at: 'key',
+      });
+    } else if (error.keyword === 'additionalProperties') {
+      const key = String(params.additionalProperty);
+      problems.push({ path: [...path, key], message: unknownKeyMessage(key, path), at: 'key' });
+    } else if (error.keyword === 'required') {
+      const key = String(params.missingProperty);
+      const expected = describeExpectation(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
+      problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+    } else if (VALUE_KEYWORDS.has(error.keyword)) {
+      const failed = failedKeywordsByPointer.get(error.instancePath) ?? new Set<string>();
+      failed.add(error.keyword);
+      failedKeywordsByPointer.set(error.instancePath, failed);
+    }
+  }
+  for (const [pointer, failed] of failedKeywordsByPointer) {
+    const path = pathFromPointer(pointer, data);
+    const schema = schemaAt(path);
+    const value = valueAt(data, path);
+    const lastKey = path[path.length - 1];
+    const hidden = typeof lastKey === 'string' ? hiddenEnumValues(lastKey) : [];
+    let message = `expected ${describeExpectation(schema, failed, hidden)}, found ${describeValue(value, schema, writtenAs(path))}`;
+    if (path[0] === 'environment' && (failed.has('maximum') || failed.has('minimum'))) {
+      message += '; quote the value to export it as text, digit for digit';
+    }
+    if (failed.has('enum') && typeof value === 'string' && schema.enum) {
+      const suggestion = closestMatch(
+        value,
+        schema.enum.filter((option) => !hidden.includes(option)),
+      );
+      if (suggestion) message += `; did you mean "${suggestion}"?`;
+    }
+    problems.push({ path, message, at: 'value' });
+  }
+  return problems;
+}
+
+function hiddenEnumValues(key: string): string[] {
+  return Object.keys(DEPRECATED_ALIASES[key] ?? {});
+}
+
+/** The fields the schema has already checked, as the code sees them. */
+interface CheckedStage {
+  name: string;
+  prompt_length: number;
+  generation_length: number;
+  time_between_requests: number;
+  iterations: number;
+  no_overlap?: boolean;
+  warmup_requests: number;
+}
+
+interface CheckedConfig {
+  hardware_plan: Record<string, number>;
+  environment: Record<string, string | number | boolean>;
+  timeout_seconds: number;
+  model_ids: string[];
+  stages: CheckedStage[];
+  sharding: Sharding;
+  instance_meta: InstanceMeta | 'MlxIbv';
+  no_overlap: boolean;
+  endpoint: ChatEndpoint;
+  unique_prompts: boolean;
+  request_timeout_seconds: number;
+  stream_idle_timeout_seconds: number;
+  max_dispatch_lag_p99_ms: number;
+  snapshot_interval_seconds: number;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * Rules across fields. Each runs only where the fields it reads passed the schema, so one mistake is
+ * reported once (a huge `iterations` is not also a too-long stage).
+ */
+function crossFieldProblems(
+  data: Record<string, unknown>,
+  badPaths: readonly PathSegment[][],
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  // A field is usable when no problem was found in it or anywhere below it.
+  const ok = (...path: PathSegment[]): boolean =>
+    !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
+
+  const plan = data.hardware_plan;
+  if (isRecord(plan) && ok('hardware_plan')) {
+    const counts = Object.values(plan).filter(isFiniteNumber);
+    const totalNodes = counts.reduce((sum, count) => sum + count, 0);
+    if (counts.length === Object.keys(plan).length && totalNodes > LIMITS.maxNodesTotal) {
+      problems.push({
+        path: ['hardware_plan'],
+        message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${formatNumber(totalNodes)}`,
+        at: 'value',
+      });
+    }
+  }
+
+  const stages = data.stages;
+  if (!Array.isArray(stages)) return problems;
+  const firstIndexByName = new Map<string, number>();
+  stages.forEach((stage: unknown, index) => {
+    if (!isRecord(stage)) return;
+    const { name, iterations, time_between_requests: gapSeconds, warmup_requests: warmup } = stage;
+    if (typeof name === 'string' && ok('stages', index, 'name')) {
+      const first = firstIndexByName.get(name);
+      if (first === undefined) firstIndexByName.set(name, index);
+      else {
+        problems.push({
+          path: ['stages', index, 'name'],
+          message: `expected a unique stage name, found ${JSON.stringify(name)} again (the name of stages[${first}])`,
+          at: 'value',
+        });
+      }
+    }
+    const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
+    if (
+      iterationsOk &&
+      isFiniteNumber(warmup) &&
+      ok('stages', index, 'warmup_requests') &&
+      warmup >= iterations
+    ) {
+      problems.push({
+        path: ['stages', index, 'warmup_requests'],
+        message: `expected an integer < iterations (${formatNumber(iterations)}), found ${formatNumber(warmup)}; at least one request of the stage must be measured`,
+        at: 'value',
+      });
+    }
+    if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
+      const durationSeconds = iterations * gapSeconds;
+      if (durationSeconds > LIMITS.maxStageDurationSeconds) {
+        problems.push({
+          path: ['stages', index],
+          message: `expected iterations × time_between_requests ≤ ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found ${formatNumber(iterations)} × ${formatNumber(gapSeconds)} = ${formatNumber(durationSeconds)} s`,
+          at: 'value',
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+function aliasWarnings(data: Record<string, unknown>): PathProblem[] {
+  const warnings: PathProblem[] = [];
+  for (const [key, aliases] of Object.entries(DEPRECATED_ALIASES)) {
+    const value = data[key];
+    if (typeof value !== 'string') continue;
+    const current = aliases[value];
+    if (current === undefined) continue;
+    warnings.push({
+      path: [key],
+      message: `"${value}" is the old name of "${current}"; it still works, but write "${current}"`,
+      at: 'value',
+    });
+    data[key] = current;
+  }
+  return warnings;
+}
+
+function buildConfig(checked: CheckedConfig): BenchConfig {
+  const stages: StageConfig[] = checked.stages.map((stage) => ({
+    name: stage.name,
+    prompt_length: stage.prompt_length,
+    generation_length: stage.generation_length,
+    time_between_requests: stage.time_between_requests,
+    iterations: stage.iterations,
+    no_overlap: stage.no_overlap ?? checked.no_overlap,
+    warmup_requests: stage.warmup_requests,
+  }));
+  const environment: Record<string, string> = {};
+  // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
+  for (const [name, value] of Object.entries(checked.environment)) environment[name] = String(value);
+  return {
+    hardware_plan: { ...checked.hardware_plan },
+    environment,
+    timeout_seconds: checked.timeout_seconds,
+    model_ids: [...checked.model_ids],
+    stages,
+    sharding: checked.sharding,
+    instance_meta: checked.instance_meta === 'MlxIbv' ? 'MlxJaccl' : checked.instance_meta,
+    no_overlap: checked.no_overlap,
+    endpoint: checked.endpoint,
+    unique_prompts: checked.unique_prompts,
+    request_timeout_seconds: checked.request_timeout_seconds,
+    stream_idle_timeout_seconds: checked.stream_idle_timeout_seconds,
+    max_dispatch_lag_p99_ms: checked.max_dispatch_lag_p99_ms,
+    snapshot_interval_seconds: checked.snapshot_interval_seconds,
+  };
+}
+
+/**
+ * Validates a top-level mapping (mutated: ajv writes the defaults into it) and builds the config.
+ * `writtenAs` gives a number's spelling in the file, so messages quote what the user wrote.
+ * Returns every problem found; `config` is set only when there are none.
+ */
+export function validateConfig(
+  data: Record<string, unknown>,
+  writtenAs: (path: readonly PathSegment[]) => string | undefined = () => undefined,
+): ValidationResult {
+  const validate = schemaValidator();
+  const valid = validate(data);
+  const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
+  errors.push(
+    ...crossFieldProblems(
+      data,
+      errors.map((problem) => problem.path),
+    ),
+  );
+  const warnings = aliasWarnings(data);
+  if (errors.length > 0) return { config: undefined, errors, warnings };
+  return { config: buildConfig(data as unknown as CheckedConfig), errors, warnings };
+}
