@@ -1,0 +1,238 @@
+/**
+ * The GitHub side of the runner pre-flight: lists self-hosted runners with the `@actions/github` client
+ * (which honours GITHUB_API_URL for GitHub Enterprise Server and the runner's proxy settings).
+ */
+import { context, getOctokit } from '@actions/github';
+import { CancelledError, InputError } from '../errors.js';
+import type { Logger } from '../ports.js';
+import { RunnerAccessError, RunnerRateLimitError } from '../preflight/runners.js';
+import type { RunnerInfo, RunnerSource } from '../preflight/runners.js';
+import { formatDuration, sleepMs } from '../util/clock.js';
+
+/** How rate-limit answers are honoured. */
+export interface RunnerSourceRetryOptions {
+  /**
+   * Longest rate-limit wait the source sits out itself, retrying the same page (default 20 s).
+   * A longer one is thrown as RunnerRateLimitError so the pre-flight can weigh it against its deadline.
+   */
+  maxWaitMs?: number;
+  /** Rate-limit answers retried per page before giving up (default 3). */
+  maxRetries?: number;
+  /** A request GitHub has not answered after this long is abandoned (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Waits out rate limits (default a timer); rejects on abort. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Epoch milliseconds, to turn `x-ratelimit-reset` into a wait (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Where to list runners; everything defaults to the workflow's own repository. */
+export interface GitHubRunnerSourceOptions {
+  /** API root (default GITHUB_API_URL, else https://api.github.com). */
+  baseUrl?: string;
+  /** Repository owner (default from GITHUB_REPOSITORY). */
+  owner?: string;
+  /** Repository name (default from GITHUB_REPOSITORY). */
+  repo?: string;
+  /** Organisation for `org` scope (default the repository owner). */
+  org?: string;
+  retry?: RunnerSourceRetryOptions;
+  /** Where rate-limit waits are reported. */
+  logger?: Logger;
+}
+
+const RUNNERS_PER_PAGE = 100;
+/** GitHub's advice for a secondary rate limit that names no wait: at least a minute. */
+const UNSPECIFIED_RATE_LIMIT_WAIT_MS = 60_000;
+
+/** The shape of an Octokit RequestError, checked structurally so a second copy of the class still matches. */
+interface HttpError {
+  status: number;
+  message: string;
+  response?: { headers: Record<string, string | number | undefined> };
+}
+
+function asHttpError(error: unknown): HttpError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? (error as unknown as HttpError) : undefined;
+}
+
+/**
+ * How long GitHub asks us to wait, or undefined when the answer is not a rate limit. A 403 is a rate
+ * limit only with `retry-after` or an exhausted quota (`x-ratelimit-remaining: 0`): GitHub sends the
+ * ratelimit headers on every answer, and a plain 403 means the token lacks the permission.
+ */
+export function rateLimitWaitMs(
+  status: number,
+  headers: Record<string, string | number | undefined>,
+  nowMs: number,
+): number | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined && String(retryAfter).trim() !== '') {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const atMs = Date.parse(String(retryAfter));
+    if (Number.isFinite(atMs)) return Math.max(0, atMs - nowMs);
+  }
+  if (String(headers['x-ratelimit-remaining']) === '0') {
+    const resetSeconds = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(resetSeconds)
+      ? Math.max(0, resetSeconds * 1000 - nowMs)
+      : UNSPECIFIED_RATE_LIMIT_WAIT_MS;
+  }
+  return status === 429 ? UNSPECIFIED_RATE_LIMIT_WAIT_MS : undefined;
+}
+
+function accessMessage(http: HttpError, target: string, scrub: (text: string) => string): string {
+  const answer = `${http.status}: ${scrub(http.message)}`;
+  if (http.status === 401)
+    return `GitHub rejected github-token (${answer}) when listing the self-hosted runners of ${target}.`;
+  if (http.status === 404) {
+    return `GitHub answered ${answer} when listing the self-hosted runners of ${target}: it does not exist, or github-token may not see it.`;
+  }
+  return `github-token may not read the self-hosted runners of ${target} (GitHub answered ${answer}).`;
+}
+
+function accessHint(scope: 'repo' | 'org', status: number): string {
+  if (status === 401) return 'Check that the secret passed as github-token is set and has not expired.';
+  return scope === 'repo'
+    ? 'The workflow GITHUB_TOKEN cannot read runners. Give github-token a fine-grained token with the ' +
+        'repository permission "Administration: read" (or a classic token with the repo scope), or set runner-scope: org.'
+    : 'Give github-token a fine-grained token with the organization permission "Self-hosted runners: read" ' +
+        '(or a classic token with admin:org), or set runner-scope: repo.';
+}
+
+/**
+ * A RunnerSource over the GitHub REST API: GET /repos/{owner}/{repo}/actions/runners or
+ * /orgs/{org}/actions/runners, 100 per page, following the Link headers through every page.
+ * Rate-limit answers (403/429 with retry headers) are waited out and the same page retried;
+ * 401, a plain 403 and 404 throw RunnerAccessError. No error message ever contains the token;
+ * masking it in the log (`core.setSecret`) is the caller's job.
+ */
+export function createGitHubRunnerSource(
+  token: string,
+  scope: 'repo' | 'org',
+  options: GitHubRunnerSourceOptions = {},
+): RunnerSource {
+  if (token.trim() === '')
+    throw new InputError('github-token is empty', 'Pass a token, or leave the input unset.');
+  const retry = options.retry ?? {};
+  const maxWaitMs = retry.maxWaitMs ?? 20_000;
+  const maxRetries = retry.maxRetries ?? 3;
+  const requestTimeoutMs = retry.requestTimeoutMs ?? 30_000;
+  const sleep = retry.sleep ?? sleepMs;
+  const now = retry.now ?? Date.now;
+  const target = resolveTarget(scope, options);
+  // Tokens are opaque; still, never let one reach a message, whatever a server echoes back.
+  const scrub = (text: string): string => text.split(token).join('***');
+
+  async function list(signal?: AbortSignal): Promise<RunnerInfo[]> {
+    // One client per listing: its hook carries this call's signal into every page request.
+    const octokit = getOctokit(token, {
+      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+      userAgent: 'exo-bench',
+    });
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+      /** One request with its own timeout; the timer is gone before any rate-limit wait starts. */
+      const attempt = async () => {
+        const timeout = new AbortController();
+        const onAbort = (): void => timeout.abort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timer = setTimeout(() => timeout.abort(), requestTimeoutMs);
+        try {
+          // before-after-hook binds the options object for the inner hooks and ignores arguments
+          // passed here, so the signal must be set on that object itself.
+          requestOptions.request = { ...requestOptions.request, signal: timeout.signal };
+          return await request(requestOptions);
+        } catch (error) {
+          if (signal?.aborted) throw new CancelledError('runner listing cancelled');
+          if (timeout.signal.aborted) {
+            throw new Error(
+              `GitHub did not answer within ${formatDuration(requestTimeoutMs)} (${target.label})`,
+            );
+          }
+          throw error;
+        } finally {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        }
+      };
+      for (let retries = 0; ; retries += 1) {
+        try {
+          return await attempt();
+        } catch (error) {
+          const http = asHttpError(error);
+          if (http === undefined) throw error;
+          const waitMs = rateLimitWaitMs(http.status, http.response?.headers ?? {}, now());
+          if (waitMs !== undefined) {
+            const what = `GitHub rate limit (${http.status}) while listing the self-hosted runners of ${target.label}`;
+            if (waitMs > maxWaitMs || retries >= maxRetries) {
+              throw new RunnerRateLimitError(http.status, waitMs, what);
+            }
+            options.logger?.info(`${what}: waiting ${formatDuration(waitMs)}, then retrying`);
+            await sleep(waitMs, signal);
+            continue;
+          }
+          if (http.status === 401 || http.status === 403 || http.status === 404) {
+            throw new RunnerAccessError(
+              http.status,
+              accessMessage(http, target.label, scrub),
+              accessHint(scope, http.status),
+            );
+          }
+          // Octokit reports a failed connection as status 500 without a response; don't call that an answer.
+          const answered = http.response === undefined ? '' : ` (${http.status})`;
+          throw new Error(
+            `Listing the self-hosted runners of ${target.label} failed${answered}: ${scrub(http.message)}`,
+          );
+        }
+      }
+    });
+
+    const runners =
+      target.scope === 'repo'
+        ? await octokit.paginate(octokit.rest.actions.listSelfHostedRunnersForRepo, {
+            owner: target.owner,
+            repo: target.repo,
+            per_page: RUNNERS_PER_PAGE,
+          })
+        : await octokit.paginate(octokit.rest.actions.listSelfHostedRunnersForOrg, {
+            org: target.org,
+            per_page: RUNNERS_PER_PAGE,
+          });
+    return runners.map((runner) => ({
+      name: runner.name,
+      status: runner.status,
+      busy: runner.busy,
+      labels: runner.labels.map((label) => label.name),
+    }));
+  }
+
+  return { list };
+}
+
+type Target =
+  | { scope: 'repo'; owner: string; repo: string; label: string }
+  | { scope: 'org'; org: string; label: string };
+
+function resolveTarget(scope: 'repo' | 'org', options: GitHubRunnerSourceOptions): Target {
+  const fromContext = (): { owner: string; repo: string } => {
+    try {
+      return context.repo;
+    } catch {
+      throw new InputError(
+        'Cannot tell which repository to list runners for: GITHUB_REPOSITORY is not set.',
+        'Run inside GitHub Actions, or set GITHUB_REPOSITORY=owner/repo.',
+      );
+    }
+  };
+  if (scope === 'org') {
+    const org = options.org ?? options.owner ?? fromContext().owner;
+    return { scope, org, label: `organization ${org}` };
+  }
+  const owner = options.owner ?? fromContext().owner;
+  const repo = options.repo ?? fromContext().repo;
+  return { scope, owner, repo, label: `repository ${owner}/${repo}` };
+}
