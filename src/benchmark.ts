@@ -1,0 +1,424 @@
+/**
+ * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
+ * runs every stage and tears down; a secondary waits for the primary's instances, then for their
+ * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
+ * folder, on every path, and returns a verdict instead of throwing.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Agent } from 'undici';
+import { ExoClient } from './cluster/client.js';
+import {
+  deleteInstances,
+  placeInstance,
+  readView,
+  waitForApi,
+  waitForInstancesGone,
+  waitForInstancesReady,
+  waitForModelInstancesReady,
+  waitForNodes,
+  waitForQuiet,
+  type ClusterContext,
+} from './cluster/orchestrate.js';
+import { SnapshotRecorder } from './cluster/snapshots.js';
+import type { ClusterView, InstanceView } from './cluster/state.js';
+import type { BenchConfig, LoadedConfig } from './config/types.js';
+import { CancelledError, ExoBenchError, describeError } from './errors.js';
+import { buildPromptText, promptNonce } from './load/prompt.js';
+import type { RequestSpec } from './load/request.js';
+import { runStage, type StageRun } from './load/stage.js';
+import { computeStatistics, histogramSummary } from './metrics/aggregate.js';
+import { Histogram } from './metrics/histogram.js';
+import type { RequestRecord } from './metrics/record.js';
+import type { Logger } from './ports.js';
+import { JsonlWriter } from './report/jsonl.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type ClusterInstanceFacts,
+  type ClusterNodeFacts,
+  type ResultsDocument,
+  type StageResults,
+  type Validity,
+  type Verdict,
+} from './report/results.js';
+import { renderHtmlReport } from './report/html.js';
+import { renderSummary } from './report/summary.js';
+import { systemClock, type Clock } from './util/clock.js';
+import { VERSION } from './version.js';
+
+/** How a node takes part in the run. */
+export interface NodeRunOptions {
+  /** Base URL of this node's EXO API. */
+  apiUrl: string;
+  isPrimary: boolean;
+  /** Nodes the topology must show (the hardware_plan total unless overridden). */
+  expectedNodes: number;
+  /** Deadline for nodes, placement and readiness, seconds. */
+  timeoutSeconds: number;
+  outputDir: string;
+  /** Identifies the run in nonces and metadata. */
+  runId: string;
+  hardwareLabel?: string;
+  nodeIndex?: number;
+  clock?: Clock;
+  /** Poll period of the cluster waits, ms (default 500). */
+  pollIntervalMs?: number;
+  /** Gap between progress lines, ms (default 5,000). */
+  progressIntervalMs?: number;
+  /** Bound of the wait for in-flight requests to drain between stages, ms (default 60,000). */
+  quietTimeoutMs?: number;
+  /** Told as soon as instances exist, so a post step can delete them if this process dies. */
+  onInstancesPlaced?(instanceIds: string[]): void;
+  /** Told once the instances are confirmed deleted. */
+  onInstancesDeleted?(): void;
+}
+
+/** What a node run produced. */
+export interface NodeRunOutcome {
+  verdict: Verdict;
+  document: ResultsDocument;
+  resultsPath: string;
+  requestsPath: string;
+  summaryPath: string;
+  /** Self-contained HTML report with the charts. */
+  reportPath: string;
+  summaryMarkdown: string;
+}
+
+/** Event-loop delay p99 above this makes timestamps untrustworthy by more than the TTFT tolerance. */
+export const MAX_EVENT_LOOP_DELAY_P99_MS = 20;
+
+/** Builds the request body of each index of a stage once per request (no shared mutable state). */
+function requestBuilder(
+  config: BenchConfig,
+  apiUrl: string,
+  runId: string,
+  stageName: string,
+  promptLength: number,
+  generationLength: number,
+  modelIds: string[],
+): (index: number) => RequestSpec {
+  const url = new URL(apiUrl);
+  const path = `${url.pathname.replace(/\/+$/, '')}${config.endpoint === 'bench' ? '/bench/chat/completions' : '/v1/chat/completions'}`;
+  // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
+  const sharedPrompt = config.unique_prompts ? undefined : buildPromptText(promptLength, undefined, 0);
+  return (index: number): RequestSpec => {
+    const prompt = sharedPrompt ?? buildPromptText(promptLength, promptNonce(runId, stageName, index), index);
+    const body: Record<string, unknown> = {
+      // Requests rotate over the models, so every instance of a multi-model config gets load.
+      model: modelIds[index % modelIds.length],
+      messages: [{ role: 'user', content: prompt }],
+      max_tokens: generationLength,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    return {
+      origin: url.origin,
+      path,
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    };
+  };
+}
+
+function nodeFacts(view: ClusterView | undefined): ClusterNodeFacts[] {
+  if (!view) return [];
+  return view.nodeIds.map((nodeId) => {
+    const identity = view.identities.get(nodeId);
+    const memory = view.memory.get(nodeId);
+    const facts: ClusterNodeFacts = {
+      node_id: nodeId,
+      chip: identity?.chip ?? '',
+      friendly_name: identity?.friendlyName ?? '',
+    };
+    if (memory) {
+      facts.ram_total_bytes = memory.totalBytes;
+      facts.ram_available_bytes = memory.availableBytes;
+    }
+    return facts;
+  });
+}
+
+function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
+  return instances.map((instance) => ({
+    instance_id: instance.instanceId,
+    model_id: instance.modelId,
+    kind: instance.kind,
+    shard_kind: instance.shardKind,
+    node_ids: instance.nodeIds,
+  }));
+}
+
+function stageResults(run: StageRun, gaps: Histogram): StageResults {
+  return {
+    name: run.stage.name,
+    config: run.stage,
+    ...computeStatistics(run.records),
+    started_at_ms: run.startedAtMs,
+    ended_at_ms: run.endedAtMs,
+    peak_in_flight: run.peakInFlight,
+    itl_ms: histogramSummary(gaps),
+    interrupted: run.interrupted,
+    in_flight_samples: run.inFlightSamples,
+  };
+}
+
+/** Judges whether the load generator kept up; an invalid run never passes silently. */
+export function judgeValidity(
+  config: BenchConfig,
+  stages: StageResults[],
+  eventLoopDelayP99Ms: number | null,
+): Validity {
+  const reasons: string[] = [];
+  const allLags = stages.flatMap((stage) =>
+    stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99],
+  );
+  const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
+  for (const stage of stages) {
+    const p99 = stage.dispatch_lag_ms.p99;
+    if (p99 !== null && p99 > config.max_dispatch_lag_p99_ms) {
+      reasons.push(
+        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms (the load generator fell behind its schedule)`,
+      );
+    }
+  }
+  if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > MAX_EVENT_LOOP_DELAY_P99_MS) {
+    reasons.push(
+      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${MAX_EVENT_LOOP_DELAY_P99_MS} ms (timestamps may be late by that much)`,
+    );
+  }
+  return {
+    valid: reasons.length === 0,
+    reasons,
+    dispatch_lag_p99_ms: worstLag,
+    max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
+    event_loop_delay_p99_ms: eventLoopDelayP99Ms,
+    max_event_loop_delay_p99_ms: MAX_EVENT_LOOP_DELAY_P99_MS,
+  };
+}
+
+/** The verdict of a completed run, before thresholds: zero successes fail; an invalid run is invalid. */
+export function judgeVerdict(document: Pick<ResultsDocument, 'results' | 'validity' | 'error'>): Verdict {
+  if (document.error) return 'error';
+  if (!document.validity.valid) return 'invalid';
+  const run = document.results.run;
+  if (!run || run.successful_requests === 0) return 'fail';
+  return 'pass';
+}
+
+/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
+function scheduledLoadMs(config: BenchConfig): number {
+  return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+}
+
+/** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
+export async function runNode(
+  loaded: LoadedConfig,
+  options: NodeRunOptions,
+  ports: { logger: Logger },
+  signal?: AbortSignal,
+): Promise<NodeRunOutcome> {
+  const { config } = loaded;
+  const { logger } = ports;
+  const clock = options.clock ?? systemClock;
+  mkdirSync(options.outputDir, { recursive: true });
+  const resultsPath = join(options.outputDir, 'results.json');
+  const requestsPath = join(options.outputDir, 'requests.jsonl');
+  const summaryPath = join(options.outputDir, 'summary.md');
+  const reportPath = join(options.outputDir, 'report.html');
+  writeFileSync(requestsPath, '');
+  const requestsFile = new JsonlWriter(requestsPath);
+
+  // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
+  const dispatcher = new Agent({
+    connections: null,
+    pipelining: 1,
+    keepAliveTimeout: 10_000,
+    connect: { timeout: 30_000 },
+  });
+  const client = new ExoClient(options.apiUrl, { dispatcher });
+  const context: ClusterContext = {
+    client,
+    clock,
+    logger,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    progressIntervalMs: options.progressIntervalMs ?? 5_000,
+  };
+  if (signal) context.signal = signal;
+  const startedAtMs = clock.nowMs();
+  const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
+
+  let nodeId: string | undefined;
+  let view: ClusterView | undefined;
+  const placedIds: string[] = [];
+  let instances: InstanceView[] = [];
+  const stages: StageResults[] = [];
+  const allRecords: RequestRecord[] = [];
+  let failure: ExoBenchError | Error | undefined;
+  const snapshots = new SnapshotRecorder(
+    client,
+    clock,
+    logger,
+    config.snapshot_interval_seconds * 1000,
+    () => instances,
+  );
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+
+  try {
+    await logger.group('Cluster', async () => {
+      nodeId = await waitForApi(context, deadlineMs);
+      logger.info(`connected to node ${nodeId} at ${options.apiUrl}`);
+      view = await waitForNodes(context, options.expectedNodes, deadlineMs);
+      logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
+      if (options.isPrimary) {
+        for (const modelId of config.model_ids) {
+          placedIds.push(
+            await placeInstance(context, modelId, config.sharding, config.instance_meta, deadlineMs),
+          );
+          options.onInstancesPlaced?.([...placedIds]);
+        }
+        view = await waitForInstancesReady(context, placedIds, deadlineMs);
+      } else {
+        const readyIds = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
+        view = await readView(context);
+        placedIds.length = 0;
+        instances = readyIds.flatMap((id) =>
+          view?.instances.get(id) ? [view.instances.get(id) as InstanceView] : [],
+        );
+      }
+      if (options.isPrimary) {
+        instances = placedIds.flatMap((id) =>
+          view?.instances.get(id) ? [view.instances.get(id) as InstanceView] : [],
+        );
+      }
+      logger.info(`instances ready: ${instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
+    });
+
+    if (options.isPrimary) {
+      snapshots.start();
+      loopDelay.enable();
+      for (const stage of config.stages) {
+        const gaps = new Histogram();
+        const run = await logger.group(`Stage ${stage.name}`, () =>
+          runStage(stage, {
+            clock,
+            logger,
+            request: {
+              dispatcher,
+              requestTimeoutMs: config.request_timeout_seconds * 1000,
+              idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+              onTokenGap: (gapMs) => gaps.record(gapMs),
+            },
+            buildRequest: requestBuilder(
+              config,
+              options.apiUrl,
+              options.runId,
+              stage.name,
+              stage.prompt_length,
+              stage.generation_length,
+              config.model_ids,
+            ),
+            onRecord: (record) => {
+              requestsFile.append(record);
+              allRecords.push(record);
+            },
+            signal,
+            progressIntervalMs: context.progressIntervalMs,
+          }),
+        );
+        stages.push(stageResults(run, gaps));
+        if (run.interrupted || signal?.aborted)
+          throw new CancelledError('cancelled during stage ' + stage.name);
+        await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
+      }
+      loopDelay.disable();
+      snapshots.stop();
+    } else {
+      const ids = instances.map((instance) => instance.instanceId);
+      logger.info('secondary: waiting for the primary to run the stages and delete its instances');
+      const secondaryDeadlineMs =
+        clock.nowMs() +
+        options.timeoutSeconds * 1000 +
+        scheduledLoadMs(config) +
+        config.request_timeout_seconds * 1000;
+      await waitForInstancesGone(context, ids, secondaryDeadlineMs);
+      logger.info('the primary deleted its instances; done');
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    logger.error(describeError(error));
+  } finally {
+    loopDelay.disable();
+    snapshots.stop();
+    requestsFile.close();
+    if (options.isPrimary && placedIds.length > 0) {
+      // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
+      const cleanupContext: ClusterContext = { ...context };
+      delete cleanupContext.signal;
+      await logger.group('Cleanup', async () => {
+        const left = await deleteInstances(cleanupContext, placedIds, clock.nowMs() + 60_000);
+        if (left.length === 0) options.onInstancesDeleted?.();
+      });
+    }
+    await dispatcher.close().catch(() => undefined);
+  }
+
+  const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
+  const validity = judgeValidity(config, stages, eventLoopP99Ms);
+  const errorInfo = failure
+    ? {
+        kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
+        message: failure.message,
+        ...(failure instanceof ExoBenchError && failure.hint ? { hint: failure.hint } : {}),
+      }
+    : null;
+  const document: ResultsDocument = {
+    schema_version: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'exo-bench', version: VERSION },
+    metadata: {
+      started_at: new Date(startedAtMs).toISOString(),
+      ended_at: new Date(clock.nowMs()).toISOString(),
+      config_file: loaded.file,
+      api_url: options.apiUrl,
+      is_primary: options.isPrimary,
+      run_id: options.runId,
+      endpoint: config.endpoint,
+      ...(nodeId ? { node_id: nodeId } : {}),
+      ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
+      ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
+    },
+    cluster: {
+      expected_nodes: options.expectedNodes,
+      nodes: nodeFacts(view),
+      instances: instanceFacts(instances),
+    },
+    configuration: config,
+    results: {
+      stages,
+      run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,
+    },
+    metrics: { snapshots: snapshots.snapshots },
+    validity,
+    verdict: 'error',
+    error: errorInfo,
+  };
+  document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
+  writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+  const ttftMsInSendOrder = allRecords
+    .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
+    .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
+    .map((record) => (record.first_token_at_ms as number) - record.sent_at_ms);
+  const summaryMarkdown = renderSummary(document, { ttftMsInSendOrder });
+  writeFileSync(summaryPath, summaryMarkdown);
+  writeFileSync(reportPath, renderHtmlReport(document, { ttftMsInSendOrder }));
+  return {
+    verdict: document.verdict,
+    document,
+    resultsPath,
+    requestsPath,
+    summaryPath,
+    reportPath,
+    summaryMarkdown,
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Reads the parts of EXO's `/state` a benchmark needs, from the current API (era C in exo-api.md §10)
+ * and, for reading only, the older `nodeProfiles` one (eras A/B). Everything here is pure: it takes
+ * parsed JSON and never throws on unexpected shapes (a missing map is simply empty).
+ */
+
+/** Memory of one node, bytes. */
+export interface NodeMemory {
+  totalBytes: number;
+  availableBytes: number;
+}
+
+/** Identity of one node, as EXO reports it. */
+export interface NodeIdentity {
+  chip: string;
+  friendlyName: string;
+  model: string;
+}
+
+/** One instance and where its runners are. */
+export interface InstanceView {
+  instanceId: string;
+  modelId: string;
+  /** Tag of the instance variant, e.g. `MlxRingInstance`. */
+  kind: string;
+  runnerIds: string[];
+  nodeIds: string[];
+  /** Shard tag of the first runner (`PipelineShardMetadata`, `TensorShardMetadata`). */
+  shardKind: string;
+}
+
+/** One runner's status. */
+export interface RunnerView {
+  /** The variant's tag without the `Runner` prefix (`Ready`, `Loading`, `Failed`, …). */
+  status: string;
+  layersLoaded?: number;
+  totalLayers?: number;
+  errorMessage?: string;
+}
+
+/** Download progress of one model on one node. */
+export interface DownloadView {
+  nodeId: string;
+  modelId: string;
+  /** `Pending`, `Ongoing`, `Completed`, `Failed`. */
+  status: string;
+  downloadedBytes?: number;
+  totalBytes?: number;
+  errorMessage?: string;
+}
+
+/** The benchmark's view of a cluster at one moment. */
+export interface ClusterView {
+  nodeIds: string[];
+  memory: Map<string, NodeMemory>;
+  identities: Map<string, NodeIdentity>;
+  instances: Map<string, InstanceView>;
+  runners: Map<string, RunnerView>;
+  downloads: DownloadView[];
+  /** In-flight `TextGeneration` tasks (Pending or Running) per instance ID. */
+  inFlightByInstance: Map<string, number>;
+  inFlightTotal: number;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function objectAt(value: unknown, key: string): Json {
+  if (!isObject(value)) return {};
+  const inner = value[key];
+  return isObject(inner) ? inner : {};
+}
+
+/** Splits a tagged union `{"Tag": {...}}` into its tag and body. */
+export function untag(value: unknown): { tag: string; body: Json } | undefined {
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const tag = keys[0] as string;
+  const body = value[tag];
+  return { tag, body: isObject(body) ? body : {} };
+}
+
+/** `{"inBytes": n}` or `{"in_bytes": n}` → n; anything else → undefined. */
+export function bytesOf(value: unknown): number | undefined {
+  if (!isObject(value)) return undefined;
+  const n = value.inBytes ?? value.in_bytes;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function readNodeIds(state: Json): string[] {
+  const nodes = objectAt(state, 'topology').nodes;
+  if (!Array.isArray(nodes)) return [];
+  const ids: string[] = [];
+  for (const node of nodes) {
+    // Era C lists bare IDs; eras A/B list `{nodeId, nodeProfile}` objects.
+    if (typeof node === 'string') ids.push(node);
+    else if (isObject(node) && typeof node.nodeId === 'string') ids.push(node.nodeId);
+  }
+  return ids;
+}
+
+function readMemory(state: Json): Map<string, NodeMemory> {
+  const memory = new Map<string, NodeMemory>();
+  const add = (nodeId: string, entry: unknown): void => {
+    const total = bytesOf(objectAt({ e: entry }, 'e').ramTotal);
+    const available = bytesOf(objectAt({ e: entry }, 'e').ramAvailable);
+    if (total !== undefined && available !== undefined)
+      memory.set(nodeId, { totalBytes: total, availableBytes: available });
+  };
+  for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeMemory'))) add(nodeId, entry);
+  for (const [nodeId, profile] of Object.entries(objectAt(state, 'nodeProfiles'))) {
+    if (!memory.has(nodeId)) add(nodeId, objectAt(profile, 'memory'));
+  }
+  return memory;
+}
+
+function readIdentities(state: Json): Map<string, NodeIdentity> {
+  const identities = new Map<string, NodeIdentity>();
+  const add = (nodeId: string, entry: Json): void => {
+    identities.set(nodeId, {
+      chip: typeof entry.chipId === 'string' ? entry.chipId : '',
+      friendlyName: typeof entry.friendlyName === 'string' ? entry.friendlyName : '',
+      model: typeof entry.modelId === 'string' ? entry.modelId : '',
+    });
+  };
+  for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeIdentities')))
+    if (isObject(entry)) add(nodeId, entry);
+  for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeProfiles'))) {
+    if (!identities.has(nodeId) && isObject(entry)) add(nodeId, entry);
+  }
+  return identities;
+}
+
+/** Reads one instance's JSON (tagged, camelCase; snake_case also accepted). */
+export function readInstance(instanceId: string, value: unknown): InstanceView | undefined {
+  const tagged = untag(value);
+  if (!tagged) return undefined;
+  const body = tagged.body;
+  const assignments = objectAt(body, 'shardAssignments');
+  const assignmentsSnake = objectAt(body, 'shard_assignments');
+  const modelId = assignments.modelId ?? assignmentsSnake.model_id;
+  const runnerToShard = isObject(assignments.runnerToShard)
+    ? assignments.runnerToShard
+    : objectAt(assignmentsSnake, 'runner_to_shard');
+  const nodeToRunner = isObject(assignments.nodeToRunner)
+    ? assignments.nodeToRunner
+    : objectAt(assignmentsSnake, 'node_to_runner');
+  const firstShard = untag(Object.values(runnerToShard)[0]);
+  const id = body.instanceId ?? body.instance_id;
+  return {
+    instanceId: typeof id === 'string' ? id : instanceId,
+    modelId: typeof modelId === 'string' ? modelId : '',
+    kind: tagged.tag,
+    runnerIds: Object.keys(runnerToShard),
+    nodeIds: Object.keys(nodeToRunner),
+    shardKind: firstShard?.tag ?? '',
+  };
+}
+
+function readRunners(state: Json): Map<string, RunnerView> {
+  const runners = new Map<string, RunnerView>();
+  for (const [runnerId, value] of Object.entries(objectAt(state, 'runners'))) {
+    const tagged = untag(value);
+    if (!tagged) continue;
+    const view: RunnerView = { status: tagged.tag.replace(/^Runner/, '') };
+    const body = tagged.body;
+    if (typeof body.layersLoaded === 'number') view.layersLoaded = body.layersLoaded;
+    if (typeof body.totalLayers === 'number') view.totalLayers = body.totalLayers;
+    if (typeof body.errorMessage === 'string') view.errorMessage = body.errorMessage;
+    runners.set(runnerId, view);
+  }
+  return runners;
+}
+
+function readDownloads(state: Json): DownloadView[] {
+  const downloads: DownloadView[] = [];
+  for (const [nodeId, entries] of Object.entries(objectAt(state, 'downloads'))) {
+    if (!Array.isArray(entries)) continue;
+    for (const entry of entries) {
+      const tagged = untag(entry);
+      if (!tagged) continue;
+      const shard = untag(tagged.body.shardMetadata);
+      const modelCard = objectAt(shard?.body, 'modelCard');
+      const view: DownloadView = {
+        nodeId,
+        modelId: typeof modelCard.modelId === 'string' ? modelCard.modelId : '',
+        status: tagged.tag.replace(/^Download/, ''),
+      };
+      const progress = objectAt(tagged.body, 'downloadProgress');
+      const downloaded = bytesOf(progress.downloaded) ?? bytesOf(tagged.body.downloaded);
+      const total = bytesOf(progress.total) ?? bytesOf(tagged.body.total);
+      if (downloaded !== undefined) view.downloadedBytes = downloaded;
+      if (total !== undefined) view.totalBytes = total;
+      if (typeof tagged.body.errorMessage === 'string') view.errorMessage = tagged.body.errorMessage;
+      downloads.push(view);
+    }
+  }
+  return downloads;
+}
+
+/** Task tags that are requests: `TextGeneration` today, `ChatCompletion` before 2026-02-02. */
+const REQUEST_TASK_TAGS = new Set(['TextGeneration', 'ChatCompletion']);
+const IN_FLIGHT_STATUSES = new Set(['Pending', 'Running']);
+
+/**
+ * Counts in-flight requests per instance. Only request tasks count: bookkeeping tasks (downloads,
+ * loading, warmup) also live in `tasks`, are never removed, and a DownloadModel task stays Running.
+ */
+export function countInFlight(tasks: unknown): { byInstance: Map<string, number>; total: number } {
+  const byInstance = new Map<string, number>();
+  let total = 0;
+  if (!isObject(tasks)) return { byInstance, total };
+  for (const value of Object.values(tasks)) {
+    const tagged = untag(value);
+    if (!tagged || !REQUEST_TASK_TAGS.has(tagged.tag)) continue;
+    if (!IN_FLIGHT_STATUSES.has(String(tagged.body.taskStatus))) continue;
+    const instanceId = String(tagged.body.instanceId ?? '');
+    byInstance.set(instanceId, (byInstance.get(instanceId) ?? 0) + 1);
+    total += 1;
+  }
+  return { byInstance, total };
+}
+
+/** Builds the benchmark's view of a parsed `/state` document. */
+export function readClusterView(state: unknown): ClusterView {
+  const root = isObject(state) ? state : {};
+  const instances = new Map<string, InstanceView>();
+  for (const [instanceId, value] of Object.entries(objectAt(root, 'instances'))) {
+    const view = readInstance(instanceId, value);
+    if (view) instances.set(instanceId, view);
+  }
+  const inFlight = countInFlight(root.tasks);
+  return {
+    nodeIds: readNodeIds(root),
+    memory: readMemory(root),
+    identities: readIdentities(root),
+    instances,
+    runners: readRunners(root),
+    downloads: readDownloads(root),
+    inFlightByInstance: inFlight.byInstance,
+    inFlightTotal: inFlight.total,
+  };
+}
+
+/** Runner statuses that mean "ready to serve" (`Running` = ready and serving). */
+export const READY_RUNNER_STATUSES: ReadonlySet<string> = new Set(['Ready', 'Running']);
+
+/** True when the instance has runners and every one of them is Ready or Running. */
+export function isInstanceReady(view: ClusterView, instance: InstanceView): boolean {
+  if (instance.runnerIds.length === 0) return false;
+  return instance.runnerIds.every((runnerId) =>
+    READY_RUNNER_STATUSES.has(view.runners.get(runnerId)?.status ?? ''),
+  );
+}

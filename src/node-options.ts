@@ -1,0 +1,42 @@
+/**
+ * Defaults and flag parsing shared by the action and the CLI, so both shells derive a node's options
+ * the same way from a config.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BenchConfig } from './config/types.js';
+import { InputError } from './errors.js';
+
+/** What a node run takes from the config unless told otherwise. */
+export interface NodeDefaults {
+  /** The hardware_plan total. */
+  expectedNodes: number;
+  timeoutSeconds: number;
+  /** A short random ID for nonces and metadata (the action uses GitHub's run id instead). */
+  runId: string;
+}
+
+/** Derives a node's defaults from a config. */
+export function nodeDefaults(config: BenchConfig): NodeDefaults {
+  return {
+    expectedNodes: Object.values(config.hardware_plan).reduce((sum, count) => sum + count, 0),
+    timeoutSeconds: config.timeout_seconds,
+    runId: randomBytes(4).toString('hex'),
+  };
+}
+
+/** Parses a whole number ≥ 1, naming the flag or input in the error. */
+export function parsePositiveInteger(name: string, value: string): number {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
+    throw new InputError(`${name} must be a whole number ≥ 1, got "${value}"`);
+  }
+  return Number(trimmed);
+}
+
+/** Parses true/false the way YAML 1.2 and @actions/core do (true|True|TRUE|false|False|FALSE). */
+export function parseBooleanFlag(name: string, value: string): boolean {
+  const trimmed = value.trim();
+  if (['true', 'True', 'TRUE'].includes(trimmed)) return true;
+  if (['false', 'False', 'FALSE'].includes(trimmed)) return false;
+  throw new InputError(`${name} must be true or false, got "${value}"`);
+}

@@ -1,0 +1,89 @@
+/**
+ * results.json: a versioned superset of the seed script's document (metadata, cluster, configuration,
+ * results.stages[], metrics.snapshots[]). Its JSON schema ships as configs/results.schema.json.
+ */
+import type { BenchConfig, StageConfig } from '../config/types.js';
+import type { ClusterSnapshot } from '../cluster/snapshots.js';
+import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
+import type { InFlightSample } from '../load/stage.js';
+
+/** Bumped on any change of shape; additions bump the minor part. */
+export const RESULTS_SCHEMA_VERSION = '1.0.0';
+
+/** `pass`: ran and met every criterion; `fail`: ran and missed one; `invalid`: the load generator fell
+ * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
+export type Verdict = 'pass' | 'fail' | 'invalid' | 'error';
+
+/** One node as the run saw it. */
+export interface ClusterNodeFacts {
+  node_id: string;
+  chip: string;
+  friendly_name: string;
+  ram_total_bytes?: number;
+  ram_available_bytes?: number;
+}
+
+/** One instance the run used. */
+export interface ClusterInstanceFacts {
+  instance_id: string;
+  model_id: string;
+  kind: string;
+  shard_kind: string;
+  node_ids: string[];
+}
+
+/** A stage's results: its config, its statistics, and what is only known per stage. */
+export interface StageResults extends LoadStatistics {
+  name: string;
+  config: StageConfig;
+  started_at_ms: number;
+  ended_at_ms: number;
+  peak_in_flight: number;
+  /** Inter-token (chunk) gaps, from a streaming histogram. */
+  itl_ms: HistogramSummary;
+  interrupted: boolean;
+  in_flight_samples: InFlightSample[];
+}
+
+/** Why a run is (in)valid. */
+export interface Validity {
+  valid: boolean;
+  reasons: string[];
+  dispatch_lag_p99_ms: number | null;
+  max_dispatch_lag_p99_ms: number;
+  event_loop_delay_p99_ms: number | null;
+  max_event_loop_delay_p99_ms: number;
+}
+
+/** The whole document. */
+export interface ResultsDocument {
+  schema_version: string;
+  tool: { name: 'exo-bench'; version: string };
+  metadata: {
+    started_at: string;
+    ended_at: string;
+    config_file: string;
+    api_url: string;
+    is_primary: boolean;
+    node_id?: string;
+    run_id: string;
+    hardware_label?: string;
+    node_index?: number;
+    endpoint: string;
+  };
+  cluster: {
+    expected_nodes: number;
+    nodes: ClusterNodeFacts[];
+    instances: ClusterInstanceFacts[];
+  };
+  configuration: BenchConfig;
+  results: {
+    stages: StageResults[];
+    run: LoadStatistics | null;
+  };
+  metrics: { snapshots: ClusterSnapshot[] };
+  validity: Validity;
+  verdict: Verdict;
+  /** Why the run could not complete, when it could not. */
+  error: { kind: string; message: string; hint?: string } | null;
+}
