@@ -1,0 +1,252 @@
+/**
+ * The three modes of the main step: `plan` (the matrix), `provision` (this node's EXO environment) and
+ * `node` (provision, optionally start EXO, run the engine, publish). Every declared output is set on
+ * every path; the summary and artifact are published before the step fails.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runNode, type NodeRunOutcome } from '../benchmark.js';
+import { loadConfigFile } from '../config/index.js';
+import type { LoadedConfig } from '../config/types.js';
+import { ConfigError, ExoBenchError, describeError, formatConfigProblem } from '../errors.js';
+import { startCommand, stopProcessGroup, type StartedProcess } from '../exo-process.js';
+import { nodeDefaults } from '../node-options.js';
+import { buildPlan, renderPlanMarkdown } from '../plan/index.js';
+import type { Ports } from '../ports.js';
+import { preflightError, renderPreflightMarkdown, runPreflight } from '../preflight/runners.js';
+import { planProvision, prepareExoHome, type Provision } from '../provision.js';
+import { escapeMarkdownText } from '../report/markdown.js';
+import { runOutputs, publishRun, type OutputValues } from '../publish.js';
+import { startSimulator, type SimulatorHandle } from '../simulator/index.js';
+import { Outputs, State } from './constants.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+import { createActionPorts } from './ports.js';
+import { createGitHubRunnerSource } from './runners.js';
+
+/** Every output starts empty and is set at the end whatever happened. */
+function emptyOutputs(): OutputValues {
+  const values: OutputValues = {};
+  for (const name of Object.values(Outputs)) values[name] = '';
+  return values;
+}
+
+/** Reports config problems as annotations at their line, so they show in the PR's file view. */
+function annotateConfigError(error: unknown, ports: Ports): void {
+  if (!(error instanceof ConfigError)) return;
+  for (const problem of error.problems) {
+    ports.logger.error(formatConfigProblem(problem), {
+      title: 'exo-bench config',
+      file: problem.file,
+      ...(problem.line > 0 ? { startLine: problem.line, startColumn: problem.column } : {}),
+    });
+  }
+}
+
+async function loadConfig(inputs: ActionInputs, ports: Ports, outputs: OutputValues): Promise<LoadedConfig> {
+  outputs[Outputs.ConfigFile] = inputs.configFile;
+  const loaded = await loadConfigFile(inputs.configFile, process.env);
+  for (const warning of loaded.warnings) {
+    ports.logger.warning(formatConfigProblem(warning), {
+      title: 'exo-bench config',
+      file: warning.file,
+      ...(warning.line > 0 ? { startLine: warning.line, startColumn: warning.column } : {}),
+    });
+  }
+  const defaults = nodeDefaults(loaded.config);
+  outputs[Outputs.ExpectedNodes] = String(inputs.expectedNodes ?? defaults.expectedNodes);
+  outputs[Outputs.TimeoutSeconds] = String(inputs.timeoutSeconds ?? defaults.timeoutSeconds);
+  outputs[Outputs.Environment] = JSON.stringify(loaded.config.environment);
+  return loaded;
+}
+
+async function planMode(
+  inputs: ActionInputs,
+  ports: Ports,
+  outputs: OutputValues,
+): Promise<string | undefined> {
+  const loaded = await loadConfig(inputs, ports, outputs);
+  const plan = buildPlan(loaded.config);
+  outputs[Outputs.Matrix] = JSON.stringify(plan);
+  ports.logger.info(`matrix: ${plan.include.length} node${plan.include.length === 1 ? '' : 's'}`);
+  // Set first: building the source can throw (an empty token), and every output must have a value.
+  outputs[Outputs.RunnersReady] = 'unknown';
+  const source = inputs.githubToken
+    ? createGitHubRunnerSource(inputs.githubToken, inputs.runnerScope, { logger: ports.logger })
+    : undefined;
+  const preflight = await runPreflight(
+    source,
+    {
+      hardwarePlan: loaded.config.hardware_plan,
+      waitSeconds: inputs.waitForRunnersSeconds,
+      signal: abortOnSignals(ports),
+    },
+    ports.logger,
+  );
+  outputs[Outputs.RunnersReady] = preflight.runnersReady;
+  await ports.summary.write(
+    `${renderPlanMarkdown(plan, inputs.configFile)}\n${renderPreflightMarkdown(preflight)}`,
+  );
+  const requireRunners = inputs.requireRunners ?? Boolean(inputs.githubToken);
+  const shortfall = requireRunners ? preflightError(preflight) : undefined;
+  return shortfall ? describeError(shortfall) : undefined;
+}
+
+function nodeIdentity(inputs: ActionInputs): {
+  runId: string;
+  runAttempt: string;
+  hardwareLabel: string;
+  nodeIndex: number;
+} {
+  return {
+    runId: process.env.GITHUB_RUN_ID ?? 'local',
+    runAttempt: process.env.GITHUB_RUN_ATTEMPT ?? '1',
+    hardwareLabel: inputs.hardwareLabel ?? 'node',
+    nodeIndex: inputs.nodeIndex,
+  };
+}
+
+function provision(
+  loaded: LoadedConfig,
+  inputs: ActionInputs,
+  ports: Ports,
+  outputs: OutputValues,
+): Provision {
+  const tempDir = process.env.RUNNER_TEMP;
+  const provisioned = planProvision(loaded.config, {
+    ...nodeIdentity(inputs),
+    apiPort: inputs.apiPort,
+    ...(tempDir ? { tempDir } : {}),
+  });
+  prepareExoHome(provisioned);
+  for (const [name, value] of Object.entries(provisioned.variables)) ports.env.exportVariable(name, value);
+  outputs[Outputs.ExoHome] = provisioned.exoHome;
+  outputs[Outputs.Namespace] = provisioned.namespace;
+  outputs[Outputs.ApiPort] = String(provisioned.apiPort);
+  ports.logger.info(
+    `EXO_HOME=${provisioned.exoHome}, namespace ${provisioned.namespace}, API port ${provisioned.apiPort}`,
+  );
+  return provisioned;
+}
+
+function defaultArtifactName(inputs: ActionInputs): string {
+  const id = nodeIdentity(inputs);
+  return `exo-bench-${id.hardwareLabel}-${id.nodeIndex}-${id.runAttempt}`.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}
+
+async function nodeMode(
+  inputs: ActionInputs,
+  ports: Ports,
+  outputs: OutputValues,
+): Promise<string | undefined> {
+  const outputDir = resolve(
+    inputs.outputDir ?? join(process.env.RUNNER_TEMP ?? process.cwd(), 'exo-bench-results'),
+  );
+  mkdirSync(outputDir, { recursive: true });
+  ports.state.save(State.OutputDir, outputDir);
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadConfig(inputs, ports, outputs);
+  } catch (error) {
+    // Nothing ran; still publish a summary that says why, then fail.
+    await ports.summary.write(`## exo-bench: 💥 error\n\n> ${escapeMarkdownText(describeError(error))}\n`);
+    outputs[Outputs.Verdict] = 'error';
+    throw error;
+  }
+  const provisioned = provision(loaded, inputs, ports, outputs);
+  const defaults = nodeDefaults(loaded.config);
+  let exo: StartedProcess | undefined;
+  let simulator: SimulatorHandle | undefined;
+  let outcome: NodeRunOutcome | undefined;
+  try {
+    let apiUrl = inputs.apiUrl ?? `http://127.0.0.1:${provisioned.apiPort}`;
+    if (inputs.simulate) {
+      simulator = await startSimulator({ nodes: inputs.expectedNodes ?? defaults.expectedNodes });
+      apiUrl = simulator.url;
+      ports.logger.info(`simulator at ${apiUrl}`);
+    } else if (inputs.exoCommand) {
+      const logPath = join(outputDir, 'exo.log');
+      exo = startCommand(inputs.exoCommand, { ...process.env, ...provisioned.variables }, logPath);
+      ports.state.save(State.ExoPid, String(exo.pid));
+      ports.logger.info(`started EXO (process group ${exo.pid}), log: ${logPath}`);
+    }
+    outcome = await runNode(
+      loaded,
+      {
+        apiUrl,
+        isPrimary: inputs.isPrimary,
+        expectedNodes: inputs.expectedNodes ?? defaults.expectedNodes,
+        timeoutSeconds: inputs.timeoutSeconds ?? defaults.timeoutSeconds,
+        outputDir,
+        runId: `${nodeIdentity(inputs).runId}-${nodeIdentity(inputs).runAttempt}`,
+        hardwareLabel: nodeIdentity(inputs).hardwareLabel,
+        nodeIndex: inputs.nodeIndex,
+        onInstancesPlaced: (ids) =>
+          ports.state.save(State.PlacedInstances, JSON.stringify({ apiUrl, instanceIds: ids })),
+        onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
+      },
+      ports,
+      abortOnSignals(ports),
+    );
+  } finally {
+    if (exo) {
+      const how = await stopProcessGroup(exo.pid);
+      ports.logger.info(`stopped EXO (${how})`);
+      ports.state.save(State.ExoPid, '');
+    }
+    await simulator?.close();
+  }
+  const extraFiles = exo && existsSync(exo.logPath) ? [exo.logPath] : [];
+  const published = await publishRun(outcome, ports, {
+    upload: inputs.uploadArtifact,
+    artifactName: inputs.artifactName ?? defaultArtifactName(inputs),
+    outputDir,
+    extraFiles,
+  });
+  Object.assign(outputs, runOutputs(outcome), published);
+  ports.state.save(State.CleanedUp, 'true');
+  if (outcome.verdict === 'pass') return undefined;
+  return outcome.document.error
+    ? `exo-bench: ${outcome.document.error.message}`
+    : `exo-bench: verdict ${outcome.verdict}${outcome.document.validity.reasons.length ? ` (${outcome.document.validity.reasons.join('; ')})` : ''}`;
+}
+
+let signalController: AbortController | undefined;
+
+/** One AbortSignal for SIGINT/SIGTERM (the runner sends them on cancellation). */
+function abortOnSignals(ports: Ports): AbortSignal {
+  if (!signalController) {
+    const controller = new AbortController();
+    signalController = controller;
+    const onSignal = (name: NodeJS.Signals): void => {
+      ports.logger.warning(`${name}: stopping the run; partial results will be published`);
+      controller.abort(new Error(`cancelled by ${name}`));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return signalController.signal;
+}
+
+/** Runs the main step; returns the failure message, if the step must fail. */
+export async function runMainStep(ports: Ports = createActionPorts()): Promise<string | undefined> {
+  const outputs = emptyOutputs();
+  let failure: string | undefined;
+  try {
+    const inputs = readInputs();
+    if (inputs.mode === 'plan') failure = await planMode(inputs, ports, outputs);
+    else if (inputs.mode === 'provision')
+      provision(await loadConfig(inputs, ports, outputs), inputs, ports, outputs);
+    else failure = await nodeMode(inputs, ports, outputs);
+  } catch (error) {
+    annotateConfigError(error, ports);
+    if (!(error instanceof ConfigError)) ports.logger.error(describeError(error));
+    failure =
+      error instanceof ConfigError
+        ? `exo-bench: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} (see the annotations)`
+        : `exo-bench: ${error instanceof ExoBenchError ? describeError(error) : error instanceof Error ? error.message : String(error)}`;
+    if (!outputs[Outputs.Verdict]) outputs[Outputs.Verdict] = 'error';
+  } finally {
+    for (const [name, value] of Object.entries(outputs)) ports.outputs.set(name, value);
+  }
+  return failure;
+}

@@ -1,0 +1,66 @@
+/**
+ * The only module that implements ports with @actions/* (the preflight's runner source lives beside it
+ * in runners.ts): logs and annotations, job summary, outputs, exported variables and masks, state for
+ * the post step, and the artifact upload.
+ */
+import * as core from '@actions/core';
+import { DefaultArtifactClient } from '@actions/artifact';
+import type { ArtifactResult, Logger, Ports } from '../ports.js';
+
+/** A logger over @actions/core: groups fold in the log, warnings and errors become annotations. */
+export const actionsLogger: Logger = {
+  info: (message) => core.info(message),
+  warning: (message, annotation) => core.warning(message, annotation ?? {}),
+  error: (message, annotation) => core.error(message, annotation ?? {}),
+  debug: (message) => core.debug(message),
+  group: (name, fn) => core.group(name, fn),
+};
+
+/** The artifact's page, built the way GitHub links artifacts of a run. */
+function artifactUrl(id: number): string | undefined {
+  const server = process.env.GITHUB_SERVER_URL;
+  const repository = process.env.GITHUB_REPOSITORY;
+  const runId = process.env.GITHUB_RUN_ID;
+  if (!server || !repository || !runId) return undefined;
+  return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+}
+
+/** Ports backed by the runner. */
+export function createActionPorts(): Ports {
+  return {
+    logger: actionsLogger,
+    summary: {
+      async write(markdown: string): Promise<void> {
+        if (!process.env.GITHUB_STEP_SUMMARY) {
+          // Outside a runner (a local dry run of the bundle): nowhere to write, and not worth failing for.
+          core.info('GITHUB_STEP_SUMMARY is not set: the job summary was not written.');
+          return;
+        }
+        // One write of the whole text, appended (other steps' summaries stay).
+        await core.summary.addRaw(markdown, true).write();
+      },
+    },
+    outputs: { set: (name, value) => core.setOutput(name, value) },
+    env: {
+      exportVariable: (name, value) => core.exportVariable(name, value),
+      mask: (value) => core.setSecret(value),
+    },
+    state: {
+      save: (name, value) => core.saveState(name, value),
+      get: (name) => core.getState(name),
+    },
+    artifact: {
+      async upload(name: string, files: string[], rootDirectory: string): Promise<ArtifactResult> {
+        const client = new DefaultArtifactClient();
+        const response = await client.uploadArtifact(name, files, rootDirectory);
+        const result: ArtifactResult = {};
+        if (response.id !== undefined) {
+          result.id = response.id;
+          const url = artifactUrl(response.id);
+          if (url) result.url = url;
+        }
+        return result;
+      },
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * What the CLI prints at the end: a plain-text table per run (the seed's metrics plus latency), and the
+ * JSON summary the seed script printed, for easy parsing.
+ */
+import type { LoadStatistics } from '../metrics/aggregate.js';
+import type { ResultsDocument } from '../report/results.js';
+import { formatNumber } from '../report/summary.js';
+
+function pad(cells: string[][]): string {
+  const widths: number[] = [];
+  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+        .join('  '),
+    )
+    .join('\n');
+}
+
+function row(name: string, s: LoadStatistics): string[] {
+  return [
+    name,
+    String(s.total_requests),
+    String(s.successful_requests),
+    String(s.failed_requests),
+    s.total_requests ? `${(s.success_rate * 100).toFixed(1)}%` : '–',
+    String(s.total_tokens),
+    formatNumber(s.avg_tokens_per_request),
+    formatNumber(s.avg_time_per_request, 2),
+    formatNumber(s.ttft_ms.p50),
+    formatNumber(s.ttft_ms.p95),
+    formatNumber(s.e2e_ms.p95),
+    formatNumber(s.output_tokens_per_second),
+  ];
+}
+
+/** The end-of-run table for a terminal. */
+export function renderResultsTable(document: ResultsDocument): string {
+  const header = [
+    'stage',
+    'requests',
+    'ok',
+    'failed',
+    'success',
+    'tokens',
+    'avg tok/req',
+    'avg time/req s',
+    'ttft p50 ms',
+    'ttft p95 ms',
+    'e2e p95 ms',
+    'out tok/s',
+  ];
+  const rows = [header, ...document.results.stages.map((stage) => row(stage.name, stage))];
+  if (document.results.run && document.results.stages.length > 1)
+    rows.push(row('all stages', document.results.run));
+  return pad(rows);
+}
+
+/** The seed script's JSON summary: per stage, its metric names. */
+export function seedJsonSummary(document: ResultsDocument): string {
+  const stages = document.results.stages.map((stage) => ({
+    name: stage.name,
+    total_requests: stage.total_requests,
+    successful_requests: stage.successful_requests,
+    failed_requests: stage.failed_requests,
+    success_rate: stage.success_rate,
+    total_tokens: stage.total_tokens,
+    avg_tokens_per_request: stage.avg_tokens_per_request,
+    avg_time_per_request: stage.avg_time_per_request,
+  }));
+  return JSON.stringify({ verdict: document.verdict, stages }, null, 2);
+}

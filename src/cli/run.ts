@@ -1,0 +1,270 @@
+/**
+ * The `exo-bench` command. Flags compatible with the seed's bench script (`--api-port --config
+ * --expected-nodes --is-primary --timeout-seconds`), plus `--api-url`, `--output` and `--simulate`.
+ * Exit codes: 0 the run passed, 1 it failed (or was invalid, or could not run), 2 bad usage or config.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runNode } from '../benchmark.js';
+import { loadConfigFile } from '../config/index.js';
+import type { LoadedConfig } from '../config/types.js';
+import { ConfigError, ExoBenchError, InputError, describeError, formatConfigProblem } from '../errors.js';
+import { buildPlan } from '../plan/plan.js';
+import {
+  runSimulateCommand,
+  simulateUsage,
+  startSimulator,
+  type SimulatorHandle,
+} from '../simulator/index.js';
+import { VERSION } from '../version.js';
+import { CliLogger, type CliStreams } from './logger.js';
+import { renderResultsTable, seedJsonSummary } from './render.js';
+import { nodeDefaults, parseBooleanFlag, parsePositiveInteger } from '../node-options.js';
+
+/** Exit codes of the command. */
+export const ExitCode = { Pass: 0, Fail: 1, Usage: 2 } as const;
+
+export const usage = `exo-bench ${VERSION}: staged, fire-and-forget load benchmarks for EXO clusters
+
+Usage:
+  exo-bench [run] --config FILE [options]     run this node's part of a benchmark
+  exo-bench plan --config FILE                print the GitHub Actions matrix for hardware_plan
+  exo-bench simulate [options]                run the EXO simulator (see exo-bench simulate --help)
+
+Run options (the first five are the seed bench script's):
+  --api-port N           EXO API port on 127.0.0.1 (default 52415)
+  --config FILE          benchmark config (YAML)
+  --expected-nodes N     nodes the cluster must have (default: the hardware_plan total)
+  --is-primary BOOL      true: place models and run the stages; false: wait as a secondary (default true)
+  --timeout-seconds N    deadline for nodes and runners (default: the config's timeout_seconds)
+  --api-url URL          EXO API base URL (instead of --api-port), http or https
+  --output DIR           where results.json, requests.jsonl and summary.md go (default ./exo-bench-results)
+  --simulate             start the embedded EXO simulator with the config's node count and run against it
+  --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
+  --label L --index I    hardware label and node index, recorded in the results
+  -h, --help             this text
+  --version              the version
+
+Exit codes: 0 pass, 1 fail / invalid / error, 2 bad usage or config.
+`;
+
+function configErrorExit(error: unknown, logger: CliLogger): number {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) logger.error(formatConfigProblem(problem));
+    return ExitCode.Usage;
+  }
+  if (error instanceof ExoBenchError && (error.kind === 'input' || error.kind === 'config')) {
+    logger.error(describeError(error));
+    return ExitCode.Usage;
+  }
+  logger.error(describeError(error));
+  return ExitCode.Fail;
+}
+
+async function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv,
+  logger: CliLogger,
+): Promise<LoadedConfig> {
+  if (!path)
+    throw new InputError(
+      '--config FILE is required',
+      'Pass the benchmark config, e.g. --config configs/bench_simple.yaml',
+    );
+  const loaded = await loadConfigFile(path, env);
+  for (const warning of loaded.warnings) logger.warning(formatConfigProblem(warning));
+  return loaded;
+}
+
+async function planCommand(
+  args: string[],
+  streams: CliStreams,
+  env: NodeJS.ProcessEnv,
+  logger: CliLogger,
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    streams.stdout(
+      'Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes}, …]}.\n',
+    );
+    return ExitCode.Pass;
+  }
+  const loaded = await loadConfig(values.config, env, logger);
+  streams.stdout(`${JSON.stringify(buildPlan(loaded.config))}\n`);
+  return ExitCode.Pass;
+}
+
+/** Installs SIGINT/SIGTERM handlers that abort the run; a second signal exits at once. */
+function abortOnSignals(logger: CliLogger): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      logger.error(`${name} again: exiting without cleanup`);
+      process.exit(130);
+    }
+    logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`);
+    controller.abort(new Error(`cancelled by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+async function runCommand(
+  args: string[],
+  streams: CliStreams,
+  env: NodeJS.ProcessEnv,
+  logger: CliLogger,
+): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'api-port': { type: 'string' },
+      'api-url': { type: 'string' },
+      config: { type: 'string' },
+      'expected-nodes': { type: 'string' },
+      'is-primary': { type: 'string' },
+      'timeout-seconds': { type: 'string' },
+      output: { type: 'string' },
+      simulate: { type: 'boolean' },
+      'simulate-profile': { type: 'string' },
+      label: { type: 'string' },
+      index: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    streams.stdout(usage);
+    return ExitCode.Pass;
+  }
+  const loaded = await loadConfig(values.config, env, logger);
+  if (values['api-port'] !== undefined && values['api-url'] !== undefined) {
+    throw new InputError(
+      '--api-port and --api-url are mutually exclusive',
+      'Give the port for a local node, or the whole URL.',
+    );
+  }
+  const defaults = nodeDefaults(loaded.config);
+  const expectedNodes =
+    values['expected-nodes'] !== undefined
+      ? parsePositiveInteger('--expected-nodes', values['expected-nodes'])
+      : defaults.expectedNodes;
+  const timeoutSeconds =
+    values['timeout-seconds'] !== undefined
+      ? parsePositiveInteger('--timeout-seconds', values['timeout-seconds'])
+      : defaults.timeoutSeconds;
+  const isPrimary =
+    values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
+  const outputDir = resolve(values.output ?? 'exo-bench-results');
+
+  let simulator: SimulatorHandle | undefined;
+  let apiUrl: string;
+  const cancel = abortOnSignals(logger);
+  try {
+    if (values.simulate) {
+      simulator = await startSimulator({
+        nodes: expectedNodes,
+        ...(values['simulate-profile'] ? { profile: values['simulate-profile'] } : {}),
+      });
+      apiUrl = simulator.url;
+      logger.info(
+        `simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`,
+      );
+    } else if (values['api-url'] !== undefined) {
+      apiUrl = validateApiUrl(values['api-url']);
+    } else {
+      const port =
+        values['api-port'] !== undefined ? parsePositiveInteger('--api-port', values['api-port']) : 52415;
+      if (port > 65535) throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
+      apiUrl = `http://127.0.0.1:${port}`;
+    }
+    const outcome = await runNode(
+      loaded,
+      {
+        apiUrl,
+        isPrimary,
+        expectedNodes,
+        timeoutSeconds,
+        outputDir,
+        runId: defaults.runId,
+        ...(values.label ? { hardwareLabel: values.label } : {}),
+        ...(values.index !== undefined ? { nodeIndex: Number(values.index) } : {}),
+      },
+      { logger },
+      cancel.signal,
+    );
+    if (outcome.document.results.stages.length > 0)
+      streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
+    if (isPrimary) streams.stdout(`JSON summary:\n${seedJsonSummary(outcome.document)}\n`);
+    logger.info(`verdict: ${outcome.verdict}`);
+    logger.info(`results: ${outcome.resultsPath}`);
+    logger.info(`requests: ${outcome.requestsPath}`);
+    logger.info(`summary: ${outcome.summaryPath}`);
+    return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+  } finally {
+    cancel.dispose();
+    await simulator?.close();
+  }
+}
+
+/** Accepts only http(s) URLs: the API URL is where requests (and nothing else) go. */
+export function validateApiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`--api-url is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(
+      `--api-url must be http or https, got ${url.protocol}`,
+      'Use e.g. http://127.0.0.1:52415',
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Runs the command with the given arguments; resolves with the exit code. */
+export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.ProcessEnv): Promise<number> {
+  const logger = new CliLogger(streams, env.EXO_BENCH_DEBUG === '1');
+  const [first, ...rest] = argv;
+  try {
+    if (first === '--version') {
+      streams.stdout(`${VERSION}\n`);
+      return ExitCode.Pass;
+    }
+    if (first === '-h' || first === '--help' || first === 'help') {
+      streams.stdout(usage);
+      return ExitCode.Pass;
+    }
+    if (first === 'plan') return await planCommand(rest, streams, env, logger);
+    if (first === 'simulate') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        streams.stdout(simulateUsage);
+        return ExitCode.Pass;
+      }
+      return await runSimulateCommand(rest, {
+        stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
+        stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),
+      });
+    }
+    return await runCommand(first === 'run' ? rest : argv, streams, env, logger);
+  } catch (error) {
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      logger.error(`${error.message}\nRun exo-bench --help for the flags.`);
+      return ExitCode.Usage;
+    }
+    return configErrorExit(error, logger);
+  }
+}
