@@ -1,0 +1,339 @@
+/**
+ * The simulator's profile: cluster shape, timing model, model catalogue, openai-flavour options and
+ * faults. Every field has a default (roughly a 1B 4-bit model on one Apple M3 Ultra); a profile file
+ * (JSON or YAML) or an object overrides any subset.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { FaultSpec } from './faults.js';
+import { validateFaultSpec } from './faults.js';
+
+/** A model in the simulator's catalogue (`/models`, placement, model cards). */
+export interface SimulatorModelSpec {
+  /** Full Hugging Face ID, e.g. `mlx-community/Llama-3.2-1B-Instruct-4bit`. */
+  modelId: string;
+  nLayers: number;
+  storageSizeBytes: number;
+  hiddenSize?: number;
+  numKeyValueHeads?: number;
+  supportsTensor?: boolean;
+  family?: string;
+  quantization?: string;
+  baseModel?: string;
+  contextLength?: number;
+  /**
+   * Multiplies the profile's prefill and decode rates for this model (default: 1 for ~1B models;
+   * smaller models are faster). E.g. 1.5 for the 0.6B Qwen.
+   */
+  speedFactor?: number;
+}
+
+/** Options of the `openai` flavour (a plain OpenAI-compatible server like llama.cpp or vLLM). */
+export interface OpenAiFlavorProfile {
+  /** The model the server serves and reports (`/v1/models`, `model` in chunks). */
+  model: string;
+  /** Tokens per `data:` chunk (vLLM/llama.cpp may merge several). */
+  tokensPerChunk: number;
+  /** This many `delta.reasoning_content` tokens precede the content (they count as completion tokens). */
+  reasoningTokens: number;
+  /** `on_request`: usage chunk only with `stream_options.include_usage`; `never`: no usage at all. */
+  usage: 'on_request' | 'never';
+  /** Stop with `finish_reason: "stop"` after this many tokens (the EOS token counts, as llama.cpp does). */
+  stopAfterTokens: number | null;
+  /** `system_fingerprint` field (llama.cpp sends its build). */
+  systemFingerprint: string;
+}
+
+/** Everything that shapes the simulated cluster. Durations in ms, rates per second, sizes in bytes. */
+export interface SimulatorProfile {
+  // ---- cluster ----
+  /** `nodeMemory[n].ramTotal` of every node (default 128 GiB). */
+  nodeRamTotalBytes: number;
+  /** `ramAvailable` of an idle node (default 120 GiB); loaded shards subtract from it. */
+  nodeRamAvailableBytes: number;
+  /** `nodeIdentities[n].chipId` (default `Apple M3 Ultra`). */
+  chipId: string;
+  /** `nodeIdentities[n].modelId` (default `Mac15,14`, a Mac Studio). */
+  hardwareModelId: string;
+  /** Nodes have RDMA (Thunderbolt 5) links, so `MlxJaccl` placements succeed (default false). */
+  rdmaEnabled: boolean;
+  /** Period of node reports: `lastSeen` and `lastEventAppliedIdx` move (default 1000). */
+  heartbeatIntervalMs: number;
+  // ---- runner lifecycle ----
+  runnerIdleMs: number;
+  /** RunnerConnecting and RunnerConnected, each (multi-node instances only). */
+  runnerConnectMs: number;
+  /** Whole-model load time (RunnerLoading, spread over the shard's layers). Default 3000. */
+  loadDurationMs: number;
+  runnerLoadedMs: number;
+  warmupMs: number;
+  /** RunnerShuttingDown lasts this long before the runner disappears and its memory is freed. */
+  shutdownMs: number;
+  /** Models already on every node's disk: `DownloadCompleted` at once. `true` = all (default). */
+  modelsOnDisk: boolean | string[];
+  /** Download rate of models not on disk (default 500 MB/s). */
+  downloadBytesPerSecond: number;
+  /** First runner re-creation back-off after a crash (EXO: 500, doubling). */
+  retryBackoffBaseMs: number;
+  /** Back-off cap (EXO: 10000). */
+  retryBackoffCapMs: number;
+  /** After this many runner creations without deletion the instance is deleted (EXO: 5). */
+  maxRunnerCreations: number;
+  /** Delay between `/place_instance` or `POST /instance` and the instance appearing (default 20). */
+  placementDelayMs: number;
+  /** Delay between `DELETE /instance/{id}` and the instance disappearing (default 5). */
+  deleteDelayMs: number;
+  // ---- generation timing ----
+  /** Prefill rate of uncached prompt tokens (default 4000). */
+  prefillTokensPerSecond: number;
+  /** Fixed cost of every prefill (default 10). */
+  prefillOverheadMs: number;
+  /** Decode rate of a single stream (default 150). */
+  decodeTokensPerSecond: number;
+  /**
+   * Per-stream slow-down per extra stream in the batch: per-stream rate = decode /
+   * (1 + slowdown × (batch − 1)). Default 0.08 (batch 8: 96 tok/s per stream, 770 tok/s in total).
+   */
+  decodeSlowdownPerExtraStream: number;
+  /** Added to every decode step per extra node of the instance (pipeline hop). Default 0.5. */
+  interNodeStepMs: number;
+  /** Sequences batched per instance (EXO_MAX_CONCURRENT_REQUESTS, default 8); more queue. */
+  maxConcurrentRequests: number;
+  /** A `: prefill_progress` comment per this many prefilled tokens (default 2048). */
+  prefillProgressChunkTokens: number;
+  /** SSE keep-alive after this long without bytes (EXO: 10000). */
+  keepAliveIntervalMs: number;
+  /** Prefix cache size per instance, in cached prompt blocks (16 tokens each). */
+  prefixCacheMaxBlocks: number;
+  /**
+   * 0 (default): every SSE event is written when it is generated. N > 0: events of a stream are held
+   * and written together every N ms — fewer syscalls for very large loads, at the cost of up to N ms
+   * of delivery jitter (ground-truth times stay the generation times).
+   */
+  streamWriteCoalesceMs: number;
+  // ---- chat endpoint output length ----
+  /** Per-token EOS probability on `/v1/chat/completions` (default 0: exactly `max_tokens`). */
+  chatEosProbabilityPerToken: number;
+  /** When set, chat completions stop (EOS) after this many tokens if below `max_tokens`. */
+  chatOutputTokens: number | null;
+  // ---- tokenizer ----
+  templateTokensPerMessage: number;
+  templateTokensPerRequest: number;
+  // ---- other ----
+  /** Extra or overriding catalogue entries (matched by modelId). */
+  models: SimulatorModelSpec[];
+  openai: OpenAiFlavorProfile;
+  /** Ground-truth records kept (oldest dropped first). */
+  groundTruthCapacity: number;
+  /** Faults active from the start. */
+  faults: FaultSpec;
+}
+
+/** The built-in catalogue. */
+export const BUILTIN_MODELS: readonly SimulatorModelSpec[] = [
+  {
+    modelId: 'mlx-community/Llama-3.2-1B-Instruct-4bit',
+    nLayers: 16,
+    storageSizeBytes: 729_808_896,
+    hiddenSize: 2048,
+    numKeyValueHeads: 8,
+    supportsTensor: true,
+    family: 'llama',
+    quantization: '4bit',
+    baseModel: 'Llama 3.2 1B',
+    contextLength: 131072,
+    speedFactor: 1,
+  },
+  {
+    modelId: 'mlx-community/Qwen3-0.6B-4bit',
+    nLayers: 28,
+    storageSizeBytes: 351_272_960,
+    hiddenSize: 1024,
+    numKeyValueHeads: 8,
+    supportsTensor: true,
+    family: 'qwen',
+    quantization: '4bit',
+    baseModel: 'Qwen3 0.6B',
+    contextLength: 40960,
+    speedFactor: 1.5,
+  },
+];
+
+/** The defaults of every profile field. */
+export const DEFAULT_PROFILE: SimulatorProfile = {
+  nodeRamTotalBytes: 128 * 1024 ** 3,
+  nodeRamAvailableBytes: 120 * 1024 ** 3,
+  chipId: 'Apple M3 Ultra',
+  hardwareModelId: 'Mac15,14',
+  rdmaEnabled: false,
+  heartbeatIntervalMs: 1000,
+  runnerIdleMs: 100,
+  runnerConnectMs: 200,
+  loadDurationMs: 3000,
+  runnerLoadedMs: 50,
+  warmupMs: 500,
+  shutdownMs: 300,
+  modelsOnDisk: true,
+  downloadBytesPerSecond: 500_000_000,
+  retryBackoffBaseMs: 500,
+  retryBackoffCapMs: 10_000,
+  maxRunnerCreations: 5,
+  placementDelayMs: 20,
+  deleteDelayMs: 5,
+  prefillTokensPerSecond: 4000,
+  prefillOverheadMs: 10,
+  decodeTokensPerSecond: 150,
+  decodeSlowdownPerExtraStream: 0.08,
+  interNodeStepMs: 0.5,
+  maxConcurrentRequests: 8,
+  prefillProgressChunkTokens: 2048,
+  keepAliveIntervalMs: 10_000,
+  prefixCacheMaxBlocks: 1_000_000,
+  streamWriteCoalesceMs: 0,
+  chatEosProbabilityPerToken: 0,
+  chatOutputTokens: null,
+  templateTokensPerMessage: 5,
+  templateTokensPerRequest: 26,
+  models: [],
+  openai: {
+    model: 'mlx-community/Llama-3.2-1B-Instruct-4bit',
+    tokensPerChunk: 1,
+    reasoningTokens: 0,
+    usage: 'on_request',
+    stopAfterTokens: null,
+    systemFingerprint: 'b9928-81ff7abe5',
+  },
+  groundTruthCapacity: 1_000_000,
+  faults: {},
+};
+
+/** A profile whose lifecycle takes ~100 ms and whose decode is fast: for tests. */
+export const FAST_TEST_PROFILE: Partial<SimulatorProfile> = {
+  runnerIdleMs: 5,
+  runnerConnectMs: 5,
+  loadDurationMs: 60,
+  runnerLoadedMs: 5,
+  warmupMs: 20,
+  shutdownMs: 20,
+  placementDelayMs: 5,
+  deleteDelayMs: 2,
+  retryBackoffBaseMs: 20,
+  retryBackoffCapMs: 100,
+  prefillTokensPerSecond: 50_000,
+  prefillOverheadMs: 1,
+  decodeTokensPerSecond: 1000,
+  heartbeatIntervalMs: 100,
+};
+
+/** Thrown for a profile that cannot be used; names the field. */
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Checks field types against the defaults and merges `override` onto them. */
+export function resolveProfile(
+  override: Partial<SimulatorProfile> = {},
+  source = 'profile',
+): SimulatorProfile {
+  if (override === null || typeof override !== 'object' || Array.isArray(override)) {
+    throw new ProfileError(`${source}: the profile must be a mapping`);
+  }
+  const problems: string[] = [];
+  const defaults = DEFAULT_PROFILE as unknown as Record<string, unknown>;
+  const given = override as Record<string, unknown>;
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in defaults)) {
+      problems.push(`unknown field '${key}'`);
+      continue;
+    }
+    if (value === undefined) continue;
+    const expected = defaults[key];
+    if (key === 'chatOutputTokens') {
+      if (value !== null && typeof value !== 'number') problems.push(`${key} must be a number or null`);
+    } else if (key === 'modelsOnDisk') {
+      if (
+        typeof value !== 'boolean' &&
+        !(Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      ) {
+        problems.push(`${key} must be true, false or a list of model IDs`);
+      }
+    } else if (key === 'models') {
+      if (!Array.isArray(value)) problems.push('models must be a list');
+      else
+        value.forEach((m: unknown, i) => {
+          const spec = m as Record<string, unknown> | null;
+          if (!spec || typeof spec.modelId !== 'string')
+            problems.push(`models[${i}].modelId must be a string`);
+          else if (typeof spec.nLayers !== 'number' || typeof spec.storageSizeBytes !== 'number') {
+            const builtin = BUILTIN_MODELS.some((b) => b.modelId === spec.modelId);
+            if (!builtin) problems.push(`models[${i}] needs nLayers and storageSizeBytes`);
+          }
+        });
+    } else if (key === 'faults') {
+      problems.push(...validateFaultSpec(value).map((p) => `faults: ${p}`));
+    } else if (key === 'openai') {
+      if (value === null || typeof value !== 'object') problems.push('openai must be a mapping');
+      else
+        for (const [k, v] of Object.entries(value)) {
+          const d = (DEFAULT_PROFILE.openai as unknown as Record<string, unknown>)[k];
+          if (d === undefined) problems.push(`unknown field 'openai.${k}'`);
+          else if (k === 'stopAfterTokens' ? v !== null && typeof v !== 'number' : typeof v !== typeof d) {
+            problems.push(`openai.${k} must be a ${typeof d}`);
+          }
+        }
+    } else if (typeof value !== typeof expected) {
+      problems.push(`${key} must be a ${typeof expected}`);
+    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+      problems.push(`${key} must be a finite number ≥ 0`);
+    }
+  }
+  if (problems.length > 0) throw new ProfileError(`${source}: ${problems.join('; ')}`);
+  const profile: SimulatorProfile = {
+    ...DEFAULT_PROFILE,
+    ...override,
+    openai: { ...DEFAULT_PROFILE.openai, ...(override.openai ?? {}) },
+  };
+  if (profile.maxConcurrentRequests < 1)
+    throw new ProfileError(`${source}: maxConcurrentRequests must be ≥ 1`);
+  if (profile.decodeTokensPerSecond <= 0 || profile.prefillTokensPerSecond <= 0) {
+    throw new ProfileError(`${source}: token rates must be > 0`);
+  }
+  return profile;
+}
+
+/** Reads a profile file (`.json`, or YAML for anything else) and resolves it. */
+export async function loadProfileFile(path: string): Promise<SimulatorProfile> {
+  const text = await readFile(path, 'utf8');
+  let parsed: unknown;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ProfileError(`${path}: ${(error as Error).message}`);
+  }
+  return resolveProfile((parsed ?? {}) as Partial<SimulatorProfile>, path);
+}
+
+/** The catalogue: built-ins with the profile's `models` merged in (same ID → fields override). */
+export function buildCatalogue(profile: SimulatorProfile): Map<string, Required<SimulatorModelSpec>> {
+  const catalogue = new Map<string, Required<SimulatorModelSpec>>();
+  const complete = (m: SimulatorModelSpec): Required<SimulatorModelSpec> => ({
+    hiddenSize: 2048,
+    numKeyValueHeads: 8,
+    supportsTensor: true,
+    family: 'unknown',
+    quantization: '',
+    baseModel: m.modelId.split('/').pop() ?? m.modelId,
+    contextLength: 131072,
+    speedFactor: 1,
+    ...m,
+  });
+  for (const m of BUILTIN_MODELS) catalogue.set(m.modelId, complete(m));
+  for (const m of profile.models) {
+    const base = catalogue.get(m.modelId);
+    catalogue.set(m.modelId, complete({ ...(base ?? {}), ...m } as SimulatorModelSpec));
+  }
+  return catalogue;
+}

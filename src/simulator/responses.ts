@@ -1,0 +1,222 @@
+/**
+ * HTTP response plumbing shared by both flavours: JSON/error helpers and `ResponseContext`, which
+ * wraps one `ServerResponse` so that writes after the client left are no-ops, headers can be delayed
+ * (slow-headers fault) and SSE keep-alives know when the last byte went out.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { GroundTruthRecord } from './groundTruth.js';
+import type { Sequence } from './engine.js';
+import type { DetailItem } from './validation.js';
+
+/** Sends a JSON body with Content-Length. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** EXO's handled-error envelope: `{"error":{"message","type":<reason phrase>,"param":null,"code"}}`. */
+export function errorEnvelope(status: number, message: string): unknown {
+  return { error: { message, type: STATUS_CODES[status] ?? 'Error', param: null, code: status } };
+}
+
+/** Sends EXO's error envelope. */
+export function sendExoError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, errorEnvelope(status, message));
+}
+
+/** Sends FastAPI's 422. */
+export function sendValidationError(res: ServerResponse, detail: DetailItem[]): void {
+  sendJson(res, 422, { detail });
+}
+
+/** EXO's unhandled-exception answer: `500 text/plain Internal Server Error`. */
+export function sendPlain500(res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 21 });
+  res.end('Internal Server Error');
+}
+
+/** Reads a request body (≤ `limitBytes`); resolves null if the client went away or sent too much. */
+export function readBody(req: IncomingMessage, limitBytes = 64 * 1024 * 1024): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (value: string | null): void => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        finish(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => finish(null));
+    req.on('close', () => finish(settled ? null : Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/** One open HTTP response of a chat/bench request (or an `/instance/await` stream). */
+export class ResponseContext {
+  /** The socket is gone or the response ended: every write is dropped. */
+  closed = false;
+  /** Headers (and anything written before) are held back until this is true. */
+  private headersReleased = true;
+  private pending = '';
+  private status = 200;
+  private headers: Record<string, string> = {};
+  /** performance.now() of the last byte written (drives keep-alives). */
+  lastWritePerfMs = performance.now();
+  /** The sequence whose output this is, if any. */
+  seq: Sequence | null = null;
+  /** Called once when the response is finished or the client left. */
+  onClosed: (() => void) | null = null;
+
+  constructor(
+    readonly res: ServerResponse,
+    readonly nodeIndex: number,
+    /** SSE responses get keep-alives. */
+    readonly sse: boolean,
+    readonly record: GroundTruthRecord | null,
+  ) {
+    res.on('close', () => this.handleClose());
+    res.on('error', () => this.handleClose());
+  }
+
+  private handleClose(): void {
+    if (this.closed && !this.onClosed) return;
+    this.closed = true;
+    const cb = this.onClosed;
+    this.onClosed = null;
+    cb?.();
+  }
+
+  /** Delays the status line until `release()` (slow-headers fault). */
+  holdHeaders(): void {
+    this.headersReleased = false;
+  }
+
+  /** Sends the held status line and whatever was written meanwhile. */
+  release(): void {
+    if (this.headersReleased) return;
+    this.headersReleased = true;
+    if (this.res.destroyed) return;
+    if (this.headSet) {
+      this.res.writeHead(this.status, this.headers);
+      if (this.pending) this.res.write(this.pending);
+      this.pending = '';
+      if (this.endPending) this.res.end();
+    }
+  }
+
+  private headSet = false;
+  private endPending = false;
+
+  /** Sets status and headers (sent now, or at `release()`). */
+  head(status: number, headers: Record<string, string>): void {
+    this.status = status;
+    this.headers = headers;
+    this.headSet = true;
+    if (this.headersReleased && !this.res.destroyed && !this.res.headersSent)
+      this.res.writeHead(status, headers);
+  }
+
+  /**
+   * Set by the runtime when the profile asks for write coalescing: text is appended to `pending` and
+   * the runtime flushes every dirty context once per interval (fewer syscalls, coarser timing).
+   */
+  coalesce: ((ctx: ResponseContext) => void) | null = null;
+  private coalescing = false;
+  private bodyStarted = false;
+
+  /** Writes body text; dropped once closed. */
+  write(text: string): void {
+    if (this.closed) return;
+    this.lastWritePerfMs = performance.now();
+    if (!this.headersReleased) {
+      this.pending += text;
+      return;
+    }
+    if (this.coalesce) {
+      this.pending += text;
+      if (!this.coalescing) {
+        this.coalescing = true;
+        this.coalesce(this);
+      }
+      return;
+    }
+    this.rawWrite(text);
+  }
+
+  /** Sends what coalescing held back. */
+  flushCoalesced(): void {
+    this.coalescing = false;
+    if (!this.pending || this.res.destroyed) return;
+    const text = this.pending;
+    this.pending = '';
+    this.rawWrite(text);
+  }
+
+  /**
+   * Once the headers of a chunked response are out, body chunks go straight to the socket with our
+   * own chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which
+   * dominates at tens of thousands of tokens per second. Ordering is safe: both paths end in the
+   * same socket's write queue.
+   */
+  private rawWrite(text: string): void {
+    const res = this.res;
+    const socket = res.socket;
+    // `headersSent` is already true after writeHead, before the header reached the socket, so the
+    // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
+    if (
+      this.bodyStarted &&
+      socket &&
+      (res as unknown as { chunkedEncoding: boolean }).chunkedEncoding &&
+      !socket.destroyed
+    ) {
+      socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+    } else {
+      res.write(text);
+      this.bodyStarted = true;
+    }
+  }
+
+  /** Ends the response (optionally with a last piece of text). */
+  end(text?: string): void {
+    if (this.closed) return;
+    if (text) this.write(text);
+    // No more writes (keep-alives included) from here on, even while the headers are held.
+    this.closed = true;
+    if (!this.headersReleased) {
+      this.endPending = true;
+      return;
+    }
+    if (this.coalesce) this.flushCoalesced();
+    this.res.end();
+    // The 'close' event follows; onClosed runs there so the task lives until the socket is done.
+  }
+
+  /** Kills the connection without a proper end (node loss, injected truncation). */
+  destroy(): void {
+    this.closed = true;
+    this.res.destroy();
+  }
+}
