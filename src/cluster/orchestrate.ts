@@ -39,22 +39,34 @@ async function pollUntil<T>(
   what: string,
   probe: () => Promise<{ done: true; value: T } | { done: false; progress: string }>,
   timeoutHint: string,
+  /** Give up once the API has been unreachable this long (a node that died is not coming back). */
+  maxUnreachableMs = Infinity,
 ): Promise<T> {
   const startedMs = context.clock.nowMs();
   let lastProgressMs = -Infinity;
   let lastProgress = '';
   let lastConnectionError: ExoConnectionError | undefined;
+  let unreachableSinceMs: number | undefined;
   for (;;) {
     throwIfAborted(context.signal);
     try {
       const outcome = await probe();
       lastConnectionError = undefined;
+      unreachableSinceMs = undefined;
       if (outcome.done) return outcome.value;
       lastProgress = outcome.progress;
     } catch (error) {
       if (!(error instanceof ExoConnectionError)) throw error;
       lastConnectionError = error;
       lastProgress = `waiting for the API (${error.message})`;
+      unreachableSinceMs ??= context.clock.nowMs();
+      if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
+        throw new ClusterError(
+          `Gave up waiting for ${what}: the EXO API has been unreachable for ${formatDuration(maxUnreachableMs)} (${error.message}).`,
+          'The node stopped answering; check that EXO is still running.',
+          { cause: error },
+        );
+      }
     }
     const nowMs = context.clock.nowMs();
     if (nowMs - lastProgressMs >= context.progressIntervalMs) {
@@ -298,6 +310,13 @@ export async function waitForModelInstancesReady(
   );
 }
 
+/**
+ * How long draining and cleanup keep trying an API that refuses connections. Bring-up waits tolerate
+ * unreachable nodes until their deadline (EXO may still be starting); at the end of a run a node that
+ * stopped answering has died, and waiting a minute for it helps nobody.
+ */
+export const UNREACHABLE_GIVE_UP_MS = 5_000;
+
 /** Waits until no `TextGeneration` task is Pending or Running anywhere in the cluster. */
 export async function waitForQuiet(context: ClusterContext, deadlineMs: number): Promise<boolean> {
   try {
@@ -311,10 +330,11 @@ export async function waitForQuiet(context: ClusterContext, deadlineMs: number):
         return total === 0 ? { done: true, value: true } : { done: false, progress: `${total} in flight` };
       },
       '',
+      UNREACHABLE_GIVE_UP_MS,
     );
     return true;
   } catch (error) {
-    if (error instanceof ClusterError && /Timed out/.test(error.message)) {
+    if (error instanceof ClusterError && /^(Timed out|Gave up)/.test(error.message)) {
       context.logger.warning(`${error.message} Continuing.`);
       return false;
     }
@@ -341,6 +361,7 @@ export async function deleteInstances(
             ? { done: true, value: true }
             : { done: false, progress: 'still present' },
         'EXO accepted the deletion but kept the instance.',
+        UNREACHABLE_GIVE_UP_MS,
       );
       context.logger.info(`deleted instance ${instanceId}`);
     } catch (error) {
