@@ -1,42 +1,96 @@
 /**
- * Prompt text of about `prompt_length` tokens, without a tokenizer. Common short English words are one
- * token each in the BPE vocabularies of the models EXO serves (and in the simulator's stand-in
- * tokenizer), so N words ≈ N tokens plus the chat template's overhead. Exact sizing against the
- * server's own count is a separate step (calibration); this is the estimate it starts from.
+ * Prompt text of a given number of tokens, without a tokenizer. A prompt is an optional nonce followed
+ * by a body of filler words; its shape (how many words, whether a final `.` follows) is what
+ * calibration (./calibrate.ts) searches so that the server's own `usage.prompt_tokens`, chat template
+ * included, equals the requested length. Without calibration the shape is an estimate.
+ *
+ * Why the pieces look the way they do:
+ * - Filler words are short (≤ 4 letters), lower-case and common: one token each, with their leading
+ *   space, in the BPE vocabularies of Llama, Qwen, Mistral and GPT models, and in the simulator's
+ *   stand-in tokenizer (which splits longer words every 4 characters). One more word is one more token,
+ *   so every length is reachable and the search converges in two or three probes.
+ * - The nonce is a fixed number of decimal digits. Every mainstream pre-tokenizer splits digit runs by
+ *   position alone (Llama 3 / GPT-4: groups of three; Qwen, Llama 2, Mistral: one digit each), never
+ *   by value, so every nonce of a run has the same token count and a length calibrated with one nonce
+ *   holds for all of them. Hex or base-36 text would not: letters merge into tokens of varying length.
+ * - The nonce's first digits are a hash of the request's identity, so two requests differ from the very
+ *   first token after the chat template: nothing of theirs (not even a bracket) extends the template's
+ *   shared, cacheable preamble into a further cache block.
+ * - Bodies are identical across the requests of a stage; only the nonce differs. It comes first, so no
+ *   two prompts share a cacheable prefix beyond the chat template's own preamble.
  */
 
-/** Short, common words: one token each with a leading space in Llama/Qwen vocabularies. */
+/** Short, common words: one token each with a leading space, in real vocabularies and the simulator's. */
 const FILLER_WORDS = (
-  'the of and to in is was for on are with as be at by this had not but from or have an they which one ' +
-  'you were all we her she there been if more when will would who so no out up into do than can its ' +
-  'time only new some could these two may first then any like our over such make most after also did ' +
-  'many well where much your way down should very each just those how said back use'
+  'the of and to in is was for on are with as be at by this had not but from or have an they one you ' +
+  'were all we her she been if more when will who so no out up into do than can its time only new some ' +
+  'may then any like our over such make most also did many well much your way down very each just how ' +
+  'said back use'
 ).split(' ');
 
 /** Tokens a chat template typically adds around one user message (role markers, BOS, header). */
 export const ESTIMATED_TEMPLATE_OVERHEAD_TOKENS = 8;
 
-/** Tokens taken by the nonce prefix `[r <hex>]` (bracket, letter, hex groups, bracket: about 6). */
-const NONCE_TOKENS = 6;
+/** Decimal digits in a nonce: 8 identify the run and stage, 8 the request (iterations ≤ 10^7). */
+export const NONCE_DIGITS = 16;
 
-/** A unique prefix for one request, so no two prompts share a cached prefix. */
-export function promptNonce(runId: string, stage: string, index: number): string {
-  return `[r ${runId}-${stage.length.toString(36)}${index.toString(36)}]`;
+/** Tokens a nonce is assumed to take before calibration (Llama 3: 6 groups of up to 3 digits). */
+const ESTIMATED_NONCE_TOKENS = 6;
+
+/** What varies in a prompt body: the number of filler words and an optional final period. */
+export interface PromptShape {
+  words: number;
+  /** A final `.`: one token more, for lengths a whole word cannot hit exactly. */
+  period: boolean;
+}
+
+/** FNV-1a of a string, 32 bits: a stable scatter of the run and stage identity into digits. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /**
- * Builds the prompt body: an optional nonce, then filler words up to the estimated length. The word
- * sequence starts at a position derived from `variant` so prompts differ beyond the nonce too.
+ * The unique opening of one request's prompt: 16 decimal digits. The first 8 scatter the run, the scope
+ * (a stage name, or a calibration scope) and the index, so prompts diverge at their first token; the
+ * last 8 are the index itself, so two requests of a scope never share a nonce. Always the same width.
  */
-export function buildPromptText(promptLengthTokens: number, nonce: string | undefined, variant = 0): string {
-  const bodyTokens = Math.max(
-    1,
-    promptLengthTokens - ESTIMATED_TEMPLATE_OVERHEAD_TOKENS - (nonce === undefined ? 0 : NONCE_TOKENS),
-  );
-  const words: string[] = [];
-  const offset = variant % FILLER_WORDS.length;
-  for (let i = 0; i < bodyTokens; i += 1)
-    words.push(FILLER_WORDS[(offset + i) % FILLER_WORDS.length] as string);
+export function promptNonce(runId: string, scope: string, index: number): string {
+  const half = NONCE_DIGITS / 2;
+  const position = Math.max(0, Math.floor(index)) % 10 ** half;
+  const scatter = String(fnv1a(`${runId}\u0000${scope}\u0000${position}`) % 10 ** half).padStart(half, '0');
+  return `${scatter}${String(position).padStart(half, '0')}`;
+}
+
+/** The body of a prompt of this shape: the first `words` filler words, then `.` if asked. */
+export function promptBody(shape: PromptShape): string {
+  const words: string[] = new Array<string>(shape.words);
+  for (let index = 0; index < shape.words; index += 1)
+    words[index] = FILLER_WORDS[index % FILLER_WORDS.length] as string;
   const body = words.join(' ');
-  return nonce === undefined ? body : `${nonce} ${body}`;
+  return shape.period ? `${body}.` : body;
+}
+
+/** A whole prompt: the nonce (when given), a space, the body. */
+export function composePrompt(nonce: string | undefined, body: string): string {
+  if (nonce === undefined) return body;
+  return body === '' ? nonce : `${nonce} ${body}`;
+}
+
+/** The shape calibration starts from: one token per word after an assumed template and nonce. */
+export function estimatePromptShape(promptLengthTokens: number, withNonce: boolean): PromptShape {
+  const words =
+    promptLengthTokens - ESTIMATED_TEMPLATE_OVERHEAD_TOKENS - (withNonce ? ESTIMATED_NONCE_TOKENS : 0);
+  return { words: Math.max(1, words), period: false };
+}
+
+/**
+ * Prompt text of about `promptLengthTokens` tokens (an estimate, uncalibrated), opened by `nonce` when
+ * given. Kept for callers that do not calibrate.
+ */
+export function buildPromptText(promptLengthTokens: number, nonce: string | undefined): string {
+  return composePrompt(nonce, promptBody(estimatePromptShape(promptLengthTokens, nonce !== undefined)));
 }

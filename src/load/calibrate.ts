@@ -1,0 +1,386 @@
+/**
+ * Prompt calibration: before a stage, a few short probe requests (`max_tokens: 1`, not streamed) ask the
+ * server itself how many prompt tokens a candidate text makes — chat template, BOS and nonce included —
+ * and a search over the prompt's shape (./prompt.ts) finds the text whose `usage.prompt_tokens` equals
+ * the stage's `prompt_length`. Results are cached per model, length and nonce use, so later stages of
+ * the same length probe nothing. Probes are not stage requests: they are left out of every statistic,
+ * and their count is reported with the stage.
+ *
+ * The search: T(words) — prompt tokens for a body of `words` filler words — rises by about one per word.
+ * 1. Probe the estimate. 2. Step by the remaining difference, divided by the slope measured so far
+ *    (1 until two points exist). 3. Once the target is bracketed, interpolate inside the bracket.
+ * 4. If adjacent word counts jump over the target (a word worth two tokens), try the lower one with a
+ *    final `.`. 5. With a nonce, one more probe with another nonce checks that the count does not
+ *    depend on the nonce's digits. Real tokenizers converge in 2–3 probes; the cap is 12.
+ * A server that reports no `prompt_tokens` ends the search at once: the stage uses the estimate and is
+ * flagged `estimate` (approximate).
+ */
+import { request, type Dispatcher } from 'undici';
+import { composePrompt, estimatePromptShape, promptBody, promptNonce, type PromptShape } from './prompt.js';
+
+/** What one probe learned: the server's prompt token count, when it reported one. */
+export interface ProbeOutcome {
+  promptTokens: number | undefined;
+}
+
+/** Sends one probe with this user message content. Rejects when the probe itself failed. */
+export type PromptProbe = (content: string) => Promise<ProbeOutcome>;
+
+/**
+ * How exact a stage's prompts are. `exact`: probes measured the requested length, with every nonce
+ * tried. `approximate`: the closest length found differs, or nonces changed the count.
+ * `estimate`: the server reported no prompt tokens (or probing failed); the prompt is the uncalibrated
+ * estimate. `off`: calibration disabled in the config (also an estimate).
+ */
+export type CalibrationStatus = 'exact' | 'approximate' | 'estimate' | 'off';
+
+/** The calibration of one model at one length. */
+export interface PromptCalibration {
+  model: string;
+  requested_tokens: number;
+  /** Prompt tokens the chosen text measured in its probe; null when nothing was measured. */
+  measured_tokens: number | null;
+  status: CalibrationStatus;
+  shape: PromptShape;
+  /** Probe requests this calibration sent (0 when it came from the cache). */
+  probes: number;
+  /** Whether two different nonces gave the same count; null without nonces or measurements. */
+  nonce_stable: boolean | null;
+  /** Why the result is not exact, in words. */
+  note?: string;
+}
+
+/** Highest number of probes one calibration may send. */
+export const MAX_PROBES = 12;
+
+/** Inputs of one calibration. */
+export interface CalibrationRequest {
+  model: string;
+  promptLengthTokens: number;
+  /** Prompts open with a nonce (unique_prompts); calibration probes with nonces too. */
+  withNonce: boolean;
+  /** Gives the k-th probe's nonce; never one a stage request will use. */
+  probeNonce(probeIndex: number): string;
+  probe: PromptProbe;
+}
+
+interface Point {
+  words: number;
+  tokens: number;
+}
+
+/**
+ * Finds the prompt shape whose measured prompt tokens equal the requested length (see the module
+ * comment for the search). Never throws: a failing probe ends in status `estimate` with its message.
+ */
+export async function calibratePrompt(input: CalibrationRequest): Promise<PromptCalibration> {
+  const target = input.promptLengthTokens;
+  const estimate = estimatePromptShape(target, input.withNonce);
+  let probes = 0;
+  const measure = async (shape: PromptShape): Promise<number | undefined> => {
+    const nonce = input.withNonce ? input.probeNonce(probes) : undefined;
+    probes += 1;
+    return (await input.probe(composePrompt(nonce, promptBody(shape)))).promptTokens;
+  };
+  const result = (
+    status: CalibrationStatus,
+    shape: PromptShape,
+    measured: number | null,
+    nonceStable: boolean | null,
+    note?: string,
+  ): PromptCalibration => ({
+    model: input.model,
+    requested_tokens: target,
+    measured_tokens: measured,
+    status,
+    shape,
+    probes,
+    nonce_stable: nonceStable,
+    ...(note === undefined ? {} : { note }),
+  });
+
+  try {
+    const measured = new Map<number, number>();
+    let below: Point | undefined; // most words with tokens < target
+    let above: Point | undefined; // fewest words with tokens > target
+    let words = estimate.words;
+    let found: Point | undefined;
+    while (probes < MAX_PROBES) {
+      const tokens = await measure({ words, period: false });
+      if (tokens === undefined) {
+        return result(
+          'estimate',
+          estimate,
+          null,
+          null,
+          'the server reported no usage.prompt_tokens; the prompt length is an estimate',
+        );
+      }
+      measured.set(words, tokens);
+      if (tokens === target) {
+        found = { words, tokens };
+        break;
+      }
+      if (tokens < target && (!below || words > below.words)) below = { words, tokens };
+      if (tokens > target && (!above || words < above.words)) above = { words, tokens };
+      if (above && above.words === 0) break; // even an empty body is too long
+      if (below && above && above.words - below.words <= 1) break; // adjacent: the target is skipped
+      words = nextGuess(below, above, { words, tokens }, target);
+      if (measured.has(words)) break;
+    }
+    if (!found && below && above && above.words - below.words <= 1 && probes < MAX_PROBES) {
+      // One word too few, one word too many: a final period is one token on every common tokenizer.
+      const withPeriod = await measure({ words: below.words, period: true });
+      if (withPeriod === target) {
+        return verify({ words: below.words, period: true }, target);
+      }
+    }
+    if (found) return verify({ words: found.words, period: false }, target);
+    // Closest measured length; ties go to the shorter prompt.
+    let best: Point | undefined;
+    for (const [candidateWords, tokens] of measured) {
+      const distance = Math.abs(tokens - target);
+      if (
+        !best ||
+        distance < Math.abs(best.tokens - target) ||
+        (distance === Math.abs(best.tokens - target) && tokens < best.tokens)
+      )
+        best = { words: candidateWords, tokens };
+    }
+    if (!best) return result('estimate', estimate, null, null, 'calibration sent no probe');
+    const floor = above && above.words === 0 ? above.tokens : undefined;
+    const note =
+      floor !== undefined
+        ? `the shortest possible prompt already has ${floor} tokens (chat template${input.withNonce ? ' and nonce' : ''}); ${target} cannot be reached`
+        : `no prompt text measured exactly ${target} tokens; the closest has ${best.tokens}`;
+    return result('approximate', { words: best.words, period: false }, best.tokens, null, note);
+  } catch (error) {
+    return result(
+      'estimate',
+      estimate,
+      null,
+      null,
+      `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt length is an estimate`,
+    );
+  }
+
+  /** With nonces, one more probe with another nonce must give the same count. */
+  async function verify(shape: PromptShape, tokens: number): Promise<PromptCalibration> {
+    if (!input.withNonce) return result('exact', shape, tokens, null);
+    const again = await measure(shape);
+    if (again === tokens) return result('exact', shape, tokens, true);
+    return result(
+      'approximate',
+      shape,
+      tokens,
+      false,
+      `the prompt token count changed with the nonce (${tokens} then ${again ?? 'not reported'})`,
+    );
+  }
+}
+
+/** The next word count to try: interpolate inside a bracket, else step by the measured slope. */
+function nextGuess(below: Point | undefined, above: Point | undefined, last: Point, target: number): number {
+  if (below && above) {
+    const slope = (above.tokens - below.tokens) / (above.words - below.words);
+    const guess = below.words + Math.round((target - below.tokens) / slope);
+    return Math.min(above.words - 1, Math.max(below.words + 1, guess));
+  }
+  const anchor = below ?? above ?? last;
+  // Slope from the two measured points when there are two, else one token per word.
+  const other = below && anchor !== below ? below : above && anchor !== above ? above : undefined;
+  const slope =
+    other && other.words !== anchor.words
+      ? Math.max(0.25, (other.tokens - anchor.tokens) / (other.words - anchor.words))
+      : 1;
+  const step = Math.round((target - anchor.tokens) / slope);
+  const guess = anchor.words + (step === 0 ? Math.sign(target - anchor.tokens) : step);
+  return Math.max(0, guess);
+}
+
+/** A calibration cache and the probe sender for one run. */
+export class PromptCalibrator {
+  private readonly cache = new Map<string, PromptCalibration>();
+  /** Probes sent by this calibrator so far: each gets its own nonce. */
+  private probesSent = 0;
+
+  /**
+   * @param probeFor sends probes for one model.
+   * @param probeNonce the k-th probe nonce (a scope no stage uses, so probes never warm a request's prefix).
+   */
+  constructor(
+    private readonly probeFor: (model: string) => PromptProbe,
+    private readonly probeNonce: (probeIndex: number) => string,
+  ) {}
+
+  /** The calibration of a model and length: from the cache (0 probes) or measured now. */
+  async calibrate(model: string, promptLengthTokens: number, withNonce: boolean): Promise<PromptCalibration> {
+    const key = `${model}\u0000${promptLengthTokens}\u0000${withNonce ? 'nonce' : 'plain'}`;
+    const cached = this.cache.get(key);
+    if (cached) return { ...cached, probes: 0 };
+    const calibration = await calibratePrompt({
+      model,
+      promptLengthTokens,
+      withNonce,
+      probeNonce: () => this.probeNonce(this.probesSent++),
+      probe: this.probeFor(model),
+    });
+    // Failed probes are not cached: the next stage tries again.
+    if (calibration.status !== 'estimate' || calibration.measured_tokens !== null)
+      this.cache.set(key, calibration);
+    return calibration;
+  }
+}
+
+/** The uncalibrated prompt of a model and length (`calibrate_prompts: false`). */
+export function uncalibratedPrompt(
+  model: string,
+  promptLengthTokens: number,
+  withNonce: boolean,
+): PromptCalibration {
+  return {
+    model,
+    requested_tokens: promptLengthTokens,
+    measured_tokens: null,
+    status: 'off',
+    shape: estimatePromptShape(promptLengthTokens, withNonce),
+    probes: 0,
+    nonce_stable: null,
+  };
+}
+
+/** Where and how probes are sent: the load's own endpoint, not streamed, one output token. */
+export interface HttpProbeOptions {
+  dispatcher: Dispatcher;
+  origin: string;
+  /** The chat path of the load (`/v1/chat/completions` or EXO's `/bench/chat/completions`). */
+  path: string;
+  /** Headers of the load (content type, authorization). */
+  headers: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * A probe over HTTP. Reads `usage.prompt_tokens`, or EXO's `generation_stats.prompt_tokens` (its bench
+ * endpoint answers with `usage: null`). A non-2xx answer rejects with the status and an excerpt.
+ */
+export function httpPromptProbe(options: HttpProbeOptions, model: string): PromptProbe {
+  return async (content) => {
+    const response = await request(`${options.origin}${options.path}`, {
+      method: 'POST',
+      dispatcher: options.dispatcher,
+      headers: { ...options.headers, accept: 'application/json' },
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content }],
+        max_tokens: 1,
+        stream: false,
+      }),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const text = await response.body.text();
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`);
+    }
+    return { promptTokens: promptTokensOf(text) };
+  };
+}
+
+/** `usage.prompt_tokens`, else `generation_stats.prompt_tokens`, of a non-streamed chat completion. */
+export function promptTokensOf(body: string): number | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const record = parsed as {
+    usage?: { prompt_tokens?: unknown };
+    generation_stats?: { prompt_tokens?: unknown };
+  };
+  const fromUsage = record.usage?.prompt_tokens;
+  if (typeof fromUsage === 'number' && Number.isFinite(fromUsage)) return fromUsage;
+  const fromStats = record.generation_stats?.prompt_tokens;
+  if (typeof fromStats === 'number' && Number.isFinite(fromStats)) return fromStats;
+  return undefined;
+}
+
+/** The probe nonce scope of a run: distinct from every stage's, so probes share no prefix with requests. */
+export function calibrationNonce(runId: string): (probeIndex: number) => string {
+  return (probeIndex) => promptNonce(runId, '\u0000calibration', probeIndex);
+}
+
+/** The prompts of one stage: a calibrated body per model, and how they were obtained. */
+export interface StagePrompts {
+  /** Model → prompt body (the nonce, when used, goes before it). */
+  bodies: Map<string, string>;
+  calibration: StageCalibration;
+}
+
+/** A stage's calibration as results.json reports it. */
+export interface StageCalibration {
+  /** The least exact status among the stage's models (exact < approximate < estimate; `off` when disabled). */
+  status: CalibrationStatus;
+  /** Probe requests sent for this stage (0 when every length came from the cache); not stage requests. */
+  probes: number;
+  /** One entry per model the stage requests. */
+  models: PromptCalibration[];
+}
+
+const STATUS_RANK: Record<CalibrationStatus, number> = { exact: 0, approximate: 1, estimate: 2, off: 3 };
+
+/**
+ * Calibrates (or estimates, without a calibrator) the prompt of every model of a stage. One model at a
+ * time: probes are few and short, and running them one by one keeps them off each other's timing.
+ */
+export async function prepareStagePrompts(
+  calibrator: PromptCalibrator | undefined,
+  models: readonly string[],
+  promptLengthTokens: number,
+  withNonce: boolean,
+): Promise<StagePrompts> {
+  const bodies = new Map<string, string>();
+  const calibrations: PromptCalibration[] = [];
+  for (const model of new Set(models)) {
+    const calibration = calibrator
+      ? await calibrator.calibrate(model, promptLengthTokens, withNonce)
+      : uncalibratedPrompt(model, promptLengthTokens, withNonce);
+    calibrations.push(calibration);
+    bodies.set(model, promptBody(calibration.shape));
+  }
+  let status: CalibrationStatus = calibrator ? 'exact' : 'off';
+  for (const calibration of calibrations)
+    if (STATUS_RANK[calibration.status] > STATUS_RANK[status]) status = calibration.status;
+  return {
+    bodies,
+    calibration: {
+      status,
+      probes: calibrations.reduce((sum, calibration) => sum + calibration.probes, 0),
+      models: calibrations,
+    },
+  };
+}
+
+/** One log line about a model's calibration; `warn` when the prompt length is not exact. */
+export function describeCalibration(calibration: PromptCalibration): { text: string; warn: boolean } {
+  const what = `prompt of ${calibration.requested_tokens} tokens for ${calibration.model}`;
+  const probes = `${calibration.probes === 0 ? 'cached' : `${calibration.probes} probe${calibration.probes === 1 ? '' : 's'}`}`;
+  switch (calibration.status) {
+    case 'exact':
+      return {
+        text: `${what}: calibrated exactly (${probes}, ${calibration.shape.words} filler words)`,
+        warn: false,
+      };
+    case 'off':
+      return { text: `${what}: estimated (calibrate_prompts is off)`, warn: false };
+    default:
+      return {
+        text: `${what}: ${calibration.status} (${probes}${calibration.measured_tokens === null ? '' : `, measured ${calibration.measured_tokens}`}) — ${calibration.note ?? ''}`,
+        warn: true,
+      };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Waiting for an OpenAI-compatible server: `GET /v1/models` until it answers 200, with back-off, up to
+ * the config's `timeout_seconds`. Servers answer 503 while loading (llama.cpp) or refuse connections
+ * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
+ */
+import { request, type Dispatcher } from 'undici';
+import type { Logger } from '../ports.js';
+import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
+import { TargetError, type ResolvedTarget } from './target.js';
+
+/** What the wait needs. */
+export interface ReadinessContext {
+  dispatcher: Dispatcher;
+  clock: Clock;
+  logger: Logger;
+  signal?: AbortSignal;
+  /** First retry delay, ms; doubles up to {@link MAX_RETRY_DELAY_MS}. */
+  initialRetryDelayMs?: number;
+  /** Gap between two progress lines, ms. */
+  progressIntervalMs: number;
+}
+
+/** Upper bound of the back-off between two `/v1/models` attempts. */
+export const MAX_RETRY_DELAY_MS = 5_000;
+
+/** Longest a single `/v1/models` call may take, ms. */
+const CALL_TIMEOUT_MS = 10_000;
+
+/** What the server said about models. */
+export interface ServerModels {
+  /** Model IDs listed by `/v1/models` (`data[].id`). */
+  ids: string[];
+}
+
+type Attempt =
+  | { kind: 'ready'; ids: string[] }
+  | { kind: 'auth'; status: number; excerpt: string }
+  | { kind: 'retry'; reason: string };
+
+async function attempt(target: ResolvedTarget, context: ReadinessContext, url: string): Promise<Attempt> {
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      dispatcher: context.dispatcher,
+      headers: { ...target.headers, accept: 'application/json' },
+      headersTimeout: CALL_TIMEOUT_MS,
+      bodyTimeout: CALL_TIMEOUT_MS,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    const text = await response.body.text();
+    const excerpt = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+    if (response.statusCode === 401 || response.statusCode === 403)
+      return { kind: 'auth', status: response.statusCode, excerpt };
+    if (response.statusCode !== 200)
+      return { kind: 'retry', reason: `HTTP ${response.statusCode}${excerpt ? `: ${excerpt}` : ''}` };
+    return { kind: 'ready', ids: modelIds(text) };
+  } catch (error) {
+    throwIfAborted(context.signal);
+    const code = (error as { code?: string }).code;
+    return {
+      kind: 'retry',
+      reason: `${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/** `data[].id` of a `/v1/models` answer (OpenAI shape; Ollama and llama.cpp use it too). */
+export function modelIds(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown };
+    if (!Array.isArray(parsed.data)) return [];
+    return parsed.data.flatMap((entry: unknown) =>
+      typeof entry === 'object' && entry !== null && typeof (entry as { id?: unknown }).id === 'string'
+        ? [(entry as { id: string }).id]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Waits until the server lists its models. Throws {@link TargetError} on 401/403 (at once) or when the
+ * deadline passes (with the last reason). A model that is not listed draws a warning, not an error:
+ * llama.cpp and some proxies serve whatever name the request gives.
+ */
+export async function waitForOpenAiServer(
+  target: ResolvedTarget,
+  context: ReadinessContext,
+  deadlineMs: number,
+): Promise<ServerModels> {
+  const url = `${target.baseUrl}/v1/models`;
+  const startedMs = context.clock.nowMs();
+  let delayMs = context.initialRetryDelayMs ?? 250;
+  let lastProgressMs = startedMs;
+  let lastReason = '';
+  for (;;) {
+    throwIfAborted(context.signal);
+    const outcome = await attempt(target, context, url);
+    if (outcome.kind === 'ready') {
+      const missing = target.models.filter((model) => !outcome.ids.includes(model));
+      if (missing.length > 0 && outcome.ids.length > 0) {
+        context.logger.warning(
+          `the server does not list ${missing.join(', ')} (it lists ${outcome.ids.slice(0, 5).join(', ')}${outcome.ids.length > 5 ? ', …' : ''}); requests name it anyway`,
+        );
+      }
+      return { ids: outcome.ids };
+    }
+    if (outcome.kind === 'auth') {
+      throw new TargetError(
+        `${url} refused the request: HTTP ${outcome.status}${outcome.excerpt ? ` (${outcome.excerpt})` : ''}`,
+        target.apiKey === undefined
+          ? 'The server wants an API key: set target.api_key_env to the name of an environment variable that holds it.'
+          : 'The API key was rejected: check the value of the variable named by target.api_key_env.',
+      );
+    }
+    lastReason = outcome.reason;
+    const nowMs = context.clock.nowMs();
+    if (nowMs >= deadlineMs) {
+      throw new TargetError(
+        `${url} did not answer 200 within ${formatDuration(deadlineMs - startedMs)} (last: ${lastReason})`,
+        'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.',
+      );
+    }
+    if (nowMs - lastProgressMs >= context.progressIntervalMs) {
+      lastProgressMs = nowMs;
+      context.logger.info(`waiting for ${url}: ${lastReason} (${formatDuration(nowMs - startedMs)})`);
+    }
+    await context.clock.sleep(Math.min(delayMs, Math.max(0, deadlineMs - nowMs)), context.signal);
+    delayMs = Math.min(MAX_RETRY_DELAY_MS, delayMs * 2);
+  }
+}
