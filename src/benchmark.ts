@@ -23,12 +23,26 @@ import {
 } from './cluster/orchestrate.js';
 import { SnapshotRecorder } from './cluster/snapshots.js';
 import type { ClusterView, InstanceView } from './cluster/state.js';
-import type { BenchConfig, LoadedConfig } from './config/types.js';
+import type { BenchConfig, LoadedConfig, StageConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
-import { buildPromptText, promptNonce } from './load/prompt.js';
+import {
+  calibrationNonce,
+  describeCalibration,
+  httpPromptProbe,
+  prepareStagePrompts,
+  PromptCalibrator,
+  type StageCalibration,
+  type StagePrompts,
+} from './load/calibrate.js';
+import { composePrompt, promptNonce } from './load/prompt.js';
 import type { RequestSpec } from './load/request.js';
 import { runStage, type StageRun } from './load/stage.js';
-import { computeStatistics, histogramSummary } from './metrics/aggregate.js';
+import {
+  computeStatistics,
+  histogramSummary,
+  outputLengthStatistics,
+  promptLengthStatistics,
+} from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
 import type { Logger } from './ports.js';
@@ -44,13 +58,30 @@ import {
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
 import { renderSummary } from './report/summary.js';
+import {
+  forceOutputFields,
+  resolveTarget,
+  waitForOpenAiServer,
+  type ResolvedTarget,
+} from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { VERSION } from './version.js';
+import {
+  evaluateGates,
+  gatesFailed,
+  writeBenchmarkActionFiles,
+  type BaselineInput,
+} from './verdict/index.js';
 
 /** How a node takes part in the run. */
 export interface NodeRunOptions {
-  /** Base URL of this node's EXO API. */
+  /**
+   * Base URL of this node's EXO API, or of the OpenAI-compatible server (the shells pass `--api-url` /
+   * `api-url` when given, else the config's `target.base_url`: see `targetApiUrl`).
+   */
   apiUrl: string;
+  /** Where `target.api_key_env` is read (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
   isPrimary: boolean;
   /** Nodes the topology must show (the hardware_plan total unless overridden). */
   expectedNodes: number;
@@ -72,6 +103,8 @@ export interface NodeRunOptions {
   onInstancesPlaced?(instanceIds: string[]): void;
   /** Told once the instances are confirmed deleted. */
   onInstancesDeleted?(): void;
+  /** A baseline run to compare with (or why there is none); see src/verdict/baseline.ts. */
+  baseline?: BaselineInput;
 }
 
 /** What a node run produced. */
@@ -84,41 +117,48 @@ export interface NodeRunOutcome {
   /** Self-contained HTML report with the charts. */
   reportPath: string;
   summaryMarkdown: string;
+  /** github-action-benchmark files (customSmallerIsBetter / customBiggerIsBetter). */
+  benchmarkSmallerPath: string;
+  benchmarkBiggerPath: string;
 }
 
-/** Event-loop delay p99 above this makes timestamps untrustworthy by more than the TTFT tolerance. */
-export const MAX_EVENT_LOOP_DELAY_P99_MS = 20;
+/**
+ * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
+ * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
+ * who relaxes one relaxes both.
+ */
+export const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
 
-/** Builds the request body of each index of a stage once per request (no shared mutable state). */
+/**
+ * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
+ * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
+ * bodies are the same for every request of a model, so only the nonce tells prompts apart.
+ */
 function requestBuilder(
   config: BenchConfig,
-  apiUrl: string,
+  target: ResolvedTarget,
   runId: string,
-  stageName: string,
-  promptLength: number,
-  generationLength: number,
-  modelIds: string[],
+  stage: StageConfig,
+  prompts: StagePrompts,
 ): (index: number) => RequestSpec {
-  const url = new URL(apiUrl);
-  const path = `${url.pathname.replace(/\/+$/, '')}${config.endpoint === 'bench' ? '/bench/chat/completions' : '/v1/chat/completions'}`;
-  // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
-  const sharedPrompt = config.unique_prompts ? undefined : buildPromptText(promptLength, undefined, 0);
+  const origin = new URL(target.baseUrl).origin;
+  const headers = { ...target.headers, accept: 'text/event-stream' };
+  const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
+  const models = target.models;
   return (index: number): RequestSpec => {
-    const prompt = sharedPrompt ?? buildPromptText(promptLength, promptNonce(runId, stageName, index), index);
+    // Requests rotate over the models, so every instance of a multi-model config gets load.
+    const model = models[index % models.length] as string;
+    // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
+    const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
     const body: Record<string, unknown> = {
-      // Requests rotate over the models, so every instance of a multi-model config gets load.
-      model: modelIds[index % modelIds.length],
-      messages: [{ role: 'user', content: prompt }],
-      max_tokens: generationLength,
+      model,
+      messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
+      max_tokens: stage.generation_length,
       stream: true,
       stream_options: { include_usage: true },
+      ...forced,
     };
-    return {
-      origin: url.origin,
-      path,
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    };
+    return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
   };
 }
 
@@ -150,11 +190,13 @@ function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
   }));
 }
 
-function stageResults(run: StageRun, gaps: Histogram): StageResults {
+function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibration): StageResults {
   return {
     name: run.stage.name,
     config: run.stage,
     ...computeStatistics(run.records),
+    prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
+    output_length: outputLengthStatistics(run.records, run.stage.generation_length),
     started_at_ms: run.startedAtMs,
     ended_at_ms: run.endedAtMs,
     peak_in_flight: run.peakInFlight,
@@ -162,6 +204,62 @@ function stageResults(run: StageRun, gaps: Histogram): StageResults {
     interrupted: run.interrupted,
     in_flight_samples: run.inFlightSamples,
   };
+}
+
+/** A URL fit for results and logs: user name and password removed. */
+function withoutUserInfo(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/+$/, '');
+}
+
+/** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
+interface ClusterPhaseState {
+  nodeId?: string;
+  view?: ClusterView;
+  /** Instances this node placed: deleted in cleanup, whatever happens. */
+  placedIds: string[];
+  instances: InstanceView[];
+}
+
+/**
+ * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
+ * for the primary's (secondary), until they are ready.
+ */
+async function prepareExoCluster(
+  config: BenchConfig,
+  options: NodeRunOptions,
+  context: ClusterContext,
+  state: ClusterPhaseState,
+  deadlineMs: number,
+): Promise<void> {
+  const { logger } = context;
+  state.nodeId = await waitForApi(context, deadlineMs);
+  logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
+  let view = await waitForNodes(context, options.expectedNodes, deadlineMs);
+  state.view = view;
+  logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
+  let ids: string[];
+  if (options.isPrimary) {
+    for (const modelId of config.model_ids) {
+      state.placedIds.push(
+        await placeInstance(context, modelId, config.sharding, config.instance_meta, deadlineMs),
+      );
+      options.onInstancesPlaced?.([...state.placedIds]);
+    }
+    view = await waitForInstancesReady(context, state.placedIds, deadlineMs);
+    ids = state.placedIds;
+  } else {
+    ids = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
+    view = await readView(context);
+  }
+  state.view = view;
+  state.instances = ids.flatMap((id) => {
+    const instance = view.instances.get(id);
+    return instance ? [instance] : [];
+  });
+  logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
 /** Judges whether the load generator kept up; an invalid run never passes silently. */
@@ -183,9 +281,10 @@ export function judgeValidity(
       );
     }
   }
-  if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > MAX_EVENT_LOOP_DELAY_P99_MS) {
+  const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
+  if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
     reasons.push(
-      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${MAX_EVENT_LOOP_DELAY_P99_MS} ms (timestamps may be late by that much)`,
+      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`,
     );
   }
   return {
@@ -194,16 +293,23 @@ export function judgeValidity(
     dispatch_lag_p99_ms: worstLag,
     max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
     event_loop_delay_p99_ms: eventLoopDelayP99Ms,
-    max_event_loop_delay_p99_ms: MAX_EVENT_LOOP_DELAY_P99_MS,
+    max_event_loop_delay_p99_ms: maxLoopDelayMs,
   };
 }
 
-/** The verdict of a completed run, before thresholds: zero successes fail; an invalid run is invalid. */
-export function judgeVerdict(document: Pick<ResultsDocument, 'results' | 'validity' | 'error'>): Verdict {
+/**
+ * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
+ * then a failed threshold or a regression against the baseline fails.
+ */
+export function judgeVerdict(
+  document: Pick<ResultsDocument, 'results' | 'validity' | 'error'> &
+    Partial<Pick<ResultsDocument, 'thresholds' | 'comparison'>>,
+): Verdict {
   if (document.error) return 'error';
   if (!document.validity.valid) return 'invalid';
   const run = document.results.run;
   if (!run || run.successful_requests === 0) return 'fail';
+  if (gatesFailed(document)) return 'fail';
   return 'pass';
 }
 
@@ -216,7 +322,7 @@ function scheduledLoadMs(config: BenchConfig): number {
 export async function runNode(
   loaded: LoadedConfig,
   options: NodeRunOptions,
-  ports: { logger: Logger },
+  ports: { logger: Logger; mask?(value: string): void; env?: { mask(value: string): void } },
   signal?: AbortSignal,
 ): Promise<NodeRunOutcome> {
   const { config } = loaded;
@@ -249,10 +355,8 @@ export async function runNode(
   const startedAtMs = clock.nowMs();
   const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
 
-  let nodeId: string | undefined;
-  let view: ClusterView | undefined;
-  const placedIds: string[] = [];
-  let instances: InstanceView[] = [];
+  const cluster: ClusterPhaseState = { placedIds: [], instances: [] };
+  let target: ResolvedTarget | undefined;
   const stages: StageResults[] = [];
   const allRecords: RequestRecord[] = [];
   let failure: ExoBenchError | Error | undefined;
@@ -261,47 +365,75 @@ export async function runNode(
     clock,
     logger,
     config.snapshot_interval_seconds * 1000,
-    () => instances,
+    () => cluster.instances,
   );
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
   try {
-    await logger.group('Cluster', async () => {
-      nodeId = await waitForApi(context, deadlineMs);
-      logger.info(`connected to node ${nodeId} at ${options.apiUrl}`);
-      view = await waitForNodes(context, options.expectedNodes, deadlineMs);
-      logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
-      if (options.isPrimary) {
-        for (const modelId of config.model_ids) {
-          placedIds.push(
-            await placeInstance(context, modelId, config.sharding, config.instance_meta, deadlineMs),
-          );
-          options.onInstancesPlaced?.([...placedIds]);
-        }
-        view = await waitForInstancesReady(context, placedIds, deadlineMs);
-      } else {
-        const readyIds = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
-        view = await readView(context);
-        placedIds.length = 0;
-        instances = readyIds.flatMap((id) =>
-          view?.instances.get(id) ? [view.instances.get(id) as InstanceView] : [],
+    const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
+    target = resolved;
+    if (resolved.apiKey !== undefined) {
+      ports.mask?.(resolved.apiKey);
+      ports.env?.mask(resolved.apiKey);
+    }
+    if (resolved.kind === 'openai') {
+      await logger.group('Target', async () => {
+        await waitForOpenAiServer(
+          resolved,
+          {
+            dispatcher,
+            clock,
+            logger,
+            progressIntervalMs: context.progressIntervalMs,
+            ...(signal ? { signal } : {}),
+          },
+          deadlineMs,
         );
-      }
-      if (options.isPrimary) {
-        instances = placedIds.flatMap((id) =>
-          view?.instances.get(id) ? [view.instances.get(id) as InstanceView] : [],
+        logger.info(
+          `OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`,
         );
-      }
-      logger.info(`instances ready: ${instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
-    });
+      });
+    } else {
+      await logger.group('Cluster', () => prepareExoCluster(config, options, context, cluster, deadlineMs));
+    }
 
     if (options.isPrimary) {
-      snapshots.start();
+      if (resolved.kind === 'exo') snapshots.start();
       loopDelay.enable();
+      const origin = new URL(resolved.baseUrl).origin;
+      const calibrator = config.calibrate_prompts
+        ? new PromptCalibrator(
+            (model) =>
+              httpPromptProbe(
+                {
+                  dispatcher,
+                  origin,
+                  path: resolved.chatPath,
+                  headers: resolved.headers,
+                  timeoutMs: config.request_timeout_seconds * 1000,
+                  ...(signal ? { signal } : {}),
+                },
+                model,
+              ),
+            calibrationNonce(options.runId),
+          )
+        : undefined;
       for (const stage of config.stages) {
         const gaps = new Histogram();
-        const run = await logger.group(`Stage ${stage.name}`, () =>
-          runStage(stage, {
+        const { run, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+          // Probes run before the stage's schedule starts: they are not stage requests.
+          const prompts = await prepareStagePrompts(
+            calibrator,
+            resolved.models,
+            stage.prompt_length,
+            config.unique_prompts,
+          );
+          for (const calibration of prompts.calibration.models) {
+            const line = describeCalibration(calibration);
+            if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
+            else logger.info(`stage ${stage.name}: ${line.text}`);
+          }
+          const run = await runStage(stage, {
             clock,
             logger,
             request: {
@@ -310,32 +442,29 @@ export async function runNode(
               idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
               onTokenGap: (gapMs) => gaps.record(gapMs),
             },
-            buildRequest: requestBuilder(
-              config,
-              options.apiUrl,
-              options.runId,
-              stage.name,
-              stage.prompt_length,
-              stage.generation_length,
-              config.model_ids,
-            ),
+            buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
             onRecord: (record) => {
               requestsFile.append(record);
               allRecords.push(record);
             },
             signal,
             progressIntervalMs: context.progressIntervalMs,
-          }),
-        );
-        stages.push(stageResults(run, gaps));
+          });
+          return { run, prompts };
+        });
+        stages.push(stageResults(run, gaps, prompts.calibration));
         if (run.interrupted || signal?.aborted)
           throw new CancelledError('cancelled during stage ' + stage.name);
-        await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
+        // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
+        if (resolved.kind === 'exo')
+          await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
       }
       loopDelay.disable();
       snapshots.stop();
+    } else if (resolved.kind === 'openai') {
+      logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
     } else {
-      const ids = instances.map((instance) => instance.instanceId);
+      const ids = cluster.instances.map((instance) => instance.instanceId);
       logger.info('secondary: waiting for the primary to run the stages and delete its instances');
       const secondaryDeadlineMs =
         clock.nowMs() +
@@ -352,12 +481,12 @@ export async function runNode(
     loopDelay.disable();
     snapshots.stop();
     requestsFile.close();
-    if (options.isPrimary && placedIds.length > 0) {
+    if (options.isPrimary && cluster.placedIds.length > 0) {
       // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
       const cleanupContext: ClusterContext = { ...context };
       delete cleanupContext.signal;
       await logger.group('Cleanup', async () => {
-        const left = await deleteInstances(cleanupContext, placedIds, clock.nowMs() + 60_000);
+        const left = await deleteInstances(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
         if (left.length === 0) options.onInstancesDeleted?.();
       });
     }
@@ -384,14 +513,17 @@ export async function runNode(
       is_primary: options.isPrimary,
       run_id: options.runId,
       endpoint: config.endpoint,
-      ...(nodeId ? { node_id: nodeId } : {}),
+      ...(target
+        ? { target: { kind: target.kind, base_url: withoutUserInfo(target.baseUrl), models: target.models } }
+        : {}),
+      ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
       ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
       ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
     },
     cluster: {
       expected_nodes: options.expectedNodes,
-      nodes: nodeFacts(view),
-      instances: instanceFacts(instances),
+      nodes: nodeFacts(cluster.view),
+      instances: instanceFacts(cluster.instances),
     },
     configuration: config,
     results: {
@@ -403,8 +535,11 @@ export async function runNode(
     verdict: 'error',
     error: errorInfo,
   };
+  if (options.isPrimary)
+    Object.assign(document, evaluateGates(document, allRecords, options.baseline, logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
   writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+  const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
   const ttftMsInSendOrder = allRecords
     .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
     .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
@@ -420,5 +555,7 @@ export async function runNode(
     summaryPath,
     reportPath,
     summaryMarkdown,
+    benchmarkSmallerPath: benchmarkFiles.smallerPath,
+    benchmarkBiggerPath: benchmarkFiles.biggerPath,
   };
 }

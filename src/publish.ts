@@ -35,6 +35,8 @@ export function runOutputs(outcome: NodeRunOutcome | undefined): OutputValues {
     'ttft-p95-ms': latency(run?.ttft_ms, 'p95'),
     'e2e-p95-ms': latency(run?.e2e_ms, 'p95'),
     'output-tokens-per-second': fixed(run?.output_tokens_per_second ?? 0, 2),
+    'benchmark-smaller-path': outcome?.benchmarkSmallerPath ?? '',
+    'benchmark-bigger-path': outcome?.benchmarkBiggerPath ?? '',
   };
 }
 
@@ -61,6 +63,8 @@ export async function publishRun(
     outcome.requestsPath,
     outcome.summaryPath,
     outcome.reportPath,
+    outcome.benchmarkSmallerPath,
+    outcome.benchmarkBiggerPath,
     ...options.extraFiles,
   ].filter((file) => existsSync(file));
   try {

@@ -21,6 +21,8 @@ timeout_seconds: 10
 max_dispatch_lag_p99_ms: 1000
 request_timeout_seconds: 1.5
 stream_idle_timeout_seconds: 0.5
+# Calibration probes would consume the first faults.
+calibrate_prompts: false
 ${extra}
 model_ids: [${MODEL}]
 stages:
@@ -126,7 +128,9 @@ describe('request faults become error classes', () => {
       'request_timeout',
       'ok',
     ]);
-    expect(slow.records[0]!.error_message).toBe('no response headers within 1500 ms');
+    expect(slow.records[0]!.error_message).toBe(
+      'no response headers within 1500 ms (request_timeout_seconds)',
+    );
   }, 20_000);
 
   it('keeps the status and a readable excerpt of the body', () => {

@@ -56,6 +56,8 @@ describe('parseConfigText: a valid config', () => {
         no_overlap: false,
         endpoint: 'chat',
         unique_prompts: true,
+        target: { kind: 'exo' },
+        calibrate_prompts: true,
         request_timeout_seconds: 600,
         stream_idle_timeout_seconds: 60,
         max_dispatch_lag_p99_ms: 5,

@@ -40,10 +40,14 @@ describe('known keys', () => {
       'no_overlap',
       'endpoint',
       'unique_prompts',
+      'target',
+      'calibrate_prompts',
       'request_timeout_seconds',
       'stream_idle_timeout_seconds',
       'max_dispatch_lag_p99_ms',
       'snapshot_interval_seconds',
+      'thresholds',
+      'regression',
     ]);
   });
 
@@ -56,6 +60,7 @@ describe('known keys', () => {
       'iterations',
       'no_overlap',
       'warmup_requests',
+      'thresholds',
     ]);
   });
 

@@ -23,6 +23,9 @@ export const Inputs = {
   RunnerScope: 'runner-scope',
   WaitForRunners: 'wait-for-runners',
   RequireRunners: 'require-runners',
+  Baseline: 'baseline',
+  FailOnThreshold: 'fail-on-threshold',
+  CommentOnPr: 'comment-on-pr',
 } as const;
 
 /** Every output of action.yml. */
@@ -50,6 +53,8 @@ export const Outputs = {
   OutputTokensPerSecond: 'output-tokens-per-second',
   ArtifactId: 'artifact-id',
   ArtifactUrl: 'artifact-url',
+  BenchmarkSmallerPath: 'benchmark-smaller-path',
+  BenchmarkBiggerPath: 'benchmark-bigger-path',
 } as const;
 
 /** Names under which the main step leaves state for the post step (GITHUB_STATE). */
@@ -62,4 +67,6 @@ export const State = {
   CleanedUp: 'cleaned-up',
   /** Output folder, so the post step can publish partial results if main died. */
   OutputDir: 'output-dir',
+  /** Artifact name main would upload under ('' = no upload), so the post step can upload partial results. */
+  ArtifactName: 'artifact-name',
 } as const;

@@ -31,6 +31,12 @@ export interface ActionInputs {
   waitForRunnersSeconds: number;
   /** Undefined = the default: required when a token is given. */
   requireRunners: boolean | undefined;
+  /** A results.json path, `run:<id>` or `latest` (src/verdict/baseline.ts). */
+  baseline: string | undefined;
+  /** Fail the step on a failed threshold or a regression (after publishing). */
+  failOnThreshold: boolean;
+  /** Post (or update) the PR comment on pull_request events. */
+  commentOnPr: boolean;
 }
 
 function optional(name: string): string | undefined {
@@ -95,5 +101,8 @@ export function readInputs(): ActionInputs {
       requireRunners === undefined
         ? undefined
         : parseBooleanFlag(`input ${Inputs.RequireRunners}`, requireRunners),
+    baseline: optional(Inputs.Baseline)?.trim(),
+    failOnThreshold: booleanInput(Inputs.FailOnThreshold, true),
+    commentOnPr: booleanInput(Inputs.CommentOnPr, false),
   };
 }

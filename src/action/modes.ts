@@ -17,11 +17,23 @@ import { preflightError, renderPreflightMarkdown, runPreflight } from '../prefli
 import { planProvision, prepareExoHome, type Provision } from '../provision.js';
 import { escapeMarkdownText } from '../report/markdown.js';
 import { runOutputs, publishRun, type OutputValues } from '../publish.js';
-import { startSimulator, type SimulatorHandle } from '../simulator/index.js';
+import { startSimulatorForConfig } from '../simulated-target.js';
+import type { SimulatorHandle } from '../simulator/index.js';
+import { targetApiUrl } from '../target/index.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { createActionPorts } from './ports.js';
 import { createGitHubRunnerSource } from './runners.js';
+import { createArtifactBaselineFetcher } from './baseline.js';
+import { pullRequestNumber, upsertPrComment } from './comment.js';
+import {
+  describeGateFailures,
+  failedOnlyOnGates,
+  resolveBaseline,
+  type BaselineFetcher,
+  type BaselineInput,
+} from '../verdict/index.js';
+import { commentMarker, renderPrComment } from '../verdict/render.js';
 
 /** Every output starts empty and is set at the end whatever happened. */
 function emptyOutputs(): OutputValues {
@@ -153,14 +165,21 @@ async function nodeMode(
     throw error;
   }
   const provisioned = provision(loaded, inputs, ports, outputs);
+  ports.state.save(
+    State.ArtifactName,
+    inputs.uploadArtifact ? (inputs.artifactName ?? defaultArtifactName(inputs)) : '',
+  );
   const defaults = nodeDefaults(loaded.config);
   let exo: StartedProcess | undefined;
   let simulator: SimulatorHandle | undefined;
   let outcome: NodeRunOutcome | undefined;
   try {
-    let apiUrl = inputs.apiUrl ?? `http://127.0.0.1:${provisioned.apiPort}`;
+    let apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
     if (inputs.simulate) {
-      simulator = await startSimulator({ nodes: inputs.expectedNodes ?? defaults.expectedNodes });
+      simulator = await startSimulatorForConfig(
+        loaded.config,
+        inputs.expectedNodes ?? defaults.expectedNodes,
+      );
       apiUrl = simulator.url;
       ports.logger.info(`simulator at ${apiUrl}`);
     } else if (inputs.exoCommand) {
@@ -169,9 +188,11 @@ async function nodeMode(
       ports.state.save(State.ExoPid, String(exo.pid));
       ports.logger.info(`started EXO (process group ${exo.pid}), log: ${logPath}`);
     }
+    const baseline = await loadBaseline(inputs, outputDir, ports);
     outcome = await runNode(
       loaded,
       {
+        ...(baseline ? { baseline } : {}),
         apiUrl,
         isPrimary: inputs.isPrimary,
         expectedNodes: inputs.expectedNodes ?? defaults.expectedNodes,
@@ -204,10 +225,101 @@ async function nodeMode(
   });
   Object.assign(outputs, runOutputs(outcome), published);
   ports.state.save(State.CleanedUp, 'true');
+  if (inputs.commentOnPr) await commentOnPr(inputs, outcome, published[Outputs.ArtifactUrl], ports);
   if (outcome.verdict === 'pass') return undefined;
+  if (failedOnlyOnGates(outcome.document)) {
+    const why = describeGateFailures(outcome.document);
+    if (!inputs.failOnThreshold) {
+      ports.logger.warning(
+        `exo-bench: verdict fail (${why}); not failing the step (fail-on-threshold: false)`,
+      );
+      return undefined;
+    }
+    return `exo-bench: verdict fail: ${why}`;
+  }
   return outcome.document.error
     ? `exo-bench: ${outcome.document.error.message}`
     : `exo-bench: verdict ${outcome.verdict}${outcome.document.validity.reasons.length ? ` (${outcome.document.validity.reasons.join('; ')})` : ''}`;
+}
+
+/** The artifact of this node in another run: the exact artifact-name, or the default name of any attempt. */
+function baselineFetcher(inputs: ActionInputs, outputDir: string, ports: Ports): BaselineFetcher | undefined {
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (!inputs.githubToken || !repository) return undefined;
+  const id = nodeIdentity(inputs);
+  const defaultName = defaultArtifactName(inputs);
+  return createArtifactBaselineFetcher({
+    token: inputs.githubToken,
+    repository,
+    workflowRef: process.env.GITHUB_WORKFLOW_REF,
+    currentRunId: id.runId === 'local' ? undefined : Number(id.runId),
+    artifact: inputs.artifactName
+      ? { exact: inputs.artifactName }
+      : { prefix: defaultName.slice(0, defaultName.length - id.runAttempt.length) },
+    downloadRoot: join(outputDir, '..', 'exo-bench-baseline'),
+    logger: ports.logger,
+    ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {}),
+  });
+}
+
+/** Resolves the baseline input; a baseline that cannot be had is reported, never fatal. */
+async function loadBaseline(
+  inputs: ActionInputs,
+  outputDir: string,
+  ports: Ports,
+): Promise<BaselineInput | undefined> {
+  if (!inputs.baseline || !inputs.isPrimary) return undefined;
+  const needsGitHub = inputs.baseline === 'latest' || inputs.baseline.startsWith('run:');
+  const fetcher = needsGitHub ? baselineFetcher(inputs, outputDir, ports) : undefined;
+  if (needsGitHub && !fetcher) {
+    return {
+      status: 'unavailable',
+      source: inputs.baseline,
+      reason: `baseline ${inputs.baseline} needs the github-token input (with "actions: read") and GITHUB_REPOSITORY`,
+    };
+  }
+  return ports.logger.group('Baseline', () => resolveBaseline(inputs.baseline ?? '', fetcher));
+}
+
+/** Posts or updates the PR comment; problems are warnings (a fork's read-only token is normal). */
+async function commentOnPr(
+  inputs: ActionInputs,
+  outcome: NodeRunOutcome,
+  artifactUrl: string | undefined,
+  ports: Ports,
+): Promise<void> {
+  const pullNumber = pullRequestNumber();
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (pullNumber === undefined || !repository) {
+    ports.logger.info('comment-on-pr: not a pull_request event; no comment');
+    return;
+  }
+  if (!inputs.githubToken) {
+    ports.logger.warning('comment-on-pr needs the github-token input (with "pull-requests: write")');
+    return;
+  }
+  if (!inputs.isPrimary) return;
+  const marker = commentMarker(process.env.GITHUB_WORKFLOW ?? 'workflow', inputs.configFile);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runId = process.env.GITHUB_RUN_ID;
+  const body = renderPrComment(outcome.document, marker, {
+    ...(runId ? { runUrl: `${server}/${repository}/actions/runs/${runId}` } : {}),
+    ...(artifactUrl ? { artifactUrl } : {}),
+  });
+  try {
+    await upsertPrComment({
+      token: inputs.githubToken,
+      repository,
+      pullNumber,
+      marker,
+      body,
+      logger: ports.logger,
+    });
+  } catch (error) {
+    ports.logger.warning(
+      `could not comment on PR #${pullNumber}: ${error instanceof Error ? error.message : String(error)} (the token needs "pull-requests: write"; PRs from forks get a read-only token)`,
+    );
+  }
 }
 
 let signalController: AbortController | undefined;

@@ -1,12 +1,16 @@
 /**
  * The post step's work, over ports so tests can drive it with the runner's real files.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExoClient } from '../cluster/client.js';
 import { deleteInstances } from '../cluster/orchestrate.js';
 import { stopProcessGroup } from '../exo-process.js';
+import { computeStatistics } from '../metrics/aggregate.js';
+import type { RequestRecord } from '../metrics/record.js';
 import type { Ports } from '../ports.js';
+import { escapeMarkdownCell } from '../report/markdown.js';
+import { formatNumber, table } from '../report/summary.js';
 import { systemClock } from '../util/clock.js';
 import { State } from './constants.js';
 import { createActionPorts } from './ports.js';
@@ -34,6 +38,45 @@ export interface PostStepReport {
   undeletedInstances: string[];
   exo: 'none' | 'not-running' | 'terminated' | 'killed';
   partialSummary: boolean;
+  /** ID of the artifact of partial results, when one was uploaded. */
+  artifactId?: number;
+}
+
+/** The records main appended before it died; a line cut short by the kill is skipped. */
+function readRecords(requestsPath: string): RequestRecord[] {
+  if (!existsSync(requestsPath)) return [];
+  return readFileSync(requestsPath, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as RequestRecord] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/** Per-stage counts and latencies of the records, in stage order (warmup excluded, as in the summary). */
+function partialStagesTable(records: RequestRecord[]): string | undefined {
+  const byStage = new Map<string, RequestRecord[]>();
+  for (const record of records) byStage.set(record.stage, [...(byStage.get(record.stage) ?? []), record]);
+  if (byStage.size === 0) return undefined;
+  const rows = [...byStage].map(([stage, stageRecords]) => {
+    const stats = computeStatistics(stageRecords);
+    return [
+      escapeMarkdownCell(stage),
+      String(stats.total_requests),
+      String(stats.successful_requests),
+      String(stats.failed_requests),
+      formatNumber(stats.ttft_ms.p50),
+      formatNumber(stats.ttft_ms.p95),
+      formatNumber(stats.e2e_ms.p95),
+    ];
+  });
+  return `### Requests recorded before the interruption\n\n${table(
+    ['Stage', 'Requests', 'Successful', 'Failed', 'TTFT p50 (ms)', 'TTFT p95 (ms)', 'E2E p95 (ms)'],
+    rows,
+  )}`;
 }
 
 /** Cleans up after a main step that did not finish; does nothing after one that did. */
@@ -69,17 +112,33 @@ export async function runPostStep(ports: Ports = createActionPorts()): Promise<P
   }
   const outputDir = ports.state.get(State.OutputDir);
   if (outputDir && existsSync(outputDir) && !existsSync(join(outputDir, 'summary.md'))) {
-    // Main died before publishing: say so, with what it recorded.
-    const requestsPath = join(outputDir, 'requests.jsonl');
-    const recorded = existsSync(requestsPath)
-      ? readFileSync(requestsPath, 'utf8').split('\n').filter(Boolean).length
-      : 0;
+    // Main died before publishing: say so, with what it recorded, and keep the files as the artifact.
+    const records = readRecords(join(outputDir, 'requests.jsonl'));
+    const recorded = records.length;
     const files = readdirSync(outputDir);
-    await ports.summary.write(
+    const stages = partialStagesTable(records);
+    const markdown =
       `## exo-bench: 💥 interrupted\n\nThe main step did not finish. ${recorded} request record${recorded === 1 ? ' was' : 's were'} written to \`requests.jsonl\`` +
-        `${report.deletedInstances.length ? `; the post step deleted ${report.deletedInstances.length} instance(s)` : ''}. Files left: ${files.map((f) => `\`${f}\``).join(', ') || 'none'}.\n`,
-    );
+      `${report.deletedInstances.length ? `; the post step deleted ${report.deletedInstances.length} instance(s)` : ''}. Files left: ${files.map((f) => `\`${f}\``).join(', ') || 'none'}.\n` +
+      (stages ? `\n${stages}\n` : '');
+    await ports.summary.write(markdown);
+    writeFileSync(join(outputDir, 'summary.md'), markdown);
     report.partialSummary = true;
+    const artifactName = ports.state.get(State.ArtifactName);
+    if (artifactName) {
+      const uploads = readdirSync(outputDir)
+        .map((file) => join(outputDir, file))
+        .filter((file) => /\.(json|jsonl|md|html|log)$/.test(file));
+      try {
+        const result = await ports.artifact.upload(artifactName, uploads, outputDir);
+        if (result.id !== undefined) report.artifactId = result.id;
+        ports.logger.info(`exo-bench post: uploaded the partial results as artifact ${artifactName}`);
+      } catch (error) {
+        ports.logger.warning(
+          `exo-bench post: could not upload artifact "${artifactName}": ${error instanceof Error ? error.message : String(error)}. The files are still in ${outputDir}.`,
+        );
+      }
+    }
   }
   return report;
 }

@@ -10,13 +10,11 @@ import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
 import { ConfigError, ExoBenchError, InputError, describeError, formatConfigProblem } from '../errors.js';
 import { buildPlan } from '../plan/plan.js';
-import {
-  runSimulateCommand,
-  simulateUsage,
-  startSimulator,
-  type SimulatorHandle,
-} from '../simulator/index.js';
+import { runSimulateCommand, simulateUsage, type SimulatorHandle } from '../simulator/index.js';
+import { startSimulatorForConfig } from '../simulated-target.js';
+import { targetApiUrl } from '../target/index.js';
 import { VERSION } from '../version.js';
+import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
 import { CliLogger, type CliStreams } from './logger.js';
 import { renderResultsTable, seedJsonSummary } from './render.js';
 import { nodeDefaults, parseBooleanFlag, parsePositiveInteger } from '../node-options.js';
@@ -37,11 +35,15 @@ Run options (the first five are the seed bench script's):
   --expected-nodes N     nodes the cluster must have (default: the hardware_plan total)
   --is-primary BOOL      true: place models and run the stages; false: wait as a secondary (default true)
   --timeout-seconds N    deadline for nodes and runners (default: the config's timeout_seconds)
-  --api-url URL          EXO API base URL (instead of --api-port), http or https
+  --api-url URL          EXO API base URL (instead of --api-port), or the OpenAI-compatible server's
+                         (overrides target.base_url), http or https
   --output DIR           where results.json, requests.jsonl and summary.md go (default ./exo-bench-results)
-  --simulate             start the embedded EXO simulator with the config's node count and run against it
+  --simulate             start the embedded simulator (EXO with the config's node count, or an
+                         OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
   --label L --index I    hardware label and node index, recorded in the results
+  --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
+  --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
   --version              the version
 
@@ -140,6 +142,8 @@ async function runCommand(
       'simulate-profile': { type: 'string' },
       label: { type: 'string' },
       index: { type: 'string' },
+      baseline: { type: 'string' },
+      'no-fail-on-threshold': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -173,35 +177,39 @@ async function runCommand(
   const cancel = abortOnSignals(logger);
   try {
     if (values.simulate) {
-      simulator = await startSimulator({
-        nodes: expectedNodes,
-        ...(values['simulate-profile'] ? { profile: values['simulate-profile'] } : {}),
-      });
+      simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
       apiUrl = simulator.url;
       logger.info(
         `simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`,
       );
     } else if (values['api-url'] !== undefined) {
       apiUrl = validateApiUrl(values['api-url']);
-    } else {
-      const port =
-        values['api-port'] !== undefined ? parsePositiveInteger('--api-port', values['api-port']) : 52415;
+    } else if (values['api-port'] !== undefined) {
+      const port = parsePositiveInteger('--api-port', values['api-port']);
       if (port > 65535) throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
       apiUrl = `http://127.0.0.1:${port}`;
+    } else {
+      // An openai target's base_url, else EXO on this machine.
+      apiUrl = targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
     }
+    const baseline =
+      values.baseline === undefined ? undefined : await resolveBaseline(values.baseline, undefined);
+    if (baseline?.status === 'unavailable') logger.warning(`baseline: ${baseline.reason}`);
     const outcome = await runNode(
       loaded,
       {
+        ...(baseline ? { baseline } : {}),
         apiUrl,
         isPrimary,
         expectedNodes,
         timeoutSeconds,
         outputDir,
         runId: defaults.runId,
+        env,
         ...(values.label ? { hardwareLabel: values.label } : {}),
         ...(values.index !== undefined ? { nodeIndex: Number(values.index) } : {}),
       },
-      { logger },
+      { logger, mask: (value) => logger.mask(value) },
       cancel.signal,
     );
     if (outcome.document.results.stages.length > 0)
@@ -211,6 +219,10 @@ async function runCommand(
     logger.info(`results: ${outcome.resultsPath}`);
     logger.info(`requests: ${outcome.requestsPath}`);
     logger.info(`summary: ${outcome.summaryPath}`);
+    if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document)) {
+      logger.warning(`verdict fail: ${describeGateFailures(outcome.document)}`);
+      if (values['no-fail-on-threshold']) return ExitCode.Pass;
+    }
     return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
   } finally {
     cancel.dispose();

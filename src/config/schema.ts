@@ -5,8 +5,11 @@
  * drift apart (`UPDATE_SCHEMA=1 npm test -- __tests__/config/schema` rewrites the file).
  *
  * What JSON schema cannot say is checked in code (src/config/validate.ts) and listed in `LIMITS`:
- * unique stage names, `warmup_requests < iterations`, the stage duration cap and the matrix size cap.
+ * unique stage names, `warmup_requests < iterations`, the stage duration cap and the matrix size cap,
+ * threshold expressions and the metric names of `regression` (src/verdict/).
  */
+import { TOLERANCE_PATTERN } from '../verdict/regression.js';
+import { calibratePromptsSchema, targetSchema } from './target.js';
 
 /** The subset of JSON schema (draft-07) this module uses; enough for the loader to walk and describe it. */
 export interface SchemaNode {
@@ -80,6 +83,14 @@ const positiveSeconds = (description: string, defaultSeconds: number, maxSeconds
   default: defaultSeconds,
 });
 
+/** `thresholds:` of the run or of a stage: expressions checked in code (src/verdict/thresholds.ts). */
+const thresholdsSchema = (description: string): SchemaNode => ({
+  description: `${description} Each is "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"; a failed threshold makes the verdict fail.`,
+  type: 'array',
+  items: { title: 'threshold', type: 'string', minLength: 1, pattern: '\\S' },
+  examples: [['success_rate >= 0.99', 'ttft_p95_ms <= 800']],
+});
+
 const stageSchema: SchemaNode = {
   title: 'stage',
   description:
@@ -131,6 +142,7 @@ const stageSchema: SchemaNode = {
       maximum: LIMITS.maxIterations,
       default: 0,
     },
+    thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
   },
 };
 
@@ -138,14 +150,16 @@ const stageSchema: SchemaNode = {
 export const configSchema: SchemaNode = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'exo-bench config',
-  description: 'A staged load benchmark for an EXO cluster. configs/README.md documents every field.',
+  description:
+    'A staged load benchmark for an EXO cluster or an OpenAI-compatible server. configs/README.md documents every field.',
   type: 'object',
   additionalProperties: false,
-  required: ['hardware_plan', 'model_ids', 'stages'],
+  // hardware_plan and model_ids are required for EXO targets only (src/config/target.ts checks them).
+  required: ['stages'],
   properties: {
     hardware_plan: {
       description:
-        'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary.',
+        'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).',
       type: 'object',
       minProperties: 1,
       propertyNames: { title: 'runner label', type: 'string', pattern: RUNNER_LABEL_PATTERN },
@@ -170,7 +184,8 @@ export const configSchema: SchemaNode = {
       LIMITS.maxTimeoutSeconds,
     ),
     model_ids: {
-      description: 'Models to run, one instance per entry; repeat an id to run several instances of it.',
+      description:
+        'Models to run, one instance per entry; repeat an id to run several instances of it. Required for EXO targets; openai targets name their model in target.model instead.',
       type: 'array',
       minItems: 1,
       items: { title: 'model id', type: 'string', minLength: 1, pattern: '\\S' },
@@ -211,6 +226,8 @@ export const configSchema: SchemaNode = {
       type: 'boolean',
       default: true,
     },
+    target: targetSchema,
+    calibrate_prompts: calibratePromptsSchema,
     request_timeout_seconds: positiveSeconds(
       'Deadline of one request, from its send to the end of its stream (seconds).',
       600,
@@ -234,6 +251,15 @@ export const configSchema: SchemaNode = {
       2,
       LIMITS.maxSnapshotIntervalSeconds,
     ),
+    thresholds: thresholdsSchema('Gates on the statistics of the whole run (all stages together).'),
+    regression: {
+      description:
+        'Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.',
+      type: 'object',
+      propertyNames: { title: 'metric name', type: 'string' },
+      additionalProperties: { title: 'tolerance', type: 'string', pattern: TOLERANCE_PATTERN },
+      examples: [{ ttft_p95_ms: '10%', output_tokens_per_second: '5%' }],
+    },
   },
 };
 

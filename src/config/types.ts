@@ -16,6 +16,26 @@ export type InstanceMeta = 'MlxRing' | 'MlxJaccl';
 /** Which chat endpoint the load uses. `bench` = EXO's `/bench/chat/completions` (EOS banned). */
 export type ChatEndpoint = 'chat' | 'bench';
 
+/** How an openai target is made to generate exactly `generation_length` tokens (if at all). */
+export type ForceOutputLength = 'none' | 'ignore_eos' | 'min_tokens';
+
+/**
+ * What the load is aimed at. `exo`: a cluster brought up from `hardware_plan` and `model_ids`.
+ * `openai`: an already running OpenAI-compatible server; the API key itself never enters the config.
+ */
+export type TargetConfig =
+  | { kind: 'exo' }
+  | {
+      kind: 'openai';
+      /** Server root, http or https; `--api-url` / `api-url` override it. */
+      base_url: string;
+      /** The model every request names. */
+      model: string;
+      /** Name of the environment variable that holds the API key. */
+      api_key_env?: string;
+      force_output_length: ForceOutputLength;
+    };
+
 /** One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests`. */
 export interface StageConfig {
   name: string;
@@ -30,17 +50,19 @@ export interface StageConfig {
   no_overlap: boolean;
   /** The first N requests of the stage are excluded from its statistics (still fired and recorded). */
   warmup_requests: number;
+  /** Gates on this stage's statistics, as written (`ttft_p95_ms <= 800`); absent when none. */
+  thresholds?: string[];
 }
 
 /** A loaded, validated config with every default applied. */
 export interface BenchConfig {
-  /** Runner label → number of nodes with that label; config order is kept. */
+  /** Runner label → number of nodes with that label; config order is kept. Empty for an openai target without one. */
   hardware_plan: Record<string, number>;
   /** Variables set on every node, already converted to strings. */
   environment: Record<string, string>;
   /** Deadline for nodes, placement and runner readiness (seconds). */
   timeout_seconds: number;
-  /** One instance per entry; repeats mean several instances of one model. */
+  /** One instance per entry; repeats mean several instances of one model. An openai target: `[target.model]`. */
   model_ids: string[];
   stages: StageConfig[];
   sharding: Sharding;
@@ -49,6 +71,10 @@ export interface BenchConfig {
   endpoint: ChatEndpoint;
   /** Each prompt starts with a unique nonce so no two requests share a prefix. */
   unique_prompts: boolean;
+  /** What the load is aimed at (default `{kind: 'exo'}`). */
+  target: TargetConfig;
+  /** Probe the server before each stage so prompts measure exactly `prompt_length` tokens. */
+  calibrate_prompts: boolean;
   /** Deadline of one request from its send to its end (seconds). */
   request_timeout_seconds: number;
   /** A stream that sends no byte (not even a keep-alive) for this long fails (seconds). */
@@ -57,6 +83,10 @@ export interface BenchConfig {
   max_dispatch_lag_p99_ms: number;
   /** Period of cluster state snapshots during the load (seconds). */
   snapshot_interval_seconds: number;
+  /** Gates on the whole run's statistics, as written (`success_rate >= 0.99`); absent when none. */
+  thresholds?: string[];
+  /** Metric → tolerance (`"10%"`) for the baseline comparison; absent = the default set (src/verdict/regression.ts). */
+  regression?: Record<string, string>;
 }
 
 /** A config together with where it came from and what the loader warned about. */

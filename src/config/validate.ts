@@ -17,6 +17,9 @@ import {
 import type { SchemaNode } from './schema.js';
 import { closestMatch, describeExpectation, describeValue, formatNumber } from './describe.js';
 import type { PathSegment } from './source.js';
+import { buildTarget, TARGET_KEYS, targetProblems } from './target.js';
+import { parseThreshold } from '../verdict/thresholds.js';
+import { regressionMetricProblem } from '../verdict/regression.js';
 
 /** A problem before it is positioned: where in the config, what, and whether it is about a key. */
 export interface PathProblem {
@@ -89,6 +92,12 @@ const KEY_PATTERN_WORDS: Record<string, string> = {
 };
 
 function unknownKeyMessage(key: string, parentPath: readonly PathSegment[]): string {
+  if (parentPath.length === 1 && parentPath[0] === 'target') {
+    const suggestion = closestMatch(key, TARGET_KEYS);
+    return suggestion
+      ? `unknown key; did you mean "${suggestion}"?`
+      : `unknown key; expected one of ${TARGET_KEYS.join(', ')}`;
+  }
   const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
   const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
   const other = inStage ? TOP_LEVEL_KEYS : STAGE_KEYS;
@@ -158,6 +167,12 @@ function schemaProblems(
     if (path[0] === 'environment' && (failed.has('maximum') || failed.has('minimum'))) {
       message += '; quote the value to export it as text, digit for digit';
     }
+    if (path[0] === 'target' && path[1] === 'base_url' && failed.has('pattern')) {
+      message = `expected an http:// or https:// URL, found ${describeValue(value, schema, writtenAs(path))}`;
+    }
+    if (path[0] === 'regression' && path.length === 2) {
+      message = `expected a tolerance as a percentage, e.g. 10%, found ${describeValue(value, schema, writtenAs(path))}`;
+    }
     if (failed.has('enum') && typeof value === 'string' && schema.enum) {
       const suggestion = closestMatch(
         value,
@@ -183,23 +198,30 @@ interface CheckedStage {
   iterations: number;
   no_overlap?: boolean;
   warmup_requests: number;
+  thresholds?: string[];
 }
 
 interface CheckedConfig {
-  hardware_plan: Record<string, number>;
+  /** Absent only for an openai target. */
+  hardware_plan?: Record<string, number>;
   environment: Record<string, string | number | boolean>;
   timeout_seconds: number;
-  model_ids: string[];
+  /** Absent only for an openai target. */
+  model_ids?: string[];
   stages: CheckedStage[];
   sharding: Sharding;
   instance_meta: InstanceMeta | 'MlxIbv';
   no_overlap: boolean;
   endpoint: ChatEndpoint;
   unique_prompts: boolean;
+  target?: Record<string, unknown>;
+  calibrate_prompts: boolean;
   request_timeout_seconds: number;
   stream_idle_timeout_seconds: number;
   max_dispatch_lag_p99_ms: number;
   snapshot_interval_seconds: number;
+  thresholds?: string[];
+  regression?: Record<string, string>;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -233,6 +255,8 @@ function crossFieldProblems(
       });
     }
   }
+
+  problems.push(...gateProblems(data, ok));
 
   const stages = data.stages;
   if (!Array.isArray(stages)) return problems;
@@ -278,6 +302,32 @@ function crossFieldProblems(
   return problems;
 }
 
+/** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
+function gateProblems(data: Record<string, unknown>, ok: (...path: PathSegment[]) => boolean): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const checkThresholds = (list: unknown, path: PathSegment[], scope: 'run' | 'stage'): void => {
+    if (!Array.isArray(list) || !ok(...path)) return;
+    list.forEach((text: unknown, index) => {
+      if (typeof text !== 'string') return;
+      const parsed = parseThreshold(text, scope);
+      if ('error' in parsed) problems.push({ path: [...path, index], message: parsed.error, at: 'value' });
+    });
+  };
+  checkThresholds(data.thresholds, ['thresholds'], 'run');
+  if (Array.isArray(data.stages)) {
+    data.stages.forEach((stage: unknown, index) => {
+      if (isRecord(stage)) checkThresholds(stage.thresholds, ['stages', index, 'thresholds'], 'stage');
+    });
+  }
+  if (isRecord(data.regression)) {
+    for (const name of Object.keys(data.regression)) {
+      const problem = regressionMetricProblem(name);
+      if (problem) problems.push({ path: ['regression', name], message: problem, at: 'key' });
+    }
+  }
+  return problems;
+}
+
 function aliasWarnings(data: Record<string, unknown>): PathProblem[] {
   const warnings: PathProblem[] = [];
   for (const [key, aliases] of Object.entries(DEPRECATED_ALIASES)) {
@@ -304,25 +354,32 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     iterations: stage.iterations,
     no_overlap: stage.no_overlap ?? checked.no_overlap,
     warmup_requests: stage.warmup_requests,
+    ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
   }));
   const environment: Record<string, string> = {};
   // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
   for (const [name, value] of Object.entries(checked.environment)) environment[name] = String(value);
+  const target = buildTarget(checked.target);
   return {
-    hardware_plan: { ...checked.hardware_plan },
+    hardware_plan: { ...(checked.hardware_plan ?? {}) },
     environment,
     timeout_seconds: checked.timeout_seconds,
-    model_ids: [...checked.model_ids],
+    // An openai target's one model stands in model_ids, so every reader of the config sees what ran.
+    model_ids: target.kind === 'openai' ? [target.model] : [...(checked.model_ids ?? [])],
     stages,
     sharding: checked.sharding,
     instance_meta: checked.instance_meta === 'MlxIbv' ? 'MlxJaccl' : checked.instance_meta,
     no_overlap: checked.no_overlap,
     endpoint: checked.endpoint,
     unique_prompts: checked.unique_prompts,
+    target,
+    calibrate_prompts: checked.calibrate_prompts,
     request_timeout_seconds: checked.request_timeout_seconds,
     stream_idle_timeout_seconds: checked.stream_idle_timeout_seconds,
     max_dispatch_lag_p99_ms: checked.max_dispatch_lag_p99_ms,
     snapshot_interval_seconds: checked.snapshot_interval_seconds,
+    ...(checked.thresholds ? { thresholds: [...checked.thresholds] } : {}),
+    ...(checked.regression ? { regression: { ...checked.regression } } : {}),
   };
 }
 
@@ -338,6 +395,14 @@ export function validateConfig(
   const validate = schemaValidator();
   const valid = validate(data);
   const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
+  // First, so that a missing hardware_plan or model_ids reads before the schema's own missing keys.
+  errors.unshift(
+    ...targetProblems(
+      data,
+      errors.map((problem) => problem.path),
+      (key) => describeExpectation(schemaAt([key]), new Set(), hiddenEnumValues(key)),
+    ),
+  );
   errors.push(
     ...crossFieldProblems(
       data,

@@ -48,8 +48,12 @@ export interface InFlightRequest {
 const ERROR_BODY_LIMIT_BYTES = 2048;
 
 class RequestTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`no complete response within ${timeoutMs} ms (request_timeout_seconds)`);
+  constructor(timeoutMs: number, headersArrived: boolean) {
+    super(
+      headersArrived
+        ? `no complete response within ${timeoutMs} ms (request_timeout_seconds)`
+        : `no response headers within ${timeoutMs} ms (request_timeout_seconds)`,
+    );
     this.name = 'RequestTimeoutError';
   }
 }
@@ -81,7 +85,8 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
   private pendingAbort: Error | undefined;
   private readonly reader = new ChatStreamReader(this);
   private readonly decoder = new SseDecoder(this.reader);
-  private readonly sentAtMs: number;
+  private readonly dispatchedAtMs: number;
+  private sentAtMs: number | undefined;
   private headersAtMs: number | undefined;
   private readAtMs = 0;
   private firstTokenAtMs: number | undefined;
@@ -101,10 +106,10 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
     this.deadline = setTimeout(
-      () => this.abort(new RequestTimeoutError(options.requestTimeoutMs)),
+      () => this.abort(new RequestTimeoutError(options.requestTimeoutMs, this.headersAtMs !== undefined)),
       options.requestTimeoutMs,
     );
-    this.sentAtMs = preciseNowMs();
+    this.dispatchedAtMs = preciseNowMs();
     try {
       this.dispatch();
     } catch (error) {
@@ -141,6 +146,9 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
   // --- undici handler -------------------------------------------------------------------------
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    // undici calls this on a connected socket, right before writing the request: the moment the server
+    // can start its clock. Connection setup before it is the client's share, kept apart.
+    this.sentAtMs = preciseNowMs();
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }
@@ -208,7 +216,10 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
     else {
       const code = (error as { code?: string }).code;
       if (code === 'UND_ERR_HEADERS_TIMEOUT')
-        this.finish('request_timeout', `no response headers within ${this.options.requestTimeoutMs} ms`);
+        this.finish(
+          'request_timeout',
+          `no response headers within ${this.options.requestTimeoutMs} ms (request_timeout_seconds)`,
+        );
       else if (code === 'UND_ERR_BODY_TIMEOUT')
         this.finish(
           'idle_timeout',
@@ -272,7 +283,8 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
       index: this.meta.index,
       warmup: this.meta.warmup,
       scheduled_at_ms: this.meta.scheduledAtMs,
-      sent_at_ms: this.sentAtMs,
+      dispatched_at_ms: this.dispatchedAtMs,
+      sent_at_ms: this.sentAtMs ?? this.dispatchedAtMs,
       ended_at_ms: endedAtMs,
       ok: errorClass === undefined,
       output_tokens: count.tokens,
@@ -295,6 +307,7 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
       usage?.prompt_tokens ?? (typeof stats?.prompt_tokens === 'number' ? stats.prompt_tokens : undefined);
     if (promptTokens !== undefined) record.prompt_tokens = promptTokens;
     if (usage?.cached_tokens !== undefined) record.cached_tokens = usage.cached_tokens;
+    if (usage?.reasoning_tokens !== undefined) record.reasoning_tokens = usage.reasoning_tokens;
     if (typeof stats?.prefix_cache_hit === 'string') record.prefix_cache_hit = stats.prefix_cache_hit;
     if (typeof stats?.prompt_tps === 'number') record.server_prompt_tps = stats.prompt_tps;
     if (typeof stats?.generation_tps === 'number') record.server_generation_tps = stats.generation_tps;

@@ -5,6 +5,7 @@
 import type { RequestRecord } from './record.js';
 import type { Histogram } from './histogram.js';
 import { summarize, type Summary } from './stats.js';
+import type { StageCalibration } from '../load/calibrate.js';
 
 /** Counts of failures by class, most frequent message of each. */
 export interface ErrorBreakdown {
@@ -37,13 +38,34 @@ export interface LoadStatistics {
   e2e_ms: Summary;
   e2e_from_schedule_ms: Summary;
   dispatch_lag_ms: Summary;
+  /** Dispatch → request written on a connected socket (connection setup, queueing in the client). */
+  connect_ms: Summary;
   output_tokens_per_second: number;
   requests_per_second: number;
   /** From the first send to the last end of the counted requests, seconds. */
   active_window_seconds: number;
   /** Successful requests whose token count came from chunks because the server sent no usage. */
   token_counts_from_chunks: number;
+  /** Prompt tokens the server reported (usage, else EXO generation_stats): min / p50 / max achieved. */
   prompt_tokens: Summary;
+  /**
+   * Share of prompt tokens served from the prefix cache: Σ cached_tokens ÷ Σ prompt_tokens over the
+   * successful requests that report cached_tokens; failing that (EXO's bench endpoint), the share of
+   * requests whose `prefix_cache_hit` is partial or exact. Null when the server reports neither.
+   */
+  cache_hit_rate: number | null;
+  /** Which of the two definitions `cache_hit_rate` uses. */
+  cache_hit_source: 'cached_tokens' | 'prefix_cache_hit' | null;
+  /** Σ usage.completion_tokens_details.reasoning_tokens (0 when no server reports them). */
+  reasoning_tokens: number;
+  /** Σ token chunks of successful requests (content and reasoning chunks). */
+  token_chunks: number;
+  /**
+   * Successful requests whose server-counted output exceeds their token chunks by more than one (the
+   * one: llama.cpp counts the EOS token, which sends no chunk): the server packs several tokens per
+   * chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server's count, still is.
+   */
+  multi_token_chunk_requests: number;
   errors: ErrorBreakdown[];
 }
 
@@ -59,12 +81,42 @@ export const METRIC_DEFINITIONS: ReadonlyArray<readonly [string, string]> = [
   ],
   ['Avg Tokens/Request', 'Total Tokens ÷ successful requests'],
   ['Avg Time/Request', 'mean E2E of successful requests, seconds'],
-  ['TTFT', 'first chunk with non-empty content or reasoning_content − send time'],
+  [
+    'TTFT',
+    'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
+  ],
   ['TTFAT', 'first chunk with non-empty content − send time (time to first answer token)'],
   ['TPOT', '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens'],
   ['ITL', 'gap between consecutive token chunks, every gap of every successful request'],
+  [
+    'Prompt tokens',
+    'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
+  ],
+  [
+    'Cache hit',
+    'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
+  ],
+  [
+    'Output shortfall',
+    'Σ max(0, generation_length − output tokens) ÷ (generation_length × successful requests); short/over = requests below/above generation_length',
+  ],
+  [
+    'Tokens/chunk',
+    'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
+  ],
+  [
+    'Calibration probes',
+    'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
+  ],
   ['E2E', 'end of the response − send time; "from schedule" uses the scheduled time instead'],
-  ['Dispatch lag', 'actual send time − scheduled send time (the load generator’s own delay)'],
+  [
+    'Dispatch lag',
+    'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
+  ],
+  [
+    'Connect',
+    'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
+  ],
   ['Output tok/s', 'Total Tokens ÷ active window (first send → last end of the counted requests)'],
   ['Req/s', 'successful requests ÷ active window'],
   ['Peak in flight', 'largest number of requests open at once'],
@@ -114,12 +166,33 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
   const promptTokens: number[] = [];
   let totalTokens = 0;
   let fromChunks = 0;
+  let cachedTokens = 0;
+  let cachedPromptTokens = 0;
+  let cacheReports = 0;
+  let prefixHits = 0;
+  let prefixReports = 0;
+  let reasoningTokens = 0;
+  let tokenChunks = 0;
+  let multiTokenChunkRequests = 0;
   for (const record of successes) {
     const e2eMs = record.ended_at_ms - record.sent_at_ms;
     e2e.push(e2eMs);
     e2eFromSchedule.push(record.ended_at_ms - record.scheduled_at_ms);
     totalTokens += record.output_tokens;
     if (record.output_tokens_source === 'chunks') fromChunks += 1;
+    tokenChunks += record.token_chunks;
+    if (record.output_tokens_source !== 'chunks' && record.output_tokens > record.token_chunks + 1)
+      multiTokenChunkRequests += 1;
+    if (record.reasoning_tokens !== undefined) reasoningTokens += record.reasoning_tokens;
+    if (record.cached_tokens !== undefined && record.prompt_tokens !== undefined) {
+      cacheReports += 1;
+      cachedTokens += record.cached_tokens;
+      cachedPromptTokens += record.prompt_tokens;
+    }
+    if (record.prefix_cache_hit !== undefined) {
+      prefixReports += 1;
+      if (record.prefix_cache_hit === 'partial' || record.prefix_cache_hit === 'exact') prefixHits += 1;
+    }
     if (record.prompt_tokens !== undefined) promptTokens.push(record.prompt_tokens);
     if (record.first_token_at_ms !== undefined) {
       const ttftMs = record.first_token_at_ms - record.sent_at_ms;
@@ -128,7 +201,8 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     }
     if (record.first_content_at_ms !== undefined) ttfat.push(record.first_content_at_ms - record.sent_at_ms);
   }
-  const dispatchLag = records.map((record) => record.sent_at_ms - record.scheduled_at_ms);
+  const dispatchLag = records.map((record) => record.dispatched_at_ms - record.scheduled_at_ms);
+  const connect = records.map((record) => record.sent_at_ms - record.dispatched_at_ms);
   let windowStartMs = Infinity;
   let windowEndMs = -Infinity;
   for (const record of records) {
@@ -153,11 +227,24 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     e2e_ms: summarize(e2e),
     e2e_from_schedule_ms: summarize(e2eFromSchedule),
     dispatch_lag_ms: summarize(dispatchLag),
+    connect_ms: summarize(connect),
     output_tokens_per_second: windowSeconds > 0 ? totalTokens / windowSeconds : 0,
     requests_per_second: windowSeconds > 0 ? successes.length / windowSeconds : 0,
     active_window_seconds: windowSeconds,
     token_counts_from_chunks: fromChunks,
     prompt_tokens: summarize(promptTokens),
+    cache_hit_rate:
+      cacheReports > 0
+        ? cachedPromptTokens > 0
+          ? cachedTokens / cachedPromptTokens
+          : 0
+        : prefixReports > 0
+          ? prefixHits / prefixReports
+          : null,
+    cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
+    reasoning_tokens: reasoningTokens,
+    token_chunks: tokenChunks,
+    multi_token_chunk_requests: multiTokenChunkRequests,
     errors: breakdownErrors(records),
   };
 }
@@ -183,5 +270,85 @@ export function histogramSummary(histogram: Histogram): HistogramSummary {
     p95: histogram.percentile(95),
     p99: histogram.percentile(99),
     max: histogram.max,
+  };
+}
+
+/** How a stage's prompts measured against its `prompt_length`. */
+export interface PromptLengthStatistics {
+  requested_tokens: number;
+  /** Successful requests whose server-reported prompt tokens equal the requested length. */
+  exact_requests: number;
+  /** Successful requests that reported prompt tokens at all. */
+  reported_requests: number;
+  /** How the prompt text was sized; `probes` are calibration requests, not in any other figure. */
+  calibration: StageCalibration;
+  /** True unless calibration was exact and every reporting request measured the requested length. */
+  approximate: boolean;
+}
+
+/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
+export function promptLengthStatistics(
+  allRecords: readonly RequestRecord[],
+  requestedTokens: number,
+  calibration: StageCalibration,
+): PromptLengthStatistics {
+  let exact = 0;
+  let reported = 0;
+  for (const record of allRecords) {
+    if (record.warmup || !record.ok || record.prompt_tokens === undefined) continue;
+    reported += 1;
+    if (record.prompt_tokens === requestedTokens) exact += 1;
+  }
+  return {
+    requested_tokens: requestedTokens,
+    exact_requests: exact,
+    reported_requests: reported,
+    calibration,
+    approximate: calibration.status !== 'exact' || exact < reported,
+  };
+}
+
+/** Output length against `generation_length` (servers that stop early or ignore `max_tokens`). */
+export interface OutputLengthStatistics {
+  /** `max_tokens` of every request (the stage's generation_length). */
+  requested_tokens: number;
+  /** Output tokens of successful requests. */
+  achieved_tokens: Summary;
+  /** Successful requests with fewer output tokens than requested (EOS, stop string). */
+  short_requests: number;
+  /** Successful requests with more output tokens than requested (the server ignored max_tokens). */
+  over_requests: number;
+  /** Σ max(0, requested − achieved) ÷ (requested × successful requests): the share of output not produced. */
+  shortfall_ratio: number;
+  /** Successful requests by `finish_reason` (`none` when the server sent none). */
+  finish_reasons: Record<string, number>;
+}
+
+/** Requested against achieved output tokens, over the successful non-warmup requests of a stage. */
+export function outputLengthStatistics(
+  allRecords: readonly RequestRecord[],
+  requestedTokens: number,
+): OutputLengthStatistics {
+  const achieved: number[] = [];
+  let short = 0;
+  let over = 0;
+  let missing = 0;
+  const finishReasons: Record<string, number> = {};
+  for (const record of allRecords) {
+    if (record.warmup || !record.ok) continue;
+    achieved.push(record.output_tokens);
+    if (record.output_tokens < requestedTokens) short += 1;
+    if (record.output_tokens > requestedTokens) over += 1;
+    missing += Math.max(0, requestedTokens - record.output_tokens);
+    const reason = record.finish_reason ?? 'none';
+    finishReasons[reason] = (finishReasons[reason] ?? 0) + 1;
+  }
+  return {
+    requested_tokens: requestedTokens,
+    achieved_tokens: summarize(achieved),
+    short_requests: short,
+    over_requests: over,
+    shortfall_ratio: achieved.length > 0 ? missing / (requestedTokens * achieved.length) : 0,
+    finish_reasons: finishReasons,
   };
 }

@@ -39,7 +39,12 @@ export interface RequestRecord {
   response_id?: string;
   /** When the schedule said to send. */
   scheduled_at_ms: number;
-  /** When the request was handed to the connection (dispatch). */
+  /** When the request was handed to the HTTP client (dispatch lag = this − scheduled). */
+  dispatched_at_ms: number;
+  /**
+   * When the request was written on a connected socket (TTFT and E2E start here); equals
+   * `dispatched_at_ms` when no connection was made. The gap between the two is connection setup.
+   */
   sent_at_ms: number;
   headers_at_ms?: number;
   /** First chunk with non-empty `content` or `reasoning_content`. */
@@ -60,6 +65,8 @@ export interface RequestRecord {
   reasoning_chunks: number;
   prompt_tokens?: number;
   cached_tokens?: number;
+  /** `usage.completion_tokens_details.reasoning_tokens` (part of `output_tokens`), when reported. */
+  reasoning_tokens?: number;
   /** EXO's `prefix_cache_hit` (`none|partial|exact`). */
   prefix_cache_hit?: string;
   finish_reason?: string;

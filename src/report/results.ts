@@ -4,13 +4,20 @@
  */
 import type { BenchConfig, StageConfig } from '../config/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
-import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
+import type {
+  HistogramSummary,
+  LoadStatistics,
+  OutputLengthStatistics,
+  PromptLengthStatistics,
+} from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { ComparisonResult } from '../verdict/compare.js';
+import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.0.0';
+export const RESULTS_SCHEMA_VERSION = '1.1.0';
 
-/** `pass`: ran and met every criterion; `fail`: ran and missed one; `invalid`: the load generator fell
+/** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
 export type Verdict = 'pass' | 'fail' | 'invalid' | 'error';
 
@@ -43,6 +50,10 @@ export interface StageResults extends LoadStatistics {
   itl_ms: HistogramSummary;
   interrupted: boolean;
   in_flight_samples: InFlightSample[];
+  /** Since 1.1: achieved against requested prompt length, and how prompts were calibrated. */
+  prompt_length: PromptLengthStatistics;
+  /** Since 1.1: achieved against requested output length (early stops, ignored max_tokens). */
+  output_length: OutputLengthStatistics;
 }
 
 /** Why a run is (in)valid. */
@@ -70,6 +81,8 @@ export interface ResultsDocument {
     hardware_label?: string;
     node_index?: number;
     endpoint: string;
+    /** Since 1.1: what the load was aimed at (never the API key; URL without user info). */
+    target?: { kind: 'exo' | 'openai'; base_url: string; models: string[] };
   };
   cluster: {
     expected_nodes: number;
@@ -86,4 +99,8 @@ export interface ResultsDocument {
   verdict: Verdict;
   /** Why the run could not complete, when it could not. */
   error: { kind: string; message: string; hint?: string } | null;
+  /** Since 1.1: each threshold of the config with its observed value and result (primary only). */
+  thresholds?: ThresholdOutcome[];
+  /** Since 1.1: the comparison with a baseline run; null when no baseline was asked for. */
+  comparison?: ComparisonResult | null;
 }

@@ -8,6 +8,7 @@ import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js
 import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from './markdown.js';
 import type { ResultsDocument, StageResults, Verdict } from './results.js';
+import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
 
 /** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
 export const SUMMARY_BUDGET_BYTES = 512 * 1024;
@@ -87,8 +88,12 @@ function headline(document: ResultsDocument): string {
     ? ` · ${escapeMarkdownText(meta.hardware_label)}#${meta.node_index ?? 0}`
     : '';
   const models = [...new Set(document.configuration.model_ids)].map((m) => markdownInlineCode(m)).join(', ');
+  const where =
+    meta.target?.kind === 'openai'
+      ? `OpenAI-compatible server ${markdownInlineCode(meta.target.base_url)}`
+      : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
   lines.push(
-    `Config ${markdownInlineCode(meta.config_file)} · ${role}${label} · ${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'} · ${models} · endpoint ${markdownInlineCode(meta.endpoint)}`,
+    `Config ${markdownInlineCode(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${markdownInlineCode(meta.endpoint)}`,
   );
   if (document.error) {
     lines.push(
@@ -168,7 +173,106 @@ function latencySection(document: ResultsDocument): string | undefined {
   const chunkNote = stages.some((s) => s.token_counts_from_chunks > 0)
     ? '\n\nSome responses carried no `usage`: their token counts are chunk counts (flagged in results.json).'
     : '';
-  return `### Latency (ms)\n\n${table(header, rows)}${chunkNote}`;
+  const multiTokenStages = stages
+    .filter((s) => s.multi_token_chunk_requests > 0)
+    .map((s) => escapeMarkdownText(s.name));
+  const multiTokenNote = multiTokenStages.length
+    ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
+    : '';
+  return `### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
+}
+
+function calibrationCell(stage: StageResults): string {
+  const calibration = stage.prompt_length.calibration;
+  const probes =
+    calibration.probes > 0 ? `, ${calibration.probes} probe${calibration.probes === 1 ? '' : 's'}` : '';
+  const flag = calibration.status === 'exact' ? '' : ' ⚠️';
+  return `${calibration.status}${probes}${flag}`;
+}
+
+function promptOutputRow(stage: StageResults): string[] {
+  const prompt = stage.prompt_length;
+  const output = stage.output_length;
+  const achieved = stage.prompt_tokens;
+  const tokensPerChunk = stage.token_chunks > 0 ? stage.total_tokens / stage.token_chunks : null;
+  return [
+    escapeMarkdownCell(stage.name),
+    String(prompt.requested_tokens),
+    achieved.count > 0
+      ? `${formatNumber(achieved.min, 0)} / ${formatNumber(achieved.p50, 0)} / ${formatNumber(achieved.max, 0)}`
+      : '–',
+    prompt.reported_requests > 0 ? `${prompt.exact_requests}/${prompt.reported_requests}` : '–',
+    calibrationCell(stage),
+    stage.cache_hit_rate === null ? '–' : `${(stage.cache_hit_rate * 100).toFixed(1)}%`,
+    String(output.requested_tokens),
+    formatNumber(output.achieved_tokens.mean),
+    `${output.short_requests} / ${output.over_requests}`,
+    `${(output.shortfall_ratio * 100).toFixed(1)}%`,
+    formatNumber(tokensPerChunk, 2),
+  ];
+}
+
+/**
+ * Prompt and output lengths as the server counted them: requested against achieved, calibration, cache
+ * hits, early stops; plus the notes a reader needs to trust the latency figures (multi-token chunks,
+ * counts from chunks, reasoning).
+ */
+function promptsSection(document: ResultsDocument): string | undefined {
+  const stages = document.results.stages.filter((stage) => stage.prompt_length !== undefined);
+  if (stages.length === 0) return undefined;
+  const header = [
+    'Stage',
+    'Prompt req',
+    'Prompt min / p50 / max',
+    'Exact',
+    'Calibration',
+    'Cache hit',
+    'Output req',
+    'Output mean',
+    'Short / over',
+    'Shortfall',
+    'Tokens/chunk',
+  ];
+  const notes: string[] = [];
+  for (const stage of stages) {
+    const name = escapeMarkdownText(stage.name);
+    const calibration = stage.prompt_length.calibration;
+    for (const model of calibration.models) {
+      if (model.status === 'approximate' || model.status === 'estimate')
+        notes.push(
+          `- ${name}: prompt length is **approximate** for ${markdownInlineCode(model.model)} (${model.status}${model.note ? `: ${escapeMarkdownText(model.note)}` : ''}).`,
+        );
+    }
+    if (stage.multi_token_chunk_requests > 0) {
+      notes.push(
+        `- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.successful_requests} requests, ${formatNumber(stage.total_tokens / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`,
+      );
+    }
+    if (stage.token_counts_from_chunks > 0) {
+      notes.push(
+        `- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`,
+      );
+    }
+    const output = stage.output_length;
+    if (output.short_requests > 0 || output.over_requests > 0) {
+      const reasons = Object.entries(output.finish_reasons)
+        .map(([reason, count]) => `${escapeMarkdownText(reason)} ${count}`)
+        .join(', ');
+      notes.push(
+        `- ${name}: output ${formatNumber(output.achieved_tokens.mean)} tokens on average for ${output.requested_tokens} requested; ${output.short_requests} short, ${output.over_requests} over \`max_tokens\` (finish reasons: ${reasons}).`,
+      );
+    }
+    if (
+      stage.reasoning_tokens > 0 ||
+      (stage.ttfat_ms.p50 !== null && stage.ttfat_ms.p50 !== stage.ttft_ms.p50)
+    ) {
+      notes.push(
+        `- ${name}: reasoning model — ${stage.reasoning_tokens > 0 ? `${stage.reasoning_tokens} reasoning tokens (usage)` : 'the server reported no reasoning token count'}; time to first answer token (TTFAT) p50 ${formatNumber(stage.ttfat_ms.p50)} ms / p95 ${formatNumber(stage.ttfat_ms.p95)} ms, against TTFT p50 ${formatNumber(stage.ttft_ms.p50)} ms.`,
+      );
+    }
+  }
+  const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
+  return `### Prompt and output lengths\n\n${table(header, stages.map(promptOutputRow))}${notesText}`;
 }
 
 function clusterSection(document: ResultsDocument): string | undefined {
@@ -296,6 +400,14 @@ function legendSection(): string {
   )}\n\n</details>`;
 }
 
+/** The thresholds and the baseline comparison (src/verdict/render.ts), right under the headline. */
+function gateSections(document: ResultsDocument): Array<[string, string | undefined]> {
+  return [
+    ['thresholds', renderThresholdsSection(document.thresholds)],
+    ['comparison', renderComparisonSection(document.comparison, SUMMARY_BUDGET_BYTES / 4)],
+  ];
+}
+
 /** Per-request series the charts need, derived from the records (not kept in results.json). */
 export interface ChartInputs {
   ttftMsInSendOrder: number[];
@@ -309,8 +421,10 @@ export function renderSummary(
 ): string {
   const sections: Array<[string, string | undefined]> = [
     ['headline', headline(document)],
+    ...gateSections(document),
     ['stages', stagesSection(document)],
     ['latency', latencySection(document)],
+    ['prompt and output lengths', promptsSection(document)],
     ['errors', errorsSection(document)],
     ['cluster', clusterSection(document)],
     ['load generator', validitySection(document)],
