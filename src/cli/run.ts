@@ -273,8 +273,10 @@ export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.Pr
     }
     return await runCommand(first === 'run' ? rest : argv, streams, env, logger);
   } catch (error) {
-    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      logger.error(`${error.message}\nRun exo-bench --help for the flags.`);
+    // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      logger.error(`${(error as Error).message}\nRun exo-bench --help for the flags.`);
       return ExitCode.Usage;
     }
     return configErrorExit(error, logger);

@@ -1,0 +1,129 @@
+/**
+ * The exo-bench command in-process (runCli with captured streams): flags compatible with the seed's
+ * script, exit codes 0/1/2, and what it prints.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/run.js';
+import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
+
+function capture(): {
+  stdout: string[];
+  stderr: string[];
+  streams: { stdout(t: string): void; stderr(t: string): void };
+} {
+  const out = { stdout: [] as string[], stderr: [] as string[] };
+  return {
+    ...out,
+    streams: { stdout: (t) => void out.stdout.push(t), stderr: (t) => void out.stderr.push(t) },
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'exo-bench-cli-'));
+const config = join(dir, 'c.yaml');
+writeFileSync(
+  config,
+  `hardware_plan: { M3ULTRA_GPU80_512GB: 1 }
+timeout_seconds: 20
+max_dispatch_lag_p99_ms: 1000
+model_ids: [mlx-community/Llama-3.2-1B-Instruct-4bit]
+stages:
+  - { name: simple, prompt_length: 40, generation_length: 10, time_between_requests: 0.05, iterations: 3 }
+`,
+);
+
+describe('exo-bench usage', () => {
+  it('prints help and version, exit 0', async () => {
+    const help = capture();
+    expect(await runCli(['--help'], help.streams, {})).toBe(0);
+    expect(help.stdout.join('')).toContain('--api-port N');
+    const version = capture();
+    expect(await runCli(['--version'], version.streams, {})).toBe(0);
+    expect(version.stdout.join('')).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each([
+    [['--config', config, '--bogus'], /Unknown option '--bogus'/],
+    [[], /--config FILE is required/],
+    [['--config', config, '--api-port', '70000'], /--api-port must be a TCP port/],
+    [['--config', config, '--api-port', 'x'], /--api-port must be a whole number/],
+    [['--config', config, '--is-primary', 'maybe'], /--is-primary must be true or false/],
+    [['--config', config, '--api-port', '1', '--api-url', 'http://127.0.0.1:1'], /mutually exclusive/],
+    [['--config', config, '--api-url', 'file:///etc/passwd'], /must be http or https/],
+    [['--config', join(dir, 'missing.yaml')], /missing\.yaml/],
+  ])('exits 2 on bad usage: %j', async (args, message) => {
+    const io = capture();
+    expect(await runCli(args, io.streams, {})).toBe(2);
+    expect(io.stderr.join('')).toMatch(message);
+    expect(io.stderr.join('')).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('exo-bench run with the seed script flags', () => {
+  let simulator: SimulatorHandle;
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ nodes: 1, profile: { ...FAST_TEST_PROFILE } });
+  });
+  afterAll(async () => {
+    await simulator.close();
+  });
+
+  it('--api-port --config --expected-nodes --is-primary --timeout-seconds: runs, prints the table and the JSON summary, exits 0', async () => {
+    const io = capture();
+    const output = join(dir, 'out');
+    const port = new URL(simulator.url).port;
+    const code = await runCli(
+      [
+        '--api-port',
+        port,
+        '--config',
+        config,
+        '--expected-nodes',
+        '1',
+        '--is-primary',
+        'true',
+        '--timeout-seconds',
+        '20',
+        '--output',
+        output,
+      ],
+      io.streams,
+      {},
+    );
+    expect([code, code === 0 ? '' : io.stderr.join('')]).toEqual([0, '']);
+    const stdout = io.stdout.join('');
+    expect(stdout).toMatch(/simple\s+3\s+3\s+0\s+100\.0%\s+30\s/);
+    const json = JSON.parse(stdout.slice(stdout.indexOf('JSON summary:\n') + 'JSON summary:\n'.length)) as {
+      verdict: string;
+      stages: Array<Record<string, unknown>>;
+    };
+    expect(json.verdict).toBe('pass');
+    expect(json.stages[0]).toMatchObject({
+      name: 'simple',
+      total_requests: 3,
+      successful_requests: 3,
+      failed_requests: 0,
+      success_rate: 1,
+      total_tokens: 30,
+      avg_tokens_per_request: 10,
+    });
+    for (const file of ['results.json', 'requests.jsonl', 'summary.md', 'report.html'])
+      expect(existsSync(join(output, file))).toBe(true);
+    expect(io.stderr.join('')).toContain('verdict: pass');
+  });
+
+  it('exits 1 when the run cannot be carried out (nothing listening), after writing results', async () => {
+    const io = capture();
+    const output = join(dir, 'out-fail');
+    const code = await runCli(
+      ['--api-url', 'http://127.0.0.1:9', '--config', config, '--timeout-seconds', '1', '--output', output],
+      io.streams,
+      {},
+    );
+    expect(code).toBe(1);
+    expect(existsSync(join(output, 'results.json'))).toBe(true);
+    expect(io.stderr.join('')).toContain('verdict: error');
+  });
+});
