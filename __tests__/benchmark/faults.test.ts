@@ -233,7 +233,9 @@ describe('cluster faults end the run with a clear error', () => {
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(outcome.verdict).toBe('error');
-    expect(outcome.document.error?.message).toMatch(/^Timed out after 1s waiting for the EXO API/);
+    expect(outcome.document.error?.message).toMatch(
+      /^Timed out after (1s|\d+ms) waiting for the EXO API \(API unreachable: GET http:\/\/127.0.0.1:9\/node_id failed/,
+    );
     expect(outcome.document.error?.hint).toContain('EXO');
   });
 

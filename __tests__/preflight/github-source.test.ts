@@ -16,6 +16,9 @@ import { GitHubStandin, makeRunners } from '../helpers/github-standin.js';
 import { drivenClock, recordingLogger } from './test-kit.js';
 import type { RecordingLogger } from './test-kit.js';
 
+/** How a label reads in the Markdown tables (src/report/markdown.ts escapes `_`). */
+const md = (text: string): string => text.replace(/_/g, '\\_');
+
 const M3 = 'M3ULTRA_GPU80_512GB';
 const M4 = 'M4PRO_GPU20_64GB';
 const OWNER = 'exo-explore';
@@ -103,7 +106,7 @@ describe('runner pre-flight against the GitHub stand-in', () => {
     expect(result.runnersReady).toBe('false');
     expect(result.labels[0]).toEqual({ label: M3, wanted: 4, online: 3, busy: 0, offline: 1, ready: false });
     expect(result.reason).toBe(`Not enough online self-hosted runners: ${M3} has 3 of 4.`);
-    expect(renderPreflightMarkdown(result)).toContain(`| ${M3} | 4 | 3 | 0 | 1 | **no** (1 missing) |`);
+    expect(renderPreflightMarkdown(result)).toContain(`| ${md(M3)} | 4 | 3 | 0 | 1 | **no** (1 missing) |`);
     expect(preflightError(result)?.message).toBe(result.reason);
   });
 
@@ -149,7 +152,7 @@ describe('runner pre-flight against the GitHub stand-in', () => {
 
     expect(result.status).toBe('ready');
     expect(result.labels).toEqual([{ label: M3, wanted: 3, online: 3, busy: 2, offline: 0, ready: true }]);
-    expect(renderPreflightMarkdown(result)).toContain(`| ${M3} | 3 | 3 | 2 | 0 | yes |`);
+    expect(renderPreflightMarkdown(result)).toContain(`| ${md(M3)} | 3 | 3 | 2 | 0 | yes |`);
   });
 
   it('follows the Link headers through every page', async () => {

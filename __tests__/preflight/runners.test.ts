@@ -3,13 +3,15 @@ import {
   RunnerAccessError,
   RunnerRateLimitError,
   countRunners,
-  escapeTableCell,
   preflightError,
   renderPreflightMarkdown,
   runPreflight,
 } from '../../src/preflight/runners.js';
 import type { PreflightResult, RunnerInfo, RunnerSource } from '../../src/preflight/runners.js';
 import { drivenClock, recordingLogger } from './test-kit.js';
+
+/** How a label reads in the Markdown tables (src/report/markdown.ts escapes `_`). */
+const md = (text: string): string => text.replace(/_/g, '\\_');
 
 const M3 = 'M3ULTRA_GPU80_512GB';
 const M4 = 'M4PRO_GPU20_64GB';
@@ -273,8 +275,8 @@ describe('renderPreflightMarkdown', () => {
         '',
         '| label | wanted | online | busy | offline | ready |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
-        `| ${M3} | 2 | 3 | 1 | 0 | yes |`,
-        `| ${M4} | 1 | 1 | 0 | 2 | yes |`,
+        `| ${md(M3)} | 2 | 3 | 1 | 0 | yes |`,
+        `| ${md(M4)} | 1 | 1 | 0 | 2 | yes |`,
         '',
         'Busy runners are online but running another job; matrix jobs start when they are free.',
         '',
@@ -294,11 +296,11 @@ describe('renderPreflightMarkdown', () => {
       [
         '### Self-hosted runners',
         '',
-        `**Not enough runners.** Not enough online self-hosted runners: ${M3} has 1 of 4.`,
+        `**Not enough runners.** Not enough online self-hosted runners: ${md(M3)} has 1 of 4.`,
         '',
         '| label | wanted | online | busy | offline | ready |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
-        `| ${M3} | 4 | 1 | 0 | 1 | **no** (3 missing) |`,
+        `| ${md(M3)} | 4 | 1 | 0 | 1 | **no** (3 missing) |`,
         '',
       ].join('\n'),
     );
@@ -320,23 +322,20 @@ describe('renderPreflightMarkdown', () => {
         '',
         '| label | wanted | online | busy | offline | ready |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
-        `| ${M3} | 2 | ? | ? | ? | unknown |`,
+        `| ${md(M3)} | 2 | ? | ? | ? | unknown |`,
         '',
       ].join('\n'),
     );
   });
 
   it('escapes labels so they cannot break the table or inject HTML', () => {
-    expect(escapeTableCell('a|b <img src=x> & `c`\nd\r\ne')).toBe(
-      'a\\|b &lt;img src=x&gt; &amp; \\`c\\` d e',
-    );
     const result: PreflightResult = {
       status: 'ready',
       runnersReady: 'true',
       polls: 1,
       labels: [{ label: 'x|<b>', wanted: 1, online: 1, busy: 0, offline: 0, ready: true }],
     };
-    expect(renderPreflightMarkdown(result)).toContain('| x\\|&lt;b&gt; | 1 | 1 | 0 | 0 | yes |');
+    expect(renderPreflightMarkdown(result)).toContain('| x\\|\\<b\\> | 1 | 1 | 0 | 0 | yes |');
   });
 });
 

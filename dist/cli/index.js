@@ -56039,7 +56039,7 @@ maxUnreachableMs = Infinity) {
             if (!(error instanceof ExoConnectionError))
                 throw error;
             lastConnectionError = error;
-            lastProgress = `waiting for the API (${error.message})`;
+            lastProgress = `API unreachable: ${error.message}`;
             unreachableSinceMs ??= context.clock.nowMs();
             if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
                 throw new ClusterError(`Gave up waiting for ${what}: the EXO API has been unreachable for ${formatDuration(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
@@ -56261,15 +56261,30 @@ async function deleteInstances(context, instanceIds, deadlineMs) {
     }
     return remaining;
 }
-/** Secondary nodes: waits until the primary has deleted the given instances. */
-async function waitForInstancesGone(context, instanceIds, deadlineMs) {
+/**
+ * Secondary nodes: waits until the primary has deleted the given instances. Ends with a ClusterError
+ * at the deadline, as soon as a watched node leaves the topology (checked before the instances, since
+ * EXO deletes a departed node's instances and that must not read as the primary's clean-up), or once
+ * this node's own API has been unreachable for UNREACHABLE_GIVE_UP_MS (its EXO died).
+ */
+async function waitForInstancesGone(context, instanceIds, deadlineMs, options = {}) {
+    const watched = options.watchedNodeIds ?? [];
     await pollUntil(context, deadlineMs, 'the primary to finish and delete its instances', async () => {
         const view = await readView(context);
+        // An empty topology is a state this node cannot judge from (EXO restarting), not a departure.
+        const gone = view.nodeIds.length === 0 ? [] : watched.filter((id) => !view.nodeIds.includes(id));
+        if (gone.length > 0) {
+            const names = gone.map((id) => {
+                const name = options.nodeNames?.get(id);
+                return name ? `${id} (${name})` : id;
+            });
+            throw new ClusterError(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
+        }
         const left = instanceIds.filter((id) => view.instances.has(id));
         return left.length === 0
             ? { done: true, value: undefined }
             : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };
-    }, 'The primary did not finish in time: check the primary job (it may have failed or still be running).');
+    }, 'The primary did not finish in time: check the primary job (it may have failed or still be running).', UNREACHABLE_GIVE_UP_MS);
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/snapshots.ts
@@ -60459,12 +60474,17 @@ function stageResults(run, gaps, calibration) {
         in_flight_samples: run.inFlightSamples,
     };
 }
-/** A URL fit for results and logs: user name and password removed. */
+/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
 function withoutUserInfo(url) {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.toString().replace(/\/+$/, '');
+    }
+    catch {
+        return url.replace(/\/\/[^/?#]*@/, '//');
+    }
 }
 /**
  * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
@@ -60667,7 +60687,11 @@ async function runNode(loaded, options, ports, signal) {
                 options.timeoutSeconds * 1000 +
                 scheduledLoadMs(config) +
                 config.request_timeout_seconds * 1000;
-            await waitForInstancesGone(context, ids, secondaryDeadlineMs);
+            const view = cluster.view;
+            await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
+                watchedNodeIds: view?.nodeIds ?? [],
+                nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
+            });
             logger.info('the primary deleted its instances; done');
         }
     }
@@ -60707,7 +60731,7 @@ async function runNode(loaded, options, ports, signal) {
             started_at: new Date(startedAtMs).toISOString(),
             ended_at: new Date(clock.nowMs()).toISOString(),
             config_file: loaded.file,
-            api_url: options.apiUrl,
+            api_url: withoutUserInfo(options.apiUrl),
             is_primary: options.isPrimary,
             run_id: options.runId,
             endpoint: config.endpoint,
@@ -65583,6 +65607,24 @@ function parseBooleanFlag(name, value) {
         return false;
     throw new InputError(`${name} must be true or false, got "${value}"`);
 }
+/**
+ * Accepts only http(s) URLs: the API URL is where requests (and nothing else) go, so `file:`, `data:`
+ * or a typo must not reach undici. Returns the URL without a trailing slash. `name` is the flag or
+ * input, for the message (`--api-url`, `input api-url`).
+ */
+function validateApiUrl(name, value) {
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new InputError(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InputError(`${name} must be http or https, got ${url.protocol}`, 'Use e.g. http://127.0.0.1:52415');
+    }
+    return url.toString().replace(/\/+$/, '');
+}
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
 /**
@@ -65737,7 +65779,7 @@ async function runCommand(args, streams, env, logger) {
             logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`);
         }
         else if (values['api-url'] !== undefined) {
-            apiUrl = validateApiUrl(values['api-url']);
+            apiUrl = validateApiUrl('--api-url', values['api-url']);
         }
         else if (values['api-port'] !== undefined) {
             const port = parsePositiveInteger('--api-port', values['api-port']);
@@ -65784,20 +65826,6 @@ async function runCommand(args, streams, env, logger) {
         await simulator?.close();
     }
 }
-/** Accepts only http(s) URLs: the API URL is where requests (and nothing else) go. */
-function validateApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new InputError(`--api-url is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError(`--api-url must be http or https, got ${url.protocol}`, 'Use e.g. http://127.0.0.1:52415');
-    }
-    return url.toString().replace(/\/+$/, '');
-}
 /** Runs the command with the given arguments; resolves with the exit code. */
 async function runCli(argv, streams, env) {
     const logger = new CliLogger(streams, env.EXO_BENCH_DEBUG === '1');
@@ -65826,7 +65854,9 @@ async function runCli(argv, streams, env) {
         return await runCommand(first === 'run' ? rest : argv, streams, env, logger);
     }
     catch (error) {
-        if (error instanceof TypeError && error.code?.startsWith('ERR_PARSE_ARGS')) {
+        // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
+        const code = error?.code;
+        if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
             logger.error(`${error.message}\nRun exo-bench --help for the flags.`);
             return ExitCode.Usage;
         }

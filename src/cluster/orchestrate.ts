@@ -58,7 +58,7 @@ async function pollUntil<T>(
     } catch (error) {
       if (!(error instanceof ExoConnectionError)) throw error;
       lastConnectionError = error;
-      lastProgress = `waiting for the API (${error.message})`;
+      lastProgress = `API unreachable: ${error.message}`;
       unreachableSinceMs ??= context.clock.nowMs();
       if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
         throw new ClusterError(
@@ -374,23 +374,55 @@ export async function deleteInstances(
   return remaining;
 }
 
-/** Secondary nodes: waits until the primary has deleted the given instances. */
+/** What a secondary watches while it waits for the primary to finish. */
+export interface InstancesGoneOptions {
+  /**
+   * Nodes of the cluster the run was started on. One of them leaving the topology means the run is
+   * broken (EXO deletes the instances on a departed node) or the primary itself died: either way there
+   * is nothing left to wait for, and saying so now beats reporting a pass or waiting for the deadline.
+   */
+  watchedNodeIds?: string[];
+  /** Friendly names of the watched nodes, for the message. */
+  nodeNames?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Secondary nodes: waits until the primary has deleted the given instances. Ends with a ClusterError
+ * at the deadline, as soon as a watched node leaves the topology (checked before the instances, since
+ * EXO deletes a departed node's instances and that must not read as the primary's clean-up), or once
+ * this node's own API has been unreachable for UNREACHABLE_GIVE_UP_MS (its EXO died).
+ */
 export async function waitForInstancesGone(
   context: ClusterContext,
   instanceIds: string[],
   deadlineMs: number,
+  options: InstancesGoneOptions = {},
 ): Promise<void> {
+  const watched = options.watchedNodeIds ?? [];
   await pollUntil(
     context,
     deadlineMs,
     'the primary to finish and delete its instances',
     async () => {
       const view = await readView(context);
+      // An empty topology is a state this node cannot judge from (EXO restarting), not a departure.
+      const gone = view.nodeIds.length === 0 ? [] : watched.filter((id) => !view.nodeIds.includes(id));
+      if (gone.length > 0) {
+        const names = gone.map((id) => {
+          const name = options.nodeNames?.get(id);
+          return name ? `${id} (${name})` : id;
+        });
+        throw new ClusterError(
+          `Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`,
+          "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.",
+        );
+      }
       const left = instanceIds.filter((id) => view.instances.has(id));
       return left.length === 0
         ? { done: true, value: undefined }
         : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };
     },
     'The primary did not finish in time: check the primary job (it may have failed or still be running).',
+    UNREACHABLE_GIVE_UP_MS,
   );
 }

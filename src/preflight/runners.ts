@@ -6,6 +6,7 @@
  *
  * Plain Node: the GitHub client lives behind `RunnerSource` (src/action/runners.ts implements it).
  */
+import { escapeMarkdownCell, escapeMarkdownText } from '../report/markdown.js';
 import { CancelledError, ClusterError, ExoBenchError, describeError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import { formatDuration, sleepMs } from '../util/clock.js';
@@ -291,17 +292,6 @@ export function preflightError(result: PreflightResult): ClusterError | undefine
   );
 }
 
-/** Escapes text for a Markdown table cell so a label can neither break the table nor inject HTML. */
-export function escapeTableCell(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/`/g, '\\`')
-    .replace(/\r\n|\r|\n/g, ' ');
-}
-
 /**
  * The pre-flight section of the job summary: a heading, one sentence of verdict and a table
  * (label, wanted, online, busy, offline, ready). Pure; the caller writes it once with the rest.
@@ -313,7 +303,7 @@ export function renderPreflightMarkdown(result: PreflightResult): string {
     lines.push(`Every label has enough online runners (${polls}).`);
   } else {
     const verdict = result.status === 'short' ? '**Not enough runners.**' : '**Runners not checked.**';
-    lines.push(`${verdict} ${escapeInline(result.reason ?? '')}`.trimEnd());
+    lines.push(`${verdict} ${escapeMarkdownText(result.reason ?? '')}`.trimEnd());
   }
   if (result.labels.length === 0) return `${lines.join('\n')}\n`;
   lines.push(
@@ -322,7 +312,7 @@ export function renderPreflightMarkdown(result: PreflightResult): string {
     '| --- | ---: | ---: | ---: | ---: | --- |',
   );
   for (const availability of result.labels) {
-    const label = escapeTableCell(availability.label);
+    const label = escapeMarkdownCell(availability.label);
     if (result.status === 'unknown') {
       lines.push(`| ${label} | ${availability.wanted} | ? | ? | ? | unknown |`);
       continue;
@@ -340,10 +330,3 @@ export function renderPreflightMarkdown(result: PreflightResult): string {
 }
 
 /** Reasons contain labels and GitHub's words: keep them from opening HTML or breaking the line. */
-function escapeInline(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r\n|\r|\n/g, ' ');
-}
