@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CliLogger, progressBar } from '../../src/cli/logger.js';
 import { runCli } from '../../src/cli/run.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 
@@ -125,5 +126,33 @@ describe('exo-bench run with the seed script flags', () => {
     expect(code).toBe(1);
     expect(existsSync(join(output, 'results.json'))).toBe(true);
     expect(io.stderr.join('')).toContain('verdict: error');
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('draws stage progress as a bar redrawn in place, and keeps its last state when other lines follow', () => {
+    expect(progressBar('stage stress_test: 15/30 sent, 11 done, 0 failed, 4 in flight, eta 14s')).toBe(
+      'stage stress_test [████████████░░░░░░░░░░░░] 15/30 sent, 11 done, 0 failed, 4 in flight, eta 14s',
+    );
+    expect(progressBar('placed a model')).toBeUndefined();
+    const written: string[] = [];
+    const tty = new CliLogger({
+      stdout: () => undefined,
+      stderr: (t) => void written.push(t),
+      stderrIsTTY: true,
+    });
+    tty.info('stage s: 1/2 sent, 0 done, 0 failed, 1 in flight, eta 1s');
+    tty.info('stage s: 2/2 sent, 2 done, 0 failed, 0 in flight, eta 0ms');
+    tty.info('deleted instance x');
+    expect(written).toEqual([
+      '\r\x1b[2Kstage s [████████████░░░░░░░░░░░░] 1/2 sent, 0 done, 0 failed, 1 in flight, eta 1s',
+      '\r\x1b[2Kstage s [████████████████████████] 2/2 sent, 2 done, 0 failed, 0 in flight, eta 0ms',
+      '\ndeleted instance x\n',
+    ]);
+    const pipe: string[] = [];
+    new CliLogger({ stdout: () => undefined, stderr: (t) => void pipe.push(t) }).info(
+      'stage s: 1/2 sent, 0 done, 0 failed, 1 in flight, eta 1s',
+    );
+    expect(pipe).toEqual(['stage s: 1/2 sent, 0 done, 0 failed, 1 in flight, eta 1s\n']);
   });
 });
