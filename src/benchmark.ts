@@ -206,12 +206,16 @@ function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibrat
   };
 }
 
-/** A URL fit for results and logs: user name and password removed. */
+/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
 function withoutUserInfo(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString().replace(/\/+$/, '');
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    return url.replace(/\/\/[^/?#]*@/, '//');
+  }
 }
 
 /** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
@@ -471,7 +475,13 @@ export async function runNode(
         options.timeoutSeconds * 1000 +
         scheduledLoadMs(config) +
         config.request_timeout_seconds * 1000;
-      await waitForInstancesGone(context, ids, secondaryDeadlineMs);
+      const view = cluster.view;
+      await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
+        watchedNodeIds: view?.nodeIds ?? [],
+        nodeNames: new Map(
+          [...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName]),
+        ),
+      });
       logger.info('the primary deleted its instances; done');
     }
   } catch (error) {
@@ -509,7 +519,7 @@ export async function runNode(
       started_at: new Date(startedAtMs).toISOString(),
       ended_at: new Date(clock.nowMs()).toISOString(),
       config_file: loaded.file,
-      api_url: options.apiUrl,
+      api_url: withoutUserInfo(options.apiUrl),
       is_primary: options.isPrimary,
       run_id: options.runId,
       endpoint: config.endpoint,

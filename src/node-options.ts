@@ -40,3 +40,24 @@ export function parseBooleanFlag(name: string, value: string): boolean {
   if (['false', 'False', 'FALSE'].includes(trimmed)) return false;
   throw new InputError(`${name} must be true or false, got "${value}"`);
 }
+
+/**
+ * Accepts only http(s) URLs: the API URL is where requests (and nothing else) go, so `file:`, `data:`
+ * or a typo must not reach undici. Returns the URL without a trailing slash. `name` is the flag or
+ * input, for the message (`--api-url`, `input api-url`).
+ */
+export function validateApiUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(
+      `${name} must be http or https, got ${url.protocol}`,
+      'Use e.g. http://127.0.0.1:52415',
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}

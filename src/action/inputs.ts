@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { parseBooleanFlag, parsePositiveInteger } from '../node-options.js';
+import { parseBooleanFlag, parsePositiveInteger, validateApiUrl } from '../node-options.js';
 import { Inputs } from './constants.js';
 
 /** What the action does in this step. */
@@ -73,11 +73,12 @@ export function readInputs(): ActionInputs {
   const githubToken = optional(Inputs.GithubToken);
   if (githubToken) core.setSecret(githubToken);
   const requireRunners = optional(Inputs.RequireRunners);
+  const apiUrl = optional(Inputs.ApiUrl);
   return {
     mode,
     configFile: optional(Inputs.ConfigFile) ?? '.github/configs/bench_simple.yaml',
     isPrimary: booleanInput(Inputs.IsPrimary, true),
-    apiUrl: optional(Inputs.ApiUrl),
+    apiUrl: apiUrl === undefined ? undefined : validateApiUrl(`input ${Inputs.ApiUrl}`, apiUrl),
     apiPort,
     expectedNodes:
       expectedNodes === undefined

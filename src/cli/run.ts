@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
 import { CliLogger, type CliStreams } from './logger.js';
 import { renderResultsTable, seedJsonSummary } from './render.js';
-import { nodeDefaults, parseBooleanFlag, parsePositiveInteger } from '../node-options.js';
+import { nodeDefaults, parseBooleanFlag, parsePositiveInteger, validateApiUrl } from '../node-options.js';
 
 /** Exit codes of the command. */
 export const ExitCode = { Pass: 0, Fail: 1, Usage: 2 } as const;
@@ -183,7 +183,7 @@ async function runCommand(
         `simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`,
       );
     } else if (values['api-url'] !== undefined) {
-      apiUrl = validateApiUrl(values['api-url']);
+      apiUrl = validateApiUrl('--api-url', values['api-url']);
     } else if (values['api-port'] !== undefined) {
       const port = parsePositiveInteger('--api-port', values['api-port']);
       if (port > 65535) throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
@@ -228,23 +228,6 @@ async function runCommand(
     cancel.dispose();
     await simulator?.close();
   }
-}
-
-/** Accepts only http(s) URLs: the API URL is where requests (and nothing else) go. */
-export function validateApiUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(`--api-url is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(
-      `--api-url must be http or https, got ${url.protocol}`,
-      'Use e.g. http://127.0.0.1:52415',
-    );
-  }
-  return url.toString().replace(/\/+$/, '');
 }
 
 /** Runs the command with the given arguments; resolves with the exit code. */
