@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
-import { InputError } from '../errors.js';
+import { ExoBenchError, InputError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import type { BaselineFetcher, BaselineSpec } from '../verdict/baseline.js';
 
@@ -27,7 +27,10 @@ export interface ArtifactBaselineOptions {
   /** Artifacts are downloaded below this folder. */
   downloadRoot: string;
   logger: Logger;
-  /** API root (default GITHUB_API_URL, else https://api.github.com). */
+  /**
+   * API root of the listing (default GITHUB_API_URL, else https://api.github.com). The download itself
+   * always goes to GITHUB_API_URL: @actions/artifact builds its own client, which reads it when loaded.
+   */
   baseUrl?: string;
   /** Server root for links (GITHUB_SERVER_URL). */
   serverUrl?: string;
@@ -42,6 +45,13 @@ interface ArtifactInfo {
   created_at?: string | null;
 }
 
+/** The fields of a listed workflow run that `latest` looks at. */
+interface RunInfo {
+  id: number;
+  event: string;
+  head_repository?: { id: number } | null;
+}
+
 /** How many recent successful runs `latest` looks through for one with this node's artifact. */
 export const LATEST_RUNS_SEARCHED = 20;
 
@@ -51,6 +61,55 @@ function matches(match: ArtifactMatch, name: string): boolean {
 
 function describeMatch(match: ArtifactMatch): string {
   return 'exact' in match ? `"${match.exact}"` : `"${match.prefix}<attempt>"`;
+}
+
+/**
+ * Whether a run is one of the default branch itself. The `branch` filter of the runs listing matches the
+ * head branch by name, so it also returns pull-request runs whose head branch is called `main` — a
+ * fork's among them, whose workflow and results the fork's author controls. Neither is a baseline.
+ */
+export function isDefaultBranchRun(run: RunInfo, repositoryId: number): boolean {
+  if (run.event === 'pull_request' || run.event === 'pull_request_target') return false;
+  return run.head_repository == null || run.head_repository.id === repositoryId;
+}
+
+/**
+ * Turns a refused GitHub API call into a message that says what to fix. Octokit's own message is GitHub's
+ * text plus a documentation URL, which does not say which permission the token lacks.
+ */
+export function explainGitHubError(error: unknown, what: string): Error {
+  if (error instanceof ExoBenchError) return error;
+  if (typeof error !== 'object' || error === null || !('status' in error)) {
+    return new InputError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const status = Number(error.status);
+  const response =
+    'response' in error ? (error.response as { data?: { message?: unknown } } | undefined) : undefined;
+  const said =
+    typeof response?.data?.message === 'string'
+      ? response.data.message
+      : error instanceof Error
+        ? error.message
+        : 'no message';
+  const answer = `GitHub answered ${status} "${said}"`;
+  if (status === 401) {
+    return new InputError(
+      `${what}: ${answer}: the github-token is not valid`,
+      'Check the github-token input.',
+    );
+  }
+  if (status === 403 && !/rate limit/i.test(said)) {
+    return new InputError(
+      `${what}: ${answer}: the github-token may not read this repository's Actions runs and artifacts; give the job "permissions: actions: read"`,
+      'Add `actions: read` to the permissions of the job (or workflow) that runs exo-bench.',
+    );
+  }
+  if (status === 403 || status === 429) {
+    return new InputError(`${what}: ${answer}: rate-limited`, 'Try again later.');
+  }
+  if (status === 404) return new InputError(`${what}: ${answer}: no such workflow run or workflow`);
+  if (status === 410) return new InputError(`${what}: ${answer}: the artifact has expired`);
+  return new InputError(`${what}: ${answer}`);
 }
 
 /** The workflow file of GITHUB_WORKFLOW_REF: `o/r/.github/workflows/bench.yml@refs/…` → `bench.yml`. */
@@ -100,32 +159,50 @@ export function createArtifactBaselineFetcher(options: ArtifactBaselineOptions):
     }
     const { data: repository } = await octokit.rest.repos.get({ owner, repo });
     const branch = repository.default_branch;
-    const { data } = await octokit.rest.actions.listWorkflowRuns({
-      owner,
-      repo,
-      workflow_id: workflow,
-      branch,
-      status: 'success',
-      per_page: LATEST_RUNS_SEARCHED,
-    });
-    for (const run of data.workflow_runs) {
-      if (run.id === options.currentRunId) continue;
+    const { data } = await octokit.rest.actions
+      .listWorkflowRuns({
+        owner,
+        repo,
+        workflow_id: workflow,
+        branch,
+        status: 'success',
+        per_page: LATEST_RUNS_SEARCHED,
+      })
+      .catch((error: unknown) => {
+        // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
+        if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
+          throw new InputError(
+            `baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`,
+            'Once the workflow is on the default branch, its runs there become the baseline.',
+          );
+        }
+        throw error;
+      });
+    const runs = (data.workflow_runs as RunInfo[]).filter(
+      (run) => run.id !== options.currentRunId && isDefaultBranchRun(run, repository.id),
+    );
+    for (const run of runs) {
       const artifact = await nodeArtifact(run.id);
       if (artifact) return { runId: run.id, artifact };
     }
     throw new InputError(
-      `baseline latest: none of the last ${data.workflow_runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`,
+      `baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`,
       'The first run on the default branch has nothing to compare with; later runs will.',
     );
   }
 
   return {
     async fetch(spec: Exclude<BaselineSpec, { kind: 'file' }>) {
+      const label = spec.kind === 'run' ? `baseline run:${spec.runId}` : 'baseline latest';
       let runId: number;
       let artifact: ArtifactInfo | undefined;
       if (spec.kind === 'run') {
         runId = spec.runId;
-        artifact = await nodeArtifact(runId);
+        try {
+          artifact = await nodeArtifact(runId);
+        } catch (error) {
+          throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
+        }
         if (!artifact) {
           throw new InputError(
             `baseline run:${runId} has no artifact named ${describeMatch(options.artifact)} (or it expired)`,
@@ -133,12 +210,23 @@ export function createArtifactBaselineFetcher(options: ArtifactBaselineOptions):
           );
         }
       } else {
-        ({ runId, artifact } = await latestRunWithArtifact());
+        try {
+          ({ runId, artifact } = await latestRunWithArtifact());
+        } catch (error) {
+          throw explainGitHubError(error, `${label}: listing the successful runs on the default branch`);
+        }
       }
       const directory = join(options.downloadRoot, `baseline-${runId}-${artifact.id}`);
       mkdirSync(directory, { recursive: true });
       options.logger.info(`baseline: downloading artifact ${artifact.name} of run ${runId}`);
-      await download(artifact.id, runId, directory);
+      try {
+        await download(artifact.id, runId, directory);
+      } catch (error) {
+        throw explainGitHubError(
+          error,
+          `${label}: downloading artifact ${artifact.name} (id ${artifact.id}) of run ${runId}`,
+        );
+      }
       return {
         directory,
         source: `run ${runId} (artifact ${artifact.name})`,
