@@ -218,6 +218,29 @@ function withoutUserInfo(url: string): string {
   }
 }
 
+/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
+const MIN_REDACTED_SECRET_CHARS = 4;
+
+/**
+ * Replaces each secret in text that came from a server: an error body can echo the API key it refused
+ * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
+ */
+function redactSecrets(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of secrets) redacted = redacted.split(secret).join('***');
+  return redacted;
+}
+
+/** The password of a URL's user info, if any (it is a credential like the API key). */
+function urlPassword(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
 interface ClusterPhaseState {
   nodeId?: string;
@@ -373,13 +396,21 @@ export async function runNode(
   );
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
+  // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
+  const secrets: string[] = [];
+  const addSecret = (secret: string | undefined): void => {
+    if (secret === undefined || secret === '') return;
+    ports.mask?.(secret);
+    ports.env?.mask(secret);
+    if (secret.length >= MIN_REDACTED_SECRET_CHARS) secrets.push(secret);
+  };
+  addSecret(urlPassword(options.apiUrl));
+
   try {
     const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
     target = resolved;
-    if (resolved.apiKey !== undefined) {
-      ports.mask?.(resolved.apiKey);
-      ports.env?.mask(resolved.apiKey);
-    }
+    addSecret(resolved.apiKey);
+    addSecret(urlPassword(resolved.baseUrl));
     if (resolved.kind === 'openai') {
       await logger.group('Target', async () => {
         await waitForOpenAiServer(
@@ -448,6 +479,8 @@ export async function runNode(
             },
             buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
             onRecord: (record) => {
+              if (secrets.length > 0 && record.error_message !== undefined)
+                record.error_message = redactSecrets(record.error_message, secrets);
               requestsFile.append(record);
               allRecords.push(record);
             },
@@ -508,8 +541,10 @@ export async function runNode(
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
-        message: failure.message,
-        ...(failure instanceof ExoBenchError && failure.hint ? { hint: failure.hint } : {}),
+        message: redactSecrets(failure.message, secrets),
+        ...(failure instanceof ExoBenchError && failure.hint
+          ? { hint: redactSecrets(failure.hint, secrets) }
+          : {}),
       }
     : null;
   const document: ResultsDocument = {
@@ -535,7 +570,11 @@ export async function runNode(
       nodes: nodeFacts(cluster.view),
       instances: instanceFacts(cluster.instances),
     },
-    configuration: config,
+    // A password in base_url is a credential: the document is for anyone with the artifact.
+    configuration:
+      config.target.kind === 'openai'
+        ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
+        : config,
     results: {
       stages,
       run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,

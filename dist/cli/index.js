@@ -60055,7 +60055,9 @@ function chartsSection(document, records) {
     if (records && records.ttftMsInSendOrder.length > 1) {
         parts.push(mermaidLine('TTFT of each request, in send order', 'request (bucketed)', 'ms', records.ttftMsInSendOrder));
     }
-    const safeNames = stages.map((stage) => stage.name.replace(/["\\\n\r]/g, ' ').slice(0, 30));
+    // Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only.
+    // eslint-disable-next-line no-control-regex
+    const safeNames = stages.map((stage) => stage.name.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, 30));
     parts.push([
         '```mermaid',
         'xychart-beta',
@@ -60517,6 +60519,28 @@ function withoutUserInfo(url) {
         return url.replace(/\/\/[^/?#]*@/, '//');
     }
 }
+/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
+const MIN_REDACTED_SECRET_CHARS = 4;
+/**
+ * Replaces each secret in text that came from a server: an error body can echo the API key it refused
+ * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
+ */
+function redactSecrets(text, secrets) {
+    let redacted = text;
+    for (const secret of secrets)
+        redacted = redacted.split(secret).join('***');
+    return redacted;
+}
+/** The password of a URL's user info, if any (it is a credential like the API key). */
+function urlPassword(url) {
+    try {
+        const password = decodeURIComponent(new URL(url).password);
+        return password === '' ? undefined : password;
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
  * for the primary's (secondary), until they are ready.
@@ -60630,13 +60654,22 @@ async function runNode(loaded, options, ports, signal) {
     let failure;
     const snapshots = new SnapshotRecorder(client, clock, logger, config.snapshot_interval_seconds * 1000, () => cluster.instances);
     const loopDelay = (0,external_node_perf_hooks_.monitorEventLoopDelay)({ resolution: 1 });
+    // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
+    const secrets = [];
+    const addSecret = (secret) => {
+        if (secret === undefined || secret === '')
+            return;
+        ports.mask?.(secret);
+        ports.env?.mask(secret);
+        if (secret.length >= MIN_REDACTED_SECRET_CHARS)
+            secrets.push(secret);
+    };
+    addSecret(urlPassword(options.apiUrl));
     try {
         const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
         target = resolved;
-        if (resolved.apiKey !== undefined) {
-            ports.mask?.(resolved.apiKey);
-            ports.env?.mask(resolved.apiKey);
-        }
+        addSecret(resolved.apiKey);
+        addSecret(urlPassword(resolved.baseUrl));
         if (resolved.kind === 'openai') {
             await logger.group('Target', async () => {
                 await waitForOpenAiServer(resolved, {
@@ -60690,6 +60723,8 @@ async function runNode(loaded, options, ports, signal) {
                         },
                         buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
                         onRecord: (record) => {
+                            if (secrets.length > 0 && record.error_message !== undefined)
+                                record.error_message = redactSecrets(record.error_message, secrets);
                             requestsFile.append(record);
                             allRecords.push(record);
                         },
@@ -60751,8 +60786,10 @@ async function runNode(loaded, options, ports, signal) {
     const errorInfo = failure
         ? {
             kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
-            message: failure.message,
-            ...(failure instanceof ExoBenchError && failure.hint ? { hint: failure.hint } : {}),
+            message: redactSecrets(failure.message, secrets),
+            ...(failure instanceof ExoBenchError && failure.hint
+                ? { hint: redactSecrets(failure.hint, secrets) }
+                : {}),
         }
         : null;
     const document = {
@@ -60778,7 +60815,10 @@ async function runNode(loaded, options, ports, signal) {
             nodes: nodeFacts(cluster.view),
             instances: instanceFacts(cluster.instances),
         },
-        configuration: config,
+        // A password in base_url is a credential: the document is for anyone with the artifact.
+        configuration: config.target.kind === 'openai'
+            ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
+            : config,
         results: {
             stages,
             run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,

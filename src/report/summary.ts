@@ -366,7 +366,9 @@ function chartsSection(document: ResultsDocument, records: ChartInputs | undefin
       ),
     );
   }
-  const safeNames = stages.map((stage) => stage.name.replace(/["\\\n\r]/g, ' ').slice(0, 30));
+  // Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only.
+  // eslint-disable-next-line no-control-regex
+  const safeNames = stages.map((stage) => stage.name.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, 30));
   parts.push(
     [
       '```mermaid',
