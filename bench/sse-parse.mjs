@@ -1,7 +1,7 @@
 // SSE token events parsed per second on one core: SseDecoder + ChatStreamReader against a naive
 // baseline (string concatenation + split + JSON.parse per event), over an EXO-shaped token stream.
 //
-//   node bench/sse-parse.mjs [--runs 5] [--events 200000]
+//   node bench/sse-parse.mjs [--runs 5] [--events 200000] [--json]
 //
 // Runs against compiled code, as the action ships it: src/stream/index.ts is bundled with ncc into a
 // temporary folder first. Target: ≥ 500,000 token events/s in both feeds.
@@ -165,6 +165,23 @@ for (const [feed, streams] of feeds) {
   rows.push([feed, decoder, baseline]);
 }
 
+if (process.argv.includes('--json')) {
+  // One JSON line for bench/run.mjs.
+  console.log(
+    JSON.stringify({
+      runs,
+      streams: streamCount,
+      token_event_bytes: tokenEventBytes,
+      feeds: rows.map(([feed, decoder, baseline]) => ({
+        feed,
+        decoder_events_per_second: decoder,
+        naive_events_per_second: baseline,
+        ratio: decoder / baseline,
+      })),
+    }),
+  );
+  process.exit(allMeetTarget ? 0 : 1);
+}
 const format = (rate) => Math.round(rate).toLocaleString('en-US');
 console.log(
   `SSE token events per second, one core, Node ${process.version}: ${streamCount} EXO streams × ` +

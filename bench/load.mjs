@@ -1,0 +1,201 @@
+/* global clearTimeout */
+// One open-loop load run against the EXO simulator in its own process, driven either by the real engine
+// (the CLI bundle, `node dist/cli/index.js --config … --api-url …`, exactly as users run it) or by the
+// raw `net` client (the physical ceiling). Prints one JSON line of figures.
+//
+//   node bench/load.mjs --rate 1000 --open 5000 --token-rate 2 [--steady-seconds 3] [--client engine|raw]
+//                       [--tokens N] [--cli dist/cli/index.js]
+//
+// The stage is sized so that `open` streams are in flight once the ramp is over: each request lasts
+// open ÷ rate seconds (tokens ÷ token-rate, unless --tokens is given), and the stage runs that long plus
+// `steady-seconds`. Figures labelled "steady" cover the requests scheduled after the ramp.
+//
+// Dispatch lag = dispatched_at_ms − scheduled_at_ms (the records' own fields). TTFT error = measured
+// (first_token_at_ms − sent_at_ms) − the simulator's (first_token_at_ms − arrived_at_ms), matched by
+// response id: durations, so the two processes' clocks need not agree.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  CLI_BUNDLE,
+  MODEL,
+  REPO_ROOT,
+  emit,
+  groundTruthById,
+  loadProfile,
+  numberFlag,
+  openAt,
+  parseFlags,
+  placeAndWait,
+  startSimulator,
+  summary,
+  tempDir,
+} from './lib/common.mjs';
+
+const flags = parseFlags();
+const rate = numberFlag(flags, 'rate', 1000);
+const open = numberFlag(flags, 'open', 5000);
+const tokenRate = numberFlag(flags, 'token-rate', 2);
+const steadySeconds = numberFlag(flags, 'steady-seconds', 3);
+const client = flags.client ?? 'engine';
+const cli = resolve(flags.cli ?? CLI_BUNDLE);
+const requestSeconds = open / rate;
+const tokens = flags.tokens ? Number(flags.tokens) : Math.max(2, Math.round(requestSeconds * tokenRate));
+// The per-stream decode rate that makes a request of `tokens` tokens last `requestSeconds`.
+const decodeRate = flags.tokens ? tokenRate : tokens / requestSeconds;
+const iterations = Math.round(rate * (requestSeconds + steadySeconds));
+const prefillOverheadMs = numberFlag(flags, 'prefill-ms', 20);
+
+const dir = tempDir('load');
+const simulator = await startSimulator(
+  loadProfile({ decodeTokensPerSecond: decodeRate, prefillOverheadMs }),
+  { cli: CLI_BUNDLE },
+);
+let records;
+let clientCpu;
+let eventLoopDelayP99Ms = null;
+let clientErrors = 0;
+const cpuReport = join(dir, 'cpu.json');
+try {
+  if (client === 'raw') {
+    await placeAndWait(simulator.url);
+    const out = join(dir, 'raw.json');
+    await run([
+      '--import',
+      join(REPO_ROOT, 'bench/lib/cpu-report.mjs'),
+      join(REPO_ROOT, 'bench/lib/raw-client.mjs'),
+      simulator.url,
+      String(rate),
+      String(iterations),
+      String(tokens),
+      out,
+    ]);
+    const raw = JSON.parse(readFileSync(out, 'utf8'));
+    clientErrors = raw.errors;
+    // The raw client counts every `data:` event: the usage chunk and [DONE] are not tokens.
+    records = raw.requests.map((r) => ({ ...r, token_chunks: Math.max(0, r.token_chunks - 2) }));
+  } else {
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        hardware_plan: { BENCH: 1 },
+        timeout_seconds: 60,
+        model_ids: [MODEL],
+        calibrate_prompts: false,
+        snapshot_interval_seconds: 3600,
+        request_timeout_seconds: 120,
+        max_dispatch_lag_p99_ms: 1000,
+        stages: [
+          {
+            name: 'load',
+            prompt_length: 20,
+            generation_length: tokens,
+            time_between_requests: 1 / rate,
+            iterations,
+          },
+        ],
+      }),
+    );
+    const output = join(dir, 'out');
+    await run([
+      '--import',
+      join(REPO_ROOT, 'bench/lib/cpu-report.mjs'),
+      cli,
+      '--config',
+      configPath,
+      '--api-url',
+      simulator.url,
+      '--output',
+      output,
+    ]);
+    const results = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8'));
+    eventLoopDelayP99Ms = results.validity?.event_loop_delay_p99_ms ?? null;
+    records = readFileSync(join(output, 'requests.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line));
+    if (results.error) clientErrors += 1;
+  }
+  clientCpu = existsSync(cpuReport) ? JSON.parse(readFileSync(cpuReport, 'utf8')) : null;
+  const truth = await groundTruthById(simulator.url);
+  emit(figures(records, truth));
+} finally {
+  await simulator.stop();
+}
+
+function run(args) {
+  return new Promise((resolvePromise, reject) => {
+    // BENCH_CLIENT_NODE_ARGS: extra node flags for the client (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+    const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, BENCH_CPU_REPORT: cpuReport },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Bounded: the schedule, the longest request and two minutes of slack.
+    const timer = setTimeout(() => child.kill('SIGKILL'), (requestSeconds + steadySeconds) * 1000 + 120_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      // The CLI exits 1 on an invalid or failed verdict; the figures are computed here either way.
+      if (code === 0 || code === 1) resolvePromise();
+      else reject(new Error(`${args.at(-1)} exited with ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+function figures(all, truth) {
+  const startMs = Math.min(...all.map((r) => r.scheduled_at_ms));
+  const steadyFromMs = startMs + requestSeconds * 1000;
+  const lag = (list) => summary(list.map((r) => r.dispatched_at_ms - r.scheduled_at_ms));
+  const steady = all.filter((r) => r.scheduled_at_ms >= steadyFromMs);
+  const intervals = all.map((r) => [r.sent_at_ms, r.ended_at_ms]);
+  const openAtDispatch = openAt(
+    intervals,
+    steady.map((r) => r.dispatched_at_ms),
+  );
+  const ttftErrors = [];
+  const ttftErrorsSteady = [];
+  let matched = 0;
+  for (const r of all) {
+    if (r.first_token_at_ms === undefined || r.response_id === undefined) continue;
+    const t = truth.get(r.response_id);
+    if (!t || t.first_token_at_ms === null) continue;
+    matched++;
+    const error = r.first_token_at_ms - r.sent_at_ms - (t.first_token_at_ms - t.arrived_at_ms);
+    ttftErrors.push(error);
+    if (r.scheduled_at_ms >= steadyFromMs) ttftErrorsSteady.push(error);
+  }
+  const ok = all.filter((r) => r.ok).length;
+  const tokenEvents = all.reduce((sum, r) => sum + (r.token_chunks ?? 0), 0);
+  const windowS = (Math.max(...all.map((r) => r.ended_at_ms)) - startMs) / 1000;
+  const cpuS = clientCpu ? (clientCpu.cpu_user_us + clientCpu.cpu_system_us) / 1e6 : null;
+  return {
+    client,
+    rate,
+    open_target: open,
+    tokens_per_request: tokens,
+    decode_tokens_per_second: decodeRate,
+    requests: all.length,
+    ok,
+    failed: all.length - ok,
+    client_errors: clientErrors,
+    dispatch_lag_ms: lag(all),
+    dispatch_lag_steady_ms: lag(steady),
+    open_streams_at_dispatch_steady: summary(openAtDispatch),
+    connect_ms: summary(all.map((r) => r.sent_at_ms - r.dispatched_at_ms)),
+    ttft_error_ms: summary(ttftErrors),
+    ttft_error_steady_ms: summary(ttftErrorsSteady),
+    ttft_abs_error_steady_ms: summary(ttftErrorsSteady.map(Math.abs)),
+    ttft_matched: matched,
+    event_loop_delay_p99_ms: eventLoopDelayP99Ms,
+    token_events: tokenEvents,
+    token_events_per_second: tokenEvents / windowS,
+    client_cpu_seconds: cpuS,
+    client_cpu_share: cpuS === null ? null : cpuS / windowS,
+    token_events_per_client_cpu_second: cpuS ? tokenEvents / cpuS : null,
+    client_max_rss_kb: clientCpu?.max_rss_kb ?? null,
+    window_seconds: windowS,
+  };
+}
