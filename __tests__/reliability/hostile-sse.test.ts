@@ -146,7 +146,8 @@ describe('a body that never ends', () => {
     expect(record.error_class).toBe('idle_timeout');
     expect(record.token_chunks).toBe(1);
     expect(elapsedMs).toBeGreaterThanOrEqual(350);
-    expect(elapsedMs).toBeLessThan(1_400);
+    // undici checks body timeouts on a coarse (~0.5 s) tick: late by up to that, never early.
+    expect(elapsedMs).toBeLessThan(2_000);
   });
 
   it('headers that never come: ends at the request deadline as request_timeout', async () => {

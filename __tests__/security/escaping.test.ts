@@ -84,7 +84,8 @@ function expectInertMarkdown(markdown: string): void {
 
 function expectInertHtml(html: string): void {
   expect(html).not.toMatch(/<script|<img|javascript:\s*alert\(\d\)"/i);
-  expect(html.match(/<[a-z]/g)?.length).toBe(html.replace(/&lt;/g, '').match(/<[a-z]/g)?.length);
+  // The text is there, as text.
+  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; a|b');
 }
 
 function hostileConfig(stageName: string): string {
