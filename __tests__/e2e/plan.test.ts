@@ -39,7 +39,7 @@ describe('plan mode of the bundled action', () => {
     expect(JSON.parse(result.outputs.get('environment')!)).toEqual({ OVERRIDE_MEMORY_MB: '512' });
     expect(result.outputs.get('config-file')).toBe('bench_config.yaml');
     expect(result.outputs.get('runners-ready')).toBe('unknown');
-    expect(result.summary).toContain(label);
+    expect(result.summary).toContain('| M3ULTRA\\_GPU80\\_512GB | 0 | yes |');
   });
 
   it('orders two labels as the config does, the first node primary', async () => {

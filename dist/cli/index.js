@@ -2,16 +2,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7615:
+/***/ 2463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(9669);
-const draft7_1 = __nccwpck_require__(9381);
-const discriminator_1 = __nccwpck_require__(7446);
-const draft7MetaSchema = __nccwpck_require__(6564);
+const core_1 = __nccwpck_require__(3893);
+const draft7_1 = __nccwpck_require__(9941);
+const discriminator_1 = __nccwpck_require__(8886);
+const draft7MetaSchema = __nccwpck_require__(2079);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -41,24 +41,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(6537);
+var validate_1 = __nccwpck_require__(7881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(6300);
+var codegen_1 = __nccwpck_require__(1436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(525);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(346);
+var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 8279:
+/***/ 567:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -220,15 +220,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 6300:
+/***/ 1436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(8279);
-const scope_1 = __nccwpck_require__(6956);
-var code_2 = __nccwpck_require__(8279);
+const code_1 = __nccwpck_require__(567);
+const scope_1 = __nccwpck_require__(5407);
+var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(6956);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,13 +923,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 6956:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(8279);
+const code_1 = __nccwpck_require__(567);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -1072,15 +1072,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 4659:
+/***/ 1283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const names_1 = __nccwpck_require__(8054);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -1201,18 +1201,18 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 7150:
+/***/ 2718:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const validation_error_1 = __nccwpck_require__(525);
-const names_1 = __nccwpck_require__(8054);
-const resolve_1 = __nccwpck_require__(426);
-const util_1 = __nccwpck_require__(5248);
-const validate_1 = __nccwpck_require__(6537);
+const codegen_1 = __nccwpck_require__(1436);
+const validation_error_1 = __nccwpck_require__(5402);
+const names_1 = __nccwpck_require__(630);
+const resolve_1 = __nccwpck_require__(4090);
+const util_1 = __nccwpck_require__(4464);
+const validate_1 = __nccwpck_require__(7881);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -1449,12 +1449,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 8054:
+/***/ 630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -1483,12 +1483,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 346:
+/***/ 3162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(426);
+const resolve_1 = __nccwpck_require__(4090);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -1501,15 +1501,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 426:
+/***/ 4090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(5248);
-const equal = __nccwpck_require__(2550);
-const traverse = __nccwpck_require__(4591);
+const util_1 = __nccwpck_require__(4464);
+const equal = __nccwpck_require__(3430);
+const traverse = __nccwpck_require__(1167);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -1662,7 +1662,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 7977:
+/***/ 7353:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1694,14 +1694,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 5248:
+/***/ 4464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const code_1 = __nccwpck_require__(8279);
+const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(567);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -1878,7 +1878,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 5324:
+/***/ 7692:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1903,15 +1903,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 3282:
+/***/ 5346:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(4659);
-const codegen_1 = __nccwpck_require__(6300);
-const names_1 = __nccwpck_require__(8054);
+const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -1959,17 +1959,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 6701:
+/***/ 6685:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(7977);
-const applicability_1 = __nccwpck_require__(5324);
-const errors_1 = __nccwpck_require__(4659);
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const rules_1 = __nccwpck_require__(7353);
+const applicability_1 = __nccwpck_require__(7692);
+const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -2168,14 +2168,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 9715:
+/***/ 1699:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -2209,24 +2209,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 6537:
+/***/ 7881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(3282);
-const dataType_1 = __nccwpck_require__(6701);
-const applicability_1 = __nccwpck_require__(5324);
-const dataType_2 = __nccwpck_require__(6701);
-const defaults_1 = __nccwpck_require__(9715);
-const keyword_1 = __nccwpck_require__(6002);
-const subschema_1 = __nccwpck_require__(9576);
-const codegen_1 = __nccwpck_require__(6300);
-const names_1 = __nccwpck_require__(8054);
-const resolve_1 = __nccwpck_require__(426);
-const util_1 = __nccwpck_require__(5248);
-const errors_1 = __nccwpck_require__(4659);
+const boolSchema_1 = __nccwpck_require__(5346);
+const dataType_1 = __nccwpck_require__(6685);
+const applicability_1 = __nccwpck_require__(7692);
+const dataType_2 = __nccwpck_require__(6685);
+const defaults_1 = __nccwpck_require__(1699);
+const keyword_1 = __nccwpck_require__(5202);
+const subschema_1 = __nccwpck_require__(6200);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const resolve_1 = __nccwpck_require__(4090);
+const util_1 = __nccwpck_require__(4464);
+const errors_1 = __nccwpck_require__(1283);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -2735,16 +2735,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 6002:
+/***/ 5202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const names_1 = __nccwpck_require__(8054);
-const code_1 = __nccwpck_require__(7924);
-const errors_1 = __nccwpck_require__(4659);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const code_1 = __nccwpck_require__(8484);
+const errors_1 = __nccwpck_require__(1283);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -2865,14 +2865,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 9576:
+/***/ 6200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -2952,31 +2952,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 9669:
+/***/ 3893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(6537);
+var validate_1 = __nccwpck_require__(7881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(6300);
+var codegen_1 = __nccwpck_require__(1436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(525);
-const ref_error_1 = __nccwpck_require__(346);
-const rules_1 = __nccwpck_require__(7977);
-const compile_1 = __nccwpck_require__(7150);
-const codegen_2 = __nccwpck_require__(6300);
-const resolve_1 = __nccwpck_require__(426);
-const dataType_1 = __nccwpck_require__(6701);
-const util_1 = __nccwpck_require__(5248);
-const $dataRefSchema = __nccwpck_require__(6590);
-const uri_1 = __nccwpck_require__(349);
+const validation_error_1 = __nccwpck_require__(5402);
+const ref_error_1 = __nccwpck_require__(3162);
+const rules_1 = __nccwpck_require__(7353);
+const compile_1 = __nccwpck_require__(2718);
+const codegen_2 = __nccwpck_require__(1436);
+const resolve_1 = __nccwpck_require__(4090);
+const dataType_1 = __nccwpck_require__(6685);
+const util_1 = __nccwpck_require__(4464);
+const $dataRefSchema = __nccwpck_require__(3837);
+const uri_1 = __nccwpck_require__(6285);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -3576,20 +3576,20 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 3335:
+/***/ 4951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(2550);
+const equal = __nccwpck_require__(3430);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 7542:
+/***/ 6214:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3619,19 +3619,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 349:
+/***/ 6285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(3816);
+const uri = __nccwpck_require__(4352);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 525:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3648,14 +3648,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 7928:
+/***/ 3448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -3703,15 +3703,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8671:
+/***/ 2431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7924);
-const codegen_1 = __nccwpck_require__(6300);
-const names_1 = __nccwpck_require__(8054);
-const util_1 = __nccwpck_require__(5248);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -3815,12 +3815,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6341:
+/***/ 9205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(5248);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -3844,12 +3844,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8484:
+/***/ 9380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7924);
+const code_1 = __nccwpck_require__(8484);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -3862,13 +3862,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1926:
+/***/ 6182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -3963,15 +3963,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5474:
+/***/ 5826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const code_1 = __nccwpck_require__(7924);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4054,13 +4054,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9352:
+/***/ 8584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -4126,27 +4126,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9335:
+/***/ 8775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(7928);
-const prefixItems_1 = __nccwpck_require__(627);
-const items_1 = __nccwpck_require__(7327);
-const items2020_1 = __nccwpck_require__(5231);
-const contains_1 = __nccwpck_require__(1926);
-const dependencies_1 = __nccwpck_require__(5474);
-const propertyNames_1 = __nccwpck_require__(6860);
-const additionalProperties_1 = __nccwpck_require__(8671);
-const properties_1 = __nccwpck_require__(4842);
-const patternProperties_1 = __nccwpck_require__(3240);
-const not_1 = __nccwpck_require__(9086);
-const anyOf_1 = __nccwpck_require__(8484);
-const oneOf_1 = __nccwpck_require__(8218);
-const allOf_1 = __nccwpck_require__(6341);
-const if_1 = __nccwpck_require__(9352);
-const thenElse_1 = __nccwpck_require__(7549);
+const additionalItems_1 = __nccwpck_require__(3448);
+const prefixItems_1 = __nccwpck_require__(6467);
+const items_1 = __nccwpck_require__(5791);
+const items2020_1 = __nccwpck_require__(2959);
+const contains_1 = __nccwpck_require__(6182);
+const dependencies_1 = __nccwpck_require__(5826);
+const propertyNames_1 = __nccwpck_require__(1372);
+const additionalProperties_1 = __nccwpck_require__(2431);
+const properties_1 = __nccwpck_require__(8778);
+const patternProperties_1 = __nccwpck_require__(664);
+const not_1 = __nccwpck_require__(8350);
+const anyOf_1 = __nccwpck_require__(9380);
+const oneOf_1 = __nccwpck_require__(2490);
+const allOf_1 = __nccwpck_require__(9205);
+const if_1 = __nccwpck_require__(8584);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4176,15 +4176,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 7327:
+/***/ 5791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const code_1 = __nccwpck_require__(7924);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
 const def = {
     keyword: "items",
     type: "array",
@@ -4234,15 +4234,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5231:
+/***/ 2959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const code_1 = __nccwpck_require__(7924);
-const additionalItems_1 = __nccwpck_require__(7928);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(8484);
+const additionalItems_1 = __nccwpck_require__(3448);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4270,12 +4270,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9086:
+/***/ 8350:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(5248);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -4302,13 +4302,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8218:
+/***/ 2490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -4368,15 +4368,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3240:
+/***/ 664:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7924);
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const util_2 = __nccwpck_require__(5248);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const util_2 = __nccwpck_require__(4464);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -4449,12 +4449,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 627:
+/***/ 6467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(7327);
+const items_1 = __nccwpck_require__(5791);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -4467,15 +4467,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4842:
+/***/ 8778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(6537);
-const code_1 = __nccwpck_require__(7924);
-const util_1 = __nccwpck_require__(5248);
-const additionalProperties_1 = __nccwpck_require__(8671);
+const validate_1 = __nccwpck_require__(7881);
+const code_1 = __nccwpck_require__(8484);
+const util_1 = __nccwpck_require__(4464);
+const additionalProperties_1 = __nccwpck_require__(2431);
 const def = {
     keyword: "properties",
     type: "object",
@@ -4527,13 +4527,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6860:
+/***/ 1372:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -4571,12 +4571,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7549:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(5248);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -4590,16 +4590,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7924:
+/***/ 8484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const names_1 = __nccwpck_require__(8054);
-const util_2 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
+const util_2 = __nccwpck_require__(4464);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -4727,7 +4727,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 7712:
+/***/ 9872:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4743,13 +4743,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 917:
+/***/ 7397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(7712);
-const ref_1 = __nccwpck_require__(3332);
+const id_1 = __nccwpck_require__(9872);
+const ref_1 = __nccwpck_require__(2996);
 const core = [
     "$schema",
     "$id",
@@ -4765,18 +4765,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 3332:
+/***/ 2996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(346);
-const code_1 = __nccwpck_require__(7924);
-const codegen_1 = __nccwpck_require__(6300);
-const names_1 = __nccwpck_require__(8054);
-const compile_1 = __nccwpck_require__(7150);
-const util_1 = __nccwpck_require__(5248);
+const ref_error_1 = __nccwpck_require__(3162);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const compile_1 = __nccwpck_require__(2718);
+const util_1 = __nccwpck_require__(4464);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -4893,16 +4893,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7446:
+/***/ 8886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const types_1 = __nccwpck_require__(6475);
-const compile_1 = __nccwpck_require__(7150);
-const ref_error_1 = __nccwpck_require__(346);
-const util_1 = __nccwpck_require__(5248);
+const codegen_1 = __nccwpck_require__(1436);
+const types_1 = __nccwpck_require__(7115);
+const compile_1 = __nccwpck_require__(2718);
+const ref_error_1 = __nccwpck_require__(3162);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -5003,7 +5003,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6475:
+/***/ 7115:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5018,16 +5018,16 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 9381:
+/***/ 9941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(917);
-const validation_1 = __nccwpck_require__(5497);
-const applicator_1 = __nccwpck_require__(9335);
-const format_1 = __nccwpck_require__(1177);
-const metadata_1 = __nccwpck_require__(3436);
+const core_1 = __nccwpck_require__(7397);
+const validation_1 = __nccwpck_require__(5481);
+const applicator_1 = __nccwpck_require__(8775);
+const format_1 = __nccwpck_require__(2601);
+const metadata_1 = __nccwpck_require__(6620);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -5041,12 +5041,12 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 2178:
+/***/ 6402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -5139,19 +5139,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1177:
+/***/ 2601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(2178);
+const format_1 = __nccwpck_require__(6402);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 3436:
+/***/ 6620:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5175,14 +5175,14 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 8698:
+/***/ 8026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const equal_1 = __nccwpck_require__(3335);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -5206,14 +5206,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4736:
+/***/ 3200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const equal_1 = __nccwpck_require__(3335);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -5260,21 +5260,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5497:
+/***/ 5481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(2011);
-const multipleOf_1 = __nccwpck_require__(3748);
-const limitLength_1 = __nccwpck_require__(9730);
-const pattern_1 = __nccwpck_require__(8343);
-const limitProperties_1 = __nccwpck_require__(2895);
-const required_1 = __nccwpck_require__(6008);
-const limitItems_1 = __nccwpck_require__(3304);
-const uniqueItems_1 = __nccwpck_require__(1308);
-const const_1 = __nccwpck_require__(8698);
-const enum_1 = __nccwpck_require__(4736);
+const limitNumber_1 = __nccwpck_require__(3723);
+const multipleOf_1 = __nccwpck_require__(8132);
+const limitLength_1 = __nccwpck_require__(6962);
+const pattern_1 = __nccwpck_require__(6023);
+const limitProperties_1 = __nccwpck_require__(895);
+const required_1 = __nccwpck_require__(4504);
+const limitItems_1 = __nccwpck_require__(6296);
+const uniqueItems_1 = __nccwpck_require__(5132);
+const const_1 = __nccwpck_require__(8026);
+const enum_1 = __nccwpck_require__(3200);
 const validation = [
     // number
     limitNumber_1.default,
@@ -5299,12 +5299,12 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 3304:
+/***/ 6296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -5329,14 +5329,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9730:
+/***/ 6962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const ucs2length_1 = __nccwpck_require__(7542);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const ucs2length_1 = __nccwpck_require__(6214);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -5362,12 +5362,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2011:
+/***/ 3723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -5395,12 +5395,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2895:
+/***/ 895:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -5425,12 +5425,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3748:
+/***/ 8132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(6300);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -5457,14 +5457,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8343:
+/***/ 6023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7924);
-const util_1 = __nccwpck_require__(5248);
-const codegen_1 = __nccwpck_require__(6300);
+const code_1 = __nccwpck_require__(8484);
+const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(1436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -5496,14 +5496,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6008:
+/***/ 4504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(7924);
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
+const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -5581,15 +5581,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1308:
+/***/ 5132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(6701);
-const codegen_1 = __nccwpck_require__(6300);
-const util_1 = __nccwpck_require__(5248);
-const equal_1 = __nccwpck_require__(3335);
+const dataType_1 = __nccwpck_require__(6685);
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const equal_1 = __nccwpck_require__(4951);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -5651,7 +5651,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2550:
+/***/ 3430:
 /***/ ((module) => {
 
 
@@ -5704,7 +5704,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 4591:
+/***/ 1167:
 /***/ ((module) => {
 
 
@@ -5804,38 +5804,38 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 576:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(5061)
-const Dispatcher = __nccwpck_require__(2243)
-const Pool = __nccwpck_require__(20)
-const BalancedPool = __nccwpck_require__(9989)
-const RoundRobinPool = __nccwpck_require__(5296)
-const Agent = __nccwpck_require__(3389)
-const ProxyAgent = __nccwpck_require__(7408)
-const Socks5ProxyAgent = __nccwpck_require__(1687)
-const EnvHttpProxyAgent = __nccwpck_require__(2785)
-const RetryAgent = __nccwpck_require__(8610)
-const H2CClient = __nccwpck_require__(4847)
-const errors = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const Client = __nccwpck_require__(3701)
+const Dispatcher = __nccwpck_require__(883)
+const Pool = __nccwpck_require__(628)
+const BalancedPool = __nccwpck_require__(837)
+const RoundRobinPool = __nccwpck_require__(5520)
+const Agent = __nccwpck_require__(7405)
+const ProxyAgent = __nccwpck_require__(6672)
+const Socks5ProxyAgent = __nccwpck_require__(7223)
+const EnvHttpProxyAgent = __nccwpck_require__(3137)
+const RetryAgent = __nccwpck_require__(50)
+const H2CClient = __nccwpck_require__(6815)
+const errors = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6135)
-const buildConnector = __nccwpck_require__(1952)
-const MockClient = __nccwpck_require__(6197)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(7791)
-const MockAgent = __nccwpck_require__(2781)
-const MockPool = __nccwpck_require__(9396)
-const SnapshotAgent = __nccwpck_require__(9415)
-const mockErrors = __nccwpck_require__(9037)
-const RetryHandler = __nccwpck_require__(1131)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8085)
-const DecoratorHandler = __nccwpck_require__(5579)
-const RedirectHandler = __nccwpck_require__(9714)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const SnapshotAgent = __nccwpck_require__(5095)
+const mockErrors = __nccwpck_require__(2429)
+const RetryHandler = __nccwpck_require__(7816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8155)
+const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -5855,21 +5855,21 @@ __webpack_unused_export__ = RetryHandler
 __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1530),
-  responseError: __nccwpck_require__(9062),
-  retry: __nccwpck_require__(7114),
-  dump: __nccwpck_require__(5596),
-  dns: __nccwpck_require__(1643),
-  cache: __nccwpck_require__(8982),
-  decompress: __nccwpck_require__(3837),
-  deduplicate: __nccwpck_require__(8840)
+  redirect: __nccwpck_require__(1514),
+  responseError: __nccwpck_require__(8918),
+  retry: __nccwpck_require__(2026),
+  dump: __nccwpck_require__(8060),
+  dns: __nccwpck_require__(379),
+  cache: __nccwpck_require__(5542),
+  decompress: __nccwpck_require__(557),
+  deduplicate: __nccwpck_require__(7240)
 }
 
 __webpack_unused_export__ = {
-  MemoryCacheStore: __nccwpck_require__(3593)
+  MemoryCacheStore: __nccwpck_require__(4889)
 }
 
-const SqliteCacheStore = __nccwpck_require__(2434)
+const SqliteCacheStore = __nccwpck_require__(1522)
 __webpack_unused_export__ = SqliteCacheStore
 
 __webpack_unused_export__ = buildConnector
@@ -5931,7 +5931,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(3345).fetch)
+const fetchImpl = (__nccwpck_require__(4398).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -5971,22 +5971,22 @@ module.exports.hd = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(548).Headers
-module.exports.Response = __nccwpck_require__(1627).Response
-module.exports.Request = __nccwpck_require__(268).Request
-module.exports.FormData = __nccwpck_require__(2134).FormData
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5779)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(4045)
-const { kConstruct } = __nccwpck_require__(1003)
+const { CacheStorage } = __nccwpck_require__(3245)
+const { kConstruct } = __nccwpck_require__(6443)
 
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(6693)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
@@ -5994,21 +5994,21 @@ __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 __webpack_unused_export__ = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(428)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5924)
-const { WebSocket, ping } = __nccwpck_require__(5358)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
+const { WebSocket, ping } = __nccwpck_require__(3726)
 module.exports.kb = WebSocket
 module.exports.rd = CloseEvent
 module.exports.NN = ErrorEvent
 module.exports.aM = MessageEvent
 __webpack_unused_export__ = ping
 
-/* unused reexport */ __nccwpck_require__(3158).WebSocketStream
-/* unused reexport */ __nccwpck_require__(6375).WebSocketError
+/* unused reexport */ __nccwpck_require__(2873).WebSocketStream
+/* unused reexport */ __nccwpck_require__(6919).WebSocketError
 
 module.exports.Em = makeDispatcher(api.request)
 __webpack_unused_export__ = makeDispatcher(api.stream)
@@ -6024,7 +6024,7 @@ __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = SnapshotAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(8742)
+const { EventSource } = __nccwpck_require__(1238)
 
 module.exports.GD = EventSource
 
@@ -6046,13 +6046,13 @@ __webpack_unused_export__ = install
 
 /***/ }),
 
-/***/ 3134:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(2272)
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -6112,16 +6112,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6900:
+/***/ 2279:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -6229,7 +6229,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 9294:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6245,9 +6245,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
 
@@ -6488,16 +6488,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 5259:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(2519)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
+const { Readable } = __nccwpck_require__(9927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 
 function noop () {}
 
@@ -6709,7 +6709,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 792:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6717,9 +6717,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 function noop () {}
 
@@ -6925,17 +6925,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1098:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { kHTTP2Stream } = __nccwpck_require__(1003)
-const { addSignal, removeSignal } = __nccwpck_require__(3134)
+const util = __nccwpck_require__(3440)
+const { kHTTP2Stream } = __nccwpck_require__(6443)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -7043,30 +7043,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6135:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(5259)
-module.exports.stream = __nccwpck_require__(792)
-module.exports.pipeline = __nccwpck_require__(9294)
-module.exports.upgrade = __nccwpck_require__(1098)
-module.exports.connect = __nccwpck_require__(6900)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(2279)
 
 
 /***/ }),
 
-/***/ 2519:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { ReadableStreamFrom } = __nccwpck_require__(2272)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -7644,14 +7644,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3593:
+/***/ 4889:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -7930,13 +7930,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 2434:
+/***/ 1522:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5179)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
 
 let DatabaseSync
 
@@ -8406,15 +8406,15 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 1952:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -8572,7 +8572,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 7887:
+/***/ 735:
 /***/ ((module) => {
 
 
@@ -8722,7 +8722,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5726:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8956,7 +8956,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1059:
+/***/ 8707:
 /***/ ((module) => {
 
 
@@ -9440,7 +9440,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2543:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9448,7 +9448,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -9465,9 +9465,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
+} = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -9932,16 +9932,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 3442:
+/***/ 8082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(1059)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(3684)
+const { parseAddress } = __nccwpck_require__(1732)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -10361,14 +10361,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3684:
+/***/ 1732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * Parse an address and determine its type
@@ -10580,7 +10580,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1003:
+/***/ 6443:
 /***/ ((module) => {
 
 
@@ -10663,7 +10663,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9112:
+/***/ 7752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10671,7 +10671,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(7887)
+} = __nccwpck_require__(735)
 
 class TstNode {
   /** @type {any} */
@@ -10830,22 +10830,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2272:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(1003)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(7787)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(1059)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(7887)
-const { tree } = __nccwpck_require__(9112)
+const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { tree } = __nccwpck_require__(7752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -11850,17 +11850,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3389:
+/***/ 7405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(1059)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(1003)
-const DispatcherBase = __nccwpck_require__(8641)
-const Pool = __nccwpck_require__(20)
-const Client = __nccwpck_require__(5061)
-const util = __nccwpck_require__(2272)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1841)
+const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(3701)
+const util = __nccwpck_require__(3440)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -12019,7 +12019,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 9989:
+/***/ 837:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12027,7 +12027,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -12035,10 +12035,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(7632)
-const Pool = __nccwpck_require__(20)
-const { kUrl } = __nccwpck_require__(1003)
-const util = __nccwpck_require__(2272)
+} = __nccwpck_require__(2128)
+const Pool = __nccwpck_require__(628)
+const { kUrl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -12247,7 +12247,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 1021:
+/***/ 637:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12255,9 +12255,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(2272)
-const { channels } = __nccwpck_require__(5726)
-const timers = __nccwpck_require__(7787)
+const util = __nccwpck_require__(3440)
+const { channels } = __nccwpck_require__(2414)
+const timers = __nccwpck_require__(6603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -12270,7 +12270,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -12304,9 +12304,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
-const constants = __nccwpck_require__(3512)
+const constants = __nccwpck_require__(2824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -12318,7 +12318,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(1630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
 
@@ -12339,7 +12339,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(4826))
+      mod = new WebAssembly.Module(__nccwpck_require__(3434))
     } catch {
     }
   }
@@ -12349,7 +12349,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(1630))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -13418,7 +13418,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(9852).extractBody)
+      extractBody = (__nccwpck_require__(4492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -14023,14 +14023,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 2820:
+/***/ 8788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -14039,7 +14039,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(1059)
+} = __nccwpck_require__(8707)
 const {
   kUrl,
   kReset,
@@ -14068,8 +14068,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(1003)
-const { channels } = __nccwpck_require__(5726)
+} = __nccwpck_require__(6443)
+const { channels } = __nccwpck_require__(2414)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -14688,7 +14688,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(9852).extractBody)
+    extractBody ??= (__nccwpck_require__(4492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -15086,7 +15086,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 5061:
+/***/ 3701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15094,17 +15094,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(2272)
-const { ClientStats } = __nccwpck_require__(7254)
-const { channels } = __nccwpck_require__(5726)
-const Request = __nccwpck_require__(2543)
-const DispatcherBase = __nccwpck_require__(8641)
+const util = __nccwpck_require__(3440)
+const { ClientStats } = __nccwpck_require__(6854)
+const { channels } = __nccwpck_require__(2414)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kServerName,
@@ -15147,9 +15147,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(1003)
-const connectH1 = __nccwpck_require__(1021)
-const connectH2 = __nccwpck_require__(2820)
+} = __nccwpck_require__(6443)
+const connectH1 = __nccwpck_require__(637)
+const connectH2 = __nccwpck_require__(8788)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -15762,20 +15762,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 8641:
+/***/ 1841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(2243)
-const UnwrapHandler = __nccwpck_require__(4845)
+const Dispatcher = __nccwpck_require__(883)
+const UnwrapHandler = __nccwpck_require__(2365)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(1003)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -15965,12 +15965,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 2243:
+/***/ 883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(4918)
+const WrapHandler = __nccwpck_require__(9510)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -16020,15 +16020,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 2785:
+/***/ 3137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(8641)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(1003)
-const ProxyAgent = __nccwpck_require__(7408)
-const Agent = __nccwpck_require__(3389)
+const DispatcherBase = __nccwpck_require__(1841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
+const ProxyAgent = __nccwpck_require__(6672)
+const Agent = __nccwpck_require__(7405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -16173,7 +16173,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 9220:
+/***/ 4660:
 /***/ ((module) => {
 
 
@@ -16315,13 +16315,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 4847:
+/***/ 6815:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Client = __nccwpck_require__(5061)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Client = __nccwpck_require__(3701)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -16373,15 +16373,15 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 7632:
+/***/ 2128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(7254)
-const DispatcherBase = __nccwpck_require__(8641)
-const FixedQueue = __nccwpck_require__(9220)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
+const { PoolStats } = __nccwpck_require__(6854)
+const DispatcherBase = __nccwpck_require__(1841)
+const FixedQueue = __nccwpck_require__(4660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -16594,7 +16594,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 20:
+/***/ 628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16606,14 +16606,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -16719,20 +16719,20 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 7408:
+/***/ 6672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
-const Pool = __nccwpck_require__(20)
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(1059)
-const buildConnector = __nccwpck_require__(1952)
-const Client = __nccwpck_require__(5061)
-const { channels } = __nccwpck_require__(5726)
-const Socks5ProxyAgent = __nccwpck_require__(1687)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
+const Pool = __nccwpck_require__(628)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
+const Client = __nccwpck_require__(3701)
+const { channels } = __nccwpck_require__(2414)
+const Socks5ProxyAgent = __nccwpck_require__(7223)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -17045,13 +17045,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8610:
+/***/ 50:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(2243)
-const RetryHandler = __nccwpck_require__(1131)
+const Dispatcher = __nccwpck_require__(883)
+const RetryHandler = __nccwpck_require__(7816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -17087,7 +17087,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5296:
+/***/ 5520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17099,14 +17099,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(7632)
-const Client = __nccwpck_require__(5061)
+} = __nccwpck_require__(2128)
+const Client = __nccwpck_require__(3701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(1059)
-const util = __nccwpck_require__(2272)
-const { kUrl } = __nccwpck_require__(1003)
-const buildConnector = __nccwpck_require__(1952)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -17231,7 +17231,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 1687:
+/***/ 7223:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17239,12 +17239,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(8641)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { Socks5Client, STATES } = __nccwpck_require__(3442)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(1003)
-const Pool = __nccwpck_require__(20)
-const buildConnector = __nccwpck_require__(1952)
+const DispatcherBase = __nccwpck_require__(1841)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { Socks5Client, STATES } = __nccwpck_require__(8082)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
+const Pool = __nccwpck_require__(628)
+const buildConnector = __nccwpck_require__(9136)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -17498,7 +17498,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 7636:
+/***/ 276:
 /***/ ((module) => {
 
 
@@ -17538,7 +17538,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8085:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17547,8 +17547,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const Agent = __nccwpck_require__(3389)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(7405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -17604,13 +17604,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 40:
+/***/ 9976:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kRedirectCacheControl } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kRedirectCacheControl } = __nccwpck_require__(6443)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -17618,7 +17618,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(5179)
+} = __nccwpck_require__(7659)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -17630,7 +17630,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(2333)
+const { parseHttpDate } = __nccwpck_require__(5453)
 
 function noop () {}
 
@@ -18792,7 +18792,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 8589:
+/***/ 7133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18923,13 +18923,13 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 5579:
+/***/ 8155:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const WrapHandler = __nccwpck_require__(4918)
+const WrapHandler = __nccwpck_require__(9510)
 
 /**
  * @deprecated
@@ -18997,12 +18997,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 2095:
+/***/ 3599:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(1059)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -19508,15 +19508,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 9714:
+/***/ 8754:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(1003)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -19788,20 +19788,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 1131:
+/***/ 7816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(1003)
-const { RequestRetryError } = __nccwpck_require__(1059)
-const WrapHandler = __nccwpck_require__(4918)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
+const WrapHandler = __nccwpck_require__(9510)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -20299,13 +20299,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 4845:
+/***/ 2365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseHeaders } = __nccwpck_require__(2272)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { parseHeaders } = __nccwpck_require__(3440)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 const kResume = Symbol('resume')
 
@@ -20412,12 +20412,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 4918:
+/***/ 9510:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 module.exports = class WrapHandler {
   #handler
@@ -20524,17 +20524,17 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 8982:
+/***/ 5542:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(2272)
-const CacheHandler = __nccwpck_require__(40)
-const MemoryCacheStore = __nccwpck_require__(3593)
-const CacheRevalidationHandler = __nccwpck_require__(8589)
+const util = __nccwpck_require__(3440)
+const CacheHandler = __nccwpck_require__(9976)
+const MemoryCacheStore = __nccwpck_require__(4889)
+const CacheRevalidationHandler = __nccwpck_require__(7133)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -20544,9 +20544,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(5179)
-const { AbortError } = __nccwpck_require__(1059)
-const { parseHttpDate } = __nccwpck_require__(2333)
+} = __nccwpck_require__(7659)
+const { AbortError } = __nccwpck_require__(8707)
+const { parseHttpDate } = __nccwpck_require__(5453)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -21277,16 +21277,16 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 3837:
+/***/ 557:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -21851,15 +21851,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 8840:
+/***/ 7240:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(2272)
-const DeduplicationHandler = __nccwpck_require__(2095)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(5179)
+const util = __nccwpck_require__(3440)
+const DeduplicationHandler = __nccwpck_require__(3599)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -21975,14 +21975,14 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 1643:
+/***/ 379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(5579)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -22553,13 +22553,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 5596:
+/***/ 8060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(1059)
-const DecoratorHandler = __nccwpck_require__(5579)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(8155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -22659,12 +22659,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1530:
+/***/ 1514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(9714)
+const RedirectHandler = __nccwpck_require__(8754)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -22687,14 +22687,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 9062:
+/***/ 8918:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(5579)
-const { ResponseError } = __nccwpck_require__(1059)
+const DecoratorHandler = __nccwpck_require__(8155)
+const { ResponseError } = __nccwpck_require__(8707)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -22789,11 +22789,11 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(1131)
+const RetryHandler = __nccwpck_require__(7816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -22815,13 +22815,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 3512:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(6972);
+const utils_1 = __nccwpck_require__(172);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -23353,7 +23353,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 1630:
+/***/ 3870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -23376,7 +23376,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 4826:
+/***/ 3434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -23399,7 +23399,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 6972:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -23418,13 +23418,13 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 2781:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(1003)
-const Agent = __nccwpck_require__(3389)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(7405)
 const {
   kAgent,
   kMockAgentSet,
@@ -23442,14 +23442,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const MockClient = __nccwpck_require__(6197)
-const MockPool = __nccwpck_require__(9396)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(1205)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const Dispatcher = __nccwpck_require__(2243)
-const PendingInterceptorsFormatter = __nccwpck_require__(6110)
-const { MockCallHistory } = __nccwpck_require__(7791)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(883)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+const { MockCallHistory } = __nccwpck_require__(431)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -23657,13 +23657,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7791:
+/***/ 431:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -23912,14 +23912,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 6197:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(5061)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Client = __nccwpck_require__(3701)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -23929,10 +23929,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -23987,12 +23987,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9037:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(1059)
+const { UndiciError } = __nccwpck_require__(8707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -24023,12 +24023,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3319:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(1205)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -24037,9 +24037,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -24239,14 +24239,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 9396:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(20)
-const { buildMockDispatch } = __nccwpck_require__(1205)
+const Pool = __nccwpck_require__(628)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -24256,10 +24256,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1501)
-const { MockInterceptor } = __nccwpck_require__(3319)
-const Symbols = __nccwpck_require__(1003)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -24314,7 +24314,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1501:
+/***/ 1117:
 /***/ ((module) => {
 
 
@@ -24353,12 +24353,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1205:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9037)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
@@ -24366,15 +24366,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1501)
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+} = __nccwpck_require__(1117)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(1059)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -24846,7 +24846,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6110:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24896,17 +24896,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 9415:
+/***/ 5095:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(3389)
-const MockAgent = __nccwpck_require__(2781)
-const { SnapshotRecorder } = __nccwpck_require__(7558)
-const WrapHandler = __nccwpck_require__(4918)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const { validateSnapshotMode } = __nccwpck_require__(8403)
+const Agent = __nccwpck_require__(7405)
+const MockAgent = __nccwpck_require__(7501)
+const { SnapshotRecorder } = __nccwpck_require__(3766)
+const WrapHandler = __nccwpck_require__(9510)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const { validateSnapshotMode } = __nccwpck_require__(9683)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -25256,7 +25256,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 7558:
+/***/ 3766:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25264,8 +25264,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(1059)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(8403)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -25851,13 +25851,13 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 8403:
+/***/ 9683:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(1059)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -26016,7 +26016,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5179:
+/***/ 7659:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26026,9 +26026,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(2272)
+} = __nccwpck_require__(3440)
 
-const { serializePathWithQuery } = __nccwpck_require__(2272)
+const { serializePathWithQuery } = __nccwpck_require__(3440)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -26732,7 +26732,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2333:
+/***/ 5453:
 /***/ ((module) => {
 
 
@@ -27409,7 +27409,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9444:
+/***/ 6436:
 /***/ ((module) => {
 
 
@@ -27444,7 +27444,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 777:
+/***/ 313:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27575,7 +27575,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 7254:
+/***/ 6854:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27587,7 +27587,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(1003)
+} = __nccwpck_require__(6443)
 
 class ClientStats {
   constructor (client) {
@@ -27614,7 +27614,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 7787:
+/***/ 6603:
 /***/ ((module) => {
 
 
@@ -28046,22 +28046,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3186:
+/***/ 9634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { urlEquals, getFieldValues } = __nccwpck_require__(7406)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(7223)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(1627)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(1168)
-const { createDeferredPromise } = __nccwpck_require__(9444)
+const { kConstruct } = __nccwpck_require__(6443)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(7879)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
+const { createDeferredPromise } = __nccwpck_require__(6436)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -28917,15 +28917,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4045:
+/***/ 3245:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(3186)
-const { webidl } = __nccwpck_require__(7223)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { Cache } = __nccwpck_require__(9634)
+const { webidl } = __nccwpck_require__(7879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 
 class CacheStorage {
   /**
@@ -29076,14 +29076,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7406:
+/***/ 6798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(428)
-const { isValidHeaderName } = __nccwpck_require__(1168)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -29128,7 +29128,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2044:
+/***/ 1276:
 /***/ ((module) => {
 
 
@@ -29147,15 +29147,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6693:
+/***/ 9061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(7818)
-const { stringify } = __nccwpck_require__(1061)
-const { webidl } = __nccwpck_require__(7223)
-const { Headers } = __nccwpck_require__(548)
+const { parseSetCookie } = __nccwpck_require__(1978)
+const { stringify } = __nccwpck_require__(7797)
+const { webidl } = __nccwpck_require__(7879)
+const { Headers } = __nccwpck_require__(660)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -29355,14 +29355,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7818:
+/***/ 1978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(2044)
-const { isCTLExcludingHtab } = __nccwpck_require__(1061)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
+const { isCTLExcludingHtab } = __nccwpck_require__(7797)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -29677,7 +29677,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1061:
+/***/ 7797:
 /***/ ((module) => {
 
 
@@ -30055,13 +30055,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3535:
+/***/ 4031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(9003)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
 
 /**
  * @type {number[]} BOM
@@ -30637,22 +30637,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8742:
+/***/ 1238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(3345)
-const { makeRequest } = __nccwpck_require__(268)
-const { webidl } = __nccwpck_require__(7223)
-const { EventSourceStream } = __nccwpck_require__(3535)
-const { parseMIMEType } = __nccwpck_require__(428)
-const { createFastMessageEvent } = __nccwpck_require__(5924)
-const { isNetworkError } = __nccwpck_require__(1627)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
+const { fetching } = __nccwpck_require__(4398)
+const { makeRequest } = __nccwpck_require__(9967)
+const { webidl } = __nccwpck_require__(7879)
+const { EventSourceStream } = __nccwpck_require__(4031)
+const { parseMIMEType } = __nccwpck_require__(1900)
+const { createFastMessageEvent } = __nccwpck_require__(5188)
+const { isNetworkError } = __nccwpck_require__(9051)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
 
@@ -31148,7 +31148,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9003:
+/***/ 4811:
 /***/ ((module) => {
 
 
@@ -31184,29 +31184,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9852:
+/***/ 4492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(2272)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(1168)
-const { FormData, setFormDataState } = __nccwpck_require__(2134)
-const { webidl } = __nccwpck_require__(7223)
+} = __nccwpck_require__(3168)
+const { FormData, setFormDataState } = __nccwpck_require__(5910)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(428)
-const { multipartFormDataParser } = __nccwpck_require__(948)
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { parseJSONFromBytes } = __nccwpck_require__(1204)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { serializeAMimeType } = __nccwpck_require__(1900)
+const { multipartFormDataParser } = __nccwpck_require__(116)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { parseJSONFromBytes } = __nccwpck_require__(8116)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -31709,7 +31709,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5055:
+/***/ 4495:
 /***/ ((module) => {
 
 
@@ -31847,13 +31847,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 428:
+/***/ 1900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(1204)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
 
 const encoder = new TextEncoder()
 
@@ -32450,17 +32450,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 948:
+/***/ 116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(428)
-const { makeEntry } = __nccwpck_require__(2134)
-const { webidl } = __nccwpck_require__(7223)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
+const { makeEntry } = __nccwpck_require__(5910)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(1204)
+const { isomorphicDecode } = __nccwpck_require__(8116)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -33043,14 +33043,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2134:
+/***/ 5910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(1168)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { webidl } = __nccwpck_require__(7223)
+const { iteratorMixin } = __nccwpck_require__(3168)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(7879)
 const nodeUtil = __nccwpck_require__(7975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -33309,7 +33309,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 5779:
+/***/ 1059:
 /***/ ((module) => {
 
 
@@ -33356,21 +33356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 548:
+/***/ 660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(1168)
-const { webidl } = __nccwpck_require__(7223)
+} = __nccwpck_require__(3168)
+const { webidl } = __nccwpck_require__(7879)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -34082,7 +34082,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3345:
+/***/ 4398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -34096,9 +34096,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(1627)
-const { HeadersList } = __nccwpck_require__(548)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(268)
+} = __nccwpck_require__(9051)
+const { HeadersList } = __nccwpck_require__(660)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -34133,27 +34133,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(9852)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(2272)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(428)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { webidl } = __nccwpck_require__(7223)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(7879)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(378)
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { isomorphicEncode } = __nccwpck_require__(1204)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { bytesMatch } = __nccwpck_require__(5082)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { isomorphicEncode } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -36502,22 +36502,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 268:
+/***/ 9967:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(9852)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(548)
-const util = __nccwpck_require__(2272)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -36527,11 +36527,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(5055)
+} = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -37624,14 +37624,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1627:
+/***/ 9051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(548)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(9852)
-const util = __nccwpck_require__(2272)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const util = __nccwpck_require__(3440)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -37640,16 +37640,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(1168)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(5055)
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { kConstruct } = __nccwpck_require__(1003)
+} = __nccwpck_require__(4495)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(1204)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -38272,22 +38272,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1168:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(5055)
-const { getGlobalOrigin } = __nccwpck_require__(5779)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(428)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
+const { getGlobalOrigin } = __nccwpck_require__(1059)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(2272)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7223)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(1204)
+const { webidl } = __nccwpck_require__(7879)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -39801,13 +39801,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1204:
+/***/ 8116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -40051,14 +40051,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 378:
+/***/ 5082:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(777)
-const { asciiLowercase } = __nccwpck_require__(1204)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { asciiLowercase } = __nccwpck_require__(8116)
 
 /**
  * @typedef {object} Metadata
@@ -40365,14 +40365,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7223:
+/***/ 7879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { types, inspect } = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -41378,20 +41378,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 6897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6976)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(3105)
-const { makeRequest } = __nccwpck_require__(268)
-const { fetching } = __nccwpck_require__(3345)
-const { Headers, getHeadersList } = __nccwpck_require__(548)
-const { getDecodeSplit } = __nccwpck_require__(1168)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
+const { makeRequest } = __nccwpck_require__(9967)
+const { fetching } = __nccwpck_require__(4398)
+const { Headers, getHeadersList } = __nccwpck_require__(660)
+const { getDecodeSplit } = __nccwpck_require__(3168)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(777)
+const { runtimeFeatures } = __nccwpck_require__(313)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -41724,7 +41724,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6976:
+/***/ 736:
 /***/ ((module) => {
 
 
@@ -41857,14 +41857,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5924:
+/***/ 5188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7223)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { kConstruct } = __nccwpck_require__(1003)
+const { webidl } = __nccwpck_require__(7879)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(6443)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -42195,13 +42195,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 3264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(777)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(6976)
+const { runtimeFeatures } = __nccwpck_require__(313)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -42335,14 +42335,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8029:
+/***/ 9469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(3105)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+const { isValidClientWindowBits } = __nccwpck_require__(8625)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -42447,14 +42447,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 276:
+/***/ 1652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6976)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -42463,11 +42463,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(3105)
-const { failWebsocketConnection } = __nccwpck_require__(3969)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { PerMessageDeflate } = __nccwpck_require__(8029)
-const { MessageSizeExceededError } = __nccwpck_require__(1059)
+} = __nccwpck_require__(8625)
+const { failWebsocketConnection } = __nccwpck_require__(6897)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { PerMessageDeflate } = __nccwpck_require__(9469)
+const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -42974,14 +42974,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5388:
+/***/ 3900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { opcodes, sendHints } = __nccwpck_require__(6976)
-const FixedQueue = __nccwpck_require__(9220)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { opcodes, sendHints } = __nccwpck_require__(736)
+const FixedQueue = __nccwpck_require__(4660)
 
 /**
  * @typedef {object} SendQueueNode
@@ -43090,15 +43090,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6375:
+/***/ 6919:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7223)
-const { validateCloseCodeAndReason } = __nccwpck_require__(3105)
-const { kConstruct } = __nccwpck_require__(1003)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
+const { webidl } = __nccwpck_require__(7879)
+const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
+const { kConstruct } = __nccwpck_require__(6443)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -43201,23 +43201,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 3158:
+/***/ 2873:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createDeferredPromise } = __nccwpck_require__(9444)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(6976)
-const { webidl } = __nccwpck_require__(7223)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(3105)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(3969)
-const { channels } = __nccwpck_require__(5726)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { ByteParser } = __nccwpck_require__(276)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6375)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { utf8DecodeBytes } = __nccwpck_require__(7636)
+const { createDeferredPromise } = __nccwpck_require__(6436)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(7879)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
+const { channels } = __nccwpck_require__(2414)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { ByteParser } = __nccwpck_require__(1652)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { utf8DecodeBytes } = __nccwpck_require__(276)
 
 let emittedExperimentalWarning = false
 
@@ -43704,15 +43704,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 3105:
+/***/ 8625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(6976)
+const { states, opcodes } = __nccwpck_require__(736)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(428)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1204)
+const { removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
 
 /**
  * @param {number} readyState
@@ -44058,16 +44058,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5358:
+/***/ 3726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7223)
-const { URLSerializer } = __nccwpck_require__(428)
-const { environmentSettingsObject } = __nccwpck_require__(1168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(6976)
+const { webidl } = __nccwpck_require__(7879)
+const { URLSerializer } = __nccwpck_require__(1900)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
 const {
   isConnecting,
   isEstablished,
@@ -44078,15 +44078,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(3105)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(3969)
-const { ByteParser } = __nccwpck_require__(276)
-const { kEnumerableProperty } = __nccwpck_require__(2272)
-const { getGlobalDispatcher } = __nccwpck_require__(8085)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5924)
-const { SendQueue } = __nccwpck_require__(5388)
-const { WebsocketFrameSend } = __nccwpck_require__(9104)
-const { channels } = __nccwpck_require__(5726)
+} = __nccwpck_require__(8625)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
+const { ByteParser } = __nccwpck_require__(1652)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { SendQueue } = __nccwpck_require__(3900)
+const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { channels } = __nccwpck_require__(2414)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -45005,13 +45005,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3816:
+/***/ 4352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(9725)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(2210)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -45723,12 +45723,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 2210:
+/***/ 5300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(9725)
+const { isUUID } = __nccwpck_require__(5077)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -46002,7 +46002,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9725:
+/***/ 5077:
 /***/ ((module) => {
 
 
@@ -46808,18 +46808,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5434:
+/***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveBlockMap = __nccwpck_require__(6519);
-var resolveBlockSeq = __nccwpck_require__(2662);
-var resolveFlowCollection = __nccwpck_require__(4206);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -46905,15 +46905,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 5899:
+/***/ 3683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(6885);
-var composeNode = __nccwpck_require__(4873);
-var resolveEnd = __nccwpck_require__(644);
-var resolveProps = __nccwpck_require__(2207);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -46957,17 +46957,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 4873:
+/***/ 5937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var composeCollection = __nccwpck_require__(5434);
-var composeScalar = __nccwpck_require__(3293);
-var resolveEnd = __nccwpck_require__(644);
-var utilEmptyScalarPosition = __nccwpck_require__(4831);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -47076,15 +47076,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 3293:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var resolveBlockScalar = __nccwpck_require__(809);
-var resolveFlowScalar = __nccwpck_require__(8066);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -47171,18 +47171,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 3480:
+/***/ 9984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(2342);
-var Document = __nccwpck_require__(6885);
-var errors = __nccwpck_require__(3376);
-var identity = __nccwpck_require__(415);
-var composeDoc = __nccwpck_require__(5899);
-var resolveEnd = __nccwpck_require__(644);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -47402,17 +47402,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 6519:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
-var resolveProps = __nccwpck_require__(2207);
-var utilContainsNewline = __nccwpck_require__(9699);
-var utilFlowIndentCheck = __nccwpck_require__(7723);
-var utilMapIncludes = __nccwpck_require__(8539);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -47526,12 +47526,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 809:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -47733,14 +47733,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 2662:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveProps = __nccwpck_require__(2207);
-var utilFlowIndentCheck = __nccwpck_require__(7723);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -47791,7 +47791,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 644:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -47837,19 +47837,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 4206:
+/***/ 3142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var resolveEnd = __nccwpck_require__(644);
-var resolveProps = __nccwpck_require__(2207);
-var utilContainsNewline = __nccwpck_require__(9699);
-var utilMapIncludes = __nccwpck_require__(8539);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -48053,13 +48053,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 8066:
+/***/ 6842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var resolveEnd = __nccwpck_require__(644);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -48288,7 +48288,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 2207:
+/***/ 4631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48443,7 +48443,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9699:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48486,7 +48486,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 4831:
+/***/ 2599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48521,12 +48521,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 7723:
+/***/ 4051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9699);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -48545,12 +48545,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 8539:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -48567,22 +48567,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 6885:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var toJS = __nccwpck_require__(915);
-var Schema = __nccwpck_require__(8296);
-var stringifyDocument = __nccwpck_require__(7653);
-var anchors = __nccwpck_require__(5236);
-var applyReviver = __nccwpck_require__(5797);
-var createNode = __nccwpck_require__(2076);
-var directives = __nccwpck_require__(2342);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -48911,13 +48911,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 5236:
+/***/ 1596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -48994,7 +48994,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 5797:
+/***/ 3661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49058,14 +49058,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2076:
+/***/ 2404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -49155,13 +49155,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 2342:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -49340,7 +49340,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 3376:
+/***/ 1464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -49409,28 +49409,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 7207:
+/***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(3480);
-var Document = __nccwpck_require__(6885);
-var Schema = __nccwpck_require__(8296);
-var errors = __nccwpck_require__(3376);
-var Alias = __nccwpck_require__(7641);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var cst = __nccwpck_require__(5421);
-var lexer = __nccwpck_require__(2081);
-var lineCounter = __nccwpck_require__(4588);
-var parser = __nccwpck_require__(6651);
-var publicApi = __nccwpck_require__(8759);
-var visit = __nccwpck_require__(292);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -49467,7 +49467,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 2745:
+/***/ 7249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -49493,16 +49493,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 7641:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5236);
-var visit = __nccwpck_require__(292);
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
-var toJS = __nccwpck_require__(915);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -49620,14 +49620,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 3469:
+/***/ 101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -49778,14 +49778,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6617:
+/***/ 6673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(5797);
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 class NodeBase {
     constructor(type) {
@@ -49825,15 +49825,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 4245:
+/***/ 7165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var stringifyPair = __nccwpck_require__(5004);
-var addPairToJSMap = __nccwpck_require__(9256);
-var identity = __nccwpck_require__(415);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -49871,14 +49871,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 2765:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Node = __nccwpck_require__(6617);
-var toJS = __nccwpck_require__(915);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -49905,17 +49905,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 1950:
+/***/ 4454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(6340);
-var addPairToJSMap = __nccwpck_require__(9256);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -50059,17 +50059,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 7495:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2076);
-var stringifyCollection = __nccwpck_require__(6340);
-var Collection = __nccwpck_require__(3469);
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var toJS = __nccwpck_require__(915);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -50181,16 +50181,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 9256:
+/***/ 7104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(2745);
-var merge = __nccwpck_require__(6220);
-var stringify = __nccwpck_require__(732);
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -50253,7 +50253,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 415:
+/***/ 1127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50313,12 +50313,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 915:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -50359,15 +50359,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 1366:
+/***/ 110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(809);
-var resolveFlowScalar = __nccwpck_require__(8066);
-var errors = __nccwpck_require__(3376);
-var stringifyString = __nccwpck_require__(501);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -50584,7 +50584,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 8013:
+/***/ 1733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50654,7 +50654,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 4555:
+/***/ 7715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -50760,14 +50760,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 5421:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(1366);
-var cstStringify = __nccwpck_require__(8013);
-var cstVisit = __nccwpck_require__(4555);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -50879,12 +50879,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 2081:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(5421);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -51609,7 +51609,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 4588:
+/***/ 6628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -51657,14 +51657,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 6651:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(5421);
-var lexer = __nccwpck_require__(2081);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -52644,18 +52644,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 8759:
+/***/ 4047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(3480);
-var Document = __nccwpck_require__(6885);
-var errors = __nccwpck_require__(3376);
-var log = __nccwpck_require__(2745);
-var identity = __nccwpck_require__(415);
-var lineCounter = __nccwpck_require__(4588);
-var parser = __nccwpck_require__(6651);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -52758,16 +52758,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 8296:
+/***/ 5840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var map = __nccwpck_require__(7683);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var tags = __nccwpck_require__(3578);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -52804,13 +52804,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7683:
+/***/ 7451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var YAMLMap = __nccwpck_require__(1950);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -52830,12 +52830,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 3632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -52854,13 +52854,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 4066:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var YAMLSeq = __nccwpck_require__(7495);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -52880,12 +52880,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 4088:
+/***/ 6464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(501);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -52903,12 +52903,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 7247:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -52931,13 +52931,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 7661:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var stringifyNumber = __nccwpck_require__(2729);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -52985,12 +52985,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9546:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -53034,18 +53034,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 9032:
+/***/ 896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var bool = __nccwpck_require__(7247);
-var float = __nccwpck_require__(7661);
-var int = __nccwpck_require__(9546);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -53066,14 +53066,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 7519:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var map = __nccwpck_require__(7683);
-var seq = __nccwpck_require__(4066);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -53137,27 +53137,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3578:
+/***/ 18:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var bool = __nccwpck_require__(7247);
-var float = __nccwpck_require__(7661);
-var int = __nccwpck_require__(9546);
-var schema = __nccwpck_require__(9032);
-var schema$1 = __nccwpck_require__(7519);
-var binary = __nccwpck_require__(4011);
-var merge = __nccwpck_require__(6220);
-var omap = __nccwpck_require__(2775);
-var pairs = __nccwpck_require__(1705);
-var schema$2 = __nccwpck_require__(1921);
-var set = __nccwpck_require__(832);
-var timestamp = __nccwpck_require__(168);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -53243,14 +53243,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 4011:
+/***/ 6083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(2765);
-var stringifyString = __nccwpck_require__(501);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -53320,12 +53320,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 2214:
+/***/ 8398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -53356,13 +53356,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 9614:
+/***/ 5782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var stringifyNumber = __nccwpck_require__(2729);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -53413,12 +53413,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 6257:
+/***/ 873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -53496,13 +53496,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 6220:
+/***/ 452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -53574,16 +53574,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 2775:
+/***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var toJS = __nccwpck_require__(915);
-var YAMLMap = __nccwpck_require__(1950);
-var YAMLSeq = __nccwpck_require__(7495);
-var pairs = __nccwpck_require__(1705);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -53658,15 +53658,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 1705:
+/***/ 8385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var Scalar = __nccwpck_require__(2765);
-var YAMLSeq = __nccwpck_require__(7495);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -53747,24 +53747,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 1921:
+/***/ 5913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7683);
-var _null = __nccwpck_require__(1528);
-var seq = __nccwpck_require__(4066);
-var string = __nccwpck_require__(4088);
-var binary = __nccwpck_require__(4011);
-var bool = __nccwpck_require__(2214);
-var float = __nccwpck_require__(9614);
-var int = __nccwpck_require__(6257);
-var merge = __nccwpck_require__(6220);
-var omap = __nccwpck_require__(2775);
-var pairs = __nccwpck_require__(1705);
-var set = __nccwpck_require__(832);
-var timestamp = __nccwpck_require__(168);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
 
 const schema = [
     map.map,
@@ -53795,14 +53795,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 832:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Pair = __nccwpck_require__(4245);
-var YAMLMap = __nccwpck_require__(1950);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -53898,12 +53898,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 168:
+/***/ 4371:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(2729);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -54010,7 +54010,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 3699:
+/***/ 4475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54168,15 +54168,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 732:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(5236);
-var identity = __nccwpck_require__(415);
-var stringifyComment = __nccwpck_require__(8927);
-var stringifyString = __nccwpck_require__(501);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -54307,14 +54307,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6340:
+/***/ 1212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -54469,7 +54469,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 8927:
+/***/ 9799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54500,14 +54500,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 7653:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -54594,7 +54594,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 2729:
+/***/ 8689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54628,15 +54628,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 5004:
+/***/ 9748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
-var Scalar = __nccwpck_require__(2765);
-var stringify = __nccwpck_require__(732);
-var stringifyComment = __nccwpck_require__(8927);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -54787,13 +54787,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 501:
+/***/ 3069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(2765);
-var foldFlowLines = __nccwpck_require__(3699);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -55132,12 +55132,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 292:
+/***/ 204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(415);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -55375,14 +55375,14 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 6590:
+/***/ 3837:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
 
 /***/ }),
 
-/***/ 6564:
+/***/ 2079:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -55424,7 +55424,60 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/node module decorator */
 /******/ (() => {
 /******/ 	__nccwpck_require__.nmd = (module) => {
@@ -55437,6 +55490,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ /* webpack/runtime/compat */
 /******/ 
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
 /******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
@@ -55532,8 +55648,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ../../work/main/node_modules/undici/index.js
-var undici = __nccwpck_require__(576);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
@@ -60855,8 +60971,8 @@ async function runNode(loaded, options, ports, signal) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(7207);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/source.ts
 /**
  * The parsed YAML document kept next to the plain value, so that every problem found in the value can be
@@ -61430,8 +61546,8 @@ function substituteVariables(text, variables) {
     return { text: output, problems };
 }
 
-// EXTERNAL MODULE: ../../work/main/node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(7615);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/config/validate.ts
 /**
  * Validation of a config value (already parsed and substituted) against the schema, plus the rules the
@@ -61957,3629 +62073,6 @@ function buildPlan(config) {
     return { include };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: ./src/simulator/faults.ts
-const ENDPOINT_ALIASES = {
-    chat: '/v1/chat/completions',
-    bench: '/bench/chat/completions',
-};
-/** Live fault state: counts are decremented as requests are hit. */
-class FaultState {
-    rng;
-    requestFaults = [];
-    runnerFailure = null;
-    placementFailuresRemaining = 0;
-    constructor(rng) {
-        this.rng = rng;
-    }
-    /** Replaces all faults (node loss is scheduled by the caller). */
-    set(spec) {
-        this.requestFaults = (spec.requests ?? []).map((fault) => ({
-            fault,
-            remaining: fault.count ?? Number.POSITIVE_INFINITY,
-        }));
-        this.runnerFailure = spec.runnerFailure
-            ? { ...spec.runnerFailure, remaining: spec.runnerFailure.failures ?? 1 }
-            : null;
-        const placement = spec.placementFailure;
-        this.placementFailuresRemaining =
-            placement === true
-                ? Number.POSITIVE_INFINITY
-                : placement && typeof placement === 'object'
-                    ? (placement.count ?? Number.POSITIVE_INFINITY)
-                    : 0;
-    }
-    clear() {
-        this.set({});
-    }
-    /** Picks the faults of one request (consumes counts). */
-    pick(endpointPath, model, stream) {
-        const choice = {};
-        for (const entry of this.requestFaults) {
-            if (entry.remaining <= 0)
-                continue;
-            const f = entry.fault;
-            if (f.kind === 'slow_headers' ? choice.slowHeaders : choice.fault)
-                continue;
-            if (f.model !== undefined && f.model !== model)
-                continue;
-            if (f.endpoint !== undefined && (ENDPOINT_ALIASES[f.endpoint] ?? f.endpoint) !== endpointPath)
-                continue;
-            if (f.stream !== undefined && f.stream !== stream)
-                continue;
-            const fraction = f.fraction ?? 1;
-            if (fraction < 1 && this.rng.next() >= fraction)
-                continue;
-            entry.remaining--;
-            if (f.kind === 'slow_headers')
-                choice.slowHeaders = f;
-            else
-                choice.fault = f;
-        }
-        return choice;
-    }
-    /** True (and consumes one) when the next placement must fail silently. */
-    takePlacementFailure() {
-        if (this.placementFailuresRemaining <= 0)
-            return false;
-        this.placementFailuresRemaining--;
-        return true;
-    }
-    /** The runner failure to apply to a new runner creation of `model`, if any (consumes one). */
-    takeRunnerFailure(model) {
-        const f = this.runnerFailure;
-        if (!f || f.remaining <= 0)
-            return null;
-        if (f.model !== undefined && f.model !== model)
-            return null;
-        f.remaining--;
-        return f;
-    }
-}
-const REQUEST_KINDS = new Set([
-    'http_error',
-    'error_chunk',
-    'eof',
-    'stall',
-    'slow_headers',
-    'keep_alive_only',
-]);
-const HTTP_STATUSES = new Set([404, 422, 429, 500, 503]);
-/** Checks a fault document (from JSON); returns a list of problems, empty when valid. */
-function validateFaultSpec(value) {
-    const problems = [];
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return ['faults must be an object'];
-    const spec = value;
-    for (const key of Object.keys(spec)) {
-        if (!['requests', 'runnerFailure', 'placementFailure', 'nodeLoss'].includes(key)) {
-            problems.push(`unknown fault key '${key}'`);
-        }
-    }
-    if (spec.requests !== undefined) {
-        if (!Array.isArray(spec.requests))
-            problems.push('requests must be a list');
-        else
-            spec.requests.forEach((f, i) => {
-                const r = f;
-                if (!r || typeof r !== 'object')
-                    return problems.push(`requests[${i}] must be an object`);
-                if (typeof r.kind !== 'string' || !REQUEST_KINDS.has(r.kind)) {
-                    problems.push(`requests[${i}].kind must be one of ${[...REQUEST_KINDS].join(', ')}`);
-                }
-                if (r.kind === 'http_error' && !HTTP_STATUSES.has(r.status)) {
-                    problems.push(`requests[${i}].status must be one of 404, 422, 429, 500, 503`);
-                }
-                if (r.kind === 'stall' && typeof r.stallMs !== 'number')
-                    problems.push(`requests[${i}].stallMs must be a number`);
-                if (r.kind === 'slow_headers' && typeof r.delayMs !== 'number') {
-                    problems.push(`requests[${i}].delayMs must be a number`);
-                }
-                for (const k of ['fraction', 'count', 'afterTokens']) {
-                    if (r[k] !== undefined && (typeof r[k] !== 'number' || r[k] < 0)) {
-                        problems.push(`requests[${i}].${k} must be a non-negative number`);
-                    }
-                }
-                return undefined;
-            });
-    }
-    if (spec.nodeLoss !== undefined) {
-        if (!Array.isArray(spec.nodeLoss))
-            problems.push('nodeLoss must be a list');
-        else
-            spec.nodeLoss.forEach((n, i) => {
-                if (!n || typeof n.node !== 'number') {
-                    problems.push(`nodeLoss[${i}].node must be a node index`);
-                }
-            });
-    }
-    if (spec.runnerFailure !== undefined &&
-        (spec.runnerFailure === null || typeof spec.runnerFailure !== 'object')) {
-        problems.push('runnerFailure must be an object');
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/profile.ts
-/**
- * The simulator's profile: cluster shape, timing model, model catalogue, openai-flavour options and
- * faults. Every field has a default (roughly a 1B 4-bit model on one Apple M3 Ultra); a profile file
- * (JSON or YAML) or an object overrides any subset.
- */
-
-
-
-/** The built-in catalogue. */
-const BUILTIN_MODELS = [
-    {
-        modelId: 'mlx-community/Llama-3.2-1B-Instruct-4bit',
-        nLayers: 16,
-        storageSizeBytes: 729_808_896,
-        hiddenSize: 2048,
-        numKeyValueHeads: 8,
-        supportsTensor: true,
-        family: 'llama',
-        quantization: '4bit',
-        baseModel: 'Llama 3.2 1B',
-        contextLength: 131072,
-        speedFactor: 1,
-    },
-    {
-        modelId: 'mlx-community/Qwen3-0.6B-4bit',
-        nLayers: 28,
-        storageSizeBytes: 351_272_960,
-        hiddenSize: 1024,
-        numKeyValueHeads: 8,
-        supportsTensor: true,
-        family: 'qwen',
-        quantization: '4bit',
-        baseModel: 'Qwen3 0.6B',
-        contextLength: 40960,
-        speedFactor: 1.5,
-    },
-];
-/** The defaults of every profile field. */
-const DEFAULT_PROFILE = {
-    nodeRamTotalBytes: 128 * 1024 ** 3,
-    nodeRamAvailableBytes: 120 * 1024 ** 3,
-    chipId: 'Apple M3 Ultra',
-    hardwareModelId: 'Mac15,14',
-    rdmaEnabled: false,
-    heartbeatIntervalMs: 1000,
-    runnerIdleMs: 100,
-    runnerConnectMs: 200,
-    loadDurationMs: 3000,
-    runnerLoadedMs: 50,
-    warmupMs: 500,
-    shutdownMs: 300,
-    modelsOnDisk: true,
-    downloadBytesPerSecond: 500_000_000,
-    retryBackoffBaseMs: 500,
-    retryBackoffCapMs: 10_000,
-    maxRunnerCreations: 5,
-    placementDelayMs: 20,
-    deleteDelayMs: 5,
-    prefillTokensPerSecond: 4000,
-    prefillOverheadMs: 10,
-    decodeTokensPerSecond: 150,
-    decodeSlowdownPerExtraStream: 0.08,
-    interNodeStepMs: 0.5,
-    maxConcurrentRequests: 8,
-    prefillProgressChunkTokens: 2048,
-    keepAliveIntervalMs: 10_000,
-    prefixCacheMaxBlocks: 1_000_000,
-    streamWriteCoalesceMs: 0,
-    chatEosProbabilityPerToken: 0,
-    chatOutputTokens: null,
-    templateTokensPerMessage: 5,
-    templateTokensPerRequest: 26,
-    models: [],
-    openai: {
-        model: 'mlx-community/Llama-3.2-1B-Instruct-4bit',
-        tokensPerChunk: 1,
-        reasoningTokens: 0,
-        usage: 'on_request',
-        stopAfterTokens: null,
-        systemFingerprint: 'b9928-81ff7abe5',
-    },
-    groundTruthCapacity: 1_000_000,
-    faults: {},
-};
-/** A profile whose lifecycle takes ~100 ms and whose decode is fast: for tests. */
-const FAST_TEST_PROFILE = {
-    runnerIdleMs: 5,
-    runnerConnectMs: 5,
-    loadDurationMs: 60,
-    runnerLoadedMs: 5,
-    warmupMs: 20,
-    shutdownMs: 20,
-    placementDelayMs: 5,
-    deleteDelayMs: 2,
-    retryBackoffBaseMs: 20,
-    retryBackoffCapMs: 100,
-    prefillTokensPerSecond: 50_000,
-    prefillOverheadMs: 1,
-    decodeTokensPerSecond: 1000,
-    heartbeatIntervalMs: 100,
-};
-/** Thrown for a profile that cannot be used; names the field. */
-class ProfileError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ProfileError';
-    }
-}
-/** Checks field types against the defaults and merges `override` onto them. */
-function resolveProfile(override = {}, source = 'profile') {
-    if (override === null || typeof override !== 'object' || Array.isArray(override)) {
-        throw new ProfileError(`${source}: the profile must be a mapping`);
-    }
-    const problems = [];
-    const defaults = DEFAULT_PROFILE;
-    const given = override;
-    for (const [key, value] of Object.entries(given)) {
-        if (!(key in defaults)) {
-            problems.push(`unknown field '${key}'`);
-            continue;
-        }
-        if (value === undefined)
-            continue;
-        const expected = defaults[key];
-        if (key === 'chatOutputTokens') {
-            if (value !== null && typeof value !== 'number')
-                problems.push(`${key} must be a number or null`);
-        }
-        else if (key === 'modelsOnDisk') {
-            if (typeof value !== 'boolean' &&
-                !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) {
-                problems.push(`${key} must be true, false or a list of model IDs`);
-            }
-        }
-        else if (key === 'models') {
-            if (!Array.isArray(value))
-                problems.push('models must be a list');
-            else
-                value.forEach((m, i) => {
-                    const spec = m;
-                    if (!spec || typeof spec.modelId !== 'string')
-                        problems.push(`models[${i}].modelId must be a string`);
-                    else if (typeof spec.nLayers !== 'number' || typeof spec.storageSizeBytes !== 'number') {
-                        const builtin = BUILTIN_MODELS.some((b) => b.modelId === spec.modelId);
-                        if (!builtin)
-                            problems.push(`models[${i}] needs nLayers and storageSizeBytes`);
-                    }
-                });
-        }
-        else if (key === 'faults') {
-            problems.push(...validateFaultSpec(value).map((p) => `faults: ${p}`));
-        }
-        else if (key === 'openai') {
-            if (value === null || typeof value !== 'object')
-                problems.push('openai must be a mapping');
-            else
-                for (const [k, v] of Object.entries(value)) {
-                    const d = DEFAULT_PROFILE.openai[k];
-                    if (d === undefined)
-                        problems.push(`unknown field 'openai.${k}'`);
-                    else if (k === 'stopAfterTokens' ? v !== null && typeof v !== 'number' : typeof v !== typeof d) {
-                        problems.push(`openai.${k} must be a ${typeof d}`);
-                    }
-                }
-        }
-        else if (typeof value !== typeof expected) {
-            problems.push(`${key} must be a ${typeof expected}`);
-        }
-        else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
-            problems.push(`${key} must be a finite number ≥ 0`);
-        }
-    }
-    if (problems.length > 0)
-        throw new ProfileError(`${source}: ${problems.join('; ')}`);
-    const profile = {
-        ...DEFAULT_PROFILE,
-        ...override,
-        openai: { ...DEFAULT_PROFILE.openai, ...(override.openai ?? {}) },
-    };
-    if (profile.maxConcurrentRequests < 1)
-        throw new ProfileError(`${source}: maxConcurrentRequests must be ≥ 1`);
-    if (profile.decodeTokensPerSecond <= 0 || profile.prefillTokensPerSecond <= 0) {
-        throw new ProfileError(`${source}: token rates must be > 0`);
-    }
-    return profile;
-}
-/** Reads a profile file (`.json`, or YAML for anything else) and resolves it. */
-async function loadProfileFile(path) {
-    const text = await (0,promises_.readFile)(path, 'utf8');
-    let parsed;
-    try {
-        parsed = path.endsWith('.json') ? JSON.parse(text) : (0,dist/* parse */.qg)(text);
-    }
-    catch (error) {
-        throw new ProfileError(`${path}: ${error.message}`);
-    }
-    return resolveProfile((parsed ?? {}), path);
-}
-/** The catalogue: built-ins with the profile's `models` merged in (same ID → fields override). */
-function buildCatalogue(profile) {
-    const catalogue = new Map();
-    const complete = (m) => ({
-        hiddenSize: 2048,
-        numKeyValueHeads: 8,
-        supportsTensor: true,
-        family: 'unknown',
-        quantization: '',
-        baseModel: m.modelId.split('/').pop() ?? m.modelId,
-        contextLength: 131072,
-        speedFactor: 1,
-        ...m,
-    });
-    for (const m of BUILTIN_MODELS)
-        catalogue.set(m.modelId, complete(m));
-    for (const m of profile.models) {
-        const base = catalogue.get(m.modelId);
-        catalogue.set(m.modelId, complete({ ...(base ?? {}), ...m }));
-    }
-    return catalogue;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/random.ts
-/**
- * Seeded randomness for the simulator. Node IDs, instance/runner/task/command UUIDs, fault sampling and
- * EOS sampling all draw from one generator, so a fixed `--seed` replays the same cluster.
- */
-/** A small, fast, seedable PRNG (sfc32). Not cryptographic: the simulator only needs repeatability. */
-class Rng {
-    a;
-    b;
-    c;
-    d;
-    constructor(seed) {
-        // splitmix32 spreads a small integer seed over the four words so nearby seeds diverge at once.
-        let s = seed >>> 0;
-        const next = () => {
-            s = (s + 0x9e3779b9) >>> 0;
-            let z = s;
-            z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-            z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-            return (z ^ (z >>> 16)) >>> 0;
-        };
-        this.a = next();
-        this.b = next();
-        this.c = next();
-        this.d = next();
-        for (let i = 0; i < 12; i++)
-            this.uint32();
-    }
-    /** A uniformly distributed unsigned 32-bit integer. */
-    uint32() {
-        const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-        this.d = (this.d + 1) >>> 0;
-        this.a = this.b ^ (this.b >>> 9);
-        this.b = (this.c + (this.c << 3)) >>> 0;
-        this.c = (this.c << 21) | (this.c >>> 11);
-        this.c = (this.c + t) >>> 0;
-        return t;
-    }
-    /** A float in [0, 1). */
-    next() {
-        return this.uint32() / 4294967296;
-    }
-    /** An integer in [min, max] (both inclusive). */
-    int(min, max) {
-        return min + Math.floor(this.next() * (max - min + 1));
-    }
-    /** `length` lowercase hex characters (EXO node IDs are 32 of them). */
-    hex(length) {
-        let out = '';
-        while (out.length < length)
-            out += this.uint32().toString(16).padStart(8, '0');
-        return out.slice(0, length);
-    }
-    /** A UUID4 string, as EXO uses for instance, runner, task and command IDs. */
-    uuid4() {
-        const h = this.hex(32).split('');
-        h[12] = '4';
-        h[16] = '89ab'[parseInt(h[16] ?? '0', 16) & 3] ?? '8';
-        const s = h.join('');
-        return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-    }
-}
-/** Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing). */
-function nowMs() {
-    return performance.timeOrigin + performance.now();
-}
-
-;// CONCATENATED MODULE: ./src/simulator/tokenizer.ts
-/**
- * A deterministic stand-in tokenizer. Real tokenizers are unavailable (no model files here), but the
- * benchmark needs `usage.prompt_tokens` to depend on the text the way a real one does: roughly one
- * token per word or punctuation mark, long words split every 4 characters, plus a fixed chat-template
- * overhead per message and per request (Llama 3's template adds a header per message and a system
- * preamble per request).
- */
-/** Defaults of {@link TemplateTokens}. */
-const DEFAULT_TEMPLATE_TOKENS = {
-    templateTokensPerMessage: 5,
-    templateTokensPerRequest: 26,
-};
-/** Prefix-cache granularity: prompts are compared in blocks of this many tokens. */
-const PREFIX_BLOCK_TOKENS = 16;
-// Words (letters, digits, underscore, any script) or single other non-space characters.
-const TOKEN_RE = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
-const WORD_PIECE_CHARS = 4;
-/** Extracts the text of a message's `content` (string, a text part, or a list of parts). */
-function contentText(content) {
-    if (typeof content === 'string')
-        return content;
-    if (content === null || content === undefined)
-        return null;
-    const parts = Array.isArray(content) ? content : [content];
-    let text = '';
-    for (const part of parts) {
-        if (typeof part === 'string')
-            text += part;
-        else if (part !== null && typeof part === 'object') {
-            const p = part;
-            if (typeof p.text === 'string')
-                text += (text ? '\n' : '') + p.text;
-        }
-    }
-    return text;
-}
-/** Incremental two-lane FNV-1a so that 53 bits of hash survive as a JS number. */
-class PrefixHasher {
-    h1 = 0x811c9dc5;
-    h2 = 0x01000193 ^ 0x5bd1e995;
-    count = 0;
-    blockHashes = [];
-    addToken(token) {
-        let h1 = this.h1;
-        let h2 = this.h2;
-        for (let i = 0; i < token.length; i++) {
-            const c = token.charCodeAt(i);
-            h1 = Math.imul(h1 ^ c, 0x01000193);
-            h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 15);
-        }
-        // A separator keeps "ab"+"c" apart from "a"+"bc".
-        h1 = Math.imul(h1 ^ 0x1f, 0x01000193);
-        h2 = Math.imul(h2 ^ 0x1f, 0x01000193);
-        this.h1 = h1;
-        this.h2 = h2;
-        this.count++;
-        if (this.count % PREFIX_BLOCK_TOKENS === 0)
-            this.blockHashes.push(this.value());
-    }
-    value() {
-        return (this.h1 >>> 0) * 0x200000 + ((this.h2 >>> 0) & 0x1fffff);
-    }
-}
-function addText(hasher, text) {
-    TOKEN_RE.lastIndex = 0;
-    for (let m = TOKEN_RE.exec(text); m !== null; m = TOKEN_RE.exec(text)) {
-        const word = m[0];
-        if (word.length <= WORD_PIECE_CHARS)
-            hasher.addToken(word);
-        else
-            for (let i = 0; i < word.length; i += WORD_PIECE_CHARS)
-                hasher.addToken(word.slice(i, i + WORD_PIECE_CHARS));
-    }
-}
-/**
- * Tokenises a chat request the way the simulator's engine sees it: request overhead first, then per
- * message a role header and the content. Messages whose content is null are dropped, as EXO does.
- */
-function fingerprintPrompt(messages, template = DEFAULT_TEMPLATE_TOKENS) {
-    const hasher = new PrefixHasher();
-    for (let i = 0; i < template.templateTokensPerRequest; i++)
-        hasher.addToken(`\u0000req${i}`);
-    for (const message of messages) {
-        if (message === null || typeof message !== 'object')
-            continue;
-        const m = message;
-        const text = contentText(m.content);
-        if (text === null)
-            continue;
-        const role = typeof m.role === 'string' ? m.role : 'user';
-        for (let i = 0; i < template.templateTokensPerMessage; i++)
-            hasher.addToken(`\u0000${role}${i}`);
-        addText(hasher, text);
-    }
-    return { tokenCount: hasher.count, blockHashes: hasher.blockHashes, fullHash: hasher.value() };
-}
-/** Number of tokens of a plain text (no template). */
-function countTextTokens(text) {
-    const hasher = new PrefixHasher();
-    addText(hasher, text);
-    return hasher.count;
-}
-/**
- * Prompt tokens the simulator reports in `usage.prompt_tokens` for these chat messages (OpenAI shape:
- * `{role, content}` with string or part-list content), template overhead included.
- */
-function countPromptTokens(messages, template) {
-    return fingerprintPrompt(messages, { ...DEFAULT_TEMPLATE_TOKENS, ...template }).tokenCount;
-}
-/**
- * Output vocabulary: what generated tokens say. Each entry is one token; the JSON-escaped forms are
- * precomputed so the hot path only concatenates strings.
- */
-const OUTPUT_VOCABULARY = [
-    ' the',
-    ' cluster',
-    ' of',
-    ' and',
-    ' model',
-    ' to',
-    ' a',
-    ' in',
-    ' token',
-    ' is',
-    ',',
-    ' that',
-    ' for',
-    ' node',
-    ' with',
-    ' as',
-    ' on',
-    ' it',
-    '.',
-    ' be',
-    ' this',
-    ' by',
-    ' memory',
-    ' are',
-    ' from',
-    ' at',
-    ' layer',
-    ' an',
-    ' we',
-    ' can',
-    ' which',
-    ' batch',
-    ' stream',
-    ' or',
-    ' has',
-    ' not',
-    ' its',
-    ' more',
-    ' each',
-    ' time',
-    ' first',
-    ' one',
-    ' will',
-    ' data',
-    ' runs',
-    ' all',
-    ' into',
-    ' when',
-    ' fast',
-    ' load',
-    ' Mac',
-    ' ring',
-    ' shard',
-    ' if',
-    ' then',
-    ' so',
-    ' out',
-    ' new',
-    ' also',
-    ' over',
-    ' after',
-    ' best',
-    ' way',
-    '\n',
-];
-/** {@link OUTPUT_VOCABULARY} as JSON string literals (with quotes). */
-const OUTPUT_VOCABULARY_JSON = OUTPUT_VOCABULARY.map((t) => JSON.stringify(t));
-/** Index into the output vocabulary of token `index` of a request seeded with `tokenSeed`. */
-function outputTokenIndex(tokenSeed, index) {
-    return (tokenSeed + index * 7) % OUTPUT_VOCABULARY.length;
-}
-/** The text of the first `count` generated tokens of a request (non-streaming bodies). */
-function outputText(tokenSeed, count) {
-    let text = '';
-    for (let i = 0; i < count; i++)
-        text += OUTPUT_VOCABULARY[outputTokenIndex(tokenSeed, i)];
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/engine.ts
-
-
-/** One request being generated. Mutable on purpose: the hot path must not allocate. */
-class Sequence {
-    commandId;
-    endpointPath;
-    bench;
-    stream;
-    model;
-    maxTokens;
-    fingerprint;
-    usePrefixCache;
-    tokenSeed;
-    record;
-    sink;
-    fault;
-    state = 'waiting';
-    /** Tokens the request will emit before finishing (≤ max_tokens; smaller when EOS is sampled). */
-    outputTokens;
-    finishReason;
-    cachedTokens = 0;
-    prefixCacheHit = 'none';
-    tokensEmitted = 0;
-    admittedAtMs = 0;
-    firstTokenDueAtMs = 0;
-    prefillMs = 0;
-    promptTokensPerSecond = 0;
-    nextProgressAtMs = Number.POSITIVE_INFINITY;
-    progressProcessedTokens = 0;
-    progressStepMs = 0;
-    progressStepTokens = 0;
-    /** No bytes at all until then (injected stall). */
-    stallUntilMs = 0;
-    stallDone = false;
-    startedThisTick = false;
-    /** Set by the cluster: the task entry (`TextGeneration` body) shown in `/state`. */
-    task = null;
-    instanceId = null;
-    constructor(commandId, endpointPath, bench, stream, model, maxTokens, fingerprint, usePrefixCache, tokenSeed, record, sink, fault, outputTokens) {
-        this.commandId = commandId;
-        this.endpointPath = endpointPath;
-        this.bench = bench;
-        this.stream = stream;
-        this.model = model;
-        this.maxTokens = maxTokens;
-        this.fingerprint = fingerprint;
-        this.usePrefixCache = usePrefixCache;
-        this.tokenSeed = tokenSeed;
-        this.record = record;
-        this.sink = sink;
-        this.fault = fault;
-        this.outputTokens = outputTokens;
-        this.finishReason = outputTokens < maxTokens ? 'stop' : 'length';
-    }
-    get promptTokens() {
-        return this.fingerprint.tokenCount;
-    }
-}
-/** An LRU-ish set of prompt prefix blocks seen by one instance's KV cache. */
-class PrefixCache {
-    maxBlocks;
-    minCachedTokens;
-    blocks = new Map();
-    /** Full-prompt hash → the prompt_tps of the prefill that stored it (reported again on exact hits). */
-    full = new Map();
-    /**
-     * @param minCachedTokens partial hits shorter than this count as misses: every prompt shares the
-     *   chat template's preamble, and a benchmark with unique prompts must not see hits from it.
-     */
-    constructor(maxBlocks, minCachedTokens = 0) {
-        this.maxBlocks = maxBlocks;
-        this.minCachedTokens = minCachedTokens;
-    }
-    lookup(fp) {
-        const storedTps = this.full.get(fp.fullHash);
-        if (storedTps !== undefined && fp.tokenCount > 0) {
-            return { cachedTokens: Math.max(0, fp.tokenCount - 1), hit: 'exact', storedTps };
-        }
-        let blocks = 0;
-        while (blocks < fp.blockHashes.length && this.blocks.has(fp.blockHashes[blocks]))
-            blocks++;
-        // The last prompt token is always recomputed (its logits start generation).
-        const cachedTokens = Math.min(blocks * PREFIX_BLOCK_TOKENS, Math.max(0, fp.tokenCount - 1));
-        if (cachedTokens <= this.minCachedTokens)
-            return { cachedTokens: 0, hit: 'none', storedTps: 0 };
-        return { cachedTokens, hit: 'partial', storedTps: 0 };
-    }
-    store(fp, promptTps) {
-        for (const h of fp.blockHashes)
-            this.blocks.set(h, true);
-        this.full.set(fp.fullHash, promptTps);
-        if (this.blocks.size > this.maxBlocks) {
-            // Evict the oldest tenth (Map iterates in insertion order).
-            let drop = Math.ceil(this.maxBlocks / 10);
-            for (const key of this.blocks.keys()) {
-                this.blocks.delete(key);
-                if (--drop <= 0)
-                    break;
-            }
-            if (this.full.size > this.maxBlocks)
-                this.full.clear();
-        }
-    }
-}
-/** The batch scheduler of one instance. */
-class InstanceEngine {
-    timing;
-    prefixCache;
-    hooks;
-    /** Runners are all Ready/Running: sequences may be admitted. */
-    isReady = false;
-    queue = [];
-    active = [];
-    decodingCount = 0;
-    timer = null;
-    timerAtMs = Number.POSITIVE_INFINITY;
-    nextStepAtMs = 0;
-    onTimerBound = () => this.onTimer();
-    constructor(timing, prefixCache, hooks) {
-        this.timing = timing;
-        this.prefixCache = prefixCache;
-        this.hooks = hooks;
-    }
-    /** Sequences waiting for a batch slot. */
-    get queuedCount() {
-        return this.queue.length;
-    }
-    setReady(ready) {
-        this.isReady = ready;
-        if (ready)
-            this.pump();
-    }
-    /** Adds a sequence: it waits until the runners are ready and a batch slot is free. */
-    enqueue(seq) {
-        seq.state = 'queued';
-        this.queue.push(seq);
-        this.pump();
-    }
-    /** Takes a sequence out (client gone, cancel, instance deleted). Idempotent. */
-    remove(seq) {
-        if (seq.state === 'queued') {
-            const i = this.queue.indexOf(seq);
-            if (i >= 0)
-                this.queue.splice(i, 1);
-            seq.state = 'done';
-            return;
-        }
-        const i = this.active.indexOf(seq);
-        if (i < 0)
-            return;
-        if (seq.state === 'decode')
-            this.decodingCount--;
-        seq.state = 'done';
-        this.active.splice(i, 1);
-        this.hooks.left(seq);
-        if (this.active.length === 0)
-            this.hooks.idle();
-        this.pump();
-    }
-    /** Every sequence, queued or active (for deletion). */
-    all() {
-        return [...this.active, ...this.queue];
-    }
-    /** Stops the timer (instance deleted). */
-    stop() {
-        this.isReady = false;
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timer = null;
-        this.timerAtMs = Number.POSITIVE_INFINITY;
-    }
-    stepMs() {
-        const t = this.timing;
-        const batch = Math.max(1, this.decodingCount);
-        const perStreamRate = t.decodeTokensPerSecond / (1 + t.decodeSlowdownPerExtraStream * (batch - 1));
-        return 1000 / perStreamRate + t.extraStepMs;
-    }
-    pump() {
-        if (!this.isReady)
-            return;
-        const now = nowMs();
-        while (this.active.length < this.timing.maxConcurrentRequests && this.queue.length > 0) {
-            this.admit(this.queue.shift(), now);
-        }
-        this.schedule(now);
-    }
-    admit(seq, now) {
-        const t = this.timing;
-        const wokeIdleRunner = this.active.length === 0;
-        let storedTps = 0;
-        if (seq.usePrefixCache) {
-            const hit = this.prefixCache.lookup(seq.fingerprint);
-            seq.cachedTokens = hit.cachedTokens;
-            seq.prefixCacheHit = hit.hit;
-            storedTps = hit.storedTps;
-        }
-        const uncached = seq.promptTokens - seq.cachedTokens;
-        const computeMs = (uncached / t.prefillTokensPerSecond) * 1000;
-        seq.prefillMs = t.prefillOverheadMs + computeMs;
-        seq.promptTokensPerSecond = storedTps || (seq.prefillMs > 0 ? uncached / (seq.prefillMs / 1000) : 0);
-        seq.admittedAtMs = now;
-        seq.firstTokenDueAtMs = now + seq.prefillMs;
-        seq.state = 'prefill';
-        const chunk = t.prefillProgressChunkTokens;
-        if (chunk > 0 && uncached > chunk) {
-            seq.progressStepTokens = chunk;
-            seq.progressStepMs = (chunk / t.prefillTokensPerSecond) * 1000;
-            seq.progressProcessedTokens = seq.cachedTokens;
-            seq.nextProgressAtMs = now + t.prefillOverheadMs + seq.progressStepMs;
-        }
-        this.active.push(seq);
-        this.hooks.admitted(seq, wokeIdleRunner);
-    }
-    schedule(now) {
-        let at = Number.POSITIVE_INFINITY;
-        for (const seq of this.active) {
-            if (seq.state !== 'prefill')
-                continue;
-            if (seq.firstTokenDueAtMs < at)
-                at = seq.firstTokenDueAtMs;
-            if (seq.nextProgressAtMs < at)
-                at = seq.nextProgressAtMs;
-        }
-        if (this.decodingCount > 0 && this.nextStepAtMs < at)
-            at = this.nextStepAtMs;
-        if (at === Number.POSITIVE_INFINITY) {
-            if (this.timer)
-                clearTimeout(this.timer);
-            this.timer = null;
-            this.timerAtMs = at;
-            return;
-        }
-        if (this.timer && this.timerAtMs <= at)
-            return;
-        if (this.timer)
-            clearTimeout(this.timer);
-        this.timerAtMs = at;
-        this.timer = setTimeout(this.onTimerBound, Math.max(0, at - now));
-    }
-    onTimer() {
-        this.timer = null;
-        this.timerAtMs = Number.POSITIVE_INFINITY;
-        const now = nowMs();
-        // Timers fire up to ~1 ms late or early; treat events due within a quarter ms as due.
-        const horizon = now + 0.25;
-        for (const seq of this.active) {
-            if (seq.state !== 'prefill')
-                continue;
-            while (seq.nextProgressAtMs <= horizon) {
-                seq.progressProcessedTokens += seq.progressStepTokens;
-                if (seq.progressProcessedTokens >= seq.promptTokens) {
-                    seq.nextProgressAtMs = Number.POSITIVE_INFINITY;
-                    break;
-                }
-                seq.sink.prefillProgress(seq, seq.progressProcessedTokens, seq.promptTokens);
-                seq.nextProgressAtMs += seq.progressStepMs;
-            }
-            if (seq.firstTokenDueAtMs <= horizon) {
-                seq.nextProgressAtMs = Number.POSITIVE_INFINITY;
-                if (seq.usePrefixCache)
-                    this.prefixCache.store(seq.fingerprint, seq.promptTokensPerSecond);
-                if (this.decodingCount === 0)
-                    this.nextStepAtMs = now + this.stepMs();
-                seq.state = 'decode';
-                this.decodingCount++;
-                seq.startedThisTick = true;
-                this.emit(seq, now);
-            }
-        }
-        if (this.decodingCount > 0 && this.nextStepAtMs <= horizon) {
-            for (const seq of this.active) {
-                if (seq.state === 'decode' && !seq.startedThisTick)
-                    this.emit(seq, now);
-            }
-            const step = this.stepMs();
-            this.nextStepAtMs += step;
-            if (this.nextStepAtMs < now)
-                this.nextStepAtMs = now + step;
-        }
-        // Compact finished sequences out of the batch.
-        let kept = 0;
-        let removed = false;
-        for (let i = 0; i < this.active.length; i++) {
-            const seq = this.active[i];
-            seq.startedThisTick = false;
-            if (seq.state === 'done') {
-                removed = true;
-                this.hooks.left(seq);
-            }
-            else
-                this.active[kept++] = seq;
-        }
-        this.active.length = kept;
-        if (removed && kept === 0)
-            this.hooks.idle();
-        if (removed)
-            this.pump();
-        else
-            this.schedule(now);
-    }
-    /** Emits the next token of a decoding sequence, or applies its fault, or finishes it. */
-    emit(seq, now) {
-        if (seq.stallUntilMs > now)
-            return;
-        const fault = seq.fault;
-        if (fault && seq.tokensEmitted >= (('afterTokens' in fault ? fault.afterTokens : 0) ?? 0)) {
-            if (fault.kind === 'stall' && !seq.stallDone) {
-                seq.stallDone = true;
-                seq.stallUntilMs = now + fault.stallMs;
-                return;
-            }
-            if (fault.kind === 'error_chunk') {
-                this.finishSeq(seq);
-                seq.sink.errorChunk(seq, fault.message ?? 'Runner shutdown before completing command (exitcode=1)');
-                return;
-            }
-            if (fault.kind === 'eof') {
-                this.finishSeq(seq);
-                seq.sink.abort(seq, 'eof');
-                return;
-            }
-        }
-        if (seq.tokensEmitted < seq.outputTokens) {
-            seq.sink.token(seq, seq.tokensEmitted);
-            seq.tokensEmitted++;
-        }
-        if (seq.tokensEmitted >= seq.outputTokens) {
-            this.finishSeq(seq);
-            seq.sink.finish(seq);
-        }
-    }
-    finishSeq(seq) {
-        if (seq.state === 'decode')
-            this.decodingCount--;
-        seq.state = 'done';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/groundTruth.ts
-/**
- * Ground truth: what the simulator really did with every chat/bench request, so a benchmark's own
- * measurements can be checked against it (`GET /_simulator/requests`).
- */
-/** A bounded log of records, oldest dropped first. */
-class GroundTruthLog {
-    capacity;
-    buffer = [];
-    start = 0;
-    constructor(capacity) {
-        this.capacity = capacity;
-    }
-    add(record) {
-        if (this.capacity <= 0)
-            return;
-        if (this.buffer.length < this.capacity) {
-            this.buffer.push(record);
-            return;
-        }
-        // Full: overwrite the oldest slot (a ring) instead of shifting a million-entry array.
-        this.buffer[this.start] = record;
-        this.start = (this.start + 1) % this.capacity;
-    }
-    get size() {
-        return this.buffer.length;
-    }
-    /** Records oldest first, from `offset` (0 = oldest kept), at most `limit`. */
-    list(offset = 0, limit = Number.POSITIVE_INFINITY) {
-        const out = [];
-        const n = this.buffer.length;
-        for (let i = Math.max(0, offset); i < n && out.length < limit; i++) {
-            const r = this.buffer[(this.start + i) % n];
-            if (r)
-                out.push(r);
-        }
-        return out;
-    }
-    clear() {
-        this.buffer.length = 0;
-        this.start = 0;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/cluster.ts
-
-
-
-
-
-/** camelCase → snake_case for the SSE contexts (tags, which start uppercase, and IDs are kept). */
-function toSnakeCase(value) {
-    if (Array.isArray(value))
-        return value.map(toSnakeCase);
-    if (value === null || typeof value !== 'object')
-        return value;
-    const out = {};
-    for (const [k, v] of Object.entries(value)) {
-        const key = /^[a-z][a-zA-Z0-9]*$/.test(k) && /[A-Z]/.test(k)
-            ? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-            : k;
-        out[key] = toSnakeCase(v);
-    }
-    return out;
-}
-/** snake_case → camelCase (POST /instance accepts both spellings). */
-function toCamelCase(value) {
-    if (Array.isArray(value))
-        return value.map(toCamelCase);
-    if (value === null || typeof value !== 'object')
-        return value;
-    const out = {};
-    for (const [k, v] of Object.entries(value)) {
-        const key = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(k)
-            ? k.replace(/_([a-z0-9])/g, (_m, c) => c.toUpperCase())
-            : k;
-        out[key] = toCamelCase(v);
-    }
-    return out;
-}
-/** ISO-8601 with microseconds: `Z` in full `/state`, `+00:00` in `/state/<path>` (as EXO). */
-function isoMicros(epochMs, suffix) {
-    const whole = Math.floor(epochMs);
-    const micros = Math.floor((epochMs - whole) * 1000);
-    return `${new Date(whole).toISOString().slice(0, -1)}${String(micros).padStart(3, '0')}${suffix}`;
-}
-class Aborted extends Error {
-}
-function sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal.aborted)
-            return reject(new Aborted());
-        const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, ms));
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new Aborted());
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** The shared cluster state and its behaviour. */
-class SimCluster {
-    profile;
-    rng;
-    nodes = [];
-    catalogue;
-    instances = new Map();
-    runners = new Map();
-    downloads = new Map();
-    tasks = new Map();
-    /** Open chat/bench requests by command ID (for `/v1/cancel`). */
-    commands = new Map();
-    faults;
-    groundTruth;
-    eventIdx = 0;
-    tokensWritten = 0;
-    activeStreams = 0;
-    instanceWaiters = new Set();
-    timers = new Set();
-    heartbeat = null;
-    /** Called when a node must stop answering (the HTTP layer closes its server). */
-    onNodeDeath = () => undefined;
-    constructor(profile, rng, nodeCount) {
-        this.profile = profile;
-        this.rng = rng;
-        this.catalogue = buildCatalogue(profile);
-        this.faults = new FaultState(rng);
-        this.groundTruth = new GroundTruthLog(profile.groundTruthCapacity);
-        const now = nowMs();
-        for (let i = 0; i < nodeCount; i++) {
-            const onDisk = profile.modelsOnDisk;
-            this.nodes.push({
-                index: i,
-                id: rng.hex(32),
-                friendlyName: `sim-${i}`,
-                port: 0,
-                alive: true,
-                inTopology: true,
-                reservedBytes: 0,
-                lastSeenMs: now,
-                modelsOnDisk: new Set(onDisk === true ? [...this.catalogue.keys()] : onDisk === false ? [] : onDisk),
-            });
-            this.downloads.set(this.nodes[i].id, new Map());
-        }
-    }
-    /** Starts periodic node reports (lastSeen, lastEventAppliedIdx). */
-    start() {
-        this.heartbeat = setInterval(() => {
-            const now = nowMs();
-            for (const node of this.nodes) {
-                if (!node.alive || !node.inTopology)
-                    continue;
-                node.lastSeenMs = now;
-                this.eventIdx++;
-            }
-        }, this.profile.heartbeatIntervalMs);
-        this.heartbeat.unref();
-    }
-    /** Stops every timer and lifecycle. */
-    stop() {
-        if (this.heartbeat)
-            clearInterval(this.heartbeat);
-        for (const t of this.timers)
-            clearTimeout(t);
-        this.timers.clear();
-        for (const inst of this.instances.values()) {
-            inst.lifecycle.abort();
-            inst.engine.stop();
-        }
-    }
-    /** setTimeout that `stop()` cancels. */
-    later(ms, fn) {
-        const t = setTimeout(() => {
-            this.timers.delete(t);
-            fn();
-        }, ms);
-        this.timers.add(t);
-    }
-    bump() {
-        this.eventIdx++;
-    }
-    liveNodes() {
-        return this.nodes.filter((n) => n.inTopology);
-    }
-    nodeById(id) {
-        return this.nodes.find((n) => n.id === id);
-    }
-    ramAvailable(node) {
-        return Math.max(0, this.profile.nodeRamAvailableBytes - node.reservedBytes);
-    }
-    // ---------------------------------------------------------------- model cards
-    /** The camelCase model card (section 3 of exo-api.md). */
-    modelCard(spec) {
-        return {
-            modelId: spec.modelId,
-            storageSize: { inBytes: spec.storageSizeBytes },
-            nLayers: spec.nLayers,
-            hiddenSize: spec.hiddenSize,
-            supportsTensor: spec.supportsTensor,
-            numKeyValueHeads: spec.numKeyValueHeads,
-            tasks: ['TextGeneration'],
-            components: null,
-            family: spec.family,
-            quantization: spec.quantization,
-            baseModel: spec.baseModel,
-            capabilities: ['text'],
-            backends: ['MlxMetal', 'MlxCuda', 'MlxCpu'],
-            reasoningDialect: 'none',
-            contextLength: spec.contextLength,
-            usesCfg: false,
-            trustRemoteCode: false,
-            isCustom: false,
-            vision: null,
-            samplingDefaults: {
-                temperature: 0.6,
-                topP: 0.9,
-                topK: null,
-                minP: null,
-                repetitionPenalty: null,
-                presencePenalty: null,
-                frequencyPenalty: null,
-                thinking: null,
-                nonThinking: null,
-            },
-        };
-    }
-    /** A `/models` entry (snake_case). */
-    modelListEntry(spec) {
-        return {
-            id: spec.modelId,
-            object: 'model',
-            created: 1750582800,
-            owned_by: 'exo',
-            hugging_face_id: spec.modelId,
-            name: spec.modelId.split('/').pop(),
-            description: '',
-            context_length: spec.contextLength,
-            tags: [],
-            storage_size_megabytes: Math.round(spec.storageSizeBytes / 1024 / 1024),
-            supports_tensor: spec.supportsTensor,
-            tasks: ['TextGeneration'],
-            is_custom: false,
-            family: spec.family,
-            quantization: spec.quantization,
-            base_model: spec.baseModel,
-            capabilities: ['text'],
-            reasoning_dialect: 'none',
-        };
-    }
-    /** True if some node reports `DownloadCompleted` for the model. */
-    isDownloadedAnywhere(modelId) {
-        for (const perNode of this.downloads.values()) {
-            const entry = perNode.get(modelId);
-            if (entry && 'DownloadCompleted' in entry)
-                return true;
-        }
-        return false;
-    }
-    // ---------------------------------------------------------------- placement
-    /**
-     * Computes (without creating) the instance EXO would place. The simulated topology is a full mesh,
-     * so every subset of nodes is a cycle; the smallest with ≥ `minNodes` nodes wins, most RAM first.
-     */
-    place(modelId, sharding, meta, minNodes, requiredNodeIds = []) {
-        const spec = this.catalogue.get(modelId);
-        if (!spec)
-            return { error: `Model card not found: ${modelId}` };
-        const live = this.liveNodes();
-        if (meta === 'MlxJaccl' && !this.profile.rdmaEnabled) {
-            return { error: 'Requested RDMA (MlxJaccl) but no RDMA-connected cycles available' };
-        }
-        if (live.length === 0 || minNodes > live.length)
-            return { error: 'No cycles found with sufficient memory' };
-        const size = Math.max(1, minNodes, requiredNodeIds.length);
-        if (size > 1 && sharding === 'Tensor') {
-            if (!spec.supportsTensor) {
-                return {
-                    error: `Requested Tensor sharding but this model does not support tensor parallelism: ${modelId}`,
-                };
-            }
-            if (spec.hiddenSize % size !== 0) {
-                return { error: `No tensor sharding found for model with hidden_size=${spec.hiddenSize}` };
-            }
-        }
-        const required = live.filter((n) => requiredNodeIds.includes(n.id));
-        if (required.length < requiredNodeIds.length)
-            return { error: 'No cycles found with sufficient memory' };
-        const others = live
-            .filter((n) => !requiredNodeIds.includes(n.id))
-            .sort((a, b) => this.ramAvailable(b) - this.ramAvailable(a) || a.index - b.index);
-        const chosen = [...required, ...others].slice(0, size).sort((a, b) => a.index - b.index);
-        if (chosen.length < size)
-            return { error: 'No cycles found with sufficient memory' };
-        const ram = chosen.reduce((sum, n) => sum + this.ramAvailable(n), 0);
-        if (ram < spec.storageSizeBytes)
-            return { error: 'No cycles found with sufficient memory' };
-        // A single-node placement is always MlxRing + Pipeline, whatever was asked.
-        const effectiveSharding = chosen.length === 1 ? 'Pipeline' : sharding;
-        const effectiveMeta = chosen.length === 1 ? 'MlxRing' : meta;
-        const instanceId = this.rng.uuid4();
-        const runnerToShard = {};
-        const nodeToRunner = {};
-        const memoryDeltaByNode = {};
-        const k = chosen.length;
-        let start = 0;
-        chosen.forEach((node, rank) => {
-            const runnerId = this.rng.uuid4();
-            let startLayer = 0;
-            let endLayer = spec.nLayers;
-            let bytes = Math.floor(spec.storageSizeBytes / k);
-            if (effectiveSharding === 'Pipeline') {
-                const layers = Math.floor(spec.nLayers / k) + (rank < spec.nLayers % k ? 1 : 0);
-                startLayer = start;
-                endLayer = start + layers;
-                start = endLayer;
-                bytes = Math.floor((spec.storageSizeBytes * layers) / spec.nLayers);
-            }
-            runnerToShard[runnerId] = {
-                [`${effectiveSharding}ShardMetadata`]: {
-                    modelCard: this.modelCard(spec),
-                    deviceRank: rank,
-                    worldSize: k,
-                    immediateException: false,
-                    shouldTimeout: null,
-                    startLayer,
-                    endLayer,
-                    nLayers: spec.nLayers,
-                },
-            };
-            nodeToRunner[node.id] = runnerId;
-            memoryDeltaByNode[node.id] = bytes;
-        });
-        const port = this.rng.int(49152, 65535);
-        const shardAssignments = { modelId, runnerToShard, nodeToRunner };
-        let body;
-        if (effectiveMeta === 'MlxRing') {
-            const hostsByNode = {};
-            chosen.forEach((node, i) => {
-                hostsByNode[node.id] = chosen.map((_peer, j) => ({ ip: i === j ? '0.0.0.0' : '127.0.0.1', port }));
-            });
-            body = { MlxRingInstance: { instanceId, shardAssignments, hostsByNode, ephemeralPort: port } };
-        }
-        else {
-            const jacclCoordinators = {};
-            for (const node of chosen)
-                jacclCoordinators[node.id] = `127.0.0.1:${port}`;
-            const jacclDevices = chosen.map((_a, i) => chosen.map((_b, j) => (i === j ? null : `rdma_en${3 + j}`)));
-            body = { MlxJacclInstance: { instanceId, shardAssignments, jacclDevices, jacclCoordinators } };
-        }
-        return { instance: body, nodeIds: chosen.map((n) => n.id), memoryDeltaByNode };
-    }
-    /** Every preview, de-duplicated by (sharding, meta, nodes), as `/instance/previews` lists them. */
-    previews(modelId, requiredNodeIds) {
-        const out = [];
-        const seen = new Set();
-        const live = this.liveNodes().length;
-        for (const sharding of ['Pipeline', 'Tensor']) {
-            for (const meta of ['MlxRing', 'MlxJaccl']) {
-                for (let minNodes = 1; minNodes <= live; minNodes++) {
-                    const result = this.place(modelId, sharding, meta, minNodes, requiredNodeIds);
-                    const key = `${sharding}|${meta}|${'error' in result ? `!${result.error}` : result.nodeIds.join(',')}`;
-                    if (seen.has(key))
-                        continue;
-                    seen.add(key);
-                    out.push('error' in result
-                        ? {
-                            model_id: modelId,
-                            sharding,
-                            instance_meta: meta,
-                            instance: null,
-                            memory_delta_by_node: null,
-                            error: result.error,
-                        }
-                        : {
-                            model_id: modelId,
-                            sharding,
-                            instance_meta: meta,
-                            instance: result.instance,
-                            memory_delta_by_node: result.memoryDeltaByNode,
-                            error: null,
-                        });
-                }
-            }
-        }
-        return out;
-    }
-    // ---------------------------------------------------------------- instances
-    /**
-     * Registers an instance from its tagged camelCase JSON (validated by the caller) and starts its
-     * runners. Posting an existing ID is a no-op.
-     */
-    createInstance(json, startLifecycle = true) {
-        const variant = Object.keys(json)[0];
-        const body = json[variant];
-        const id = body.instanceId;
-        if (this.instances.has(id))
-            return this.instances.get(id) ?? null;
-        const assignments = body.shardAssignments;
-        const modelId = assignments.modelId;
-        const runnerToShard = assignments.runnerToShard;
-        const nodeToRunner = assignments.nodeToRunner;
-        const nodeIds = [];
-        const runnerIds = [];
-        const shards = [];
-        const shardLayers = [];
-        for (const [nodeId, runnerId] of Object.entries(nodeToRunner)) {
-            const shard = runnerToShard[runnerId];
-            if (!shard)
-                continue;
-            const meta = Object.values(shard)[0];
-            nodeIds.push(nodeId);
-            runnerIds.push(runnerId);
-            shards.push(shard);
-            shardLayers.push(Math.max(0, meta.endLayer - meta.startLayer));
-        }
-        const card = this.catalogue.get(modelId) ?? this.cardFromShard(modelId, shards[0]);
-        const isTensor = shards.some((s) => 'TensorShardMetadata' in s);
-        const shardBytes = shardLayers.map((layers) => isTensor
-            ? Math.floor(card.storageSizeBytes / Math.max(1, shards.length))
-            : Math.floor((card.storageSizeBytes * layers) / Math.max(1, card.nLayers)));
-        const nodeCount = nodeIds.length;
-        const p = this.profile;
-        const inst = {
-            id,
-            modelId,
-            card,
-            variant,
-            json,
-            nodeIds,
-            runnerIds,
-            shards,
-            shardLayers,
-            shardBytes,
-            reservedBytes: shardBytes.map(() => 0),
-            deleted: false,
-            creations: 0,
-            lifecycle: new AbortController(),
-            // Set just below: the engine's hooks need the instance.
-            engine: null,
-            inFlight: new Set(),
-        };
-        inst.engine = new InstanceEngine({
-            prefillTokensPerSecond: p.prefillTokensPerSecond * card.speedFactor,
-            prefillOverheadMs: p.prefillOverheadMs,
-            decodeTokensPerSecond: p.decodeTokensPerSecond * card.speedFactor,
-            decodeSlowdownPerExtraStream: p.decodeSlowdownPerExtraStream,
-            extraStepMs: p.interNodeStepMs * Math.max(0, nodeCount - 1),
-            maxConcurrentRequests: p.maxConcurrentRequests,
-            prefillProgressChunkTokens: p.prefillProgressChunkTokens,
-        }, new PrefixCache(p.prefixCacheMaxBlocks, p.templateTokensPerRequest + p.templateTokensPerMessage), {
-            admitted: (seq, wokeIdleRunner) => {
-                if (wokeIdleRunner) {
-                    if (seq.task)
-                        seq.task.taskStatus = 'Running';
-                    this.setRunners(inst, () => ({ RunnerRunning: {} }));
-                }
-            },
-            left: (seq) => {
-                if (seq.task && (seq.task.taskStatus === 'Pending' || seq.task.taskStatus === 'Running')) {
-                    seq.task.taskStatus = 'Complete';
-                    this.bump();
-                }
-                inst.inFlight.delete(seq);
-            },
-            idle: () => {
-                if (!inst.deleted)
-                    this.setRunners(inst, () => ({ RunnerReady: { prefillServerPort: null } }));
-            },
-        });
-        this.instances.set(id, inst);
-        this.bump();
-        for (const waiter of [...this.instanceWaiters])
-            waiter(inst);
-        if (startLifecycle)
-            void this.runLifecycle(inst);
-        return inst;
-    }
-    cardFromShard(modelId, shard) {
-        const meta = shard ? Object.values(shard)[0] : {};
-        const card = (meta.modelCard ?? {});
-        const storage = card.storageSize?.inBytes;
-        return buildCatalogue({
-            ...this.profile,
-            models: [
-                {
-                    modelId,
-                    nLayers: typeof meta.nLayers === 'number' ? meta.nLayers : 16,
-                    storageSizeBytes: typeof storage === 'number' ? storage : 0,
-                },
-            ],
-        }).get(modelId);
-    }
-    /** Resolves when an instance for `modelId` exists (or `timeoutMs` passes: null). */
-    awaitInstance(modelId, timeoutMs, signal) {
-        for (const inst of this.instances.values())
-            if (inst.modelId === modelId && !inst.deleted)
-                return Promise.resolve(inst);
-        return new Promise((resolve) => {
-            let timer = null;
-            const done = (inst) => {
-                this.instanceWaiters.delete(waiter);
-                if (timer)
-                    clearTimeout(timer);
-                signal.removeEventListener('abort', onAbort);
-                resolve(inst);
-            };
-            const waiter = (inst) => {
-                if (inst.modelId === modelId)
-                    done(inst);
-            };
-            const onAbort = () => done(null);
-            this.instanceWaiters.add(waiter);
-            signal.addEventListener('abort', onAbort, { once: true });
-            if (timeoutMs > 0)
-                timer = setTimeout(() => done(null), timeoutMs);
-        });
-    }
-    setRunners(inst, status) {
-        inst.runnerIds.forEach((rid, i) => this.runners.set(rid, status(i)));
-        this.bump();
-    }
-    addBookkeepingTask(tag, inst, status) {
-        const taskId = this.rng.uuid4();
-        const body = { taskId, taskStatus: status, instanceId: inst.id };
-        this.tasks.set(taskId, { [tag]: body });
-        return body;
-    }
-    modelDirectory(modelId) {
-        return `/Users/sim/.exo/models/${modelId.replace('/', '--')}`;
-    }
-    /** Walks the runner state machine (exo-api.md 4.9), with retries after injected failures. */
-    async runLifecycle(inst) {
-        const p = this.profile;
-        const signal = inst.lifecycle.signal;
-        try {
-            await sleep(0, signal);
-            for (;;) {
-                inst.creations++;
-                const failure = this.faults.takeRunnerFailure(inst.modelId);
-                this.setRunners(inst, () => ({ RunnerIdle: {} }));
-                for (const _ of inst.runnerIds)
-                    this.addBookkeepingTask('CreateRunner', inst, 'Complete');
-                const downloaded = this.startDownloads(inst, signal);
-                await sleep(p.runnerIdleMs, signal);
-                if (inst.runnerIds.length > 1) {
-                    this.addBookkeepingTask('ConnectToGroup', inst, 'Complete');
-                    this.setRunners(inst, () => ({ RunnerConnecting: {} }));
-                    await sleep(p.runnerConnectMs, signal);
-                    this.setRunners(inst, () => ({ RunnerConnected: {} }));
-                    await sleep(p.runnerConnectMs, signal);
-                }
-                await downloaded;
-                this.addBookkeepingTask('LoadModel', inst, 'Complete');
-                const maxLayers = Math.max(1, ...inst.shardLayers);
-                const failAt = failure
-                    ? Math.min(maxLayers, Math.max(0, failure.atLayer ?? Math.floor(maxLayers / 2)))
-                    : -1;
-                for (let step = 0; step <= maxLayers; step++) {
-                    if (step === failAt) {
-                        await this.failRunners(inst, failure, signal);
-                        break;
-                    }
-                    this.setRunners(inst, (i) => {
-                        const total = inst.shardLayers[i] ?? 0;
-                        const loaded = Math.min(total, Math.round((step / maxLayers) * total));
-                        const want = total > 0 ? Math.floor((inst.shardBytes[i] ?? 0) * (loaded / total)) : 0;
-                        this.reserve(inst, i, want);
-                        return { RunnerLoading: { layersLoaded: loaded, totalLayers: total } };
-                    });
-                    if (step < maxLayers)
-                        await sleep(p.loadDurationMs / maxLayers, signal);
-                }
-                if (failAt >= 0) {
-                    if (inst.deleted)
-                        return;
-                    continue;
-                }
-                inst.shardBytes.forEach((bytes, i) => this.reserve(inst, i, bytes));
-                this.setRunners(inst, () => ({ RunnerLoaded: {} }));
-                await sleep(p.runnerLoadedMs, signal);
-                this.addBookkeepingTask('StartWarmup', inst, 'Complete');
-                this.setRunners(inst, () => ({ RunnerWarmingUp: {} }));
-                await sleep(p.warmupMs, signal);
-                this.setRunners(inst, () => ({ RunnerReady: { prefillServerPort: null } }));
-                inst.engine.setReady(true);
-                return;
-            }
-        }
-        catch (error) {
-            if (!(error instanceof Aborted))
-                throw error;
-        }
-    }
-    /** RunnerFailed (latched for the back-off), then either retry or delete the instance. */
-    async failRunners(inst, failure, signal) {
-        const p = this.profile;
-        const message = failure.errorMessage ?? 'Terminated (exitcode=1)\nRunner error: simulated failure';
-        this.setRunners(inst, () => ({ RunnerFailed: { errorMessage: message, diagnostics: [] } }));
-        inst.reservedBytes.forEach((_b, i) => this.reserve(inst, i, 0));
-        for (const seq of inst.engine.all()) {
-            if (seq.state === 'prefill' || seq.state === 'decode') {
-                inst.engine.remove(seq);
-                seq.sink.errorChunk(seq, message.split('\n')[0] ?? message);
-            }
-        }
-        if (inst.creations >= p.maxRunnerCreations) {
-            // EXO's worker deletes the instance after 5 creations; the failure stays visible briefly.
-            await sleep(Math.min(p.retryBackoffBaseMs, 500), signal);
-            this.deleteInstance(inst.id, 0);
-            return;
-        }
-        const backoff = Math.min(p.retryBackoffCapMs, p.retryBackoffBaseMs * 2 ** (inst.creations - 1));
-        await sleep(backoff, signal);
-    }
-    reserve(inst, runnerIndex, bytes) {
-        const node = this.nodeById(inst.nodeIds[runnerIndex] ?? '');
-        const before = inst.reservedBytes[runnerIndex] ?? 0;
-        inst.reservedBytes[runnerIndex] = bytes;
-        if (node)
-            node.reservedBytes += bytes - before;
-    }
-    /** Download entries per node; resolves when every node of the instance has the model. */
-    startDownloads(inst, signal) {
-        const p = this.profile;
-        const total = inst.card.storageSizeBytes;
-        const waits = inst.nodeIds.map(async (nodeId, i) => {
-            const node = this.nodeById(nodeId);
-            const perNode = this.downloads.get(nodeId);
-            if (!node || !perNode)
-                return new Promise(() => undefined); // unknown node: never ready
-            const common = () => ({
-                nodeId,
-                shardMetadata: inst.shards[i],
-                modelDirectory: this.modelDirectory(inst.modelId),
-            });
-            if (node.modelsOnDisk.has(inst.modelId)) {
-                perNode.set(inst.modelId, {
-                    DownloadCompleted: { ...common(), total: { inBytes: total }, readOnly: false },
-                });
-                this.addBookkeepingTask('DownloadModel', inst, 'Complete');
-                this.bump();
-                return;
-            }
-            const task = this.addBookkeepingTask('DownloadModel', inst, 'Pending');
-            perNode.set(inst.modelId, {
-                DownloadPending: { ...common(), downloaded: { inBytes: 0 }, total: { inBytes: total } },
-            });
-            this.bump();
-            await sleep(p.runnerIdleMs / 2, signal);
-            task.taskStatus = 'Running';
-            const durationMs = (total / p.downloadBytesPerSecond) * 1000;
-            const started = nowMs();
-            for (;;) {
-                const elapsed = nowMs() - started;
-                const done = Math.min(total, Math.floor((elapsed / Math.max(1, durationMs)) * total));
-                if (done >= total)
-                    break;
-                perNode.set(inst.modelId, {
-                    DownloadOngoing: {
-                        ...common(),
-                        downloadProgress: {
-                            total: { inBytes: total },
-                            downloaded: { inBytes: done },
-                            downloadedThisSession: { inBytes: done },
-                            completedFiles: Math.floor((done / total) * 7),
-                            totalFiles: 7,
-                            speed: p.downloadBytesPerSecond,
-                            etaMs: Math.round(durationMs - elapsed),
-                            files: {},
-                        },
-                    },
-                });
-                this.bump();
-                await sleep(Math.min(100, durationMs / 4), signal);
-            }
-            // A real DownloadModel task stays Running forever after a download (exo-api.md 2.3).
-            node.modelsOnDisk.add(inst.modelId);
-            perNode.set(inst.modelId, {
-                DownloadCompleted: { ...common(), total: { inBytes: total }, readOnly: false },
-            });
-            this.bump();
-        });
-        return Promise.all(waits).then(() => undefined);
-    }
-    /**
-     * Deletes an instance after `delayMs`: its in-flight tasks become Cancelled, its streams end without
-     * `[DONE]`, its runners shut down and then disappear, freeing memory. Returns false if unknown.
-     */
-    deleteInstance(id, delayMs = this.profile.deleteDelayMs) {
-        const inst = this.instances.get(id);
-        if (!inst || inst.deleted)
-            return false;
-        const run = () => {
-            if (inst.deleted)
-                return;
-            inst.deleted = true;
-            inst.lifecycle.abort();
-            for (const seq of inst.engine.all()) {
-                if (seq.task)
-                    seq.task.taskStatus = 'Cancelled';
-                inst.engine.remove(seq);
-                inst.inFlight.delete(seq);
-                seq.sink.abort(seq, 'deleted');
-            }
-            inst.engine.stop();
-            this.instances.delete(id);
-            this.addBookkeepingTask('Shutdown', inst, 'Complete');
-            this.setRunners(inst, () => ({ RunnerShuttingDown: {} }));
-            this.later(this.profile.shutdownMs, () => {
-                for (const rid of inst.runnerIds)
-                    this.runners.delete(rid);
-                inst.reservedBytes.forEach((_b, i) => this.reserve(inst, i, 0));
-                this.bump();
-            });
-        };
-        if (delayMs > 0)
-            this.later(delayMs, run);
-        else
-            run();
-        return true;
-    }
-    // ---------------------------------------------------------------- requests
-    /** The instance a new request for `model` goes to: fewest Pending+Running tasks, first on ties. */
-    route(model) {
-        let best = null;
-        for (const inst of this.instances.values()) {
-            if (inst.deleted || inst.modelId !== model)
-                continue;
-            if (!best || inst.inFlight.size < best.inFlight.size)
-                best = inst;
-        }
-        return best;
-    }
-    /** Adds a request's TextGeneration task (Pending) and hands it to the instance's engine. */
-    submit(inst, seq, messages, schedule = true) {
-        const taskId = this.rng.uuid4();
-        const body = {
-            taskId,
-            taskStatus: 'Pending',
-            instanceId: inst.id,
-            commandId: seq.commandId,
-            taskParams: {
-                model: seq.model,
-                input: messages,
-                max_output_tokens: seq.maxTokens,
-                bench: seq.bench,
-                stream: seq.stream,
-                use_prefix_cache: seq.usePrefixCache,
-            },
-            errorType: null,
-            errorMessage: null,
-        };
-        seq.task = body;
-        seq.instanceId = inst.id;
-        seq.record.instance_id = inst.id;
-        this.tasks.set(taskId, { TextGeneration: body });
-        this.commands.set(seq.commandId, seq);
-        inst.inFlight.add(seq);
-        this.bump();
-        if (schedule)
-            inst.engine.enqueue(seq);
-    }
-    /** The HTTP response of a request ended (any way): drop its task, as EXO does. */
-    endRequest(seq) {
-        this.commands.delete(seq.commandId);
-        const inst = seq.instanceId ? this.instances.get(seq.instanceId) : undefined;
-        if (inst) {
-            inst.engine.remove(seq);
-            inst.inFlight.delete(seq);
-        }
-        if (seq.task) {
-            this.tasks.delete(seq.task.taskId);
-            seq.task = null;
-            this.bump();
-        }
-    }
-    /** `/v1/cancel/{id}`: the stream ends without `[DONE]`. */
-    cancel(commandId) {
-        const seq = this.commands.get(commandId);
-        if (!seq || seq.state === 'done')
-            return false;
-        if (seq.task)
-            seq.task.taskStatus = 'Cancelled';
-        const inst = seq.instanceId ? this.instances.get(seq.instanceId) : undefined;
-        inst?.engine.remove(seq);
-        inst?.inFlight.delete(seq);
-        seq.state = 'done';
-        seq.sink.abort(seq, 'cancelled');
-        return true;
-    }
-    // ---------------------------------------------------------------- nodes
-    /** The node's API dies now; it leaves the cluster (instances deleted) after `removalDelayMs`. */
-    killNode(index, removalDelayMs = 0) {
-        const node = this.nodes[index];
-        if (!node || !node.alive)
-            return;
-        node.alive = false;
-        this.onNodeDeath(node);
-        const remove = () => {
-            node.inTopology = false;
-            this.downloads.delete(node.id);
-            for (const inst of [...this.instances.values()]) {
-                if (inst.nodeIds.includes(node.id))
-                    this.deleteInstance(inst.id, 0);
-            }
-            this.bump();
-        };
-        if (removalDelayMs > 0)
-            this.later(removalDelayMs, remove);
-        else
-            remove();
-    }
-    // ---------------------------------------------------------------- state
-    /** The whole `/state` document (camelCase). `tsSuffix` differs between `/state` and `/state/<path>`. */
-    buildState(tsSuffix) {
-        const live = this.liveNodes();
-        const objectOf = (entries) => Object.fromEntries(entries);
-        const busyNodes = new Set();
-        for (const inst of this.instances.values())
-            if (inst.engine.active.length > 0)
-                for (const n of inst.nodeIds)
-                    busyNodes.add(n);
-        const connections = {};
-        for (const a of live) {
-            const sinks = {};
-            for (const b of live) {
-                if (a === b)
-                    continue;
-                const edges = [
-                    {
-                        sinkMultiaddr: {
-                            address: `/ip4/127.0.0.1/tcp/${b.port}`,
-                            address_type: 'ip4',
-                            ip_address: '127.0.0.1',
-                            port: b.port,
-                        },
-                    },
-                ];
-                if (this.profile.rdmaEnabled)
-                    edges.push({ sourceRdmaIface: `rdma_en${3 + b.index}`, sinkRdmaIface: `rdma_en${3 + a.index}` });
-                sinks[b.id] = edges;
-            }
-            connections[a.id] = sinks;
-        }
-        const p = this.profile;
-        return {
-            instances: objectOf([...this.instances.values()].map((i) => [i.id, i.json])),
-            runners: objectOf(this.runners),
-            downloads: objectOf([...this.downloads].map(([nodeId, m]) => [nodeId, [...m.values()]])),
-            tasks: objectOf(this.tasks),
-            lastSeen: objectOf(live.map((n) => [n.id, isoMicros(n.lastSeenMs, tsSuffix)])),
-            topology: { nodes: live.map((n) => n.id), connections },
-            lastEventAppliedIdx: this.eventIdx,
-            nodeIdentities: objectOf(live.map((n) => [
-                n.id,
-                {
-                    modelId: p.hardwareModelId,
-                    chipId: p.chipId,
-                    friendlyName: n.friendlyName,
-                    osVersion: '26.2',
-                    osBuildVersion: '25C56',
-                },
-            ])),
-            nodeMemory: objectOf(live.map((n) => [
-                n.id,
-                {
-                    ramTotal: { inBytes: p.nodeRamTotalBytes },
-                    ramAvailable: { inBytes: this.ramAvailable(n) },
-                    swapTotal: { inBytes: 0 },
-                    swapAvailable: { inBytes: 0 },
-                },
-            ])),
-            nodeDisk: objectOf(live.map((n) => [n.id, { total: { inBytes: 994662584320 }, available: { inBytes: 500000000000 } }])),
-            nodeSystem: objectOf(live.map((n) => {
-                const busy = busyNodes.has(n.id);
-                return [
-                    n.id,
-                    {
-                        gpuUsage: busy ? 0.85 : 0.02,
-                        temp: busy ? 58.5 : 41.5,
-                        sysPower: this.sysPowerWatts(n.id),
-                        pcpuUsage: busy ? 0.2 : 0.05,
-                        ecpuUsage: 0.1,
-                    },
-                ];
-            })),
-            nodeNetwork: objectOf(live.map((n) => [
-                n.id,
-                { interfaces: [{ name: 'en0', ipAddress: '127.0.0.1', interfaceType: 'ethernet' }] },
-            ])),
-            nodeThunderbolt: {},
-            nodeThunderboltBridge: {},
-            nodeRdmaCtl: {},
-            nodeBackends: objectOf(live.map((n) => [n.id, ['MlxCpu', 'MlxMetal']])),
-            thunderboltBridgeCycles: [],
-            instanceLinks: {},
-            prefillServerPorts: {},
-            customModelCards: {},
-        };
-    }
-    /** Simulated `sysPower` of a node: ~18 W idle, ~95 W while one of its instances generates. */
-    sysPowerWatts(nodeId) {
-        for (const inst of this.instances.values()) {
-            if (inst.engine.active.length > 0 && inst.nodeIds.includes(nodeId))
-                return 95;
-        }
-        return 18;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/responses.ts
-
-/** Sends a JSON body with Content-Length. */
-function sendJson(res, status, body, headers = {}) {
-    if (res.headersSent || res.destroyed)
-        return;
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
-        ...headers,
-    });
-    res.end(text);
-}
-/** EXO's handled-error envelope: `{"error":{"message","type":<reason phrase>,"param":null,"code"}}`. */
-function errorEnvelope(status, message) {
-    return { error: { message, type: external_node_http_.STATUS_CODES[status] ?? 'Error', param: null, code: status } };
-}
-/** Sends EXO's error envelope. */
-function sendExoError(res, status, message) {
-    sendJson(res, status, errorEnvelope(status, message));
-}
-/** Sends FastAPI's 422. */
-function sendValidationError(res, detail) {
-    sendJson(res, 422, { detail });
-}
-/** EXO's unhandled-exception answer: `500 text/plain Internal Server Error`. */
-function sendPlain500(res) {
-    if (res.headersSent || res.destroyed)
-        return;
-    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 21 });
-    res.end('Internal Server Error');
-}
-/** Reads a request body (≤ `limitBytes`); resolves null if the client went away or sent too much. */
-function readBody(req, limitBytes = 64 * 1024 * 1024) {
-    return new Promise((resolve) => {
-        const chunks = [];
-        let size = 0;
-        let settled = false;
-        const finish = (value) => {
-            if (settled)
-                return;
-            settled = true;
-            resolve(value);
-        };
-        req.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limitBytes) {
-                finish(null);
-                req.destroy();
-                return;
-            }
-            chunks.push(chunk);
-        });
-        req.on('end', () => finish(Buffer.concat(chunks).toString('utf8')));
-        req.on('error', () => finish(null));
-        req.on('close', () => finish(settled ? null : Buffer.concat(chunks).toString('utf8')));
-    });
-}
-/** One open HTTP response of a chat/bench request (or an `/instance/await` stream). */
-class ResponseContext {
-    res;
-    nodeIndex;
-    sse;
-    record;
-    /** The socket is gone or the response ended: every write is dropped. */
-    closed = false;
-    /** Headers (and anything written before) are held back until this is true. */
-    headersReleased = true;
-    pending = '';
-    status = 200;
-    headers = {};
-    /** performance.now() of the last byte written (drives keep-alives). */
-    lastWritePerfMs = performance.now();
-    /** The sequence whose output this is, if any. */
-    seq = null;
-    /** Called once when the response is finished or the client left. */
-    onClosed = null;
-    constructor(res, nodeIndex, 
-    /** SSE responses get keep-alives. */
-    sse, record) {
-        this.res = res;
-        this.nodeIndex = nodeIndex;
-        this.sse = sse;
-        this.record = record;
-        res.on('close', () => this.handleClose());
-        res.on('error', () => this.handleClose());
-    }
-    handleClose() {
-        if (this.closed && !this.onClosed)
-            return;
-        this.closed = true;
-        const cb = this.onClosed;
-        this.onClosed = null;
-        cb?.();
-    }
-    /** Delays the status line until `release()` (slow-headers fault). */
-    holdHeaders() {
-        this.headersReleased = false;
-    }
-    /** Sends the held status line and whatever was written meanwhile. */
-    release() {
-        if (this.headersReleased)
-            return;
-        this.headersReleased = true;
-        if (this.res.destroyed)
-            return;
-        if (this.headSet) {
-            this.res.writeHead(this.status, this.headers);
-            if (this.pending)
-                this.res.write(this.pending);
-            this.pending = '';
-            if (this.endPending)
-                this.res.end();
-        }
-    }
-    headSet = false;
-    endPending = false;
-    /** Sets status and headers (sent now, or at `release()`). */
-    head(status, headers) {
-        this.status = status;
-        this.headers = headers;
-        this.headSet = true;
-        if (this.headersReleased && !this.res.destroyed && !this.res.headersSent)
-            this.res.writeHead(status, headers);
-    }
-    /**
-     * Set by the runtime when the profile asks for write coalescing: text is appended to `pending` and
-     * the runtime flushes every dirty context once per interval (fewer syscalls, coarser timing).
-     */
-    coalesce = null;
-    coalescing = false;
-    bodyStarted = false;
-    /** Writes body text; dropped once closed. */
-    write(text) {
-        if (this.closed)
-            return;
-        this.lastWritePerfMs = performance.now();
-        if (!this.headersReleased) {
-            this.pending += text;
-            return;
-        }
-        if (this.coalesce) {
-            this.pending += text;
-            if (!this.coalescing) {
-                this.coalescing = true;
-                this.coalesce(this);
-            }
-            return;
-        }
-        this.rawWrite(text);
-    }
-    /** Sends what coalescing held back. */
-    flushCoalesced() {
-        this.coalescing = false;
-        if (!this.pending || this.res.destroyed)
-            return;
-        const text = this.pending;
-        this.pending = '';
-        this.rawWrite(text);
-    }
-    /**
-     * Once the headers of a chunked response are out, body chunks go straight to the socket with our
-     * own chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which
-     * dominates at tens of thousands of tokens per second. Ordering is safe: both paths end in the
-     * same socket's write queue.
-     */
-    rawWrite(text) {
-        const res = this.res;
-        const socket = res.socket;
-        // `headersSent` is already true after writeHead, before the header reached the socket, so the
-        // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
-        if (this.bodyStarted &&
-            socket &&
-            res.chunkedEncoding &&
-            !socket.destroyed) {
-            socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
-        }
-        else {
-            res.write(text);
-            this.bodyStarted = true;
-        }
-    }
-    /** Ends the response (optionally with a last piece of text). */
-    end(text) {
-        if (this.closed)
-            return;
-        if (text)
-            this.write(text);
-        // No more writes (keep-alives included) from here on, even while the headers are held.
-        this.closed = true;
-        if (!this.headersReleased) {
-            this.endPending = true;
-            return;
-        }
-        if (this.coalesce)
-            this.flushCoalesced();
-        this.res.end();
-        // The 'close' event follows; onClosed runs there so the task lives until the socket is done.
-    }
-    /** Kills the connection without a proper end (node loss, injected truncation). */
-    destroy() {
-        this.closed = true;
-        this.res.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/sinks.ts
-
-
-
-/** EXO's streaming response headers. */
-const EXO_SSE_HEADERS = {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'close',
-    'x-accel-buffering': 'no',
-};
-/** llama.cpp's streaming headers (chat_stream_headers.txt); Node adds Transfer-Encoding and Keep-Alive. */
-const OPENAI_SSE_HEADERS = {
-    'access-control-allow-origin': '',
-    'x-accel-buffering': 'no',
-    server: 'llama.cpp',
-    'content-type': 'text/event-stream',
-};
-const sinks_DONE = 'data: [DONE]\n\n';
-const EXO_TOKEN_SUFFIX = '}}]}\n\n';
-function usageObject(seq, completionTokens) {
-    return {
-        prompt_tokens: seq.promptTokens,
-        completion_tokens: completionTokens,
-        total_tokens: seq.promptTokens + completionTokens,
-        prompt_tokens_details: { cached_tokens: seq.cachedTokens, audio_tokens: 0 },
-        completion_tokens_details: {
-            reasoning_tokens: 0,
-            audio_tokens: 0,
-            accepted_prediction_tokens: 0,
-            rejected_prediction_tokens: 0,
-        },
-    };
-}
-/** Shared bookkeeping of every sink: ground truth and counters. */
-class BaseSink {
-    cluster;
-    ctx;
-    constructor(cluster, ctx) {
-        this.cluster = cluster;
-        this.ctx = ctx;
-    }
-    noteToken(seq, index) {
-        const t = nowMs();
-        const r = seq.record;
-        if (index === 0)
-            r.first_token_at_ms = t;
-        r.last_token_at_ms = t;
-        r.tokens_emitted = index + 1;
-        this.cluster.tokensWritten++;
-    }
-    settle(seq, outcome, finishReason) {
-        const r = seq.record;
-        if (r.outcome !== 'pending')
-            return;
-        r.outcome = outcome;
-        r.finish_reason = finishReason;
-        r.prompt_tokens = seq.promptTokens;
-        r.cached_tokens = seq.cachedTokens;
-        r.ended_at_ms = nowMs();
-    }
-    /** `generation_stats` (exo-api.md 6): `memoryKey` is `in_bytes` in SSE, `inBytes` in JSON. */
-    generationStats(seq, memoryKey) {
-        const r = seq.record;
-        const spanMs = (r.last_token_at_ms ?? 0) - (r.first_token_at_ms ?? 0);
-        const generationTps = seq.tokensEmitted > 1 && spanMs > 0 ? (seq.tokensEmitted - 1) / (spanMs / 1000) : 0;
-        const inst = seq.instanceId ? this.cluster.instances.get(seq.instanceId) : undefined;
-        const weights = inst ? (inst.shardBytes[0] ?? 0) : 0;
-        // Peak memory = weights + a KV cache guess, over-reported by 2^30/10^9 like EXO.
-        const peak = Math.round((weights + seq.promptTokens * 32_768 + 268_435_456) * (2 ** 30 / 1e9));
-        return {
-            prompt_tps: Math.round(seq.promptTokensPerSecond * 10) / 10,
-            generation_tps: Math.round(generationTps * 10) / 10,
-            prompt_tokens: seq.promptTokens,
-            generation_tokens: seq.tokensEmitted,
-            peak_memory_usage: { [memoryKey]: peak },
-            prefix_cache_hit: seq.prefixCacheHit,
-        };
-    }
-}
-/** EXO SSE (`/v1/chat/completions` and `/bench/chat/completions` with `stream: true`). */
-class ExoStreamSink extends BaseSink {
-    prefix;
-    envelope;
-    constructor(cluster, ctx, seq) {
-        super(cluster, ctx);
-        const created = Math.floor(Date.now() / 1000);
-        this.envelope = `{"id":${JSON.stringify(seq.commandId)},"object":"chat.completion","created":${created},"model":${JSON.stringify(seq.model)}`;
-        this.prefix = `data: ${this.envelope},"choices":[{"index":0,"delta":{"role":"assistant","content":`;
-    }
-    prefillProgress(seq, processedTokens, totalTokens) {
-        this.ctx.write(`: prefill_progress {"PrefillProgressChunk":{"model":${JSON.stringify(seq.model)},"processed_tokens":${processedTokens},"total_tokens":${totalTokens}}}\n\n`);
-    }
-    token(seq, index) {
-        this.noteToken(seq, index);
-        this.ctx.write(this.prefix + OUTPUT_VOCABULARY_JSON[outputTokenIndex(seq.tokenSeed, index)] + EXO_TOKEN_SUFFIX);
-    }
-    finish(seq) {
-        const final = `data: ${this.envelope},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"${seq.finishReason}"}],"usage":${JSON.stringify(usageObject(seq, seq.tokensEmitted))}}\n\n`;
-        const stats = `: generation_stats ${JSON.stringify(this.generationStats(seq, 'in_bytes'))}\n\n`;
-        this.settle(seq, 'completed', seq.finishReason);
-        this.ctx.end(final + stats + sinks_DONE);
-    }
-    errorChunk(seq, message) {
-        this.settle(seq, 'error_chunk', null);
-        this.ctx.end(`data: ${JSON.stringify({ error: { message, type: 'InternalServerError', code: 500 } })}\n\n${sinks_DONE}`);
-    }
-    abort(seq, outcome) {
-        this.settle(seq, outcome, null);
-        this.ctx.end();
-    }
-}
-/** EXO non-streaming chat (5.3) and bench (6) bodies; nothing is sent until the end. */
-class ExoJsonSink extends BaseSink {
-    prefillProgress() { }
-    token(seq, index) {
-        this.noteToken(seq, index);
-    }
-    body(seq, finishReason, complete) {
-        const content = outputText(seq.tokenSeed, seq.tokensEmitted);
-        const base = {
-            id: seq.commandId,
-            object: 'chat.completion',
-            created: Math.floor(Date.now() / 1000),
-            model: seq.model,
-        };
-        if (!seq.bench) {
-            const choice = { index: 0, message: { role: 'assistant', content } };
-            if (finishReason)
-                choice.finish_reason = finishReason;
-            const out = { ...base, choices: [choice] };
-            if (complete)
-                out.usage = usageObject(seq, seq.tokensEmitted);
-            return out;
-        }
-        const r = seq.record;
-        const end = nowMs();
-        const first = r.first_token_at_ms;
-        const elapsedS = (end - r.arrived_at_ms) / 1000;
-        const prefillS = first !== null ? (first - r.arrived_at_ms) / 1000 : elapsedS;
-        const generationS = first !== null ? (end - first) / 1000 : 0;
-        const nodes = this.cluster.liveNodes().map((n) => {
-            const watts = this.cluster.sysPowerWatts(n.id);
-            return {
-                node_id: n.id,
-                samples: Math.max(1, Math.round(elapsedS)),
-                avg_sys_power: watts,
-                prefill_avg_sys_power: watts,
-                generation_avg_sys_power: watts,
-                prefill_energy_joules: round3(watts * prefillS),
-                generation_energy_joules: round3(watts * generationS),
-            };
-        });
-        const totalWatts = nodes.reduce((s, n) => s + n.avg_sys_power, 0);
-        return {
-            ...base,
-            choices: [
-                {
-                    index: 0,
-                    message: {
-                        role: 'assistant',
-                        content,
-                        reasoning_content: null,
-                        name: null,
-                        tool_calls: null,
-                        tool_call_id: null,
-                        function_call: null,
-                    },
-                    logprobs: null,
-                    finish_reason: finishReason,
-                },
-            ],
-            usage: null,
-            service_tier: null,
-            generation_stats: complete ? this.generationStats(seq, 'inBytes') : null,
-            power_usage: {
-                elapsed_seconds: round3(elapsedS),
-                nodes,
-                total_avg_sys_power_watts: totalWatts,
-                total_energy_joules: round3(totalWatts * elapsedS),
-                prefill_seconds: round3(prefillS),
-                generation_seconds: round3(generationS),
-                prefill_energy_joules: round3(totalWatts * prefillS),
-                generation_energy_joules: round3(totalWatts * generationS),
-                prefill_avg_sys_power_watts: first !== null ? totalWatts : null,
-                generation_avg_sys_power_watts: first !== null ? totalWatts : null,
-            },
-        };
-    }
-    sendBody(body) {
-        const text = JSON.stringify(body);
-        this.ctx.head(200, {
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(text)),
-        });
-        this.ctx.end(text);
-    }
-    finish(seq) {
-        this.settle(seq, 'completed', seq.finishReason);
-        this.sendBody(this.body(seq, seq.finishReason, true));
-    }
-    errorChunk(seq, message) {
-        this.settle(seq, 'error_chunk', null);
-        seq.record.http_status = 500;
-        if (seq.bench) {
-            const text = JSON.stringify(errorEnvelope(500, message));
-            this.ctx.head(500, {
-                'content-type': 'application/json',
-                'content-length': String(Buffer.byteLength(text)),
-            });
-            this.ctx.end(text);
-        }
-        else {
-            // The chat handler raises after the 200 was prepared: most likely a 500 with an empty body.
-            this.ctx.head(500, { 'content-length': '0' });
-            this.ctx.end();
-        }
-    }
-    abort(seq, outcome) {
-        this.settle(seq, outcome, null);
-        if (outcome === 'eof') {
-            this.ctx.destroy();
-        }
-        else if (seq.tokensEmitted > 0) {
-            this.sendBody(this.body(seq, null, false));
-        }
-        else if (!this.ctx.closed) {
-            seq.record.http_status = 500;
-            this.ctx.closed = true;
-            sendPlain500(this.ctx.res);
-        }
-    }
-}
-function round3(x) {
-    return Math.round(x * 1000) / 1000;
-}
-/** llama.cpp-style `timings` object. */
-function timings(seq, completionTokens) {
-    const r = seq.record;
-    const uncached = seq.promptTokens - seq.cachedTokens;
-    const predictedMs = (r.last_token_at_ms ?? 0) - (r.first_token_at_ms ?? 0);
-    return {
-        cache_n: seq.cachedTokens,
-        prompt_n: uncached,
-        prompt_ms: round3(seq.prefillMs),
-        prompt_per_token_ms: uncached > 0 ? seq.prefillMs / uncached : 0,
-        prompt_per_second: seq.promptTokensPerSecond,
-        predicted_n: completionTokens,
-        predicted_ms: round3(Math.max(0.001, predictedMs)),
-        predicted_per_token_ms: completionTokens > 0 ? Math.max(0.001, predictedMs) / completionTokens : 0,
-        predicted_per_second: predictedMs > 0 ? (completionTokens / predictedMs) * 1000 : 1_000_000,
-    };
-}
-/** OpenAI-compatible SSE in the manner of llama.cpp (role-only first chunk, `chat.completion.chunk`). */
-class OpenAiStreamSink extends BaseSink {
-    options;
-    tail;
-    created = Math.floor(Date.now() / 1000);
-    buffered = '';
-    bufferedKind = 'content';
-    bufferedCount = 0;
-    constructor(cluster, ctx, options) {
-        super(cluster, ctx);
-        this.options = options;
-        this.tail = `,"created":${this.created},"id":${JSON.stringify(options.responseId)},"model":${JSON.stringify(options.profile.model)},"system_fingerprint":${JSON.stringify(options.profile.systemFingerprint)},"object":"chat.completion.chunk"`;
-    }
-    prefillProgress() { }
-    flush() {
-        if (this.bufferedCount === 0)
-            return;
-        this.ctx.write(`data: {"choices":[{"finish_reason":null,"index":0,"delta":{"${this.bufferedKind}":${JSON.stringify(this.buffered)}}}]${this.tail}}\n\n`);
-        this.buffered = '';
-        this.bufferedCount = 0;
-    }
-    token(seq, index) {
-        this.noteToken(seq, index);
-        if (index === 0) {
-            // llama.cpp sends the role-only chunk together with the first token.
-            this.ctx.write(`data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}]${this.tail}}\n\n`);
-        }
-        const kind = index < this.options.profile.reasoningTokens ? 'reasoning_content' : 'content';
-        if (kind !== this.bufferedKind)
-            this.flush();
-        this.bufferedKind = kind;
-        this.buffered += OUTPUTS[outputTokenIndex(seq.tokenSeed, index)];
-        this.bufferedCount++;
-        if (this.bufferedCount >= Math.max(1, this.options.profile.tokensPerChunk))
-            this.flush();
-    }
-    completionTokens(seq) {
-        // llama.cpp counts the EOS token of a stopped generation.
-        return seq.tokensEmitted + (seq.finishReason === 'stop' ? 1 : 0);
-    }
-    finish(seq) {
-        this.flush();
-        if (seq.tokensEmitted === 0) {
-            this.ctx.write(`data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}]${this.tail}}\n\n`);
-        }
-        const n = this.completionTokens(seq);
-        const withUsage = this.options.includeUsage && this.options.profile.usage !== 'never';
-        const t = JSON.stringify(timings(seq, n));
-        let out = `data: {"choices":[{"finish_reason":"${seq.finishReason}","index":0,"delta":{}}]${this.tail}${withUsage ? '' : `,"timings":${t}`}}\n\n`;
-        if (withUsage) {
-            const usage = {
-                completion_tokens: n,
-                prompt_tokens: seq.promptTokens,
-                total_tokens: seq.promptTokens + n,
-                prompt_tokens_details: { cached_tokens: seq.cachedTokens },
-            };
-            out += `data: {"choices":[]${this.tail},"usage":${JSON.stringify(usage)},"timings":${t}}\n\n`;
-        }
-        this.settle(seq, 'completed', seq.finishReason);
-        this.ctx.end(out + sinks_DONE);
-    }
-    errorChunk(seq, message) {
-        this.flush();
-        this.settle(seq, 'error_chunk', null);
-        this.ctx.end(`data: ${JSON.stringify({ error: { code: 500, message, type: 'server_error' } })}\n\n${sinks_DONE}`);
-    }
-    abort(seq, outcome) {
-        this.flush();
-        this.settle(seq, outcome, null);
-        // Without Connection: close the client could not tell the end; a cut stream closes the socket.
-        this.ctx.destroy();
-    }
-}
-const OUTPUTS = OUTPUT_VOCABULARY_JSON.map((j) => JSON.parse(j));
-/** OpenAI-compatible non-streaming body (chat_nonstream.json). */
-class OpenAiJsonSink extends BaseSink {
-    options;
-    constructor(cluster, ctx, options) {
-        super(cluster, ctx);
-        this.options = options;
-    }
-    prefillProgress() { }
-    token(seq, index) {
-        this.noteToken(seq, index);
-    }
-    finish(seq) {
-        const reasoning = Math.min(seq.tokensEmitted, this.options.profile.reasoningTokens);
-        const all = outputText(seq.tokenSeed, seq.tokensEmitted);
-        const reasoningText = outputText(seq.tokenSeed, reasoning);
-        const n = seq.tokensEmitted + (seq.finishReason === 'stop' ? 1 : 0);
-        const message = { role: 'assistant', content: all.slice(reasoningText.length) };
-        if (reasoning > 0)
-            message.reasoning_content = reasoningText;
-        const body = {
-            choices: [{ finish_reason: seq.finishReason, index: 0, message }],
-            created: Math.floor(Date.now() / 1000),
-            model: this.options.profile.model,
-            system_fingerprint: this.options.profile.systemFingerprint,
-            object: 'chat.completion',
-        };
-        if (this.options.profile.usage !== 'never') {
-            body.usage = {
-                completion_tokens: n,
-                prompt_tokens: seq.promptTokens,
-                total_tokens: seq.promptTokens + n,
-                prompt_tokens_details: { cached_tokens: seq.cachedTokens },
-            };
-        }
-        body.id = this.options.responseId;
-        body.timings = timings(seq, n);
-        this.settle(seq, 'completed', seq.finishReason);
-        const text = JSON.stringify(body);
-        this.ctx.head(200, {
-            'content-type': 'application/json; charset=utf-8',
-            'content-length': String(Buffer.byteLength(text)),
-        });
-        this.ctx.end(text);
-    }
-    errorChunk(seq, message) {
-        this.settle(seq, 'error_chunk', null);
-        seq.record.http_status = 500;
-        const text = JSON.stringify({ error: { code: 500, message, type: 'server_error' } });
-        this.ctx.head(500, {
-            'content-type': 'application/json; charset=utf-8',
-            'content-length': String(Buffer.byteLength(text)),
-        });
-        this.ctx.end(text);
-    }
-    abort(seq, outcome) {
-        this.settle(seq, outcome, null);
-        this.ctx.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/simulator/validation.ts
-/**
- * Request validation with FastAPI/pydantic's 422 `{"detail": [...]}` shapes, so clients see the same
- * errors as from EXO.
- */
-/** EXO's default `max_tokens` when the field is absent. */
-const DEFAULT_MAX_TOKENS = 32168;
-const ROLES = ['system', 'user', 'assistant', 'developer', 'tool', 'function'];
-const ROLES_TEXT = "'system', 'user', 'assistant', 'developer', 'tool' or 'function'";
-/** pydantic's message for a body that is not an object. */
-function notAnObject(input) {
-    return [
-        {
-            type: 'model_attributes_type',
-            loc: ['body'],
-            msg: 'Input should be a valid dictionary or object to extract fields from',
-            input,
-        },
-    ];
-}
-/** Parses a JSON body; returns the value or FastAPI's `json_invalid` detail. */
-function parseJsonBody(text) {
-    try {
-        return { value: JSON.parse(text) };
-    }
-    catch (error) {
-        const match = /position (\d+)/.exec(error.message);
-        return {
-            detail: [
-                {
-                    type: 'json_invalid',
-                    loc: ['body', match ? Number(match[1]) : 0],
-                    msg: 'JSON decode error',
-                    input: {},
-                    ctx: { error: 'Expecting value' },
-                },
-            ],
-        };
-    }
-}
-function checkInt(value, loc, out) {
-    if (typeof value === 'number' && Number.isInteger(value))
-        return value;
-    if (typeof value === 'number') {
-        out.push({
-            type: 'int_from_float',
-            loc,
-            msg: 'Input should be a valid integer, got a number with a fractional part',
-            input: value,
-        });
-    }
-    else if (typeof value === 'string' && /^-?\d+$/.test(value.trim()))
-        return Number(value);
-    else if (typeof value === 'string') {
-        out.push({
-            type: 'int_parsing',
-            loc,
-            msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: value,
-        });
-    }
-    else
-        out.push({ type: 'int_type', loc, msg: 'Input should be a valid integer', input: value });
-    return null;
-}
-function checkBool(value, loc, out) {
-    if (typeof value === 'boolean')
-        return value;
-    if (value === 0 || value === 1)
-        return value === 1;
-    if (typeof value === 'string' &&
-        ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(value.toLowerCase())) {
-        return ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
-    }
-    out.push({
-        type: 'bool_parsing',
-        loc,
-        msg: 'Input should be a valid boolean, unable to interpret input',
-        input: value,
-    });
-    return null;
-}
-/** Validates a chat/bench body the way EXO's pydantic model does (the fields the simulator uses). */
-function validateChatBody(body, bench) {
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-        return { detail: notAnObject(body) };
-    const b = body;
-    const detail = [];
-    if (!('model' in b))
-        detail.push({ type: 'missing', loc: ['body', 'model'], msg: 'Field required', input: body });
-    else if (typeof b.model !== 'string') {
-        detail.push({
-            type: 'string_type',
-            loc: ['body', 'model'],
-            msg: 'Input should be a valid string',
-            input: b.model,
-        });
-    }
-    if (!('messages' in b))
-        detail.push({ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: body });
-    else if (!Array.isArray(b.messages)) {
-        detail.push({
-            type: 'list_type',
-            loc: ['body', 'messages'],
-            msg: 'Input should be a valid list',
-            input: b.messages,
-        });
-    }
-    else {
-        b.messages.forEach((m, i) => {
-            if (m === null || typeof m !== 'object' || Array.isArray(m)) {
-                detail.push({
-                    type: 'model_type',
-                    loc: ['body', 'messages', i],
-                    msg: 'Input should be a valid dictionary or instance of ChatCompletionMessage',
-                    input: m,
-                });
-                return;
-            }
-            const msg = m;
-            if (!('role' in msg))
-                detail.push({
-                    type: 'missing',
-                    loc: ['body', 'messages', i, 'role'],
-                    msg: 'Field required',
-                    input: m,
-                });
-            else if (typeof msg.role !== 'string' || !ROLES.includes(msg.role)) {
-                detail.push({
-                    type: 'literal_error',
-                    loc: ['body', 'messages', i, 'role'],
-                    msg: `Input should be ${ROLES_TEXT}`,
-                    input: msg.role,
-                    ctx: { expected: ROLES_TEXT },
-                });
-            }
-            const c = msg.content;
-            if (c !== undefined && c !== null && typeof c !== 'string' && typeof c !== 'object') {
-                detail.push({
-                    type: 'string_type',
-                    loc: ['body', 'messages', i, 'content', 'str'],
-                    msg: 'Input should be a valid string',
-                    input: c,
-                });
-            }
-        });
-    }
-    let stream = false;
-    if (b.stream !== undefined && b.stream !== null)
-        stream = checkBool(b.stream, ['body', 'stream'], detail) ?? false;
-    let maxTokens = DEFAULT_MAX_TOKENS;
-    if (b.max_tokens !== undefined && b.max_tokens !== null) {
-        maxTokens = checkInt(b.max_tokens, ['body', 'max_tokens'], detail) ?? DEFAULT_MAX_TOKENS;
-    }
-    let usePrefixCache = !bench;
-    if (bench && b.use_prefix_cache !== undefined && b.use_prefix_cache !== null) {
-        usePrefixCache = checkBool(b.use_prefix_cache, ['body', 'use_prefix_cache'], detail) ?? false;
-    }
-    const so = b.stream_options;
-    const includeUsage = so !== null && typeof so === 'object' && so.include_usage === true;
-    if (detail.length > 0)
-        return { detail };
-    return {
-        value: {
-            model: b.model,
-            messages: b.messages,
-            stream,
-            maxTokens: Math.max(0, maxTokens),
-            usePrefixCache,
-            includeUsage,
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/simulator/server.ts
-/**
- * The simulator's HTTP side: one `http.Server` per node on 127.0.0.1, all sharing one `SimCluster`.
- * Routes follow exo-api.md (flavour `exo`) or a llama.cpp-like OpenAI server (flavour `openai`).
- */
-
-
-
-
-
-
-
-
-
-/** Everything the running simulator holds; `index.ts` wraps it in the public handle. */
-class SimulatorRuntime {
-    profile;
-    flavor;
-    cluster;
-    servers = [];
-    sockets = [];
-    /** Open chat/bench/await responses (keep-alives, node loss). */
-    open = new Set();
-    sweeper = null;
-    flusher = null;
-    /** Streams with coalesced writes waiting for the next flush. */
-    dirty = new Set();
-    markDirty = (ctx) => {
-        this.dirty.add(ctx);
-    };
-    currentFaults = {};
-    rng;
-    /** The always-ready instance of the openai flavour. */
-    openaiInstance = null;
-    constructor(profile, flavor, seed, nodeCount) {
-        this.profile = profile;
-        this.flavor = flavor;
-        this.rng = new Rng(seed);
-        this.cluster = new SimCluster(profile, this.rng, nodeCount);
-        this.cluster.onNodeDeath = (node) => this.stopNodeServer(node);
-    }
-    /** Listens on `host`, node i on `port + i` (or free ports for port 0). */
-    async listen(host, port) {
-        for (const node of this.cluster.nodes) {
-            const server = (0,external_node_http_.createServer)({ keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true }, (req, res) => this.handle(node, req, res));
-            server.maxHeadersCount = 200;
-            // EXO streams never time out on the server side.
-            server.timeout = 0;
-            const sockets = new Set();
-            server.on('connection', (socket) => {
-                sockets.add(socket);
-                socket.on('close', () => sockets.delete(socket));
-                socket.on('error', () => undefined);
-            });
-            server.on('clientError', (_err, socket) => {
-                if (socket.writable)
-                    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-                else
-                    socket.destroy();
-            });
-            await new Promise((resolve, reject) => {
-                server.once('error', reject);
-                // A large backlog: thousands of simultaneous connects otherwise overflow it (PERFORMANCE.md).
-                server.listen({ host, port: port === 0 ? 0 : port + node.index, backlog: 8192 }, () => {
-                    server.off('error', reject);
-                    resolve();
-                });
-            });
-            const address = server.address();
-            node.port = typeof address === 'object' && address ? address.port : 0;
-            this.servers.push(server);
-            this.sockets.push(sockets);
-        }
-        this.cluster.start();
-        const sweepMs = Math.max(5, Math.min(1000, this.profile.keepAliveIntervalMs / 4));
-        this.sweeper = setInterval(() => this.sweepKeepAlives(), sweepMs);
-        this.sweeper.unref();
-        if (this.profile.streamWriteCoalesceMs > 0) {
-            this.flusher = setInterval(() => {
-                for (const ctx of this.dirty)
-                    ctx.flushCoalesced();
-                this.dirty.clear();
-            }, this.profile.streamWriteCoalesceMs);
-            this.flusher.unref();
-        }
-        if (this.flavor === 'openai')
-            this.setUpOpenAiInstance();
-        this.setFaults(this.profile.faults);
-    }
-    setUpOpenAiInstance() {
-        const model = this.profile.openai.model;
-        if (!this.cluster.catalogue.has(model)) {
-            const base = this.cluster.catalogue.get('mlx-community/Llama-3.2-1B-Instruct-4bit');
-            if (base)
-                this.cluster.catalogue.set(model, { ...base, modelId: model });
-        }
-        const placed = this.cluster.place(model, 'Pipeline', 'MlxRing', 1);
-        if ('error' in placed)
-            throw new Error(`openai flavour: cannot place ${model}: ${placed.error}`);
-        const inst = this.cluster.createInstance(placed.instance, false);
-        if (!inst)
-            throw new Error('openai flavour: no instance');
-        inst.engine.setReady(true);
-        this.openaiInstance = inst;
-    }
-    /** Replaces the active faults (and schedules node losses). */
-    setFaults(spec) {
-        this.currentFaults = spec;
-        this.cluster.faults.set(spec);
-        for (const loss of spec.nodeLoss ?? []) {
-            this.cluster.later(loss.afterMs ?? 0, () => this.cluster.killNode(loss.node, loss.removalDelayMs ?? 0));
-        }
-    }
-    clearFaults() {
-        this.setFaults({});
-    }
-    get faults() {
-        return this.currentFaults;
-    }
-    stopNodeServer(node) {
-        for (const ctx of [...this.open]) {
-            if (ctx.nodeIndex !== node.index)
-                continue;
-            if (ctx.record && ctx.record.outcome === 'pending') {
-                ctx.record.outcome = 'eof';
-                ctx.record.ended_at_ms = nowMs();
-            }
-            ctx.destroy();
-        }
-        const server = this.servers[node.index];
-        server?.close();
-        for (const socket of this.sockets[node.index] ?? [])
-            socket.destroy();
-    }
-    /** Stops everything; resolves when every server is closed. */
-    async close() {
-        if (this.sweeper)
-            clearInterval(this.sweeper);
-        if (this.flusher)
-            clearInterval(this.flusher);
-        this.cluster.stop();
-        for (const ctx of [...this.open])
-            ctx.destroy();
-        await Promise.all(this.servers.map((server, i) => new Promise((resolve) => {
-            server.close(() => resolve());
-            for (const socket of this.sockets[i] ?? [])
-                socket.destroy();
-        })));
-    }
-    sweepKeepAlives() {
-        const now = performance.now();
-        const wall = nowMs();
-        const interval = this.profile.keepAliveIntervalMs;
-        if (this.flavor === 'openai')
-            return;
-        for (const ctx of this.open) {
-            if (!ctx.sse || ctx.closed)
-                continue;
-            if (ctx.seq && ctx.seq.stallUntilMs > wall)
-                continue;
-            if (now - ctx.lastWritePerfMs >= interval)
-                ctx.write(': keep-alive\n\n');
-        }
-    }
-    // ------------------------------------------------------------------ routing
-    handle(node, req, res) {
-        const arrivedAtMs = nowMs();
-        res.on('error', () => undefined);
-        req.on('error', () => undefined);
-        if (!node.alive) {
-            res.destroy();
-            return;
-        }
-        const url = new URL(req.url ?? '/', 'http://sim');
-        const path = url.pathname;
-        const method = req.method ?? 'GET';
-        this.route(node, method, path, url, req, res, arrivedAtMs).catch(() => {
-            if (!res.headersSent)
-                sendPlain500(res);
-            else
-                res.destroy();
-        });
-    }
-    async route(node, method, path, url, req, res, arrivedAtMs) {
-        // Simulator control endpoints (both flavours).
-        if (path.startsWith('/_simulator/'))
-            return this.routeControl(method, path, url, req, res);
-        if (this.flavor === 'openai') {
-            if (path === '/v1/models' && method === 'GET')
-                return this.openAiModels(res);
-            if (path === '/v1/chat/completions' && method === 'POST')
-                return this.chat(node, req, res, path, arrivedAtMs);
-            return sendJson(res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
-        }
-        const seg = path.split('/').filter((s) => s.length > 0);
-        const allow = (m) => {
-            if (method === m)
-                return true;
-            sendExoError(res, 405, 'Method Not Allowed');
-            return false;
-        };
-        if (path === '/node_id')
-            return void (allow('GET') && sendJson(res, 200, node.id));
-        if (path === '/state')
-            return void (allow('GET') && sendJson(res, 200, this.cluster.buildState('Z')));
-        if (seg[0] === 'state' && seg.length > 1)
-            return void (allow('GET') && this.statePath(seg.slice(1), res));
-        if (path === '/models' || path === '/v1/models')
-            return void (allow('GET') && this.models(url, res));
-        if (path === '/instance/previews')
-            return void (allow('GET') && this.previews(url, res));
-        if (path === '/instance/placement')
-            return void (allow('GET') && this.placement(url, res));
-        if (path === '/instance/await')
-            return void (allow('GET') && this.awaitInstance(node, url, res));
-        if (path === '/place_instance')
-            return allow('POST') ? this.placeInstance(req, res) : undefined;
-        if (path === '/instance')
-            return allow('POST') ? this.postInstance(req, res) : undefined;
-        if (seg[0] === 'instance' && seg.length === 2) {
-            const id = decodeURIComponent(seg[1] ?? '');
-            if (method === 'GET') {
-                const inst = this.cluster.instances.get(id);
-                return inst ? sendJson(res, 200, inst.json) : sendExoError(res, 404, 'Instance not found');
-            }
-            if (method === 'DELETE') {
-                if (!this.cluster.deleteInstance(id))
-                    return sendExoError(res, 404, 'Instance not found');
-                return sendJson(res, 200, {
-                    message: 'Command received.',
-                    command_id: this.rng.uuid4(),
-                    instance_id: id,
-                });
-            }
-            return sendExoError(res, 405, 'Method Not Allowed');
-        }
-        if (path === '/v1/chat/completions' ||
-            path === '/ollama/v1/chat/completions' ||
-            path === '/bench/chat/completions') {
-            return allow('POST') ? this.chat(node, req, res, path, arrivedAtMs) : undefined;
-        }
-        if (seg[0] === 'v1' && seg[1] === 'cancel' && seg.length === 3) {
-            if (!allow('POST'))
-                return;
-            const id = decodeURIComponent(seg[2] ?? '');
-            return this.cluster.cancel(id)
-                ? sendJson(res, 200, { message: 'Command cancelled.', command_id: id })
-                : sendExoError(res, 404, 'Command not found or already completed');
-        }
-        if (path === '/v1/feature-flags')
-            return sendJson(res, 200, { disaggregation: false });
-        return sendExoError(res, 404, 'Not Found');
-    }
-    // ------------------------------------------------------------------ control
-    async routeControl(method, path, url, req, res) {
-        if (path === '/_simulator/faults') {
-            if (method === 'GET')
-                return sendJson(res, 200, { faults: this.currentFaults });
-            if (method === 'DELETE') {
-                this.clearFaults();
-                return sendJson(res, 200, { faults: {} });
-            }
-            if (method === 'POST' || method === 'PUT') {
-                const text = await readBody(req);
-                if (text === null)
-                    return;
-                const parsed = parseJsonBody(text);
-                if ('detail' in parsed)
-                    return sendValidationError(res, parsed.detail);
-                const problems = validateFaultSpec(parsed.value);
-                if (problems.length > 0)
-                    return sendExoError(res, 400, problems.join('; '));
-                this.setFaults(parsed.value);
-                return sendJson(res, 200, { faults: this.currentFaults });
-            }
-        }
-        if (path === '/_simulator/requests') {
-            if (method === 'DELETE') {
-                this.cluster.groundTruth.clear();
-                return sendJson(res, 200, { cleared: true });
-            }
-            if (method === 'GET')
-                return this.sendRequests(url, res);
-        }
-        if (path === '/_simulator/stats' && method === 'GET') {
-            const cpu = process.cpuUsage();
-            return sendJson(res, 200, {
-                cpu_user_us: cpu.user,
-                cpu_system_us: cpu.system,
-                active_streams: this.open.size,
-                tokens_written: this.cluster.tokensWritten,
-                requests_recorded: this.cluster.groundTruth.size,
-                time_ms: nowMs(),
-            });
-        }
-        return sendExoError(res, 404, 'Not Found');
-    }
-    /** A JSON array of records, written in slices so a million entries never form one string. */
-    sendRequests(url, res) {
-        const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
-        const limitParam = url.searchParams.get('limit');
-        const limit = limitParam === null ? Number.POSITIVE_INFINITY : Number(limitParam) || 0;
-        const records = this.cluster.groundTruth.list(offset, limit);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        const SLICE = 5000;
-        res.write('[');
-        for (let i = 0; i < records.length; i += SLICE) {
-            const part = records.slice(i, i + SLICE).map((r) => JSON.stringify(r));
-            res.write((i > 0 ? ',' : '') + part.join(','));
-        }
-        res.end(']');
-    }
-    // ------------------------------------------------------------------ state & models
-    statePath(segments, res) {
-        const keys = segments.map((s) => decodeURIComponent(s));
-        let cursor = this.cluster.buildState('+00:00');
-        for (const key of keys) {
-            if (Array.isArray(cursor) && /^\d+$/.test(key) && Number(key) < cursor.length)
-                cursor = cursor[Number(key)];
-            else if (cursor !== null &&
-                typeof cursor === 'object' &&
-                !Array.isArray(cursor) &&
-                Object.hasOwn(cursor, key)) {
-                cursor = cursor[key];
-            }
-            else {
-                return sendExoError(res, 404, `unable to find path '${keys.join('.')}' in state json`);
-            }
-        }
-        sendJson(res, 200, cursor);
-    }
-    models(url, res) {
-        const downloadedOnly = url.searchParams.get('status') === 'downloaded';
-        const data = [...this.cluster.catalogue.values()]
-            .filter((m) => !downloadedOnly || this.cluster.isDownloadedAnywhere(m.modelId))
-            .map((m) => this.cluster.modelListEntry(m));
-        sendJson(res, 200, { object: 'list', data });
-    }
-    openAiModels(res) {
-        const model = this.profile.openai.model;
-        sendJson(res, 200, {
-            object: 'list',
-            data: [
-                {
-                    id: model,
-                    object: 'model',
-                    created: Math.floor(Date.now() / 1000),
-                    owned_by: 'llamacpp',
-                    meta: null,
-                },
-            ],
-        });
-    }
-    // ------------------------------------------------------------------ placement & instances
-    previews(url, res) {
-        const modelId = url.searchParams.get('model_id');
-        if (modelId === null)
-            return sendValidationError(res, [missingQuery('model_id')]);
-        if (this.cluster.liveNodes().length === 0)
-            return sendJson(res, 200, { previews: [] });
-        if (!this.cluster.catalogue.has(modelId))
-            return sendExoError(res, 400, `Failed to load model card for ${modelId}`);
-        const nodeIds = url.searchParams.getAll('node_ids');
-        sendJson(res, 200, { previews: this.cluster.previews(modelId, nodeIds) });
-    }
-    placement(url, res) {
-        const q = url.searchParams;
-        const detail = [];
-        const modelId = q.get('model_id');
-        if (modelId === null)
-            detail.push(missingQuery('model_id'));
-        const sharding = q.get('sharding') ?? 'Pipeline';
-        if (sharding !== 'Pipeline' && sharding !== 'Tensor')
-            detail.push(enumError(['query', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-        const meta = q.get('instance_meta') ?? 'MlxRing';
-        if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
-            detail.push(enumError(['query', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-        const minNodesText = q.get('min_nodes') ?? '1';
-        if (!/^\d+$/.test(minNodesText)) {
-            detail.push({
-                type: 'int_parsing',
-                loc: ['query', 'min_nodes'],
-                msg: 'Input should be a valid integer, unable to parse string as an integer',
-                input: minNodesText,
-            });
-        }
-        if (detail.length > 0)
-            return sendValidationError(res, detail);
-        if (!this.cluster.catalogue.has(modelId))
-            return sendPlain500(res);
-        const result = this.cluster.place(modelId, sharding, meta, Number(minNodesText));
-        if ('error' in result)
-            return sendExoError(res, 400, result.error);
-        sendJson(res, 200, result.instance);
-    }
-    async placeInstance(req, res) {
-        const body = await this.jsonBody(req, res);
-        if (body === undefined)
-            return;
-        if (body === null || typeof body !== 'object' || Array.isArray(body))
-            return sendValidationError(res, notAnObject(body));
-        const b = body;
-        const detail = [];
-        if (typeof b.model_id !== 'string') {
-            detail.push(b.model_id === undefined
-                ? { type: 'missing', loc: ['body', 'model_id'], msg: 'Field required', input: body }
-                : {
-                    type: 'string_type',
-                    loc: ['body', 'model_id'],
-                    msg: 'Input should be a valid string',
-                    input: b.model_id,
-                });
-        }
-        const sharding = b.sharding ?? 'Pipeline';
-        if (sharding !== 'Pipeline' && sharding !== 'Tensor')
-            detail.push(enumError(['body', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-        const meta = b.instance_meta ?? 'MlxRing';
-        if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
-            detail.push(enumError(['body', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-        const minNodes = b.min_nodes ?? 1;
-        if (typeof minNodes !== 'number' || !Number.isInteger(minNodes)) {
-            detail.push({
-                type: 'int_type',
-                loc: ['body', 'min_nodes'],
-                msg: 'Input should be a valid integer',
-                input: minNodes,
-            });
-        }
-        if (detail.length > 0)
-            return sendValidationError(res, detail);
-        const spec = this.cluster.catalogue.get(b.model_id);
-        if (!spec)
-            return sendPlain500(res);
-        sendJson(res, 200, {
-            message: 'Command received.',
-            command_id: this.rng.uuid4(),
-            model_card: this.cluster.modelCard(spec),
-        });
-        // Placement runs later on the master; a failure creates nothing and reports nothing.
-        this.cluster.later(this.profile.placementDelayMs, () => {
-            if (this.cluster.faults.takePlacementFailure())
-                return;
-            const result = this.cluster.place(spec.modelId, sharding, meta, minNodes);
-            if (!('error' in result))
-                this.cluster.createInstance(result.instance);
-        });
-    }
-    async postInstance(req, res) {
-        const body = await this.jsonBody(req, res);
-        if (body === undefined)
-            return;
-        if (body === null || typeof body !== 'object' || Array.isArray(body))
-            return sendValidationError(res, notAnObject(body));
-        const raw = body.instance;
-        if (raw === undefined) {
-            return sendValidationError(res, [
-                { type: 'missing', loc: ['body', 'instance'], msg: 'Field required', input: body },
-            ]);
-        }
-        const instance = toCamelCase(raw);
-        const problem = checkInstanceJson(instance);
-        if (problem)
-            return sendValidationError(res, [problem]);
-        const variant = Object.keys(instance)[0];
-        const inner = instance[variant];
-        const modelId = inner.shardAssignments.modelId;
-        const spec = this.cluster.catalogue.get(modelId);
-        const firstShard = Object.values(inner.shardAssignments.runnerToShard)[0];
-        const shardCard = Object.values(firstShard)[0].modelCard;
-        const storage = spec?.storageSizeBytes ?? (shardCard?.storageSize?.inBytes || 0);
-        const available = this.cluster.liveNodes().reduce((s, n) => s + this.cluster.ramAvailable(n), 0);
-        if (!this.cluster.instances.has(inner.instanceId) && storage > available) {
-            const gb = (x) => (x / 1024 ** 3).toFixed(1);
-            return sendExoError(res, 400, `Insufficient memory to create instance. Required: ${gb(storage)}GB, Available: ${gb(available)}GB`);
-        }
-        const card = spec ? this.cluster.modelCard(spec) : (shardCard ?? {});
-        sendJson(res, 200, { message: 'Command received.', command_id: this.rng.uuid4(), model_card: card });
-        this.cluster.later(this.profile.placementDelayMs, () => this.cluster.createInstance(instance));
-    }
-    awaitInstance(node, url, res) {
-        const modelId = url.searchParams.get('model_id');
-        const timeoutText = url.searchParams.get('timeout_seconds') ?? '0';
-        const detail = [];
-        if (modelId === null)
-            detail.push(missingQuery('model_id'));
-        const timeout = Number(timeoutText);
-        if (!Number.isFinite(timeout)) {
-            detail.push({
-                type: 'float_parsing',
-                loc: ['query', 'timeout_seconds'],
-                msg: 'Input should be a valid number, unable to parse string as a number',
-                input: timeoutText,
-            });
-        }
-        else if (timeout < 0 || timeout > 300) {
-            detail.push({
-                type: timeout < 0 ? 'greater_than_equal' : 'less_than_equal',
-                loc: ['query', 'timeout_seconds'],
-                msg: timeout < 0
-                    ? 'Input should be greater than or equal to 0'
-                    : 'Input should be less than or equal to 300',
-                input: timeoutText,
-                ctx: timeout < 0 ? { ge: 0 } : { le: 300 },
-            });
-        }
-        if (detail.length > 0)
-            return sendValidationError(res, detail);
-        const ctx = new ResponseContext(res, node.index, true, null);
-        this.open.add(ctx);
-        const abort = new AbortController();
-        ctx.onClosed = () => {
-            this.open.delete(ctx);
-            abort.abort();
-        };
-        ctx.head(200, { ...EXO_SSE_HEADERS });
-        ctx.write(': keep-alive\n\n');
-        void this.cluster.awaitInstance(modelId, timeout * 1000, abort.signal).then((inst) => {
-            if (ctx.closed)
-                return;
-            const message = inst
-                ? { type: 'ready', instance: toSnakeCase(inst.json) }
-                : { type: 'timeout', message: `No instance found for model ${modelId}` };
-            ctx.end(`data: ${JSON.stringify(message)}\n\n`);
-        });
-    }
-    // ------------------------------------------------------------------ chat
-    async jsonBody(req, res) {
-        const text = await readBody(req);
-        if (text === null)
-            return undefined;
-        const parsed = parseJsonBody(text);
-        if ('detail' in parsed) {
-            if (this.flavor === 'openai') {
-                sendJson(res, 400, {
-                    error: {
-                        code: 400,
-                        message: 'Failed to parse the request body as JSON',
-                        type: 'invalid_request_error',
-                    },
-                });
-            }
-            else
-                sendValidationError(res, parsed.detail);
-            return undefined;
-        }
-        return parsed.value;
-    }
-    newRecord(node, endpoint, arrivedAtMs) {
-        const record = {
-            id: this.rng.uuid4(),
-            endpoint,
-            model: null,
-            stream: false,
-            node_index: node.index,
-            instance_id: null,
-            arrived_at_ms: arrivedAtMs,
-            first_token_at_ms: null,
-            last_token_at_ms: null,
-            ended_at_ms: null,
-            tokens_emitted: 0,
-            prompt_tokens: 0,
-            cached_tokens: 0,
-            max_tokens: null,
-            finish_reason: null,
-            http_status: null,
-            outcome: 'pending',
-            fault: null,
-        };
-        this.cluster.groundTruth.add(record);
-        return record;
-    }
-    httpErrorRecord(record, status) {
-        record.outcome = 'http_error';
-        record.http_status = status;
-        record.ended_at_ms = nowMs();
-    }
-    async chat(node, req, res, path, arrivedAtMs) {
-        const record = this.newRecord(node, path, arrivedAtMs);
-        const bench = path === '/bench/chat/completions';
-        const body = await this.jsonBody(req, res);
-        if (body === undefined) {
-            this.httpErrorRecord(record, res.headersSent ? res.statusCode : 0);
-            return;
-        }
-        const validated = validateChatBody(body, bench);
-        if ('detail' in validated) {
-            this.httpErrorRecord(record, this.flavor === 'openai' ? 400 : 422);
-            if (this.flavor === 'openai') {
-                const first = validated.detail[0];
-                return sendJson(res, 400, {
-                    error: {
-                        code: 400,
-                        message: first ? `${first.loc.slice(1).join('.')}: ${first.msg}` : 'invalid request',
-                        type: 'invalid_request_error',
-                    },
-                });
-            }
-            return sendValidationError(res, validated.detail);
-        }
-        const request = validated.value;
-        record.model = request.model;
-        record.stream = request.stream;
-        record.max_tokens = request.maxTokens;
-        const choice = this.cluster.faults.pick(path, request.model, request.stream);
-        record.fault = choice.fault?.kind ?? choice.slowHeaders?.kind ?? null;
-        if (choice.fault?.kind === 'http_error') {
-            const fault = choice.fault;
-            const send = () => this.sendInjectedError(res, fault);
-            this.httpErrorRecord(record, fault.status);
-            if (choice.slowHeaders)
-                setTimeout(send, choice.slowHeaders.delayMs).unref();
-            else
-                send();
-            return;
-        }
-        const inst = this.flavor === 'openai' ? this.openaiInstance : this.cluster.route(request.model);
-        if (!inst) {
-            this.httpErrorRecord(record, 404);
-            return sendExoError(res, 404, `No instance found for model ${request.model}`);
-        }
-        this.startSequence(node, res, record, request, bench, path, inst, choice);
-    }
-    sendInjectedError(res, fault) {
-        const message = fault.message ?? `Simulated ${fault.status} (injected fault)`;
-        if (fault.plainText) {
-            if (res.headersSent || res.destroyed)
-                return;
-            res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' });
-            res.end(fault.status === 500 ? 'Internal Server Error' : message);
-            return;
-        }
-        if (this.flavor === 'openai') {
-            return sendJson(res, fault.status, {
-                error: {
-                    code: fault.status,
-                    message,
-                    type: fault.status >= 500 ? 'server_error' : 'invalid_request_error',
-                },
-            });
-        }
-        if (fault.status === 422) {
-            return sendValidationError(res, [{ type: 'value_error', loc: ['body'], msg: message, input: null }]);
-        }
-        sendJson(res, fault.status, errorEnvelope(fault.status, message));
-    }
-    outputTokens(request, bench) {
-        const max = request.maxTokens;
-        if (this.flavor === 'openai') {
-            const stop = this.profile.openai.stopAfterTokens;
-            return stop !== null && stop < max ? stop : max;
-        }
-        if (bench)
-            return max; // EOS is banned on the bench endpoint.
-        const fixed = this.profile.chatOutputTokens;
-        if (fixed !== null && fixed < max)
-            return fixed;
-        const p = this.profile.chatEosProbabilityPerToken;
-        if (p > 0) {
-            // Geometric number of tokens before EOS.
-            const sampled = Math.floor(Math.log(1 - this.rng.next()) / Math.log(1 - Math.min(p, 0.999999)));
-            return Math.min(max, Math.max(1, sampled + 1));
-        }
-        return max;
-    }
-    startSequence(node, res, record, request, bench, path, inst, choice) {
-        const openai = this.flavor === 'openai';
-        const commandId = this.rng.uuid4();
-        record.id = commandId;
-        const ctx = new ResponseContext(res, node.index, request.stream && !openai, record);
-        const fingerprint = fingerprintPrompt(request.messages, this.profile);
-        record.prompt_tokens = fingerprint.tokenCount;
-        const usePrefixCache = openai ? true : request.usePrefixCache;
-        const openaiOptions = {
-            profile: this.profile.openai,
-            includeUsage: request.includeUsage,
-            responseId: `chatcmpl-${commandId.replace(/-/g, '')}`,
-        };
-        const sink = openai
-            ? request.stream
-                ? new OpenAiStreamSink(this.cluster, ctx, openaiOptions)
-                : new OpenAiJsonSink(this.cluster, ctx, openaiOptions)
-            : request.stream
-                ? new ExoStreamSink(this.cluster, ctx, { commandId, model: request.model })
-                : new ExoJsonSink(this.cluster, ctx);
-        const bodyFault = choice.fault && choice.fault.kind !== 'http_error' && choice.fault.kind !== 'keep_alive_only'
-            ? choice.fault
-            : null;
-        const seq = new Sequence(commandId, path, bench, request.stream, request.model, request.maxTokens, fingerprint, usePrefixCache, this.rng.uint32() % 4096, record, sink, bodyFault, this.outputTokens(request, bench));
-        ctx.seq = seq;
-        if (request.stream && this.profile.streamWriteCoalesceMs > 0)
-            ctx.coalesce = this.markDirty;
-        this.open.add(ctx);
-        this.cluster.activeStreams = this.open.size;
-        ctx.onClosed = () => {
-            this.open.delete(ctx);
-            this.dirty.delete(ctx);
-            if (record.outcome === 'pending') {
-                record.outcome = 'client_disconnected';
-                record.ended_at_ms = nowMs();
-                record.prompt_tokens = seq.promptTokens;
-                record.cached_tokens = seq.cachedTokens;
-            }
-            if (record.http_status === null)
-                record.http_status = res.statusCode;
-            this.cluster.endRequest(seq);
-        };
-        if (choice.slowHeaders) {
-            ctx.holdHeaders();
-            setTimeout(() => ctx.release(), choice.slowHeaders.delayMs).unref();
-        }
-        if (request.stream) {
-            ctx.head(200, openai ? { ...OPENAI_SSE_HEADERS } : { ...EXO_SSE_HEADERS });
-            // EXO's first bytes are always a keep-alive comment; llama.cpp sends nothing until a token.
-            if (!openai)
-                ctx.write(': keep-alive\n\n');
-        }
-        const keepAliveOnly = choice.fault?.kind === 'keep_alive_only';
-        this.cluster.submit(inst, seq, request.messages, !keepAliveOnly);
-    }
-}
-function missingQuery(name) {
-    return { type: 'missing', loc: ['query', name], msg: 'Field required', input: null };
-}
-function enumError(loc, input, values) {
-    const expected = values.map((v) => `'${v}'`).join(' or ');
-    return { type: 'enum', loc, msg: `Input should be ${expected}`, input, ctx: { expected } };
-}
-/** Structural check of a posted instance; returns pydantic-like detail or null. */
-function checkInstanceJson(instance) {
-    const bad = (msg, loc = []) => ({
-        type: 'value_error',
-        loc: ['body', 'instance', ...loc],
-        msg,
-        input: instance,
-    });
-    if (instance === null || typeof instance !== 'object' || Array.isArray(instance))
-        return bad('Input should be a valid dictionary');
-    const keys = Object.keys(instance);
-    const variant = keys[0];
-    if (keys.length !== 1 || (variant !== 'MlxRingInstance' && variant !== 'MlxJacclInstance')) {
-        return {
-            type: 'union_tag_invalid',
-            loc: ['body', 'instance'],
-            msg: "Input tag not found; expected one of 'MlxRingInstance', 'MlxJacclInstance'",
-            input: instance,
-        };
-    }
-    const inner = instance[variant];
-    if (!inner || typeof inner !== 'object')
-        return bad('Input should be a valid dictionary', [variant]);
-    if (typeof inner.instanceId !== 'string')
-        return bad('Field required', [variant, 'instanceId']);
-    const sa = inner.shardAssignments;
-    if (!sa || typeof sa !== 'object')
-        return bad('Field required', [variant, 'shardAssignments']);
-    if (typeof sa.modelId !== 'string')
-        return bad('Field required', [variant, 'shardAssignments', 'modelId']);
-    const rts = sa.runnerToShard;
-    const ntr = sa.nodeToRunner;
-    if (!rts || typeof rts !== 'object' || Object.keys(rts).length === 0) {
-        return bad('Field required', [variant, 'shardAssignments', 'runnerToShard']);
-    }
-    if (!ntr || typeof ntr !== 'object')
-        return bad('Field required', [variant, 'shardAssignments', 'nodeToRunner']);
-    for (const [rid, shard] of Object.entries(rts)) {
-        const s = shard;
-        const tag = s && typeof s === 'object' ? Object.keys(s)[0] : undefined;
-        if (!tag || !['PipelineShardMetadata', 'TensorShardMetadata', 'CfgShardMetadata'].includes(tag)) {
-            return bad('Input tag not found', [variant, 'shardAssignments', 'runnerToShard', rid]);
-        }
-        const meta = s[tag];
-        for (const f of ['startLayer', 'endLayer', 'deviceRank', 'worldSize', 'nLayers']) {
-            if (typeof meta?.[f] !== 'number')
-                return bad('Field required', [variant, 'shardAssignments', 'runnerToShard', rid, tag, f]);
-        }
-    }
-    for (const [nid, rid] of Object.entries(ntr)) {
-        if (typeof rid !== 'string' || !(rid in rts))
-            return bad('runner not in runnerToShard', [variant, 'shardAssignments', 'nodeToRunner', nid]);
-    }
-    if (variant === 'MlxRingInstance' && typeof inner.ephemeralPort !== 'number')
-        return bad('Field required', [variant, 'ephemeralPort']);
-    return null;
-}
-
-;// CONCATENATED MODULE: ./src/simulator/index.ts
-/**
- * The EXO simulator: a real HTTP server on 127.0.0.1 that behaves like an EXO cluster (exo-api.md) or
- * like a plain OpenAI-compatible server, with a timing model and fault injection. Used in-process by
- * tests and as `exo-bench simulate`. See src/simulator/README.md.
- */
-
-
-
-
-/** Starts a simulator and resolves once every node listens. */
-async function startSimulator(options = {}) {
-    const profile = typeof options.profile === 'string'
-        ? await loadProfileFile(options.profile)
-        : resolveProfile(options.profile ?? {});
-    const nodes = options.nodes ?? 1;
-    if (!Number.isInteger(nodes) || nodes < 1)
-        throw new ProfileError(`nodes must be a positive integer (got ${nodes})`);
-    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const runtime = new SimulatorRuntime(profile, options.flavor ?? 'exo', seed, nodes);
-    const host = options.host ?? '127.0.0.1';
-    try {
-        await runtime.listen(host, options.port ?? 0);
-    }
-    catch (error) {
-        await runtime.close();
-        throw error;
-    }
-    const urlHost = host.includes(':') ? `[${host}]` : host;
-    const infos = runtime.cluster.nodes.map((n) => ({ node_id: n.id, url: `http://${urlHost}:${n.port}` }));
-    let closed = null;
-    return {
-        nodes: infos,
-        url: infos[0]?.url ?? '',
-        profile,
-        setFaults: (f) => runtime.setFaults(f),
-        clearFaults: () => runtime.clearFaults(),
-        requests: () => runtime.cluster.groundTruth.list(),
-        killNode: async (index) => {
-            runtime.cluster.killNode(index, 0);
-        },
-        close: () => (closed ??= runtime.close()),
-    };
-}
-/** `--help` text of `exo-bench simulate`. */
-const simulateUsage = `Usage: exo-bench simulate [options]
-
-Runs an EXO cluster simulator on 127.0.0.1 until SIGINT/SIGTERM. When ready it prints one JSON line:
-{"nodes":[{"node_id":"…","url":"http://127.0.0.1:PORT"}, …]}
-
-Options:
-  --nodes N          number of nodes, each with its own API port (default 1)
-  --port P           first port; node i listens on P+i (default 0: free ports)
-  --seed S           seed of node IDs, UUIDs and sampling (default random)
-  --profile FILE     timing/fault profile, JSON or YAML (see src/simulator/README.md)
-  --flavor F         exo (default) or openai (a plain OpenAI-compatible server)
-  -h, --help         show this help
-
-Control endpoints: POST/DELETE /_simulator/faults, GET/DELETE /_simulator/requests, GET /_simulator/stats.`;
-const defaultIo = {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-};
-function parseFlags(argv) {
-    const options = {};
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const eq = arg.indexOf('=');
-        const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-        const takeValue = () => {
-            if (arg.startsWith('--') && eq > 0)
-                return arg.slice(eq + 1);
-            const v = argv[i + 1];
-            if (v === undefined)
-                return null;
-            i++;
-            return v;
-        };
-        const intValue = (flag, min) => {
-            const v = takeValue();
-            if (v === null || !/^\d+$/.test(v) || Number(v) < min)
-                return `${flag} needs an integer ≥ ${min}`;
-            return Number(v);
-        };
-        switch (name) {
-            case '-h':
-            case '--help':
-                help = true;
-                break;
-            case '--nodes': {
-                const v = intValue('--nodes', 1);
-                if (typeof v === 'string')
-                    return { error: v };
-                options.nodes = v;
-                break;
-            }
-            case '--port': {
-                const v = intValue('--port', 0);
-                if (typeof v === 'string')
-                    return { error: v };
-                if (v > 65535)
-                    return { error: '--port must be ≤ 65535' };
-                options.port = v;
-                break;
-            }
-            case '--seed': {
-                const v = intValue('--seed', 0);
-                if (typeof v === 'string')
-                    return { error: v };
-                options.seed = v;
-                break;
-            }
-            case '--profile': {
-                const v = takeValue();
-                if (!v)
-                    return { error: '--profile needs a file path' };
-                options.profile = v;
-                break;
-            }
-            case '--flavor':
-            case '--flavour': {
-                const v = takeValue();
-                if (v !== 'exo' && v !== 'openai')
-                    return { error: '--flavor must be exo or openai' };
-                options.flavor = v;
-                break;
-            }
-            default:
-                return { error: `unknown option ${arg}` };
-        }
-    }
-    return { options, help };
-}
-/**
- * `exo-bench simulate`: parses flags, starts the simulator, prints the JSON line of nodes, serves until
- * SIGINT/SIGTERM (or `signal` aborts) and resolves with the exit code (0; 2 for bad flags; 1 on failure).
- */
-async function runSimulateCommand(argv, io = defaultIo, signal) {
-    const parsed = parseFlags(argv);
-    if ('error' in parsed) {
-        io.stderr(`exo-bench simulate: ${parsed.error}`);
-        io.stderr(simulateUsage);
-        return 2;
-    }
-    if (parsed.help) {
-        io.stdout(simulateUsage);
-        return 0;
-    }
-    let handle;
-    try {
-        handle = await startSimulator(parsed.options);
-    }
-    catch (error) {
-        io.stderr(`exo-bench simulate: ${error.message}`);
-        return 1;
-    }
-    io.stdout(JSON.stringify({ nodes: handle.nodes }));
-    await new Promise((resolve) => {
-        const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            signal?.removeEventListener('abort', stop);
-            resolve();
-        };
-        if (signal?.aborted)
-            return stop();
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        signal?.addEventListener('abort', stop, { once: true });
-    });
-    await handle.close();
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./src/simulated-target.ts
-
-/** Starts a simulator shaped like the config's target; `profilePath` overrides the default profile. */
-function startSimulatorForConfig(config, expectedNodes, profilePath) {
-    const target = config.target;
-    return startSimulator({
-        nodes: Math.max(1, expectedNodes),
-        ...(target.kind === 'openai' ? { flavor: 'openai' } : {}),
-        ...(profilePath
-            ? { profile: profilePath }
-            : target.kind === 'openai'
-                ? { profile: { openai: { ...DEFAULT_PROFILE.openai, model: target.model } } }
-                : {}),
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/cli/render.ts
 
 function pad(cells) {
@@ -65703,8 +62196,6 @@ function validateApiUrl(name, value) {
  * --expected-nodes --is-primary --timeout-seconds`), plus `--api-url`, `--output` and `--simulate`.
  * Exit codes: 0 the run passed, 1 it failed (or was invalid, or could not run), 2 bad usage or config.
  */
-
-
 
 
 
@@ -65845,6 +62336,8 @@ async function runCommand(args, streams, env, logger) {
     const cancel = abortOnSignals(logger);
     try {
         if (values.simulate) {
+            // The simulator loads only when asked for (keeps the command's start-up short).
+            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(982), __nccwpck_require__.e(103)]).then(__nccwpck_require__.bind(__nccwpck_require__, 103));
             simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
             apiUrl = simulator.url;
             logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`);
@@ -65914,9 +62407,10 @@ async function runCli(argv, streams, env) {
             return await planCommand(rest, streams, env, logger);
         if (first === 'simulate') {
             if (rest.includes('--help') || rest.includes('-h')) {
-                streams.stdout(simulateUsage);
+                streams.stdout((await __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982))).simulateUsage);
                 return ExitCode.Pass;
             }
+            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982));
             return await runSimulateCommand(rest, {
                 stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
                 stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),

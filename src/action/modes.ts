@@ -17,15 +17,11 @@ import { preflightError, renderPreflightMarkdown, runPreflight } from '../prefli
 import { planProvision, prepareExoHome, type Provision } from '../provision.js';
 import { escapeMarkdownText } from '../report/markdown.js';
 import { runOutputs, publishRun, type OutputValues } from '../publish.js';
-import { startSimulatorForConfig } from '../simulated-target.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { createActionPorts } from './ports.js';
-import { createGitHubRunnerSource } from './runners.js';
-import { createArtifactBaselineFetcher } from './baseline.js';
-import { pullRequestNumber, upsertPrComment } from './comment.js';
 import {
   describeGateFailures,
   failedOnlyOnGates,
@@ -82,8 +78,11 @@ async function planMode(
   ports.logger.info(`matrix: ${plan.include.length} node${plan.include.length === 1 ? '' : 's'}`);
   // Set first: building the source can throw (an empty token), and every output must have a value.
   outputs[Outputs.RunnersReady] = 'unknown';
+  // @actions/github loads only when used: it is most of the bundle's start-up time (bench/cold-start.mjs).
   const source = inputs.githubToken
-    ? createGitHubRunnerSource(inputs.githubToken, inputs.runnerScope, { logger: ports.logger })
+    ? (await import('./runners.js')).createGitHubRunnerSource(inputs.githubToken, inputs.runnerScope, {
+        logger: ports.logger,
+      })
     : undefined;
   const preflight = await runPreflight(
     source,
@@ -176,6 +175,8 @@ async function nodeMode(
   try {
     let apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
     if (inputs.simulate) {
+      // The simulator loads only for simulate: true (keeps the real path's start-up short).
+      const { startSimulatorForConfig } = await import('../simulated-target.js');
       simulator = await startSimulatorForConfig(
         loaded.config,
         inputs.expectedNodes ?? defaults.expectedNodes,
@@ -243,11 +244,16 @@ async function nodeMode(
 }
 
 /** The artifact of this node in another run: the exact artifact-name, or the default name of any attempt. */
-function baselineFetcher(inputs: ActionInputs, outputDir: string, ports: Ports): BaselineFetcher | undefined {
+async function baselineFetcher(
+  inputs: ActionInputs,
+  outputDir: string,
+  ports: Ports,
+): Promise<BaselineFetcher | undefined> {
   const repository = process.env.GITHUB_REPOSITORY;
   if (!inputs.githubToken || !repository) return undefined;
   const id = nodeIdentity(inputs);
   const defaultName = defaultArtifactName(inputs);
+  const { createArtifactBaselineFetcher } = await import('./baseline.js');
   return createArtifactBaselineFetcher({
     token: inputs.githubToken,
     repository,
@@ -270,7 +276,7 @@ async function loadBaseline(
 ): Promise<BaselineInput | undefined> {
   if (!inputs.baseline || !inputs.isPrimary) return undefined;
   const needsGitHub = inputs.baseline === 'latest' || inputs.baseline.startsWith('run:');
-  const fetcher = needsGitHub ? baselineFetcher(inputs, outputDir, ports) : undefined;
+  const fetcher = needsGitHub ? await baselineFetcher(inputs, outputDir, ports) : undefined;
   if (needsGitHub && !fetcher) {
     return {
       status: 'unavailable',
@@ -288,6 +294,7 @@ async function commentOnPr(
   artifactUrl: string | undefined,
   ports: Ports,
 ): Promise<void> {
+  const { pullRequestNumber, upsertPrComment } = await import('./comment.js');
   const pullNumber = pullRequestNumber();
   const repository = process.env.GITHUB_REPOSITORY;
   if (pullNumber === undefined || !repository) {

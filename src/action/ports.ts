@@ -4,7 +4,6 @@
  * the post step, and the artifact upload.
  */
 import * as core from '@actions/core';
-import { DefaultArtifactClient } from '@actions/artifact';
 import type { ArtifactResult, Logger, Ports } from '../ports.js';
 
 /** A logger over @actions/core: groups fold in the log, warnings and errors become annotations. */
@@ -51,6 +50,8 @@ export function createActionPorts(): Ports {
     },
     artifact: {
       async upload(name: string, files: string[], rootDirectory: string): Promise<ArtifactResult> {
+        // Loaded on use: @actions/artifact is most of the bundle's start-up time (bench/cold-start.mjs).
+        const { DefaultArtifactClient } = await import('@actions/artifact');
         const client = new DefaultArtifactClient();
         const response = await client.uploadArtifact(name, files, rootDirectory);
         const result: ArtifactResult = {};

@@ -10,8 +10,7 @@ import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
 import { ConfigError, ExoBenchError, InputError, describeError, formatConfigProblem } from '../errors.js';
 import { buildPlan } from '../plan/plan.js';
-import { runSimulateCommand, simulateUsage, type SimulatorHandle } from '../simulator/index.js';
-import { startSimulatorForConfig } from '../simulated-target.js';
+import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { VERSION } from '../version.js';
 import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
@@ -177,6 +176,8 @@ async function runCommand(
   const cancel = abortOnSignals(logger);
   try {
     if (values.simulate) {
+      // The simulator loads only when asked for (keeps the command's start-up short).
+      const { startSimulatorForConfig } = await import('../simulated-target.js');
       simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
       apiUrl = simulator.url;
       logger.info(
@@ -246,9 +247,10 @@ export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.Pr
     if (first === 'plan') return await planCommand(rest, streams, env, logger);
     if (first === 'simulate') {
       if (rest.includes('--help') || rest.includes('-h')) {
-        streams.stdout(simulateUsage);
+        streams.stdout((await import('../simulator/index.js')).simulateUsage);
         return ExitCode.Pass;
       }
+      const { runSimulateCommand } = await import('../simulator/index.js');
       return await runSimulateCommand(rest, {
         stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
         stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),
