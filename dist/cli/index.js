@@ -61706,6 +61706,53 @@ function hiddenEnumValues(key) {
 const validate_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isFiniteNumber = (value) => typeof value === 'number' && Number.isFinite(value);
 /**
+ * Variables the config must not set. `environment` is exported to later steps (GITHUB_ENV) and to
+ * `exo-command`, and a config can come from a pull request: these names would let it load code or files
+ * from anywhere (BASH_ENV, LD_PRELOAD, NODE_OPTIONS, …), redirect the runner (GITHUB_*, RUNNER_*,
+ * ACTIONS_*), or move EXO off the node's provisioned home and namespace.
+ */
+const RESERVED_VARIABLES = new Set([
+    'PATH',
+    'HOME',
+    'SHELL',
+    'BASH_ENV',
+    'ENV',
+    'CDPATH',
+    'IFS',
+    'PS4',
+    'PROMPT_COMMAND',
+    'NODE_OPTIONS',
+    'NODE_PATH',
+    'PYTHONPATH',
+    'PYTHONSTARTUP',
+    'PERL5LIB',
+    'PERL5OPT',
+    'RUBYOPT',
+    'GIT_SSH_COMMAND',
+    'EXO_HOME',
+    'EXO_ZENOH_NAMESPACE',
+    'EXO_LIBP2P_NAMESPACE',
+    'EXO_BOOTSTRAP_PEERS',
+]);
+const RESERVED_PREFIXES = [
+    'LD_',
+    'DYLD_',
+    'GITHUB_',
+    'RUNNER_',
+    'ACTIONS_',
+    'INPUT_',
+    'STATE_',
+    'EXO_BENCH_',
+];
+/** Why `name` may not be set by the config, or undefined when it may. */
+function reservedVariableReason(name) {
+    const upper = name.toUpperCase();
+    const prefix = RESERVED_PREFIXES.find((p) => upper.startsWith(p));
+    if (!RESERVED_VARIABLES.has(upper) && !prefix)
+        return undefined;
+    return `expected a variable the benchmark may set, found ${JSON.stringify(name)}: ${prefix ? `names starting with ${prefix} are` : 'it is'} reserved (it would change how the runner, the shell or EXO itself behaves, not the benchmark)`;
+}
+/**
  * Rules across fields. Each runs only where the fields it reads passed the schema, so one mistake is
  * reported once (a huge `iterations` is not also a too-long stage).
  */
@@ -61723,6 +61770,14 @@ function crossFieldProblems(data, badPaths) {
                 message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${formatNumber(totalNodes)}`,
                 at: 'value',
             });
+        }
+    }
+    const environment = data.environment;
+    if (validate_isRecord(environment)) {
+        for (const name of Object.keys(environment)) {
+            const reason = reservedVariableReason(name);
+            if (reason)
+                problems.push({ path: ['environment', name], message: reason, at: 'key' });
         }
     }
     problems.push(...gateProblems(data, ok));
