@@ -2,7 +2,7 @@
  * Sustained load: 1,000 requests/s against the simulator (in its own process, over real sockets), with
  * every request accounted for — successful + failed = fired, one record per index — and the statistics
  * of results.json identical to those recomputed from requests.jsonl. The 5 s variant always runs; the
- * 60 s one only with EXO_BENCH_LONG=1 (too heavy for CI's two shared cores on every push).
+ * 60 s one only with EXO_BENCH_LONG=1: .ci/run runs it once, alone, after the two test passes.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
