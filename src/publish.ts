@@ -2,6 +2,7 @@
  * Publishing a node run: job summary, step outputs and artifact, in that order, on every path. A failed
  * upload is a warning that says where the files are, never a lost result.
  */
+import { Outputs } from './action/constants.js';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { NodeRunOutcome } from './benchmark.js';
@@ -23,20 +24,20 @@ export function runOutputs(outcome: NodeRunOutcome | undefined): OutputValues {
   const run = outcome?.document.results.run ?? null;
   const latency = (summary: Summary | undefined, key: 'p50' | 'p95'): string => fixed(summary?.[key], 2);
   return {
-    verdict: outcome?.verdict ?? 'error',
-    'results-path': outcome?.resultsPath ?? '',
-    'summary-path': outcome?.summaryPath ?? '',
-    'success-rate': fixed(run?.success_rate ?? 0, 4),
-    'total-requests': String(run?.total_requests ?? 0),
-    'successful-requests': String(run?.successful_requests ?? 0),
-    'failed-requests': String(run?.failed_requests ?? 0),
-    'total-tokens': String(run?.total_tokens ?? 0),
-    'ttft-p50-ms': latency(run?.ttft_ms, 'p50'),
-    'ttft-p95-ms': latency(run?.ttft_ms, 'p95'),
-    'e2e-p95-ms': latency(run?.e2e_ms, 'p95'),
-    'output-tokens-per-second': fixed(run?.output_tokens_per_second ?? 0, 2),
-    'benchmark-smaller-path': outcome?.benchmarkSmallerPath ?? '',
-    'benchmark-bigger-path': outcome?.benchmarkBiggerPath ?? '',
+    [Outputs.Verdict]: outcome?.verdict ?? 'error',
+    [Outputs.ResultsPath]: outcome?.resultsPath ?? '',
+    [Outputs.SummaryPath]: outcome?.summaryPath ?? '',
+    [Outputs.SuccessRate]: fixed(run?.success_rate ?? 0, 4),
+    [Outputs.TotalRequests]: String(run?.total_requests ?? 0),
+    [Outputs.SuccessfulRequests]: String(run?.successful_requests ?? 0),
+    [Outputs.FailedRequests]: String(run?.failed_requests ?? 0),
+    [Outputs.TotalTokens]: String(run?.total_tokens ?? 0),
+    [Outputs.TtftP50Ms]: latency(run?.ttft_ms, 'p50'),
+    [Outputs.TtftP95Ms]: latency(run?.ttft_ms, 'p95'),
+    [Outputs.E2eP95Ms]: latency(run?.e2e_ms, 'p95'),
+    [Outputs.OutputTokensPerSecond]: fixed(run?.output_tokens_per_second ?? 0, 2),
+    [Outputs.BenchmarkSmallerPath]: outcome?.benchmarkSmallerPath ?? '',
+    [Outputs.BenchmarkBiggerPath]: outcome?.benchmarkBiggerPath ?? '',
   };
 }
 
@@ -56,7 +57,7 @@ export async function publishRun(
   options: PublishOptions,
 ): Promise<OutputValues> {
   await ports.summary.write(outcome.summaryMarkdown);
-  const published: OutputValues = { 'artifact-id': '', 'artifact-url': '' };
+  const published: OutputValues = { [Outputs.ArtifactId]: '', [Outputs.ArtifactUrl]: '' };
   if (!options.upload) return published;
   const files = [
     outcome.resultsPath,
@@ -69,8 +70,8 @@ export async function publishRun(
   ].filter((file) => existsSync(file));
   try {
     const result = await ports.artifact.upload(options.artifactName, files, options.outputDir);
-    published['artifact-id'] = result.id === undefined ? '' : String(result.id);
-    published['artifact-url'] = result.url ?? '';
+    published[Outputs.ArtifactId] = result.id === undefined ? '' : String(result.id);
+    published[Outputs.ArtifactUrl] = result.url ?? '';
     ports.logger.info(
       `uploaded artifact ${options.artifactName} (${files.map((f) => basename(f)).join(', ')})`,
     );

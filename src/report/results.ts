@@ -1,6 +1,7 @@
 /**
  * results.json: a versioned superset of the seed script's document (metadata, cluster, configuration,
- * results.stages[], metrics.snapshots[]). Its JSON schema ships as configs/results.schema.json.
+ * results.stages[], metrics.snapshots[]). These interfaces are its only description so far: a JSON schema
+ * file for it is not yet in the repository.
  */
 import type { BenchConfig, StageConfig } from '../config/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
