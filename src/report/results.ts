@@ -1,7 +1,10 @@
 /**
  * results.json: a versioned superset of the seed script's document (metadata, cluster, configuration,
- * results.stages[], metrics.snapshots[]). These interfaces are its only description so far: a JSON schema
- * file for it is not yet in the repository.
+ * results.stages[], metrics.snapshots[]). These interfaces are what the engine writes; its JSON schema,
+ * src/report/results-schema.ts, ships as configs/results.schema.json. The schema's property maps are
+ * typed against these interfaces, so renaming, adding or dropping a field here fails to compile until
+ * the schema follows (then `npm run schema` rewrites the file); a change of shape also bumps
+ * RESULTS_SCHEMA_VERSION.
  */
 import type { BenchConfig, StageConfig } from '../config/types.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';

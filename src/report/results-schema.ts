@@ -1,0 +1,858 @@
+/**
+ * The JSON schema (draft-07) of results.json, the document each node writes into its output folder.
+ * The interfaces in ./results.ts (and the types they import) are what the engine writes; this schema
+ * describes the same shape for everyone else, and configs/results.schema.json is this object written
+ * out. A test fails when the file drifts (`UPDATE_SCHEMA=1 npm test -- __tests__/report/results-schema`
+ * or `npm run schema` rewrites it) and validates documents from real runs against it.
+ *
+ * Two links keep the schema and the interfaces together:
+ * - at compile time, every object is built by {@link closedObject} from a property map typed against its
+ *   interface: a field renamed, added, removed or made optional in the interface is a type error here
+ *   until the schema says the same (a field's *type* is not checked this way);
+ * - at test time, documents produced by the engine (a pass, an error, gates, an openai target, a
+ *   secondary) must validate, so a field whose type drifted fails there.
+ *
+ * `configuration` reuses the nodes of the config schema (src/config/schema.ts) rather than copying them,
+ * with every default applied: each field of a loaded config is required.
+ */
+import type { ErrorKind } from '../errors.js';
+import type { CalibrationStatus, PromptCalibration, StageCalibration } from '../load/calibrate.js';
+import type { InFlightSample } from '../load/stage.js';
+import type { PromptShape } from '../load/prompt.js';
+import type { ClusterSnapshot } from '../cluster/snapshots.js';
+import { configSchema, type SchemaNode } from '../config/schema.js';
+import { targetSchema } from '../config/target.js';
+import type {
+  BenchConfig,
+  ChatEndpoint,
+  ForceOutputLength,
+  InstanceMeta,
+  Sharding,
+  StageConfig,
+  TargetConfig,
+} from '../config/types.js';
+import type {
+  ErrorBreakdown,
+  HistogramSummary,
+  LoadStatistics,
+  OutputLengthStatistics,
+  PromptLengthStatistics,
+} from '../metrics/aggregate.js';
+import type { ErrorClass } from '../metrics/record.js';
+import type { Summary } from '../metrics/stats.js';
+import type {
+  ComparisonResult,
+  ComparisonStatus,
+  MetricComparison,
+  StageComparison,
+} from '../verdict/compare.js';
+import type { Better, MetricUnit } from '../verdict/metrics.js';
+import type { Comparator, ThresholdOutcome, ThresholdStatus } from '../verdict/thresholds.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type ClusterInstanceFacts,
+  type ClusterNodeFacts,
+  type ResultsDocument,
+  type StageResults,
+  type Validity,
+  type Verdict,
+} from './results.js';
+
+/** JSON types a schema node may name. */
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+/**
+ * The subset of JSON schema (draft-07) the results schema uses: the config's {@link SchemaNode} plus
+ * `null`, references, `const` and alternatives. Every config schema node is one of these.
+ */
+export interface JsonSchema extends Omit<
+  SchemaNode,
+  'type' | 'properties' | 'items' | 'additionalProperties' | 'enum'
+> {
+  type?: JsonType | readonly JsonType[];
+  enum?: readonly (string | null)[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  additionalProperties?: boolean | JsonSchema;
+  definitions?: Record<string, JsonSchema>;
+  $ref?: string;
+  const?: string;
+  anyOf?: readonly JsonSchema[];
+  oneOf?: readonly JsonSchema[];
+}
+
+/** Where the schema lives once published (the repository README names the action `exo/bench-action`). */
+export const RESULTS_SCHEMA_ID =
+  'https://raw.githubusercontent.com/exo/bench-action/main/configs/results.schema.json';
+
+const OPTIONAL = Symbol('optional');
+
+/** A property that may be absent: its node, wrapped so that the type of the property map can tell. */
+interface OptionalProperty {
+  readonly [OPTIONAL]: JsonSchema;
+}
+
+/** Keys of T that may be absent (`key?:`). */
+type OptionalKeys<T> = { [K in keyof T]-?: Partial<Pick<T, K>> extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * One entry per key of T, no more: a plain node for each required key, {@link optional} for each
+ * optional one. Renaming a field of T without renaming it here is a compile error.
+ */
+type PropertyMap<T> = { readonly [K in Exclude<keyof T, OptionalKeys<T>>]-?: JsonSchema } & {
+  readonly [K in OptionalKeys<T>]-?: OptionalProperty;
+};
+
+/** Marks a property as optional (`key?:` in the interface). */
+const optional = (node: JsonSchema): OptionalProperty => ({ [OPTIONAL]: node });
+
+const isOptional = (entry: JsonSchema | OptionalProperty): entry is OptionalProperty => OPTIONAL in entry;
+
+/**
+ * An object node with exactly the properties of T: `additionalProperties: false`, and `required` lists
+ * every property not marked {@link optional}, in map order.
+ */
+function closedObject<T>(
+  heading: { title?: string; description?: string; nullable?: boolean },
+  propertyMap: PropertyMap<T>,
+): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [key, entry] of Object.entries(propertyMap) as Array<[string, JsonSchema | OptionalProperty]>) {
+    if (isOptional(entry)) {
+      properties[key] = entry[OPTIONAL];
+    } else {
+      properties[key] = entry;
+      required.push(key);
+    }
+  }
+  return {
+    ...(heading.title !== undefined ? { title: heading.title } : {}),
+    ...(heading.description !== undefined ? { description: heading.description } : {}),
+    type: heading.nullable ? ['object', 'null'] : 'object',
+    additionalProperties: false,
+    required,
+    properties,
+  };
+}
+
+/** The values of a string union, checked complete at compile time (a missing or extra key is an error). */
+const valuesOf = <T extends string>(values: Record<T, true>): T[] => Object.keys(values) as T[];
+
+const text = (description: string): JsonSchema => ({ description, type: 'string' });
+const oneOfText = <T extends string>(description: string, values: Record<T, true>): JsonSchema => ({
+  description,
+  type: 'string',
+  enum: valuesOf(values),
+});
+const flag = (description: string): JsonSchema => ({ description, type: 'boolean' });
+const count = (description: string): JsonSchema => ({ description, type: 'integer', minimum: 0 });
+const quantity = (description: string): JsonSchema => ({ description, type: 'number' });
+const nullableQuantity = (description: string): JsonSchema => ({ description, type: ['number', 'null'] });
+const texts = (description: string): JsonSchema => ({
+  description,
+  type: 'array',
+  items: { type: 'string' },
+});
+const arrayOf = (description: string, items: JsonSchema): JsonSchema => ({
+  description,
+  type: 'array',
+  items,
+});
+const countsBy = (description: string): JsonSchema => ({
+  description,
+  type: 'object',
+  additionalProperties: { type: 'integer', minimum: 0 },
+});
+const quantitiesBy = (description: string): JsonSchema => ({
+  description,
+  type: 'object',
+  additionalProperties: { type: 'number' },
+});
+const reference = (definition: keyof typeof definitions, description: string): JsonSchema => ({
+  description,
+  $ref: `#/definitions/${definition}`,
+});
+
+/** A node of the config schema, by path; a missing one is a programming error, caught when this loads. */
+function configNode(node: SchemaNode | undefined, path: string): JsonSchema {
+  if (node === undefined) throw new Error(`the config schema has no ${path}`);
+  return node;
+}
+const configProperty = (key: keyof BenchConfig): JsonSchema =>
+  configNode(configSchema.properties?.[key], `property ${key}`);
+const stageProperty = (key: keyof StageConfig): JsonSchema =>
+  configNode(configSchema.properties?.stages?.items?.properties?.[key], `stage property ${key}`);
+const targetProperty = (key: keyof Extract<TargetConfig, { kind: 'openai' }>): JsonSchema =>
+  configNode(targetSchema.properties?.[key], `target property ${key}`);
+
+/** Percentiles of a set of samples (src/metrics/stats.ts). */
+const summarySchema = closedObject<Summary>(
+  {
+    title: 'summary',
+    description:
+      'Statistics of a set of samples; every figure is null when count is 0. Percentiles interpolate linearly between the nearest ranks.',
+  },
+  {
+    count: count('Number of samples.'),
+    mean: nullableQuantity('Arithmetic mean.'),
+    std: nullableQuantity('Sample standard deviation (divides by count − 1); 0 when count is 1.'),
+    min: nullableQuantity('Smallest sample.'),
+    p50: nullableQuantity('50th percentile (median).'),
+    p90: nullableQuantity('90th percentile.'),
+    p95: nullableQuantity('95th percentile.'),
+    p99: nullableQuantity('99th percentile.'),
+    max: nullableQuantity('Largest sample.'),
+  },
+);
+
+const errorBreakdownSchema = closedObject<ErrorBreakdown>(
+  { description: 'Failures of one class, with the most frequent message of that class.' },
+  {
+    error_class: oneOfText<ErrorClass | 'unknown'>(
+      'Class of the failure (src/metrics/record.ts documents each); `unknown` when a failed record names none.',
+      {
+        http_status: true,
+        error_chunk: true,
+        eof_without_done: true,
+        zero_tokens: true,
+        request_timeout: true,
+        idle_timeout: true,
+        connection: true,
+        cancelled: true,
+        protocol: true,
+        unknown: true,
+      },
+    ),
+    count: count('Failed requests of this class.'),
+    example: text('The most frequent message of this class (server text: escape before rendering).'),
+  },
+);
+
+/** The statistics of a set of requests: shared by each stage and the whole run. */
+const loadStatisticsProperties: PropertyMap<LoadStatistics> = {
+  total_requests: count("Requests counted (warmup excluded); the seed script's metric."),
+  successful_requests: count(
+    "Counted requests that succeeded (≥ 1 token and a proper end, `data: [DONE]`); the seed script's metric.",
+  ),
+  failed_requests: count("Counted requests that failed; the seed script's metric."),
+  success_rate: {
+    description: 'successful_requests / total_requests (0..1); the seed printed it as a percentage.',
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+  },
+  total_tokens: count(
+    'Sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks).',
+  ),
+  avg_tokens_per_request: quantity('total_tokens ÷ successful requests.'),
+  avg_time_per_request: quantity('Mean E2E of successful requests, seconds.'),
+  fired_requests: count('Requests fired in all, warmup included (= total_requests + warmup_requests).'),
+  warmup_requests: count('Requests fired and recorded but left out of these statistics.'),
+  ttft_ms: reference(
+    'summary',
+    'Time to first token (ms): first chunk with non-empty content or reasoning_content − send time (request written on the socket).',
+  ),
+  ttfat_ms: reference(
+    'summary',
+    'Time to the first answer (non-reasoning) token (ms); equals TTFT for models that do not reason.',
+  ),
+  tpot_ms: reference(
+    'summary',
+    'Time per output token (ms): (E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens.',
+  ),
+  e2e_ms: reference('summary', 'End of the response − send time (ms), successful requests.'),
+  e2e_from_schedule_ms: reference(
+    'summary',
+    'End of the response − scheduled send time (ms), successful requests.',
+  ),
+  dispatch_lag_ms: reference(
+    'summary',
+    "Time the request was handed to the HTTP client − scheduled send time (ms): the load generator's own delay.",
+  ),
+  connect_ms: reference(
+    'summary',
+    'Dispatch → request written on a connected socket (ms): connection setup, queueing in the client.',
+  ),
+  output_tokens_per_second: quantity('total_tokens ÷ active window.'),
+  requests_per_second: quantity('Successful requests ÷ active window.'),
+  active_window_seconds: quantity('From the first send to the last end of the counted requests, seconds.'),
+  token_counts_from_chunks: count(
+    'Successful requests whose token count came from chunks because the server sent no usage.',
+  ),
+  prompt_tokens: reference(
+    'summary',
+    'Prompt tokens the server reported (usage, else EXO generation_stats), successful requests.',
+  ),
+  cache_hit_rate: nullableQuantity(
+    "Share of prompt tokens served from the prefix cache: Σ cached_tokens ÷ Σ prompt_tokens over the successful requests that report cached_tokens; failing that (EXO's bench endpoint), the share of requests whose prefix_cache_hit is partial or exact. Null when the server reports neither.",
+  ),
+  cache_hit_source: {
+    description: 'Which of the two definitions cache_hit_rate uses; null when it is null.',
+    type: ['string', 'null'],
+    enum: [
+      ...valuesOf<NonNullable<LoadStatistics['cache_hit_source']>>({
+        cached_tokens: true,
+        prefix_cache_hit: true,
+      }),
+      null,
+    ],
+  },
+  reasoning_tokens: count(
+    'Σ usage.completion_tokens_details.reasoning_tokens (0 when no server reports them).',
+  ),
+  token_chunks: count('Σ token chunks of successful requests (content and reasoning chunks).'),
+  multi_token_chunk_requests: count(
+    'Successful requests whose server-counted output exceeds their token chunks by more than one: the server packs several tokens per chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server count, still is.',
+  ),
+  errors: arrayOf('Failures by class, most frequent class first.', errorBreakdownSchema),
+};
+
+const loadStatisticsSchema = closedObject<LoadStatistics>(
+  {
+    title: 'load statistics',
+    description: 'The statistics of a set of requests (one stage, or the whole run).',
+  },
+  loadStatisticsProperties,
+);
+
+const thresholdsOfConfig = (node: JsonSchema): OptionalProperty =>
+  optional({ ...node, description: `${node.description ?? ''} Absent when none.`.trim() });
+
+const stageConfigSchema = closedObject<StageConfig>(
+  {
+    title: 'stage config',
+    description:
+      'One stage of the config as loaded: its fields as in configs/schema.json, every default applied (no_overlap inherits the top-level value).',
+  },
+  {
+    name: stageProperty('name'),
+    prompt_length: stageProperty('prompt_length'),
+    generation_length: stageProperty('generation_length'),
+    time_between_requests: stageProperty('time_between_requests'),
+    iterations: stageProperty('iterations'),
+    no_overlap: {
+      ...stageProperty('no_overlap'),
+      description: 'Run requests one at a time (inherits the top-level value).',
+    },
+    warmup_requests: stageProperty('warmup_requests'),
+    thresholds: thresholdsOfConfig(stageProperty('thresholds')),
+  },
+);
+
+const definitions = {
+  summary: summarySchema,
+  load_statistics: loadStatisticsSchema,
+  stage_config: stageConfigSchema,
+} satisfies Record<string, JsonSchema>;
+
+const targetKind = (kind: TargetConfig['kind']): JsonSchema => ({
+  description: targetProperty('kind').description ?? '',
+  type: 'string',
+  const: kind,
+});
+
+/** The loaded `target`: `{kind: exo}` alone, or an openai target with its defaults applied. */
+const targetConfigSchema: JsonSchema = {
+  title: 'target',
+  description: targetSchema.description ?? '',
+  oneOf: [
+    closedObject<Extract<TargetConfig, { kind: 'exo' }>>(
+      { description: 'An EXO cluster orchestrated by exo-bench.' },
+      { kind: targetKind('exo') },
+    ),
+    closedObject<Extract<TargetConfig, { kind: 'openai' }>>(
+      { description: 'An OpenAI-compatible server; the API key itself is never written.' },
+      {
+        kind: targetKind('openai'),
+        base_url: { ...targetProperty('base_url'), description: 'The server root, without user info.' },
+        model: targetProperty('model'),
+        api_key_env: optional(targetProperty('api_key_env')),
+        force_output_length: {
+          ...targetProperty('force_output_length'),
+          enum: valuesOf<ForceOutputLength>({ none: true, ignore_eos: true, min_tokens: true }),
+        },
+      },
+    ),
+  ],
+};
+
+/** The config as loaded: the config schema's nodes, each field required (defaults are applied). */
+function configurationSchema(): JsonSchema {
+  const { minProperties: _emptyForOpenAi, ...hardwarePlan } = configProperty('hardware_plan');
+  const { examples: _numbersInTheFile, ...environment } = configProperty('environment');
+  return closedObject<BenchConfig>(
+    {
+      title: 'configuration',
+      description:
+        'The config as loaded: validated, every default applied. Its fields are those of configs/schema.json (configs/README.md documents them).',
+    },
+    {
+      hardware_plan: {
+        ...hardwarePlan,
+        description:
+          'Runner label → number of nodes with that label, in config order. Empty for an openai target without one.',
+      },
+      environment: {
+        ...environment,
+        description: 'Variables set on every node, already converted to strings.',
+        additionalProperties: { type: 'string' },
+      },
+      timeout_seconds: configProperty('timeout_seconds'),
+      model_ids: {
+        ...configProperty('model_ids'),
+        description:
+          'One instance per entry; repeats mean several instances of one model. An openai target: [target.model].',
+      },
+      stages: { ...configProperty('stages'), items: { $ref: '#/definitions/stage_config' } },
+      sharding: { ...configProperty('sharding'), enum: valuesOf<Sharding>({ Pipeline: true, Tensor: true }) },
+      instance_meta: {
+        ...configProperty('instance_meta'),
+        description: 'EXO instance kind (the alias MlxIbv is already resolved to MlxJaccl).',
+        enum: valuesOf<InstanceMeta>({ MlxRing: true, MlxJaccl: true }),
+      },
+      no_overlap: configProperty('no_overlap'),
+      endpoint: { ...configProperty('endpoint'), enum: valuesOf<ChatEndpoint>({ chat: true, bench: true }) },
+      unique_prompts: configProperty('unique_prompts'),
+      target: targetConfigSchema,
+      calibrate_prompts: configProperty('calibrate_prompts'),
+      request_timeout_seconds: configProperty('request_timeout_seconds'),
+      stream_idle_timeout_seconds: configProperty('stream_idle_timeout_seconds'),
+      max_dispatch_lag_p99_ms: configProperty('max_dispatch_lag_p99_ms'),
+      snapshot_interval_seconds: configProperty('snapshot_interval_seconds'),
+      thresholds: thresholdsOfConfig(configProperty('thresholds')),
+      regression: optional({
+        ...configProperty('regression'),
+        description: `${configProperty('regression').description ?? ''} Absent: the default set (src/verdict/regression.ts).`,
+      }),
+    },
+  );
+}
+
+const calibrationStatus = (description: string): JsonSchema =>
+  oneOfText<CalibrationStatus>(description, { exact: true, approximate: true, estimate: true, off: true });
+
+const promptCalibrationSchema = closedObject<PromptCalibration>(
+  { description: 'The calibration of one model at one length.' },
+  {
+    model: text('The model calibrated.'),
+    requested_tokens: count('The prompt length asked for (the stage’s prompt_length).'),
+    measured_tokens: {
+      description: 'Prompt tokens the chosen text measured in its probe; null when nothing was measured.',
+      type: ['integer', 'null'],
+    },
+    status: calibrationStatus(
+      'exact: probes measured the requested length, with every nonce tried. approximate: the closest length found differs, or nonces changed the count. estimate: the server reported no prompt tokens (or probing failed). off: calibration disabled in the config.',
+    ),
+    shape: closedObject<PromptShape>(
+      { description: 'What varies in a prompt body.' },
+      {
+        words: count('Number of filler words.'),
+        period: flag('A final `.`: one token more, for lengths a whole word cannot hit exactly.'),
+      },
+    ),
+    probes: count('Probe requests this calibration sent (0 when it came from the cache).'),
+    nonce_stable: {
+      description: 'Whether two different nonces gave the same count; null without nonces or measurements.',
+      type: ['boolean', 'null'],
+    },
+    note: optional(text('Why the result is not exact, in words.')),
+  },
+);
+
+const stageCalibrationSchema = closedObject<StageCalibration>(
+  { description: 'How the prompt text was sized; probes are calibration requests, not in any other figure.' },
+  {
+    status: calibrationStatus(
+      "The least exact status among the stage's models (exact < approximate < estimate; off when disabled).",
+    ),
+    probes: count(
+      'Probe requests sent for this stage (0 when every length came from the cache); not stage requests.',
+    ),
+    models: arrayOf('One entry per model the stage requests.', promptCalibrationSchema),
+  },
+);
+
+const stageResultsSchema = closedObject<StageResults>(
+  {
+    title: 'stage results',
+    description:
+      "A stage's results: its name and config, the statistics of its requests, and what is only known per stage.",
+  },
+  {
+    name: text("The stage's name."),
+    config: reference('stage_config', "The stage's config as loaded."),
+    ...loadStatisticsProperties,
+    started_at_ms: quantity(
+      "The schedule's origin (the first request's scheduled time), ms on the run's monotonic clock.",
+    ),
+    ended_at_ms: quantity("When the last request of the stage ended, ms on the run's monotonic clock."),
+    peak_in_flight: count('Largest number of requests open at once.'),
+    itl_ms: closedObject<HistogramSummary>(
+      {
+        description:
+          'Inter-token (chunk) gaps, every gap of every successful request, from a streaming histogram (percentiles within 1 %); null figures when count is 0.',
+      },
+      {
+        count: count('Number of gaps.'),
+        mean: nullableQuantity('Mean gap (ms).'),
+        p50: nullableQuantity('50th percentile (ms).'),
+        p90: nullableQuantity('90th percentile (ms).'),
+        p95: nullableQuantity('95th percentile (ms).'),
+        p99: nullableQuantity('99th percentile (ms).'),
+        max: nullableQuantity('Largest gap (ms).'),
+      },
+    ),
+    interrupted: flag('True when the stage stopped early (cancellation).'),
+    in_flight_samples: arrayOf(
+      'The in-flight series: how many requests were open at a time.',
+      closedObject<InFlightSample>(
+        {},
+        {
+          at_ms: quantity("When, ms on the run's monotonic clock."),
+          in_flight: count('Requests open at that time.'),
+        },
+      ),
+    ),
+    prompt_length: closedObject<PromptLengthStatistics>(
+      {
+        description:
+          'Since 1.1: achieved against requested prompt length (successful non-warmup requests), and how prompts were calibrated.',
+      },
+      {
+        requested_tokens: count("The stage's prompt_length."),
+        exact_requests: count(
+          'Successful requests whose server-reported prompt tokens equal the requested length.',
+        ),
+        reported_requests: count('Successful requests that reported prompt tokens at all.'),
+        calibration: stageCalibrationSchema,
+        approximate: flag(
+          'True unless calibration was exact and every reporting request measured the requested length.',
+        ),
+      },
+    ),
+    output_length: closedObject<OutputLengthStatistics>(
+      {
+        description:
+          'Since 1.1: achieved against requested output length (early stops, ignored max_tokens), successful non-warmup requests.',
+      },
+      {
+        requested_tokens: count("max_tokens of every request (the stage's generation_length)."),
+        achieved_tokens: reference('summary', 'Output tokens of successful requests.'),
+        short_requests: count(
+          'Successful requests with fewer output tokens than requested (EOS, stop string).',
+        ),
+        over_requests: count(
+          'Successful requests with more output tokens than requested (the server ignored max_tokens).',
+        ),
+        shortfall_ratio: quantity(
+          'Σ max(0, requested − achieved) ÷ (requested × successful requests): the share of output not produced.',
+        ),
+        finish_reasons: countsBy('Successful requests by finish_reason (`none` when the server sent none).'),
+      },
+    ),
+  },
+);
+
+const verdictSchema = oneOfText<Verdict>(
+  'pass: ran and met every criterion. fail: ran and missed one (no success, a threshold, a regression). invalid: the load generator fell behind, so the numbers describe it, not the server. error: the run could not be carried out.',
+  { pass: true, fail: true, invalid: true, error: true },
+);
+
+const thresholdOutcomeSchema = closedObject<ThresholdOutcome>(
+  { description: 'One threshold of the config with its observed value and result.' },
+  {
+    expression: text('As written (trimmed), e.g. "ttft_p95_ms <= 800".'),
+    scope: {
+      description: '`run` for a top-level threshold, else the stage it belongs to.',
+      oneOf: [
+        { type: 'string', const: 'run' },
+        closedObject<Exclude<ThresholdOutcome['scope'], 'run'>>({}, { stage: text("The stage's name.") }),
+      ],
+    },
+    metric: text('The metric judged (src/verdict/metrics.ts).'),
+    comparator: oneOfText<Comparator>('How observed is compared with limit.', {
+      '<': true,
+      '<=': true,
+      '>': true,
+      '>=': true,
+      '==': true,
+      '!=': true,
+    }),
+    limit: quantity('The number of the expression, in the unit of the metric.'),
+    observed: nullableQuantity('The observed value; null when no request produced a sample.'),
+    samples: count('Samples behind the observed value.'),
+    required_samples: count('Samples the metric needs before it is judged.'),
+    status: oneOfText<ThresholdStatus>(
+      'pass or fail; inconclusive when too few samples, or no value, back the metric.',
+      { pass: true, fail: true, inconclusive: true },
+    ),
+    reason: optional(text('Why it is inconclusive.')),
+  },
+);
+
+const metricComparisonSchema = closedObject<MetricComparison>(
+  { description: 'One metric of one stage, compared with the baseline.' },
+  {
+    metric: text('The metric compared (src/verdict/metrics.ts).'),
+    unit: oneOfText<MetricUnit>('Unit of baseline, current, ci_low and ci_high.', {
+      ms: true,
+      s: true,
+      ratio: true,
+      requests: true,
+      tokens: true,
+      'tokens/s': true,
+      'requests/s': true,
+    }),
+    better: oneOfText<Better>('Which direction is an improvement.', { smaller: true, bigger: true }),
+    baseline: nullableQuantity("The statistic over the baseline's requests; null when it has none."),
+    current: nullableQuantity("The statistic over this run's requests; null when it has none."),
+    change_ratio: nullableQuantity(
+      '(current − baseline) ÷ |baseline|; null when either is missing or the baseline is 0.',
+    ),
+    ci_low: nullableQuantity(
+      'Low end of the bootstrap interval of current − baseline, in the metric’s unit.',
+    ),
+    ci_high: nullableQuantity(
+      'High end of the bootstrap interval of current − baseline, in the metric’s unit.',
+    ),
+    tolerance_ratio: quantity('How much worse the metric may get, as a ratio of |baseline| (0.1 = 10 %).'),
+    samples_baseline: count("Samples of the baseline's stage."),
+    samples_current: count("Samples of this run's stage."),
+    status: oneOfText<ComparisonStatus>(
+      'regression: the interval excludes zero on the worse side and the change exceeds the tolerance; improvement: its mirror image; unchanged: the whole interval lies within the tolerance; otherwise inconclusive.',
+      { regression: true, improvement: true, unchanged: true, inconclusive: true },
+    ),
+    reason: optional(text('Why inconclusive, when it is not about noise.')),
+  },
+);
+
+const comparisonSchema = closedObject<ComparisonResult>(
+  {
+    nullable: true,
+    description: 'Since 1.1: the comparison with a baseline run; null when no baseline was asked for.',
+  },
+  {
+    baseline: closedObject<ComparisonResult['baseline']>(
+      { description: 'The baseline run, as far as it is known.' },
+      {
+        source: text('Where it came from, for people: a path, `run 123456 (artifact exo-bench-…)`.'),
+        url: optional(text("A link to the baseline's run or artifact.")),
+        run_id: optional(text("The baseline's metadata.run_id.")),
+        started_at: optional(text("The baseline's metadata.started_at.")),
+        verdict: optional(text("The baseline's verdict.")),
+      },
+    ),
+    comparable: flag(
+      'False when the runs are not like for like, or the baseline could not be used; reasons say why.',
+    ),
+    reasons: texts('Why the runs were not compared; empty when they were.'),
+    method: text('The method, as printed under the comparison table.'),
+    confidence_level: quantity('Confidence level of the bootstrap intervals (0.95).'),
+    stages: arrayOf(
+      "One entry per stage of this run's config, in config order; empty when not comparable.",
+      closedObject<StageComparison>(
+        { description: "One stage's comparison." },
+        {
+          stage: text("The stage's name."),
+          metrics: arrayOf(
+            'The metrics compared, in the order of the regression mapping.',
+            metricComparisonSchema,
+          ),
+        },
+      ),
+    ),
+    regressions: count('Metrics whose status is regression.'),
+    improvements: count('Metrics whose status is improvement.'),
+  },
+);
+
+const RESULTS_MAJOR_VERSION = RESULTS_SCHEMA_VERSION.split('.')[0] ?? '';
+
+const metadataSchema = closedObject<ResultsDocument['metadata']>(
+  { description: 'Where, when and against what this node ran.' },
+  {
+    started_at: text('When the node started, ISO 8601 (UTC).'),
+    ended_at: text('When the node wrote this document, ISO 8601 (UTC).'),
+    config_file: text('The config file, as given by the user.'),
+    api_url: text('The API this node used (EXO, or the OpenAI-compatible server), without user info.'),
+    is_primary: flag('True on the node that ran the load; secondaries only wait for the primary.'),
+    node_id: optional(text("EXO's id of this node, once its API answered (EXO targets only).")),
+    run_id: text('Identifies the run in nonces and metadata.'),
+    hardware_label: optional(text("This node's runner label from hardware_plan.")),
+    node_index: optional(count("This node's index among the nodes with its label (0-based).")),
+    endpoint: oneOfText<ChatEndpoint>(
+      "The chat endpoint of the load: chat = /v1/chat/completions; bench = EXO's /bench/chat/completions (EOS banned).",
+      { chat: true, bench: true },
+    ),
+    target: optional(
+      closedObject<NonNullable<ResultsDocument['metadata']['target']>>(
+        {
+          description:
+            'Since 1.1: what the load was aimed at (never the API key; URL without user info). Absent when the run failed before the target was resolved.',
+        },
+        {
+          kind: oneOfText<TargetConfig['kind']>('exo: an EXO cluster. openai: an OpenAI-compatible server.', {
+            exo: true,
+            openai: true,
+          }),
+          base_url: text('The server root the requests went to, without user info.'),
+          models: texts('The models the requests named, in rotation order.'),
+        },
+      ),
+    ),
+  },
+);
+
+const clusterSchema = closedObject<ResultsDocument['cluster']>(
+  { description: 'The EXO cluster as the run saw it; empty lists for an openai target.' },
+  {
+    expected_nodes: count('Nodes the topology had to show (the hardware_plan total unless overridden).'),
+    nodes: arrayOf(
+      'The nodes of the topology.',
+      closedObject<ClusterNodeFacts>(
+        { description: 'One node as the run saw it.' },
+        {
+          node_id: text("EXO's node id."),
+          chip: text('Chip, as EXO reports it (empty when unknown).'),
+          friendly_name: text("The node's name, as EXO reports it (empty when unknown)."),
+          ram_total_bytes: optional(quantity('Memory of the node, bytes; absent when EXO reported none.')),
+          ram_available_bytes: optional(quantity('Memory available when the cluster was read, bytes.')),
+        },
+      ),
+    ),
+    instances: arrayOf(
+      'The instances the run used.',
+      closedObject<ClusterInstanceFacts>(
+        { description: 'One instance the run used.' },
+        {
+          instance_id: text("EXO's instance id."),
+          model_id: text('The model it serves.'),
+          kind: text('Instance kind, as EXO names it (e.g. MlxRingInstance).'),
+          shard_kind: text('Sharding, as EXO names it (e.g. PipelineShardMetadata).'),
+          node_ids: texts('The nodes it spans.'),
+        },
+      ),
+    ),
+  },
+);
+
+const snapshotSchema = closedObject<ClusterSnapshot>(
+  { description: 'One moment of the cluster.' },
+  {
+    at_ms: quantity("When, ms on the run's monotonic clock."),
+    memory_used_bytes_by_node: quantitiesBy('Node id → memory in use, bytes.'),
+    memory_available_bytes_by_node: quantitiesBy('Node id → memory available, bytes.'),
+    in_flight_by_instance: countsBy('Instance id → requests in flight.'),
+    in_flight_by_node: countsBy('Node id → requests in flight on the instances it belongs to.'),
+    in_flight_total: count('Requests in flight in the whole cluster.'),
+  },
+);
+
+const validitySchema = closedObject<Validity>(
+  {
+    description:
+      'Why the run is (in)valid: the load generator must keep to its schedule, or the numbers describe it, not the server.',
+  },
+  {
+    valid: flag('False when the load generator fell behind; reasons say how.'),
+    reasons: texts('Each bound the run exceeded, in words; empty when valid.'),
+    dispatch_lag_p99_ms: nullableQuantity(
+      "The worst stage's dispatch lag p99 (ms); null when no stage sent a request.",
+    ),
+    max_dispatch_lag_p99_ms: quantity("The config's max_dispatch_lag_p99_ms (ms)."),
+    event_loop_delay_p99_ms: nullableQuantity(
+      "The load generator's event-loop delay p99 during the stages (ms); null when it was not measured.",
+    ),
+    max_event_loop_delay_p99_ms: quantity(
+      'The bound of the event-loop delay p99: 4 × max_dispatch_lag_p99_ms (ms).',
+    ),
+  },
+);
+
+const documentSchema = closedObject<ResultsDocument>(
+  {
+    title: 'exo-bench results',
+    description:
+      "results.json, written by every node into its output folder: a versioned superset of the seed script's document (metadata, cluster, configuration, results.stages[], metrics.snapshots[]). Beside it, requests.jsonl holds one line per request.",
+  },
+  {
+    schema_version: {
+      description: `Version of this document's shape (semver): bumped on any change of shape, additions bump the minor part. This schema describes every ${RESULTS_MAJOR_VERSION}.x document.`,
+      type: 'string',
+      pattern: `^${RESULTS_MAJOR_VERSION}\\.[0-9]+\\.[0-9]+$`,
+      examples: [RESULTS_SCHEMA_VERSION],
+    },
+    tool: closedObject<ResultsDocument['tool']>(
+      { description: 'The program that wrote the document.' },
+      {
+        name: { description: 'Always exo-bench.', type: 'string', const: 'exo-bench' },
+        version: text('Its version.'),
+      },
+    ),
+    metadata: metadataSchema,
+    cluster: clusterSchema,
+    configuration: configurationSchema(),
+    results: closedObject<ResultsDocument['results']>(
+      { description: 'The statistics, per stage and for the whole run.' },
+      {
+        stages: arrayOf(
+          'One entry per stage that ran, in config order (none on a secondary).',
+          stageResultsSchema,
+        ),
+        run: {
+          description:
+            'The statistics of every request of the run (all stages together); null on a secondary or when no request was sent.',
+          anyOf: [{ type: 'null' }, { $ref: '#/definitions/load_statistics' }],
+        },
+      },
+    ),
+    metrics: closedObject<ResultsDocument['metrics']>(
+      { description: 'Series recorded during the load.' },
+      {
+        snapshots: arrayOf(
+          'Periodic snapshots of the EXO cluster while the stages ran (empty for an openai target); thinned to at most 1,000 on long runs.',
+          snapshotSchema,
+        ),
+      },
+    ),
+    validity: validitySchema,
+    verdict: verdictSchema,
+    error: closedObject<NonNullable<ResultsDocument['error']>>(
+      { nullable: true, description: 'Why the run could not complete, when it could not; null otherwise.' },
+      {
+        kind: oneOfText<ErrorKind>('The family of the failure (the shells map it to exit codes).', {
+          config: true,
+          input: true,
+          cluster: true,
+          stream: true,
+          threshold: true,
+          cancelled: true,
+          internal: true,
+        }),
+        message: text('What went wrong.'),
+        hint: optional(text('What the user can do about it.')),
+      },
+    ),
+    thresholds: optional(
+      arrayOf(
+        'Since 1.1: each threshold of the config with its observed value and result, run thresholds first (primary only).',
+        thresholdOutcomeSchema,
+      ),
+    ),
+    comparison: optional(comparisonSchema),
+  },
+);
+
+/** The schema of results.json (JSON schema draft-07). Written to configs/results.schema.json as is. */
+export const resultsSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: RESULTS_SCHEMA_ID,
+  ...documentSchema,
+  definitions,
+};
+
+/** The text of configs/results.schema.json. */
+export function renderResultsSchemaJson(): string {
+  return `${JSON.stringify(resultsSchema, null, 2)}\n`;
+}
