@@ -33,6 +33,15 @@ export function parsePositiveInteger(name: string, value: string): number {
   return Number(trimmed);
 }
 
+/** Parses a whole number ≥ 0 (a node index), naming the flag or input in the error. */
+export function parseNonNegativeInteger(name: string, value: string): number {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
+    throw new InputError(`${name} must be a whole number ≥ 0, got "${value}"`);
+  }
+  return Number(trimmed);
+}
+
 /** Parses true/false the way YAML 1.2 and @actions/core do (true|True|TRUE|false|False|FALSE). */
 export function parseBooleanFlag(name: string, value: string): boolean {
   const trimmed = value.trim();

@@ -50,6 +50,8 @@ describe('exo-bench usage', () => {
     [['--config', config, '--api-port', '70000'], /--api-port must be a TCP port/],
     [['--config', config, '--api-port', 'x'], /--api-port must be a whole number/],
     [['--config', config, '--is-primary', 'maybe'], /--is-primary must be true or false/],
+    [['--config', config, '--index', 'abc'], /--index must be a whole number ≥ 0, got "abc"/],
+    [['--config', config, '--index=1.5'], /--index must be a whole number ≥ 0, got "1.5"/],
     [['--config', config, '--api-port', '1', '--api-url', 'http://127.0.0.1:1'], /mutually exclusive/],
     [['--config', config, '--api-url', 'file:///etc/passwd'], /must be http or https/],
     [['--config', join(dir, 'missing.yaml')], /missing\.yaml/],

@@ -4,7 +4,12 @@
  */
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { parseBooleanFlag, parsePositiveInteger, validateApiUrl } from '../node-options.js';
+import {
+  parseBooleanFlag,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+  validateApiUrl,
+} from '../node-options.js';
 import { Inputs } from './constants.js';
 
 /** What the action does in this step. */
@@ -50,9 +55,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 function nonNegativeInteger(name: string, value: string): number {
-  if (!/^\s*\d+\s*$/.test(value))
-    throw new InputError(`input ${name} must be a whole number ≥ 0, got "${value}"`);
-  return Number(value);
+  return parseNonNegativeInteger(`input ${name}`, value);
 }
 
 /** Reads and validates every input; throws InputError naming the input at fault. */

@@ -16,7 +16,13 @@ import { VERSION } from '../version.js';
 import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
 import { CliLogger, type CliStreams } from './logger.js';
 import { renderResultsTable, seedJsonSummary } from './render.js';
-import { nodeDefaults, parseBooleanFlag, parsePositiveInteger, validateApiUrl } from '../node-options.js';
+import {
+  nodeDefaults,
+  parseBooleanFlag,
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+  validateApiUrl,
+} from '../node-options.js';
 
 /** Exit codes of the command. */
 export const ExitCode = { Pass: 0, Fail: 1, Usage: 2 } as const;
@@ -167,6 +173,7 @@ async function runCommand(
     values['timeout-seconds'] !== undefined
       ? parsePositiveInteger('--timeout-seconds', values['timeout-seconds'])
       : defaults.timeoutSeconds;
+  const nodeIndex = values.index !== undefined ? parseNonNegativeInteger('--index', values.index) : undefined;
   const isPrimary =
     values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
   const outputDir = resolve(values.output ?? 'exo-bench-results');
@@ -208,7 +215,7 @@ async function runCommand(
         runId: defaults.runId,
         env,
         ...(values.label ? { hardwareLabel: values.label } : {}),
-        ...(values.index !== undefined ? { nodeIndex: Number(values.index) } : {}),
+        ...(nodeIndex !== undefined ? { nodeIndex } : {}),
       },
       { logger, mask: (value) => logger.mask(value) },
       cancel.signal,
