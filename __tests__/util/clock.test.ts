@@ -1,0 +1,81 @@
+import {
+  createSystemClock,
+  MAX_SPIN_WINDOW_MS,
+  MIN_SPIN_WINDOW_MS,
+  preciseNowMs,
+  TimerLateness,
+} from '../../src/util/clock.js';
+import { CancelledError } from '../../src/errors.js';
+
+describe('TimerLateness (the spin window before a deadline)', () => {
+  it('starts at the minimum window and stays there while timers are punctual', () => {
+    const lateness = new TimerLateness();
+    expect(lateness.spinWindowMs).toBe(MIN_SPIN_WINDOW_MS);
+    for (let i = 0; i < 100; i++) lateness.observe(0.3);
+    expect(lateness.spinWindowMs).toBe(MIN_SPIN_WINDOW_MS);
+  });
+
+  it('widens to the latest late timer plus a margin, at once', () => {
+    const lateness = new TimerLateness();
+    lateness.observe(4);
+    expect(lateness.spinWindowMs).toBeCloseTo(4.5, 9);
+  });
+
+  it('never spins longer than the maximum, however late a timer was', () => {
+    const lateness = new TimerLateness();
+    lateness.observe(250);
+    expect(lateness.spinWindowMs).toBe(MAX_SPIN_WINDOW_MS);
+  });
+
+  it('lets a spike fade back to the minimum over some tens of punctual waits', () => {
+    const lateness = new TimerLateness();
+    lateness.observe(6);
+    const windows: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      lateness.observe(0.2);
+      windows.push(lateness.spinWindowMs);
+    }
+    for (let i = 1; i < windows.length; i++) expect(windows[i]).toBeLessThanOrEqual(windows[i - 1]!);
+    expect(windows[0]).toBeGreaterThan(5);
+    expect(windows.at(-1)).toBe(MIN_SPIN_WINDOW_MS);
+  });
+});
+
+describe('createSystemClock().sleepUntil', () => {
+  it('never resolves before the deadline, whatever the window', async () => {
+    const lateness = new TimerLateness();
+    const clock = createSystemClock(lateness);
+    for (const aheadMs of [0, 0.5, 3, 15]) {
+      const targetMs = preciseNowMs() + aheadMs;
+      await clock.sleepUntil(targetMs);
+      expect(preciseNowMs()).toBeGreaterThanOrEqual(targetMs);
+    }
+  });
+
+  it('learns from its own timers: a wait long enough for a timer feeds the estimate', async () => {
+    const lateness = new TimerLateness();
+    const observed: number[] = [];
+    const original = lateness.observe.bind(lateness);
+    lateness.observe = (ms: number): void => {
+      observed.push(ms);
+      original(ms);
+    };
+    const clock = createSystemClock(lateness);
+    await clock.sleepUntil(preciseNowMs() + 20);
+    await clock.sleepUntil(preciseNowMs() + 1); // inside the window: spin only, nothing to learn
+    expect(observed).toHaveLength(1);
+    expect(observed[0]).toBeGreaterThan(-1.5); // a timer may round its delay down by under 1 ms
+  });
+
+  it('rejects with CancelledError when aborted during the timer or the spin', async () => {
+    const clock = createSystemClock();
+    const duringTimer = new AbortController();
+    const waiting = clock.sleepUntil(preciseNowMs() + 10_000, duringTimer.signal);
+    duringTimer.abort('stop');
+    await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    const duringSpin = new AbortController();
+    const spinning = clock.sleepUntil(preciseNowMs() + 1, duringSpin.signal);
+    duringSpin.abort('stop');
+    await expect(spinning).rejects.toBeInstanceOf(CancelledError);
+  });
+});
