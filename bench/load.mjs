@@ -157,6 +157,10 @@ function figures(all, truth) {
   );
   const ttftErrors = [];
   const ttftErrorsSteady = [];
+  // The two legs of the TTFT error, from absolute times of two processes (performance.timeOrigin of each
+  // is read from the wall clock at start, so these are good to some tens of microseconds, not exact).
+  const requestLeg = [];
+  const responseLeg = [];
   let matched = 0;
   for (const r of all) {
     if (r.first_token_at_ms === undefined || r.response_id === undefined) continue;
@@ -165,6 +169,8 @@ function figures(all, truth) {
     matched++;
     const error = r.first_token_at_ms - r.sent_at_ms - (t.first_token_at_ms - t.arrived_at_ms);
     ttftErrors.push(error);
+    requestLeg.push(t.arrived_at_ms - r.sent_at_ms);
+    responseLeg.push(r.first_token_at_ms - t.first_token_at_ms);
     if (r.scheduled_at_ms >= steadyFromMs) ttftErrorsSteady.push(error);
   }
   const ok = all.filter((r) => r.ok).length;
@@ -188,6 +194,8 @@ function figures(all, truth) {
     ttft_error_ms: summary(ttftErrors),
     ttft_error_steady_ms: summary(ttftErrorsSteady),
     ttft_abs_error_steady_ms: summary(ttftErrorsSteady.map(Math.abs)),
+    ttft_request_leg_ms: summary(requestLeg),
+    ttft_response_leg_ms: summary(responseLeg),
     ttft_matched: matched,
     event_loop_delay_p99_ms: eventLoopDelayP99Ms,
     token_events: tokenEvents,

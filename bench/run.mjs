@@ -95,6 +95,8 @@ const scenarios = {
     '--steady-seconds',
     String(1000 / 200 - 0.7),
   ],
+  // Issue #4's bar: TTFT and E2E within 1 ms of the truth at p99, bench_config.yaml with gaps ÷ 20.
+  accuracy_config: ['bench/accuracy.mjs', '--speedup', '20', '--runs', '1'],
   sse_parse: ['bench/sse-parse.mjs', '--json', '--runs', quick ? '3' : '5'],
   memory: ['--expose-gc', 'bench/memory.mjs', '--requests', quick ? '20000' : '100000'],
   cold_start: ['bench/cold-start.mjs', '--runs', quick ? '3' : '7'],
@@ -216,6 +218,18 @@ const rows = [
     '—',
     '',
     cmd('accuracy_200'),
+  ],
+  [
+    '#4: TTFT / E2E error vs ground truth p99, bench_config.yaml stages, gaps ÷ 20',
+    `TTFT ${ms(med('accuracy_config', 'ttft_error_ms.p99'))} (p50 ${ms(med('accuracy_config', 'ttft_error_ms.p50'), 3)}), E2E ${ms(med('accuracy_config', 'e2e_error_ms.p99'))}; loopback round-trip floor p99 ${ms(med('accuracy_config', 'floor_rtt_ms.p99'))} (p50 ${ms(med('accuracy_config', 'floor_rtt_ms.p50'), 3)})`,
+    '≤ 1 ms',
+    verdict(
+      med('accuracy_config', 'ttft_error_ms.p99') === null
+        ? null
+        : le(med('accuracy_config', 'ttft_error_ms.p99'), 1) &&
+            le(med('accuracy_config', 'e2e_error_ms.p99'), 1),
+    ),
+    cmd('accuracy_config'),
   ],
   [
     '#4: TTFT error vs ground truth p50 / p99 (same stage)',

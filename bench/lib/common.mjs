@@ -71,7 +71,9 @@ export async function startSimulator(profile, { cli = CLI_BUNDLE, flavor, nodes 
   writeFileSync(profilePath, JSON.stringify(profile));
   const args = [cli, 'simulate', '--nodes', String(nodes), '--port', '0', '--profile', profilePath];
   if (flavor) args.push('--flavor', flavor);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SIMULATOR_NODE_ARGS: extra node flags for the simulator (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const extra = (process.env.BENCH_SIMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const line = await new Promise((resolve, reject) => {

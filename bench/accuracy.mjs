@@ -1,0 +1,244 @@
+/* global clearTimeout, performance */
+// Issue #4's accuracy bar: measured TTFT and E2E against the simulator's ground truth, for
+// bench_config.yaml-shaped runs with shortened gaps, with the engine as users run it (the CLI bundle)
+// and the simulator in its own process at its default timing model (a 1B 4-bit model on one M3 Ultra:
+// batches of 8, queueing, decode slowing as the batch grows). Only loading is made fast.
+//
+//   node bench/accuracy.mjs [--config configs/bench_config.yaml] [--speedup 20] [--runs 3] [--cli PATH]
+//
+// Errors are durations, so the two processes' clocks cancel:
+//   TTFT error = (first token read − request sent) − (first token written − request arrived)
+//   E2E error  = (last token read − request sent)  − (last token written − request arrived)
+// Both are ≥ 0 by physics (a byte is written before it is read); what remains is the time the bytes
+// spent between the processes. The same run measures that floor directly: a loopback round trip
+// between two bare Node processes at the same cadence (`floor_rtt_ms`), since a TTFT error is one
+// request leg plus one response leg, i.e. one round trip.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import {
+  CLI_BUNDLE,
+  REPO_ROOT,
+  emit,
+  groundTruthById,
+  median,
+  numberFlag,
+  parseFlags,
+  startSimulator,
+  summary,
+  tempDir,
+} from './lib/common.mjs';
+
+const flags = parseFlags();
+const configFile = resolve(flags.config ?? join(REPO_ROOT, 'configs/bench_config.yaml'));
+const speedup = numberFlag(flags, 'speedup', 20);
+const runs = numberFlag(flags, 'runs', 3);
+const cli = resolve(flags.cli ?? CLI_BUNDLE);
+const FAST_LOADING = {
+  runnerIdleMs: 5,
+  runnerConnectMs: 5,
+  loadDurationMs: 50,
+  runnerLoadedMs: 5,
+  warmupMs: 5,
+  placementDelayMs: 1,
+  deleteDelayMs: 1,
+  shutdownMs: 5,
+  groundTruthCapacity: 100_000,
+};
+
+/** The config with one node and every gap divided by `speedup`. */
+function shortenedConfig(dir) {
+  const config = parse(readFileSync(configFile, 'utf8'));
+  const shortened = {
+    ...config,
+    hardware_plan: { BENCH: 1 },
+    environment: undefined,
+    timeout_seconds: 120,
+    max_dispatch_lag_p99_ms: 1000,
+    stages: config.stages.map((stage) => ({
+      ...stage,
+      time_between_requests: stage.time_between_requests / speedup,
+    })),
+  };
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify(shortened));
+  return { path, stages: shortened.stages };
+}
+
+function runCli(args, boundMs) {
+  return new Promise((resolvePromise, reject) => {
+    const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, cli, ...args], {
+      stdio: ['ignore', process.env.BENCH_CLIENT_STDOUT ? 'inherit' : 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0 || code === 1) resolvePromise(code);
+      else reject(new Error(`the CLI exited with ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+/** Loopback round trips between this process and a bare Node echo server, one every `gapMs`. */
+async function floorRoundTrips(count, gapMs) {
+  const server = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s=require('net').createServer(c=>{c.setNoDelay(true);c.on('data',d=>c.write(d))});` +
+        `s.listen(0,'127.0.0.1',()=>console.log(s.address().port));process.stdin.on('end',()=>process.exit(0));process.stdin.resume();`,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise((resolvePort, reject) => {
+      const timer = setTimeout(() => reject(new Error('echo server did not start')), 10_000);
+      server.stdout.once('data', (d) => {
+        clearTimeout(timer);
+        resolvePort(Number(String(d).trim()));
+      });
+    });
+    const socket = connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    await new Promise((resolveConnect, reject) => {
+      socket.once('connect', resolveConnect);
+      socket.once('error', reject);
+    });
+    const rtts = [];
+    for (let i = 0; i < count; i++) {
+      const sentAt = performance.now();
+      await new Promise((resolveEcho, reject) => {
+        const timer = setTimeout(() => reject(new Error('no echo within 5 s')), 5000);
+        socket.once('data', () => {
+          clearTimeout(timer);
+          rtts.push(performance.now() - sentAt);
+          resolveEcho();
+        });
+        socket.write('x');
+      });
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+    socket.destroy();
+    return summary(rtts);
+  } finally {
+    server.stdin.end();
+  }
+}
+
+async function oneRun(round) {
+  const dir = tempDir('accuracy');
+  const { path: configPath, stages } = shortenedConfig(dir);
+  const simulator = await startSimulator(FAST_LOADING, { cli: CLI_BUNDLE });
+  try {
+    const output = join(dir, 'out');
+    const scheduleMs = stages.reduce((sum, s) => sum + s.time_between_requests * s.iterations * 1000, 0);
+    await runCli(
+      ['--config', configPath, '--api-url', simulator.url, '--output', output],
+      scheduleMs + 180_000,
+    );
+    const results = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8'));
+    const records = readFileSync(join(output, 'requests.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    const truth = await groundTruthById(simulator.url);
+    const ttft = [];
+    const e2e = [];
+    const byStage = {};
+    // The two legs of the TTFT error, from absolute times of the two processes (each process's
+    // performance.timeOrigin comes from the wall clock at its start: good to tens of microseconds).
+    const requestLeg = [];
+    const responseLeg = [];
+    let unmatched = 0;
+    for (const r of records) {
+      const t = r.response_id === undefined ? undefined : truth.get(r.response_id);
+      if (!r.ok || !t || t.first_token_at_ms === null || r.first_token_at_ms === undefined) {
+        unmatched++;
+        continue;
+      }
+      const ttftError = r.first_token_at_ms - r.sent_at_ms - (t.first_token_at_ms - t.arrived_at_ms);
+      const e2eError = r.last_token_at_ms - r.sent_at_ms - (t.last_token_at_ms - t.arrived_at_ms);
+      ttft.push(ttftError);
+      requestLeg.push(t.arrived_at_ms - r.sent_at_ms);
+      responseLeg.push(r.first_token_at_ms - t.first_token_at_ms);
+      e2e.push(e2eError);
+      (byStage[r.stage] ??= []).push(ttftError);
+    }
+    // The floor at the config's busiest cadence, as many round trips as requests.
+    const floor = await floorRoundTrips(
+      records.length,
+      Math.min(...stages.map((s) => s.time_between_requests * 1000)),
+    );
+    return {
+      round,
+      requests: records.length,
+      ok: records.filter((r) => r.ok).length,
+      unmatched,
+      verdict: results.verdict,
+      event_loop_delay_p99_ms: results.validity?.event_loop_delay_p99_ms ?? null,
+      dispatch_lag_ms: summary(records.map((r) => r.dispatched_at_ms - r.scheduled_at_ms)),
+      // Where to look first when a figure is off: the three latest dispatches.
+      worst_dispatch_lag: records
+        .map((r) => ({ stage: r.stage, index: r.index, lag_ms: r.dispatched_at_ms - r.scheduled_at_ms }))
+        .sort((a, b) => b.lag_ms - a.lag_ms)
+        .slice(0, 3),
+      ttft_error_ms: { ...summary(ttft), min: Math.min(...ttft) },
+      e2e_error_ms: { ...summary(e2e), min: Math.min(...e2e) },
+      ttft_request_leg_ms: summary(requestLeg),
+      ttft_response_leg_ms: summary(responseLeg),
+      ttft_error_p99_by_stage_ms: Object.fromEntries(
+        Object.entries(byStage).map(([s, v]) => [s, summary(v).p99]),
+      ),
+      floor_rtt_ms: floor,
+    };
+  } finally {
+    await simulator.stop();
+  }
+}
+
+const samples = [];
+for (let round = 0; round < runs; round++) {
+  process.stderr.write(`accuracy: run ${round + 1}/${runs}…\n`);
+  samples.push(await oneRun(round));
+}
+const med = (path) => median(samples.map((s) => path.split('.').reduce((v, k) => v?.[k], s)));
+const f = (v) => (v === null ? 'n/a' : `${v.toFixed(3)} ms`);
+const command = `node bench/accuracy.mjs --config ${flags.config ?? 'configs/bench_config.yaml'} --speedup ${speedup} --runs ${runs}`;
+let table = `Accuracy vs ground truth, ${configFile.replace(REPO_ROOT, '')} with gaps ÷ ${speedup}, median of ${runs} runs (${samples[0]?.requests ?? 0} requests each)\n\n`;
+table += '| figure | p50 | p99 | max | min |\n| --- | --- | --- | --- | --- |\n';
+for (const [label, key] of [
+  ['TTFT error (measured − truth)', 'ttft_error_ms'],
+  ['E2E error (measured − truth)', 'e2e_error_ms'],
+  ['  request leg (arrived − sent)', 'ttft_request_leg_ms'],
+  ['  response leg (first token read − written)', 'ttft_response_leg_ms'],
+  ['loopback round trip, bare Node (the floor)', 'floor_rtt_ms'],
+  ['dispatch lag', 'dispatch_lag_ms'],
+]) {
+  table += `| ${label} | ${f(med(`${key}.p50`))} | ${f(med(`${key}.p99`))} | ${f(med(`${key}.max`))} | ${key.endsWith('error_ms') ? f(med(`${key}.min`)) : ''} |\n`;
+}
+table += `\nevent-loop delay p99 ${f(med('event_loop_delay_p99_ms'))}; verdicts ${samples.map((s) => s.verdict).join(', ')}; unmatched ${samples.map((s) => s.unmatched).join(', ')}\ncommand: ${command}\n`;
+process.stderr.write(table);
+emit({
+  command,
+  runs,
+  speedup,
+  ttft_error_ms: {
+    p50: med('ttft_error_ms.p50'),
+    p99: med('ttft_error_ms.p99'),
+    max: med('ttft_error_ms.max'),
+    min: med('ttft_error_ms.min'),
+  },
+  e2e_error_ms: {
+    p50: med('e2e_error_ms.p50'),
+    p99: med('e2e_error_ms.p99'),
+    max: med('e2e_error_ms.max'),
+    min: med('e2e_error_ms.min'),
+  },
+  floor_rtt_ms: { p50: med('floor_rtt_ms.p50'), p99: med('floor_rtt_ms.p99'), max: med('floor_rtt_ms.max') },
+  samples,
+});
