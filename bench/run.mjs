@@ -97,6 +97,7 @@ const scenarios = {
   ],
   // Issue #4's bar: TTFT and E2E within 1 ms of the truth at p99, bench_config.yaml with gaps ÷ 20.
   accuracy_config: ['bench/accuracy.mjs', '--speedup', '20', '--runs', '1'],
+  accuracy_config_in_process: ['bench/accuracy.mjs', '--speedup', '20', '--runs', '1', '--in-process'],
   sse_parse: ['bench/sse-parse.mjs', '--json', '--runs', quick ? '3' : '5'],
   memory: ['--expose-gc', 'bench/memory.mjs', '--requests', quick ? '20000' : '100000'],
   cold_start: ['bench/cold-start.mjs', '--runs', quick ? '3' : '7'],
@@ -230,6 +231,18 @@ const rows = [
             le(med('accuracy_config', 'e2e_error_ms.p99'), 1),
     ),
     cmd('accuracy_config'),
+  ],
+  [
+    '#4: the same, engine and simulator in one process (no cross-process wake-up)',
+    `TTFT ${ms(med('accuracy_config_in_process', 'ttft_error_ms.p99'))} (p50 ${ms(med('accuracy_config_in_process', 'ttft_error_ms.p50'), 3)}), E2E ${ms(med('accuracy_config_in_process', 'e2e_error_ms.p99'))}`,
+    '≤ 1 ms',
+    verdict(
+      med('accuracy_config_in_process', 'ttft_error_ms.p99') === null
+        ? null
+        : le(med('accuracy_config_in_process', 'ttft_error_ms.p99'), 1) &&
+            le(med('accuracy_config_in_process', 'e2e_error_ms.p99'), 1),
+    ),
+    cmd('accuracy_config_in_process'),
   ],
   [
     '#4: TTFT error vs ground truth p50 / p99 (same stage)',
