@@ -456,9 +456,14 @@ class Rng {
         return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
     }
 }
-/** Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing). */
+/** `performance.timeOrigin` read once: it is constant, and its getter costs half a clock read. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+/**
+ * Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing): the formula
+ * of src/util/clock.ts, so the client's and the simulator's timestamps compare directly.
+ */
 function nowMs() {
-    return performance.timeOrigin + performance.now();
+    return TIME_ORIGIN_MS + performance.now();
 }
 
 ;// CONCATENATED MODULE: ./src/simulator/tokenizer.ts
@@ -690,7 +695,8 @@ class Sequence {
     /** No bytes at all until then (injected stall). */
     stallUntilMs = 0;
     stallDone = false;
-    startedThisTick = false;
+    /** The engine tick in which this sequence emitted its first token (it sits out that tick's step). */
+    startedAtTick = -1;
     /** Set by the cluster: the task entry (`TextGeneration` body) shown in `/state`. */
     task = null;
     instanceId = null;
@@ -770,6 +776,15 @@ class InstanceEngine {
     queue = [];
     active = [];
     decodingCount = 0;
+    /**
+     * The sequences of `active` in prefill, in admission order. Prefill events (first tokens, progress)
+     * are found here, not by a pass over the whole batch: at 1,000 requests/s into a batch of 5,000,
+     * every admission and every first token would otherwise visit all 5,000.
+     */
+    prefilling = [];
+    /** Sequences of `active` finished in a tick and not yet compacted out. */
+    doneCount = 0;
+    tick = 0;
     timer = null;
     timerAtMs = Number.POSITIVE_INFINITY;
     nextStepAtMs = 0;
@@ -808,6 +823,13 @@ class InstanceEngine {
             return;
         if (seq.state === 'decode')
             this.decodingCount--;
+        else if (seq.state === 'prefill') {
+            const j = this.prefilling.indexOf(seq);
+            if (j >= 0)
+                this.prefilling.splice(j, 1);
+        }
+        else if (seq.state === 'done')
+            this.doneCount--;
         seq.state = 'done';
         this.active.splice(i, 1);
         this.hooks.left(seq);
@@ -859,6 +881,7 @@ class InstanceEngine {
         seq.admittedAtMs = now;
         seq.firstTokenDueAtMs = now + seq.prefillMs;
         seq.state = 'prefill';
+        this.prefilling.push(seq);
         const chunk = t.prefillProgressChunkTokens;
         if (chunk > 0 && uncached > chunk) {
             seq.progressStepTokens = chunk;
@@ -871,9 +894,7 @@ class InstanceEngine {
     }
     schedule(now) {
         let at = Number.POSITIVE_INFINITY;
-        for (const seq of this.active) {
-            if (seq.state !== 'prefill')
-                continue;
+        for (const seq of this.prefilling) {
             if (seq.firstTokenDueAtMs < at)
                 at = seq.firstTokenDueAtMs;
             if (seq.nextProgressAtMs < at)
@@ -899,11 +920,14 @@ class InstanceEngine {
         this.timer = null;
         this.timerAtMs = Number.POSITIVE_INFINITY;
         const now = nowMs();
+        const tick = ++this.tick;
         // Timers fire up to ~1 ms late or early; treat events due within a quarter ms as due.
         const horizon = now + 0.25;
-        for (const seq of this.active) {
-            if (seq.state !== 'prefill')
-                continue;
+        // A pass over the whole batch costs per sequence: prefill events come from `prefilling` and the
+        // compaction runs only when some sequence finished, so a plain decode step is one pass.
+        let stillPrefilling = 0;
+        for (let i = 0; i < this.prefilling.length; i++) {
+            const seq = this.prefilling[i];
             while (seq.nextProgressAtMs <= horizon) {
                 seq.progressProcessedTokens += seq.progressStepTokens;
                 if (seq.progressProcessedTokens >= seq.promptTokens) {
@@ -921,13 +945,17 @@ class InstanceEngine {
                     this.nextStepAtMs = now + this.stepMs();
                 seq.state = 'decode';
                 this.decodingCount++;
-                seq.startedThisTick = true;
+                seq.startedAtTick = tick;
                 this.emit(seq, now);
             }
+            else {
+                this.prefilling[stillPrefilling++] = seq;
+            }
         }
+        this.prefilling.length = stillPrefilling;
         if (this.decodingCount > 0 && this.nextStepAtMs <= horizon) {
             for (const seq of this.active) {
-                if (seq.state === 'decode' && !seq.startedThisTick)
+                if (seq.state === 'decode' && seq.startedAtTick !== tick)
                     this.emit(seq, now);
             }
             const step = this.stepMs();
@@ -936,21 +964,21 @@ class InstanceEngine {
                 this.nextStepAtMs = now + step;
         }
         // Compact finished sequences out of the batch.
-        let kept = 0;
-        let removed = false;
-        for (let i = 0; i < this.active.length; i++) {
-            const seq = this.active[i];
-            seq.startedThisTick = false;
-            if (seq.state === 'done') {
-                removed = true;
-                this.hooks.left(seq);
+        const removed = this.doneCount > 0;
+        if (removed) {
+            let kept = 0;
+            for (let i = 0; i < this.active.length; i++) {
+                const seq = this.active[i];
+                if (seq.state === 'done')
+                    this.hooks.left(seq);
+                else
+                    this.active[kept++] = seq;
             }
-            else
-                this.active[kept++] = seq;
+            this.active.length = kept;
+            this.doneCount = 0;
+            if (kept === 0)
+                this.hooks.idle();
         }
-        this.active.length = kept;
-        if (removed && kept === 0)
-            this.hooks.idle();
         if (removed)
             this.pump();
         else
@@ -987,9 +1015,12 @@ class InstanceEngine {
             seq.sink.finish(seq);
         }
     }
+    /** Marks a sequence of the batch done; the tick's compaction takes it out. */
     finishSeq(seq) {
         if (seq.state === 'decode')
             this.decodingCount--;
+        if (seq.state !== 'done')
+            this.doneCount++;
         seq.state = 'done';
     }
 }
@@ -1909,6 +1940,14 @@ class SimCluster {
 
 ;// CONCATENATED MODULE: ./src/simulator/responses.ts
 
+
+/** `"<size in hex>\r\n"` heads of HTTP/1.1 body chunks, by size: token events repeat a few sizes. */
+const CHUNK_HEADS = new Array(4096).fill(undefined);
+function chunkHead(byteLength) {
+    if (byteLength >= CHUNK_HEADS.length)
+        return `${byteLength.toString(16)}\r\n`;
+    return (CHUNK_HEADS[byteLength] ??= `${byteLength.toString(16)}\r\n`);
+}
 /** Sends a JSON body with Content-Length. */
 function sendJson(res, status, body, headers = {}) {
     if (res.headersSent || res.destroyed)
@@ -1979,8 +2018,8 @@ class ResponseContext {
     pending = '';
     status = 200;
     headers = {};
-    /** performance.now() of the last byte written (drives keep-alives). */
-    lastWritePerfMs = performance.now();
+    /** Epoch ms of the last byte written (drives keep-alives). */
+    lastWriteAtMs = nowMs();
     /** The sequence whose output this is, if any. */
     seq = null;
     /** Called once when the response is finished or the client left. */
@@ -2039,12 +2078,13 @@ class ResponseContext {
      */
     coalesce = null;
     coalescing = false;
-    bodyStarted = false;
+    /** The socket of a chunked response whose header is out: body chunks go straight to it. */
+    directSocket = null;
     /** Writes body text; dropped once closed. */
     write(text) {
         if (this.closed)
             return;
-        this.lastWritePerfMs = performance.now();
+        this.lastWriteAtMs = nowMs();
         if (!this.headersReleased) {
             this.pending += text;
             return;
@@ -2058,6 +2098,21 @@ class ResponseContext {
             return;
         }
         this.rawWrite(text);
+    }
+    /**
+     * The per-token path: one SSE event whose UTF-8 size the caller knows (no `Buffer.byteLength`),
+     * written as latin1 when it is all ASCII (the same bytes, copied instead of UTF-8 encoded), with the
+     * clock reading the caller took for the ground truth (no second one for the keep-alive bookkeeping).
+     * Anything but a plain chunked stream (held headers, coalescing, first chunk) takes `write`.
+     */
+    writeEvent(text, byteLength, ascii, atMs) {
+        const socket = this.directSocket;
+        if (socket === null || this.coalesce !== null || this.closed || socket.destroyed) {
+            this.write(text);
+            return;
+        }
+        this.lastWriteAtMs = atMs;
+        socket.write(chunkHead(byteLength) + text + '\r\n', ascii ? 'latin1' : 'utf8');
     }
     /** Sends what coalescing held back. */
     flushCoalesced() {
@@ -2075,19 +2130,17 @@ class ResponseContext {
      * same socket's write queue.
      */
     rawWrite(text) {
+        const socket = this.directSocket;
+        if (socket !== null && !socket.destroyed) {
+            socket.write(chunkHead(Buffer.byteLength(text)) + text + '\r\n');
+            return;
+        }
         const res = this.res;
-        const socket = res.socket;
+        res.write(text);
         // `headersSent` is already true after writeHead, before the header reached the socket, so the
         // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
-        if (this.bodyStarted &&
-            socket &&
-            res.chunkedEncoding &&
-            !socket.destroyed) {
-            socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
-        }
-        else {
-            res.write(text);
-            this.bodyStarted = true;
+        if (socket === null && res.socket && res.chunkedEncoding) {
+            this.directSocket = res.socket;
         }
     }
     /** Ends the response (optionally with a last piece of text). */
@@ -2134,6 +2187,15 @@ const OPENAI_SSE_HEADERS = {
 };
 const DONE = 'data: [DONE]\n\n';
 const EXO_TOKEN_SUFFIX = '}}]}\n\n';
+/** What follows the per-request prefix of an EXO token event, by output token: `"text"}}]}\n\n`. */
+const EXO_TOKEN_TAILS = OUTPUT_VOCABULARY_JSON.map((json) => json + EXO_TOKEN_SUFFIX);
+/** UTF-8 sizes of {@link EXO_TOKEN_TAILS}. */
+const EXO_TOKEN_TAIL_BYTES = EXO_TOKEN_TAILS.map((tail) => Buffer.byteLength(tail));
+/** Whether every character is ASCII (then its latin1 and UTF-8 bytes are the same). */
+function isAscii(text) {
+    return Buffer.byteLength(text) === text.length;
+}
+const EXO_TOKEN_TAIL_ASCII = EXO_TOKEN_TAILS.map(isAscii);
 function usageObject(seq, completionTokens) {
     return {
         prompt_tokens: seq.promptTokens,
@@ -2156,6 +2218,7 @@ class BaseSink {
         this.cluster = cluster;
         this.ctx = ctx;
     }
+    /** Records token `index` in the ground truth; returns the time it stands for (epoch ms). */
     noteToken(seq, index) {
         const t = nowMs();
         const r = seq.record;
@@ -2164,6 +2227,7 @@ class BaseSink {
         r.last_token_at_ms = t;
         r.tokens_emitted = index + 1;
         this.cluster.tokensWritten++;
+        return t;
     }
     settle(seq, outcome, finishReason) {
         const r = seq.record;
@@ -2196,20 +2260,26 @@ class BaseSink {
 }
 /** EXO SSE (`/v1/chat/completions` and `/bench/chat/completions` with `stream: true`). */
 class ExoStreamSink extends BaseSink {
+    /** A token event is `prefix + EXO_TOKEN_TAILS[token]`: one concatenation, its size a sum. */
     prefix;
+    prefixBytes;
+    prefixAscii;
     envelope;
     constructor(cluster, ctx, seq) {
         super(cluster, ctx);
         const created = Math.floor(Date.now() / 1000);
         this.envelope = `{"id":${JSON.stringify(seq.commandId)},"object":"chat.completion","created":${created},"model":${JSON.stringify(seq.model)}`;
         this.prefix = `data: ${this.envelope},"choices":[{"index":0,"delta":{"role":"assistant","content":`;
+        this.prefixBytes = Buffer.byteLength(this.prefix);
+        this.prefixAscii = this.prefixBytes === this.prefix.length;
     }
     prefillProgress(seq, processedTokens, totalTokens) {
         this.ctx.write(`: prefill_progress {"PrefillProgressChunk":{"model":${JSON.stringify(seq.model)},"processed_tokens":${processedTokens},"total_tokens":${totalTokens}}}\n\n`);
     }
     token(seq, index) {
-        this.noteToken(seq, index);
-        this.ctx.write(this.prefix + OUTPUT_VOCABULARY_JSON[outputTokenIndex(seq.tokenSeed, index)] + EXO_TOKEN_SUFFIX);
+        const atMs = this.noteToken(seq, index);
+        const token = outputTokenIndex(seq.tokenSeed, index);
+        this.ctx.writeEvent(this.prefix + EXO_TOKEN_TAILS[token], this.prefixBytes + EXO_TOKEN_TAIL_BYTES[token], this.prefixAscii && EXO_TOKEN_TAIL_ASCII[token], atMs);
     }
     finish(seq) {
         const final = `data: ${this.envelope},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"${seq.finishReason}"}],"usage":${JSON.stringify(usageObject(seq, seq.tokensEmitted))}}\n\n`;
@@ -2371,25 +2441,44 @@ function timings(seq, completionTokens) {
 class OpenAiStreamSink extends BaseSink {
     options;
     tail;
+    /** `}}]` + tail + `}\n\n`: what follows the delta's JSON string in a token chunk. */
+    chunkEnd;
+    chunkEndBytes;
+    chunkEndAscii;
     created = Math.floor(Date.now() / 1000);
     buffered = '';
     bufferedKind = 'content';
     bufferedCount = 0;
+    /** The output token of a one-token chunk (its JSON is precomputed); -1 otherwise. */
+    bufferedToken = -1;
+    bufferedAtMs = 0;
     constructor(cluster, ctx, options) {
         super(cluster, ctx);
         this.options = options;
         this.tail = `,"created":${this.created},"id":${JSON.stringify(options.responseId)},"model":${JSON.stringify(options.profile.model)},"system_fingerprint":${JSON.stringify(options.profile.systemFingerprint)},"object":"chat.completion.chunk"`;
+        this.chunkEnd = `}}]${this.tail}}\n\n`;
+        this.chunkEndBytes = Buffer.byteLength(this.chunkEnd);
+        this.chunkEndAscii = this.chunkEndBytes === this.chunkEnd.length;
     }
     prefillProgress() { }
     flush() {
         if (this.bufferedCount === 0)
             return;
-        this.ctx.write(`data: {"choices":[{"finish_reason":null,"index":0,"delta":{"${this.bufferedKind}":${JSON.stringify(this.buffered)}}}]${this.tail}}\n\n`);
+        const head = this.bufferedKind === 'content' ? OPENAI_CONTENT_HEAD : OPENAI_REASONING_HEAD;
+        if (this.bufferedToken >= 0) {
+            // One token per chunk (llama.cpp's default): no JSON.stringify, no byte count.
+            const token = this.bufferedToken;
+            this.ctx.writeEvent(head + OUTPUT_VOCABULARY_JSON[token] + this.chunkEnd, head.length + OUTPUT_VOCABULARY_JSON_BYTES[token] + this.chunkEndBytes, this.chunkEndAscii && OUTPUT_VOCABULARY_JSON_ASCII[token], this.bufferedAtMs);
+        }
+        else {
+            this.ctx.write(head + JSON.stringify(this.buffered) + this.chunkEnd);
+        }
         this.buffered = '';
         this.bufferedCount = 0;
+        this.bufferedToken = -1;
     }
     token(seq, index) {
-        this.noteToken(seq, index);
+        const atMs = this.noteToken(seq, index);
         if (index === 0) {
             // llama.cpp sends the role-only chunk together with the first token.
             this.ctx.write(`data: {"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}]${this.tail}}\n\n`);
@@ -2398,7 +2487,10 @@ class OpenAiStreamSink extends BaseSink {
         if (kind !== this.bufferedKind)
             this.flush();
         this.bufferedKind = kind;
-        this.buffered += OUTPUTS[outputTokenIndex(seq.tokenSeed, index)];
+        const token = outputTokenIndex(seq.tokenSeed, index);
+        this.buffered += OUTPUTS[token];
+        this.bufferedToken = this.bufferedCount === 0 ? token : -1;
+        this.bufferedAtMs = atMs;
         this.bufferedCount++;
         if (this.bufferedCount >= Math.max(1, this.options.profile.tokensPerChunk))
             this.flush();
@@ -2441,6 +2533,11 @@ class OpenAiStreamSink extends BaseSink {
     }
 }
 const OUTPUTS = OUTPUT_VOCABULARY_JSON.map((j) => JSON.parse(j));
+const OUTPUT_VOCABULARY_JSON_BYTES = OUTPUT_VOCABULARY_JSON.map((j) => Buffer.byteLength(j));
+const OUTPUT_VOCABULARY_JSON_ASCII = OUTPUT_VOCABULARY_JSON.map(isAscii);
+/** Token chunks of the OpenAI flavour start with one of these (ASCII), then the delta's JSON string. */
+const OPENAI_CONTENT_HEAD = 'data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":';
+const OPENAI_REASONING_HEAD = 'data: {"choices":[{"finish_reason":null,"index":0,"delta":{"reasoning_content":';
 /** OpenAI-compatible non-streaming body (chat_nonstream.json). */
 class OpenAiJsonSink extends BaseSink {
     options;
@@ -2825,7 +2922,6 @@ class SimulatorRuntime {
         })));
     }
     sweepKeepAlives() {
-        const now = performance.now();
         const wall = nowMs();
         const interval = this.profile.keepAliveIntervalMs;
         if (this.flavor === 'openai')
@@ -2835,7 +2931,7 @@ class SimulatorRuntime {
                 continue;
             if (ctx.seq && ctx.seq.stallUntilMs > wall)
                 continue;
-            if (now - ctx.lastWritePerfMs >= interval)
+            if (wall - ctx.lastWriteAtMs >= interval)
                 ctx.write(': keep-alive\n\n');
         }
     }

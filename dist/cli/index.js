@@ -55900,14 +55900,47 @@ function sleepMs(durationMs, signal) {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
+/** Bounds of the spin window: how long before a deadline the timer hands over to the spin. */
+const MIN_SPIN_WINDOW_MS = 2;
+const MAX_SPIN_WINDOW_MS = 10;
+/** Added to the lateness estimate, so a timer as late as the worst recent one still wakes in time. */
+const SPIN_MARGIN_MS = 0.5;
+/** Per observed wait, how much of the lateness estimate survives (a spike fades over ~40 waits). */
+const LATENESS_DECAY = 0.95;
 /**
- * How long before a deadline the timer hands over to the spin. Node timers fire up to ~1-2 ms late
- * (more on a loaded machine); the spin closes that gap.
+ * How late this machine's timers fire, as a peak that decays: Node timers wake ~0.3 ms late on a quiet
+ * machine but several ms late at p99 on a busy or virtualised one, and a send that waits for a late
+ * timer is a late send. The spin window follows the estimate, so a quiet machine spins 2 ms per send
+ * and a noisy one up to 10 ms.
  */
-const SPIN_WINDOW_MS = 2;
+class TimerLateness {
+    estimateMs = 0;
+    /** Records how late (ms, ≥ 0 in practice) a timer fired. */
+    observe(latenessMs) {
+        this.estimateMs = Math.max(latenessMs, this.estimateMs * LATENESS_DECAY);
+    }
+    /** How long before the next deadline to stop trusting the timer. */
+    get spinWindowMs() {
+        return Math.min(MAX_SPIN_WINDOW_MS, Math.max(MIN_SPIN_WINDOW_MS, this.estimateMs + SPIN_MARGIN_MS));
+    }
+}
 /**
- * Yields with setImmediate until `targetMs`. Between immediates the event loop still polls I/O, so
- * responses of in-flight requests keep being read (and timestamped) while we wait for the deadline.
+ * Longest stretch the spin holds the thread before yielding to the event loop: a read that arrives
+ * during the spin waits at most this long. Yielding after every check instead (one setImmediate per
+ * ~2 µs) made the spin the largest source of garbage in a stage, and garbage means scavenges that stall
+ * reads and sends for milliseconds.
+ */
+const SPIN_SLICE_MS = 0.05;
+/**
+ * Empty iterations between two clock reads inside a slice (a few µs on any current CPU). On Node 20
+ * every `performance.now()` allocates, so a slice reads the clock a few times, not thousands.
+ */
+const SPIN_ITERATIONS_PER_CHECK = 4096;
+let spinSink = 0;
+/**
+ * Spins until `targetMs` in slices of {@link SPIN_SLICE_MS}, yielding with setImmediate between them:
+ * the event loop still polls I/O between slices, so responses of in-flight requests keep being read (and
+ * timestamped) while we wait for the deadline. Overshoots the deadline by a few µs at most.
  */
 function spinUntil(targetMs, signal) {
     return new Promise((resolve, reject) => {
@@ -55916,7 +55949,14 @@ function spinUntil(targetMs, signal) {
                 reject(new CancelledError(abortMessage(signal)));
                 return;
             }
-            if (preciseNowMs() >= targetMs)
+            let nowMs = preciseNowMs();
+            const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
+            while (nowMs < sliceEndMs) {
+                for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++)
+                    spinSink = (spinSink + i) | 0;
+                nowMs = preciseNowMs();
+            }
+            if (nowMs >= targetMs)
                 resolve();
             else
                 setImmediate(step);
@@ -55924,17 +55964,24 @@ function spinUntil(targetMs, signal) {
         step();
     });
 }
-/** The real clock: timers for the bulk of a wait, a short I/O-friendly spin for the last 2 ms. */
-const systemClock = {
-    nowMs: preciseNowMs,
-    sleep: sleepMs,
-    async sleepUntil(targetMs, signal) {
-        const timerWaitMs = targetMs - preciseNowMs() - SPIN_WINDOW_MS;
-        if (timerWaitMs > 0)
-            await sleepMs(timerWaitMs, signal);
-        await spinUntil(targetMs, signal);
-    },
-};
+/** A real clock: a timer for the bulk of a wait, then an I/O-friendly spin sized by {@link TimerLateness}. */
+function createSystemClock(lateness = new TimerLateness()) {
+    return {
+        nowMs: preciseNowMs,
+        sleep: sleepMs,
+        async sleepUntil(targetMs, signal) {
+            const wakeAtMs = targetMs - lateness.spinWindowMs;
+            const timerWaitMs = wakeAtMs - preciseNowMs();
+            if (timerWaitMs > 0) {
+                await sleepMs(timerWaitMs, signal);
+                lateness.observe(preciseNowMs() - wakeAtMs);
+            }
+            await spinUntil(targetMs, signal);
+        },
+    };
+}
+/** The process's clock (one lateness estimate for all its waits). */
+const systemClock = createSystemClock();
 /** Formats a duration for progress lines: `850ms`, `38s`, `4m12s`. */
 function formatDuration(durationMs) {
     if (durationMs < 1000)
@@ -62217,6 +62264,14 @@ function parsePositiveInteger(name, value) {
     }
     return Number(trimmed);
 }
+/** Parses a whole number ≥ 0 (a node index), naming the flag or input in the error. */
+function parseNonNegativeInteger(name, value) {
+    const trimmed = value.trim();
+    if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
+        throw new InputError(`${name} must be a whole number ≥ 0, got "${value}"`);
+    }
+    return Number(trimmed);
+}
 /** Parses true/false the way YAML 1.2 and @actions/core do (true|True|TRUE|false|False|FALSE). */
 function parseBooleanFlag(name, value) {
     const trimmed = value.trim();
@@ -62384,6 +62439,7 @@ async function runCommand(args, streams, env, logger) {
     const timeoutSeconds = values['timeout-seconds'] !== undefined
         ? parsePositiveInteger('--timeout-seconds', values['timeout-seconds'])
         : defaults.timeoutSeconds;
+    const nodeIndex = values.index !== undefined ? parseNonNegativeInteger('--index', values.index) : undefined;
     const isPrimary = values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
     const outputDir = (0,external_node_path_.resolve)(values.output ?? 'exo-bench-results');
     let simulator;
@@ -62423,7 +62479,7 @@ async function runCommand(args, streams, env, logger) {
             runId: defaults.runId,
             env,
             ...(values.label ? { hardwareLabel: values.label } : {}),
-            ...(values.index !== undefined ? { nodeIndex: Number(values.index) } : {}),
+            ...(nodeIndex !== undefined ? { nodeIndex } : {}),
         }, { logger, mask: (value) => logger.mask(value) }, cancel.signal);
         if (outcome.document.results.stages.length > 0)
             streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);

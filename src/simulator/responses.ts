@@ -5,9 +5,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { GroundTruthRecord } from './groundTruth.js';
 import type { Sequence } from './engine.js';
 import type { DetailItem } from './validation.js';
+import { nowMs } from './random.js';
+
+/** `"<size in hex>\r\n"` heads of HTTP/1.1 body chunks, by size: token events repeat a few sizes. */
+const CHUNK_HEADS: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+
+function chunkHead(byteLength: number): string {
+  if (byteLength >= CHUNK_HEADS.length) return `${byteLength.toString(16)}\r\n`;
+  return (CHUNK_HEADS[byteLength] ??= `${byteLength.toString(16)}\r\n`);
+}
 
 /** Sends a JSON body with Content-Length. */
 export function sendJson(
@@ -83,8 +93,8 @@ export class ResponseContext {
   private pending = '';
   private status = 200;
   private headers: Record<string, string> = {};
-  /** performance.now() of the last byte written (drives keep-alives). */
-  lastWritePerfMs = performance.now();
+  /** Epoch ms of the last byte written (drives keep-alives). */
+  lastWriteAtMs = nowMs();
   /** The sequence whose output this is, if any. */
   seq: Sequence | null = null;
   /** Called once when the response is finished or the client left. */
@@ -145,12 +155,13 @@ export class ResponseContext {
    */
   coalesce: ((ctx: ResponseContext) => void) | null = null;
   private coalescing = false;
-  private bodyStarted = false;
+  /** The socket of a chunked response whose header is out: body chunks go straight to it. */
+  private directSocket: Socket | null = null;
 
   /** Writes body text; dropped once closed. */
   write(text: string): void {
     if (this.closed) return;
-    this.lastWritePerfMs = performance.now();
+    this.lastWriteAtMs = nowMs();
     if (!this.headersReleased) {
       this.pending += text;
       return;
@@ -164,6 +175,22 @@ export class ResponseContext {
       return;
     }
     this.rawWrite(text);
+  }
+
+  /**
+   * The per-token path: one SSE event whose UTF-8 size the caller knows (no `Buffer.byteLength`),
+   * written as latin1 when it is all ASCII (the same bytes, copied instead of UTF-8 encoded), with the
+   * clock reading the caller took for the ground truth (no second one for the keep-alive bookkeeping).
+   * Anything but a plain chunked stream (held headers, coalescing, first chunk) takes `write`.
+   */
+  writeEvent(text: string, byteLength: number, ascii: boolean, atMs: number): void {
+    const socket = this.directSocket;
+    if (socket === null || this.coalesce !== null || this.closed || socket.destroyed) {
+      this.write(text);
+      return;
+    }
+    this.lastWriteAtMs = atMs;
+    socket.write(chunkHead(byteLength) + text + '\r\n', ascii ? 'latin1' : 'utf8');
   }
 
   /** Sends what coalescing held back. */
@@ -182,20 +209,17 @@ export class ResponseContext {
    * same socket's write queue.
    */
   private rawWrite(text: string): void {
+    const socket = this.directSocket;
+    if (socket !== null && !socket.destroyed) {
+      socket.write(chunkHead(Buffer.byteLength(text)) + text + '\r\n');
+      return;
+    }
     const res = this.res;
-    const socket = res.socket;
+    res.write(text);
     // `headersSent` is already true after writeHead, before the header reached the socket, so the
     // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
-    if (
-      this.bodyStarted &&
-      socket &&
-      (res as unknown as { chunkedEncoding: boolean }).chunkedEncoding &&
-      !socket.destroyed
-    ) {
-      socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
-    } else {
-      res.write(text);
-      this.bodyStarted = true;
+    if (socket === null && res.socket && (res as unknown as { chunkedEncoding: boolean }).chunkedEncoding) {
+      this.directSocket = res.socket;
     }
   }
 

@@ -180,14 +180,13 @@ export class SimulatorRuntime {
   }
 
   private sweepKeepAlives(): void {
-    const now = performance.now();
     const wall = nowMs();
     const interval = this.profile.keepAliveIntervalMs;
     if (this.flavor === 'openai') return;
     for (const ctx of this.open) {
       if (!ctx.sse || ctx.closed) continue;
       if (ctx.seq && ctx.seq.stallUntilMs > wall) continue;
-      if (now - ctx.lastWritePerfMs >= interval) ctx.write(': keep-alive\n\n');
+      if (wall - ctx.lastWriteAtMs >= interval) ctx.write(': keep-alive\n\n');
     }
   }
 

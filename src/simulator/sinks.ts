@@ -29,6 +29,16 @@ export const OPENAI_SSE_HEADERS: Record<string, string> = {
 
 const DONE = 'data: [DONE]\n\n';
 const EXO_TOKEN_SUFFIX = '}}]}\n\n';
+/** What follows the per-request prefix of an EXO token event, by output token: `"text"}}]}\n\n`. */
+const EXO_TOKEN_TAILS: readonly string[] = OUTPUT_VOCABULARY_JSON.map((json) => json + EXO_TOKEN_SUFFIX);
+/** UTF-8 sizes of {@link EXO_TOKEN_TAILS}. */
+const EXO_TOKEN_TAIL_BYTES: readonly number[] = EXO_TOKEN_TAILS.map((tail) => Buffer.byteLength(tail));
+
+/** Whether every character is ASCII (then its latin1 and UTF-8 bytes are the same). */
+function isAscii(text: string): boolean {
+  return Buffer.byteLength(text) === text.length;
+}
+const EXO_TOKEN_TAIL_ASCII: readonly boolean[] = EXO_TOKEN_TAILS.map(isAscii);
 
 function usageObject(seq: Sequence, completionTokens: number): Record<string, unknown> {
   return {
@@ -58,13 +68,15 @@ abstract class BaseSink implements SequenceSink {
   abstract errorChunk(seq: Sequence, message: string): void;
   abstract abort(seq: Sequence, outcome: RequestOutcome): void;
 
-  protected noteToken(seq: Sequence, index: number): void {
+  /** Records token `index` in the ground truth; returns the time it stands for (epoch ms). */
+  protected noteToken(seq: Sequence, index: number): number {
     const t = nowMs();
     const r = seq.record;
     if (index === 0) r.first_token_at_ms = t;
     r.last_token_at_ms = t;
     r.tokens_emitted = index + 1;
     this.cluster.tokensWritten++;
+    return t;
   }
 
   protected settle(seq: Sequence, outcome: RequestOutcome, finishReason: string | null): void {
@@ -99,7 +111,10 @@ abstract class BaseSink implements SequenceSink {
 
 /** EXO SSE (`/v1/chat/completions` and `/bench/chat/completions` with `stream: true`). */
 export class ExoStreamSink extends BaseSink {
+  /** A token event is `prefix + EXO_TOKEN_TAILS[token]`: one concatenation, its size a sum. */
   private readonly prefix: string;
+  private readonly prefixBytes: number;
+  private readonly prefixAscii: boolean;
   private readonly envelope: string;
 
   constructor(cluster: SimCluster, ctx: ResponseContext, seq: { commandId: string; model: string }) {
@@ -107,6 +122,8 @@ export class ExoStreamSink extends BaseSink {
     const created = Math.floor(Date.now() / 1000);
     this.envelope = `{"id":${JSON.stringify(seq.commandId)},"object":"chat.completion","created":${created},"model":${JSON.stringify(seq.model)}`;
     this.prefix = `data: ${this.envelope},"choices":[{"index":0,"delta":{"role":"assistant","content":`;
+    this.prefixBytes = Buffer.byteLength(this.prefix);
+    this.prefixAscii = this.prefixBytes === this.prefix.length;
   }
 
   prefillProgress(seq: Sequence, processedTokens: number, totalTokens: number): void {
@@ -116,9 +133,13 @@ export class ExoStreamSink extends BaseSink {
   }
 
   token(seq: Sequence, index: number): void {
-    this.noteToken(seq, index);
-    this.ctx.write(
-      this.prefix + OUTPUT_VOCABULARY_JSON[outputTokenIndex(seq.tokenSeed, index)] + EXO_TOKEN_SUFFIX,
+    const atMs = this.noteToken(seq, index);
+    const token = outputTokenIndex(seq.tokenSeed, index);
+    this.ctx.writeEvent(
+      this.prefix + (EXO_TOKEN_TAILS[token] as string),
+      this.prefixBytes + (EXO_TOKEN_TAIL_BYTES[token] as number),
+      this.prefixAscii && (EXO_TOKEN_TAIL_ASCII[token] as boolean),
+      atMs,
     );
   }
 
@@ -298,10 +319,17 @@ export interface OpenAiOptions {
 /** OpenAI-compatible SSE in the manner of llama.cpp (role-only first chunk, `chat.completion.chunk`). */
 export class OpenAiStreamSink extends BaseSink {
   private readonly tail: string;
+  /** `}}]` + tail + `}\n\n`: what follows the delta's JSON string in a token chunk. */
+  private readonly chunkEnd: string;
+  private readonly chunkEndBytes: number;
+  private readonly chunkEndAscii: boolean;
   private readonly created = Math.floor(Date.now() / 1000);
   private buffered = '';
   private bufferedKind: 'content' | 'reasoning_content' = 'content';
   private bufferedCount = 0;
+  /** The output token of a one-token chunk (its JSON is precomputed); -1 otherwise. */
+  private bufferedToken = -1;
+  private bufferedAtMs = 0;
 
   constructor(
     cluster: SimCluster,
@@ -310,21 +338,35 @@ export class OpenAiStreamSink extends BaseSink {
   ) {
     super(cluster, ctx);
     this.tail = `,"created":${this.created},"id":${JSON.stringify(options.responseId)},"model":${JSON.stringify(options.profile.model)},"system_fingerprint":${JSON.stringify(options.profile.systemFingerprint)},"object":"chat.completion.chunk"`;
+    this.chunkEnd = `}}]${this.tail}}\n\n`;
+    this.chunkEndBytes = Buffer.byteLength(this.chunkEnd);
+    this.chunkEndAscii = this.chunkEndBytes === this.chunkEnd.length;
   }
 
   prefillProgress(): void {}
 
   private flush(): void {
     if (this.bufferedCount === 0) return;
-    this.ctx.write(
-      `data: {"choices":[{"finish_reason":null,"index":0,"delta":{"${this.bufferedKind}":${JSON.stringify(this.buffered)}}}]${this.tail}}\n\n`,
-    );
+    const head = this.bufferedKind === 'content' ? OPENAI_CONTENT_HEAD : OPENAI_REASONING_HEAD;
+    if (this.bufferedToken >= 0) {
+      // One token per chunk (llama.cpp's default): no JSON.stringify, no byte count.
+      const token = this.bufferedToken;
+      this.ctx.writeEvent(
+        head + (OUTPUT_VOCABULARY_JSON[token] as string) + this.chunkEnd,
+        head.length + (OUTPUT_VOCABULARY_JSON_BYTES[token] as number) + this.chunkEndBytes,
+        this.chunkEndAscii && (OUTPUT_VOCABULARY_JSON_ASCII[token] as boolean),
+        this.bufferedAtMs,
+      );
+    } else {
+      this.ctx.write(head + JSON.stringify(this.buffered) + this.chunkEnd);
+    }
     this.buffered = '';
     this.bufferedCount = 0;
+    this.bufferedToken = -1;
   }
 
   token(seq: Sequence, index: number): void {
-    this.noteToken(seq, index);
+    const atMs = this.noteToken(seq, index);
     if (index === 0) {
       // llama.cpp sends the role-only chunk together with the first token.
       this.ctx.write(
@@ -334,7 +376,10 @@ export class OpenAiStreamSink extends BaseSink {
     const kind = index < this.options.profile.reasoningTokens ? 'reasoning_content' : 'content';
     if (kind !== this.bufferedKind) this.flush();
     this.bufferedKind = kind;
-    this.buffered += OUTPUTS[outputTokenIndex(seq.tokenSeed, index)];
+    const token = outputTokenIndex(seq.tokenSeed, index);
+    this.buffered += OUTPUTS[token];
+    this.bufferedToken = this.bufferedCount === 0 ? token : -1;
+    this.bufferedAtMs = atMs;
     this.bufferedCount++;
     if (this.bufferedCount >= Math.max(1, this.options.profile.tokensPerChunk)) this.flush();
   }
@@ -385,6 +430,14 @@ export class OpenAiStreamSink extends BaseSink {
 }
 
 const OUTPUTS: readonly string[] = OUTPUT_VOCABULARY_JSON.map((j) => JSON.parse(j) as string);
+const OUTPUT_VOCABULARY_JSON_BYTES: readonly number[] = OUTPUT_VOCABULARY_JSON.map((j) =>
+  Buffer.byteLength(j),
+);
+const OUTPUT_VOCABULARY_JSON_ASCII: readonly boolean[] = OUTPUT_VOCABULARY_JSON.map(isAscii);
+/** Token chunks of the OpenAI flavour start with one of these (ASCII), then the delta's JSON string. */
+const OPENAI_CONTENT_HEAD = 'data: {"choices":[{"finish_reason":null,"index":0,"delta":{"content":';
+const OPENAI_REASONING_HEAD =
+  'data: {"choices":[{"finish_reason":null,"index":0,"delta":{"reasoning_content":';
 
 /** OpenAI-compatible non-streaming body (chat_nonstream.json). */
 export class OpenAiJsonSink extends BaseSink {
