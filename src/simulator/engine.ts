@@ -371,7 +371,11 @@ export class InstanceEngine {
     }
     if (seq.tokensEmitted >= seq.outputTokens) {
       this.finishSeq(seq);
-      seq.sink.finish(seq);
+      // The final chunk follows on the next turn of the event loop, not in this call: building it and
+      // ending the response take a few hundred µs, and done synchronously they held the last token
+      // back (measured: it reached the client 0.7-2.8 ms after its ground-truth time, in one read with
+      // the final chunk, against 0.2-0.5 ms for the first token). The sink ignores a closed response.
+      setImmediate(() => seq.sink.finish(seq));
     }
   }
 
