@@ -26,6 +26,7 @@ import { parse } from 'yaml';
 import { loadBundle } from './lib/bundle.mjs';
 import {
   CLI_BUNDLE,
+  FAST_LOADING,
   REPO_ROOT,
   emit,
   groundTruthById,
@@ -43,17 +44,7 @@ const speedup = numberFlag(flags, 'speedup', 20);
 const runs = numberFlag(flags, 'runs', 3);
 const cli = resolve(flags.cli ?? CLI_BUNDLE);
 const inProcess = flags['in-process'] === true;
-const FAST_LOADING = {
-  runnerIdleMs: 5,
-  runnerConnectMs: 5,
-  loadDurationMs: 50,
-  runnerLoadedMs: 5,
-  warmupMs: 5,
-  placementDelayMs: 1,
-  deleteDelayMs: 1,
-  shutdownMs: 5,
-  groundTruthCapacity: 100_000,
-};
+const PROFILE = { ...FAST_LOADING, groundTruthCapacity: 100_000 };
 
 /** The config with one node and every gap divided by `speedup`. */
 function shortenedConfig(dir) {
@@ -139,7 +130,7 @@ async function floorRoundTrips(count, gapMs) {
 
 /** The engine as users run it: the CLI bundle in its own process, the simulator in another. */
 async function runSeparate(dir, configPath, stages) {
-  const simulator = await startSimulator(FAST_LOADING, { cli: CLI_BUNDLE });
+  const simulator = await startSimulator(PROFILE, { cli: CLI_BUNDLE });
   try {
     const output = join(dir, 'out');
     const scheduleMs = stages.reduce((sum, s) => sum + s.time_between_requests * s.iterations * 1000, 0);
@@ -161,7 +152,7 @@ async function runSeparate(dir, configPath, stages) {
 let engine;
 async function runInProcess(dir, configPath) {
   engine ??= await loadBundle('bench/accuracy-entry.ts');
-  const simulator = await engine.startSimulator({ nodes: 1, port: 0, profile: FAST_LOADING });
+  const simulator = await engine.startSimulator({ nodes: 1, port: 0, profile: PROFILE });
   try {
     const output = join(dir, 'out');
     const quiet = () => {};

@@ -39,16 +39,22 @@ export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `exo-bench-${prefix}-`));
 }
 
+/** Simulator profile fields that make placement and loading near-instant (timing model untouched). */
+export const FAST_LOADING = {
+  runnerIdleMs: 5,
+  runnerConnectMs: 5,
+  loadDurationMs: 50,
+  runnerLoadedMs: 5,
+  warmupMs: 5,
+  placementDelayMs: 1,
+  deleteDelayMs: 1,
+  shutdownMs: 5,
+};
+
 /** A simulator profile fit for load benchmarks: instant placement, a batch as large as the load. */
 export function loadProfile(overrides = {}) {
   return {
-    runnerIdleMs: 5,
-    loadDurationMs: 50,
-    runnerLoadedMs: 5,
-    warmupMs: 5,
-    placementDelayMs: 1,
-    deleteDelayMs: 1,
-    shutdownMs: 5,
+    ...FAST_LOADING,
     heartbeatIntervalMs: 1000,
     maxConcurrentRequests: 50_000,
     decodeSlowdownPerExtraStream: 0,
