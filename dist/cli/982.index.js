@@ -394,6 +394,8 @@ function buildCatalogue(profile) {
     return catalogue;
 }
 
+// EXTERNAL MODULE: ./src/util/clock.ts
+var clock = __webpack_require__(7110);
 ;// CONCATENATED MODULE: ./src/simulator/random.ts
 /**
  * Seeded randomness for the simulator. Node IDs, instance/runner/task/command UUIDs, fault sampling and
@@ -456,15 +458,11 @@ class Rng {
         return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
     }
 }
-/** `performance.timeOrigin` read once: it is constant, and its getter costs half a clock read. */
-const TIME_ORIGIN_MS = performance.timeOrigin;
 /**
- * Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing): the formula
- * of src/util/clock.ts, so the client's and the simulator's timestamps compare directly.
+ * Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing): the engine's
+ * own clock function, so the client's and the simulator's timestamps compare directly.
  */
-function nowMs() {
-    return TIME_ORIGIN_MS + performance.now();
-}
+
 
 ;// CONCATENATED MODULE: ./src/simulator/tokenizer.ts
 /**
@@ -858,7 +856,7 @@ class InstanceEngine {
     pump() {
         if (!this.isReady)
             return;
-        const now = nowMs();
+        const now = (0,clock/* preciseNowMs */.GL)();
         while (this.active.length < this.timing.maxConcurrentRequests && this.queue.length > 0) {
             this.admit(this.queue.shift(), now);
         }
@@ -919,7 +917,7 @@ class InstanceEngine {
     onTimer() {
         this.timer = null;
         this.timerAtMs = Number.POSITIVE_INFINITY;
-        const now = nowMs();
+        const now = (0,clock/* preciseNowMs */.GL)();
         const tick = ++this.tick;
         // Timers fire up to ~1 ms late or early; treat events due within a quarter ms as due.
         const horizon = now + 0.25;
@@ -1160,7 +1158,7 @@ class SimCluster {
         this.catalogue = buildCatalogue(profile);
         this.faults = new FaultState(rng);
         this.groundTruth = new GroundTruthLog(profile.groundTruthCapacity);
-        const now = nowMs();
+        const now = (0,clock/* preciseNowMs */.GL)();
         for (let i = 0; i < nodeCount; i++) {
             const onDisk = profile.modelsOnDisk;
             this.nodes.push({
@@ -1180,7 +1178,7 @@ class SimCluster {
     /** Starts periodic node reports (lastSeen, lastEventAppliedIdx). */
     start() {
         this.heartbeat = setInterval(() => {
-            const now = nowMs();
+            const now = (0,clock/* preciseNowMs */.GL)();
             for (const node of this.nodes) {
                 if (!node.alive || !node.inTopology)
                     continue;
@@ -1683,9 +1681,9 @@ class SimCluster {
             await sleep(p.runnerIdleMs / 2, signal);
             task.taskStatus = 'Running';
             const durationMs = (total / p.downloadBytesPerSecond) * 1000;
-            const started = nowMs();
+            const started = (0,clock/* preciseNowMs */.GL)();
             for (;;) {
-                const elapsed = nowMs() - started;
+                const elapsed = (0,clock/* preciseNowMs */.GL)() - started;
                 const done = Math.min(total, Math.floor((elapsed / Math.max(1, durationMs)) * total));
                 if (done >= total)
                     break;
@@ -2023,7 +2021,7 @@ class ResponseContext {
     status = 200;
     headers = {};
     /** Epoch ms of the last byte written (drives keep-alives). */
-    lastWriteAtMs = nowMs();
+    lastWriteAtMs = (0,clock/* preciseNowMs */.GL)();
     /** The sequence whose output this is, if any. */
     seq = null;
     /** Called once when the response is finished or the client left. */
@@ -2088,7 +2086,7 @@ class ResponseContext {
     write(text) {
         if (this.closed)
             return;
-        this.lastWriteAtMs = nowMs();
+        this.lastWriteAtMs = (0,clock/* preciseNowMs */.GL)();
         if (!this.headersReleased) {
             this.pending += text;
             return;
@@ -2224,7 +2222,7 @@ class BaseSink {
     }
     /** Records token `index` in the ground truth; returns the time it stands for (epoch ms). */
     noteToken(seq, index) {
-        const t = nowMs();
+        const t = (0,clock/* preciseNowMs */.GL)();
         const r = seq.record;
         if (index === 0)
             r.first_token_at_ms = t;
@@ -2241,7 +2239,7 @@ class BaseSink {
         r.finish_reason = finishReason;
         r.prompt_tokens = seq.promptTokens;
         r.cached_tokens = seq.cachedTokens;
-        r.ended_at_ms = nowMs();
+        r.ended_at_ms = (0,clock/* preciseNowMs */.GL)();
     }
     /** `generation_stats` (exo-api.md 6): `memoryKey` is `in_bytes` in SSE, `inBytes` in JSON. */
     generationStats(seq, memoryKey) {
@@ -2324,7 +2322,7 @@ class ExoJsonSink extends BaseSink {
             return out;
         }
         const r = seq.record;
-        const end = nowMs();
+        const end = (0,clock/* preciseNowMs */.GL)();
         const first = r.first_token_at_ms;
         const elapsedS = (end - r.arrived_at_ms) / 1000;
         const prefillS = first !== null ? (first - r.arrived_at_ms) / 1000 : elapsedS;
@@ -2901,7 +2899,7 @@ class SimulatorRuntime {
                 continue;
             if (ctx.record && ctx.record.outcome === 'pending') {
                 ctx.record.outcome = 'eof';
-                ctx.record.ended_at_ms = nowMs();
+                ctx.record.ended_at_ms = (0,clock/* preciseNowMs */.GL)();
             }
             ctx.destroy();
         }
@@ -2926,7 +2924,7 @@ class SimulatorRuntime {
         })));
     }
     sweepKeepAlives() {
-        const wall = nowMs();
+        const wall = (0,clock/* preciseNowMs */.GL)();
         const interval = this.profile.keepAliveIntervalMs;
         if (this.flavor === 'openai')
             return;
@@ -2941,7 +2939,7 @@ class SimulatorRuntime {
     }
     // ------------------------------------------------------------------ routing
     handle(node, req, res) {
-        const arrivedAtMs = nowMs();
+        const arrivedAtMs = (0,clock/* preciseNowMs */.GL)();
         res.on('error', () => undefined);
         req.on('error', () => undefined);
         if (!node.alive) {
@@ -3067,7 +3065,7 @@ class SimulatorRuntime {
                 active_streams: this.open.size,
                 tokens_written: this.cluster.tokensWritten,
                 requests_recorded: this.cluster.groundTruth.size,
-                time_ms: nowMs(),
+                time_ms: (0,clock/* preciseNowMs */.GL)(),
             });
         }
         return sendExoError(res, 404, 'Not Found');
@@ -3349,7 +3347,7 @@ class SimulatorRuntime {
     httpErrorRecord(record, status) {
         record.outcome = 'http_error';
         record.http_status = status;
-        record.ended_at_ms = nowMs();
+        record.ended_at_ms = (0,clock/* preciseNowMs */.GL)();
     }
     async chat(node, req, res, path, arrivedAtMs) {
         const record = this.newRecord(node, path, arrivedAtMs);
@@ -3473,7 +3471,7 @@ class SimulatorRuntime {
             this.dirty.delete(ctx);
             if (record.outcome === 'pending') {
                 record.outcome = 'client_disconnected';
-                record.ended_at_ms = nowMs();
+                record.ended_at_ms = (0,clock/* preciseNowMs */.GL)();
                 record.prompt_tokens = seq.promptTokens;
                 record.cached_tokens = seq.cachedTokens;
             }

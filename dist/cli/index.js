@@ -44823,6 +44823,230 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ll: () => (/* binding */ ExoBenchError),
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   b$: () => (/* binding */ ClusterError),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   fc: () => (/* binding */ formatConfigProblem),
+/* harmony export */   xL: () => (/* binding */ ConfigError)
+/* harmony export */ });
+/**
+ * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
+ * Shells (action, CLI) map `kind` to exit codes and annotations; nothing else inspects messages.
+ */
+/** Base class of every error exo-bench raises on purpose. */
+class ExoBenchError extends Error {
+    kind;
+    /** What the user can do about it; printed after the message. */
+    hint;
+    constructor(kind, message, hint, options) {
+        super(message, options);
+        this.name = 'ExoBenchError';
+        this.kind = kind;
+        this.hint = hint;
+    }
+}
+/** Formats a problem as one line: `file:line:col: path: message`. */
+function formatConfigProblem(problem) {
+    const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+    const path = problem.path ? `${problem.path}: ` : '';
+    return `${where}: ${path}${problem.message}`;
+}
+/** A config that cannot be used; holds every problem found, not just the first. */
+class ConfigError extends ExoBenchError {
+    problems;
+    constructor(problems) {
+        super('config', problems.map(formatConfigProblem).join('\n'), 'Fix the config file; configs/README.md documents every field.');
+        this.name = 'ConfigError';
+        this.problems = problems;
+    }
+}
+/** Bad action inputs or command-line flags. */
+class InputError extends ExoBenchError {
+    constructor(message, hint) {
+        super('input', message, hint);
+        this.name = 'InputError';
+    }
+}
+/** The cluster did not become what the config asks for (nodes, placement, runners, cleanup). */
+class ClusterError extends ExoBenchError {
+    constructor(message, hint, options) {
+        super('cluster', message, hint, options);
+        this.name = 'ClusterError';
+    }
+}
+/** The run was cancelled (SIGINT/SIGTERM or an outer deadline). */
+class CancelledError extends ExoBenchError {
+    constructor(message = 'cancelled') {
+        super('cancelled', message);
+        this.name = 'CancelledError';
+    }
+}
+/** Renders any thrown value as one readable message with its hint, never a stack trace. */
+function describeError(error) {
+    if (error instanceof ExoBenchError) {
+        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
+    }
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 7110:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GL: () => (/* binding */ preciseNowMs),
+/* harmony export */   Te: () => (/* binding */ throwIfAborted),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   ml: () => (/* binding */ systemClock)
+/* harmony export */ });
+/* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, createSystemClock */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
+ * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
+ * truth uses the same formula, so measured and true times compare directly.
+ */
+
+const timeOriginMs = performance.timeOrigin;
+/** Epoch milliseconds with sub-millisecond precision. */
+function preciseNowMs() {
+    return timeOriginMs + performance.now();
+}
+/** Throws CancelledError if the signal has fired. */
+function throwIfAborted(signal) {
+    if (signal?.aborted)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal));
+}
+function abortMessage(signal) {
+    const reason = signal.reason;
+    if (reason instanceof Error)
+        return reason.message;
+    return typeof reason === 'string' ? reason : 'cancelled';
+}
+/** Sleeps with a timer; rejects with CancelledError on abort and leaves no timer behind. */
+function sleepMs(durationMs, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.max(0, durationMs));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/** Bounds of the spin window: how long before a deadline the timer hands over to the spin. */
+const MIN_SPIN_WINDOW_MS = 2;
+const MAX_SPIN_WINDOW_MS = 10;
+/** Added to the lateness estimate, so a timer as late as the worst recent one still wakes in time. */
+const SPIN_MARGIN_MS = 0.5;
+/** Per observed wait, how much of the lateness estimate survives (a spike fades over ~40 waits). */
+const LATENESS_DECAY = 0.95;
+/**
+ * How late this machine's timers fire, as a peak that decays: Node timers wake ~0.3 ms late on a quiet
+ * machine but several ms late at p99 on a busy or virtualised one, and a send that waits for a late
+ * timer is a late send. The spin window follows the estimate, so a quiet machine spins 2 ms per send
+ * and a noisy one up to 10 ms.
+ */
+class TimerLateness {
+    estimateMs = 0;
+    /** Records how late (ms, ≥ 0 in practice) a timer fired. */
+    observe(latenessMs) {
+        this.estimateMs = Math.max(latenessMs, this.estimateMs * LATENESS_DECAY);
+    }
+    /** How long before the next deadline to stop trusting the timer. */
+    get spinWindowMs() {
+        return Math.min(MAX_SPIN_WINDOW_MS, Math.max(MIN_SPIN_WINDOW_MS, this.estimateMs + SPIN_MARGIN_MS));
+    }
+}
+/**
+ * Longest stretch the spin holds the thread before yielding to the event loop: a read that arrives
+ * during the spin waits at most this long. Yielding after every check instead (one setImmediate per
+ * ~2 µs) made the spin the largest source of garbage in a stage, and garbage means scavenges that stall
+ * reads and sends for milliseconds.
+ */
+const SPIN_SLICE_MS = 0.05;
+/**
+ * Empty iterations between two clock reads inside a slice (a few µs on any current CPU). On Node 20
+ * every `performance.now()` allocates, so a slice reads the clock a few times, not thousands.
+ */
+const SPIN_ITERATIONS_PER_CHECK = 4096;
+let spinSink = 0;
+/**
+ * Spins until `targetMs` in slices of {@link SPIN_SLICE_MS}, yielding with setImmediate between them:
+ * the event loop still polls I/O between slices, so responses of in-flight requests keep being read (and
+ * timestamped) while we wait for the deadline. Overshoots the deadline by a few µs at most.
+ */
+function spinUntil(targetMs, signal) {
+    return new Promise((resolve, reject) => {
+        const step = () => {
+            if (signal?.aborted) {
+                reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+                return;
+            }
+            let nowMs = preciseNowMs();
+            const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
+            while (nowMs < sliceEndMs) {
+                for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++)
+                    spinSink = (spinSink + i) | 0;
+                nowMs = preciseNowMs();
+            }
+            if (nowMs >= targetMs)
+                resolve();
+            else
+                setImmediate(step);
+        };
+        step();
+    });
+}
+/** A real clock: a timer for the bulk of a wait, then an I/O-friendly spin sized by {@link TimerLateness}. */
+function createSystemClock(lateness = new TimerLateness()) {
+    return {
+        nowMs: preciseNowMs,
+        sleep: sleepMs,
+        async sleepUntil(targetMs, signal) {
+            const wakeAtMs = targetMs - lateness.spinWindowMs;
+            const timerWaitMs = wakeAtMs - preciseNowMs();
+            if (timerWaitMs > 0) {
+                await sleepMs(timerWaitMs, signal);
+                lateness.observe(preciseNowMs() - wakeAtMs);
+            }
+            await spinUntil(targetMs, signal);
+        },
+    };
+}
+/** The process's clock (one lateness estimate for all its waits). */
+const systemClock = createSystemClock();
+/** Formats a duration for progress lines: `850ms`, `38s`, `4m12s`. */
+function formatDuration(durationMs) {
+    if (durationMs < 1000)
+        return `${Math.round(durationMs)}ms`;
+    const totalSeconds = Math.round(durationMs / 1000);
+    if (totalSeconds < 60)
+        return `${totalSeconds}s`;
+    const minutes = Math.floor(totalSeconds / 60);
+    return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
+}
+
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
@@ -55650,69 +55874,8 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
- * Shells (action, CLI) map `kind` to exit codes and annotations; nothing else inspects messages.
- */
-/** Base class of every error exo-bench raises on purpose. */
-class ExoBenchError extends Error {
-    kind;
-    /** What the user can do about it; printed after the message. */
-    hint;
-    constructor(kind, message, hint, options) {
-        super(message, options);
-        this.name = 'ExoBenchError';
-        this.kind = kind;
-        this.hint = hint;
-    }
-}
-/** Formats a problem as one line: `file:line:col: path: message`. */
-function formatConfigProblem(problem) {
-    const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
-    const path = problem.path ? `${problem.path}: ` : '';
-    return `${where}: ${path}${problem.message}`;
-}
-/** A config that cannot be used; holds every problem found, not just the first. */
-class ConfigError extends ExoBenchError {
-    problems;
-    constructor(problems) {
-        super('config', problems.map(formatConfigProblem).join('\n'), 'Fix the config file; configs/README.md documents every field.');
-        this.name = 'ConfigError';
-        this.problems = problems;
-    }
-}
-/** Bad action inputs or command-line flags. */
-class InputError extends ExoBenchError {
-    constructor(message, hint) {
-        super('input', message, hint);
-        this.name = 'InputError';
-    }
-}
-/** The cluster did not become what the config asks for (nodes, placement, runners, cleanup). */
-class ClusterError extends ExoBenchError {
-    constructor(message, hint, options) {
-        super('cluster', message, hint, options);
-        this.name = 'ClusterError';
-    }
-}
-/** The run was cancelled (SIGINT/SIGTERM or an outer deadline). */
-class CancelledError extends ExoBenchError {
-    constructor(message = 'cancelled') {
-        super('cancelled', message);
-        this.name = 'CancelledError';
-    }
-}
-/** Renders any thrown value as one readable message with its hint, never a stack trace. */
-function describeError(error) {
-    if (error instanceof ExoBenchError) {
-        return error.hint ? `${error.message}\nHint: ${error.hint}` : error.message;
-    }
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/cluster/client.ts
 /**
  * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
@@ -55723,7 +55886,7 @@ function describeError(error) {
 /** How much of an error body goes into a message: enough to read, never a whole page. */
 const BODY_EXCERPT_CHARS = 300;
 /** An HTTP answer that was not what the call expects. */
-class ExoHttpError extends ClusterError {
+class ExoHttpError extends errors/* ClusterError */.b$ {
     status;
     bodyExcerpt;
     constructor(method, url, status, body) {
@@ -55735,7 +55898,7 @@ class ExoHttpError extends ClusterError {
     }
 }
 /** The node could not be reached at all (refused, reset, DNS, timeout before an answer). */
-class ExoConnectionError extends ClusterError {
+class ExoConnectionError extends errors/* ClusterError */.b$ {
     constructor(method, url, cause) {
         super(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, 'Is EXO running and listening on that address and port?', { cause });
         this.name = 'ExoConnectionError';
@@ -55774,7 +55937,7 @@ class ExoClient {
     async nodeId(signal) {
         const id = await this.json('GET', '/node_id', undefined, signal);
         if (typeof id !== 'string')
-            throw new ClusterError(`GET ${this.baseUrl}/node_id did not return a string`);
+            throw new errors/* ClusterError */.b$(`GET ${this.baseUrl}/node_id did not return a string`);
         return id;
     }
     /** `GET /state`: the whole cluster state (camelCase JSON). */
@@ -55854,145 +56017,13 @@ class ExoClient {
             return JSON.parse(text);
         }
         catch {
-            throw new ClusterError(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
+            throw new errors/* ClusterError */.b$(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
         }
     }
 }
 
-;// CONCATENATED MODULE: ./src/util/clock.ts
-/**
- * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
- * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
- * truth uses the same formula, so measured and true times compare directly.
- */
-
-const timeOriginMs = performance.timeOrigin;
-/** Epoch milliseconds with sub-millisecond precision. */
-function preciseNowMs() {
-    return timeOriginMs + performance.now();
-}
-/** Throws CancelledError if the signal has fired. */
-function throwIfAborted(signal) {
-    if (signal?.aborted)
-        throw new CancelledError(abortMessage(signal));
-}
-function abortMessage(signal) {
-    const reason = signal.reason;
-    if (reason instanceof Error)
-        return reason.message;
-    return typeof reason === 'string' ? reason : 'cancelled';
-}
-/** Sleeps with a timer; rejects with CancelledError on abort and leaves no timer behind. */
-function sleepMs(durationMs, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-            reject(new CancelledError(abortMessage(signal)));
-            return;
-        }
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new CancelledError(abortMessage(signal)));
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.max(0, durationMs));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** Bounds of the spin window: how long before a deadline the timer hands over to the spin. */
-const MIN_SPIN_WINDOW_MS = 2;
-const MAX_SPIN_WINDOW_MS = 10;
-/** Added to the lateness estimate, so a timer as late as the worst recent one still wakes in time. */
-const SPIN_MARGIN_MS = 0.5;
-/** Per observed wait, how much of the lateness estimate survives (a spike fades over ~40 waits). */
-const LATENESS_DECAY = 0.95;
-/**
- * How late this machine's timers fire, as a peak that decays: Node timers wake ~0.3 ms late on a quiet
- * machine but several ms late at p99 on a busy or virtualised one, and a send that waits for a late
- * timer is a late send. The spin window follows the estimate, so a quiet machine spins 2 ms per send
- * and a noisy one up to 10 ms.
- */
-class TimerLateness {
-    estimateMs = 0;
-    /** Records how late (ms, ≥ 0 in practice) a timer fired. */
-    observe(latenessMs) {
-        this.estimateMs = Math.max(latenessMs, this.estimateMs * LATENESS_DECAY);
-    }
-    /** How long before the next deadline to stop trusting the timer. */
-    get spinWindowMs() {
-        return Math.min(MAX_SPIN_WINDOW_MS, Math.max(MIN_SPIN_WINDOW_MS, this.estimateMs + SPIN_MARGIN_MS));
-    }
-}
-/**
- * Longest stretch the spin holds the thread before yielding to the event loop: a read that arrives
- * during the spin waits at most this long. Yielding after every check instead (one setImmediate per
- * ~2 µs) made the spin the largest source of garbage in a stage, and garbage means scavenges that stall
- * reads and sends for milliseconds.
- */
-const SPIN_SLICE_MS = 0.05;
-/**
- * Empty iterations between two clock reads inside a slice (a few µs on any current CPU). On Node 20
- * every `performance.now()` allocates, so a slice reads the clock a few times, not thousands.
- */
-const SPIN_ITERATIONS_PER_CHECK = 4096;
-let spinSink = 0;
-/**
- * Spins until `targetMs` in slices of {@link SPIN_SLICE_MS}, yielding with setImmediate between them:
- * the event loop still polls I/O between slices, so responses of in-flight requests keep being read (and
- * timestamped) while we wait for the deadline. Overshoots the deadline by a few µs at most.
- */
-function spinUntil(targetMs, signal) {
-    return new Promise((resolve, reject) => {
-        const step = () => {
-            if (signal?.aborted) {
-                reject(new CancelledError(abortMessage(signal)));
-                return;
-            }
-            let nowMs = preciseNowMs();
-            const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
-            while (nowMs < sliceEndMs) {
-                for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++)
-                    spinSink = (spinSink + i) | 0;
-                nowMs = preciseNowMs();
-            }
-            if (nowMs >= targetMs)
-                resolve();
-            else
-                setImmediate(step);
-        };
-        step();
-    });
-}
-/** A real clock: a timer for the bulk of a wait, then an I/O-friendly spin sized by {@link TimerLateness}. */
-function createSystemClock(lateness = new TimerLateness()) {
-    return {
-        nowMs: preciseNowMs,
-        sleep: sleepMs,
-        async sleepUntil(targetMs, signal) {
-            const wakeAtMs = targetMs - lateness.spinWindowMs;
-            const timerWaitMs = wakeAtMs - preciseNowMs();
-            if (timerWaitMs > 0) {
-                await sleepMs(timerWaitMs, signal);
-                lateness.observe(preciseNowMs() - wakeAtMs);
-            }
-            await spinUntil(targetMs, signal);
-        },
-    };
-}
-/** The process's clock (one lateness estimate for all its waits). */
-const systemClock = createSystemClock();
-/** Formats a duration for progress lines: `850ms`, `38s`, `4m12s`. */
-function formatDuration(durationMs) {
-    if (durationMs < 1000)
-        return `${Math.round(durationMs)}ms`;
-    const totalSeconds = Math.round(durationMs / 1000);
-    if (totalSeconds < 60)
-        return `${totalSeconds}s`;
-    const minutes = Math.floor(totalSeconds / 60);
-    return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
-}
-
+// EXTERNAL MODULE: ./src/util/clock.ts
+var util_clock = __nccwpck_require__(7110);
 ;// CONCATENATED MODULE: ./src/cluster/state.ts
 /**
  * Reads the parts of EXO's `/state` a benchmark needs, from the current API (era C in exo-api.md §10)
@@ -56220,7 +56251,7 @@ maxUnreachableMs = Infinity) {
     let lastConnectionError;
     let unreachableSinceMs;
     for (;;) {
-        throwIfAborted(context.signal);
+        (0,util_clock/* throwIfAborted */.Te)(context.signal);
         try {
             const outcome = await probe();
             lastConnectionError = undefined;
@@ -56236,16 +56267,16 @@ maxUnreachableMs = Infinity) {
             lastProgress = `API unreachable: ${error.message}`;
             unreachableSinceMs ??= context.clock.nowMs();
             if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
-                throw new ClusterError(`Gave up waiting for ${what}: the EXO API has been unreachable for ${formatDuration(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
+                throw new errors/* ClusterError */.b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,util_clock/* formatDuration */.a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
             }
         }
         const nowMs = context.clock.nowMs();
         if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-            context.logger.info(`${what}: ${lastProgress}, ${formatDuration(nowMs - startedMs)}`);
+            context.logger.info(`${what}: ${lastProgress}, ${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)}`);
             lastProgressMs = nowMs;
         }
         if (nowMs >= deadlineMs) {
-            throw new ClusterError(`Timed out after ${formatDuration(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`, lastConnectionError
+            throw new errors/* ClusterError */.b$(`Timed out after ${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`, lastConnectionError
                 ? 'The EXO API never answered: check that EXO started and listens on that port.'
                 : timeoutHint, { cause: lastConnectionError });
         }
@@ -56308,12 +56339,12 @@ async function placeInstance(context, modelId, sharding, instanceMeta, deadlineM
     const previews = await context.client.previews(modelId, context.signal);
     const choice = choosePreview(previews, sharding, instanceMeta);
     if ('error' in choice) {
-        throw new ClusterError(`Cannot place ${modelId} (${sharding}, ${instanceMeta}): ${choice.error}`, 'Check the model ID, the free memory of the nodes (OVERRIDE_MEMORY_MB), and sharding/instance_meta in the config.');
+        throw new errors/* ClusterError */.b$(`Cannot place ${modelId} (${sharding}, ${instanceMeta}): ${choice.error}`, 'Check the model ID, the free memory of the nodes (OVERRIDE_MEMORY_MB), and sharding/instance_meta in the config.');
     }
     const instance = choice.preview.instance;
     const view = readInstance('', instance);
     if (!view || !view.instanceId)
-        throw new ClusterError(`EXO's preview for ${modelId} holds no instance ID`);
+        throw new errors/* ClusterError */.b$(`EXO's preview for ${modelId} holds no instance ID`);
     await context.client.createInstance(instance, context.signal);
     context.logger.info(`placed ${modelId} as ${view.instanceId} (${view.kind}, ${view.shardKind}, ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'})`);
     await pollUntil(context, deadlineMs, `instance ${view.instanceId} to appear`, async () => {
@@ -56361,7 +56392,7 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs) {
                 const instance = view.instances.get(instanceId);
                 if (!instance) {
                     const failure = latchedFailures.get(instanceId);
-                    throw new ClusterError(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
+                    throw new errors/* ClusterError */.b$(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
                         ? 'EXO deleted the instance after its runners kept failing; the runner error above says why.'
                         : 'EXO deleted the instance (a node may have left the cluster); check the EXO logs.');
                 }
@@ -56381,9 +56412,9 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs) {
         }, 'Loading took longer than timeout_seconds: raise it, or check the download and the runner logs.');
     }
     catch (error) {
-        if (error instanceof ClusterError && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
+        if (error instanceof errors/* ClusterError */.b$ && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
             const failures = [...latchedFailures.values()].join('; ');
-            throw new ClusterError(`${error.message} Runner failure seen: ${failures}`, error.hint, {
+            throw new errors/* ClusterError */.b$(`${error.message} Runner failure seen: ${failures}`, error.hint, {
                 cause: error,
             });
         }
@@ -56430,7 +56461,7 @@ async function waitForQuiet(context, deadlineMs) {
         return true;
     }
     catch (error) {
-        if (error instanceof ClusterError && /^(Timed out|Gave up)/.test(error.message)) {
+        if (error instanceof errors/* ClusterError */.b$ && /^(Timed out|Gave up)/.test(error.message)) {
             context.logger.warning(`${error.message} Continuing.`);
             return false;
         }
@@ -56472,7 +56503,7 @@ async function waitForInstancesGone(context, instanceIds, deadlineMs, options = 
                 const name = options.nodeNames?.get(id);
                 return name ? `${id} (${name})` : id;
             });
-            throw new ClusterError(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
+            throw new errors/* ClusterError */.b$(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
         }
         const left = instanceIds.filter((id) => view.instances.has(id));
         return left.length === 0
@@ -57689,7 +57720,7 @@ class StreamingRequest {
         this.options = options;
         this.done = new Promise((resolve) => (this.resolve = resolve));
         this.deadline = setTimeout(() => this.abort(new RequestTimeoutError(options.requestTimeoutMs, this.headersAtMs !== undefined)), options.requestTimeoutMs);
-        this.dispatchedAtMs = preciseNowMs();
+        this.dispatchedAtMs = (0,util_clock/* preciseNowMs */.GL)();
         try {
             this.dispatch();
         }
@@ -57724,13 +57755,13 @@ class StreamingRequest {
     onRequestStart(controller) {
         // undici calls this on a connected socket, right before writing the request: the moment the server
         // can start its clock. Connection setup before it is the client's share, kept apart.
-        this.sentAtMs = preciseNowMs();
+        this.sentAtMs = (0,util_clock/* preciseNowMs */.GL)();
         this.controller = controller;
         if (this.pendingAbort)
             controller.abort(this.pendingAbort);
     }
     onResponseStart(_controller, statusCode, headers) {
-        this.headersAtMs = preciseNowMs();
+        this.headersAtMs = (0,util_clock/* preciseNowMs */.GL)();
         this.statusCode = statusCode;
         if (statusCode < 200 || statusCode >= 300) {
             this.errorBody = [];
@@ -57751,7 +57782,7 @@ class StreamingRequest {
             return;
         }
         // One timestamp per read: every token decoded from this chunk arrived at this moment.
-        this.readAtMs = preciseNowMs();
+        this.readAtMs = (0,util_clock/* preciseNowMs */.GL)();
         this.decoder.push(chunk);
     }
     onResponseEnd() {
@@ -57831,7 +57862,7 @@ class StreamingRequest {
             return;
         this.finished = true;
         clearTimeout(this.deadline);
-        const endedAtMs = preciseNowMs();
+        const endedAtMs = (0,util_clock/* preciseNowMs */.GL)();
         const reader = this.reader;
         const count = outputTokenCount(reader);
         const record = {
@@ -57920,7 +57951,7 @@ async function runStage(stage, options) {
         lastProgressMs = nowMs;
         const remainingMs = stage.no_overlap ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
         logger.info(`stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
-            `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${formatDuration(remainingMs)}`}`);
+            `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${(0,util_clock/* formatDuration */.a3)(remainingMs)}`}`);
     };
     const sampler = setInterval(() => {
         if (inFlightSamples.length < MAX_IN_FLIGHT_SAMPLES * 2)
@@ -59490,7 +59521,7 @@ function parseBaselineSpec(text) {
     if (run)
         return { kind: 'run', runId: Number(run[1]) };
     if (value.startsWith('run:')) {
-        throw new InputError(`baseline "${value}" is not a workflow run: expected run:<id>, e.g. run:1234567890`, "Take the id from the run's URL: …/actions/runs/<id>.");
+        throw new errors/* InputError */.dz(`baseline "${value}" is not a workflow run: expected run:<id>, e.g. run:1234567890`, "Take the id from the run's URL: …/actions/runs/<id>.");
     }
     return { kind: 'file', path: value };
 }
@@ -59518,20 +59549,20 @@ function parseRequestsJsonl(text) {
 function readBaselineFiles(path, source = path) {
     const resultsPath = (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, 'results.json') : path;
     if (!(0,external_node_fs_namespaceObject.existsSync)(resultsPath)) {
-        throw new InputError(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
     }
     let document;
     try {
         document = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(resultsPath, 'utf8'));
     }
     catch (error) {
-        throw new InputError(`baseline ${resultsPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'Give the results.json of an earlier run.');
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'Give the results.json of an earlier run.');
     }
     if (typeof document !== 'object' ||
         document === null ||
         document.tool?.name !== 'exo-bench' ||
         typeof document.schema_version !== 'string') {
-        throw new InputError(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
     }
     const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), 'requests.jsonl');
     const records = (0,external_node_fs_namespaceObject.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_namespaceObject.readFileSync)(requestsPath, 'utf8')) : null;
@@ -60396,7 +60427,7 @@ ${parts.join('\n')}
 ;// CONCATENATED MODULE: ./src/target/target.ts
 
 /** The target server did not become usable (not reachable, refused the key, no such model). */
-class TargetError extends ExoBenchError {
+class TargetError extends errors/* ExoBenchError */.Ll {
     constructor(message, hint, options) {
         super('cluster', message, hint, options);
         this.name = 'TargetError';
@@ -60415,7 +60446,7 @@ function readApiKey(target, env) {
         return undefined;
     const value = env[target.api_key_env];
     if (value === undefined || value.trim() === '') {
-        throw new InputError(`target.api_key_env names ${target.api_key_env}, but that environment variable is ${value === undefined ? 'not set' : 'empty'}`, `Export it before the run (in a workflow: env: ${target.api_key_env}: \${{ secrets.${target.api_key_env} }}), or remove api_key_env if the server needs no key.`);
+        throw new errors/* InputError */.dz(`target.api_key_env names ${target.api_key_env}, but that environment variable is ${value === undefined ? 'not set' : 'empty'}`, `Export it before the run (in a workflow: env: ${target.api_key_env}: \${{ secrets.${target.api_key_env} }}), or remove api_key_env if the server needs no key.`);
     }
     return value.trim();
 }
@@ -60497,7 +60528,7 @@ async function attempt(target, context, url) {
         return { kind: 'ready', ids: modelIds(text) };
     }
     catch (error) {
-        throwIfAborted(context.signal);
+        (0,util_clock/* throwIfAborted */.Te)(context.signal);
         const code = error.code;
         return {
             kind: 'retry',
@@ -60531,7 +60562,7 @@ async function waitForOpenAiServer(target, context, deadlineMs) {
     let lastProgressMs = startedMs;
     let lastReason = '';
     for (;;) {
-        throwIfAborted(context.signal);
+        (0,util_clock/* throwIfAborted */.Te)(context.signal);
         const outcome = await attempt(target, context, url);
         if (outcome.kind === 'ready') {
             const missing = target.models.filter((model) => !outcome.ids.includes(model));
@@ -60548,11 +60579,11 @@ async function waitForOpenAiServer(target, context, deadlineMs) {
         lastReason = outcome.reason;
         const nowMs = context.clock.nowMs();
         if (nowMs >= deadlineMs) {
-            throw new TargetError(`${url} did not answer 200 within ${formatDuration(deadlineMs - startedMs)} (last: ${lastReason})`, 'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.');
+            throw new TargetError(`${url} did not answer 200 within ${(0,util_clock/* formatDuration */.a3)(deadlineMs - startedMs)} (last: ${lastReason})`, 'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.');
         }
         if (nowMs - lastProgressMs >= context.progressIntervalMs) {
             lastProgressMs = nowMs;
-            context.logger.info(`waiting for ${url}: ${lastReason} (${formatDuration(nowMs - startedMs)})`);
+            context.logger.info(`waiting for ${url}: ${lastReason} (${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)})`);
         }
         await context.clock.sleep(Math.min(delayMs, Math.max(0, deadlineMs - nowMs)), context.signal);
         delayMs = Math.min(MAX_RETRY_DELAY_MS, delayMs * 2);
@@ -60783,7 +60814,7 @@ function scheduledLoadMs(config) {
 async function runNode(loaded, options, ports, signal) {
     const { config } = loaded;
     const { logger } = ports;
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? util_clock/* systemClock */.ml;
     (0,external_node_fs_namespaceObject.mkdirSync)(options.outputDir, { recursive: true });
     const resultsPath = (0,external_node_path_.join)(options.outputDir, 'results.json');
     const requestsPath = (0,external_node_path_.join)(options.outputDir, 'requests.jsonl');
@@ -60898,7 +60929,7 @@ async function runNode(loaded, options, ports, signal) {
                 });
                 stages.push(stageResults(run, gaps, prompts.calibration));
                 if (run.interrupted || signal?.aborted)
-                    throw new CancelledError('cancelled during stage ' + stage.name);
+                    throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
                 // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
                 if (resolved.kind === 'exo')
                     await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
@@ -60926,7 +60957,7 @@ async function runNode(loaded, options, ports, signal) {
     }
     catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
-        logger.error(describeError(error));
+        logger.error((0,errors/* describeError */.Uc)(error));
     }
     finally {
         loopDelay.disable();
@@ -60948,9 +60979,9 @@ async function runNode(loaded, options, ports, signal) {
     const validity = judgeValidity(config, stages, eventLoopP99Ms);
     const errorInfo = failure
         ? {
-            kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
+            kind: failure instanceof errors/* ExoBenchError */.Ll ? failure.kind : 'internal',
             message: redactSecrets(failure.message, secrets),
-            ...(failure instanceof ExoBenchError && failure.hint
+            ...(failure instanceof errors/* ExoBenchError */.Ll && failure.hint
                 ? { hint: redactSecrets(failure.hint, secrets) }
                 : {}),
         }
@@ -62051,7 +62082,7 @@ function parseConfigText(text, file, variables = process.env) {
     const syntaxProblems = yamlSyntaxProblems(source, file);
     // After a syntax error the tree is a guess; validating it would report phantom problems.
     if (syntaxProblems.length > 0)
-        throw new ConfigError(syntaxProblems.sort(byPosition));
+        throw new errors/* ConfigError */.xL(syntaxProblems.sort(byPosition));
     const positioned = (problem) => ({
         file,
         ...positionOfPath(source, problem.path, problem.at),
@@ -62071,7 +62102,7 @@ function parseConfigText(text, file, variables = process.env) {
         message,
     }));
     if (structureProblems.length > 0)
-        throw new ConfigError(structureProblems.sort(byPosition));
+        throw new errors/* ConfigError */.xL(structureProblems.sort(byPosition));
     let value;
     try {
         value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -62079,17 +62110,17 @@ function parseConfigText(text, file, variables = process.env) {
     catch (error) {
         // Alias bombs and the like; the parser has already accepted the syntax.
         const reason = error instanceof Error ? error.message : String(error);
-        throw new ConfigError([
+        throw new errors/* ConfigError */.xL([
             { file, ...positionOfPath(source, []), path: '', message: `invalid YAML: ${reason}` },
         ]);
     }
     if (value === null || value === undefined) {
-        throw new ConfigError([
+        throw new errors/* ConfigError */.xL([
             unpositioned(file, 'the file is empty; expected a mapping with at least hardware_plan, model_ids and stages'),
         ]);
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-        throw new ConfigError([
+        throw new errors/* ConfigError */.xL([
             {
                 file,
                 ...positionOfPath(source, []),
@@ -62103,7 +62134,7 @@ function parseConfigText(text, file, variables = process.env) {
     const result = validateConfig(data, (path) => scalarSourceAt(source, path));
     const problems = [...substitutionProblems, ...result.errors].map(positioned).sort(byPosition);
     if (problems.length > 0 || result.config === undefined)
-        throw new ConfigError(problems);
+        throw new errors/* ConfigError */.xL(problems);
     return {
         config: result.config,
         file,
@@ -62136,16 +62167,16 @@ async function loadConfigFile(path, variables = process.env) {
         if (info.isDirectory())
             throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
         if (info.size > MAX_CONFIG_FILE_BYTES) {
-            throw new ConfigError([
+            throw new errors/* ConfigError */.xL([
                 unpositioned(path, `expected a config of at most 1 MiB, found ${formatNumber(info.size)} bytes; is this the right file?`),
             ]);
         }
         text = await (0,promises_.readFile)(path, 'utf8');
     }
     catch (error) {
-        if (error instanceof ConfigError)
+        if (error instanceof errors/* ConfigError */.xL)
             throw error;
-        throw new ConfigError([readProblem(path, error)]);
+        throw new errors/* ConfigError */.xL([readProblem(path, error)]);
     }
     return parseConfigText(text, path, variables);
 }
@@ -62260,7 +62291,7 @@ function nodeDefaults(config) {
 function parsePositiveInteger(name, value) {
     const trimmed = value.trim();
     if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
-        throw new InputError(`${name} must be a whole number ≥ 1, got "${value}"`);
+        throw new errors/* InputError */.dz(`${name} must be a whole number ≥ 1, got "${value}"`);
     }
     return Number(trimmed);
 }
@@ -62268,7 +62299,7 @@ function parsePositiveInteger(name, value) {
 function parseNonNegativeInteger(name, value) {
     const trimmed = value.trim();
     if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
-        throw new InputError(`${name} must be a whole number ≥ 0, got "${value}"`);
+        throw new errors/* InputError */.dz(`${name} must be a whole number ≥ 0, got "${value}"`);
     }
     return Number(trimmed);
 }
@@ -62279,7 +62310,7 @@ function parseBooleanFlag(name, value) {
         return true;
     if (['false', 'False', 'FALSE'].includes(trimmed))
         return false;
-    throw new InputError(`${name} must be true or false, got "${value}"`);
+    throw new errors/* InputError */.dz(`${name} must be true or false, got "${value}"`);
 }
 /**
  * Accepts only http(s) URLs: the API URL is where requests (and nothing else) go, so `file:`, `data:`
@@ -62292,10 +62323,10 @@ function validateApiUrl(name, value) {
         url = new URL(value.trim());
     }
     catch {
-        throw new InputError(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+        throw new errors/* InputError */.dz(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError(`${name} must be http or https, got ${url.protocol}`, 'Use e.g. http://127.0.0.1:52415');
+        throw new errors/* InputError */.dz(`${name} must be http or https, got ${url.protocol}`, 'Use e.g. http://127.0.0.1:52415');
     }
     return url.toString().replace(/\/+$/, '');
 }
@@ -62348,24 +62379,24 @@ Run options (the first five are the seed bench script's):
 Exit codes: 0 pass, 1 fail / invalid / error, 2 bad usage or config.
 `;
 function configErrorExit(error, logger) {
-    if (error instanceof ConfigError) {
+    if (error instanceof errors/* ConfigError */.xL) {
         for (const problem of error.problems)
-            logger.error(formatConfigProblem(problem));
+            logger.error((0,errors/* formatConfigProblem */.fc)(problem));
         return ExitCode.Usage;
     }
-    if (error instanceof ExoBenchError && (error.kind === 'input' || error.kind === 'config')) {
-        logger.error(describeError(error));
+    if (error instanceof errors/* ExoBenchError */.Ll && (error.kind === 'input' || error.kind === 'config')) {
+        logger.error((0,errors/* describeError */.Uc)(error));
         return ExitCode.Usage;
     }
-    logger.error(describeError(error));
+    logger.error((0,errors/* describeError */.Uc)(error));
     return ExitCode.Fail;
 }
 async function loadConfig(path, env, logger) {
     if (!path)
-        throw new InputError('--config FILE is required', 'Pass the benchmark config, e.g. --config configs/bench_simple.yaml');
+        throw new errors/* InputError */.dz('--config FILE is required', 'Pass the benchmark config, e.g. --config configs/bench_simple.yaml');
     const loaded = await loadConfigFile(path, env);
     for (const warning of loaded.warnings)
-        logger.warning(formatConfigProblem(warning));
+        logger.warning((0,errors/* formatConfigProblem */.fc)(warning));
     return loaded;
 }
 async function planCommand(args, streams, env, logger) {
@@ -62430,7 +62461,7 @@ async function runCommand(args, streams, env, logger) {
     }
     const loaded = await loadConfig(values.config, env, logger);
     if (values['api-port'] !== undefined && values['api-url'] !== undefined) {
-        throw new InputError('--api-port and --api-url are mutually exclusive', 'Give the port for a local node, or the whole URL.');
+        throw new errors/* InputError */.dz('--api-port and --api-url are mutually exclusive', 'Give the port for a local node, or the whole URL.');
     }
     const defaults = nodeDefaults(loaded.config);
     const expectedNodes = values['expected-nodes'] !== undefined
@@ -62459,7 +62490,7 @@ async function runCommand(args, streams, env, logger) {
         else if (values['api-port'] !== undefined) {
             const port = parsePositiveInteger('--api-port', values['api-port']);
             if (port > 65535)
-                throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
+                throw new errors/* InputError */.dz(`--api-port must be a TCP port (1-65535), got ${port}`);
             apiUrl = `http://127.0.0.1:${port}`;
         }
         else {

@@ -65,13 +65,8 @@ export class Rng {
   }
 }
 
-/** `performance.timeOrigin` read once: it is constant, and its getter costs half a clock read. */
-const TIME_ORIGIN_MS = performance.timeOrigin;
-
 /**
- * Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing): the formula
- * of src/util/clock.ts, so the client's and the simulator's timestamps compare directly.
+ * Wall-clock epoch milliseconds with sub-millisecond precision (ground truth and timing): the engine's
+ * own clock function, so the client's and the simulator's timestamps compare directly.
  */
-export function nowMs(): number {
-  return TIME_ORIGIN_MS + performance.now();
-}
+export { preciseNowMs as nowMs } from '../util/clock.js';
