@@ -33,19 +33,6 @@ const scenarios = {
     '--steady-seconds',
     String(steady),
   ],
-  ceiling_5k: [
-    'bench/load.mjs',
-    '--rate',
-    '1000',
-    '--open',
-    '5000',
-    '--token-rate',
-    '2',
-    '--steady-seconds',
-    String(steady),
-    '--client',
-    'raw',
-  ],
   streams_10k: [
     'bench/load.mjs',
     '--rate',
@@ -57,19 +44,6 @@ const scenarios = {
     '--steady-seconds',
     String(steady),
   ],
-  ceiling_10k: [
-    'bench/load.mjs',
-    '--rate',
-    '1000',
-    '--open',
-    '10000',
-    '--token-rate',
-    '1',
-    '--steady-seconds',
-    String(steady),
-    '--client',
-    'raw',
-  ],
   ttft_1k: [
     'bench/load.mjs',
     '--rate',
@@ -80,19 +54,6 @@ const scenarios = {
     '5',
     '--steady-seconds',
     String(steady),
-  ],
-  ttft_1k_raw: [
-    'bench/load.mjs',
-    '--rate',
-    '200',
-    '--open',
-    '1000',
-    '--token-rate',
-    '5',
-    '--steady-seconds',
-    String(steady),
-    '--client',
-    'raw',
   ],
   // Issue #4: 1,000 requests at 200 req/s with 100-token outputs (the simulator's default decode speed).
   accuracy_200: [
@@ -115,6 +76,10 @@ const scenarios = {
   memory: ['--expose-gc', 'bench/memory.mjs', '--requests', quick ? '20000' : '100000'],
   cold_start: ['bench/cold-start.mjs', '--runs', quick ? '3' : '7'],
 };
+// The physical ceiling: the same schedule driven by the raw `net` client.
+scenarios.ceiling_5k = [...scenarios.dispatch_5k, '--client', 'raw'];
+scenarios.ceiling_10k = [...scenarios.streams_10k, '--client', 'raw'];
+scenarios.ttft_1k_raw = [...scenarios.ttft_1k, '--client', 'raw'];
 if (typeof flags.before === 'string') {
   scenarios.dispatch_5k_before = [...scenarios.dispatch_5k, '--cli', flags.before];
   scenarios.ttft_1k_before = [...scenarios.ttft_1k, '--cli', flags.before];

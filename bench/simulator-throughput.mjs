@@ -1,4 +1,4 @@
-/* global Buffer, fetch, performance */
+/* global Buffer, performance */
 // Throughput of the EXO simulator in its own process: K concurrent streams on one instance, each
 // decoding at R tokens/s, read by raw `net` sockets in this process. The simulator reports its own CPU
 // time (GET /_simulator/stats), so the figure that matters — streamed tokens per simulator CPU-second —
@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { MODEL, median, numberFlag, parseFlags } from './lib/common.mjs';
+import { MODEL, getJson, median, numberFlag, parseFlags, placeAndWait } from './lib/common.mjs';
 
 const flags = parseFlags();
 const STREAMS = numberFlag(flags, 'streams', 5000);
@@ -165,21 +165,11 @@ async function startServer(variant) {
   return { child, url: new URL(JSON.parse(line).nodes[0].url) };
 }
 
-async function json(url, path, init) {
-  const res = await fetch(new URL(path, url), init);
-  return res.json();
-}
-
 /** One sample: open STREAMS streams, wait for steady decoding, measure SECONDS of it. */
 async function run(variant) {
   const { child, url } = await startServer(variant);
   try {
-    await json(url, '/place_instance', { method: 'POST', body: JSON.stringify({ model_id: MODEL }) });
-    for (let i = 0; i < 500; i++) {
-      const runners = await json(url, '/state/runners');
-      if (Object.values(runners).some((r) => 'RunnerReady' in r)) break;
-      await sleep(10);
-    }
+    await placeAndWait(url.origin);
     const body = JSON.stringify({
       model: MODEL,
       messages: [{ role: 'user', content: 'hello' }],
@@ -210,17 +200,17 @@ async function run(variant) {
       if (i % 500 === 499) await sleep(20);
     }
     for (let i = 0; i < 1000; i++) {
-      const stats = await json(url, '/_simulator/stats');
+      const stats = await getJson(new URL('/_simulator/stats', url));
       if (process.env.BENCH_DEBUG && i % 25 === 0) console.error(JSON.stringify(stats), errors);
       if (stats.active_streams >= STREAMS) break;
       await sleep(20);
     }
     await sleep(1000); // let every stream reach steady decoding
-    const a = await json(url, '/_simulator/stats');
+    const a = await getJson(new URL('/_simulator/stats', url));
     const clientCpuA = process.cpuUsage();
     const bytesA = bytesRead;
     await sleep(SECONDS * 1000);
-    const b = await json(url, '/_simulator/stats');
+    const b = await getJson(new URL('/_simulator/stats', url));
     const clientCpu = process.cpuUsage(clientCpuA);
     const wallS = (b.time_ms - a.time_ms) / 1000;
     const userS = (b.cpu_user_us - a.cpu_user_us) / 1e6;
