@@ -73,8 +73,14 @@ describe('createSystemClock().sleepUntil', () => {
     const waiting = clock.sleepUntil(preciseNowMs() + 10_000, duringTimer.signal);
     duringTimer.abort('stop');
     await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    // A 10 ms spin window (as after a 9.5 ms late timer) and a deadline 9.9 ms away: spin only, no
+    // timer. The first 50 µs slice runs synchronously inside sleepUntil, so the deadline must be far
+    // enough that a preempted slice on a loaded CI machine cannot reach it before the abort below.
+    const noisy = new TimerLateness();
+    noisy.observe(9.5);
+    expect(noisy.spinWindowMs).toBe(MAX_SPIN_WINDOW_MS);
     const duringSpin = new AbortController();
-    const spinning = clock.sleepUntil(preciseNowMs() + 1, duringSpin.signal);
+    const spinning = createSystemClock(noisy).sleepUntil(preciseNowMs() + 9.9, duringSpin.signal);
     duringSpin.abort('stop');
     await expect(spinning).rejects.toBeInstanceOf(CancelledError);
   });
