@@ -86,12 +86,10 @@ describe('summarize', () => {
     expect(summarize(Float64Array.of(4, 1, 3, 2))).toMatchObject({ count: 4, mean: 2.5, p50: 2.5, p90: 3.7 });
   });
 
-  it('summarises 100,000 values quickly and exactly', () => {
+  it('summarises 100,000 values exactly', () => {
     // 0 … 99,999 in a scrambled order: p50 = 49,999.5, p90 at h = 89,999.1, p99 at h = 98,999.01.
     const values = Array.from({ length: 100_000 }, (_, index) => (index * 7919) % 100_000);
-    const startedAtMs = performance.now();
     const summary = summarize(values);
-    const elapsedMs = performance.now() - startedAtMs;
     expect(summary.count).toBe(100_000);
     expect(summary.mean).toBe(49_999.5);
     expect(summary.min).toBe(0);
@@ -102,6 +100,5 @@ describe('summarize', () => {
     expect(summary.p99).toBeCloseTo(98_999.01, 6);
     // σ of 0 … n−1 with n − 1 in the denominator: √(n (n + 1) / 12)
     expect(summary.std).toBeCloseTo(Math.sqrt((100_000 * 100_001) / 12), 6);
-    expect(elapsedMs).toBeLessThan(500);
   });
 });
