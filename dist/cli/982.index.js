@@ -2070,6 +2070,7 @@ class ResponseContext {
     head(status, headers) {
         this.status = status;
         this.headers = headers;
+        this.eventStream = Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'content-type' && value.startsWith('text/event-stream'));
         this.headSet = true;
         if (this.headersReleased && !this.res.destroyed && !this.res.headersSent)
             this.res.writeHead(status, headers);
@@ -2082,6 +2083,11 @@ class ResponseContext {
     coalescing = false;
     /** The socket of a chunked response whose header is out: body chunks go straight to it. */
     directSocket = null;
+    /** `res.write` calls not yet handed to the socket; the direct path waits until there are none. */
+    resWritesPending = 0;
+    headerFlushed = false;
+    /** Whether `head()` declared `text/event-stream` (EXO's SSE and the openai flavour's alike). */
+    eventStream = false;
     /** Writes body text; dropped once closed. */
     write(text) {
         if (this.closed)
@@ -2126,24 +2132,46 @@ class ResponseContext {
         this.rawWrite(text);
     }
     /**
-     * Once the headers of a chunked response are out, body chunks go straight to the socket with our
-     * own chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which
-     * dominates at tens of thousands of tokens per second. Ordering is safe: both paths end in the
+     * Once the header of a chunked response is out, body chunks go straight to the socket with our own
+     * chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which dominates
+     * at tens of thousands of tokens per second. Ordering is safe because the direct path is only taken
+     * when nothing of the response's own is waiting (see `takeSocket`): from then on both paths end in the
      * same socket's write queue.
      */
     rawWrite(text) {
-        const socket = this.directSocket;
+        const socket = this.directSocket ?? this.takeSocket();
         if (socket !== null && !socket.destroyed) {
             socket.write(chunkHead(Buffer.byteLength(text)) + text + '\r\n');
             return;
         }
+        this.resWritesPending++;
+        this.res.write(text, this.onResWritten);
+    }
+    onResWritten = () => {
+        this.resWritesPending--;
+    };
+    /**
+     * The socket of an event-stream response, once its header is in the socket's queue and the response holds
+     * nothing back. Node 24.22 keeps `res.write` data in the response's own buffer until the next tick
+     * and merges what piled up into one chunk: writing to the socket meanwhile put a token ahead of the
+     * status line, and waiting for the flush merged the first token into the role chunk. So the header is
+     * flushed on its own first (`flushHeaders`), and the socket is used only while `res.write` has
+     * nothing pending.
+     */
+    takeSocket() {
         const res = this.res;
-        res.write(text);
-        // `headersSent` is already true after writeHead, before the header reached the socket, so the
-        // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
-        if (socket === null && res.socket && res.chunkedEncoding) {
-            this.directSocket = res.socket;
+        const socket = res.socket;
+        if (!this.eventStream || this.resWritesPending > 0 || !socket || socket.destroyed)
+            return null;
+        if (!this.headerFlushed) {
+            this.headerFlushed = true;
+            res.flushHeaders();
         }
+        if (!res.chunkedEncoding || res.writableLength !== 0) {
+            return null;
+        }
+        this.directSocket = socket;
+        return socket;
     }
     /** Ends the response (optionally with a last piece of text). */
     end(text) {

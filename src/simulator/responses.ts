@@ -144,6 +144,9 @@ export class ResponseContext {
   head(status: number, headers: Record<string, string>): void {
     this.status = status;
     this.headers = headers;
+    this.eventStream = Object.entries(headers).some(
+      ([name, value]) => name.toLowerCase() === 'content-type' && value.startsWith('text/event-stream'),
+    );
     this.headSet = true;
     if (this.headersReleased && !this.res.destroyed && !this.res.headersSent)
       this.res.writeHead(status, headers);
@@ -157,6 +160,11 @@ export class ResponseContext {
   private coalescing = false;
   /** The socket of a chunked response whose header is out: body chunks go straight to it. */
   private directSocket: Socket | null = null;
+  /** `res.write` calls not yet handed to the socket; the direct path waits until there are none. */
+  private resWritesPending = 0;
+  private headerFlushed = false;
+  /** Whether `head()` declared `text/event-stream` (EXO's SSE and the openai flavour's alike). */
+  private eventStream = false;
 
   /** Writes body text; dropped once closed. */
   write(text: string): void {
@@ -203,24 +211,47 @@ export class ResponseContext {
   }
 
   /**
-   * Once the headers of a chunked response are out, body chunks go straight to the socket with our
-   * own chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which
-   * dominates at tens of thousands of tokens per second. Ordering is safe: both paths end in the
+   * Once the header of a chunked response is out, body chunks go straight to the socket with our own
+   * chunk framing: `res.write` costs a cork, a nextTick and a 3-buffer writev per call, which dominates
+   * at tens of thousands of tokens per second. Ordering is safe because the direct path is only taken
+   * when nothing of the response's own is waiting (see `takeSocket`): from then on both paths end in the
    * same socket's write queue.
    */
   private rawWrite(text: string): void {
-    const socket = this.directSocket;
+    const socket = this.directSocket ?? this.takeSocket();
     if (socket !== null && !socket.destroyed) {
       socket.write(chunkHead(Buffer.byteLength(text)) + text + '\r\n');
       return;
     }
+    this.resWritesPending++;
+    this.res.write(text, this.onResWritten);
+  }
+
+  private readonly onResWritten = (): void => {
+    this.resWritesPending--;
+  };
+
+  /**
+   * The socket of an event-stream response, once its header is in the socket's queue and the response holds
+   * nothing back. Node 24.22 keeps `res.write` data in the response's own buffer until the next tick
+   * and merges what piled up into one chunk: writing to the socket meanwhile put a token ahead of the
+   * status line, and waiting for the flush merged the first token into the role chunk. So the header is
+   * flushed on its own first (`flushHeaders`), and the socket is used only while `res.write` has
+   * nothing pending.
+   */
+  private takeSocket(): Socket | null {
     const res = this.res;
-    res.write(text);
-    // `headersSent` is already true after writeHead, before the header reached the socket, so the
-    // first chunk always goes through `res.write` (which sends the header) and only later ones direct.
-    if (socket === null && res.socket && (res as unknown as { chunkedEncoding: boolean }).chunkedEncoding) {
-      this.directSocket = res.socket;
+    const socket = res.socket;
+    if (!this.eventStream || this.resWritesPending > 0 || !socket || socket.destroyed) return null;
+    if (!this.headerFlushed) {
+      this.headerFlushed = true;
+      res.flushHeaders();
     }
+    if (!(res as unknown as { chunkedEncoding: boolean }).chunkedEncoding || res.writableLength !== 0) {
+      return null;
+    }
+    this.directSocket = socket;
+    return socket;
   }
 
   /** Ends the response (optionally with a last piece of text). */
