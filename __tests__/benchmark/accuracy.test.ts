@@ -27,11 +27,15 @@ stages:
  * What a unit test can hold without timing the machine. Physics gives a hard floor: a request is
  * written before the server sees it, and a token is written before the client reads it, so measured
  * TTFT and E2E can never be shorter than the truth — an error below zero is a timestamp taken in the
- * wrong place, whatever the load. Above zero the error is delivery and scheduling delay; on two cores
- * shared with the rest of the suite only a gross bound holds (median 5 ms), and the real figure (p99) is
- * a benchmark's: `node bench/load.mjs --rate 100 --open 10 --tokens 20 --token-rate 200`.
+ * wrong place, whatever the load. Above zero the error is delivery and scheduling delay, which on two
+ * cores shared with the rest of the suite reached a 5 ms median in CI; so tokens come 20 ms apart and the
+ * bound is half of that: a timestamp one token off (the second token taken for the first, the last
+ * missed) still fails, a loaded machine does not. The real figure (p99) is a benchmark's:
+ * `node bench/accuracy.mjs`, `node bench/load.mjs --rate 100 --open 10 --tokens 20 --token-rate 200`.
  */
 const FLOAT_SLACK_MS = 0.001; // epoch-ms doubles resolve ~0.25 µs
+const TOKEN_GAP_MS = 20;
+const CLOSE_MS = TOKEN_GAP_MS / 2;
 
 function percentileOf(values: number[], p: number): number {
   return percentile(Float64Array.from(values).sort(), p) ?? Infinity;
@@ -39,7 +43,7 @@ function percentileOf(values: number[], p: number): number {
 
 function expectNeverEarlyAndClose(errors: number[]): void {
   expect(Math.min(...errors)).toBeGreaterThanOrEqual(-FLOAT_SLACK_MS);
-  expect(percentileOf(errors, 50)).toBeLessThan(5);
+  expect(percentileOf(errors, 50)).toBeLessThan(CLOSE_MS);
 }
 
 describe('accuracy against ground truth (simulator in its own process)', () => {
@@ -54,7 +58,13 @@ describe('accuracy against ground truth (simulator in its own process)', () => {
       '--port',
       '0',
       '--profile',
-      writeProfile({ ...FAST_TEST_PROFILE, decodeTokensPerSecond: 200 }),
+      writeProfile({
+        ...FAST_TEST_PROFILE,
+        decodeTokensPerSecond: 1000 / TOKEN_GAP_MS,
+        // Every request decodes at once and at full rate: tokens stay TOKEN_GAP_MS apart.
+        decodeSlowdownPerExtraStream: 0,
+        maxConcurrentRequests: 256,
+      }),
     ]);
     const url = simulator.nodes[0]!.url;
     const outputDir = mkdtempSync(join(tmpdir(), 'exo-bench-accuracy-'));
@@ -113,7 +123,7 @@ describe('accuracy against ground truth (simulator in its own process)', () => {
       );
     });
     // Either sign: both ends are reads, each delayed by its own amount.
-    expect(percentileOf(errors.map(Math.abs), 50)).toBeLessThan(5);
+    expect(percentileOf(errors.map(Math.abs), 50)).toBeLessThan(CLOSE_MS);
   });
 
   it('never measures E2E shorter than the truth, and stays close to it', () => {

@@ -111,10 +111,11 @@ describe('InstanceEngine', () => {
     await until(() => first.sink.tokens.length >= 2);
     engine.enqueue(second.seq);
     await until(() => first.sink.finished === 1 && second.sink.finished === 1);
-    // After its first token, `second` gets its tokens in the same steps as `first` (a 20 ms step).
+    // After its first token, `second` gets its tokens in the same steps as `first` (a 20 ms step): each
+    // of its tokens is nearer to one of `first`'s than half a step, however late the step's timer was.
     const firstTimes = first.sink.tokens.map((t) => t.atMs);
     for (const { atMs } of second.sink.tokens.slice(1)) {
-      expect(Math.min(...firstTimes.map((t) => Math.abs(t - atMs)))).toBeLessThan(3);
+      expect(Math.min(...firstTimes.map((t) => Math.abs(t - atMs)))).toBeLessThan(10);
     }
     engine.stop();
   });
