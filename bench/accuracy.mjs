@@ -4,8 +4,18 @@
 // and the simulator in its own process at its default timing model (a 1B 4-bit model on one M3 Ultra:
 // batches of 8, queueing, decode slowing as the batch grows). Only loading is made fast.
 //
-//   node bench/accuracy.mjs [--config configs/bench_config.yaml] [--speedup 20] [--runs 3] [--cli PATH]
-//                           [--in-process]
+//   node bench/accuracy.mjs [--config configs/bench_config.yaml] [--speedup 20] [--repeat 1] [--runs 3]
+//                           [--cli PATH]
+//                           [--in-process] [--pin]
+//
+// --repeat N runs the config's stages N times over in one run (stage `warmup` becomes `warmup_r1` …
+// `warmup_rN`, in the config's order each time): the same shape, N times the samples, so a p99 is not
+// just the largest of 65 requests.
+// --pin (Linux): the simulator (and the floor's echo server) on CPU 0, this script and the CLI on CPU 1.
+// Unpinned, the kernel wakes a reader on the CPU of the process that wrote to it; when the writer keeps
+// running after a write (the simulator ending a stream right after its last token), the reader waits
+// for it: the last token then reaches the client ~0.5 ms later than the first token does, relative to
+// the truth (measured with a raw-socket reader: 0.72-0.77 ms sharing a CPU, 0.30 ms on separate ones).
 //
 // --in-process: engine and simulator in this one process (both bundled from src/ with ncc), which takes
 // the second process's wake-up on the other vCPU out of the figure: what is left is the engine's own
@@ -33,6 +43,7 @@ import {
   median,
   numberFlag,
   parseFlags,
+  pinned,
   startSimulator,
   summary,
   tempDir,
@@ -42,8 +53,19 @@ const flags = parseFlags();
 const configFile = resolve(flags.config ?? join(REPO_ROOT, 'configs/bench_config.yaml'));
 const speedup = numberFlag(flags, 'speedup', 20);
 const runs = numberFlag(flags, 'runs', 3);
+const repeat = numberFlag(flags, 'repeat', 1);
 const cli = resolve(flags.cli ?? CLI_BUNDLE);
 const inProcess = flags['in-process'] === true;
+const pin = flags.pin === true;
+const SIMULATOR_CPU = pin ? 0 : undefined;
+if (pin && inProcess) throw new Error('--pin needs two processes; it cannot go with --in-process');
+if (pin && process.env.EXO_BENCH_PINNED !== '1') {
+  // Re-run this script on CPU 1; the children it starts inherit that unless pinned elsewhere.
+  const [command, args] = pinned(1, [process.execPath, ...process.argv.slice(1)]);
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, EXO_BENCH_PINNED: '1' } });
+  child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  await new Promise(() => {});
+}
 const PROFILE = { ...FAST_LOADING, groundTruthCapacity: 100_000 };
 
 /** The config with one node and every gap divided by `speedup`. */
@@ -55,10 +77,13 @@ function shortenedConfig(dir) {
     environment: undefined,
     timeout_seconds: 120,
     max_dispatch_lag_p99_ms: 1000,
-    stages: config.stages.map((stage) => ({
-      ...stage,
-      time_between_requests: stage.time_between_requests / speedup,
-    })),
+    stages: Array.from({ length: repeat }, (_, round) =>
+      config.stages.map((stage) => ({
+        ...stage,
+        name: repeat > 1 ? `${stage.name}_r${round + 1}` : stage.name,
+        time_between_requests: stage.time_between_requests / speedup,
+      })),
+    ).flat(),
   };
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify(shortened));
@@ -85,12 +110,12 @@ function runCli(args, boundMs) {
 /** Loopback round trips between this process and a bare Node echo server, one every `gapMs`. */
 async function floorRoundTrips(count, gapMs) {
   const server = spawn(
-    process.execPath,
-    [
+    ...pinned(SIMULATOR_CPU, [
+      process.execPath,
       '-e',
       `const s=require('net').createServer(c=>{c.setNoDelay(true);c.on('data',d=>c.write(d))});` +
         `s.listen(0,'127.0.0.1',()=>console.log(s.address().port));process.stdin.on('end',()=>process.exit(0));process.stdin.resume();`,
-    ],
+    ]),
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   try {
@@ -130,7 +155,7 @@ async function floorRoundTrips(count, gapMs) {
 
 /** The engine as users run it: the CLI bundle in its own process, the simulator in another. */
 async function runSeparate(dir, configPath, stages) {
-  const simulator = await startSimulator(PROFILE, { cli: CLI_BUNDLE });
+  const simulator = await startSimulator(PROFILE, { cli: CLI_BUNDLE, cpu: SIMULATOR_CPU });
   try {
     const output = join(dir, 'out');
     const scheduleMs = stages.reduce((sum, s) => sum + s.time_between_requests * s.iterations * 1000, 0);
@@ -194,6 +219,7 @@ async function oneRun(round) {
     // performance.timeOrigin comes from the wall clock at its start: good to tens of microseconds).
     const requestLeg = [];
     const responseLeg = [];
+    const legs = [];
     let unmatched = 0;
     for (const r of records) {
       const t = r.response_id === undefined ? undefined : truth.get(r.response_id);
@@ -205,10 +231,18 @@ async function oneRun(round) {
       const e2eError = r.last_token_at_ms - r.sent_at_ms - (t.last_token_at_ms - t.arrived_at_ms);
       ttft.push(ttftError);
       requestLeg.push(t.arrived_at_ms - r.sent_at_ms);
+      legs.push({
+        stage: r.stage,
+        index: r.index,
+        request_leg_ms: t.arrived_at_ms - r.sent_at_ms,
+        response_leg_ms: r.first_token_at_ms - t.first_token_at_ms,
+        lag_ms: r.dispatched_at_ms - r.scheduled_at_ms,
+      });
       responseLeg.push(r.first_token_at_ms - t.first_token_at_ms);
       e2e.push(e2eError);
-      (byStage[r.stage] ??= { ttft: [], e2e: [] }).ttft.push(ttftError);
-      byStage[r.stage].e2e.push(e2eError);
+      const stage = repeat > 1 ? r.stage.replace(/_r\d+$/, '') : r.stage;
+      (byStage[stage] ??= { ttft: [], e2e: [] }).ttft.push(ttftError);
+      byStage[stage].e2e.push(e2eError);
     }
     // The floor at the config's busiest cadence, as many round trips as requests.
     const floor = await floorRoundTrips(
@@ -228,6 +262,8 @@ async function oneRun(round) {
         .map((r) => ({ stage: r.stage, index: r.index, lag_ms: r.dispatched_at_ms - r.scheduled_at_ms }))
         .sort((a, b) => b.lag_ms - a.lag_ms)
         .slice(0, 3),
+      // Where to look first when a TTFT error is off: the three slowest request legs.
+      worst_request_legs: legs.sort((a, b) => b.request_leg_ms - a.request_leg_ms).slice(0, 3),
       ttft_error_ms: { ...summary(ttft), min: Math.min(...ttft) },
       e2e_error_ms: { ...summary(e2e), min: Math.min(...e2e) },
       ttft_request_leg_ms: summary(requestLeg),
@@ -247,8 +283,8 @@ for (let round = 0; round < runs; round++) {
 }
 const med = (path) => median(samples.map((s) => path.split('.').reduce((v, k) => v?.[k], s)));
 const f = (v) => (v === null ? 'n/a' : `${v.toFixed(3)} ms`);
-const command = `node bench/accuracy.mjs --config ${flags.config ?? 'configs/bench_config.yaml'} --speedup ${speedup} --runs ${runs}${inProcess ? ' --in-process' : ''}`;
-let table = `Accuracy vs ground truth${inProcess ? ' (engine and simulator in one process)' : ''}, ${configFile.replace(REPO_ROOT, '')} with gaps ÷ ${speedup}, median of ${runs} runs (${samples[0]?.requests ?? 0} requests each)\n\n`;
+const command = `node bench/accuracy.mjs --config ${flags.config ?? 'configs/bench_config.yaml'} --speedup ${speedup}${repeat > 1 ? ` --repeat ${repeat}` : ''} --runs ${runs}${inProcess ? ' --in-process' : ''}${pin ? ' --pin' : ''}`;
+let table = `Accuracy vs ground truth${inProcess ? ' (engine and simulator in one process)' : ''}${pin ? ' (simulator on CPU 0, client on CPU 1)' : ''}, ${configFile.replace(REPO_ROOT, '')} with gaps ÷ ${speedup}, median of ${runs} runs (${samples[0]?.requests ?? 0} requests each)\n\n`;
 table += '| figure | p50 | p99 | max | min |\n| --- | --- | --- | --- | --- |\n';
 for (const [label, key] of [
   ['TTFT error (measured − truth)', 'ttft_error_ms'],
@@ -266,6 +302,7 @@ emit({
   command,
   runs,
   speedup,
+  repeat,
   ttft_error_ms: {
     p50: med('ttft_error_ms.p50'),
     p99: med('ttft_error_ms.p99'),

@@ -69,13 +69,25 @@ const scenarios = {
     '--steady-seconds',
     String(1000 / 200 - 0.7),
   ],
-  // Issue #4's bar: TTFT and E2E within 1 ms of the truth at p99, bench_config.yaml with gaps ÷ 20.
-  accuracy_config: ['bench/accuracy.mjs', '--speedup', '20', '--runs', '1'],
-  accuracy_config_in_process: ['bench/accuracy.mjs', '--speedup', '20', '--runs', '1', '--in-process'],
+  // Issue #4's bar: TTFT and E2E within 1 ms of the truth at p99, bench_config.yaml with gaps ÷ 20, its
+  // stages run twice (130 requests: the p99 is the second largest error, not the largest).
+  accuracy_config: ['bench/accuracy.mjs', '--speedup', '20', '--repeat', '2', '--runs', '1'],
+  accuracy_config_in_process: [
+    'bench/accuracy.mjs',
+    '--speedup',
+    '20',
+    '--repeat',
+    '2',
+    '--runs',
+    '1',
+    '--in-process',
+  ],
   sse_parse: ['bench/sse-parse.mjs', '--json', '--runs', quick ? '3' : '5'],
   memory: ['--expose-gc', 'bench/memory.mjs', '--requests', quick ? '20000' : '100000'],
   cold_start: ['bench/cold-start.mjs', '--runs', quick ? '3' : '7'],
 };
+// Simulator and client each on a CPU of their own (taskset, Linux only).
+if (process.platform === 'linux') scenarios.accuracy_config_pinned = [...scenarios.accuracy_config, '--pin'];
 // The physical ceiling: the same schedule driven by the raw `net` client.
 scenarios.ceiling_5k = [...scenarios.dispatch_5k, '--client', 'raw'];
 scenarios.ceiling_10k = [...scenarios.streams_10k, '--client', 'raw'];
@@ -206,10 +218,17 @@ const rows = [
   ],
   [
     '#4: TTFT / E2E error vs ground truth p99, bench_config.yaml stages, gaps ÷ 20',
-    `TTFT ${ms(med('accuracy_config', 'ttft_error_ms.p99'))} (p50 ${ms(med('accuracy_config', 'ttft_error_ms.p50'), 3)}), E2E ${ms(med('accuracy_config', 'e2e_error_ms.p99'))}; loopback round-trip floor p99 ${ms(med('accuracy_config', 'floor_rtt_ms.p99'))} (p50 ${ms(med('accuracy_config', 'floor_rtt_ms.p50'), 3)})`,
+    `TTFT ${ms(med('accuracy_config', 'ttft_error_ms.p99'))} (p50 ${ms(med('accuracy_config', 'ttft_error_ms.p50'), 3)}), E2E ${ms(med('accuracy_config', 'e2e_error_ms.p99'))} (p50 ${ms(med('accuracy_config', 'e2e_error_ms.p50'), 3)}); loopback round-trip floor p99 ${ms(med('accuracy_config', 'floor_rtt_ms.p99'))} (p50 ${ms(med('accuracy_config', 'floor_rtt_ms.p50'), 3)})`,
     '≤ 1 ms',
     accuracyVerdict('accuracy_config'),
     cmd('accuracy_config'),
+  ],
+  [
+    '#4: the same, simulator on CPU 0 and client on CPU 1 (no waiting for the writer to yield its CPU)',
+    `TTFT ${ms(med('accuracy_config_pinned', 'ttft_error_ms.p99'))} (p50 ${ms(med('accuracy_config_pinned', 'ttft_error_ms.p50'), 3)}), E2E ${ms(med('accuracy_config_pinned', 'e2e_error_ms.p99'))} (p50 ${ms(med('accuracy_config_pinned', 'e2e_error_ms.p50'), 3)}); floor p99 ${ms(med('accuracy_config_pinned', 'floor_rtt_ms.p99'))}`,
+    '≤ 1 ms',
+    accuracyVerdict('accuracy_config_pinned'),
+    cmd('accuracy_config_pinned'),
   ],
   [
     '#4: the same, engine and simulator in one process (no cross-process wake-up)',

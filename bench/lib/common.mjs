@@ -67,10 +67,20 @@ export function loadProfile(overrides = {}) {
 }
 
 /**
+ * A command line run on one CPU (`taskset -c CPU …`, Linux) when `cpu` is set, else as it is: returns
+ * spawn's (command, args).
+ */
+export function pinned(cpu, [command, ...args]) {
+  if (cpu === undefined) return [command, args];
+  if (process.platform !== 'linux') throw new Error('pinning to a CPU needs Linux (taskset)');
+  return ['taskset', ['-c', String(cpu), command, ...args]];
+}
+
+/**
  * Starts `node dist/cli/index.js simulate` in its own process (so its event loop never shares time with
  * the client's) and resolves with its first node's URL.
  */
-export async function startSimulator(profile, { cli = CLI_BUNDLE, flavor, nodes = 1 } = {}) {
+export async function startSimulator(profile, { cli = CLI_BUNDLE, flavor, nodes = 1, cpu } = {}) {
   if (!existsSync(cli)) throw new Error(`no CLI bundle at ${cli}: run \`npm run build\` first`);
   const dir = tempDir('sim');
   const profilePath = join(dir, 'profile.json');
@@ -79,7 +89,9 @@ export async function startSimulator(profile, { cli = CLI_BUNDLE, flavor, nodes 
   if (flavor) args.push('--flavor', flavor);
   // BENCH_SIMULATOR_NODE_ARGS: extra node flags for the simulator (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
   const extra = (process.env.BENCH_SIMULATOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...pinned(cpu, [process.execPath, ...extra, ...args]), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const line = await new Promise((resolve, reject) => {
