@@ -23,7 +23,10 @@
 //
 // Errors are durations, so the two processes' clocks cancel:
 //   TTFT error = (first token read − request sent) − (first token written − request arrived)
-//   E2E error  = (last token read − request sent)  − (last token written − request arrived)
+//   E2E error  = (stream end read − request sent)   − (stream ended − request arrived)
+//   last-token error = (last token read − request sent) − (last token written − request arrived)
+// E2E is what results.json reports as E2E (send to the end of the stream); the last-token error is
+// the same for the last token, which the simulator follows with the stream's end (see --pin).
 // Both are ≥ 0 by physics (a byte is written before it is read); what remains is the time the bytes
 // spent between the processes. The same run measures that floor directly: a loopback round trip
 // between two bare Node processes at the same cadence (`floor_rtt_ms`), since a TTFT error is one
@@ -214,6 +217,7 @@ async function oneRun(round) {
       .map((line) => JSON.parse(line));
     const ttft = [];
     const e2e = [];
+    const lastToken = [];
     const byStage = {};
     // The two legs of the TTFT error, from absolute times of the two processes (each process's
     // performance.timeOrigin comes from the wall clock at its start: good to tens of microseconds).
@@ -228,7 +232,8 @@ async function oneRun(round) {
         continue;
       }
       const ttftError = r.first_token_at_ms - r.sent_at_ms - (t.first_token_at_ms - t.arrived_at_ms);
-      const e2eError = r.last_token_at_ms - r.sent_at_ms - (t.last_token_at_ms - t.arrived_at_ms);
+      const e2eError = r.ended_at_ms - r.sent_at_ms - (t.ended_at_ms - t.arrived_at_ms);
+      lastToken.push(r.last_token_at_ms - r.sent_at_ms - (t.last_token_at_ms - t.arrived_at_ms));
       ttft.push(ttftError);
       requestLeg.push(t.arrived_at_ms - r.sent_at_ms);
       legs.push({
@@ -266,6 +271,7 @@ async function oneRun(round) {
       worst_request_legs: legs.sort((a, b) => b.request_leg_ms - a.request_leg_ms).slice(0, 3),
       ttft_error_ms: { ...summary(ttft), min: Math.min(...ttft) },
       e2e_error_ms: { ...summary(e2e), min: Math.min(...e2e) },
+      last_token_error_ms: { ...summary(lastToken), min: Math.min(...lastToken) },
       ttft_request_leg_ms: summary(requestLeg),
       ttft_response_leg_ms: summary(responseLeg),
       error_by_stage_ms: Object.fromEntries(
@@ -289,6 +295,7 @@ table += '| figure | p50 | p99 | max | min |\n| --- | --- | --- | --- | --- |\n'
 for (const [label, key] of [
   ['TTFT error (measured − truth)', 'ttft_error_ms'],
   ['E2E error (measured − truth)', 'e2e_error_ms'],
+  ['last-token error (measured − truth)', 'last_token_error_ms'],
   ['  request leg (arrived − sent)', 'ttft_request_leg_ms'],
   ['  response leg (first token read − written)', 'ttft_response_leg_ms'],
   ['loopback round trip, bare Node (the floor)', 'floor_rtt_ms'],
@@ -309,6 +316,7 @@ emit({
     max: med('ttft_error_ms.max'),
     min: med('ttft_error_ms.min'),
   },
+  last_token_error_ms: { p50: med('last_token_error_ms.p50'), p99: med('last_token_error_ms.p99') },
   e2e_error_ms: {
     p50: med('e2e_error_ms.p50'),
     p99: med('e2e_error_ms.p99'),
