@@ -64,7 +64,10 @@ describe('createSystemClock().sleepUntil', () => {
     await clock.sleepUntil(preciseNowMs() + 20);
     await clock.sleepUntil(preciseNowMs() + 1); // inside the window: spin only, nothing to learn
     expect(observed).toHaveLength(1);
-    expect(observed[0]).toBeGreaterThan(-1.5); // a timer may round its delay down by under 1 ms
+    // How late the timer was: any finite number. Not bounded here: a timer can also fire early, by as
+    // long as the event loop's cached time was stale when it was set (1.7 ms seen on a loaded CI
+    // runner), and the spin after it covers that.
+    expect(Number.isFinite(observed[0])).toBe(true);
   });
 
   it('rejects with CancelledError when aborted during the timer or the spin', async () => {
