@@ -2138,12 +2138,12 @@ class ResponseContext {
         this.resWritesPending--;
     };
     /**
-     * The socket of an event-stream response, once its header is in the socket's queue and the response holds
-     * nothing back. Node 24.22 keeps `res.write` data in the response's own buffer until the next tick
-     * and merges what piled up into one chunk: writing to the socket meanwhile put a token ahead of the
-     * status line, and waiting for the flush merged the first token into the role chunk. So the header is
-     * flushed on its own first (`flushHeaders`), and the socket is used only while `res.write` has
-     * nothing pending.
+     * The socket of an event-stream response, once its header is in the socket's queue and the response
+     * holds nothing back. Node 24.22 keeps `res.write` data in the response's own buffer until the next
+     * tick and merges what piled up into one chunk: writing to the socket meanwhile put a token ahead of
+     * the status line, and waiting for the flush merged the first token into the role chunk. So the
+     * header is flushed on its own first (`flushHeaders`), and the socket is used only while `res.write`
+     * has nothing pending. On Node 20 and 24 alike every body chunk then goes direct, the first included.
      */
     takeSocket() {
         const res = this.res;
