@@ -66,6 +66,10 @@ if (pin && process.env.EXO_BENCH_PINNED !== '1') {
   // Re-run this script on CPU 1; the children it starts inherit that unless pinned elsewhere.
   const [command, args] = pinned(1, [process.execPath, ...process.argv.slice(1)]);
   const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, EXO_BENCH_PINNED: '1' } });
+  child.once('error', (error) => {
+    process.stderr.write(`--pin: cannot run taskset (util-linux): ${error.message}\n`);
+    process.exit(2);
+  });
   child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   await new Promise(() => {});
 }
