@@ -249,6 +249,27 @@ describe('framing that only a careful reader gets right, across real reads', () 
     expect(record.keep_alives).toBe(1);
   });
 
+  it('garbage lines between tokens: counted as invalid_events, the tokens still measured', async () => {
+    const { record } = await send(
+      '/garbage',
+      trickle([
+        `${chunk('a')}\n\n`,
+        'data: {"choices":[{"delta":{"content":"x"\n\n', // truncated JSON
+        'data: not json at all\n\n',
+        'bogus-field: 1\n\n', // not an SSE field
+        ': generation_stats {oops\n\n', // an EXO comment that does not parse
+        `${chunk('b')}\n\n${FINAL}\n\ndata: [DONE]\n\n`,
+      ]),
+    );
+    expect(record.error_class).toBeUndefined();
+    expect(record.token_chunks).toBe(2);
+    expect(record.invalid_events).toBe(4);
+    // A clean stream carries no such field at all (records stay compact).
+    const clean = await send('/clean', trickle([`${chunk('a')}\n\n${FINAL}\n\ndata: [DONE]\n\n`]));
+    expect(clean.record.ok).toBe(true);
+    expect(clean.record).not.toHaveProperty('invalid_events');
+  });
+
   it('a stream cut after a token, without [DONE]: eof_without_done, not success', async () => {
     const { record } = await send('/cut', trickle([`${chunk('a')}\n\n`, `${chunk('b')}\n\nda`]));
     expect(record.error_class).toBe('eof_without_done');

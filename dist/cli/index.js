@@ -57882,6 +57882,8 @@ class StreamingRequest {
         };
         if (reader.responseId !== undefined)
             record.response_id = reader.responseId;
+        if (reader.invalidEvents > 0)
+            record.invalid_events = reader.invalidEvents;
         if (this.headersAtMs !== undefined)
             record.headers_at_ms = this.headersAtMs;
         if (this.firstTokenAtMs !== undefined)
@@ -58240,6 +58242,14 @@ function computeStatistics(allRecords) {
         if (record.first_content_at_ms !== undefined)
             ttfat.push(record.first_content_at_ms - record.sent_at_ms);
     }
+    let invalidEvents = 0;
+    let requestsWithInvalidEvents = 0;
+    for (const record of records) {
+        if (record.invalid_events === undefined)
+            continue;
+        invalidEvents += record.invalid_events;
+        requestsWithInvalidEvents += 1;
+    }
     const dispatchLag = records.map((record) => record.dispatched_at_ms - record.scheduled_at_ms);
     const connect = records.map((record) => record.sent_at_ms - record.dispatched_at_ms);
     let windowStartMs = Infinity;
@@ -58284,6 +58294,8 @@ function computeStatistics(allRecords) {
         reasoning_tokens: reasoningTokens,
         token_chunks: tokenChunks,
         multi_token_chunk_requests: multiTokenChunkRequests,
+        invalid_events: invalidEvents,
+        requests_with_invalid_events: requestsWithInvalidEvents,
         errors: breakdownErrors(records),
     };
 }
@@ -60155,6 +60167,9 @@ function promptsSection(document) {
         }
         if (stage.multi_token_chunk_requests > 0) {
             notes.push(`- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.successful_requests} requests, ${summary_formatNumber(stage.total_tokens / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`);
+        }
+        if (stage.invalid_events > 0) {
+            notes.push(`- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.total_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`);
         }
         if (stage.token_counts_from_chunks > 0) {
             notes.push(`- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`);

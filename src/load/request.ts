@@ -294,6 +294,7 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
       keep_alives: reader.keepAlives,
     };
     if (reader.responseId !== undefined) record.response_id = reader.responseId;
+    if (reader.invalidEvents > 0) record.invalid_events = reader.invalidEvents;
     if (this.headersAtMs !== undefined) record.headers_at_ms = this.headersAtMs;
     if (this.firstTokenAtMs !== undefined) record.first_token_at_ms = this.firstTokenAtMs;
     if (this.firstContentAtMs !== undefined) record.first_content_at_ms = this.firstContentAtMs;

@@ -66,6 +66,10 @@ export interface LoadStatistics {
    * chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server's count, still is.
    */
   multi_token_chunk_requests: number;
+  /** Σ unusable stream lines (`invalid_events` of the records), failed requests included. */
+  invalid_events: number;
+  /** Requests (failed included) whose stream had at least one unusable line. */
+  requests_with_invalid_events: number;
   errors: ErrorBreakdown[];
 }
 
@@ -201,6 +205,13 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     }
     if (record.first_content_at_ms !== undefined) ttfat.push(record.first_content_at_ms - record.sent_at_ms);
   }
+  let invalidEvents = 0;
+  let requestsWithInvalidEvents = 0;
+  for (const record of records) {
+    if (record.invalid_events === undefined) continue;
+    invalidEvents += record.invalid_events;
+    requestsWithInvalidEvents += 1;
+  }
   const dispatchLag = records.map((record) => record.dispatched_at_ms - record.scheduled_at_ms);
   const connect = records.map((record) => record.sent_at_ms - record.dispatched_at_ms);
   let windowStartMs = Infinity;
@@ -245,6 +256,8 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     reasoning_tokens: reasoningTokens,
     token_chunks: tokenChunks,
     multi_token_chunk_requests: multiTokenChunkRequests,
+    invalid_events: invalidEvents,
+    requests_with_invalid_events: requestsWithInvalidEvents,
     errors: breakdownErrors(records),
   };
 }

@@ -76,4 +76,9 @@ export interface RequestRecord {
   server_prompt_tps?: number;
   server_generation_tps?: number;
   keep_alives: number;
+  /**
+   * Lines of the stream that could not be used (data that is not a JSON object, a chunk or EXO comment
+   * that does not parse, a field SSE does not have); present only when there were some.
+   */
+  invalid_events?: number;
 }

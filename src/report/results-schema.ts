@@ -305,6 +305,12 @@ const loadStatisticsProperties: PropertyMap<LoadStatistics> = {
   multi_token_chunk_requests: count(
     'Successful requests whose server-counted output exceeds their token chunks by more than one: the server packs several tokens per chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server count, still is.',
   ),
+  invalid_events: count(
+    'Σ unusable stream lines (data that is not a JSON object, a chunk or EXO comment that does not parse, a field SSE does not have), failed requests included.',
+  ),
+  requests_with_invalid_events: count(
+    'Requests (failed included) whose stream had at least one unusable line.',
+  ),
   errors: arrayOf('Failures by class, most frequent class first.', errorBreakdownSchema),
 };
 

@@ -248,6 +248,11 @@ function promptsSection(document: ResultsDocument): string | undefined {
         `- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.successful_requests} requests, ${formatNumber(stage.total_tokens / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`,
       );
     }
+    if (stage.invalid_events > 0) {
+      notes.push(
+        `- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.total_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`,
+      );
+    }
     if (stage.token_counts_from_chunks > 0) {
       notes.push(
         `- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`,
