@@ -58603,7 +58603,7 @@ class JsonlWriter {
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
 /** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.1.0';
+const RESULTS_SCHEMA_VERSION = '1.2.0';
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**

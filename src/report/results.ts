@@ -19,7 +19,7 @@ import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.1.0';
+export const RESULTS_SCHEMA_VERSION = '1.2.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
