@@ -784,7 +784,7 @@ const documentSchema = closedObject<ResultsDocument>(
   },
   {
     schema_version: {
-      description: `Version of this document's shape (semver): bumped on any change of shape, additions bump the minor part. This schema describes every ${RESULTS_MAJOR_VERSION}.x document.`,
+      description: `Version of this document's shape (semver): bumped on any change of shape, additions bump the minor part. This schema describes ${RESULTS_SCHEMA_VERSION} documents; one from an earlier ${RESULTS_MAJOR_VERSION}.x lacks the fields added since (e.g. 1.2.0 added invalid_events), and any ${RESULTS_MAJOR_VERSION}.x reader can still read it.`,
       type: 'string',
       pattern: `^${RESULTS_MAJOR_VERSION}\\.[0-9]+\\.[0-9]+$`,
       examples: [RESULTS_SCHEMA_VERSION],
