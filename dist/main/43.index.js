@@ -2070,8 +2070,6 @@ class ResponseContext {
     coalescing = false;
     /** The socket of a chunked response whose header is out: body chunks go straight to it. */
     directSocket = null;
-    /** `res.write` calls not yet handed to the socket; the direct path waits until there are none. */
-    resWritesPending = 0;
     headerFlushed = false;
     /** Whether `head()` declared `text/event-stream` (EXO's SSE and the openai flavour's alike). */
     eventStream = false;
@@ -2131,24 +2129,21 @@ class ResponseContext {
             socket.write(chunkHead(Buffer.byteLength(text)) + text + '\r\n');
             return;
         }
-        this.resWritesPending++;
-        this.res.write(text, this.onResWritten);
+        this.res.write(text);
     }
-    onResWritten = () => {
-        this.resWritesPending--;
-    };
     /**
      * The socket of an event-stream response, once its header is in the socket's queue and the response
      * holds nothing back. Node 24.22 keeps `res.write` data in the response's own buffer until the next
      * tick and merges what piled up into one chunk: writing to the socket meanwhile put a token ahead of
      * the status line, and waiting for the flush merged the first token into the role chunk. So the
-     * header is flushed on its own first (`flushHeaders`), and the socket is used only while `res.write`
-     * has nothing pending. On Node 20 and 24 alike every body chunk then goes direct, the first included.
+     * header is flushed on its own first (`flushHeaders`), and the socket is used only once the
+     * response's `writableLength` (its own buffer and the socket's queue) is zero. On Node 20 and 24
+     * alike every body chunk then goes direct, the first included.
      */
     takeSocket() {
         const res = this.res;
         const socket = res.socket;
-        if (!this.eventStream || this.resWritesPending > 0 || !socket || socket.destroyed)
+        if (!this.eventStream || !socket || socket.destroyed)
             return null;
         if (!this.headerFlushed) {
             this.headerFlushed = true;
