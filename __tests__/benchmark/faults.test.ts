@@ -202,7 +202,7 @@ describe('cluster faults end the run with a clear error', () => {
       );
       expect(outcome.verdict).toBe('error');
       expect(outcome.document.error?.message).toBe(
-        `Cannot place ${MODEL} (Pipeline, MlxJaccl): Requested RDMA (MlxJaccl) but no RDMA-connected cycles available`,
+        `Cannot place ${MODEL}: no Pipeline/MlxJaccl placement across 1 node: Requested RDMA (MlxJaccl) but no RDMA-connected cycles available`,
       );
     } finally {
       await simulator.close();

@@ -244,7 +244,12 @@ describe('a secondary whose primary vanished without deleting its instances', ()
         pollIntervalMs: 50,
         progressIntervalMs: 60_000,
       };
-      const id = await placeInstance(context, MODEL, 'Pipeline', 'MlxRing', Date.now() + 10_000);
+      const { instanceId: id } = await placeInstance(
+        context,
+        MODEL,
+        { sharding: 'Pipeline', instanceMeta: 'MlxRing', nodeCount: 1 },
+        Date.now() + 10_000,
+      );
       await waitForInstancesReady(context, [id], Date.now() + 10_000);
 
       // timeout 1 s + 4 × 0.25 s scheduled + 1 s request timeout = a 3 s wait for the deletion.

@@ -10,10 +10,12 @@ import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
 import { ExoConnectionError, type ExoClient, type InstancePreview } from './client.js';
 import {
   countInFlight,
+  findCycle,
   isInstanceReady,
   readClusterView,
   readInstance,
   type ClusterView,
+  type DownloadView,
   type InstanceView,
 } from './state.js';
 
@@ -27,6 +29,8 @@ export interface ClusterContext {
   pollIntervalMs: number;
   /** Minimum gap between two progress lines of one wait, milliseconds. */
   progressIntervalMs: number;
+  /** Sees every full state read, to tell a master election's reset from an ordinary deletion. */
+  resetWatch?: StateResetWatch;
 }
 
 /**
@@ -39,10 +43,16 @@ async function pollUntil<T>(
   what: string,
   probe: () => Promise<{ done: true; value: T } | { done: false; progress: string }>,
   timeoutHint: string,
-  /** Give up once the API has been unreachable this long (a node that died is not coming back). */
-  maxUnreachableMs = Infinity,
+  options: {
+    /** Give up once the API has been unreachable this long (a node that died is not coming back). */
+    maxUnreachableMs?: number;
+    /** Wait before attempt `attempt + 1` (default: the context's poll interval every time). */
+    intervalMs?(attempt: number): number;
+  } = {},
 ): Promise<T> {
+  const maxUnreachableMs = options.maxUnreachableMs ?? Infinity;
   const startedMs = context.clock.nowMs();
+  let attempt = 0;
   let lastProgressMs = -Infinity;
   let lastProgress = '';
   let lastConnectionError: ExoConnectionError | undefined;
@@ -82,16 +92,48 @@ async function pollUntil<T>(
         { cause: lastConnectionError },
       );
     }
+    attempt++;
     await context.clock.sleep(
-      Math.min(context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)),
+      Math.min(options.intervalMs?.(attempt) ?? context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)),
       context.signal,
     );
   }
 }
 
-/** Reads the whole state as a view. */
+/**
+ * Remembers the highest `lastEventAppliedIdx` seen. EXO's counter only grows, except when a master
+ * election hands the cluster to a node that starts from an empty state (exo-api.md §12.2): then it
+ * falls back, and the instances placed before are gone. Shared by every poll of one run.
+ */
+export class StateResetWatch {
+  private highestIdx = -1;
+  /** Every fall seen: when, and from what to what. */
+  readonly resets: Array<{ at_ms: number; from_event_idx: number; to_event_idx: number }> = [];
+
+  /** Records one observation; true when it shows a reset. */
+  observe(eventIdx: number | undefined, atMs: number): boolean {
+    if (eventIdx === undefined) return false;
+    const reset = eventIdx < this.highestIdx;
+    if (reset) this.resets.push({ at_ms: atMs, from_event_idx: this.highestIdx, to_event_idx: eventIdx });
+    this.highestIdx = reset ? eventIdx : Math.max(this.highestIdx, eventIdx);
+    return reset;
+  }
+
+  /** The error to report when instances vanished and the state was reset. */
+  error(lost: string): ClusterError {
+    const last = this.resets[this.resets.length - 1];
+    return new ClusterError(
+      `EXO's cluster state was reset${last ? ` (lastEventAppliedIdx fell from ${last.from_event_idx} to ${last.to_event_idx})` : ''}: a master election gave the cluster a new master, which starts from an empty state, and ${lost} went with it.`,
+      "A node joined or left while the run was under way. Start the primary's EXO with --force-master (the action puts it in EXO_BENCH_EXO_ARGS on the primary only), and start every node before the primary places the models.",
+    );
+  }
+}
+
+/** Reads the whole state as a view (and tells the context's reset watch what it saw). */
 export async function readView(context: ClusterContext): Promise<ClusterView> {
-  return readClusterView(await context.client.state(context.signal));
+  const view = readClusterView(await context.client.state(context.signal));
+  context.resetWatch?.observe(view.lastEventAppliedIdx, context.clock.nowMs());
+  return view;
 }
 
 /** Waits until this node's API answers `/node_id`; returns the node's ID. */
@@ -105,9 +147,79 @@ export async function waitForApi(context: ClusterContext, deadlineMs: number): P
   );
 }
 
+/** A node as people know it: its friendly name (the Mac's name) and the start of its ID. */
+export function nodeName(view: ClusterView, nodeId: string): string {
+  const friendly = view.identities.get(nodeId)?.friendlyName;
+  const short = nodeId.slice(0, 8);
+  return friendly ? `${friendly} (${short})` : short;
+}
+
+/** Every way of choosing `k` of `items`, in order (bounded by the caller: clusters are small). */
+function combinations<T>(items: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  if (items.length < k) return [];
+  const [first, ...rest] = items as [T, ...T[]];
+  return [...combinations(rest, k - 1).map((c) => [first, ...c]), ...combinations(rest, k)];
+}
+
+/** Whether the cluster can hold an instance across `expectedNodes` nodes, and if not, what is missing. */
+export interface ClusterSettlement {
+  /** The nodes a placement can span (a cycle through them), when settled. */
+  nodeIds?: string[];
+  /** What is still missing, one item per fact (empty when settled). */
+  missing: string[];
+}
+
 /**
- * Waits until the topology has `expectedNodes` nodes and every one of them reports memory (placement
- * needs both). Progress: `nodes 2/4, 38s`.
+ * Judges whether the cluster has settled (exo-api.md §2.3, §12.1): `expectedNodes` nodes in the topology,
+ * each reporting memory and backends, and (for more than one node) topology links that form a cycle
+ * through them. Nodes show up seconds before their links exist (each worker probes its peers every
+ * 10 s); a placement in that window can only use one node.
+ */
+export function judgeSettlement(view: ClusterView, expectedNodes: number): ClusterSettlement {
+  const missing: string[] = [];
+  if (view.nodeIds.length < expectedNodes) missing.push(`nodes ${view.nodeIds.length}/${expectedNodes}`);
+  const noMemory = view.nodeIds.filter((id) => !view.memory.has(id));
+  const noBackends = view.nodeIds.filter((id) => !view.backends.has(id));
+  if (noMemory.length > 0)
+    missing.push(`no memory report from ${noMemory.map((id) => nodeName(view, id)).join(', ')}`);
+  // EXO before nodeBackends (eras A/B) has no such map at all: only require it where it exists.
+  if (noBackends.length > 0 && view.backends.size > 0)
+    missing.push(`no backends report from ${noBackends.map((id) => nodeName(view, id)).join(', ')}`);
+  if (missing.length > 0) return { missing };
+  const candidates = view.nodeIds.filter((id) => view.memory.has(id));
+  if (expectedNodes <= 1) return { nodeIds: candidates.slice(0, Math.max(1, expectedNodes)), missing };
+  // A cluster has a handful of nodes; more candidates than expected happen only with a stale node.
+  const subsets = candidates.length <= 12 ? combinations(candidates, expectedNodes) : [candidates];
+  for (const subset of subsets) {
+    if (subset.length === expectedNodes && findCycle(subset, view.links)) return { nodeIds: subset, missing };
+  }
+  const unlinked: string[] = [];
+  const pool = candidates.slice(0, 12);
+  for (let i = 0; i < pool.length; i++) {
+    for (let j = i + 1; j < pool.length; j++) {
+      const a = pool[i] as string;
+      const b = pool[j] as string;
+      const there = view.links.get(a)?.has(b) ?? false;
+      const back = view.links.get(b)?.has(a) ?? false;
+      if (!there || !back)
+        unlinked.push(
+          `${nodeName(view, a)} ${there ? '→' : back ? '←' : '↮'} ${nodeName(view, b)}${there || back ? ' (one way only)' : ''}`,
+        );
+    }
+  }
+  missing.push(
+    unlinked.length > 0
+      ? `not linked: ${unlinked.join(', ')}`
+      : `no cycle of ${expectedNodes} linked nodes yet`,
+  );
+  return { missing };
+}
+
+/**
+ * Waits until the cluster has settled for a placement across `expectedNodes` nodes (judgeSettlement).
+ * Progress: `nodes 4/4; not linked: studio-2 ↮ studio-3, 14s`. A secondary waits for the same, so the
+ * jobs agree on what the cluster is.
  */
 export async function waitForNodes(
   context: ClusterContext,
@@ -117,87 +229,173 @@ export async function waitForNodes(
   return pollUntil(
     context,
     deadlineMs,
-    'cluster nodes',
+    'the cluster to settle',
     async () => {
       const view = await readView(context);
-      const withMemory = view.nodeIds.filter((nodeId) => view.memory.has(nodeId)).length;
-      if (view.nodeIds.length >= expectedNodes && withMemory >= expectedNodes)
-        return { done: true, value: view };
-      return {
-        done: false,
-        progress: `nodes ${view.nodeIds.length}/${expectedNodes}${withMemory < view.nodeIds.length ? ` (${withMemory} reporting memory)` : ''}`,
-      };
+      const settlement = judgeSettlement(view, expectedNodes);
+      return settlement.nodeIds
+        ? { done: true, value: view }
+        : { done: false, progress: settlement.missing.join('; ') };
     },
-    'Not every node joined: check that all matrix jobs started, share the namespace and API port, and can reach each other.',
+    "Not every node joined and linked up: check that all matrix jobs started EXO, with the same --namespace and the same --api-port (EXO probes its peers' GET /node_id on its own API port every 10 s), and that the machines can reach each other on that port.",
   );
 }
 
-function instanceNodeCount(preview: InstancePreview): number {
-  if (!preview.instance) return 0;
-  return readInstance('', preview.instance)?.nodeIds.length ?? 0;
+/** What a placement must look like: the config's sharding and instance kind, across this many nodes. */
+export interface PlacementPlan {
+  sharding: Sharding;
+  instanceMeta: InstanceMeta;
+  /** Nodes the instance must span: the plan's node count (every node of the cluster). */
+  nodeCount: number;
+}
+
+/** The sharding and instance kind EXO gives a placement (one node is always Pipeline + MlxRing). */
+export function effectivePlacement(plan: PlacementPlan): { sharding: Sharding; instanceMeta: InstanceMeta } {
+  return plan.nodeCount === 1
+    ? { sharding: 'Pipeline', instanceMeta: 'MlxRing' }
+    : { sharding: plan.sharding, instanceMeta: plan.instanceMeta };
+}
+
+/** Whether an instance is what the plan asks: its node count, instance kind and shard kind. */
+export function instanceMatchesPlan(instance: InstanceView, plan: PlacementPlan): string | undefined {
+  const { sharding, instanceMeta } = effectivePlacement(plan);
+  const problems: string[] = [];
+  if (instance.nodeIds.length !== plan.nodeCount)
+    problems.push(
+      `${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'} instead of ${plan.nodeCount}`,
+    );
+  if (instance.kind !== `${instanceMeta}Instance`)
+    problems.push(`${instance.kind} instead of ${instanceMeta}Instance`);
+  if (instance.shardKind !== `${sharding}ShardMetadata`)
+    problems.push(`${instance.shardKind || 'no shards'} instead of ${sharding}ShardMetadata`);
+  return problems.length > 0 ? problems.join(', ') : undefined;
 }
 
 /**
- * Chooses a placement from EXO's previews: the requested sharding and instance kind, using as many
- * nodes as possible (a benchmark of an N-node cluster should exercise all N). Labels can disagree with
- * the instance (a 1-node "Tensor" preview holds a Pipeline instance), which is fine: EXO made it so.
+ * Chooses a placement from EXO's previews: only those whose instance spans exactly the plan's node
+ * count with the asked sharding and instance kind (trusting the instance's own tags: a preview's labels
+ * can disagree with it). A preview with fewer nodes is never taken, even when it is all EXO can offer:
+ * that is what it offers while the topology links are still forming (exo-api.md §12.1).
  */
 export function choosePreview(
   previews: InstancePreview[],
-  sharding: Sharding,
-  instanceMeta: InstanceMeta,
-): { preview: InstancePreview } | { error: string } {
-  const matching = previews.filter((p) => p.sharding === sharding && p.instance_meta === instanceMeta);
-  const usable = matching.filter((p) => p.instance !== null && !p.error);
-  if (usable.length > 0) {
-    usable.sort((a, b) => instanceNodeCount(b) - instanceNodeCount(a));
-    return { preview: usable[0] as InstancePreview };
+  plan: PlacementPlan,
+): { preview: InstancePreview; instance: InstanceView } | { error: string } {
+  // Only previews EXO computed for the asked sharding and kind: on one node EXO itself turns them into
+  // Pipeline + MlxRing, which is accepted; another label's preview would be a different benchmark.
+  const labelled = previews.filter(
+    (p) => p.sharding === plan.sharding && p.instance_meta === plan.instanceMeta,
+  );
+  for (const preview of labelled) {
+    if (!preview.instance || preview.error) continue;
+    const instance = readInstance('', preview.instance);
+    if (instance && instance.instanceId && !instanceMatchesPlan(instance, plan)) return { preview, instance };
   }
-  const reasons = [...new Set(matching.map((p) => p.error).filter((e): e is string => Boolean(e)))];
   if (previews.length === 0) return { error: 'EXO offered no placement at all (is the topology empty?)' };
-  if (reasons.length === 0) return { error: `EXO offered no ${sharding}/${instanceMeta} placement` };
-  return { error: reasons.join('; ') };
+  const reasons = [...new Set(labelled.map((p) => p.error).filter((e): e is string => Boolean(e)))];
+  const largest = Math.max(
+    0,
+    ...labelled.map((p) =>
+      p.instance && !p.error ? (readInstance('', p.instance)?.nodeIds.length ?? 0) : 0,
+    ),
+  );
+  const offered =
+    largest > 0 && largest < plan.nodeCount
+      ? ` (EXO offers placements on ${largest} node${largest === 1 ? '' : 's'} at most)`
+      : '';
+  return {
+    error: `no ${plan.sharding}/${plan.instanceMeta} placement across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}${offered}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
+  };
 }
 
 /**
- * Places one instance of `modelId`: picks a preview, posts it with `POST /instance` (so its ID is
- * known), and waits until it shows in the state. Returns the new instance's ID.
+ * Placement errors that waiting cannot cure once the cluster has settled: the model or the config rules
+ * the placement out (RDMA links are known from each node's start, unlike the socket links that form).
+ */
+const PERMANENT_PLACEMENT_ERROR =
+  /does not support tensor parallelism|No tensor sharding found|cannot satisfy engine|Model card not found|no RDMA-connected cycles/i;
+
+/** First and largest gap between two placement attempts, ms (EXO's harness retries the same way). */
+const PLACEMENT_RETRY_FIRST_MS = 1_000;
+const PLACEMENT_RETRY_MAX_MS = 8_000;
+
+/**
+ * Places one instance of `modelId` across exactly the plan's nodes: asks for previews until one fits
+ * (with back-off and progress lines, until the deadline), posts it with `POST /instance` (so its ID is
+ * known), waits until it shows in the state, and checks that EXO created what was posted. Returns the
+ * instance as placed. Never places fewer nodes than planned.
  */
 export async function placeInstance(
   context: ClusterContext,
   modelId: string,
-  sharding: Sharding,
-  instanceMeta: InstanceMeta,
+  plan: PlacementPlan,
   deadlineMs: number,
-): Promise<string> {
-  const previews = await context.client.previews(modelId, context.signal);
-  const choice = choosePreview(previews, sharding, instanceMeta);
-  if ('error' in choice) {
-    throw new ClusterError(
-      `Cannot place ${modelId} (${sharding}, ${instanceMeta}): ${choice.error}`,
-      'Check the model ID, the free memory of the nodes (OVERRIDE_MEMORY_MB), and sharding/instance_meta in the config.',
-    );
-  }
-  const instance = choice.preview.instance as Record<string, unknown>;
-  const view = readInstance('', instance);
-  if (!view || !view.instanceId) throw new ClusterError(`EXO's preview for ${modelId} holds no instance ID`);
-  await context.client.createInstance(instance, context.signal);
-  context.logger.info(
-    `placed ${modelId} as ${view.instanceId} (${view.kind}, ${view.shardKind}, ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'})`,
-  );
-  await pollUntil(
+): Promise<InstanceView> {
+  const chosen = await pollUntil(
     context,
     deadlineMs,
-    `instance ${view.instanceId} to appear`,
+    `a placement of ${modelId} across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}`,
     async () => {
-      const found = await context.client.instance(view.instanceId, context.signal);
+      const choice = choosePreview(await context.client.previews(modelId, context.signal), plan);
+      if ('preview' in choice) return { done: true, value: choice };
+      if (PERMANENT_PLACEMENT_ERROR.test(choice.error)) {
+        throw new ClusterError(
+          `Cannot place ${modelId}: ${choice.error}`,
+          'Check the model ID and sharding/instance_meta in the config: this placement is impossible for this model.',
+        );
+      }
+      return { done: false, progress: choice.error };
+    },
+    'Check the free memory of the nodes (OVERRIDE_MEMORY_MB is honoured on Linux only), that every node is linked to the others, and sharding/instance_meta in the config.',
+    {
+      // Back off: each preview request makes the master compute every placement.
+      intervalMs: (attempt) =>
+        Math.min(PLACEMENT_RETRY_MAX_MS, PLACEMENT_RETRY_FIRST_MS * 2 ** (attempt - 1)),
+    },
+  );
+  const { instance } = chosen;
+  await context.client.createInstance(chosen.preview.instance as Record<string, unknown>, context.signal);
+  context.logger.info(
+    `placed ${modelId} as ${instance.instanceId} (${instance.kind}, ${instance.shardKind}, ${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'})`,
+  );
+  const placed = await pollUntil(
+    context,
+    deadlineMs,
+    `instance ${instance.instanceId} to appear`,
+    async () => {
+      const found = await context.client.instance(instance.instanceId, context.signal);
       return found === undefined
         ? { done: false, progress: 'not in the state yet' }
-        : { done: true, value: true };
+        : { done: true, value: readInstance(instance.instanceId, found) };
     },
     'EXO accepted the instance but never created it; its log says why.',
   );
-  return view.instanceId;
+  const mismatch = placed ? instanceMatchesPlan(placed, plan) : 'unreadable instance';
+  const otherNodes =
+    placed && placed.nodeIds.slice().sort().join() !== instance.nodeIds.slice().sort().join();
+  if (!placed || mismatch || otherNodes) {
+    throw new ClusterError(
+      `EXO created instance ${instance.instanceId} of ${modelId} unlike the plan: ${mismatch ?? 'on other nodes than the preview named'}.`,
+      'The cluster changed between the preview and the placement (a node joined or left); run again once it is stable.',
+    );
+  }
+  return placed;
+}
+
+/** `download on studio-2 (5f0c9a1e): 45% of 730 MB at 52 MB/s, ETA 12s` */
+export function describeDownload(view: ClusterView, download: DownloadView): string {
+  const where = `download on ${nodeName(view, download.nodeId)}`;
+  if (download.status === 'Failed') return `${where} failed: ${download.errorMessage ?? 'no message'}`;
+  if (!download.totalBytes || download.downloadedBytes === undefined) return `${where} ${download.status}`;
+  const percent = Math.floor((100 * download.downloadedBytes) / download.totalBytes);
+  const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`;
+  const speed =
+    download.speedBytesPerSecond !== undefined && download.speedBytesPerSecond > 0
+      ? ` at ${megabytes(download.speedBytesPerSecond)}/s`
+      : '';
+  const eta =
+    download.etaMs !== undefined && download.etaMs > 0 ? `, ETA ${formatDuration(download.etaMs)}` : '';
+  return `${where}: ${percent}% of ${megabytes(download.totalBytes)}${speed}${eta}`;
 }
 
 function describeLoading(view: ClusterView, instance: InstanceView): string {
@@ -212,13 +410,52 @@ function describeLoading(view: ClusterView, instance: InstanceView): string {
   const downloads = view.downloads.filter(
     (d) => d.modelId === instance.modelId && instance.nodeIds.includes(d.nodeId) && d.status !== 'Completed',
   );
-  for (const download of downloads) {
-    if (download.totalBytes && download.downloadedBytes !== undefined) {
-      const percent = Math.floor((100 * download.downloadedBytes) / download.totalBytes);
-      parts.push(`download ${percent}%`);
-    } else parts.push(`download ${download.status}`);
-  }
+  for (const download of downloads) parts.push(describeDownload(view, download));
   return `${instance.modelId}: ${parts.join(', ') || 'waiting'}`;
+}
+
+/** How long a model's download kept an instance waiting, as seen from the polls. */
+export interface DownloadTime {
+  model_id: string;
+  /** Largest model size reported by a node's download, bytes. */
+  bytes: number;
+  /** From the first poll that saw it incomplete on one of the instance's nodes until all were complete. */
+  seconds: number;
+}
+
+/**
+ * Watches the downloads of the placed instances while runners load, so the results can report the time
+ * spent downloading apart from the benchmark (a model already in the models dir counts 0 s).
+ */
+export class DownloadTracker {
+  private readonly seen = new Map<string, { firstMs: number; lastIncompleteMs: number; bytes: number }>();
+
+  observe(view: ClusterView, instanceIds: readonly string[], nowMs: number): void {
+    for (const instanceId of instanceIds) {
+      const instance = view.instances.get(instanceId);
+      if (!instance) continue;
+      for (const download of view.downloads) {
+        if (download.modelId !== instance.modelId || !instance.nodeIds.includes(download.nodeId)) continue;
+        const entry = this.seen.get(instance.modelId);
+        const bytes = Math.max(entry?.bytes ?? 0, download.totalBytes ?? 0);
+        if (download.status === 'Completed') {
+          if (entry) entry.bytes = bytes;
+          continue;
+        }
+        if (entry) Object.assign(entry, { lastIncompleteMs: nowMs, bytes });
+        else this.seen.set(instance.modelId, { firstMs: nowMs, lastIncompleteMs: nowMs, bytes });
+      }
+    }
+  }
+
+  /** Models that had to be downloaded, with the time it took (to the last poll that saw them incomplete). */
+  times(): DownloadTime[] {
+    return [...this.seen].map(([modelId, entry]) => ({
+      model_id: modelId,
+      bytes: entry.bytes,
+      seconds: Math.round((entry.lastIncompleteMs - entry.firstMs) / 10) / 100,
+    }));
+  }
 }
 
 /**
@@ -230,6 +467,7 @@ export async function waitForInstancesReady(
   context: ClusterContext,
   instanceIds: string[],
   deadlineMs: number,
+  downloads?: DownloadTracker,
 ): Promise<ClusterView> {
   const latchedFailures = new Map<string, string>();
   try {
@@ -239,10 +477,12 @@ export async function waitForInstancesReady(
       'runners to be ready',
       async () => {
         const view = await readView(context);
+        downloads?.observe(view, instanceIds, context.clock.nowMs());
         const waiting: string[] = [];
         for (const instanceId of instanceIds) {
           const instance = view.instances.get(instanceId);
           if (!instance) {
+            if (context.resetWatch?.resets.length) throw context.resetWatch.error(`instance ${instanceId}`);
             const failure = latchedFailures.get(instanceId);
             throw new ClusterError(
               `Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`,
@@ -265,7 +505,7 @@ export async function waitForInstancesReady(
         if (waiting.length === 0) return { done: true, value: view };
         return { done: false, progress: waiting.join('; ') };
       },
-      'Loading took longer than timeout_seconds: raise it, or check the download and the runner logs.',
+      'Loading took longer than timeout_seconds, which includes downloading models that are not in the models dir yet: raise it for a first run, pre-stage the models (the models-dir input, kept between runs), or check the runner logs.',
     );
   } catch (error) {
     if (error instanceof ClusterError && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
@@ -330,7 +570,7 @@ export async function waitForQuiet(context: ClusterContext, deadlineMs: number):
         return total === 0 ? { done: true, value: true } : { done: false, progress: `${total} in flight` };
       },
       '',
-      UNREACHABLE_GIVE_UP_MS,
+      { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS },
     );
     return true;
   } catch (error) {
@@ -361,7 +601,7 @@ export async function deleteInstances(
             ? { done: true, value: true }
             : { done: false, progress: 'still present' },
         'EXO accepted the deletion but kept the instance.',
-        UNREACHABLE_GIVE_UP_MS,
+        { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS },
       );
       context.logger.info(`deleted instance ${instanceId}`);
     } catch (error) {
@@ -418,11 +658,14 @@ export async function waitForInstancesGone(
         );
       }
       const left = instanceIds.filter((id) => view.instances.has(id));
+      // A reset empties the state: the instances are gone, but not because the primary finished.
+      if (left.length < instanceIds.length && context.resetWatch?.resets.length)
+        throw context.resetWatch.error(`the primary's instances`);
       return left.length === 0
         ? { done: true, value: undefined }
         : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };
     },
     'The primary did not finish in time: check the primary job (it may have failed or still be running).',
-    UNREACHABLE_GIVE_UP_MS,
+    { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS },
   );
 }

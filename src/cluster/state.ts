@@ -46,6 +46,10 @@ export interface DownloadView {
   status: string;
   downloadedBytes?: number;
   totalBytes?: number;
+  /** Bytes per second, as EXO reports it while a download is ongoing. */
+  speedBytesPerSecond?: number;
+  /** EXO's estimate of the time left, ms. */
+  etaMs?: number;
   errorMessage?: string;
 }
 
@@ -60,6 +64,17 @@ export interface ClusterView {
   /** In-flight `TextGeneration` tasks (Pending or Running) per instance ID. */
   inFlightByInstance: Map<string, number>;
   inFlightTotal: number;
+  /** Backends each node reports (`nodeBackends`); placement needs an entry for every node. */
+  backends: Map<string, string[]>;
+  /**
+   * Topology edges: source node → the nodes it has probed successfully (exo-api.md §12.1). A multi-node
+   * instance needs a cycle through its nodes over these edges.
+   */
+  links: Map<string, Set<string>>;
+  /** The address other nodes reach a node's API at (a socket edge's `sinkMultiaddr`, §1.3): `ip`, `port`. */
+  apiAddresses: Map<string, { ip: string; port: number }>;
+  /** EXO's event counter; it only grows, unless a new master started from an empty state (§12.2). */
+  lastEventAppliedIdx?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -195,11 +210,118 @@ function readDownloads(state: Json): DownloadView[] {
       const total = bytesOf(progress.total) ?? bytesOf(tagged.body.total);
       if (downloaded !== undefined) view.downloadedBytes = downloaded;
       if (total !== undefined) view.totalBytes = total;
+      if (typeof progress.speed === 'number' && Number.isFinite(progress.speed))
+        view.speedBytesPerSecond = progress.speed;
+      if (typeof progress.etaMs === 'number' && Number.isFinite(progress.etaMs)) view.etaMs = progress.etaMs;
       if (typeof tagged.body.errorMessage === 'string') view.errorMessage = tagged.body.errorMessage;
       downloads.push(view);
     }
   }
   return downloads;
+}
+
+function readBackends(state: Json): Map<string, string[]> {
+  const backends = new Map<string, string[]>();
+  for (const [nodeId, list] of Object.entries(objectAt(state, 'nodeBackends'))) {
+    if (Array.isArray(list))
+      backends.set(
+        nodeId,
+        list.filter((b): b is string => typeof b === 'string'),
+      );
+  }
+  return backends;
+}
+
+/**
+ * Topology edges of era C (`connections: {source: {sink: [edge, …]}}`), and of eras A/B (a list of
+ * `{localNodeId, sendBackNodeId, sendBackMultiaddr}`), with the API address a socket edge names.
+ */
+function readLinks(state: Json): {
+  links: Map<string, Set<string>>;
+  apiAddresses: Map<string, { ip: string; port: number }>;
+} {
+  const links = new Map<string, Set<string>>();
+  const apiAddresses = new Map<string, { ip: string; port: number }>();
+  const add = (source: string, sink: string): void => {
+    if (source === sink) return;
+    let sinks = links.get(source);
+    if (!sinks) links.set(source, (sinks = new Set()));
+    sinks.add(sink);
+  };
+  const connections = objectAt(state, 'topology').connections;
+  if (isObject(connections)) {
+    for (const [source, sinks] of Object.entries(connections)) {
+      if (!isObject(sinks)) continue;
+      for (const [sink, edges] of Object.entries(sinks)) {
+        if (!Array.isArray(edges) || edges.length === 0) continue;
+        add(source, sink);
+        for (const edge of edges) {
+          const address = objectAt(edge, 'sinkMultiaddr');
+          const ip = address.ip_address ?? address.ipAddress;
+          const port = address.port;
+          if (typeof ip === 'string' && typeof port === 'number' && !apiAddresses.has(sink))
+            apiAddresses.set(sink, { ip, port });
+        }
+      }
+    }
+  } else if (Array.isArray(connections)) {
+    for (const edge of connections) {
+      if (isObject(edge) && typeof edge.localNodeId === 'string' && typeof edge.sendBackNodeId === 'string')
+        add(edge.localNodeId, edge.sendBackNodeId);
+    }
+  }
+  return { links, apiAddresses };
+}
+
+/**
+ * A cycle that visits every one of `nodeIds` once over the directed `links` (what an N-node MlxRing or
+ * pipeline placement needs, exo-api.md §12.1), or undefined. One node needs no link. Exhaustive search,
+ * fine for the handful of nodes a cluster has (a benchmark plan of more than 12 nodes is only checked
+ * for strong connectivity, which every such cycle implies).
+ */
+export function findCycle(
+  nodeIds: readonly string[],
+  links: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] | undefined {
+  if (nodeIds.length <= 1) return [...nodeIds];
+  const members = new Set(nodeIds);
+  const linked = (a: string, b: string): boolean => links.get(a)?.has(b) ?? false;
+  if (nodeIds.length > 12) {
+    const reach = (from: string, forward: boolean): Set<string> => {
+      const seen = new Set([from]);
+      const queue = [from];
+      while (queue.length > 0) {
+        const at = queue.pop() as string;
+        for (const next of members)
+          if (!seen.has(next) && (forward ? linked(at, next) : linked(next, at))) {
+            seen.add(next);
+            queue.push(next);
+          }
+      }
+      return seen;
+    };
+    const first = nodeIds[0] as string;
+    return reach(first, true).size === members.size && reach(first, false).size === members.size
+      ? [...nodeIds]
+      : undefined;
+  }
+  const start = nodeIds[0] as string;
+  const path = [start];
+  const used = new Set(path);
+  const extend = (): boolean => {
+    const last = path[path.length - 1] as string;
+    if (path.length === nodeIds.length) return linked(last, start);
+    for (const next of nodeIds) {
+      if (used.has(next) || !linked(last, next)) continue;
+      path.push(next);
+      used.add(next);
+      if (extend()) return true;
+      path.pop();
+      used.delete(next);
+    }
+    return false;
+  };
+  return extend() ? path : undefined;
 }
 
 /** Task tags that are requests: `TextGeneration` today, `ChatCompletion` before 2026-02-02. */
@@ -234,6 +356,8 @@ export function readClusterView(state: unknown): ClusterView {
     if (view) instances.set(instanceId, view);
   }
   const inFlight = countInFlight(root.tasks);
+  const { links, apiAddresses } = readLinks(root);
+  const eventIdx = root.lastEventAppliedIdx;
   return {
     nodeIds: readNodeIds(root),
     memory: readMemory(root),
@@ -243,6 +367,10 @@ export function readClusterView(state: unknown): ClusterView {
     downloads: readDownloads(root),
     inFlightByInstance: inFlight.byInstance,
     inFlightTotal: inFlight.total,
+    backends: readBackends(root),
+    links,
+    apiAddresses,
+    ...(typeof eventIdx === 'number' ? { lastEventAppliedIdx: eventIdx } : {}),
   };
 }
 
