@@ -11,8 +11,10 @@ import { Agent } from 'undici';
 import { ExoClient } from './cluster/client.js';
 import {
   deleteInstances,
+  DownloadTracker,
   placeInstance,
   readView,
+  StateResetWatch,
   waitForApi,
   waitForInstancesGone,
   waitForInstancesReady,
@@ -52,6 +54,7 @@ import {
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
   type ResultsDocument,
+  type StatePollingFacts,
   type StageResults,
   type Validity,
   type Verdict,
@@ -187,7 +190,49 @@ function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
     kind: instance.kind,
     shard_kind: instance.shardKind,
     node_ids: instance.nodeIds,
+    sharding: instance.shardKind.replace(/ShardMetadata$/, ''),
+    instance_meta: instance.kind.replace(/Instance$/, ''),
   }));
+}
+
+/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
+const POLL_TARGET_PROBE_MS = 3_000;
+
+/**
+ * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
+ * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
+ * node of the cluster when one answers at the address the topology gives for it (its API port; the
+ * scheme of this node's URL), and to this node only when none does.
+ */
+async function chooseStatePollTarget(
+  view: ClusterView,
+  ownNodeId: string,
+  apiUrl: string,
+  dispatcher: Agent,
+  signal: AbortSignal | undefined,
+  logger: Logger,
+): Promise<{ client: ExoClient; nodeId: string; servesLoad: boolean }> {
+  const protocol = new URL(apiUrl).protocol;
+  for (const nodeId of view.nodeIds) {
+    const address = view.apiAddresses.get(nodeId);
+    if (nodeId === ownNodeId || !address) continue;
+    const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
+    const client = new ExoClient(`${protocol}//${host}:${address.port}`, {
+      dispatcher,
+      callTimeoutMs: POLL_TARGET_PROBE_MS,
+    });
+    try {
+      if ((await client.nodeId(signal)) === nodeId)
+        return { client: new ExoClient(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
+    } catch {
+      // Unreachable from here (another network, a firewall): try the next node.
+    }
+  }
+  if (view.nodeIds.length > 1)
+    logger.warning(
+      "cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives",
+    );
+  return { client: new ExoClient(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
 }
 
 function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibration): StageResults {
@@ -248,6 +293,7 @@ interface ClusterPhaseState {
   /** Instances this node placed: deleted in cleanup, whatever happens. */
   placedIds: string[];
   instances: InstanceView[];
+  downloads: DownloadTracker;
 }
 
 /**
@@ -269,13 +315,20 @@ async function prepareExoCluster(
   logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
   let ids: string[];
   if (options.isPrimary) {
+    const plan = {
+      sharding: config.sharding,
+      instanceMeta: config.instance_meta,
+      nodeCount: options.expectedNodes,
+    };
     for (const modelId of config.model_ids) {
-      state.placedIds.push(
-        await placeInstance(context, modelId, config.sharding, config.instance_meta, deadlineMs),
-      );
+      state.placedIds.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
       options.onInstancesPlaced?.([...state.placedIds]);
     }
-    view = await waitForInstancesReady(context, state.placedIds, deadlineMs);
+    view = await waitForInstancesReady(context, state.placedIds, deadlineMs, state.downloads);
+    for (const download of state.downloads.times())
+      logger.info(
+        `downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`,
+      );
     ids = state.placedIds;
   } else {
     ids = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
@@ -378,22 +431,24 @@ export async function runNode(
     pollIntervalMs: options.pollIntervalMs ?? 500,
     progressIntervalMs: options.progressIntervalMs ?? 5_000,
   };
-  if (signal) context.signal = signal;
+  // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
+  const runAbort = new AbortController();
+  const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
+  let lostInstances: ExoBenchError | undefined;
+  let lostWarned = false;
+  context.signal = runSignal;
+  context.resetWatch = new StateResetWatch();
   const startedAtMs = clock.nowMs();
   const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
 
-  const cluster: ClusterPhaseState = { placedIds: [], instances: [] };
+  const cluster: ClusterPhaseState = { placedIds: [], instances: [], downloads: new DownloadTracker() };
   let target: ResolvedTarget | undefined;
   const stages: StageResults[] = [];
   const allRecords: RequestRecord[] = [];
   let failure: ExoBenchError | Error | undefined;
-  const snapshots = new SnapshotRecorder(
-    client,
-    clock,
-    logger,
-    config.snapshot_interval_seconds * 1000,
-    () => cluster.instances,
-  );
+  let snapshots: SnapshotRecorder | undefined;
+  let statePolling: StatePollingFacts | undefined;
+  const pollResets = new StateResetWatch();
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
   // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
@@ -433,7 +488,51 @@ export async function runNode(
     }
 
     if (options.isPrimary) {
-      if (resolved.kind === 'exo') snapshots.start();
+      if (resolved.kind === 'exo' && cluster.view && cluster.nodeId) {
+        const target = await chooseStatePollTarget(
+          cluster.view,
+          cluster.nodeId,
+          options.apiUrl,
+          dispatcher,
+          runSignal,
+          logger,
+        );
+        snapshots = new SnapshotRecorder(
+          target.client,
+          clock,
+          logger,
+          config.snapshot_interval_seconds * 1000,
+          () => cluster.instances,
+          {
+            resets: pollResets,
+            onInstancesLost: (lost, reset) => {
+              const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
+              if (!reset) {
+                // A node of the instance left (EXO deletes its instances): the requests say so one by
+                // one as connection or 404 errors, and the run still accounts for every one of them.
+                if (!lostWarned) logger.warning(`${which} vanished from the cluster state during the stage`);
+                lostWarned = true;
+                return;
+              }
+              // A new master started from an empty state: nothing of this run is left to measure.
+              if (lostInstances) return;
+              lostInstances = pollResets.error(which);
+              runAbort.abort(lostInstances);
+            },
+          },
+        );
+        statePolling = {
+          node_id: target.nodeId,
+          api_url: withoutUserInfo(target.client.baseUrl),
+          serves_load: target.servesLoad,
+          interval_seconds: config.snapshot_interval_seconds,
+          requests: 0,
+        };
+        logger.info(
+          `cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${config.snapshot_interval_seconds} s`,
+        );
+        snapshots.start();
+      }
       loopDelay.enable();
       const origin = new URL(resolved.baseUrl).origin;
       const calibrator = config.calibrate_prompts
@@ -484,12 +583,13 @@ export async function runNode(
               requestsFile.append(record);
               allRecords.push(record);
             },
-            signal,
+            signal: runSignal,
             progressIntervalMs: context.progressIntervalMs,
           });
           return { run, prompts };
         });
         stages.push(stageResults(run, gaps, prompts.calibration));
+        if (lostInstances) throw lostInstances;
         if (run.interrupted || signal?.aborted)
           throw new CancelledError('cancelled during stage ' + stage.name);
         // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
@@ -497,7 +597,7 @@ export async function runNode(
           await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
       }
       loopDelay.disable();
-      snapshots.stop();
+      snapshots?.stop();
     } else if (resolved.kind === 'openai') {
       logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
     } else {
@@ -522,7 +622,8 @@ export async function runNode(
     logger.error(describeError(error));
   } finally {
     loopDelay.disable();
-    snapshots.stop();
+    snapshots?.stop();
+    if (statePolling && snapshots) statePolling.requests = snapshots.requests;
     requestsFile.close();
     if (options.isPrimary && cluster.placedIds.length > 0) {
       // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
@@ -569,6 +670,15 @@ export async function runNode(
       expected_nodes: options.expectedNodes,
       nodes: nodeFacts(cluster.view),
       instances: instanceFacts(cluster.instances),
+      ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
+      ...(statePolling ? { state_polling: statePolling } : {}),
+      ...(context.resetWatch.resets.length + pollResets.resets.length > 0
+        ? {
+            state_resets: [...context.resetWatch.resets, ...pollResets.resets].sort(
+              (a, b) => a.at_ms - b.at_ms,
+            ),
+          }
+        : {}),
     },
     // A password in base_url is a credential: the document is for anyone with the artifact.
     configuration:
@@ -579,7 +689,7 @@ export async function runNode(
       stages,
       run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,
     },
-    metrics: { snapshots: snapshots.snapshots },
+    metrics: { snapshots: snapshots?.snapshots ?? [] },
     validity,
     verdict: 'error',
     error: errorInfo,

@@ -1,13 +1,16 @@
 /**
  * Periodic snapshots of the cluster while the load runs: memory per node and in-flight requests per
- * node and instance, as the seed's script recorded them. Polls `/state/nodeMemory` and `/state/tasks`
- * (not the whole `/state`, which grows over time). Memory stays bounded: when the buffer is full, every
- * other snapshot is dropped and the period doubles, so a long run keeps an even, coarser series.
+ * node and instance, as the seed's script recorded them. One `GET /state` per snapshot: EXO serialises
+ * the whole state for `/state/<path>` too (exo-api.md §12.4), so one full read costs the node half of
+ * what two path reads would, and it also shows whether the run's instances still exist. Memory stays
+ * bounded: when the buffer is full, every other snapshot is dropped and the period doubles, so a long
+ * run keeps an even, coarser series.
  */
 import type { Logger } from '../ports.js';
 import type { Clock } from '../util/clock.js';
 import type { ExoClient } from './client.js';
-import { bytesOf, countInFlight, type InstanceView } from './state.js';
+import type { StateResetWatch } from './orchestrate.js';
+import { readClusterView, type InstanceView } from './state.js';
 
 /** One moment of the cluster. */
 export interface ClusterSnapshot {
@@ -30,6 +33,8 @@ export class SnapshotRecorder {
   private inProgress = false;
   private stopped = false;
   private warned = false;
+  /** `/state` requests sent so far. */
+  requests = 0;
 
   constructor(
     private readonly client: ExoClient,
@@ -38,6 +43,16 @@ export class SnapshotRecorder {
     periodMs: number,
     /** Instances of this run, to map in-flight requests to nodes. */
     private readonly instances: () => InstanceView[],
+    /**
+     * Told when a poll shows some of the run's instances gone (with `reset` true when the polled node's
+     * event counter fell: a new master started from an empty state). The run cannot go on, and saying so
+     * beats a stage of failed requests. `resets` must watch the polled node only: event counters of two
+     * nodes are a few events apart.
+     */
+    private readonly watch?: {
+      resets: StateResetWatch;
+      onInstancesLost(lostInstanceIds: string[], reset: boolean): void;
+    },
   ) {
     this.periodMs = periodMs;
   }
@@ -82,37 +97,33 @@ export class SnapshotRecorder {
 
   /** Takes one snapshot now. */
   async take(): Promise<ClusterSnapshot> {
-    const [memory, tasks] = await Promise.all([
-      this.client.statePath('nodeMemory'),
-      this.client.statePath('tasks'),
-    ]);
+    this.requests++;
+    const view = readClusterView(await this.client.state());
+    const atMs = this.clock.nowMs();
     const snapshot: ClusterSnapshot = {
-      at_ms: this.clock.nowMs(),
+      at_ms: atMs,
       memory_used_bytes_by_node: {},
       memory_available_bytes_by_node: {},
       in_flight_by_instance: {},
       in_flight_by_node: {},
-      in_flight_total: 0,
+      in_flight_total: view.inFlightTotal,
     };
-    if (memory && typeof memory === 'object') {
-      for (const [nodeId, entry] of Object.entries(memory as Record<string, Record<string, unknown>>)) {
-        const total = bytesOf(entry?.ramTotal);
-        const available = bytesOf(entry?.ramAvailable);
-        if (total !== undefined && available !== undefined) {
-          snapshot.memory_used_bytes_by_node[nodeId] = total - available;
-          snapshot.memory_available_bytes_by_node[nodeId] = available;
-        }
-      }
+    for (const [nodeId, memory] of view.memory) {
+      snapshot.memory_used_bytes_by_node[nodeId] = memory.totalBytes - memory.availableBytes;
+      snapshot.memory_available_bytes_by_node[nodeId] = memory.availableBytes;
     }
-    const inFlight = countInFlight(tasks ?? {});
-    snapshot.in_flight_total = inFlight.total;
     const instances = new Map(this.instances().map((instance) => [instance.instanceId, instance]));
-    for (const [instanceId, count] of inFlight.byInstance) {
+    for (const [instanceId, count] of view.inFlightByInstance) {
       snapshot.in_flight_by_instance[instanceId] = count;
       // A request occupies every node of its instance (pipeline/tensor shards all work on it).
       for (const nodeId of instances.get(instanceId)?.nodeIds ?? []) {
         snapshot.in_flight_by_node[nodeId] = (snapshot.in_flight_by_node[nodeId] ?? 0) + count;
       }
+    }
+    if (this.watch) {
+      this.watch.resets.observe(view.lastEventAppliedIdx, atMs);
+      const lost = [...instances.keys()].filter((id) => !view.instances.has(id));
+      if (lost.length > 0) this.watch.onInstancesLost(lost, this.watch.resets.resets.length > 0);
     }
     return snapshot;
   }

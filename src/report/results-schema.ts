@@ -39,6 +39,7 @@ import type {
   PromptLengthStatistics,
 } from '../metrics/aggregate.js';
 import type { ErrorClass } from '../metrics/record.js';
+import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { Summary } from '../metrics/stats.js';
 import type {
   ComparisonResult,
@@ -53,6 +54,8 @@ import {
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
   type ResultsDocument,
+  type StatePollingFacts,
+  type StateResetFacts,
   type StageResults,
   type Validity,
   type Verdict,
@@ -737,7 +740,52 @@ const clusterSchema = closedObject<ResultsDocument['cluster']>(
           kind: text('Instance kind, as EXO names it (e.g. MlxRingInstance).'),
           shard_kind: text('Sharding, as EXO names it (e.g. PipelineShardMetadata).'),
           node_ids: texts('The nodes it spans.'),
+          sharding: optional(text('Since 1.3: Pipeline or Tensor, as placed (one node is always Pipeline).')),
+          instance_meta: optional(
+            text('Since 1.3: MlxRing or MlxJaccl, as placed (one node is always MlxRing).'),
+          ),
         },
+      ),
+    ),
+    downloads: optional(
+      arrayOf(
+        'Since 1.3: models that had to be downloaded before loading (absent from models-dir), apart from every stage.',
+        closedObject<DownloadTime>(
+          { description: 'One model download, as the polls saw it.' },
+          {
+            model_id: text('The model.'),
+            bytes: count('Its size as the download reported it, bytes.'),
+            seconds: quantity('From the first poll that saw it incomplete to the last, seconds.'),
+          },
+        ),
+      ),
+    ),
+    state_polling: optional(
+      closedObject<StatePollingFacts>(
+        {
+          description:
+            "Since 1.3: which node's /state the snapshots polled, and how often (each poll costs that node CPU).",
+        },
+        {
+          node_id: text("The polled node's id."),
+          api_url: text("The polled node's API, without user info."),
+          serves_load: flag('True when it is also the node the requests went to.'),
+          interval_seconds: quantity('Seconds between two polls.'),
+          requests: count('/state requests the snapshots sent.'),
+        },
+      ),
+    ),
+    state_resets: optional(
+      arrayOf(
+        "Since 1.3: falls of EXO's event counter (a new master started from an empty state); absent when none.",
+        closedObject<StateResetFacts>(
+          { description: 'One state reset.' },
+          {
+            at_ms: quantity("When it was seen, ms on the run's clock."),
+            from_event_idx: count('lastEventAppliedIdx before.'),
+            to_event_idx: count('lastEventAppliedIdx after.'),
+          },
+        ),
       ),
     ),
   },

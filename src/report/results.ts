@@ -7,6 +7,7 @@
  * RESULTS_SCHEMA_VERSION.
  */
 import type { BenchConfig, StageConfig } from '../config/types.js';
+import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type {
   HistogramSummary,
@@ -19,7 +20,7 @@ import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.2.0';
+export const RESULTS_SCHEMA_VERSION = '1.3.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -41,6 +42,28 @@ export interface ClusterInstanceFacts {
   kind: string;
   shard_kind: string;
   node_ids: string[];
+  /** Since 1.3: the sharding and instance kind as placed (one node is always Pipeline + MlxRing). */
+  sharding?: string;
+  instance_meta?: string;
+}
+
+/** Since 1.3: which node's `/state` the snapshots polled, and how often (exo-api.md §12.4). */
+export interface StatePollingFacts {
+  node_id: string;
+  /** That node's API, without user info. */
+  api_url: string;
+  /** True when it is the node the load's requests went to (no other node could be reached). */
+  serves_load: boolean;
+  interval_seconds: number;
+  /** `/state` requests sent by the snapshots. */
+  requests: number;
+}
+
+/** Since 1.3: a fall of EXO's event counter: a new master started from an empty state (§12.2). */
+export interface StateResetFacts {
+  at_ms: number;
+  from_event_idx: number;
+  to_event_idx: number;
 }
 
 /** A stage's results: its config, its statistics, and what is only known per stage. */
@@ -92,6 +115,12 @@ export interface ResultsDocument {
     expected_nodes: number;
     nodes: ClusterNodeFacts[];
     instances: ClusterInstanceFacts[];
+    /** Since 1.3: models that had to be downloaded before loading, and how long it took (not part of any stage). */
+    downloads?: DownloadTime[];
+    /** Since 1.3: see StatePollingFacts (primary, EXO target). */
+    state_polling?: StatePollingFacts;
+    /** Since 1.3: state resets seen during the run; absent when none. */
+    state_resets?: StateResetFacts[];
   };
   configuration: BenchConfig;
   results: {
