@@ -292,6 +292,9 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
         EXO_ZENOH_NAMESPACE: result.outputs.get(Outputs.Namespace),
         EXO_BENCH_NAMESPACE: result.outputs.get(Outputs.Namespace),
         EXO_BENCH_API_PORT: '52499',
+        EXO_BENCH_EXO_ARGS: `--api-port 52499 --namespace ${result.outputs.get(Outputs.Namespace)} --force-master`,
+        // The default: ~/.exo/models of the job's runner user, kept between runs.
+        EXO_DEFAULT_MODELS_DIR: join(home.slice(0, home.indexOf('runner-temp')), 'home', '.exo', 'models'),
       });
       expect(outputsOf(result)).toMatchObject({
         'api-port': '52499',
@@ -460,7 +463,12 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
           EXO_ZENOH_NAMESPACE: NAMESPACE,
           EXO_BENCH_NAMESPACE: NAMESPACE,
           EXO_BENCH_API_PORT: '52415',
+          // --force-master on the primary only: a late joiner never wins the election (§12.2).
+          EXO_BENCH_EXO_ARGS: `--api-port 52415 --namespace ${NAMESPACE}${result === results[0] ? ' --force-master' : ''}`,
+          EXO_DEFAULT_MODELS_DIR: result.outputs.get(Outputs.ModelsDir),
         });
+        expect(result.outputs.get(Outputs.ExoArgs)).toBe(exported.EXO_BENCH_EXO_ARGS);
+        expect(statSync(exported.EXO_DEFAULT_MODELS_DIR ?? '').isDirectory()).toBe(true);
         expect(statSync(exported.EXO_HOME ?? '').isDirectory()).toBe(true);
         homes.add(exported.EXO_HOME ?? '');
       }

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -189,7 +189,8 @@ export function startStep(options: StepOptions): RunningStep {
   for (const file of Object.values(files)) writeFileSync(file, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? options.runnerTemp,
+    // The runner user's home, per job: the default models dir (~/.exo/models) must not land in the real one.
+    HOME: join(dirname(options.runnerTemp), 'home'),
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     RUNNER_TEMP: options.runnerTemp,

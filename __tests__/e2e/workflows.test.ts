@@ -93,7 +93,7 @@ describe('workflows that use the action', () => {
     expect(workflow?.on).toHaveProperty('push');
     const [, step] = benchSteps(workflow as Workflow)[0] ?? [];
     expect(step?.with?.['config-file']).toBe('.github/configs/bench_simple.yaml');
-    expect(String(step?.with?.['exo-command'])).toContain('$EXO_BENCH_API_PORT');
+    expect(String(step?.with?.['exo-command'])).toContain('$EXO_BENCH_EXO_ARGS');
   });
 
   it('bench-dispatch takes the config file as a workflow_dispatch input', () => {
@@ -122,7 +122,7 @@ describe('workflows that use the action', () => {
       'expected-nodes': '${{ matrix.expected_nodes }}',
       'hardware-label': '${{ matrix.label }}',
       'node-index': '${{ matrix.index }}',
-      'exo-command': expect.stringContaining('--namespace "$EXO_BENCH_NAMESPACE"'),
+      'exo-command': expect.stringContaining('$EXO_BENCH_EXO_ARGS'),
     });
   });
 

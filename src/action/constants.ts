@@ -26,6 +26,8 @@ export const Inputs = {
   Baseline: 'baseline',
   FailOnThreshold: 'fail-on-threshold',
   CommentOnPr: 'comment-on-pr',
+  ModelsDir: 'models-dir',
+  ModelsReadOnlyDirs: 'models-read-only-dirs',
 } as const;
 
 /** Every output of action.yml. */
@@ -39,6 +41,8 @@ export const Outputs = {
   ExoHome: 'exo-home',
   Namespace: 'namespace',
   ApiPort: 'api-port',
+  ExoArgs: 'exo-args',
+  ModelsDir: 'models-dir',
   Verdict: 'verdict',
   ResultsPath: 'results-path',
   SummaryPath: 'summary-path',

@@ -42,6 +42,10 @@ export interface ActionInputs {
   failOnThreshold: boolean;
   /** Post (or update) the PR comment on pull_request events. */
   commentOnPr: boolean;
+  /** Writable models dir kept between runs (EXO_DEFAULT_MODELS_DIR); undefined = the default. */
+  modelsDir: string | undefined;
+  /** Pre-staged read-only models dirs, colon-separated (EXO_MODELS_READ_ONLY_DIRS). */
+  readOnlyModelsDirs: string | undefined;
 }
 
 function optional(name: string): string | undefined {
@@ -108,5 +112,7 @@ export function readInputs(): ActionInputs {
     baseline: optional(Inputs.Baseline)?.trim(),
     failOnThreshold: booleanInput(Inputs.FailOnThreshold, true),
     commentOnPr: booleanInput(Inputs.CommentOnPr, false),
+    modelsDir: optional(Inputs.ModelsDir),
+    readOnlyModelsDirs: optional(Inputs.ModelsReadOnlyDirs),
   };
 }

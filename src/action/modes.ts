@@ -126,6 +126,9 @@ function provision(
   const provisioned = planProvision(loaded.config, {
     ...nodeIdentity(inputs),
     apiPort: inputs.apiPort,
+    isPrimary: inputs.isPrimary,
+    ...(inputs.modelsDir ? { modelsDir: resolve(inputs.modelsDir) } : {}),
+    ...(inputs.readOnlyModelsDirs ? { readOnlyModelsDirs: inputs.readOnlyModelsDirs } : {}),
     ...(tempDir ? { tempDir } : {}),
   });
   prepareExoHome(provisioned);
@@ -133,8 +136,10 @@ function provision(
   outputs[Outputs.ExoHome] = provisioned.exoHome;
   outputs[Outputs.Namespace] = provisioned.namespace;
   outputs[Outputs.ApiPort] = String(provisioned.apiPort);
+  outputs[Outputs.ExoArgs] = provisioned.exoArgs;
+  outputs[Outputs.ModelsDir] = provisioned.modelsDir;
   ports.logger.info(
-    `EXO_HOME=${provisioned.exoHome}, namespace ${provisioned.namespace}, API port ${provisioned.apiPort}`,
+    `EXO_HOME=${provisioned.exoHome}, models in ${provisioned.modelsDir}, EXO_BENCH_EXO_ARGS=${provisioned.exoArgs}`,
   );
   return provisioned;
 }
