@@ -2,8 +2,12 @@
  * Prompt calibration as a search: against the simulator's stand-in tokenizer called directly (no
  * sockets), against tokenizers built to trap it, and with servers that report nothing.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import {
   calibratePrompt,
+  httpPromptProbe,
   calibrationNonce,
   MAX_PROBES,
   prepareStagePrompts,
@@ -215,5 +219,71 @@ describe('promptTokensOf', () => {
     expect(promptTokensOf('{"usage":null,"generation_stats":{"prompt_tokens":128}}')).toBe(128);
     expect(promptTokensOf('{"choices":[]}')).toBeUndefined();
     expect(promptTokensOf('not json')).toBeUndefined();
+  });
+});
+
+describe('httpPromptProbe against the error bodies of real EXO (exo-api.md §12.6)', () => {
+  /** A server that answers every POST with this status, content type and body. */
+  async function answering(
+    status: number,
+    type: string,
+    body: string,
+  ): Promise<{ url: string; close(): Promise<void> }> {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(status, { 'content-type': type });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  const probe = (origin: string, path: string) =>
+    httpPromptProbe(
+      {
+        dispatcher: new Agent(),
+        origin,
+        path,
+        headers: { 'content-type': 'application/json' },
+        timeoutMs: 5_000,
+      },
+      'm',
+    );
+
+  it('a 200 with an empty body (failed non-streaming chat) is a failed probe, not a server without usage', async () => {
+    const server = await answering(200, 'application/json', '');
+    try {
+      await expect(probe(server.url, '/v1/chat/completions')('hi')).rejects.toThrow(
+        "HTTP 200 with an empty body (the server's generation failed)",
+      );
+      const calibration = await calibratePrompt({
+        model: 'm',
+        promptLengthTokens: 40,
+        withNonce: false,
+        probeNonce: nonces,
+        probe: probe(server.url, '/v1/chat/completions'),
+      });
+      expect(calibration.status).toBe('estimate');
+      expect(calibration.note).toMatch(/^calibration probe failed \(HTTP 200 with an empty body/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 500 text/plain "Internal Server Error" (failed non-streaming bench) names the status', async () => {
+    const server = await answering(500, 'text/plain', 'Internal Server Error');
+    try {
+      await expect(probe(server.url, '/bench/chat/completions')('hi')).rejects.toThrow(
+        'HTTP 500: Internal Server Error',
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

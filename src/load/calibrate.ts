@@ -283,7 +283,13 @@ export function httpPromptProbe(options: HttpProbeOptions, model: string): Promp
     });
     const text = await response.body.text();
     if (response.statusCode < 200 || response.statusCode >= 300) {
+      // EXO's bench endpoint answers a failed generation with 500 text/plain (exo-api.md §12.6).
       throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`);
+    }
+    if (text.trim() === '') {
+      // EXO's chat endpoint answers a generation that failed after the headers with 200 and no body
+      // (§12.6): that is a failed probe, not a server that reports no usage.
+      throw new Error(`HTTP ${response.statusCode} with an empty body (the server's generation failed)`);
     }
     return { promptTokens: promptTokensOf(text) };
   };
