@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapDifference, seedOf } from '../../src/verdict/bootstrap.js';
 import { parseBaselineSpec, readBaselineFiles, resolveBaseline } from '../../src/verdict/baseline.js';
-import { compareMetric } from '../../src/verdict/compare.js';
+import { compareMetric, likeForLikeProblems } from '../../src/verdict/compare.js';
+import type { ResultsDocument } from '../../src/report/results.js';
 import type { RequestSample } from '../../src/verdict/metrics.js';
 import { commentMarker, renderThresholdsSection, COMMENT_MAX_CHARS } from '../../src/verdict/render.js';
 import { seededRandom } from '../../src/verdict/bootstrap.js';
@@ -155,5 +156,47 @@ describe('Markdown of the gates', () => {
     expect(commentMarker('Bench', 'configs/a.yaml')).toBe('<!-- exo-bench:Bench:configs/a.yaml -->');
     expect(commentMarker('x --> <b>', 'c--d')).toBe('<!-- exo-bench:x -_ _b_:c-d -->');
     expect(COMMENT_MAX_CHARS).toBe(65_536);
+  });
+});
+
+describe('likeForLikeProblems', () => {
+  /** The parts of a results document the like-for-like check reads, placed on `nodes` nodes. */
+  const documentWith = (nodes: number, sharding = 'Pipeline'): ResultsDocument =>
+    ({
+      schema_version: '1.3.0',
+      metadata: { is_primary: true },
+      verdict: 'pass',
+      configuration: { model_ids: ['m'], endpoint: 'chat', hardware_plan: { M3ULTRA: 4 }, stages: [] },
+      cluster: {
+        expected_nodes: 4,
+        nodes: [],
+        instances: [
+          {
+            instance_id: `i${nodes}`,
+            model_id: 'm',
+            kind: 'MlxRingInstance',
+            shard_kind: `${sharding}ShardMetadata`,
+            node_ids: Array.from({ length: nodes }, (_, i) => `n${i}-${Math.random()}`),
+            sharding,
+            instance_meta: 'MlxRing',
+          },
+        ],
+      },
+    }) as unknown as ResultsDocument;
+
+  it('compares placements by node count, sharding and kind, not by node ids (new on every start)', () => {
+    expect(likeForLikeProblems(documentWith(4), documentWith(4))).toEqual([]);
+    expect(likeForLikeProblems(documentWith(4), documentWith(1))).toEqual([
+      'placements differ: m on 4 nodes (Pipeline, MlxRing) vs m on 1 node (Pipeline, MlxRing)',
+    ]);
+    expect(likeForLikeProblems(documentWith(4), documentWith(4, 'Tensor'))).toEqual([
+      'placements differ: m on 4 nodes (Pipeline, MlxRing) vs m on 4 nodes (Tensor, MlxRing)',
+    ]);
+  });
+
+  it('has nothing to compare against a document from before placements were recorded', () => {
+    const older = documentWith(1);
+    delete older.cluster.instances[0]!.sharding;
+    expect(likeForLikeProblems(older, documentWith(4))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
  * - `improvement`: hi < 0 and −d > t (the mirror image);
  * - `unchanged`: −t ≤ lo and hi ≤ t (the whole interval lies within the tolerance);
  * - `inconclusive`: anything else — within noise, or too few samples to say.
- * Only like-for-like runs are compared (same models, endpoint, stages, node count, hardware labels).
+ * Only like-for-like runs are compared (same models, endpoint, stages, node count, placements, hardware labels).
  */
 import type { RequestRecord } from '../metrics/record.js';
 import type { ResultsDocument } from '../report/results.js';
@@ -103,6 +103,23 @@ const labels = (document: ResultsDocument): string =>
     .sort()
     .join(', ');
 
+/**
+ * How the models were placed, per model: node count, sharding and instance kind (node IDs are new on
+ * every EXO start, so they are not compared). Undefined for documents older than 1.3 or without an
+ * EXO cluster, which have nothing to compare.
+ */
+const placements = (document: ResultsDocument): string | undefined => {
+  const instances = document.cluster.instances.filter((i) => i.sharding !== undefined);
+  if (instances.length === 0) return undefined;
+  return instances
+    .map(
+      (i) =>
+        `${i.model_id} on ${i.node_ids.length} node${i.node_ids.length === 1 ? '' : 's'} (${i.sharding}, ${i.instance_meta})`,
+    )
+    .sort()
+    .join('; ');
+};
+
 /** Why two runs cannot be compared like for like; empty when they can. */
 export function likeForLikeProblems(baseline: ResultsDocument, current: ResultsDocument): string[] {
   const problems: string[] = [];
@@ -131,6 +148,11 @@ export function likeForLikeProblems(baseline: ResultsDocument, current: ResultsD
     problems.push(
       `node count differs: ${baseline.cluster.expected_nodes} vs ${current.cluster.expected_nodes}`,
     );
+  }
+  const baselinePlacements = placements(baseline);
+  const currentPlacements = placements(current);
+  if (baselinePlacements && currentPlacements && baselinePlacements !== currentPlacements) {
+    problems.push(`placements differ: ${baselinePlacements} vs ${currentPlacements}`);
   }
   if (labels(baseline) !== labels(current)) {
     problems.push(`hardware labels differ: ${labels(baseline)} vs ${labels(current)}`);
