@@ -108,6 +108,11 @@ export interface NodeRunOptions {
   onInstancesDeleted?(): void;
   /** A baseline run to compare with (or why there is none); see src/verdict/baseline.ts. */
   baseline?: BaselineInput;
+  /**
+   * Whose `/state` the cluster snapshots read: `auto` (default) another node when one answers, `self`
+   * this node's (what bench/state-polling.mjs compares against; not a config field).
+   */
+  statePollNode?: 'auto' | 'self';
 }
 
 /** What a node run produced. */
@@ -211,9 +216,10 @@ async function chooseStatePollTarget(
   dispatcher: Agent,
   signal: AbortSignal | undefined,
   logger: Logger,
+  policy: 'auto' | 'self',
 ): Promise<{ client: ExoClient; nodeId: string; servesLoad: boolean }> {
   const protocol = new URL(apiUrl).protocol;
-  for (const nodeId of view.nodeIds) {
+  for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
     const address = view.apiAddresses.get(nodeId);
     if (nodeId === ownNodeId || !address) continue;
     const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
@@ -228,7 +234,7 @@ async function chooseStatePollTarget(
       // Unreachable from here (another network, a firewall): try the next node.
     }
   }
-  if (view.nodeIds.length > 1)
+  if (view.nodeIds.length > 1 && policy === 'auto')
     logger.warning(
       "cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives",
     );
@@ -496,6 +502,7 @@ export async function runNode(
           dispatcher,
           runSignal,
           logger,
+          options.statePollNode ?? 'auto',
         );
         snapshots = new SnapshotRecorder(
           target.client,
