@@ -104,7 +104,7 @@ describe('three CLI processes against a 3-node simulated cluster', () => {
       ['second', 10],
     ]);
     expect(primary.cluster.instances[0]!.node_ids).toHaveLength(3);
-    expect(results[0]!.stdout).toContain('JSON summary:');
+    expect(results[0]!.stdout).toContain('\nJSON RESULTS\n');
   });
 
   it('the secondaries saw the instance, waited for its deletion, and wrote their own view', () => {

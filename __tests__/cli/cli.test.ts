@@ -73,7 +73,7 @@ describe('exo-bench run with the seed script flags', () => {
     await simulator.close();
   });
 
-  it('--api-port --config --expected-nodes --is-primary --timeout-seconds: runs, prints the table and the JSON summary, exits 0', async () => {
+  it('--api-port --config --expected-nodes --is-primary --timeout-seconds --output DIR: runs, prints the table and the JSON RESULTS block, exits 0', async () => {
     const io = capture();
     const output = join(dir, 'out');
     const port = new URL(simulator.url).port;
@@ -98,12 +98,15 @@ describe('exo-bench run with the seed script flags', () => {
     expect([code, code === 0 ? '' : io.stderr.join('')]).toEqual([0, '']);
     const stdout = io.stdout.join('');
     expect(stdout).toMatch(/simple\s+3\s+3\s+0\s+100\.0%\s+30\s/);
-    const json = JSON.parse(stdout.slice(stdout.indexOf('JSON summary:\n') + 'JSON summary:\n'.length)) as {
+    const banner = '='.repeat(80);
+    const opening = `${banner}\nJSON RESULTS\n${banner}\n`;
+    expect(stdout.endsWith(`\n${banner}\n`)).toBe(true);
+    const json = JSON.parse(stdout.slice(stdout.indexOf(opening) + opening.length, -(banner.length + 1))) as {
       verdict: string;
-      stages: Array<Record<string, unknown>>;
+      results: { stages: Array<Record<string, unknown>> };
     };
     expect(json.verdict).toBe('pass');
-    expect(json.stages[0]).toMatchObject({
+    expect(json.results.stages[0]).toMatchObject({
       name: 'simple',
       total_requests: 3,
       successful_requests: 3,

@@ -7,9 +7,41 @@
 import type { Logger } from '../ports.js';
 import type { Clock } from '../util/clock.js';
 import type { ExoClient } from './client.js';
-import { bytesOf, countInFlight, type InstanceView } from './state.js';
+import { bytesOf, countInFlight, countTasksByStatus, type InstanceView } from './state.js';
 
-/** One moment of the cluster. */
+/** One node's memory, the seed's keys (bytes; 0 where EXO does not report swap). */
+export interface SeedNodeMemory {
+  ram_total_bytes: number;
+  ram_available_bytes: number;
+  ram_used_bytes: number;
+  swap_total_bytes: number;
+  swap_available_bytes: number;
+  swap_used_bytes: number;
+}
+
+/** Request tasks of one instance on one of its nodes, the seed's keys. */
+export interface SeedInstanceTasks {
+  instance_id: string;
+  node_id: string;
+  pending_tasks: number;
+  running_tasks: number;
+  total_active_tasks: number;
+}
+
+/** Request tasks of the instances on one node, the seed's keys. */
+export interface SeedNodeTasks {
+  node_id: string;
+  pending_tasks: number;
+  running_tasks: number;
+  total_active_tasks: number;
+  /** Instances of this run with a runner on the node. */
+  instance_count: number;
+}
+
+/**
+ * One moment of the cluster: ours (`at_ms` … `in_flight_total`), and since results 1.3 the seed's keys
+ * (`timestamp` … `node_tasks`) beside them.
+ */
 export interface ClusterSnapshot {
   at_ms: number;
   memory_used_bytes_by_node: Record<string, number>;
@@ -17,6 +49,58 @@ export interface ClusterSnapshot {
   in_flight_by_instance: Record<string, number>;
   in_flight_by_node: Record<string, number>;
   in_flight_total: number;
+  /** Epoch seconds (the seed's). */
+  timestamp: number;
+  node_memory: Record<string, SeedNodeMemory>;
+  /** One entry per (instance, node) of the run's instances. */
+  instance_tasks: SeedInstanceTasks[];
+  /** One entry per node that reports memory or holds an instance of the run. */
+  node_tasks: SeedNodeTasks[];
+}
+
+/**
+ * The seed's task keys: per (instance, node) of the run's instances, and per node the sums over its
+ * instances (a request occupies every node of its instance).
+ */
+function addSeedTasks(
+  snapshot: ClusterSnapshot,
+  counts: Map<string, { pending: number; running: number }>,
+  instances: readonly InstanceView[],
+): void {
+  const byNode = new Map<string, SeedNodeTasks>();
+  const nodeEntry = (nodeId: string): SeedNodeTasks => {
+    let entry = byNode.get(nodeId);
+    if (!entry) {
+      entry = {
+        node_id: nodeId,
+        pending_tasks: 0,
+        running_tasks: 0,
+        total_active_tasks: 0,
+        instance_count: 0,
+      };
+      byNode.set(nodeId, entry);
+    }
+    return entry;
+  };
+  for (const nodeId of Object.keys(snapshot.node_memory)) nodeEntry(nodeId);
+  for (const instance of instances) {
+    const { pending, running } = counts.get(instance.instanceId) ?? { pending: 0, running: 0 };
+    for (const nodeId of instance.nodeIds) {
+      snapshot.instance_tasks.push({
+        instance_id: instance.instanceId,
+        node_id: nodeId,
+        pending_tasks: pending,
+        running_tasks: running,
+        total_active_tasks: pending + running,
+      });
+      const node = nodeEntry(nodeId);
+      node.pending_tasks += pending;
+      node.running_tasks += running;
+      node.total_active_tasks += pending + running;
+      node.instance_count += 1;
+    }
+  }
+  snapshot.node_tasks.push(...byNode.values());
 }
 
 /** Most snapshots kept; older ones are thinned, not dropped wholesale. */
@@ -86,13 +170,18 @@ export class SnapshotRecorder {
       this.client.statePath('nodeMemory'),
       this.client.statePath('tasks'),
     ]);
+    const atMs = this.clock.nowMs();
     const snapshot: ClusterSnapshot = {
-      at_ms: this.clock.nowMs(),
+      at_ms: atMs,
       memory_used_bytes_by_node: {},
       memory_available_bytes_by_node: {},
       in_flight_by_instance: {},
       in_flight_by_node: {},
       in_flight_total: 0,
+      timestamp: atMs / 1000,
+      node_memory: {},
+      instance_tasks: [],
+      node_tasks: [],
     };
     if (memory && typeof memory === 'object') {
       for (const [nodeId, entry] of Object.entries(memory as Record<string, Record<string, unknown>>)) {
@@ -101,6 +190,16 @@ export class SnapshotRecorder {
         if (total !== undefined && available !== undefined) {
           snapshot.memory_used_bytes_by_node[nodeId] = total - available;
           snapshot.memory_available_bytes_by_node[nodeId] = available;
+          const swapTotal = bytesOf(entry?.swapTotal) ?? 0;
+          const swapAvailable = bytesOf(entry?.swapAvailable) ?? 0;
+          snapshot.node_memory[nodeId] = {
+            ram_total_bytes: total,
+            ram_available_bytes: available,
+            ram_used_bytes: total - available,
+            swap_total_bytes: swapTotal,
+            swap_available_bytes: swapAvailable,
+            swap_used_bytes: swapTotal - swapAvailable,
+          };
         }
       }
     }
@@ -114,6 +213,7 @@ export class SnapshotRecorder {
         snapshot.in_flight_by_node[nodeId] = (snapshot.in_flight_by_node[nodeId] ?? 0) + count;
       }
     }
+    addSeedTasks(snapshot, countTasksByStatus(tasks ?? {}), [...instances.values()]);
     return snapshot;
   }
 
