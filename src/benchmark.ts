@@ -505,7 +505,8 @@ export async function runNode(
         if (resolved.kind === 'exo')
           await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
         // The seed's stage ends after the drain.
-        completeSeedStage(stages[stages.length - 1] as StageResults, clock.nowMs());
+        const ranStage = stages[stages.length - 1] as StageResults;
+        completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
       }
       loopDelay.disable();
       snapshots.stop();

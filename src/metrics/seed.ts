@@ -177,7 +177,12 @@ export function computeSeedStageStatistics(
 }
 
 /** Moves a stage's completion to after the drain (the seed took `stage_completed_at` there). */
-export function completeSeedStage(stage: SeedStageStatistics, completedAtMs: number): void {
+export function completeSeedStage(
+  stage: SeedStageStatistics,
+  startedAtMs: number,
+  completedAtMs: number,
+): void {
   stage.stage_completed_at = completedAtMs / 1000;
-  stage.stage_duration_s = stage.stage_completed_at - stage.stage_started_at;
+  // From the milliseconds: a difference of epoch seconds would lose digits.
+  stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
 }
