@@ -99,7 +99,7 @@ describe('three CLI processes against a 3-node simulated cluster', () => {
   it('the primary ran both stages on a 3-node instance', () => {
     const primary = JSON.parse(readFileSync(join(outputs[0]!, 'results.json'), 'utf8')) as ResultsDocument;
     expect(primary.verdict).toBe('pass');
-    expect(primary.results.stages.map((s) => [s.name, s.successful_requests])).toEqual([
+    expect(primary.results.stages.map((s) => [s.name, s.counted_successful_requests])).toEqual([
       ['first', 10],
       ['second', 10],
     ]);

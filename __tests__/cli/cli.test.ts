@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliLogger, progressBar } from '../../src/cli/logger.js';
-import { runCli } from '../../src/cli/run.js';
+import { resolveOutputPaths, runCli } from '../../src/cli/run.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 
 function capture(): {
@@ -60,6 +60,29 @@ describe('exo-bench usage', () => {
     expect(await runCli(args, io.streams, {})).toBe(2);
     expect(io.stderr.join('')).toMatch(message);
     expect(io.stderr.join('')).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("--output: the seed's file, or our folder", () => {
+  it('is a file when it ends in .json or names an existing file; our files then go beside it', () => {
+    expect(resolveOutputPaths(join(dir, 'r.json'), undefined)).toEqual({
+      resultsFile: join(dir, 'r.json'),
+      outputDir: join(dir, 'r-files'),
+    });
+    expect(resolveOutputPaths(config, undefined).resultsFile).toBe(config);
+    expect(resolveOutputPaths(join(dir, 'r.json'), join(dir, 'o'))).toEqual({
+      resultsFile: join(dir, 'r.json'),
+      outputDir: join(dir, 'o'),
+    });
+  });
+
+  it('is a folder when it ends in /, names an existing folder, or has no .json ending', () => {
+    expect(resolveOutputPaths(`${join(dir, 'x.json')}/`, undefined)).toEqual({
+      outputDir: join(dir, 'x.json'),
+    });
+    expect(resolveOutputPaths(dir, undefined)).toEqual({ outputDir: dir });
+    expect(resolveOutputPaths(join(dir, 'out'), undefined)).toEqual({ outputDir: join(dir, 'out') });
+    expect(() => resolveOutputPaths(join(dir, 'out'), join(dir, 'o'))).toThrow(/give one/);
   });
 });
 
