@@ -47,12 +47,14 @@ import {
 } from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
+import { completeSeedStage, computeSeedStageStatistics } from './metrics/seed.js';
 import type { Logger } from './ports.js';
 import { JsonlWriter } from './report/jsonl.js';
 import {
   RESULTS_SCHEMA_VERSION,
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
+  ownStageStatistics,
   type ResultsDocument,
   type StatePollingFacts,
   type StageResults,
@@ -60,6 +62,7 @@ import {
   type Verdict,
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
+import { seedCluster, seedMetadata } from './report/seed-document.js';
 import { renderSummary } from './report/summary.js';
 import {
   forceOutputFields,
@@ -113,6 +116,10 @@ export interface NodeRunOptions {
    * this node's (what bench/state-polling.mjs compares against; not a config field).
    */
   statePollNode?: 'auto' | 'self';
+  /** Recorded as `metadata.git_commit` (the seed's `--git-commit`); null when not given. */
+  gitCommit?: string | null;
+  /** Recorded as `metadata.hardware_labels` (the seed's `--hardware-labels`); [] when not given. */
+  hardwareLabels?: string[];
 }
 
 /** What a node run produced. */
@@ -245,7 +252,9 @@ function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibrat
   return {
     name: run.stage.name,
     config: run.stage,
-    ...computeStatistics(run.records),
+    // The seed's figures under its names, ours beside them (src/report/results.ts).
+    ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
+    ...ownStageStatistics(computeStatistics(run.records)),
     prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
     output_length: outputLengthStatistics(run.records, run.stage.generation_length),
     started_at_ms: run.startedAtMs,
@@ -602,6 +611,9 @@ export async function runNode(
         // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
         if (resolved.kind === 'exo')
           await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
+        // The seed's stage ends after the drain.
+        const ranStage = stages[stages.length - 1] as StageResults;
+        completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
       }
       loopDelay.disable();
       snapshots?.stop();
@@ -655,12 +667,13 @@ export async function runNode(
           : {}),
       }
     : null;
+  const completedAtMs = clock.nowMs();
   const document: ResultsDocument = {
     schema_version: RESULTS_SCHEMA_VERSION,
     tool: { name: 'exo-bench', version: VERSION },
     metadata: {
       started_at: new Date(startedAtMs).toISOString(),
-      ended_at: new Date(clock.nowMs()).toISOString(),
+      ended_at: new Date(completedAtMs).toISOString(),
       config_file: loaded.file,
       api_url: withoutUserInfo(options.apiUrl),
       is_primary: options.isPrimary,
@@ -672,6 +685,14 @@ export async function runNode(
       ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
       ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
       ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
+      ...seedMetadata({
+        startedAtMs,
+        completedAtMs,
+        gitCommit: options.gitCommit ?? null,
+        hardwareLabels: options.hardwareLabels ?? [],
+        expectedNodes: options.expectedNodes,
+        timeoutSeconds: options.timeoutSeconds,
+      }),
     },
     cluster: {
       expected_nodes: options.expectedNodes,
@@ -686,6 +707,7 @@ export async function runNode(
             ),
           }
         : {}),
+      ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
     },
     // A password in base_url is a credential: the document is for anyone with the artifact.
     configuration:

@@ -145,9 +145,9 @@ describe('request faults become error classes', () => {
 
   it('completes the run, counts every request, and names the errors in the summary', () => {
     const stage = outcome.document.results.stages[0]!;
-    expect(stage.total_requests).toBe(11);
-    expect(stage.successful_requests + stage.failed_requests).toBe(11);
-    expect(stage.successful_requests).toBe(3);
+    expect(stage.counted_requests).toBe(11);
+    expect(stage.counted_successful_requests + stage.counted_failed_requests).toBe(11);
+    expect(stage.counted_successful_requests).toBe(3);
     expect(stage.errors.map((e) => [e.error_class, e.count])).toEqual([
       ['http_status', 4],
       ['eof_without_done', 1],
@@ -258,7 +258,7 @@ describe('cluster faults end the run with a clear error', () => {
       expect(classes.has('ok')).toBe(true);
       expect(classes.has('connection')).toBe(true);
       expect(records).toHaveLength(60);
-      expect(outcome.document.results.stages[0]!.total_requests).toBe(60);
+      expect(outcome.document.results.stages[0]!.counted_requests).toBe(60);
     } finally {
       await simulator.close();
     }

@@ -99,12 +99,12 @@ describe('three CLI processes against a 3-node simulated cluster', () => {
   it('the primary ran both stages on a 3-node instance', () => {
     const primary = JSON.parse(readFileSync(join(outputs[0]!, 'results.json'), 'utf8')) as ResultsDocument;
     expect(primary.verdict).toBe('pass');
-    expect(primary.results.stages.map((s) => [s.name, s.successful_requests])).toEqual([
+    expect(primary.results.stages.map((s) => [s.name, s.counted_successful_requests])).toEqual([
       ['first', 10],
       ['second', 10],
     ]);
     expect(primary.cluster.instances[0]!.node_ids).toHaveLength(3);
-    expect(results[0]!.stdout).toContain('JSON summary:');
+    expect(results[0]!.stdout).toContain('\nJSON RESULTS\n');
   });
 
   it('the secondaries saw the instance, waited for its deletion, and wrote their own view', () => {

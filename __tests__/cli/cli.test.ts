@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliLogger, progressBar } from '../../src/cli/logger.js';
-import { runCli } from '../../src/cli/run.js';
+import { resolveOutputPaths, runCli } from '../../src/cli/run.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 
 function capture(): {
@@ -63,6 +63,29 @@ describe('exo-bench usage', () => {
   });
 });
 
+describe("--output: the seed's file, or our folder", () => {
+  it('is a file when it ends in .json or names an existing file; our files then go beside it', () => {
+    expect(resolveOutputPaths(join(dir, 'r.json'), undefined)).toEqual({
+      resultsFile: join(dir, 'r.json'),
+      outputDir: join(dir, 'r-files'),
+    });
+    expect(resolveOutputPaths(config, undefined).resultsFile).toBe(config);
+    expect(resolveOutputPaths(join(dir, 'r.json'), join(dir, 'o'))).toEqual({
+      resultsFile: join(dir, 'r.json'),
+      outputDir: join(dir, 'o'),
+    });
+  });
+
+  it('is a folder when it ends in /, names an existing folder, or has no .json ending', () => {
+    expect(resolveOutputPaths(`${join(dir, 'x.json')}/`, undefined)).toEqual({
+      outputDir: join(dir, 'x.json'),
+    });
+    expect(resolveOutputPaths(dir, undefined)).toEqual({ outputDir: dir });
+    expect(resolveOutputPaths(join(dir, 'out'), undefined)).toEqual({ outputDir: join(dir, 'out') });
+    expect(() => resolveOutputPaths(join(dir, 'out'), join(dir, 'o'))).toThrow(/give one/);
+  });
+});
+
 describe('exo-bench run with the seed script flags', () => {
   let simulator: SimulatorHandle;
 
@@ -73,7 +96,7 @@ describe('exo-bench run with the seed script flags', () => {
     await simulator.close();
   });
 
-  it('--api-port --config --expected-nodes --is-primary --timeout-seconds: runs, prints the table and the JSON summary, exits 0', async () => {
+  it('--api-port --config --expected-nodes --is-primary --timeout-seconds --output DIR: runs, prints the table and the JSON RESULTS block, exits 0', async () => {
     const io = capture();
     const output = join(dir, 'out');
     const port = new URL(simulator.url).port;
@@ -98,12 +121,15 @@ describe('exo-bench run with the seed script flags', () => {
     expect([code, code === 0 ? '' : io.stderr.join('')]).toEqual([0, '']);
     const stdout = io.stdout.join('');
     expect(stdout).toMatch(/simple\s+3\s+3\s+0\s+100\.0%\s+30\s/);
-    const json = JSON.parse(stdout.slice(stdout.indexOf('JSON summary:\n') + 'JSON summary:\n'.length)) as {
+    const banner = '='.repeat(80);
+    const opening = `${banner}\nJSON RESULTS\n${banner}\n`;
+    expect(stdout.endsWith(`\n${banner}\n`)).toBe(true);
+    const json = JSON.parse(stdout.slice(stdout.indexOf(opening) + opening.length, -(banner.length + 1))) as {
       verdict: string;
-      stages: Array<Record<string, unknown>>;
+      results: { stages: Array<Record<string, unknown>> };
     };
     expect(json.verdict).toBe('pass');
-    expect(json.stages[0]).toMatchObject({
+    expect(json.results.stages[0]).toMatchObject({
       name: 'simple',
       total_requests: 3,
       successful_requests: 3,

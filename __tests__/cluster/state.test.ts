@@ -267,7 +267,7 @@ describe('choosePreview', () => {
     );
     expect(chosen).toEqual({
       error:
-        'no Pipeline/MlxJaccl placement across 2 nodes (EXO offers placements on 1 node at most): Requested RDMA (MlxJaccl) but no RDMA-connected cycles available',
+        'no Pipeline/MlxJaccl placement across 2 nodes: Requested RDMA (MlxJaccl) but no RDMA-connected cycles available',
     });
   });
 

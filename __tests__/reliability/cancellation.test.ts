@@ -98,17 +98,17 @@ async function expectPartialResultsAndCleanup(outputDir: string): Promise<Result
   const stage = results.results.stages[0]!;
   expect(stage.interrupted).toBe(true);
   // Firing stopped: far fewer than the 600 scheduled.
-  expect(stage.total_requests).toBeGreaterThan(0);
-  expect(stage.total_requests).toBeLessThan(600);
+  expect(stage.counted_requests).toBeGreaterThan(0);
+  expect(stage.counted_requests).toBeLessThan(600);
 
   // Every request fired is in requests.jsonl; those in flight at the signal are `cancelled`.
   const written = records(join(outputDir, 'requests.jsonl'));
-  expect(written).toHaveLength(stage.total_requests);
+  expect(written).toHaveLength(stage.counted_requests);
   const cancelled = written.filter((r) => r.error_class === 'cancelled');
   expect(cancelled.length).toBeGreaterThan(0);
   expect(cancelled.every((r) => r.error_message === 'cancelled: the run was stopped')).toBe(true);
   expect(stage.errors.find((e) => e.error_class === 'cancelled')?.count).toBe(cancelled.length);
-  expect(stage.successful_requests + stage.failed_requests).toBe(stage.total_requests);
+  expect(stage.counted_successful_requests + stage.counted_failed_requests).toBe(stage.counted_requests);
 
   const summary = readFileSync(join(outputDir, 'summary.md'), 'utf8');
   expect(summary).toMatch(/^## exo-bench: 💥 error/);

@@ -92,9 +92,9 @@ function expectStageMatchesRecords(
 ): void {
   const stage = outcome.document.results.stages[0]!;
   expect(records).toHaveLength(iterations);
-  expect(stage.total_requests).toBe(iterations);
-  expect(stage.successful_requests + stage.failed_requests).toBe(iterations);
-  expect(stage.successful_requests).toBe(records.filter((r) => r.ok).length);
+  expect(stage.counted_requests).toBe(iterations);
+  expect(stage.counted_successful_requests + stage.counted_failed_requests).toBe(iterations);
+  expect(stage.counted_successful_requests).toBe(records.filter((r) => r.ok).length);
   const { ok: _ok, ...failures } = classCounts(records);
   expect(Object.fromEntries(stage.errors.map((e) => [e.error_class, e.count]))).toEqual(failures);
 }

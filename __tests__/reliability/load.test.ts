@@ -86,10 +86,10 @@ stages:
 
     const results = JSON.parse(readFileSync(outcome.resultsPath, 'utf8')) as ResultsDocument;
     const stage = results.results.stages[0]!;
-    expect(stage.total_requests + stage.warmup_requests).toBe(iterations);
-    expect(stage.successful_requests + stage.failed_requests).toBe(stage.total_requests);
-    expect(stage.successful_requests).toBe(fromJsonl.filter((r) => r.ok && !r.warmup).length);
-    expect(stage.successful_requests).toBeGreaterThan(0);
+    expect(stage.counted_requests + stage.warmup_requests).toBe(iterations);
+    expect(stage.counted_successful_requests + stage.counted_failed_requests).toBe(stage.counted_requests);
+    expect(stage.counted_successful_requests).toBe(fromJsonl.filter((r) => r.ok && !r.warmup).length);
+    expect(stage.counted_successful_requests).toBeGreaterThan(0);
 
     // The statistics, recomputed from requests.jsonl (in the stage's index order), are results.json's.
     const recomputed = asJson(computeStatistics([...fromJsonl].sort((a, b) => a.index - b.index)));

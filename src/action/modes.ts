@@ -207,6 +207,9 @@ async function nodeMode(
         runId: `${nodeIdentity(inputs).runId}-${nodeIdentity(inputs).runAttempt}`,
         hardwareLabel: nodeIdentity(inputs).hardwareLabel,
         nodeIndex: inputs.nodeIndex,
+        // The seed's metadata, from the run itself (its workflow passed these as flags).
+        gitCommit: process.env.GITHUB_SHA ?? null,
+        hardwareLabels: inputs.hardwareLabel ? [inputs.hardwareLabel] : [],
         onInstancesPlaced: (ids) =>
           ports.state.save(State.PlacedInstances, JSON.stringify({ apiUrl, instanceIds: ids })),
         onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),

@@ -1,9 +1,9 @@
 /**
- * What the CLI prints at the end: a plain-text table per run (the seed's metrics plus latency), and the
- * JSON summary the seed script printed, for easy parsing.
+ * What the CLI prints at the end: a plain-text table per run (our figures; the seed's block with the
+ * whole document follows it, src/report/seed-document.ts).
  */
 import type { LoadStatistics } from '../metrics/aggregate.js';
-import type { ResultsDocument } from '../report/results.js';
+import { stageStatistics, type ResultsDocument } from '../report/results.js';
 import { formatNumber } from '../report/summary.js';
 
 function pad(cells: string[][]): string {
@@ -51,23 +51,8 @@ export function renderResultsTable(document: ResultsDocument): string {
     'e2e p95 ms',
     'out tok/s',
   ];
-  const rows = [header, ...document.results.stages.map((stage) => row(stage.name, stage))];
+  const rows = [header, ...document.results.stages.map((stage) => row(stage.name, stageStatistics(stage)))];
   if (document.results.run && document.results.stages.length > 1)
     rows.push(row('all stages', document.results.run));
   return pad(rows);
-}
-
-/** The seed script's JSON summary: per stage, its metric names. */
-export function seedJsonSummary(document: ResultsDocument): string {
-  const stages = document.results.stages.map((stage) => ({
-    name: stage.name,
-    total_requests: stage.total_requests,
-    successful_requests: stage.successful_requests,
-    failed_requests: stage.failed_requests,
-    success_rate: stage.success_rate,
-    total_tokens: stage.total_tokens,
-    avg_tokens_per_request: stage.avg_tokens_per_request,
-    avg_time_per_request: stage.avg_time_per_request,
-  }));
-  return JSON.stringify({ verdict: document.verdict, stages }, null, 2);
 }

@@ -1,9 +1,11 @@
 /**
- * The `exo-bench` command. Flags compatible with the seed's bench script (`--api-port --config
- * --expected-nodes --is-primary --timeout-seconds`), plus `--api-url`, `--output` and `--simulate`.
+ * The `exo-bench` command. Every flag of the seed's bench script (`--api-port --config --expected-nodes
+ * --is-primary --timeout-seconds --output FILE --git-commit --hardware-labels`) with its meaning, plus
+ * ours (`--api-url`, `--output-dir`, `--simulate`, …).
  * Exit codes: 0 the run passed, 1 it failed (or was invalid, or could not run), 2 bad usage or config.
  */
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runNode } from '../benchmark.js';
 import { loadConfigFile } from '../config/index.js';
@@ -15,7 +17,8 @@ import { targetApiUrl } from '../target/index.js';
 import { VERSION } from '../version.js';
 import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
 import { CliLogger, type CliStreams } from './logger.js';
-import { renderResultsTable, seedJsonSummary } from './render.js';
+import { renderResultsTable } from './render.js';
+import { parseHardwareLabels, seedJsonResultsBlock } from '../report/seed-document.js';
 import {
   nodeDefaults,
   parseBooleanFlag,
@@ -34,15 +37,25 @@ Usage:
   exo-bench plan --config FILE                print the GitHub Actions matrix for hardware_plan
   exo-bench simulate [options]                run the EXO simulator (see exo-bench simulate --help)
 
-Run options (the first five are the seed bench script's):
-  --api-port N           EXO API port on 127.0.0.1 (default 52415)
+Run options, the seed bench script's (same meaning; the seed's command line runs unchanged):
+  --api-port N           EXO API at http://127.0.0.1:N. Optional: without it, --api-url, --simulate or an
+                         openai target's base_url, the port is 52415 (EXO's default)
   --config FILE          benchmark config (YAML)
   --expected-nodes N     nodes the cluster must have (default: the hardware_plan total)
   --is-primary BOOL      true: place models and run the stages; false: wait as a secondary (default true)
   --timeout-seconds N    deadline for nodes and runners (default: the config's timeout_seconds)
+  --output PATH          FILE: the results document (results.json, a superset of the seed's) is also
+                         written to FILE. DIR: the output folder, as --output-dir. PATH is a FILE when it
+                         ends in .json or is an existing file; a DIR when it ends in / or is an existing
+                         folder, or otherwise (e.g. --output out)
+  --git-commit SHA       recorded as metadata.git_commit (default null)
+  --hardware-labels A,B  recorded as metadata.hardware_labels, a list (default [])
+
+Run options, ours:
   --api-url URL          EXO API base URL (instead of --api-port), or the OpenAI-compatible server's
                          (overrides target.base_url), http or https
-  --output DIR           where results.json, requests.jsonl and summary.md go (default ./exo-bench-results)
+  --output-dir DIR       where results.json, requests.jsonl, summary.md, report.html go (default: with
+                         --output FILE, FILE without .json plus "-files/" beside it; else ./exo-bench-results)
   --simulate             start the embedded simulator (EXO with the config's node count, or an
                          OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
@@ -52,8 +65,46 @@ Run options (the first five are the seed bench script's):
   -h, --help             this text
   --version              the version
 
+Standard output ends with the seed's block: a line of 80 =, JSON RESULTS, another, the results document
+(indent 2), and a closing line.
+
 Exit codes: 0 pass, 1 fail / invalid / error, 2 bad usage or config.
 `;
+
+/** Where a run's files go: the output folder, and the seed's results file when one was asked for. */
+export interface OutputPaths {
+  outputDir: string;
+  resultsFile?: string;
+}
+
+/**
+ * Reads `--output` and `--output-dir`. The seed's `--output` names a file; ours named a folder. A path
+ * ending in .json or naming an existing file is a file; one ending in / or naming an existing folder is a
+ * folder; anything else stays a folder, as before. With a file and no `--output-dir`, our files go
+ * beside it, into a folder named after it (`/tmp/r.json` → `/tmp/r-files/`), so runs never mix.
+ */
+export function resolveOutputPaths(output: string | undefined, outputDir: string | undefined): OutputPaths {
+  if (output === undefined) return { outputDir: resolve(outputDir ?? 'exo-bench-results') };
+  const existing = existsSync(output) ? statSync(output) : undefined;
+  const isFolder =
+    /[/\\]$/.test(output) ||
+    existing?.isDirectory() === true ||
+    (existing === undefined && extname(output).toLowerCase() !== '.json');
+  if (isFolder) {
+    if (outputDir !== undefined)
+      throw new InputError(
+        `--output ${output} is a folder and --output-dir is ${outputDir}: give one`,
+        'Use --output FILE.json for the results file, --output-dir DIR for the folder.',
+      );
+    return { outputDir: resolve(output) };
+  }
+  const resultsFile = resolve(output);
+  const stem = basename(resultsFile, extname(resultsFile));
+  return {
+    resultsFile,
+    outputDir: resolve(outputDir ?? join(dirname(resultsFile), `${stem}-files`)),
+  };
+}
 
 function configErrorExit(error: unknown, logger: CliLogger): number {
   if (error instanceof ConfigError) {
@@ -143,6 +194,9 @@ async function runCommand(
       'is-primary': { type: 'string' },
       'timeout-seconds': { type: 'string' },
       output: { type: 'string' },
+      'output-dir': { type: 'string' },
+      'git-commit': { type: 'string' },
+      'hardware-labels': { type: 'string' },
       simulate: { type: 'boolean' },
       'simulate-profile': { type: 'string' },
       label: { type: 'string' },
@@ -176,7 +230,9 @@ async function runCommand(
   const nodeIndex = values.index !== undefined ? parseNonNegativeInteger('--index', values.index) : undefined;
   const isPrimary =
     values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
-  const outputDir = resolve(values.output ?? 'exo-bench-results');
+  const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
+  const hardwareLabels =
+    values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
 
   let simulator: SimulatorHandle | undefined;
   let apiUrl: string;
@@ -214,19 +270,28 @@ async function runCommand(
         outputDir,
         runId: defaults.runId,
         env,
+        gitCommit: values['git-commit'] ?? null,
+        hardwareLabels,
         ...(values.label ? { hardwareLabel: values.label } : {}),
         ...(nodeIndex !== undefined ? { nodeIndex } : {}),
       },
       { logger, mask: (value) => logger.mask(value) },
       cancel.signal,
     );
+    if (resultsFile !== undefined) {
+      // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
+      mkdirSync(dirname(resultsFile), { recursive: true });
+      copyFileSync(outcome.resultsPath, resultsFile);
+    }
     if (outcome.document.results.stages.length > 0)
       streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-    if (isPrimary) streams.stdout(`JSON summary:\n${seedJsonSummary(outcome.document)}\n`);
     logger.info(`verdict: ${outcome.verdict}`);
+    if (resultsFile !== undefined) logger.info(`results file: ${resultsFile}`);
     logger.info(`results: ${outcome.resultsPath}`);
     logger.info(`requests: ${outcome.requestsPath}`);
     logger.info(`summary: ${outcome.summaryPath}`);
+    // The seed's last block, after everything else on stdout (scripts scrape the log for it).
+    streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
     if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document)) {
       logger.warning(`verdict fail: ${describeGateFailures(outcome.document)}`);
       if (values['no-fail-on-threshold']) return ExitCode.Pass;

@@ -10,9 +10,41 @@ import type { Logger } from '../ports.js';
 import type { Clock } from '../util/clock.js';
 import type { ExoClient } from './client.js';
 import type { StateResetWatch } from './orchestrate.js';
-import { readClusterView, type InstanceView } from './state.js';
+import { bytesOf, countTasksByStatus, readClusterView, type InstanceView } from './state.js';
 
-/** One moment of the cluster. */
+/** One node's memory, the seed's keys (bytes; 0 where EXO does not report swap). */
+export interface SeedNodeMemory {
+  ram_total_bytes: number;
+  ram_available_bytes: number;
+  ram_used_bytes: number;
+  swap_total_bytes: number;
+  swap_available_bytes: number;
+  swap_used_bytes: number;
+}
+
+/** Request tasks of one instance on one of its nodes, the seed's keys. */
+export interface SeedInstanceTasks {
+  instance_id: string;
+  node_id: string;
+  pending_tasks: number;
+  running_tasks: number;
+  total_active_tasks: number;
+}
+
+/** Request tasks of the instances on one node, the seed's keys. */
+export interface SeedNodeTasks {
+  node_id: string;
+  pending_tasks: number;
+  running_tasks: number;
+  total_active_tasks: number;
+  /** Instances of this run with a runner on the node. */
+  instance_count: number;
+}
+
+/**
+ * One moment of the cluster: ours (`at_ms` … `in_flight_total`), and since results 1.3 the seed's keys
+ * (`timestamp` … `node_tasks`) beside them.
+ */
 export interface ClusterSnapshot {
   at_ms: number;
   memory_used_bytes_by_node: Record<string, number>;
@@ -20,6 +52,58 @@ export interface ClusterSnapshot {
   in_flight_by_instance: Record<string, number>;
   in_flight_by_node: Record<string, number>;
   in_flight_total: number;
+  /** Epoch seconds (the seed's). */
+  timestamp: number;
+  node_memory: Record<string, SeedNodeMemory>;
+  /** One entry per (instance, node) of the run's instances. */
+  instance_tasks: SeedInstanceTasks[];
+  /** One entry per node that reports memory or holds an instance of the run. */
+  node_tasks: SeedNodeTasks[];
+}
+
+/**
+ * The seed's task keys: per (instance, node) of the run's instances, and per node the sums over its
+ * instances (a request occupies every node of its instance).
+ */
+function addSeedTasks(
+  snapshot: ClusterSnapshot,
+  counts: Map<string, { pending: number; running: number }>,
+  instances: readonly InstanceView[],
+): void {
+  const byNode = new Map<string, SeedNodeTasks>();
+  const nodeEntry = (nodeId: string): SeedNodeTasks => {
+    let entry = byNode.get(nodeId);
+    if (!entry) {
+      entry = {
+        node_id: nodeId,
+        pending_tasks: 0,
+        running_tasks: 0,
+        total_active_tasks: 0,
+        instance_count: 0,
+      };
+      byNode.set(nodeId, entry);
+    }
+    return entry;
+  };
+  for (const nodeId of Object.keys(snapshot.node_memory)) nodeEntry(nodeId);
+  for (const instance of instances) {
+    const { pending, running } = counts.get(instance.instanceId) ?? { pending: 0, running: 0 };
+    for (const nodeId of instance.nodeIds) {
+      snapshot.instance_tasks.push({
+        instance_id: instance.instanceId,
+        node_id: nodeId,
+        pending_tasks: pending,
+        running_tasks: running,
+        total_active_tasks: pending + running,
+      });
+      const node = nodeEntry(nodeId);
+      node.pending_tasks += pending;
+      node.running_tasks += running;
+      node.total_active_tasks += pending + running;
+      node.instance_count += 1;
+    }
+  }
+  snapshot.node_tasks.push(...byNode.values());
 }
 
 /** Most snapshots kept; older ones are thinned, not dropped wholesale. */
@@ -98,7 +182,8 @@ export class SnapshotRecorder {
   /** Takes one snapshot now. */
   async take(): Promise<ClusterSnapshot> {
     this.requests++;
-    const view = readClusterView(await this.client.state());
+    const state = (await this.client.state()) as Record<string, unknown> | null;
+    const view = readClusterView(state);
     const atMs = this.clock.nowMs();
     const snapshot: ClusterSnapshot = {
       at_ms: atMs,
@@ -107,10 +192,25 @@ export class SnapshotRecorder {
       in_flight_by_instance: {},
       in_flight_by_node: {},
       in_flight_total: view.inFlightTotal,
+      timestamp: atMs / 1000,
+      node_memory: {},
+      instance_tasks: [],
+      node_tasks: [],
     };
-    for (const [nodeId, memory] of view.memory) {
-      snapshot.memory_used_bytes_by_node[nodeId] = memory.totalBytes - memory.availableBytes;
-      snapshot.memory_available_bytes_by_node[nodeId] = memory.availableBytes;
+    const memory = (state?.nodeMemory ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    for (const [nodeId, { totalBytes, availableBytes }] of view.memory) {
+      snapshot.memory_used_bytes_by_node[nodeId] = totalBytes - availableBytes;
+      snapshot.memory_available_bytes_by_node[nodeId] = availableBytes;
+      const swapTotal = bytesOf(memory[nodeId]?.swapTotal) ?? 0;
+      const swapAvailable = bytesOf(memory[nodeId]?.swapAvailable) ?? 0;
+      snapshot.node_memory[nodeId] = {
+        ram_total_bytes: totalBytes,
+        ram_available_bytes: availableBytes,
+        ram_used_bytes: totalBytes - availableBytes,
+        swap_total_bytes: swapTotal,
+        swap_available_bytes: swapAvailable,
+        swap_used_bytes: swapTotal - swapAvailable,
+      };
     }
     const instances = new Map(this.instances().map((instance) => [instance.instanceId, instance]));
     for (const [instanceId, count] of view.inFlightByInstance) {
@@ -120,6 +220,7 @@ export class SnapshotRecorder {
         snapshot.in_flight_by_node[nodeId] = (snapshot.in_flight_by_node[nodeId] ?? 0) + count;
       }
     }
+    addSeedTasks(snapshot, countTasksByStatus(state?.tasks ?? {}), [...instances.values()]);
     if (this.watch) {
       this.watch.resets.observe(view.lastEventAppliedIdx, atMs);
       const lost = [...instances.keys()].filter((id) => !view.instances.has(id));

@@ -347,6 +347,33 @@ export function countInFlight(tasks: unknown): { byInstance: Map<string, number>
   return { byInstance, total };
 }
 
+/** Pending and Running request tasks of one instance. */
+export interface InstanceTaskCounts {
+  pending: number;
+  running: number;
+}
+
+/**
+ * Counts request tasks per instance and status (the seed's snapshots kept Pending and Running apart);
+ * same tasks as {@link countInFlight}.
+ */
+export function countTasksByStatus(tasks: unknown): Map<string, InstanceTaskCounts> {
+  const byInstance = new Map<string, InstanceTaskCounts>();
+  if (!isObject(tasks)) return byInstance;
+  for (const value of Object.values(tasks)) {
+    const tagged = untag(value);
+    if (!tagged || !REQUEST_TASK_TAGS.has(tagged.tag)) continue;
+    const status = String(tagged.body.taskStatus);
+    if (!IN_FLIGHT_STATUSES.has(status)) continue;
+    const instanceId = String(tagged.body.instanceId ?? '');
+    const counts = byInstance.get(instanceId) ?? { pending: 0, running: 0 };
+    if (status === 'Pending') counts.pending += 1;
+    else counts.running += 1;
+    byInstance.set(instanceId, counts);
+  }
+  return byInstance;
+}
+
 /** Builds the benchmark's view of a parsed `/state` document. */
 export function readClusterView(state: unknown): ClusterView {
   const root = isObject(state) ? state : {};

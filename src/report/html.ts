@@ -2,7 +2,7 @@
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
  * with the stage tables and the same three charts as the summary. All text is HTML-escaped.
  */
-import type { ResultsDocument } from './results.js';
+import { stageStatistics, type ResultsDocument } from './results.js';
 import { downsample, formatNumber, type ChartInputs } from './summary.js';
 import { METRIC_DEFINITIONS } from '../metrics/aggregate.js';
 
@@ -70,20 +70,23 @@ function htmlTable(header: string[], rows: string[][]): string {
 /** Renders the whole page. */
 export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs): string {
   const stages = document.results.stages;
-  const stageRows = stages.map((s) => [
-    s.name,
-    String(s.total_requests),
-    String(s.successful_requests),
-    String(s.failed_requests),
-    `${(s.success_rate * 100).toFixed(1)}%`,
-    String(s.total_tokens),
-    formatNumber(s.ttft_ms.p50),
-    formatNumber(s.ttft_ms.p95),
-    formatNumber(s.tpot_ms.p50),
-    formatNumber(s.e2e_ms.p95),
-    formatNumber(s.output_tokens_per_second),
-    String(s.peak_in_flight),
-  ]);
+  // Our figures (the seed's, under the same names in results.json, are in its requests[] too).
+  const stageRows = stages
+    .map(stageStatistics)
+    .map((s, index) => [
+      stages[index]?.name ?? '',
+      String(s.total_requests),
+      String(s.successful_requests),
+      String(s.failed_requests),
+      `${(s.success_rate * 100).toFixed(1)}%`,
+      String(s.total_tokens),
+      formatNumber(s.ttft_ms.p50),
+      formatNumber(s.ttft_ms.p95),
+      formatNumber(s.tpot_ms.p50),
+      formatNumber(s.e2e_ms.p95),
+      formatNumber(s.output_tokens_per_second),
+      String(stages[index]?.peak_in_flight ?? 0),
+    ]);
   const parts = [
     `<h1>exo-bench: ${escapeHtml(document.verdict)}</h1>`,
     `<p>Config <code>${escapeHtml(document.metadata.config_file)}</code>, ${document.cluster.expected_nodes} node(s), started ${escapeHtml(document.metadata.started_at)}.</p>`,

@@ -19,7 +19,12 @@ import type { ErrorKind } from '../errors.js';
 import type { CalibrationStatus, PromptCalibration, StageCalibration } from '../load/calibrate.js';
 import type { InFlightSample } from '../load/stage.js';
 import type { PromptShape } from '../load/prompt.js';
-import type { ClusterSnapshot } from '../cluster/snapshots.js';
+import type {
+  ClusterSnapshot,
+  SeedInstanceTasks,
+  SeedNodeMemory,
+  SeedNodeTasks,
+} from '../cluster/snapshots.js';
 import { configSchema, type SchemaNode } from '../config/schema.js';
 import { targetSchema } from '../config/target.js';
 import type {
@@ -40,6 +45,7 @@ import type {
 } from '../metrics/aggregate.js';
 import type { ErrorClass } from '../metrics/record.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
+import type { SeedRequestResult, SeedStageStatistics } from '../metrics/seed.js';
 import type { Summary } from '../metrics/stats.js';
 import type {
   ComparisonResult,
@@ -53,7 +59,9 @@ import {
   RESULTS_SCHEMA_VERSION,
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
+  type OwnStageStatistics,
   type ResultsDocument,
+  type SeedNamedStatistic,
   type StatePollingFacts,
   type StateResetFacts,
   type StageResults,
@@ -152,6 +160,12 @@ const flag = (description: string): JsonSchema => ({ description, type: 'boolean
 const count = (description: string): JsonSchema => ({ description, type: 'integer', minimum: 0 });
 const quantity = (description: string): JsonSchema => ({ description, type: 'number' });
 const nullableQuantity = (description: string): JsonSchema => ({ description, type: ['number', 'null'] });
+const nullableText = (description: string): JsonSchema => ({ description, type: ['string', 'null'] });
+/** A key of the seed script's document: says so, so that readers know its computation is the seed's. */
+const seed = (node: JsonSchema): JsonSchema => ({
+  ...node,
+  description: `The seed script's key: ${node.description ?? ''}`.trim(),
+});
 const texts = (description: string): JsonSchema => ({
   description,
   type: 'array',
@@ -234,13 +248,13 @@ const errorBreakdownSchema = closedObject<ErrorBreakdown>(
 
 /** The statistics of a set of requests: shared by each stage and the whole run. */
 const loadStatisticsProperties: PropertyMap<LoadStatistics> = {
-  total_requests: count("Requests counted (warmup excluded); the seed script's metric."),
+  total_requests: count('Requests counted (warmup excluded).'),
   successful_requests: count(
-    "Counted requests that succeeded (≥ 1 token and a proper end, `data: [DONE]`); the seed script's metric.",
+    'Counted requests that succeeded (≥ 1 token, content or reasoning, and a proper end, `data: [DONE]`).',
   ),
-  failed_requests: count("Counted requests that failed; the seed script's metric."),
+  failed_requests: count('Counted requests that failed.'),
   success_rate: {
-    description: 'successful_requests / total_requests (0..1); the seed printed it as a percentage.',
+    description: 'successful ÷ counted requests (0..1), not rounded.',
     type: 'number',
     minimum: 0,
     maximum: 1,
@@ -482,16 +496,106 @@ const stageCalibrationSchema = closedObject<StageCalibration>(
   },
 );
 
+const seedRequestSchema = closedObject<SeedRequestResult>(
+  { description: "One request of the stage, the seed script's way (times epoch seconds)." },
+  {
+    request_id: count('Index of the request in its stage, from 0.'),
+    success: flag('True with ≥ 1 content chunk and `data: [DONE]` (reasoning chunks do not count).'),
+    tokens: count('Content chunks received (failed requests too); not tokenizer tokens.'),
+    elapsed_s: quantity('End − start (handed to the HTTP client), seconds, 3 places.'),
+    started_at: quantity('When it was handed to the HTTP client, epoch seconds.'),
+    completed_at: quantity('When it ended, epoch seconds.'),
+    time_to_first_token_s: nullableQuantity(
+      'First content chunk − start, seconds, 3 places; null without a content chunk.',
+    ),
+    decode_tps: nullableQuantity(
+      '(tokens − 1) ÷ (last chunk − first content chunk), 2 places; null unless tokens > 1 and the interval is positive.',
+    ),
+    error: nullableText('Why it failed; null on success.'),
+  },
+);
+
+/** The seed script's stage keys, its computation (src/metrics/seed.ts). */
+const seedStageProperties: PropertyMap<SeedStageStatistics> = {
+  total_requests: seed(count('requests of the stage, warmup requests included (the seed had none).')),
+  successful_requests: seed(count('requests with ≥ 1 content chunk and `data: [DONE]`.')),
+  failed_requests: seed(count('total_requests − successful_requests.')),
+  success_rate: seed({
+    description: 'successful_requests ÷ total_requests, 0..1, 4 places.',
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+  }),
+  total_tokens: seed(count('Σ tokens (content chunks) of every request, failed ones included.')),
+  avg_tokens_per_request: seed(quantity('total_tokens ÷ successful_requests, 2 places; 0 without success.')),
+  avg_time_per_request: seed(
+    quantity(
+      'Σ elapsed_s of every request (failed too) ÷ successful_requests, seconds, 3 places; 0 without success.',
+    ),
+  ),
+  avg_time_to_first_token: seed(
+    nullableQuantity(
+      'mean time_to_first_token_s of the successful requests minus the first one (when more than one), seconds, 3 places; null when none.',
+    ),
+  ),
+  std_time_to_first_token: seed(
+    nullableQuantity('population standard deviation of the same values, seconds, 3 places; null below two.'),
+  ),
+  avg_decode_tps: seed(
+    nullableQuantity('mean decode_tps of the same requests (those that have one), 2 places; null when none.'),
+  ),
+  avg_ms_per_token: seed(nullableQuantity('mean of 1000 ÷ decode_tps over the same, ms, 2 places.')),
+  std_ms_per_token: seed(
+    nullableQuantity('population standard deviation of 1000 ÷ decode_tps, ms, 2 places; null below two.'),
+  ),
+  stage_started_at: seed(quantity("the schedule's origin, epoch seconds.")),
+  stage_completed_at: seed(
+    quantity("after the stage's requests ended and the cluster's tasks drained, epoch seconds."),
+  ),
+  stage_duration_s: seed(quantity('stage_completed_at − stage_started_at, seconds.')),
+  requests: seed(arrayOf('one entry per request, in firing order.', seedRequestSchema)),
+};
+
+/** Our stage statistics: the load statistics, with ours renamed where the seed uses the name. */
+const ownStageProperties: PropertyMap<OwnStageStatistics> = (() => {
+  const own: Partial<Record<keyof LoadStatistics, JsonSchema>> = { ...loadStatisticsProperties };
+  const renamed: Record<SeedNamedStatistic, JsonSchema> = {
+    total_requests: own.total_requests as JsonSchema,
+    successful_requests: own.successful_requests as JsonSchema,
+    failed_requests: own.failed_requests as JsonSchema,
+    success_rate: own.success_rate as JsonSchema,
+    total_tokens: own.total_tokens as JsonSchema,
+    avg_tokens_per_request: own.avg_tokens_per_request as JsonSchema,
+    avg_time_per_request: own.avg_time_per_request as JsonSchema,
+  };
+  for (const key of Object.keys(renamed)) delete own[key as SeedNamedStatistic];
+  const since = (name: string, node: JsonSchema): JsonSchema => ({
+    ...node,
+    description: `Since 1.3 (was ${name} in a stage): ${node.description ?? ''}`.trim(),
+  });
+  return {
+    ...(own as Omit<PropertyMap<LoadStatistics>, SeedNamedStatistic>),
+    counted_requests: since('total_requests', renamed.total_requests),
+    counted_successful_requests: since('successful_requests', renamed.successful_requests),
+    counted_failed_requests: since('failed_requests', renamed.failed_requests),
+    counted_success_rate: since('success_rate', renamed.success_rate),
+    output_tokens_total: since('total_tokens', renamed.total_tokens),
+    output_tokens_per_request: since('avg_tokens_per_request', renamed.avg_tokens_per_request),
+    e2e_mean_s: since('avg_time_per_request', renamed.avg_time_per_request),
+  };
+})();
+
 const stageResultsSchema = closedObject<StageResults>(
   {
     title: 'stage results',
     description:
-      "A stage's results: its name and config, the statistics of its requests, and what is only known per stage.",
+      "A stage's results: its name and config, the seed script's statistics under its names, ours beside them, and what is only known per stage.",
   },
   {
     name: text("The stage's name."),
     config: reference('stage_config', "The stage's config as loaded."),
-    ...loadStatisticsProperties,
+    ...seedStageProperties,
+    ...ownStageProperties,
     started_at_ms: quantity(
       "The schedule's origin (the first request's scheduled time), ms on the run's monotonic clock.",
     ),
@@ -710,6 +814,15 @@ const metadataSchema = closedObject<ResultsDocument['metadata']>(
         },
       ),
     ),
+    benchmark_started_at: seed(quantity('when the node started, epoch seconds.')),
+    benchmark_completed_at: seed(quantity('when the node wrote this document, epoch seconds.')),
+    total_duration_s: seed(quantity('benchmark_completed_at − benchmark_started_at, seconds.')),
+    git_commit: seed(nullableText('--git-commit (the action: GITHUB_SHA); null when not given.')),
+    hardware_labels: seed(
+      texts('--hardware-labels split at commas (the action: its hardware-label); [] when not given.'),
+    ),
+    expected_nodes: seed(count('nodes the cluster had to show.')),
+    timeout_seconds: seed(count('deadline of the cluster phases, seconds.')),
   },
 );
 
@@ -788,6 +901,12 @@ const clusterSchema = closedObject<ResultsDocument['cluster']>(
         ),
       ),
     ),
+    model_ids: seed(texts('the models the load went to.')),
+    instance_ids: seed(texts('every instance the run used, all models; [] for an openai target.')),
+    instance_count: seed(count('len(instance_ids).')),
+    runner_count: seed(count('runners of those instances.')),
+    sharding: seed(text("the config's sharding.")),
+    instance_meta: seed(text("the config's instance_meta.")),
   },
 );
 
@@ -800,6 +919,52 @@ const snapshotSchema = closedObject<ClusterSnapshot>(
     in_flight_by_instance: countsBy('Instance id → requests in flight.'),
     in_flight_by_node: countsBy('Node id → requests in flight on the instances it belongs to.'),
     in_flight_total: count('Requests in flight in the whole cluster.'),
+    timestamp: seed(quantity('when, epoch seconds.')),
+    node_memory: seed({
+      description: 'node id → its memory, bytes (swap 0 when EXO reports none).',
+      type: 'object',
+      additionalProperties: closedObject<SeedNodeMemory>(
+        {},
+        {
+          ram_total_bytes: quantity('RAM, bytes.'),
+          ram_available_bytes: quantity('RAM available, bytes.'),
+          ram_used_bytes: quantity('ram_total_bytes − ram_available_bytes.'),
+          swap_total_bytes: quantity('Swap, bytes.'),
+          swap_available_bytes: quantity('Swap available, bytes.'),
+          swap_used_bytes: quantity('swap_total_bytes − swap_available_bytes.'),
+        },
+      ),
+    }),
+    instance_tasks: seed(
+      arrayOf(
+        "one entry per (instance, node) of the run's instances: its request tasks.",
+        closedObject<SeedInstanceTasks>(
+          {},
+          {
+            instance_id: text("EXO's instance id."),
+            node_id: text('A node of the instance.'),
+            pending_tasks: count('Pending request tasks of the instance.'),
+            running_tasks: count('Running request tasks of the instance.'),
+            total_active_tasks: count('pending_tasks + running_tasks.'),
+          },
+        ),
+      ),
+    ),
+    node_tasks: seed(
+      arrayOf(
+        'one entry per node: request tasks of the instances on it.',
+        closedObject<SeedNodeTasks>(
+          {},
+          {
+            node_id: text("EXO's node id."),
+            pending_tasks: count('Σ pending tasks of its instances.'),
+            running_tasks: count('Σ running tasks of its instances.'),
+            total_active_tasks: count('pending_tasks + running_tasks.'),
+            instance_count: count('Instances of the run with a runner on it.'),
+          },
+        ),
+      ),
+    ),
   },
 );
 

@@ -1,6 +1,10 @@
 /**
  * results.json: a versioned superset of the seed script's document (metadata, cluster, configuration,
- * results.stages[], metrics.snapshots[]). These interfaces are what the engine writes; its JSON schema,
+ * results.stages[], metrics.snapshots[]): every key path of the seed's document is here, with the seed's
+ * type, unit and computation (src/metrics/seed.ts, src/report/seed-document.ts); our own figures sit
+ * beside them under their own names. Where a stage figure of ours had a seed name but not the seed's
+ * computation, ours was renamed (SEED_NAMED_STATISTICS); `results.run` has no seed counterpart and keeps
+ * our names. These interfaces are what the engine writes; its JSON schema,
  * src/report/results-schema.ts, ships as configs/results.schema.json. The schema's property maps are
  * typed against these interfaces, so renaming, adding or dropping a field here fails to compile until
  * the schema follows (then `npm run schema` rewrites the file); a change of shape also bumps
@@ -16,6 +20,8 @@ import type {
   PromptLengthStatistics,
 } from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { SeedStageStatistics } from '../metrics/seed.js';
+import type { SeedCluster, SeedMetadata } from './seed-document.js';
 import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
@@ -66,8 +72,95 @@ export interface StateResetFacts {
   to_event_idx: number;
 }
 
-/** A stage's results: its config, its statistics, and what is only known per stage. */
-export interface StageResults extends LoadStatistics {
+/** Our statistics whose names the seed's document uses for figures computed its own way. */
+export const SEED_NAMED_STATISTICS = [
+  'total_requests',
+  'successful_requests',
+  'failed_requests',
+  'success_rate',
+  'total_tokens',
+  'avg_tokens_per_request',
+  'avg_time_per_request',
+] as const;
+export type SeedNamedStatistic = (typeof SEED_NAMED_STATISTICS)[number];
+
+/**
+ * Our stage statistics, in a stage of results.json (since 1.3): the seed's names hold the seed's figures
+ * there, so our figures of those names are renamed, units in the names.
+ */
+export interface OwnStageStatistics extends Omit<LoadStatistics, SeedNamedStatistic> {
+  /** Our `total_requests`: requests of the stage, warmup excluded. */
+  counted_requests: number;
+  /** Our `successful_requests`: ≥ 1 token (content or reasoning) and `[DONE]`, warmup excluded. */
+  counted_successful_requests: number;
+  counted_failed_requests: number;
+  /** counted_successful_requests ÷ counted_requests, 0..1, not rounded. */
+  counted_success_rate: number;
+  /** Σ output tokens of successful requests (server usage, else generation_stats, else chunks). */
+  output_tokens_total: number;
+  /** output_tokens_total ÷ counted_successful_requests. */
+  output_tokens_per_request: number;
+  /** Mean E2E (send → end) of successful requests, seconds. */
+  e2e_mean_s: number;
+}
+
+/** Our statistics under their stage names in results.json (since 1.3). */
+export function ownStageStatistics(stats: LoadStatistics): OwnStageStatistics {
+  const {
+    total_requests,
+    successful_requests,
+    failed_requests,
+    success_rate,
+    total_tokens,
+    avg_tokens_per_request,
+    avg_time_per_request,
+    ...rest
+  } = stats;
+  return {
+    ...rest,
+    counted_requests: total_requests,
+    counted_successful_requests: successful_requests,
+    counted_failed_requests: failed_requests,
+    counted_success_rate: success_rate,
+    output_tokens_total: total_tokens,
+    output_tokens_per_request: avg_tokens_per_request,
+    e2e_mean_s: avg_time_per_request,
+  };
+}
+
+/**
+ * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
+ * figures beside them say.
+ */
+export function stageStatistics(stage: OwnStageStatistics): LoadStatistics {
+  const {
+    counted_requests,
+    counted_successful_requests,
+    counted_failed_requests,
+    counted_success_rate,
+    output_tokens_total,
+    output_tokens_per_request,
+    e2e_mean_s,
+    ...rest
+  } = stage;
+  // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
+  return {
+    ...rest,
+    total_requests: counted_requests,
+    successful_requests: counted_successful_requests,
+    failed_requests: counted_failed_requests,
+    success_rate: counted_success_rate,
+    total_tokens: output_tokens_total,
+    avg_tokens_per_request: output_tokens_per_request,
+    avg_time_per_request: e2e_mean_s,
+  };
+}
+
+/**
+ * A stage's results: its config, the seed's statistics under the seed's names, our statistics beside
+ * them, and what is only known per stage.
+ */
+export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   name: string;
   config: StageConfig;
   started_at_ms: number;
@@ -110,7 +203,7 @@ export interface ResultsDocument {
     endpoint: string;
     /** Since 1.1: what the load was aimed at (never the API key; URL without user info). */
     target?: { kind: 'exo' | 'openai'; base_url: string; models: string[] };
-  };
+  } & SeedMetadata;
   cluster: {
     expected_nodes: number;
     nodes: ClusterNodeFacts[];
@@ -121,7 +214,7 @@ export interface ResultsDocument {
     state_polling?: StatePollingFacts;
     /** Since 1.3: state resets seen during the run; absent when none. */
     state_resets?: StateResetFacts[];
-  };
+  } & SeedCluster;
   configuration: BenchConfig;
   results: {
     stages: StageResults[];

@@ -7,7 +7,7 @@
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from './markdown.js';
-import type { ResultsDocument, StageResults, Verdict } from './results.js';
+import { stageStatistics, type ResultsDocument, type StageResults, type Verdict } from './results.js';
 import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
 
 /** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
@@ -137,7 +137,7 @@ function stagesSection(document: ResultsDocument): string | undefined {
   const rows = stages.map((stage) =>
     seedRow(
       `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}`,
-      stage,
+      stageStatistics(stage),
       String(stage.peak_in_flight),
     ),
   );
@@ -194,7 +194,7 @@ function promptOutputRow(stage: StageResults): string[] {
   const prompt = stage.prompt_length;
   const output = stage.output_length;
   const achieved = stage.prompt_tokens;
-  const tokensPerChunk = stage.token_chunks > 0 ? stage.total_tokens / stage.token_chunks : null;
+  const tokensPerChunk = stage.token_chunks > 0 ? stage.output_tokens_total / stage.token_chunks : null;
   return [
     escapeMarkdownCell(stage.name),
     String(prompt.requested_tokens),
@@ -245,7 +245,7 @@ function promptsSection(document: ResultsDocument): string | undefined {
     }
     if (stage.multi_token_chunk_requests > 0) {
       notes.push(
-        `- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.successful_requests} requests, ${formatNumber(stage.total_tokens / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`,
+        `- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.counted_successful_requests} requests, ${formatNumber(stage.output_tokens_total / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`,
       );
     }
     if (stage.invalid_events > 0) {

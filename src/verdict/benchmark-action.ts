@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultsDocument } from '../report/results.js';
+import { stageStatistics, type ResultsDocument } from '../report/results.js';
 import { METRICS } from './metrics.js';
 
 /** One point for github-action-benchmark. */
@@ -46,7 +46,11 @@ export function benchmarkActionEntries(
 ): BenchmarkActionEntry[] {
   const entries: BenchmarkActionEntry[] = [];
   const scopes = [
-    ...document.results.stages.map((stage) => ({ label: stage.name, stats: stage, itl: stage.itl_ms })),
+    ...document.results.stages.map((stage) => ({
+      label: stage.name,
+      stats: stageStatistics(stage),
+      itl: stage.itl_ms,
+    })),
     ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
   ];
   const label = document.metadata.hardware_label;

@@ -5,7 +5,7 @@
  */
 import type { RequestRecord } from '../metrics/record.js';
 import type { Logger } from '../ports.js';
-import type { ResultsDocument } from '../report/results.js';
+import { stageStatistics, type ResultsDocument } from '../report/results.js';
 import { compareWithBaseline, notCompared, type BaselineInput, type ComparisonResult } from './compare.js';
 import { evaluateThresholds, type ThresholdOutcome } from './thresholds.js';
 
@@ -32,7 +32,15 @@ export function evaluateGates(
 ): GateResults {
   let thresholds: ThresholdOutcome[] = [];
   try {
-    thresholds = evaluateThresholds(document.configuration, document.results);
+    thresholds = evaluateThresholds(document.configuration, {
+      run: document.results.run,
+      // Our figures, not the seed's of the same names (src/report/results.ts).
+      stages: document.results.stages.map((stage) => ({
+        ...stageStatistics(stage),
+        name: stage.name,
+        itl_ms: stage.itl_ms,
+      })),
+    });
   } catch (error) {
     logger.error(`could not judge the thresholds: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,0 +1,100 @@
+/**
+ * The parts of the seed script's results document that are not statistics: its metadata and cluster
+ * keys, with its types and units (epoch seconds, seconds), and its standard-output block. They sit in
+ * results.json beside ours (src/report/results.ts); the stage statistics are src/metrics/seed.ts, the
+ * snapshot keys src/cluster/snapshots.ts.
+ */
+import type { BenchConfig } from '../config/types.js';
+import type { InstanceView } from '../cluster/state.js';
+
+/** The seed's `metadata` keys. */
+export interface SeedMetadata {
+  /** Epoch seconds. */
+  benchmark_started_at: number;
+  /** Epoch seconds. */
+  benchmark_completed_at: number;
+  total_duration_s: number;
+  /** `--git-commit` (the action: GITHUB_SHA), else null. */
+  git_commit: string | null;
+  /** `--hardware-labels` split at commas (the action: its hardware-label input); [] when not given. */
+  hardware_labels: string[];
+  expected_nodes: number;
+  timeout_seconds: number;
+}
+
+/** The seed's `cluster` keys. */
+export interface SeedCluster {
+  model_ids: string[];
+  /** Every instance the run used, all models. */
+  instance_ids: string[];
+  instance_count: number;
+  /** Runners of those instances (one per node of each instance). */
+  runner_count: number;
+  /** The config's value. */
+  sharding: string;
+  /** The config's value. */
+  instance_meta: string;
+}
+
+/** What the seed metadata is made of. */
+export interface SeedMetadataInput {
+  startedAtMs: number;
+  completedAtMs: number;
+  gitCommit?: string | null;
+  hardwareLabels?: readonly string[];
+  expectedNodes: number;
+  timeoutSeconds: number;
+}
+
+/** The seed's metadata keys of a run. */
+export function seedMetadata(input: SeedMetadataInput): SeedMetadata {
+  return {
+    benchmark_started_at: input.startedAtMs / 1000,
+    benchmark_completed_at: input.completedAtMs / 1000,
+    total_duration_s: (input.completedAtMs - input.startedAtMs) / 1000,
+    git_commit: input.gitCommit ?? null,
+    hardware_labels: [...(input.hardwareLabels ?? [])],
+    expected_nodes: input.expectedNodes,
+    timeout_seconds: input.timeoutSeconds,
+  };
+}
+
+/**
+ * The seed's cluster keys. `models` are the models the load went to (the config's model_ids for EXO,
+ * the target's model for an OpenAI-compatible server, which has no instances).
+ */
+export function seedCluster(
+  config: BenchConfig,
+  models: readonly string[],
+  instances: readonly InstanceView[],
+): SeedCluster {
+  return {
+    model_ids: [...models],
+    instance_ids: instances.map((instance) => instance.instanceId),
+    instance_count: instances.length,
+    runner_count: instances.reduce((sum, instance) => sum + instance.runnerIds.length, 0),
+    sharding: config.sharding,
+    instance_meta: config.instance_meta,
+  };
+}
+
+/** The banner line of the seed's standard output: 80 `=`. */
+export const SEED_BANNER = '='.repeat(80);
+
+/**
+ * The block the seed printed last: banner, `JSON RESULTS`, banner, the document (indent 2), banner.
+ * Dashboards and scripts scraped the log for it.
+ */
+export function seedJsonResultsBlock(document: unknown): string {
+  return `${SEED_BANNER}\nJSON RESULTS\n${SEED_BANNER}\n${JSON.stringify(document, null, 2)}\n${SEED_BANNER}\n`;
+}
+
+/**
+ * Splits `--hardware-labels` the seed's way: at commas, blanks trimmed, empty parts dropped.
+ */
+export function parseHardwareLabels(text: string): string[] {
+  return text
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label !== '');
+}
