@@ -12,18 +12,42 @@ import type { RunnerFailureFault } from './faults.js';
 import { InstanceEngine, PrefixCache } from './engine.js';
 import type { Sequence } from './engine.js';
 import { GroundTruthLog } from './groundTruth.js';
+import { Aborted, findModelOnDisk, runDownloads, sleep, wholeModelShard } from './downloads.js';
+import { Election, FORCED_MASTER_SENIORITY } from './election.js';
+import { listPreviews, placeInstance } from './placement.js';
+import type { LinkNode } from './topology.js';
+import { backendsAtMs, edgeExists, networkAtMs } from './topology.js';
 
 /** A model card entry with every field resolved. */
 export type ModelSpec = Required<SimulatorModelSpec>;
 
+/** Busy time of a node's API process (the cost of serving `/state`, exo-api.md 12.4). */
+export interface NodeBusy {
+  /** Epoch ms until which the node's responses and token writes wait. */
+  untilMs: number;
+  stateRequests: number;
+  stateBytes: number;
+  stateBusyMs: number;
+}
+
+/** How a node process was started (`exo` flags and EXO_* variables; see `parseExoArgs`). */
+export interface NodeStartOptions {
+  forceMaster?: boolean;
+  namespace?: string;
+  /** EXO_DEFAULT_MODELS_DIR then EXO_MODELS_DIRS. */
+  writableModelsDirs?: string[];
+  /** EXO_MODELS_READ_ONLY_DIRS. */
+  readOnlyModelsDirs?: string[];
+}
+
 /** One simulated node. */
-export interface SimNode {
+export interface SimNode extends LinkNode {
   index: number;
   id: string;
   friendlyName: string;
   /** API port (0 until listening). */
   port: number;
-  /** Its HTTP API answers. */
+  /** Its process runs and its HTTP API answers. */
   alive: boolean;
   /** Still part of the cluster state (topology, memory, …). */
   inTopology: boolean;
@@ -32,6 +56,20 @@ export interface SimNode {
   lastSeenMs: number;
   /** Models fully downloaded on this node. */
   modelsOnDisk: Set<string>;
+  writableModelsDirs: string[];
+  readOnlyModelsDirs: string[];
+  forceMaster: boolean;
+  /** Election seniority (election.py). */
+  seniority: number;
+  /** Commands this process has seen (the election's second key). */
+  commandsSeen: number;
+  /** Order of the latest start (larger = later). */
+  startedSeq: number;
+  /** Discovery namespace (`--namespace`). */
+  namespace: string;
+  /** Started with another namespace than the running nodes: it never joins their topology. */
+  isolated: boolean;
+  busy: NodeBusy;
 }
 
 type Json = Record<string, unknown>;
@@ -100,26 +138,6 @@ export function isoMicros(epochMs: number, suffix: 'Z' | '+00:00'): string {
   return `${new Date(whole).toISOString().slice(0, -1)}${String(micros).padStart(3, '0')}${suffix}`;
 }
 
-class Aborted extends Error {}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Aborted());
-    const timer = setTimeout(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.max(0, ms),
-    );
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new Aborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** The shared cluster state and its behaviour. */
 export class SimCluster {
   readonly nodes: SimNode[] = [];
@@ -138,6 +156,10 @@ export class SimCluster {
   private readonly instanceWaiters = new Set<(inst: SimInstance) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private startCounter = 0;
+  readonly election: Election;
+  /** Called when a node must stop answering (the HTTP layer closes its server). */
+  onNodeStart: (node: SimNode) => Promise<void> = async () => undefined;
   /** Called when a node must stop answering (the HTTP layer closes its server). */
   onNodeDeath: (node: SimNode) => void = () => undefined;
 
@@ -150,20 +172,48 @@ export class SimCluster {
     this.faults = new FaultState(rng);
     this.groundTruth = new GroundTruthLog(profile.groundTruthCapacity);
     const now = nowMs();
+    const onDisk = profile.modelsOnDisk;
+    const stopped = profile.nodesStartStopped;
     for (let i = 0; i < nodeCount; i++) {
-      const onDisk = profile.modelsOnDisk;
       this.nodes.push({
         index: i,
         id: rng.hex(32),
         friendlyName: `sim-${i}`,
         port: 0,
-        alive: true,
-        inTopology: true,
+        alive: !stopped,
+        inTopology: !stopped,
         reservedBytes: 0,
         lastSeenMs: now,
         modelsOnDisk: new Set(onDisk === true ? [...this.catalogue.keys()] : onDisk === false ? [] : onDisk),
+        writableModelsDirs: profile.modelsDir ? [profile.modelsDir] : [],
+        readOnlyModelsDirs: [...profile.modelsReadOnlyDirs],
+        forceMaster: false,
+        seniority: 1,
+        commandsSeen: 0,
+        startedSeq: stopped ? 0 : ++this.startCounter,
+        namespace: 'default',
+        isolated: false,
+        upAtMs: stopped ? Number.POSITIVE_INFINITY : now,
+        downAtMs: null,
+        probePhaseMs: 0,
+        busy: { untilMs: 0, stateRequests: 0, stateBytes: 0, stateBusyMs: 0 },
       });
       this.downloads.set(this.nodes[i]!.id, new Map());
+    }
+    // Phases after the IDs, so that a seed gives the same node IDs as before links existed.
+    for (const node of this.nodes) node.probePhaseMs = rng.next() * profile.probeIntervalMs;
+    this.election = new Election(
+      profile.electionMs,
+      profile.electionTieBreak,
+      () => this.nodes.filter((n) => n.alive && !n.isolated),
+      (_winner, changed) => {
+        if (changed) this.resetState();
+      },
+    );
+    if (!stopped) {
+      for (const node of this.nodes) this.reportModelsFound(node);
+      if (nodeCount > 1) this.election.trigger();
+      else this.election.masterIndex = 0;
     }
   }
 
@@ -183,6 +233,7 @@ export class SimCluster {
   /** Stops every timer and lifecycle. */
   stop(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.election.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const inst of this.instances.values()) {
@@ -200,12 +251,44 @@ export class SimCluster {
     this.timers.add(t);
   }
 
-  private bump(): void {
+  bump(): void {
     this.eventIdx++;
   }
 
+  /** Nodes in the cluster state (reporting, or silent for less than `nodeTimeoutMs`). */
   liveNodes(): SimNode[] {
     return this.nodes.filter((n) => n.inTopology);
+  }
+
+  /** Whether the topology has the edge source→sink now (see topology.ts). */
+  edgeExists(source: SimNode, sink: SimNode, now = nowMs()): boolean {
+    return edgeExists(source, sink, now, this.profile);
+  }
+
+  /** Whether the node's `nodeBackends` entry exists (placement needs it for every node of a cycle). */
+  hasBackends(node: SimNode, now = nowMs()): boolean {
+    return node.inTopology && now >= backendsAtMs(node, this.profile);
+  }
+
+  /** Download fraction of a model on a node (placement prefers the most downloaded cycle). */
+  downloadFraction(nodeId: string, modelId: string): number {
+    const entry = this.downloads.get(nodeId)?.get(modelId);
+    if (!entry) return 0;
+    if ('DownloadCompleted' in entry) return 1;
+    const ongoing = entry.DownloadOngoing as Json | undefined;
+    const progress = ongoing?.downloadProgress as Record<string, { inBytes: number }> | undefined;
+    if (progress) return progress.downloaded!.inBytes / Math.max(1, progress.total!.inBytes);
+    return 0;
+  }
+
+  /**
+   * A command (placement, creation, deletion, chat/bench request) is about to run: every running node
+   * counts it (the election's second key). Resolves after a running election; null when none runs.
+   */
+  command(): Promise<void> | null {
+    const wait = this.election.settled();
+    for (const node of this.nodes) if (node.alive) node.commandsSeen++;
+    return wait;
   }
 
   nodeById(id: string): SimNode | undefined {
@@ -289,10 +372,7 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- placement
 
-  /**
-   * Computes (without creating) the instance EXO would place. The simulated topology is a full mesh,
-   * so every subset of nodes is a cycle; the smallest with ≥ `minNodes` nodes wins, most RAM first.
-   */
+  /** Computes (without creating) the instance EXO would place (placement.ts). */
   place(
     modelId: string,
     sharding: 'Pipeline' | 'Tensor',
@@ -300,123 +380,12 @@ export class SimCluster {
     minNodes: number,
     requiredNodeIds: string[] = [],
   ): PlacementResult {
-    const spec = this.catalogue.get(modelId);
-    if (!spec) return { error: `Model card not found: ${modelId}` };
-    const live = this.liveNodes();
-    if (meta === 'MlxJaccl' && !this.profile.rdmaEnabled) {
-      return { error: 'Requested RDMA (MlxJaccl) but no RDMA-connected cycles available' };
-    }
-    if (live.length === 0 || minNodes > live.length)
-      return { error: 'No cycles found with sufficient memory' };
-    const size = Math.max(1, minNodes, requiredNodeIds.length);
-    if (size > 1 && sharding === 'Tensor') {
-      if (!spec.supportsTensor) {
-        return {
-          error: `Requested Tensor sharding but this model does not support tensor parallelism: ${modelId}`,
-        };
-      }
-      if (spec.hiddenSize % size !== 0) {
-        return { error: `No tensor sharding found for model with hidden_size=${spec.hiddenSize}` };
-      }
-    }
-    const required = live.filter((n) => requiredNodeIds.includes(n.id));
-    if (required.length < requiredNodeIds.length) return { error: 'No cycles found with sufficient memory' };
-    const others = live
-      .filter((n) => !requiredNodeIds.includes(n.id))
-      .sort((a, b) => this.ramAvailable(b) - this.ramAvailable(a) || a.index - b.index);
-    const chosen = [...required, ...others].slice(0, size).sort((a, b) => a.index - b.index);
-    if (chosen.length < size) return { error: 'No cycles found with sufficient memory' };
-    const ram = chosen.reduce((sum, n) => sum + this.ramAvailable(n), 0);
-    if (ram < spec.storageSizeBytes) return { error: 'No cycles found with sufficient memory' };
-    // A single-node placement is always MlxRing + Pipeline, whatever was asked.
-    const effectiveSharding = chosen.length === 1 ? 'Pipeline' : sharding;
-    const effectiveMeta = chosen.length === 1 ? 'MlxRing' : meta;
-    const instanceId = this.rng.uuid4();
-    const runnerToShard: Json = {};
-    const nodeToRunner: Json = {};
-    const memoryDeltaByNode: Record<string, number> = {};
-    const k = chosen.length;
-    let start = 0;
-    chosen.forEach((node, rank) => {
-      const runnerId = this.rng.uuid4();
-      let startLayer = 0;
-      let endLayer = spec.nLayers;
-      let bytes = Math.floor(spec.storageSizeBytes / k);
-      if (effectiveSharding === 'Pipeline') {
-        const layers = Math.floor(spec.nLayers / k) + (rank < spec.nLayers % k ? 1 : 0);
-        startLayer = start;
-        endLayer = start + layers;
-        start = endLayer;
-        bytes = Math.floor((spec.storageSizeBytes * layers) / spec.nLayers);
-      }
-      runnerToShard[runnerId] = {
-        [`${effectiveSharding}ShardMetadata`]: {
-          modelCard: this.modelCard(spec),
-          deviceRank: rank,
-          worldSize: k,
-          immediateException: false,
-          shouldTimeout: null,
-          startLayer,
-          endLayer,
-          nLayers: spec.nLayers,
-        },
-      };
-      nodeToRunner[node.id] = runnerId;
-      memoryDeltaByNode[node.id] = bytes;
-    });
-    const port = this.rng.int(49152, 65535);
-    const shardAssignments = { modelId, runnerToShard, nodeToRunner };
-    let body: Json;
-    if (effectiveMeta === 'MlxRing') {
-      const hostsByNode: Json = {};
-      chosen.forEach((node, i) => {
-        hostsByNode[node.id] = chosen.map((_peer, j) => ({ ip: i === j ? '0.0.0.0' : '127.0.0.1', port }));
-      });
-      body = { MlxRingInstance: { instanceId, shardAssignments, hostsByNode, ephemeralPort: port } };
-    } else {
-      const jacclCoordinators: Json = {};
-      for (const node of chosen) jacclCoordinators[node.id] = `127.0.0.1:${port}`;
-      const jacclDevices = chosen.map((_a, i) => chosen.map((_b, j) => (i === j ? null : `rdma_en${3 + j}`)));
-      body = { MlxJacclInstance: { instanceId, shardAssignments, jacclDevices, jacclCoordinators } };
-    }
-    return { instance: body, nodeIds: chosen.map((n) => n.id), memoryDeltaByNode };
+    return placeInstance(this, modelId, sharding, meta, minNodes, requiredNodeIds);
   }
 
-  /** Every preview, de-duplicated by (sharding, meta, nodes), as `/instance/previews` lists them. */
+  /** Every preview, as `/instance/previews` lists them (placement.ts). */
   previews(modelId: string, requiredNodeIds: string[]): Json[] {
-    const out: Json[] = [];
-    const seen = new Set<string>();
-    const live = this.liveNodes().length;
-    for (const sharding of ['Pipeline', 'Tensor'] as const) {
-      for (const meta of ['MlxRing', 'MlxJaccl'] as const) {
-        for (let minNodes = 1; minNodes <= live; minNodes++) {
-          const result = this.place(modelId, sharding, meta, minNodes, requiredNodeIds);
-          const key = `${sharding}|${meta}|${'error' in result ? `!${result.error}` : result.nodeIds.join(',')}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          out.push(
-            'error' in result
-              ? {
-                  model_id: modelId,
-                  sharding,
-                  instance_meta: meta,
-                  instance: null,
-                  memory_delta_by_node: null,
-                  error: result.error,
-                }
-              : {
-                  model_id: modelId,
-                  sharding,
-                  instance_meta: meta,
-                  instance: result.instance,
-                  memory_delta_by_node: result.memoryDeltaByNode,
-                  error: null,
-                },
-          );
-        }
-      }
-    }
-    return out;
+    return listPreviews(this, modelId, requiredNodeIds);
   }
 
   // ---------------------------------------------------------------- instances
@@ -555,15 +524,11 @@ export class SimCluster {
     this.bump();
   }
 
-  private addBookkeepingTask(tag: string, inst: SimInstance, status: string): Json {
+  addBookkeepingTask(tag: string, inst: SimInstance, status: string): Json {
     const taskId = this.rng.uuid4();
     const body: Json = { taskId, taskStatus: status, instanceId: inst.id };
     this.tasks.set(taskId, { [tag]: body });
     return body;
-  }
-
-  private modelDirectory(modelId: string): string {
-    return `/Users/sim/.exo/models/${modelId.replace('/', '--')}`;
   }
 
   /** Walks the runner state machine (exo-api.md 4.9), with retries after injected failures. */
@@ -577,7 +542,8 @@ export class SimCluster {
         const failure = this.faults.takeRunnerFailure(inst.modelId);
         this.setRunners(inst, () => ({ RunnerIdle: {} }));
         for (const _ of inst.runnerIds) this.addBookkeepingTask('CreateRunner', inst, 'Complete');
-        const downloaded = this.startDownloads(inst, signal);
+        const downloaded = runDownloads(this, inst, signal);
+        downloaded.catch(() => undefined);
         await sleep(p.runnerIdleMs, signal);
         if (inst.runnerIds.length > 1) {
           this.addBookkeepingTask('ConnectToGroup', inst, 'Complete');
@@ -658,68 +624,6 @@ export class SimCluster {
     if (node) node.reservedBytes += bytes - before;
   }
 
-  /** Download entries per node; resolves when every node of the instance has the model. */
-  private startDownloads(inst: SimInstance, signal: AbortSignal): Promise<void> {
-    const p = this.profile;
-    const total = inst.card.storageSizeBytes;
-    const waits = inst.nodeIds.map(async (nodeId, i) => {
-      const node = this.nodeById(nodeId);
-      const perNode = this.downloads.get(nodeId);
-      if (!node || !perNode) return new Promise<void>(() => undefined); // unknown node: never ready
-      const common = () => ({
-        nodeId,
-        shardMetadata: inst.shards[i],
-        modelDirectory: this.modelDirectory(inst.modelId),
-      });
-      if (node.modelsOnDisk.has(inst.modelId)) {
-        perNode.set(inst.modelId, {
-          DownloadCompleted: { ...common(), total: { inBytes: total }, readOnly: false },
-        });
-        this.addBookkeepingTask('DownloadModel', inst, 'Complete');
-        this.bump();
-        return;
-      }
-      const task = this.addBookkeepingTask('DownloadModel', inst, 'Pending');
-      perNode.set(inst.modelId, {
-        DownloadPending: { ...common(), downloaded: { inBytes: 0 }, total: { inBytes: total } },
-      });
-      this.bump();
-      await sleep(p.runnerIdleMs / 2, signal);
-      task.taskStatus = 'Running';
-      const durationMs = (total / p.downloadBytesPerSecond) * 1000;
-      const started = nowMs();
-      for (;;) {
-        const elapsed = nowMs() - started;
-        const done = Math.min(total, Math.floor((elapsed / Math.max(1, durationMs)) * total));
-        if (done >= total) break;
-        perNode.set(inst.modelId, {
-          DownloadOngoing: {
-            ...common(),
-            downloadProgress: {
-              total: { inBytes: total },
-              downloaded: { inBytes: done },
-              downloadedThisSession: { inBytes: done },
-              completedFiles: Math.floor((done / total) * 7),
-              totalFiles: 7,
-              speed: p.downloadBytesPerSecond,
-              etaMs: Math.round(durationMs - elapsed),
-              files: {},
-            },
-          },
-        });
-        this.bump();
-        await sleep(Math.min(100, durationMs / 4), signal);
-      }
-      // A real DownloadModel task stays Running forever after a download (exo-api.md 2.3).
-      node.modelsOnDisk.add(inst.modelId);
-      perNode.set(inst.modelId, {
-        DownloadCompleted: { ...common(), total: { inBytes: total }, readOnly: false },
-      });
-      this.bump();
-    });
-    return Promise.all(waits).then(() => undefined);
-  }
-
   /**
    * Deletes an instance after `delayMs`: its in-flight tasks become Cancelled, its streams end without
    * `[DONE]`, its runners shut down and then disappear, freeing memory. Returns false if unknown.
@@ -793,8 +697,12 @@ export class SimCluster {
     if (schedule) inst.engine.enqueue(seq);
   }
 
-  /** The HTTP response of a request ended (any way): drop its task, as EXO does. */
-  endRequest(seq: Sequence): void {
+  /**
+   * The HTTP response of a request ended: its task is removed, as EXO does, except when the client
+   * went away (`clientGone`): EXO's `TaskFinished` send then runs in a cancelled scope and never
+   * happens, so the task stays `Cancelled` for good, prompt included (exo-api.md 12.5).
+   */
+  endRequest(seq: Sequence, clientGone = false): void {
     this.commands.delete(seq.commandId);
     const inst = seq.instanceId ? this.instances.get(seq.instanceId) : undefined;
     if (inst) {
@@ -802,7 +710,8 @@ export class SimCluster {
       inst.inFlight.delete(seq);
     }
     if (seq.task) {
-      this.tasks.delete(seq.task.taskId as string);
+      if (clientGone) seq.task.taskStatus = 'Cancelled';
+      else this.tasks.delete(seq.task.taskId as string);
       seq.task = null;
       this.bump();
     }
@@ -823,13 +732,21 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- nodes
 
-  /** The node's API dies now; it leaves the cluster (instances deleted) after `removalDelayMs`. */
+  /**
+   * The node's process stops now: its API stops answering, it leaves elections (one starts), and it
+   * leaves the topology (instances using it deleted) after `removalDelayMs` of silence.
+   */
   killNode(index: number, removalDelayMs = 0): void {
     const node = this.nodes[index];
     if (!node || !node.alive) return;
     node.alive = false;
+    const downAt = nowMs();
+    node.downAtMs = downAt;
     this.onNodeDeath(node);
+    if (!node.isolated) this.election.trigger();
     const remove = (): void => {
+      // A node that came back meanwhile stays.
+      if (node.alive || node.downAtMs !== downAt || !node.inTopology) return;
       node.inTopology = false;
       this.downloads.delete(node.id);
       for (const inst of [...this.instances.values()]) {
@@ -841,6 +758,88 @@ export class SimCluster {
     else remove();
   }
 
+  /** `POST /_simulator/nodes/{i}/stop`: the process exits; the topology forgets it after `nodeTimeoutMs`. */
+  stopNode(index: number): void {
+    this.killNode(index, this.profile.nodeTimeoutMs);
+  }
+
+  /**
+   * `POST /_simulator/nodes/{i}/start`: the node's process starts. Its API answers (the caller listens),
+   * it joins the topology (links form per topology.ts) unless its namespace differs from the running
+   * nodes', and an election starts. A restarted process is a new one: seniority and commands reset.
+   */
+  async startNode(index: number, options: NodeStartOptions = {}): Promise<SimNode | null> {
+    const node = this.nodes[index];
+    if (!node) return null;
+    if (node.alive) return node;
+    const namespace = options.namespace ?? 'default';
+    const others = this.nodes.filter((n) => n !== node && n.alive && !n.isolated);
+    node.isolated = others.length > 0 && others.some((n) => n.namespace !== namespace);
+    node.namespace = namespace;
+    node.forceMaster = options.forceMaster ?? false;
+    node.seniority = node.forceMaster ? FORCED_MASTER_SENIORITY : 1;
+    node.commandsSeen = 0;
+    node.startedSeq = ++this.startCounter;
+    if (options.writableModelsDirs) node.writableModelsDirs = [...options.writableModelsDirs];
+    if (options.readOnlyModelsDirs) node.readOnlyModelsDirs = [...options.readOnlyModelsDirs];
+    const now = nowMs();
+    node.upAtMs = now;
+    node.downAtMs = null;
+    node.lastSeenMs = now;
+    node.alive = true;
+    await this.onNodeStart(node);
+    if (!node.isolated) {
+      node.inTopology = true;
+      if (!this.downloads.has(node.id)) this.downloads.set(node.id, new Map());
+      this.reportModelsFound(node);
+      this.election.trigger();
+    }
+    this.bump();
+    return node;
+  }
+
+  /** Models found in the node's models dirs are `DownloadCompleted` from its start (exo-api.md 12.3). */
+  private reportModelsFound(node: SimNode): void {
+    const perNode = this.downloads.get(node.id);
+    if (!perNode) return;
+    for (const spec of this.catalogue.values()) {
+      const found = findModelOnDisk(node, spec.modelId);
+      if (!found) continue;
+      perNode.set(spec.modelId, {
+        DownloadCompleted: {
+          nodeId: node.id,
+          shardMetadata: wholeModelShard(this.modelCard(spec), spec),
+          modelDirectory: found.directory,
+          total: { inBytes: spec.storageSizeBytes },
+          readOnly: found.readOnly,
+        },
+      });
+    }
+  }
+
+  /**
+   * A new master starts from an empty state (exo-api.md 12.2): instances, runners and tasks are gone,
+   * open streams of the deleted instances end without `[DONE]`, and the event index restarts low.
+   */
+  resetState(): void {
+    for (const inst of [...this.instances.values()]) {
+      inst.deleted = true;
+      inst.lifecycle.abort();
+      for (const seq of inst.engine.all()) {
+        inst.engine.remove(seq);
+        inst.inFlight.delete(seq);
+        seq.task = null;
+        seq.sink.abort(seq, 'deleted');
+      }
+      inst.engine.stop();
+      inst.reservedBytes.forEach((_b, i) => this.reserve(inst, i, 0));
+    }
+    this.instances.clear();
+    this.runners.clear();
+    this.tasks.clear();
+    this.eventIdx = this.liveNodes().length;
+  }
+
   // ---------------------------------------------------------------- state
 
   /** The whole `/state` document (camelCase). `tsSuffix` differs between `/state` and `/state/<path>`. */
@@ -850,11 +849,12 @@ export class SimCluster {
     const busyNodes = new Set<string>();
     for (const inst of this.instances.values())
       if (inst.engine.active.length > 0) for (const n of inst.nodeIds) busyNodes.add(n);
+    const now = nowMs();
     const connections: Json = {};
     for (const a of live) {
       const sinks: Json = {};
       for (const b of live) {
-        if (a === b) continue;
+        if (!this.edgeExists(a, b, now)) continue;
         const edges: Json[] = [
           {
             sinkMultiaddr: {
@@ -869,8 +869,10 @@ export class SimCluster {
           edges.push({ sourceRdmaIface: `rdma_en${3 + b.index}`, sinkRdmaIface: `rdma_en${3 + a.index}` });
         sinks[b.id] = edges;
       }
-      connections[a.id] = sinks;
+      if (Object.keys(sinks).length > 0) connections[a.id] = sinks;
     }
+    const networked = live.filter((n) => now >= networkAtMs(n, this.profile));
+    const withBackends = live.filter((n) => this.hasBackends(n, now));
     const p = this.profile;
     return {
       instances: objectOf([...this.instances.values()].map((i) => [i.id, i.json])),
@@ -922,7 +924,7 @@ export class SimCluster {
         }),
       ),
       nodeNetwork: objectOf(
-        live.map((n) => [
+        networked.map((n) => [
           n.id,
           { interfaces: [{ name: 'en0', ipAddress: '127.0.0.1', interfaceType: 'ethernet' }] },
         ]),
@@ -930,7 +932,7 @@ export class SimCluster {
       nodeThunderbolt: {},
       nodeThunderboltBridge: {},
       nodeRdmaCtl: {},
-      nodeBackends: objectOf(live.map((n) => [n.id, ['MlxCpu', 'MlxMetal']])),
+      nodeBackends: objectOf(withBackends.map((n) => [n.id, ['MlxCpu', 'MlxMetal']])),
       thunderboltBridgeCycles: [],
       instanceLinks: {},
       prefillServerPorts: {},

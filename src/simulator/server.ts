@@ -30,6 +30,7 @@ import {
   OpenAiJsonSink,
   OpenAiStreamSink,
 } from './sinks.js';
+import { parseExoStart } from './exoArgs.js';
 import { fingerprintPrompt } from './tokenizer.js';
 import type { ChatRequest, DetailItem } from './validation.js';
 import { notAnObject, parseJsonBody, validateChatBody } from './validation.js';
@@ -69,39 +70,33 @@ export class SimulatorRuntime {
     this.cluster.onNodeDeath = (node) => this.stopNodeServer(node);
   }
 
-  /** Listens on `host`, node i on `port + i` (or free ports for port 0). */
+  private host = '127.0.0.1';
+  /** The control server (`/_simulator/*` and node start/stop), on its own port. */
+  private controlServer: Server | null = null;
+  controlPort = 0;
+
+  /** Listens on `host`, node i on `port + i` (or free ports for port 0); stopped nodes only get a port. */
   async listen(host: string, port: number): Promise<void> {
+    this.host = host;
     for (const node of this.cluster.nodes) {
-      const server = createServer(
-        { keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true },
-        (req, res) => this.handle(node, req, res),
-      );
-      server.maxHeadersCount = 200;
-      // EXO streams never time out on the server side.
-      server.timeout = 0;
-      const sockets = new Set<Socket>();
-      server.on('connection', (socket: Socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
-        socket.on('error', () => undefined);
-      });
-      server.on('clientError', (_err, socket: Socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-        else socket.destroy();
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        // A large backlog: thousands of simultaneous connects otherwise overflow it (PERFORMANCE.md).
-        server.listen({ host, port: port === 0 ? 0 : port + node.index, backlog: 8192 }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      this.sockets.push(new Set());
+      const server = this.createNodeServer(node);
+      this.servers.push(server);
+      await listenOn(server, host, port === 0 ? 0 : port + node.index);
       const address = server.address();
       node.port = typeof address === 'object' && address ? address.port : 0;
-      this.servers.push(server);
-      this.sockets.push(sockets);
+      // A stopped node refuses connections until started: its port is kept, the socket closed.
+      if (!node.alive) await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    this.cluster.onNodeStart = (node) => this.startNodeServer(node);
+    this.controlServer = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
+      res.on('error', () => undefined);
+      const url = new URL(req.url ?? '/', 'http://sim');
+      this.routeControl(req.method ?? 'GET', url.pathname, url, req, res).catch(() => sendPlain500(res));
+    });
+    await listenOn(this.controlServer, host, 0);
+    const controlAddress = this.controlServer.address();
+    this.controlPort = typeof controlAddress === 'object' && controlAddress ? controlAddress.port : 0;
     this.cluster.start();
     const sweepMs = Math.max(5, Math.min(1000, this.profile.keepAliveIntervalMs / 4));
     this.sweeper = setInterval(() => this.sweepKeepAlives(), sweepMs);
@@ -115,6 +110,34 @@ export class SimulatorRuntime {
     }
     if (this.flavor === 'openai') this.setUpOpenAiInstance();
     this.setFaults(this.profile.faults);
+  }
+
+  private createNodeServer(node: SimNode): Server {
+    const server = createServer(
+      { keepAliveTimeout: 5000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true },
+      (req, res) => this.handle(node, req, res),
+    );
+    server.maxHeadersCount = 200;
+    // EXO streams never time out on the server side.
+    server.timeout = 0;
+    const sockets = this.sockets[node.index] as Set<Socket>;
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    });
+    server.on('clientError', (_err, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    return server;
+  }
+
+  /** A started node listens again on its port (a new server: a closed one cannot be reused safely). */
+  private async startNodeServer(node: SimNode): Promise<void> {
+    const server = this.createNodeServer(node);
+    this.servers[node.index] = server;
+    await listenOn(server, this.host, node.port);
   }
 
   private setUpOpenAiInstance(): void {
@@ -158,7 +181,7 @@ export class SimulatorRuntime {
       ctx.destroy();
     }
     const server = this.servers[node.index];
-    server?.close();
+    if (server?.listening) server.close();
     for (const socket of this.sockets[node.index] ?? []) socket.destroy();
   }
 
@@ -168,11 +191,19 @@ export class SimulatorRuntime {
     if (this.flusher) clearInterval(this.flusher);
     this.cluster.stop();
     for (const ctx of [...this.open]) ctx.destroy();
+    if (this.controlServer) {
+      const control = this.controlServer;
+      await new Promise<void>((resolve) => {
+        control.close(() => resolve());
+        control.closeAllConnections();
+      });
+    }
     await Promise.all(
       this.servers.map(
         (server, i) =>
           new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            if (server.listening) server.close(() => resolve());
+            else resolve();
             for (const socket of this.sockets[i] ?? []) socket.destroy();
           }),
       ),
@@ -203,10 +234,16 @@ export class SimulatorRuntime {
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    this.route(node, method, path, url, req, res, arrivedAtMs).catch(() => {
-      if (!res.headersSent) sendPlain500(res);
-      else res.destroy();
-    });
+    const run = (): void => {
+      this.route(node, method, path, url, req, res, arrivedAtMs).catch(() => {
+        if (!res.headersSent) sendPlain500(res);
+        else res.destroy();
+      });
+    };
+    // A node busy serialising its state answers nothing meanwhile (simulator controls excepted).
+    const busyMs = node.busy.untilMs - arrivedAtMs;
+    if (busyMs > 0 && !path.startsWith('/_simulator/')) setTimeout(run, busyMs);
+    else run();
   }
 
   private async route(
@@ -220,6 +257,11 @@ export class SimulatorRuntime {
   ): Promise<void> {
     // Simulator control endpoints (both flavours).
     if (path.startsWith('/_simulator/')) return this.routeControl(method, path, url, req, res);
+    if (this.flavor === 'exo' && isCommand(method, path)) {
+      // Commands wait while a master election runs (exo-api.md 1.3); every running node counts them.
+      const election = this.cluster.command();
+      if (election) await election;
+    }
     if (this.flavor === 'openai') {
       if (path === '/v1/models' && method === 'GET') return this.openAiModels(res);
       if (path === '/v1/chat/completions' && method === 'POST')
@@ -233,8 +275,10 @@ export class SimulatorRuntime {
       return false;
     };
     if (path === '/node_id') return void (allow('GET') && sendJson(res, 200, node.id));
-    if (path === '/state') return void (allow('GET') && sendJson(res, 200, this.cluster.buildState('Z')));
-    if (seg[0] === 'state' && seg.length > 1) return void (allow('GET') && this.statePath(seg.slice(1), res));
+    if (path === '/state')
+      return void (allow('GET') && this.sendState(node, this.cluster.buildState('Z'), res));
+    if (seg[0] === 'state' && seg.length > 1)
+      return void (allow('GET') && this.statePath(node, seg.slice(1), res));
     if (path === '/models' || path === '/v1/models') return void (allow('GET') && this.models(url, res));
     if (path === '/instance/previews') return void (allow('GET') && this.previews(url, res));
     if (path === '/instance/placement') return void (allow('GET') && this.placement(url, res));
@@ -317,9 +361,71 @@ export class SimulatorRuntime {
         tokens_written: this.cluster.tokensWritten,
         requests_recorded: this.cluster.groundTruth.size,
         time_ms: nowMs(),
+        nodes: this.cluster.nodes.map((n) => ({
+          index: n.index,
+          node_id: n.id,
+          alive: n.alive,
+          in_topology: n.inTopology,
+          state_requests: n.busy.stateRequests,
+          state_bytes: n.busy.stateBytes,
+          state_busy_ms: Math.round(n.busy.stateBusyMs * 1000) / 1000,
+        })),
+        master_node_id:
+          this.cluster.election.masterIndex === null
+            ? null
+            : (this.cluster.nodes[this.cluster.election.masterIndex]?.id ?? null),
+        election_running: this.cluster.election.running,
       });
     }
+    const nodeControl = /^\/_simulator\/nodes\/(\d+)\/(start|stop)$/.exec(path);
+    if (nodeControl && method === 'POST') {
+      return this.controlNode(Number(nodeControl[1]), nodeControl[2] as 'start' | 'stop', req, res);
+    }
     return sendExoError(res, 404, 'Not Found');
+  }
+
+  /**
+   * `POST /_simulator/nodes/{i}/start` (body `{"args": [...exo flags], "env": {EXO_*}}`) →
+   * `{"node_id","url"}`; `POST /_simulator/nodes/{i}/stop` → `{"node_id","stopped":true}`.
+   */
+  private async controlNode(
+    index: number,
+    action: 'start' | 'stop',
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const node = this.cluster.nodes[index];
+    const text = await readBody(req);
+    if (text === null) return;
+    if (!node)
+      return sendExoError(res, 404, `No node ${index} (the simulator has ${this.cluster.nodes.length})`);
+    if (action === 'stop') {
+      this.cluster.stopNode(index);
+      return sendJson(res, 200, { node_id: node.id, stopped: true });
+    }
+    let body: Json = {};
+    if (text.trim() !== '') {
+      const parsed = parseJsonBody(text);
+      if ('detail' in parsed) return sendValidationError(res, parsed.detail);
+      if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value))
+        return sendExoError(res, 400, 'the body must be {"args": [...], "env": {...}}');
+      body = parsed.value as Json;
+    }
+    const args = Array.isArray(body.args) ? body.args.filter((a): a is string => typeof a === 'string') : [];
+    const env = (body.env && typeof body.env === 'object' ? body.env : {}) as Record<string, string>;
+    const options = parseExoStart(args, env);
+    try {
+      await this.cluster.startNode(index, options);
+    } catch (error) {
+      return sendExoError(res, 500, `node ${index} could not listen: ${(error as Error).message}`);
+    }
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    sendJson(res, 200, {
+      node_id: node.id,
+      url: `http://${host}:${node.port}`,
+      isolated: node.isolated,
+      api_port_requested: options.apiPort,
+    });
   }
 
   /** A JSON array of records, written in slices so a million entries never form one string. */
@@ -340,9 +446,37 @@ export class SimulatorRuntime {
 
   // ------------------------------------------------------------------ state & models
 
-  private statePath(segments: string[], res: ServerResponse): void {
+  /**
+   * Charges the serving node for serialising the whole state (exo-api.md 12.4): it is busy for
+   * `stateCostFixedMs + stateCostMsPerMiB × MiB`, measured on the full document whatever the path,
+   * and the answer leaves when that time is over. Timers, not CPU: other nodes are unaffected.
+   */
+  private chargeState(node: SimNode, state: unknown): number {
+    const bytes = Buffer.byteLength(JSON.stringify(state));
+    const costMs = this.profile.stateCostFixedMs + (this.profile.stateCostMsPerMiB * bytes) / 1024 ** 2;
+    const busy = node.busy;
+    busy.stateRequests++;
+    busy.stateBytes += bytes;
+    busy.stateBusyMs += costMs;
+    const now = nowMs();
+    busy.untilMs = Math.max(now, busy.untilMs) + costMs;
+    return busy.untilMs - now;
+  }
+
+  private sendState(node: SimNode, state: unknown, res: ServerResponse): void {
+    this.later(this.chargeState(node, state), () => sendJson(res, 200, state));
+  }
+
+  private later(ms: number, fn: () => void): void {
+    if (ms <= 0) fn();
+    else setTimeout(fn, ms);
+  }
+
+  private statePath(node: SimNode, segments: string[], res: ServerResponse): void {
     const keys = segments.map((s) => decodeURIComponent(s));
-    let cursor: unknown = this.cluster.buildState('+00:00');
+    const state = this.cluster.buildState('+00:00');
+    const delayMs = this.chargeState(node, state);
+    let cursor: unknown = state;
     for (const key of keys) {
       if (Array.isArray(cursor) && /^\d+$/.test(key) && Number(key) < cursor.length)
         cursor = cursor[Number(key)];
@@ -354,10 +488,13 @@ export class SimulatorRuntime {
       ) {
         cursor = (cursor as Json)[key];
       } else {
-        return sendExoError(res, 404, `unable to find path '${keys.join('.')}' in state json`);
+        return this.later(delayMs, () =>
+          sendExoError(res, 404, `unable to find path '${keys.join('.')}' in state json`),
+        );
       }
     }
-    sendJson(res, 200, cursor);
+    const found = cursor;
+    this.later(delayMs, () => sendJson(res, 200, found));
   }
 
   private models(url: URL, res: ServerResponse): void {
@@ -545,7 +682,7 @@ export class SimulatorRuntime {
       });
     }
     if (detail.length > 0) return sendValidationError(res, detail);
-    const ctx = new ResponseContext(res, node.index, true, null);
+    const ctx = new ResponseContext(res, node.index, true, null, node.busy);
     this.open.add(ctx);
     const abort = new AbortController();
     ctx.onClosed = () => {
@@ -720,7 +857,7 @@ export class SimulatorRuntime {
     const openai = this.flavor === 'openai';
     const commandId = this.rng.uuid4();
     record.id = commandId;
-    const ctx = new ResponseContext(res, node.index, request.stream && !openai, record);
+    const ctx = new ResponseContext(res, node.index, request.stream && !openai, record, node.busy);
     const fingerprint = fingerprintPrompt(request.messages, this.profile);
     record.prompt_tokens = fingerprint.tokenCount;
     const usePrefixCache = openai ? true : request.usePrefixCache;
@@ -762,14 +899,15 @@ export class SimulatorRuntime {
     ctx.onClosed = () => {
       this.open.delete(ctx);
       this.dirty.delete(ctx);
-      if (record.outcome === 'pending') {
+      const clientGone = record.outcome === 'pending';
+      if (clientGone) {
         record.outcome = 'client_disconnected';
         record.ended_at_ms = nowMs();
         record.prompt_tokens = seq.promptTokens;
         record.cached_tokens = seq.cachedTokens;
       }
       if (record.http_status === null) record.http_status = res.statusCode;
-      this.cluster.endRequest(seq);
+      this.cluster.endRequest(seq, clientGone);
     };
     if (choice.slowHeaders) {
       ctx.holdHeaders();
@@ -783,6 +921,31 @@ export class SimulatorRuntime {
     const keepAliveOnly = choice.fault?.kind === 'keep_alive_only';
     this.cluster.submit(inst, seq, request.messages, !keepAliveOnly);
   }
+}
+
+/** Listens and resolves once bound (rejects on EADDRINUSE and the like). */
+function listenOn(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // A large backlog: thousands of simultaneous connects otherwise overflow it (PERFORMANCE.md).
+    server.listen({ host, port, backlog: 8192 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Requests that are EXO commands: they wait for a running election. */
+function isCommand(method: string, path: string): boolean {
+  if (method === 'DELETE') return path.startsWith('/instance/');
+  if (method !== 'POST') return false;
+  return (
+    path === '/place_instance' ||
+    path === '/instance' ||
+    path === '/v1/chat/completions' ||
+    path === '/ollama/v1/chat/completions' ||
+    path === '/bench/chat/completions'
+  );
 }
 
 function missingQuery(name: string): DetailItem {
