@@ -8,15 +8,17 @@ import { buildCatalogue } from './profile.js';
 import type { Rng } from './random.js';
 import { nowMs } from './random.js';
 import { FaultState } from './faults.js';
-import type { RunnerFailureFault } from './faults.js';
 import { InstanceEngine, PrefixCache } from './engine.js';
 import type { Sequence } from './engine.js';
 import { GroundTruthLog } from './groundTruth.js';
-import { Aborted, findModelOnDisk, runDownloads, sleep, wholeModelShard } from './downloads.js';
-import { Election, FORCED_MASTER_SENIORITY } from './election.js';
+import { Election } from './election.js';
 import { listPreviews, placeInstance } from './placement.js';
+import { runLifecycle } from './lifecycle.js';
+import { killNode, reportModelsFound, resetState, startNode } from './nodes.js';
+import { buildState, modelCard, modelListEntry } from './stateJson.js';
+export { isoMicros, toCamelCase, toSnakeCase } from './stateJson.js';
 import type { LinkNode } from './topology.js';
-import { backendsAtMs, edgeExists, networkAtMs } from './topology.js';
+import { backendsAtMs, edgeExists } from './topology.js';
 
 /** A model card entry with every field resolved. */
 export type ModelSpec = Required<SimulatorModelSpec>;
@@ -102,42 +104,6 @@ export interface SimInstance {
 export type PlacementResult =
   { instance: Json; nodeIds: string[]; memoryDeltaByNode: Record<string, number> } | { error: string };
 
-/** camelCase → snake_case for the SSE contexts (tags, which start uppercase, and IDs are kept). */
-export function toSnakeCase(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toSnakeCase);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(value as Json)) {
-    const key =
-      /^[a-z][a-zA-Z0-9]*$/.test(k) && /[A-Z]/.test(k)
-        ? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-        : k;
-    out[key] = toSnakeCase(v);
-  }
-  return out;
-}
-
-/** snake_case → camelCase (POST /instance accepts both spellings). */
-export function toCamelCase(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toCamelCase);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Json = {};
-  for (const [k, v] of Object.entries(value as Json)) {
-    const key = /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(k)
-      ? k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
-      : k;
-    out[key] = toCamelCase(v);
-  }
-  return out;
-}
-
-/** ISO-8601 with microseconds: `Z` in full `/state`, `+00:00` in `/state/<path>` (as EXO). */
-export function isoMicros(epochMs: number, suffix: 'Z' | '+00:00'): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  return `${new Date(whole).toISOString().slice(0, -1)}${String(micros).padStart(3, '0')}${suffix}`;
-}
-
 /** The shared cluster state and its behaviour. */
 export class SimCluster {
   readonly nodes: SimNode[] = [];
@@ -207,11 +173,11 @@ export class SimCluster {
       profile.electionTieBreak,
       () => this.nodes.filter((n) => n.alive && !n.isolated),
       (_winner, changed) => {
-        if (changed) this.resetState();
+        if (changed) resetState(this);
       },
     );
     if (!stopped) {
-      for (const node of this.nodes) this.reportModelsFound(node);
+      for (const node of this.nodes) reportModelsFound(this, node);
       if (nodeCount > 1) this.election.trigger();
       else this.election.masterIndex = 0;
     }
@@ -303,62 +269,12 @@ export class SimCluster {
 
   /** The camelCase model card (section 3 of exo-api.md). */
   modelCard(spec: ModelSpec): Json {
-    return {
-      modelId: spec.modelId,
-      storageSize: { inBytes: spec.storageSizeBytes },
-      nLayers: spec.nLayers,
-      hiddenSize: spec.hiddenSize,
-      supportsTensor: spec.supportsTensor,
-      numKeyValueHeads: spec.numKeyValueHeads,
-      tasks: ['TextGeneration'],
-      components: null,
-      family: spec.family,
-      quantization: spec.quantization,
-      baseModel: spec.baseModel,
-      capabilities: ['text'],
-      backends: ['MlxMetal', 'MlxCuda', 'MlxCpu'],
-      reasoningDialect: 'none',
-      contextLength: spec.contextLength,
-      usesCfg: false,
-      trustRemoteCode: false,
-      isCustom: false,
-      vision: null,
-      samplingDefaults: {
-        temperature: 0.6,
-        topP: 0.9,
-        topK: null,
-        minP: null,
-        repetitionPenalty: null,
-        presencePenalty: null,
-        frequencyPenalty: null,
-        thinking: null,
-        nonThinking: null,
-      },
-    };
+    return modelCard(spec);
   }
 
   /** A `/models` entry (snake_case). */
   modelListEntry(spec: ModelSpec): Json {
-    return {
-      id: spec.modelId,
-      object: 'model',
-      created: 1750582800,
-      owned_by: 'exo',
-      hugging_face_id: spec.modelId,
-      name: spec.modelId.split('/').pop(),
-      description: '',
-      context_length: spec.contextLength,
-      tags: [],
-      storage_size_megabytes: Math.round(spec.storageSizeBytes / 1024 / 1024),
-      supports_tensor: spec.supportsTensor,
-      tasks: ['TextGeneration'],
-      is_custom: false,
-      family: spec.family,
-      quantization: spec.quantization,
-      base_model: spec.baseModel,
-      capabilities: ['text'],
-      reasoning_dialect: 'none',
-    };
+    return modelListEntry(spec);
   }
 
   /** True if some node reports `DownloadCompleted` for the model. */
@@ -477,7 +393,7 @@ export class SimCluster {
     this.instances.set(id, inst);
     this.bump();
     for (const waiter of [...this.instanceWaiters]) waiter(inst);
-    if (startLifecycle) void this.runLifecycle(inst);
+    if (startLifecycle) void runLifecycle(this, inst);
     return inst;
   }
 
@@ -531,93 +447,8 @@ export class SimCluster {
     return body;
   }
 
-  /** Walks the runner state machine (exo-api.md 4.9), with retries after injected failures. */
-  private async runLifecycle(inst: SimInstance): Promise<void> {
-    const p = this.profile;
-    const signal = inst.lifecycle.signal;
-    try {
-      await sleep(0, signal);
-      for (;;) {
-        inst.creations++;
-        const failure = this.faults.takeRunnerFailure(inst.modelId);
-        this.setRunners(inst, () => ({ RunnerIdle: {} }));
-        for (const _ of inst.runnerIds) this.addBookkeepingTask('CreateRunner', inst, 'Complete');
-        const downloaded = runDownloads(this, inst, signal);
-        downloaded.catch(() => undefined);
-        await sleep(p.runnerIdleMs, signal);
-        if (inst.runnerIds.length > 1) {
-          this.addBookkeepingTask('ConnectToGroup', inst, 'Complete');
-          this.setRunners(inst, () => ({ RunnerConnecting: {} }));
-          await sleep(p.runnerConnectMs, signal);
-          this.setRunners(inst, () => ({ RunnerConnected: {} }));
-          await sleep(p.runnerConnectMs, signal);
-        }
-        await downloaded;
-        this.addBookkeepingTask('LoadModel', inst, 'Complete');
-        const maxLayers = Math.max(1, ...inst.shardLayers);
-        const failAt = failure
-          ? Math.min(maxLayers, Math.max(0, failure.atLayer ?? Math.floor(maxLayers / 2)))
-          : -1;
-        for (let step = 0; step <= maxLayers; step++) {
-          if (step === failAt) {
-            await this.failRunners(inst, failure as RunnerFailureFault, signal);
-            break;
-          }
-          this.setRunners(inst, (i) => {
-            const total = inst.shardLayers[i] ?? 0;
-            const loaded = Math.min(total, Math.round((step / maxLayers) * total));
-            const want = total > 0 ? Math.floor((inst.shardBytes[i] ?? 0) * (loaded / total)) : 0;
-            this.reserve(inst, i, want);
-            return { RunnerLoading: { layersLoaded: loaded, totalLayers: total } };
-          });
-          if (step < maxLayers) await sleep(p.loadDurationMs / maxLayers, signal);
-        }
-        if (failAt >= 0) {
-          if (inst.deleted) return;
-          continue;
-        }
-        inst.shardBytes.forEach((bytes, i) => this.reserve(inst, i, bytes));
-        this.setRunners(inst, () => ({ RunnerLoaded: {} }));
-        await sleep(p.runnerLoadedMs, signal);
-        this.addBookkeepingTask('StartWarmup', inst, 'Complete');
-        this.setRunners(inst, () => ({ RunnerWarmingUp: {} }));
-        await sleep(p.warmupMs, signal);
-        this.setRunners(inst, () => ({ RunnerReady: { prefillServerPort: null } }));
-        inst.engine.setReady(true);
-        return;
-      }
-    } catch (error) {
-      if (!(error instanceof Aborted)) throw error;
-    }
-  }
-
-  /** RunnerFailed (latched for the back-off), then either retry or delete the instance. */
-  private async failRunners(
-    inst: SimInstance,
-    failure: RunnerFailureFault,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const p = this.profile;
-    const message = failure.errorMessage ?? 'Terminated (exitcode=1)\nRunner error: simulated failure';
-    this.setRunners(inst, () => ({ RunnerFailed: { errorMessage: message, diagnostics: [] } }));
-    inst.reservedBytes.forEach((_b, i) => this.reserve(inst, i, 0));
-    for (const seq of inst.engine.all()) {
-      if (seq.state === 'prefill' || seq.state === 'decode') {
-        inst.engine.remove(seq);
-        seq.sink.errorChunk(seq, message.split('\n')[0] ?? message);
-      }
-    }
-    if (inst.creations >= p.maxRunnerCreations) {
-      // EXO's worker deletes the instance after 5 creations; the failure stays visible briefly.
-      await sleep(Math.min(p.retryBackoffBaseMs, 500), signal);
-      this.deleteInstance(inst.id, 0);
-      return;
-    }
-    const backoff = Math.min(p.retryBackoffCapMs, p.retryBackoffBaseMs * 2 ** (inst.creations - 1));
-    await sleep(backoff, signal);
-  }
-
-  private reserve(inst: SimInstance, runnerIndex: number, bytes: number): void {
+  /** Sets the bytes runner `runnerIndex` holds on its node (memory is taken while loading). */
+  reserve(inst: SimInstance, runnerIndex: number, bytes: number): void {
     const node = this.nodeById(inst.nodeIds[runnerIndex] ?? '');
     const before = inst.reservedBytes[runnerIndex] ?? 0;
     inst.reservedBytes[runnerIndex] = bytes;
@@ -732,212 +563,31 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- nodes
 
-  /**
-   * The node's process stops now: its API stops answering, it leaves elections (one starts), and it
-   * leaves the topology (instances using it deleted) after `removalDelayMs` of silence.
-   */
+  /** The node's process stops now; it leaves the topology after `removalDelayMs` (nodes.ts). */
   killNode(index: number, removalDelayMs = 0): void {
-    const node = this.nodes[index];
-    if (!node || !node.alive) return;
-    node.alive = false;
-    const downAt = nowMs();
-    node.downAtMs = downAt;
-    this.onNodeDeath(node);
-    if (!node.isolated) this.election.trigger();
-    const remove = (): void => {
-      // A node that came back meanwhile stays.
-      if (node.alive || node.downAtMs !== downAt || !node.inTopology) return;
-      node.inTopology = false;
-      this.downloads.delete(node.id);
-      for (const inst of [...this.instances.values()]) {
-        if (inst.nodeIds.includes(node.id)) this.deleteInstance(inst.id, 0);
-      }
-      this.bump();
-    };
-    if (removalDelayMs > 0) this.later(removalDelayMs, remove);
-    else remove();
+    killNode(this, index, removalDelayMs);
   }
 
-  /** `POST /_simulator/nodes/{i}/stop`: the process exits; the topology forgets it after `nodeTimeoutMs`. */
+  /** `POST /_simulator/nodes/{i}/stop`: out of the topology after `nodeTimeoutMs` (nodes.ts). */
   stopNode(index: number): void {
-    this.killNode(index, this.profile.nodeTimeoutMs);
+    killNode(this, index, this.profile.nodeTimeoutMs);
   }
 
-  /**
-   * `POST /_simulator/nodes/{i}/start`: the node's process starts. Its API answers (the caller listens),
-   * it joins the topology (links form per topology.ts) unless its namespace differs from the running
-   * nodes', and an election starts. A restarted process is a new one: seniority and commands reset.
-   */
-  async startNode(index: number, options: NodeStartOptions = {}): Promise<SimNode | null> {
-    const node = this.nodes[index];
-    if (!node) return null;
-    if (node.alive) return node;
-    const namespace = options.namespace ?? 'default';
-    const others = this.nodes.filter((n) => n !== node && n.alive && !n.isolated);
-    node.isolated = others.length > 0 && others.some((n) => n.namespace !== namespace);
-    node.namespace = namespace;
-    node.forceMaster = options.forceMaster ?? false;
-    node.seniority = node.forceMaster ? FORCED_MASTER_SENIORITY : 1;
-    node.commandsSeen = 0;
-    node.startedSeq = ++this.startCounter;
-    if (options.writableModelsDirs) node.writableModelsDirs = [...options.writableModelsDirs];
-    if (options.readOnlyModelsDirs) node.readOnlyModelsDirs = [...options.readOnlyModelsDirs];
-    const now = nowMs();
-    node.upAtMs = now;
-    node.downAtMs = null;
-    node.lastSeenMs = now;
-    node.alive = true;
-    await this.onNodeStart(node);
-    if (!node.isolated) {
-      node.inTopology = true;
-      if (!this.downloads.has(node.id)) this.downloads.set(node.id, new Map());
-      this.reportModelsFound(node);
-      this.election.trigger();
-    }
-    this.bump();
-    return node;
+  /** `POST /_simulator/nodes/{i}/start` (nodes.ts). */
+  startNode(index: number, options: NodeStartOptions = {}): Promise<SimNode | null> {
+    return startNode(this, index, options);
   }
 
-  /** Models found in the node's models dirs are `DownloadCompleted` from its start (exo-api.md 12.3). */
-  private reportModelsFound(node: SimNode): void {
-    const perNode = this.downloads.get(node.id);
-    if (!perNode) return;
-    for (const spec of this.catalogue.values()) {
-      const found = findModelOnDisk(node, spec.modelId);
-      if (!found) continue;
-      perNode.set(spec.modelId, {
-        DownloadCompleted: {
-          nodeId: node.id,
-          shardMetadata: wholeModelShard(this.modelCard(spec), spec),
-          modelDirectory: found.directory,
-          total: { inBytes: spec.storageSizeBytes },
-          readOnly: found.readOnly,
-        },
-      });
-    }
-  }
-
-  /**
-   * A new master starts from an empty state (exo-api.md 12.2): instances, runners and tasks are gone,
-   * open streams of the deleted instances end without `[DONE]`, and the event index restarts low.
-   */
-  resetState(): void {
-    for (const inst of [...this.instances.values()]) {
-      inst.deleted = true;
-      inst.lifecycle.abort();
-      for (const seq of inst.engine.all()) {
-        inst.engine.remove(seq);
-        inst.inFlight.delete(seq);
-        seq.task = null;
-        seq.sink.abort(seq, 'deleted');
-      }
-      inst.engine.stop();
-      inst.reservedBytes.forEach((_b, i) => this.reserve(inst, i, 0));
-    }
-    this.instances.clear();
-    this.runners.clear();
-    this.tasks.clear();
-    this.eventIdx = this.liveNodes().length;
+  /** Hands out the order of node starts (the `newest` election tie-break). */
+  nextStartSeq(): number {
+    return ++this.startCounter;
   }
 
   // ---------------------------------------------------------------- state
 
-  /** The whole `/state` document (camelCase). `tsSuffix` differs between `/state` and `/state/<path>`. */
+  /** The whole `/state` document (camelCase); see stateJson.ts. */
   buildState(tsSuffix: 'Z' | '+00:00'): Json {
-    const live = this.liveNodes();
-    const objectOf = <T>(entries: Iterable<[string, T]>): Record<string, T> => Object.fromEntries(entries);
-    const busyNodes = new Set<string>();
-    for (const inst of this.instances.values())
-      if (inst.engine.active.length > 0) for (const n of inst.nodeIds) busyNodes.add(n);
-    const now = nowMs();
-    const connections: Json = {};
-    for (const a of live) {
-      const sinks: Json = {};
-      for (const b of live) {
-        if (!this.edgeExists(a, b, now)) continue;
-        const edges: Json[] = [
-          {
-            sinkMultiaddr: {
-              address: `/ip4/127.0.0.1/tcp/${b.port}`,
-              address_type: 'ip4',
-              ip_address: '127.0.0.1',
-              port: b.port,
-            },
-          },
-        ];
-        if (this.profile.rdmaEnabled)
-          edges.push({ sourceRdmaIface: `rdma_en${3 + b.index}`, sinkRdmaIface: `rdma_en${3 + a.index}` });
-        sinks[b.id] = edges;
-      }
-      if (Object.keys(sinks).length > 0) connections[a.id] = sinks;
-    }
-    const networked = live.filter((n) => now >= networkAtMs(n, this.profile));
-    const withBackends = live.filter((n) => this.hasBackends(n, now));
-    const p = this.profile;
-    return {
-      instances: objectOf([...this.instances.values()].map((i) => [i.id, i.json])),
-      runners: objectOf(this.runners),
-      downloads: objectOf([...this.downloads].map(([nodeId, m]) => [nodeId, [...m.values()]])),
-      tasks: objectOf(this.tasks),
-      lastSeen: objectOf(live.map((n) => [n.id, isoMicros(n.lastSeenMs, tsSuffix)])),
-      topology: { nodes: live.map((n) => n.id), connections },
-      lastEventAppliedIdx: this.eventIdx,
-      nodeIdentities: objectOf(
-        live.map((n) => [
-          n.id,
-          {
-            modelId: p.hardwareModelId,
-            chipId: p.chipId,
-            friendlyName: n.friendlyName,
-            osVersion: '26.2',
-            osBuildVersion: '25C56',
-          },
-        ]),
-      ),
-      nodeMemory: objectOf(
-        live.map((n) => [
-          n.id,
-          {
-            ramTotal: { inBytes: p.nodeRamTotalBytes },
-            ramAvailable: { inBytes: this.ramAvailable(n) },
-            swapTotal: { inBytes: 0 },
-            swapAvailable: { inBytes: 0 },
-          },
-        ]),
-      ),
-      nodeDisk: objectOf(
-        live.map((n) => [n.id, { total: { inBytes: 994662584320 }, available: { inBytes: 500000000000 } }]),
-      ),
-      nodeSystem: objectOf(
-        live.map((n) => {
-          const busy = busyNodes.has(n.id);
-          return [
-            n.id,
-            {
-              gpuUsage: busy ? 0.85 : 0.02,
-              temp: busy ? 58.5 : 41.5,
-              sysPower: this.sysPowerWatts(n.id),
-              pcpuUsage: busy ? 0.2 : 0.05,
-              ecpuUsage: 0.1,
-            },
-          ];
-        }),
-      ),
-      nodeNetwork: objectOf(
-        networked.map((n) => [
-          n.id,
-          { interfaces: [{ name: 'en0', ipAddress: '127.0.0.1', interfaceType: 'ethernet' }] },
-        ]),
-      ),
-      nodeThunderbolt: {},
-      nodeThunderboltBridge: {},
-      nodeRdmaCtl: {},
-      nodeBackends: objectOf(withBackends.map((n) => [n.id, ['MlxCpu', 'MlxMetal']])),
-      thunderboltBridgeCycles: [],
-      instanceLinks: {},
-      prefillServerPorts: {},
-      customModelCards: {},
-    };
+    return buildState(this, tsSuffix);
   }
 
   /** Simulated `sysPower` of a node: ~18 W idle, ~95 W while one of its instances generates. */

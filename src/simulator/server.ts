@@ -5,11 +5,10 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { SimCluster, toCamelCase, toSnakeCase } from './cluster.js';
+import { SimCluster } from './cluster.js';
 import type { SimInstance, SimNode } from './cluster.js';
 import { Sequence } from './engine.js';
 import type { FaultSpec, HttpErrorFault, RequestFaultChoice } from './faults.js';
-import { validateFaultSpec } from './faults.js';
 import type { GroundTruthRecord } from './groundTruth.js';
 import type { SimulatorProfile } from './profile.js';
 import { Rng, nowMs } from './random.js';
@@ -30,10 +29,11 @@ import {
   OpenAiJsonSink,
   OpenAiStreamSink,
 } from './sinks.js';
-import { parseExoStart } from './exoArgs.js';
+import { routeControl } from './control.js';
+import { awaitInstance, placeInstance, placement, postInstance, previews } from './instanceRoutes.js';
 import { fingerprintPrompt } from './tokenizer.js';
-import type { ChatRequest, DetailItem } from './validation.js';
-import { notAnObject, parseJsonBody, validateChatBody } from './validation.js';
+import type { ChatRequest } from './validation.js';
+import { parseJsonBody, validateChatBody } from './validation.js';
 
 /** Which API the simulator speaks. */
 export type SimulatorFlavor = 'exo' | 'openai';
@@ -54,8 +54,8 @@ export class SimulatorRuntime {
   private readonly markDirty = (ctx: ResponseContext): void => {
     this.dirty.add(ctx);
   };
-  private currentFaults: FaultSpec = {};
-  private readonly rng: Rng;
+  currentFaults: FaultSpec = {};
+  readonly rng: Rng;
   /** The always-ready instance of the openai flavour. */
   private openaiInstance: SimInstance | null = null;
 
@@ -70,7 +70,7 @@ export class SimulatorRuntime {
     this.cluster.onNodeDeath = (node) => this.stopNodeServer(node);
   }
 
-  private host = '127.0.0.1';
+  host = '127.0.0.1';
   /** The control server (`/_simulator/*` and node start/stop), on its own port. */
   private controlServer: Server | null = null;
   controlPort = 0;
@@ -92,7 +92,7 @@ export class SimulatorRuntime {
     this.controlServer = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, (req, res) => {
       res.on('error', () => undefined);
       const url = new URL(req.url ?? '/', 'http://sim');
-      this.routeControl(req.method ?? 'GET', url.pathname, url, req, res).catch(() => sendPlain500(res));
+      routeControl(this, req.method ?? 'GET', url.pathname, url, req, res).catch(() => sendPlain500(res));
     });
     await listenOn(this.controlServer, host, 0);
     const controlAddress = this.controlServer.address();
@@ -256,7 +256,7 @@ export class SimulatorRuntime {
     arrivedAtMs: number,
   ): Promise<void> {
     // Simulator control endpoints (both flavours).
-    if (path.startsWith('/_simulator/')) return this.routeControl(method, path, url, req, res);
+    if (path.startsWith('/_simulator/')) return routeControl(this, method, path, url, req, res);
     if (this.flavor === 'exo' && isCommand(method, path)) {
       // Commands wait while a master election runs (exo-api.md 1.3); every running node counts them.
       const election = this.cluster.command();
@@ -280,11 +280,11 @@ export class SimulatorRuntime {
     if (seg[0] === 'state' && seg.length > 1)
       return void (allow('GET') && this.statePath(node, seg.slice(1), res));
     if (path === '/models' || path === '/v1/models') return void (allow('GET') && this.models(url, res));
-    if (path === '/instance/previews') return void (allow('GET') && this.previews(url, res));
-    if (path === '/instance/placement') return void (allow('GET') && this.placement(url, res));
-    if (path === '/instance/await') return void (allow('GET') && this.awaitInstance(node, url, res));
-    if (path === '/place_instance') return allow('POST') ? this.placeInstance(req, res) : undefined;
-    if (path === '/instance') return allow('POST') ? this.postInstance(req, res) : undefined;
+    if (path === '/instance/previews') return void (allow('GET') && previews(this, url, res));
+    if (path === '/instance/placement') return void (allow('GET') && placement(this, url, res));
+    if (path === '/instance/await') return void (allow('GET') && awaitInstance(this, node, url, res));
+    if (path === '/place_instance') return allow('POST') ? placeInstance(this, req, res) : undefined;
+    if (path === '/instance') return allow('POST') ? postInstance(this, req, res) : undefined;
     if (seg[0] === 'instance' && seg.length === 2) {
       const id = decodeURIComponent(seg[1] ?? '');
       if (method === 'GET') {
@@ -317,131 +317,6 @@ export class SimulatorRuntime {
     }
     if (path === '/v1/feature-flags') return sendJson(res, 200, { disaggregation: false });
     return sendExoError(res, 404, 'Not Found');
-  }
-
-  // ------------------------------------------------------------------ control
-
-  private async routeControl(
-    method: string,
-    path: string,
-    url: URL,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
-    if (path === '/_simulator/faults') {
-      if (method === 'GET') return sendJson(res, 200, { faults: this.currentFaults });
-      if (method === 'DELETE') {
-        this.clearFaults();
-        return sendJson(res, 200, { faults: {} });
-      }
-      if (method === 'POST' || method === 'PUT') {
-        const text = await readBody(req);
-        if (text === null) return;
-        const parsed = parseJsonBody(text);
-        if ('detail' in parsed) return sendValidationError(res, parsed.detail);
-        const problems = validateFaultSpec(parsed.value);
-        if (problems.length > 0) return sendExoError(res, 400, problems.join('; '));
-        this.setFaults(parsed.value as FaultSpec);
-        return sendJson(res, 200, { faults: this.currentFaults });
-      }
-    }
-    if (path === '/_simulator/requests') {
-      if (method === 'DELETE') {
-        this.cluster.groundTruth.clear();
-        return sendJson(res, 200, { cleared: true });
-      }
-      if (method === 'GET') return this.sendRequests(url, res);
-    }
-    if (path === '/_simulator/stats' && method === 'GET') {
-      const cpu = process.cpuUsage();
-      return sendJson(res, 200, {
-        cpu_user_us: cpu.user,
-        cpu_system_us: cpu.system,
-        active_streams: this.open.size,
-        tokens_written: this.cluster.tokensWritten,
-        requests_recorded: this.cluster.groundTruth.size,
-        time_ms: nowMs(),
-        nodes: this.cluster.nodes.map((n) => ({
-          index: n.index,
-          node_id: n.id,
-          alive: n.alive,
-          in_topology: n.inTopology,
-          state_requests: n.busy.stateRequests,
-          state_bytes: n.busy.stateBytes,
-          state_busy_ms: Math.round(n.busy.stateBusyMs * 1000) / 1000,
-        })),
-        master_node_id:
-          this.cluster.election.masterIndex === null
-            ? null
-            : (this.cluster.nodes[this.cluster.election.masterIndex]?.id ?? null),
-        election_running: this.cluster.election.running,
-      });
-    }
-    const nodeControl = /^\/_simulator\/nodes\/(\d+)\/(start|stop)$/.exec(path);
-    if (nodeControl && method === 'POST') {
-      return this.controlNode(Number(nodeControl[1]), nodeControl[2] as 'start' | 'stop', req, res);
-    }
-    return sendExoError(res, 404, 'Not Found');
-  }
-
-  /**
-   * `POST /_simulator/nodes/{i}/start` (body `{"args": [...exo flags], "env": {EXO_*}}`) →
-   * `{"node_id","url"}`; `POST /_simulator/nodes/{i}/stop` → `{"node_id","stopped":true}`.
-   */
-  private async controlNode(
-    index: number,
-    action: 'start' | 'stop',
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
-    const node = this.cluster.nodes[index];
-    const text = await readBody(req);
-    if (text === null) return;
-    if (!node)
-      return sendExoError(res, 404, `No node ${index} (the simulator has ${this.cluster.nodes.length})`);
-    if (action === 'stop') {
-      this.cluster.stopNode(index);
-      return sendJson(res, 200, { node_id: node.id, stopped: true });
-    }
-    let body: Json = {};
-    if (text.trim() !== '') {
-      const parsed = parseJsonBody(text);
-      if ('detail' in parsed) return sendValidationError(res, parsed.detail);
-      if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value))
-        return sendExoError(res, 400, 'the body must be {"args": [...], "env": {...}}');
-      body = parsed.value as Json;
-    }
-    const args = Array.isArray(body.args) ? body.args.filter((a): a is string => typeof a === 'string') : [];
-    const env = (body.env && typeof body.env === 'object' ? body.env : {}) as Record<string, string>;
-    const options = parseExoStart(args, env);
-    try {
-      await this.cluster.startNode(index, options);
-    } catch (error) {
-      return sendExoError(res, 500, `node ${index} could not listen: ${(error as Error).message}`);
-    }
-    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
-    sendJson(res, 200, {
-      node_id: node.id,
-      url: `http://${host}:${node.port}`,
-      isolated: node.isolated,
-      api_port_requested: options.apiPort,
-    });
-  }
-
-  /** A JSON array of records, written in slices so a million entries never form one string. */
-  private sendRequests(url: URL, res: ServerResponse): void {
-    const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
-    const limitParam = url.searchParams.get('limit');
-    const limit = limitParam === null ? Number.POSITIVE_INFINITY : Number(limitParam) || 0;
-    const records = this.cluster.groundTruth.list(offset, limit);
-    res.writeHead(200, { 'content-type': 'application/json' });
-    const SLICE = 5000;
-    res.write('[');
-    for (let i = 0; i < records.length; i += SLICE) {
-      const part = records.slice(i, i + SLICE).map((r) => JSON.stringify(r));
-      res.write((i > 0 ? ',' : '') + part.join(','));
-    }
-    res.end(']');
   }
 
   // ------------------------------------------------------------------ state & models
@@ -521,188 +396,9 @@ export class SimulatorRuntime {
     });
   }
 
-  // ------------------------------------------------------------------ placement & instances
-
-  private previews(url: URL, res: ServerResponse): void {
-    const modelId = url.searchParams.get('model_id');
-    if (modelId === null) return sendValidationError(res, [missingQuery('model_id')]);
-    if (this.cluster.liveNodes().length === 0) return sendJson(res, 200, { previews: [] });
-    if (!this.cluster.catalogue.has(modelId))
-      return sendExoError(res, 400, `Failed to load model card for ${modelId}`);
-    const nodeIds = url.searchParams.getAll('node_ids');
-    sendJson(res, 200, { previews: this.cluster.previews(modelId, nodeIds) });
-  }
-
-  private placement(url: URL, res: ServerResponse): void {
-    const q = url.searchParams;
-    const detail: DetailItem[] = [];
-    const modelId = q.get('model_id');
-    if (modelId === null) detail.push(missingQuery('model_id'));
-    const sharding = q.get('sharding') ?? 'Pipeline';
-    if (sharding !== 'Pipeline' && sharding !== 'Tensor')
-      detail.push(enumError(['query', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-    const meta = q.get('instance_meta') ?? 'MlxRing';
-    if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
-      detail.push(enumError(['query', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-    const minNodesText = q.get('min_nodes') ?? '1';
-    if (!/^\d+$/.test(minNodesText)) {
-      detail.push({
-        type: 'int_parsing',
-        loc: ['query', 'min_nodes'],
-        msg: 'Input should be a valid integer, unable to parse string as an integer',
-        input: minNodesText,
-      });
-    }
-    if (detail.length > 0) return sendValidationError(res, detail);
-    if (!this.cluster.catalogue.has(modelId as string)) return sendPlain500(res);
-    const result = this.cluster.place(
-      modelId as string,
-      sharding as 'Pipeline' | 'Tensor',
-      meta as 'MlxRing' | 'MlxJaccl',
-      Number(minNodesText),
-    );
-    if ('error' in result) return sendExoError(res, 400, result.error);
-    sendJson(res, 200, result.instance);
-  }
-
-  private async placeInstance(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await this.jsonBody(req, res);
-    if (body === undefined) return;
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      return sendValidationError(res, notAnObject(body));
-    const b = body as Json;
-    const detail: DetailItem[] = [];
-    if (typeof b.model_id !== 'string') {
-      detail.push(
-        b.model_id === undefined
-          ? { type: 'missing', loc: ['body', 'model_id'], msg: 'Field required', input: body }
-          : {
-              type: 'string_type',
-              loc: ['body', 'model_id'],
-              msg: 'Input should be a valid string',
-              input: b.model_id,
-            },
-      );
-    }
-    const sharding = b.sharding ?? 'Pipeline';
-    if (sharding !== 'Pipeline' && sharding !== 'Tensor')
-      detail.push(enumError(['body', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-    const meta = b.instance_meta ?? 'MlxRing';
-    if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
-      detail.push(enumError(['body', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-    const minNodes = b.min_nodes ?? 1;
-    if (typeof minNodes !== 'number' || !Number.isInteger(minNodes)) {
-      detail.push({
-        type: 'int_type',
-        loc: ['body', 'min_nodes'],
-        msg: 'Input should be a valid integer',
-        input: minNodes,
-      });
-    }
-    if (detail.length > 0) return sendValidationError(res, detail);
-    const spec = this.cluster.catalogue.get(b.model_id as string);
-    if (!spec) return sendPlain500(res);
-    sendJson(res, 200, {
-      message: 'Command received.',
-      command_id: this.rng.uuid4(),
-      model_card: this.cluster.modelCard(spec),
-    });
-    // Placement runs later on the master; a failure creates nothing and reports nothing.
-    this.cluster.later(this.profile.placementDelayMs, () => {
-      if (this.cluster.faults.takePlacementFailure()) return;
-      const result = this.cluster.place(
-        spec.modelId,
-        sharding as 'Pipeline' | 'Tensor',
-        meta as 'MlxRing' | 'MlxJaccl',
-        minNodes as number,
-      );
-      if (!('error' in result)) this.cluster.createInstance(result.instance);
-    });
-  }
-
-  private async postInstance(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await this.jsonBody(req, res);
-    if (body === undefined) return;
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      return sendValidationError(res, notAnObject(body));
-    const raw = (body as Json).instance;
-    if (raw === undefined) {
-      return sendValidationError(res, [
-        { type: 'missing', loc: ['body', 'instance'], msg: 'Field required', input: body },
-      ]);
-    }
-    const instance = toCamelCase(raw) as Json;
-    const problem = checkInstanceJson(instance);
-    if (problem) return sendValidationError(res, [problem]);
-    const variant = Object.keys(instance)[0] as string;
-    const inner = instance[variant] as Json;
-    const modelId = (inner.shardAssignments as Json).modelId as string;
-    const spec = this.cluster.catalogue.get(modelId);
-    const firstShard = Object.values((inner.shardAssignments as Json).runnerToShard as Json)[0] as Json;
-    const shardCard = (Object.values(firstShard)[0] as Json).modelCard as Json | undefined;
-    const storage =
-      spec?.storageSizeBytes ?? (((shardCard?.storageSize as Json | undefined)?.inBytes as number) || 0);
-    const available = this.cluster.liveNodes().reduce((s, n) => s + this.cluster.ramAvailable(n), 0);
-    if (!this.cluster.instances.has(inner.instanceId as string) && storage > available) {
-      const gb = (x: number): string => (x / 1024 ** 3).toFixed(1);
-      return sendExoError(
-        res,
-        400,
-        `Insufficient memory to create instance. Required: ${gb(storage)}GB, Available: ${gb(available)}GB`,
-      );
-    }
-    const card = spec ? this.cluster.modelCard(spec) : (shardCard ?? {});
-    sendJson(res, 200, { message: 'Command received.', command_id: this.rng.uuid4(), model_card: card });
-    this.cluster.later(this.profile.placementDelayMs, () => this.cluster.createInstance(instance));
-  }
-
-  private awaitInstance(node: SimNode, url: URL, res: ServerResponse): void {
-    const modelId = url.searchParams.get('model_id');
-    const timeoutText = url.searchParams.get('timeout_seconds') ?? '0';
-    const detail: DetailItem[] = [];
-    if (modelId === null) detail.push(missingQuery('model_id'));
-    const timeout = Number(timeoutText);
-    if (!Number.isFinite(timeout)) {
-      detail.push({
-        type: 'float_parsing',
-        loc: ['query', 'timeout_seconds'],
-        msg: 'Input should be a valid number, unable to parse string as a number',
-        input: timeoutText,
-      });
-    } else if (timeout < 0 || timeout > 300) {
-      detail.push({
-        type: timeout < 0 ? 'greater_than_equal' : 'less_than_equal',
-        loc: ['query', 'timeout_seconds'],
-        msg:
-          timeout < 0
-            ? 'Input should be greater than or equal to 0'
-            : 'Input should be less than or equal to 300',
-        input: timeoutText,
-        ctx: timeout < 0 ? { ge: 0 } : { le: 300 },
-      });
-    }
-    if (detail.length > 0) return sendValidationError(res, detail);
-    const ctx = new ResponseContext(res, node.index, true, null, node.busy);
-    this.open.add(ctx);
-    const abort = new AbortController();
-    ctx.onClosed = () => {
-      this.open.delete(ctx);
-      abort.abort();
-    };
-    ctx.head(200, { ...EXO_SSE_HEADERS });
-    ctx.write(': keep-alive\n\n');
-    void this.cluster.awaitInstance(modelId as string, timeout * 1000, abort.signal).then((inst) => {
-      if (ctx.closed) return;
-      const message = inst
-        ? { type: 'ready', instance: toSnakeCase(inst.json) }
-        : { type: 'timeout', message: `No instance found for model ${modelId}` };
-      ctx.end(`data: ${JSON.stringify(message)}\n\n`);
-    });
-  }
-
   // ------------------------------------------------------------------ chat
 
-  private async jsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  async jsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
     const text = await readBody(req);
     if (text === null) return undefined;
     const parsed = parseJsonBody(text);
@@ -946,67 +642,4 @@ function isCommand(method: string, path: string): boolean {
     path === '/ollama/v1/chat/completions' ||
     path === '/bench/chat/completions'
   );
-}
-
-function missingQuery(name: string): DetailItem {
-  return { type: 'missing', loc: ['query', name], msg: 'Field required', input: null };
-}
-
-function enumError(loc: (string | number)[], input: unknown, values: string[]): DetailItem {
-  const expected = values.map((v) => `'${v}'`).join(' or ');
-  return { type: 'enum', loc, msg: `Input should be ${expected}`, input, ctx: { expected } };
-}
-
-/** Structural check of a posted instance; returns pydantic-like detail or null. */
-function checkInstanceJson(instance: Json): DetailItem | null {
-  const bad = (msg: string, loc: (string | number)[] = []): DetailItem => ({
-    type: 'value_error',
-    loc: ['body', 'instance', ...loc],
-    msg,
-    input: instance,
-  });
-  if (instance === null || typeof instance !== 'object' || Array.isArray(instance))
-    return bad('Input should be a valid dictionary');
-  const keys = Object.keys(instance);
-  const variant = keys[0];
-  if (keys.length !== 1 || (variant !== 'MlxRingInstance' && variant !== 'MlxJacclInstance')) {
-    return {
-      type: 'union_tag_invalid',
-      loc: ['body', 'instance'],
-      msg: "Input tag not found; expected one of 'MlxRingInstance', 'MlxJacclInstance'",
-      input: instance,
-    };
-  }
-  const inner = instance[variant] as Json | null;
-  if (!inner || typeof inner !== 'object') return bad('Input should be a valid dictionary', [variant]);
-  if (typeof inner.instanceId !== 'string') return bad('Field required', [variant, 'instanceId']);
-  const sa = inner.shardAssignments as Json | undefined;
-  if (!sa || typeof sa !== 'object') return bad('Field required', [variant, 'shardAssignments']);
-  if (typeof sa.modelId !== 'string') return bad('Field required', [variant, 'shardAssignments', 'modelId']);
-  const rts = sa.runnerToShard as Json | undefined;
-  const ntr = sa.nodeToRunner as Json | undefined;
-  if (!rts || typeof rts !== 'object' || Object.keys(rts).length === 0) {
-    return bad('Field required', [variant, 'shardAssignments', 'runnerToShard']);
-  }
-  if (!ntr || typeof ntr !== 'object')
-    return bad('Field required', [variant, 'shardAssignments', 'nodeToRunner']);
-  for (const [rid, shard] of Object.entries(rts)) {
-    const s = shard as Json | null;
-    const tag = s && typeof s === 'object' ? Object.keys(s)[0] : undefined;
-    if (!tag || !['PipelineShardMetadata', 'TensorShardMetadata', 'CfgShardMetadata'].includes(tag)) {
-      return bad('Input tag not found', [variant, 'shardAssignments', 'runnerToShard', rid]);
-    }
-    const meta = (s as Json)[tag] as Json;
-    for (const f of ['startLayer', 'endLayer', 'deviceRank', 'worldSize', 'nLayers']) {
-      if (typeof meta?.[f] !== 'number')
-        return bad('Field required', [variant, 'shardAssignments', 'runnerToShard', rid, tag, f]);
-    }
-  }
-  for (const [nid, rid] of Object.entries(ntr)) {
-    if (typeof rid !== 'string' || !(rid in rts))
-      return bad('runner not in runnerToShard', [variant, 'shardAssignments', 'nodeToRunner', nid]);
-  }
-  if (variant === 'MlxRingInstance' && typeof inner.ephemeralPort !== 'number')
-    return bad('Field required', [variant, 'ephemeralPort']);
-  return null;
 }
