@@ -8,12 +8,12 @@ import { buildCatalogue } from './profile.js';
 import type { Rng } from './random.js';
 import { nowMs } from './random.js';
 import { FaultState } from './faults.js';
-import { InstanceEngine, PrefixCache } from './engine.js';
+import type { InstanceEngine } from './engine.js';
 import type { Sequence } from './engine.js';
 import { GroundTruthLog } from './groundTruth.js';
 import { Election } from './election.js';
 import { listPreviews, placeInstance } from './placement.js';
-import { runLifecycle } from './lifecycle.js';
+import { createInstance } from './instances.js';
 import { killNode, reportModelsFound, resetState, startNode } from './nodes.js';
 import { buildState, modelCard, modelListEntry } from './stateJson.js';
 export { isoMicros, toCamelCase, toSnakeCase } from './stateJson.js';
@@ -119,7 +119,8 @@ export class SimCluster {
   eventIdx = 0;
   tokensWritten = 0;
   activeStreams = 0;
-  private readonly instanceWaiters = new Set<(inst: SimInstance) => void>();
+  /** Callbacks of `/instance/await` requests, told about every new instance. */
+  readonly instanceWaiters = new Set<(inst: SimInstance) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private heartbeat: NodeJS.Timeout | null = null;
   private startCounter = 0;
@@ -306,111 +307,9 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- instances
 
-  /**
-   * Registers an instance from its tagged camelCase JSON (validated by the caller) and starts its
-   * runners. Posting an existing ID is a no-op.
-   */
+  /** Registers an instance from its tagged camelCase JSON and starts its runners (instances.ts). */
   createInstance(json: Json, startLifecycle = true): SimInstance | null {
-    const variant = Object.keys(json)[0] as SimInstance['variant'];
-    const body = json[variant] as Json;
-    const id = body.instanceId as string;
-    if (this.instances.has(id)) return this.instances.get(id) ?? null;
-    const assignments = body.shardAssignments as Json;
-    const modelId = assignments.modelId as string;
-    const runnerToShard = assignments.runnerToShard as Record<string, Json>;
-    const nodeToRunner = assignments.nodeToRunner as Record<string, string>;
-    const nodeIds: string[] = [];
-    const runnerIds: string[] = [];
-    const shards: Json[] = [];
-    const shardLayers: number[] = [];
-    for (const [nodeId, runnerId] of Object.entries(nodeToRunner)) {
-      const shard = runnerToShard[runnerId];
-      if (!shard) continue;
-      const meta = Object.values(shard)[0] as Json;
-      nodeIds.push(nodeId);
-      runnerIds.push(runnerId);
-      shards.push(shard);
-      shardLayers.push(Math.max(0, (meta.endLayer as number) - (meta.startLayer as number)));
-    }
-    const card = this.catalogue.get(modelId) ?? this.cardFromShard(modelId, shards[0]);
-    const isTensor = shards.some((s) => 'TensorShardMetadata' in s);
-    const shardBytes = shardLayers.map((layers) =>
-      isTensor
-        ? Math.floor(card.storageSizeBytes / Math.max(1, shards.length))
-        : Math.floor((card.storageSizeBytes * layers) / Math.max(1, card.nLayers)),
-    );
-    const nodeCount = nodeIds.length;
-    const p = this.profile;
-    const inst: SimInstance = {
-      id,
-      modelId,
-      card,
-      variant,
-      json,
-      nodeIds,
-      runnerIds,
-      shards,
-      shardLayers,
-      shardBytes,
-      reservedBytes: shardBytes.map(() => 0),
-      deleted: false,
-      creations: 0,
-      lifecycle: new AbortController(),
-      // Set just below: the engine's hooks need the instance.
-      engine: null as unknown as InstanceEngine,
-      inFlight: new Set(),
-    };
-    inst.engine = new InstanceEngine(
-      {
-        prefillTokensPerSecond: p.prefillTokensPerSecond * card.speedFactor,
-        prefillOverheadMs: p.prefillOverheadMs,
-        decodeTokensPerSecond: p.decodeTokensPerSecond * card.speedFactor,
-        decodeSlowdownPerExtraStream: p.decodeSlowdownPerExtraStream,
-        extraStepMs: p.interNodeStepMs * Math.max(0, nodeCount - 1),
-        maxConcurrentRequests: p.maxConcurrentRequests,
-        prefillProgressChunkTokens: p.prefillProgressChunkTokens,
-      },
-      new PrefixCache(p.prefixCacheMaxBlocks, p.templateTokensPerRequest + p.templateTokensPerMessage),
-      {
-        admitted: (seq, wokeIdleRunner) => {
-          if (wokeIdleRunner) {
-            if (seq.task) seq.task.taskStatus = 'Running';
-            this.setRunners(inst, () => ({ RunnerRunning: {} }));
-          }
-        },
-        left: (seq) => {
-          if (seq.task && (seq.task.taskStatus === 'Pending' || seq.task.taskStatus === 'Running')) {
-            seq.task.taskStatus = 'Complete';
-            this.bump();
-          }
-          inst.inFlight.delete(seq);
-        },
-        idle: () => {
-          if (!inst.deleted) this.setRunners(inst, () => ({ RunnerReady: { prefillServerPort: null } }));
-        },
-      },
-    );
-    this.instances.set(id, inst);
-    this.bump();
-    for (const waiter of [...this.instanceWaiters]) waiter(inst);
-    if (startLifecycle) void runLifecycle(this, inst);
-    return inst;
-  }
-
-  private cardFromShard(modelId: string, shard: Json | undefined): ModelSpec {
-    const meta = shard ? (Object.values(shard)[0] as Json) : {};
-    const card = (meta.modelCard ?? {}) as Json;
-    const storage = (card.storageSize as Json | undefined)?.inBytes;
-    return buildCatalogue({
-      ...this.profile,
-      models: [
-        {
-          modelId,
-          nLayers: typeof meta.nLayers === 'number' ? meta.nLayers : 16,
-          storageSizeBytes: typeof storage === 'number' ? storage : 0,
-        },
-      ],
-    }).get(modelId) as ModelSpec;
+    return createInstance(this, json, startLifecycle);
   }
 
   /** Resolves when an instance for `modelId` exists (or `timeoutMs` passes: null). */

@@ -7,33 +7,15 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { SimCluster } from './cluster.js';
 import type { SimInstance, SimNode } from './cluster.js';
-import { Sequence } from './engine.js';
-import type { FaultSpec, HttpErrorFault, RequestFaultChoice } from './faults.js';
-import type { GroundTruthRecord } from './groundTruth.js';
+import type { FaultSpec } from './faults.js';
 import type { SimulatorProfile } from './profile.js';
 import { Rng, nowMs } from './random.js';
-import {
-  ResponseContext,
-  errorEnvelope,
-  readBody,
-  sendExoError,
-  sendJson,
-  sendPlain500,
-  sendValidationError,
-} from './responses.js';
-import {
-  EXO_SSE_HEADERS,
-  ExoJsonSink,
-  ExoStreamSink,
-  OPENAI_SSE_HEADERS,
-  OpenAiJsonSink,
-  OpenAiStreamSink,
-} from './sinks.js';
+import type { ResponseContext } from './responses.js';
+import { readBody, sendExoError, sendJson, sendPlain500, sendValidationError } from './responses.js';
+import { chat } from './chatRoutes.js';
 import { routeControl } from './control.js';
 import { awaitInstance, placeInstance, placement, postInstance, previews } from './instanceRoutes.js';
-import { fingerprintPrompt } from './tokenizer.js';
-import type { ChatRequest } from './validation.js';
-import { parseJsonBody, validateChatBody } from './validation.js';
+import { parseJsonBody } from './validation.js';
 
 /** Which API the simulator speaks. */
 export type SimulatorFlavor = 'exo' | 'openai';
@@ -50,14 +32,14 @@ export class SimulatorRuntime {
   private sweeper: NodeJS.Timeout | null = null;
   private flusher: NodeJS.Timeout | null = null;
   /** Streams with coalesced writes waiting for the next flush. */
-  private readonly dirty = new Set<ResponseContext>();
-  private readonly markDirty = (ctx: ResponseContext): void => {
+  readonly dirty = new Set<ResponseContext>();
+  readonly markDirty = (ctx: ResponseContext): void => {
     this.dirty.add(ctx);
   };
   currentFaults: FaultSpec = {};
   readonly rng: Rng;
   /** The always-ready instance of the openai flavour. */
-  private openaiInstance: SimInstance | null = null;
+  openaiInstance: SimInstance | null = null;
 
   constructor(
     readonly profile: SimulatorProfile,
@@ -265,7 +247,7 @@ export class SimulatorRuntime {
     if (this.flavor === 'openai') {
       if (path === '/v1/models' && method === 'GET') return this.openAiModels(res);
       if (path === '/v1/chat/completions' && method === 'POST')
-        return this.chat(node, req, res, path, arrivedAtMs);
+        return chat(this, node, req, res, path, arrivedAtMs);
       return sendJson(res, 404, { error: { code: 404, message: 'File Not Found', type: 'not_found_error' } });
     }
     const seg = path.split('/').filter((s) => s.length > 0);
@@ -306,7 +288,7 @@ export class SimulatorRuntime {
       path === '/ollama/v1/chat/completions' ||
       path === '/bench/chat/completions'
     ) {
-      return allow('POST') ? this.chat(node, req, res, path, arrivedAtMs) : undefined;
+      return allow('POST') ? chat(this, node, req, res, path, arrivedAtMs) : undefined;
     }
     if (seg[0] === 'v1' && seg[1] === 'cancel' && seg.length === 3) {
       if (!allow('POST')) return;
@@ -415,207 +397,6 @@ export class SimulatorRuntime {
       return undefined;
     }
     return parsed.value;
-  }
-
-  private newRecord(node: SimNode, endpoint: string, arrivedAtMs: number): GroundTruthRecord {
-    const record: GroundTruthRecord = {
-      id: this.rng.uuid4(),
-      endpoint,
-      model: null,
-      stream: false,
-      node_index: node.index,
-      instance_id: null,
-      arrived_at_ms: arrivedAtMs,
-      first_token_at_ms: null,
-      last_token_at_ms: null,
-      ended_at_ms: null,
-      tokens_emitted: 0,
-      prompt_tokens: 0,
-      cached_tokens: 0,
-      max_tokens: null,
-      finish_reason: null,
-      http_status: null,
-      outcome: 'pending',
-      fault: null,
-    };
-    this.cluster.groundTruth.add(record);
-    return record;
-  }
-
-  private httpErrorRecord(record: GroundTruthRecord, status: number): void {
-    record.outcome = 'http_error';
-    record.http_status = status;
-    record.ended_at_ms = nowMs();
-  }
-
-  private async chat(
-    node: SimNode,
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    arrivedAtMs: number,
-  ): Promise<void> {
-    const record = this.newRecord(node, path, arrivedAtMs);
-    const bench = path === '/bench/chat/completions';
-    const body = await this.jsonBody(req, res);
-    if (body === undefined) {
-      this.httpErrorRecord(record, res.headersSent ? res.statusCode : 0);
-      return;
-    }
-    const validated = validateChatBody(body, bench);
-    if ('detail' in validated) {
-      this.httpErrorRecord(record, this.flavor === 'openai' ? 400 : 422);
-      if (this.flavor === 'openai') {
-        const first = validated.detail[0];
-        return sendJson(res, 400, {
-          error: {
-            code: 400,
-            message: first ? `${first.loc.slice(1).join('.')}: ${first.msg}` : 'invalid request',
-            type: 'invalid_request_error',
-          },
-        });
-      }
-      return sendValidationError(res, validated.detail);
-    }
-    const request = validated.value;
-    record.model = request.model;
-    record.stream = request.stream;
-    record.max_tokens = request.maxTokens;
-    const choice = this.cluster.faults.pick(path, request.model, request.stream);
-    record.fault = choice.fault?.kind ?? choice.slowHeaders?.kind ?? null;
-    if (choice.fault?.kind === 'http_error') {
-      const fault = choice.fault;
-      const send = (): void => this.sendInjectedError(res, fault);
-      this.httpErrorRecord(record, fault.status);
-      if (choice.slowHeaders) setTimeout(send, choice.slowHeaders.delayMs).unref();
-      else send();
-      return;
-    }
-    const inst = this.flavor === 'openai' ? this.openaiInstance : this.cluster.route(request.model);
-    if (!inst) {
-      this.httpErrorRecord(record, 404);
-      return sendExoError(res, 404, `No instance found for model ${request.model}`);
-    }
-    this.startSequence(node, res, record, request, bench, path, inst, choice);
-  }
-
-  private sendInjectedError(res: ServerResponse, fault: HttpErrorFault): void {
-    const message = fault.message ?? `Simulated ${fault.status} (injected fault)`;
-    if (fault.plainText) {
-      if (res.headersSent || res.destroyed) return;
-      res.writeHead(fault.status, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(fault.status === 500 ? 'Internal Server Error' : message);
-      return;
-    }
-    if (this.flavor === 'openai') {
-      return sendJson(res, fault.status, {
-        error: {
-          code: fault.status,
-          message,
-          type: fault.status >= 500 ? 'server_error' : 'invalid_request_error',
-        },
-      });
-    }
-    if (fault.status === 422) {
-      return sendValidationError(res, [{ type: 'value_error', loc: ['body'], msg: message, input: null }]);
-    }
-    sendJson(res, fault.status, errorEnvelope(fault.status, message));
-  }
-
-  private outputTokens(request: ChatRequest, bench: boolean): number {
-    const max = request.maxTokens;
-    if (this.flavor === 'openai') {
-      const stop = this.profile.openai.stopAfterTokens;
-      return stop !== null && stop < max ? stop : max;
-    }
-    if (bench) return max; // EOS is banned on the bench endpoint.
-    const fixed = this.profile.chatOutputTokens;
-    if (fixed !== null && fixed < max) return fixed;
-    const p = this.profile.chatEosProbabilityPerToken;
-    if (p > 0) {
-      // Geometric number of tokens before EOS.
-      const sampled = Math.floor(Math.log(1 - this.rng.next()) / Math.log(1 - Math.min(p, 0.999999)));
-      return Math.min(max, Math.max(1, sampled + 1));
-    }
-    return max;
-  }
-
-  private startSequence(
-    node: SimNode,
-    res: ServerResponse,
-    record: GroundTruthRecord,
-    request: ChatRequest,
-    bench: boolean,
-    path: string,
-    inst: SimInstance,
-    choice: RequestFaultChoice,
-  ): void {
-    const openai = this.flavor === 'openai';
-    const commandId = this.rng.uuid4();
-    record.id = commandId;
-    const ctx = new ResponseContext(res, node.index, request.stream && !openai, record, node.busy);
-    const fingerprint = fingerprintPrompt(request.messages, this.profile);
-    record.prompt_tokens = fingerprint.tokenCount;
-    const usePrefixCache = openai ? true : request.usePrefixCache;
-    const openaiOptions = {
-      profile: this.profile.openai,
-      includeUsage: request.includeUsage,
-      responseId: `chatcmpl-${commandId.replace(/-/g, '')}`,
-    };
-    const sink = openai
-      ? request.stream
-        ? new OpenAiStreamSink(this.cluster, ctx, openaiOptions)
-        : new OpenAiJsonSink(this.cluster, ctx, openaiOptions)
-      : request.stream
-        ? new ExoStreamSink(this.cluster, ctx, { commandId, model: request.model })
-        : new ExoJsonSink(this.cluster, ctx);
-    const bodyFault =
-      choice.fault && choice.fault.kind !== 'http_error' && choice.fault.kind !== 'keep_alive_only'
-        ? choice.fault
-        : null;
-    const seq = new Sequence(
-      commandId,
-      path,
-      bench,
-      request.stream,
-      request.model,
-      request.maxTokens,
-      fingerprint,
-      usePrefixCache,
-      this.rng.uint32() % 4096,
-      record,
-      sink,
-      bodyFault,
-      this.outputTokens(request, bench),
-    );
-    ctx.seq = seq;
-    if (request.stream && this.profile.streamWriteCoalesceMs > 0) ctx.coalesce = this.markDirty;
-    this.open.add(ctx);
-    this.cluster.activeStreams = this.open.size;
-    ctx.onClosed = () => {
-      this.open.delete(ctx);
-      this.dirty.delete(ctx);
-      const clientGone = record.outcome === 'pending';
-      if (clientGone) {
-        record.outcome = 'client_disconnected';
-        record.ended_at_ms = nowMs();
-        record.prompt_tokens = seq.promptTokens;
-        record.cached_tokens = seq.cachedTokens;
-      }
-      if (record.http_status === null) record.http_status = res.statusCode;
-      this.cluster.endRequest(seq, clientGone);
-    };
-    if (choice.slowHeaders) {
-      ctx.holdHeaders();
-      setTimeout(() => ctx.release(), choice.slowHeaders.delayMs).unref();
-    }
-    if (request.stream) {
-      ctx.head(200, openai ? { ...OPENAI_SSE_HEADERS } : { ...EXO_SSE_HEADERS });
-      // EXO's first bytes are always a keep-alive comment; llama.cpp sends nothing until a token.
-      if (!openai) ctx.write(': keep-alive\n\n');
-    }
-    const keepAliveOnly = choice.fault?.kind === 'keep_alive_only';
-    this.cluster.submit(inst, seq, request.messages, !keepAliveOnly);
   }
 }
 
