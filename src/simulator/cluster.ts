@@ -165,7 +165,8 @@ export class SimCluster {
         probePhaseMs: 0,
         busy: { untilMs: 0, stateRequests: 0, stateBytes: 0, stateBusyMs: 0 },
       });
-      this.downloads.set(this.nodes[i]!.id, new Map());
+      // A node that has not started yet has no downloads entry (nodes.ts adds it at start).
+      if (!stopped) this.downloads.set(this.nodes[i]!.id, new Map());
     }
     // Phases after the IDs, so that a seed gives the same node IDs as before links existed.
     for (const node of this.nodes) node.probePhaseMs = rng.next() * profile.probeIntervalMs;

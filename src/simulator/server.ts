@@ -308,8 +308,8 @@ export class SimulatorRuntime {
    * `stateCostFixedMs + stateCostMsPerMiB × MiB`, measured on the full document whatever the path,
    * and the answer leaves when that time is over. Timers, not CPU: other nodes are unaffected.
    */
-  private chargeState(node: SimNode, state: unknown): number {
-    const bytes = Buffer.byteLength(JSON.stringify(state));
+  private chargeState(node: SimNode, stateText: string): number {
+    const bytes = Buffer.byteLength(stateText);
     const costMs = this.profile.stateCostFixedMs + (this.profile.stateCostMsPerMiB * bytes) / 1024 ** 2;
     const busy = node.busy;
     busy.stateRequests++;
@@ -321,7 +321,12 @@ export class SimulatorRuntime {
   }
 
   private sendState(node: SimNode, state: unknown, res: ServerResponse): void {
-    this.later(this.chargeState(node, state), () => sendJson(res, 200, state));
+    const text = JSON.stringify(state);
+    this.later(this.chargeState(node, text), () => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
   }
 
   private later(ms: number, fn: () => void): void {
@@ -332,7 +337,7 @@ export class SimulatorRuntime {
   private statePath(node: SimNode, segments: string[], res: ServerResponse): void {
     const keys = segments.map((s) => decodeURIComponent(s));
     const state = this.cluster.buildState('+00:00');
-    const delayMs = this.chargeState(node, state);
+    const delayMs = this.chargeState(node, JSON.stringify(state));
     let cursor: unknown = state;
     for (const key of keys) {
       if (Array.isArray(cursor) && /^\d+$/.test(key) && Number(key) < cursor.length)
