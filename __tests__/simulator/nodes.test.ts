@@ -2,6 +2,8 @@
  * Nodes that start late and stop (EXO processes started by CI jobs), master elections and the state
  * reset of a new master (exo-api.md 1.3, 12.2), and the control server that starts and stops them.
  */
+import { spawn } from 'node:child_process';
+import { CLI_BUNDLE } from '../helpers/simulator-process.js';
 import { FAST_TEST_PROFILE, runSimulateCommand, startSimulator } from '../../src/simulator/index.js';
 import type { SimulatorHandle } from '../../src/simulator/index.js';
 import { runSimulateNodeCommand } from '../../src/simulator/index.js';
@@ -113,6 +115,51 @@ describe('stopped nodes and the control server', () => {
     expect(await running).toBe(0);
     expect(await refused(sim.nodes[1]!.url)).toBe(true);
   });
+
+  it("the built CLI as a CI job's exo command: `simulate node` runs until SIGTERM, then stops its node and exits 0", async () => {
+    sim = await startSimulator({
+      nodes: 3,
+      seed: 34,
+      nodesStartStopped: true,
+      profile: { ...FAST_TEST_PROFILE },
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_BUNDLE,
+        'simulate',
+        'node',
+        '--control',
+        sim.control,
+        '--index',
+        '2',
+        '--api-port',
+        '52415',
+        '--namespace',
+        'ci',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, EXO_MODELS_READ_ONLY_DIRS: '/nonexistent/ro' },
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      await waitFor(async () => stdout.includes('\n'), 10_000);
+      expect(JSON.parse(stdout.trim())).toMatchObject({
+        node_id: sim.nodes[2]!.node_id,
+        url: sim.nodes[2]!.url,
+      });
+      expect((await getJson(`${sim.nodes[2]!.url}/node_id`)).body).toBe(sim.nodes[2]!.node_id);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await refused(sim.nodes[2]!.url)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
 
   it('`simulate` prints the control URL next to the nodes, and `simulate node` without --control is a usage error', async () => {
     sim = await startSimulator({ nodes: 1 });

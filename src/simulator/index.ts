@@ -292,7 +292,10 @@ export async function runSimulateCommand(
 /** Resolves on SIGINT, SIGTERM or `signal`. */
 function untilStopped(signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
+    // Signal listeners do not keep the event loop alive; `simulate node` has nothing else that does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     const stop = (): void => {
+      clearInterval(keepAlive);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       signal?.removeEventListener('abort', stop);
