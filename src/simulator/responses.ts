@@ -191,6 +191,8 @@ export class ResponseContext {
     if (this.delayed !== null || now < this.busy.untilMs) {
       if (this.delayed === null) {
         this.delayed = '';
+        // Off the direct path until the held text is out (rawWrite takes the socket back).
+        this.directSocket = null;
         this.scheduleDelayed(now);
       }
       this.delayed += text;
@@ -245,8 +247,7 @@ export class ResponseContext {
       this.coalesce !== null ||
       this.closed ||
       socket.destroyed ||
-      atMs < this.busy.untilMs ||
-      this.delayed !== null
+      atMs < this.busy.untilMs
     ) {
       this.write(text);
       return;
