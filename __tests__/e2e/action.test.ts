@@ -575,7 +575,9 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
     expect([...files.keys()]).toEqual(expect.arrayContaining([...RESULT_FILES, 'exo.log']));
     const log = files.get('exo.log')?.toString('utf8') ?? '';
     expect(log).toContain(`exo: EXO_HOME=${home} namespace=${NAMESPACE} memory=512`);
-    expect(log).toMatch(/\{"nodes":\[\{"node_id":"[0-9a-f]+","url":"http:\/\/127\.0\.0\.1:\d+"\}\]\}/);
+    expect(log).toMatch(
+      /\{"nodes":\[\{"node_id":"[0-9a-f]+","url":"http:\/\/127\.0\.0\.1:\d+"\}\],"control":"http:\/\/127\.0\.0\.1:\d+"\}/,
+    );
   });
 
   it('a refusing artifact service is a warning: the step keeps its verdict and sets every output', async () => {

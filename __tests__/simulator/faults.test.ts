@@ -104,13 +104,22 @@ describe('request faults', () => {
     expect(sim.requests().at(-1)).toMatchObject({ outcome: 'error_chunk', tokens_emitted: 3 });
   });
 
-  it('error_chunk on a non-streaming bench request is a 500 envelope', async () => {
+  it('error_chunk on a non-streaming bench request is 500 text/plain Internal Server Error (12.6)', async () => {
     sim.setFaults({ requests: [{ kind: 'error_chunk', afterTokens: 1, count: 1, message: 'boom' }] });
     const res = await send('POST', `${sim.url}/bench/chat/completions`, chatBody());
     expect(res.status).toBe(500);
-    expect(res.json()).toEqual({
-      error: { message: 'boom', type: 'Internal Server Error', param: null, code: 500 },
-    });
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toBe('Internal Server Error');
+    expect(sim.requests().at(-1)).toMatchObject({ outcome: 'error_chunk', http_status: 500 });
+  });
+
+  it('error_chunk on a non-streaming chat request is HTTP 200 application/json with an empty body (12.6)', async () => {
+    sim.setFaults({ requests: [{ kind: 'error_chunk', afterTokens: 1, count: 1, message: 'boom' }] });
+    const res = await send('POST', `${sim.url}/v1/chat/completions`, chatBody());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.text).toBe('');
+    expect(sim.requests().at(-1)).toMatchObject({ outcome: 'error_chunk', http_status: 200 });
   });
 
   it('eof after N tokens: the stream ends without [DONE]', async () => {
@@ -178,11 +187,12 @@ describe('request faults', () => {
     expect(gen).toHaveLength(1);
     controller.abort();
     await waitFor(async () => sim.requests().at(-1)?.outcome === 'client_disconnected');
-    await waitFor(async () =>
-      Object.values((await getJson(`${sim.url}/state/tasks`)).body as Json).every(
-        (t) => tagOf(t) !== 'TextGeneration',
-      ),
-    );
+    // EXO never removes the task of a client that went away (12.5): it stays Cancelled, prompt included.
+    await waitFor(async () => {
+      const after = Object.values((await getJson(`${sim.url}/state/tasks`)).body as Json);
+      const task = after.find((t) => tagOf(t) === 'TextGeneration') as Json | undefined;
+      return (task?.TextGeneration as Json | undefined)?.taskStatus === 'Cancelled';
+    });
   });
 
   it('the server survives clients that disconnect mid-stream', async () => {

@@ -48,6 +48,23 @@ export function tagOf(value: unknown): string {
   return keys[0] as string;
 }
 
+/**
+ * Waits until the cluster can hold multi-node instances, as a careful client does (exo-api.md 12.1):
+ * every node of the topology has `nodeBackends`, and edges exist both ways between all of them.
+ */
+export async function waitForLinks(url: string, timeoutMs = 5000): Promise<string[]> {
+  return waitFor(async () => {
+    const state = (await getJson(`${url}/state`)).body as {
+      topology: { nodes: string[]; connections: Record<string, Record<string, unknown[]>> };
+      nodeBackends: Json;
+    };
+    const ids = state.topology.nodes;
+    if (!ids.every((id) => id in state.nodeBackends)) return null;
+    for (const a of ids) for (const b of ids) if (a !== b && !state.topology.connections[a]?.[b]) return null;
+    return ids;
+  }, timeoutMs);
+}
+
 /** Places one instance of `model` through /instance/previews + POST /instance; returns its ID. */
 export async function placeViaPreview(
   url: string,
@@ -55,6 +72,7 @@ export async function placeViaPreview(
   nodes = 1,
   sharding = 'Pipeline',
 ): Promise<string> {
+  await waitForLinks(url);
   const { body } = await getJson(`${url}/instance/previews?model_id=${encodeURIComponent(model)}`);
   const previews = (body as { previews: Json[] }).previews;
   const preview = previews.find(

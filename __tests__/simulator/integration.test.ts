@@ -9,6 +9,7 @@ import {
   sseEvents,
   tagOf,
   waitFor,
+  waitForLinks,
   waitReady,
 } from './helpers.js';
 import type { Json } from './helpers.js';
@@ -34,8 +35,9 @@ describe('a 3-node simulated cluster, end to end', () => {
     expect(sim.url).toBe(sim.nodes[0]?.url);
   });
 
-  it('every node answers its own /node_id and the same 3-node topology', async () => {
+  it('every node answers its own /node_id and the same 3-node topology, once the links formed', async () => {
     const ids = sim.nodes.map((n) => n.node_id).sort();
+    await waitForLinks(sim.url);
     for (const node of sim.nodes) {
       expect((await getJson(`${node.url}/node_id`)).body).toBe(node.node_id);
       const state = (await getJson(`${node.url}/state`)).body as Json;

@@ -9,12 +9,14 @@ import type { SimulatorProfile } from './profile.js';
 import { ProfileError, loadProfileFile, resolveProfile } from './profile.js';
 import type { FaultSpec } from './faults.js';
 import type { GroundTruthRecord } from './groundTruth.js';
+import { EXO_MODEL_DIR_VARIABLES, parseExoStart } from './exoArgs.js';
 
 export type { SimulatorFlavor } from './server.js';
 export type { SimulatorProfile, SimulatorModelSpec, OpenAiFlavorProfile } from './profile.js';
 export {
   DEFAULT_PROFILE,
   FAST_TEST_PROFILE,
+  MULTI_NODE_DEFAULTS,
   BUILTIN_MODELS,
   ProfileError,
   resolveProfile,
@@ -52,6 +54,10 @@ export interface SimulatorOptions {
   flavor?: SimulatorFlavor;
   /** Profile overrides, or a path to a JSON/YAML profile file. */
   profile?: Partial<SimulatorProfile> | string;
+  /** Every node's writable models dir (overrides the profile's `modelsDir`; `--models-dir`). */
+  modelsDir?: string;
+  /** Nodes refuse connections until started through the control server (`--stopped-nodes`). */
+  nodesStartStopped?: boolean;
 }
 
 /** One node's API. */
@@ -66,6 +72,8 @@ export interface SimulatorHandle {
   nodes: SimulatorNodeInfo[];
   /** URL of the first node. */
   url: string;
+  /** URL of the control server (`/_simulator/*`, node start/stop), e.g. `http://127.0.0.1:P`. */
+  control: string;
   /** The resolved profile in use. */
   profile: SimulatorProfile;
   /** Replaces the active faults (same format as `POST /_simulator/faults`). */
@@ -75,19 +83,31 @@ export interface SimulatorHandle {
   requests(): GroundTruthRecord[];
   /** Node `index` dies now: its API stops answering and it leaves the cluster (instances deleted). */
   killNode(index: number): Promise<void>;
+  /** Starts node `index` as `exo ARGS` with `env` would (see POST /_simulator/nodes/{i}/start). */
+  startNode(index: number, args?: string[], env?: Record<string, string>): Promise<SimulatorNodeInfo>;
+  /** Stops node `index`'s process: API dark at once, out of the topology after `nodeTimeoutMs`. */
+  stopNode(index: number): void;
   /** Stops every server and timer. */
   close(): Promise<void>;
 }
 
 /** Starts a simulator and resolves once every node listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  const profile =
-    typeof options.profile === 'string'
-      ? await loadProfileFile(options.profile)
-      : resolveProfile(options.profile ?? {});
   const nodes = options.nodes ?? 1;
   if (!Number.isInteger(nodes) || nodes < 1)
     throw new ProfileError(`nodes must be a positive integer (got ${nodes})`);
+  const profile =
+    typeof options.profile === 'string'
+      ? await loadProfileFile(options.profile, nodes)
+      : resolveProfile(options.profile ?? {}, 'profile', nodes);
+  if (options.modelsDir !== undefined) profile.modelsDir = options.modelsDir;
+  if (options.nodesStartStopped !== undefined) profile.nodesStartStopped = options.nodesStartStopped;
+  if (nodes === 1) {
+    // A lone node has nobody to link to: its late nodeNetwork/nodeBackends reports would only slow
+    // single-node runs down, which stay as fast as before the multi-node realism.
+    profile.nodeNetworkDelayMs = 0;
+    profile.nodeBackendsDelayMs = 0;
+  }
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const runtime = new SimulatorRuntime(profile, options.flavor ?? 'exo', seed, nodes);
   const host = options.host ?? '127.0.0.1';
@@ -100,10 +120,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const infos = runtime.cluster.nodes.map((n) => ({ node_id: n.id, url: `http://${urlHost}:${n.port}` }));
   let closed: Promise<void> | null = null;
+  const nodeInfo = (index: number): SimulatorNodeInfo => {
+    const node = runtime.cluster.nodes[index];
+    if (!node) throw new ProfileError(`no node ${index}`);
+    return { node_id: node.id, url: `http://${urlHost}:${node.port}` };
+  };
   return {
     nodes: infos,
     url: infos[0]?.url ?? '',
+    control: `http://${urlHost}:${runtime.controlPort}`,
     profile,
+    startNode: async (index, args = [], env = {}) => {
+      nodeInfo(index);
+      await runtime.cluster.startNode(index, parseExoStart(args, env));
+      return nodeInfo(index);
+    },
+    stopNode: (index) => runtime.cluster.stopNode(index),
     setFaults: (f) => runtime.setFaults(f),
     clearFaults: () => runtime.clearFaults(),
     requests: () => runtime.cluster.groundTruth.list(),
@@ -116,9 +148,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
 /** `--help` text of `exo-bench simulate`. */
 export const simulateUsage = `Usage: exo-bench simulate [options]
+       exo-bench simulate node --control URL --index I [exo flags...]
 
 Runs an EXO cluster simulator on 127.0.0.1 until SIGINT/SIGTERM. When ready it prints one JSON line:
-{"nodes":[{"node_id":"…","url":"http://127.0.0.1:PORT"}, …]}
+{"nodes":[{"node_id":"…","url":"http://127.0.0.1:PORT"}, …],"control":"http://127.0.0.1:P"}
+With more than one node the cluster behaves like real Macs: links form over ~10 s, elections take
+3 s, models are downloaded (see src/simulator/README.md; a profile can turn each off).
 
 Options:
   --nodes N          number of nodes, each with its own API port (default 1)
@@ -126,9 +161,18 @@ Options:
   --seed S           seed of node IDs, UUIDs and sampling (default random)
   --profile FILE     timing/fault profile, JSON or YAML (see src/simulator/README.md)
   --flavor F         exo (default) or openai (a plain OpenAI-compatible server)
+  --models-dir DIR   every node's writable models dir (EXO_DEFAULT_MODELS_DIR): completed downloads
+                     leave a marker there, and a later run finds them (no download)
+  --stopped-nodes    node APIs refuse connections until started through the control server
   -h, --help         show this help
 
-Control endpoints: POST/DELETE /_simulator/faults, GET/DELETE /_simulator/requests, GET /_simulator/stats.`;
+\`simulate node\` plays the \`exo\` command of one node (a CI job): it starts node I through the control
+server with its exo flags (--api-port, --namespace, -m/--force-master, …) and its EXO_DEFAULT_MODELS_DIR,
+EXO_MODELS_DIRS and EXO_MODELS_READ_ONLY_DIRS, runs until SIGTERM/SIGINT, then stops the node.
+
+Control endpoints (node ports and the control port): POST/DELETE /_simulator/faults,
+GET/DELETE /_simulator/requests, GET /_simulator/stats; control port also
+POST /_simulator/nodes/{i}/start {"args":[...],"env":{...}} and POST /_simulator/nodes/{i}/stop.`;
 
 interface SimulateIo {
   stdout: (line: string) => void;
@@ -189,6 +233,15 @@ function parseFlags(argv: string[]): { options: SimulatorOptions; help: boolean 
         options.profile = v;
         break;
       }
+      case '--models-dir': {
+        const v = takeValue();
+        if (!v) return { error: '--models-dir needs a directory' };
+        options.modelsDir = v;
+        break;
+      }
+      case '--stopped-nodes':
+        options.nodesStartStopped = true;
+        break;
       case '--flavor':
       case '--flavour': {
         const v = takeValue();
@@ -212,6 +265,7 @@ export async function runSimulateCommand(
   io: SimulateIo = defaultIo,
   signal?: AbortSignal,
 ): Promise<number> {
+  if (argv[0] === 'node') return runSimulateNodeCommand(argv.slice(1), io, signal);
   const parsed = parseFlags(argv);
   if ('error' in parsed) {
     io.stderr(`exo-bench simulate: ${parsed.error}`);
@@ -229,9 +283,19 @@ export async function runSimulateCommand(
     io.stderr(`exo-bench simulate: ${(error as Error).message}`);
     return 1;
   }
-  io.stdout(JSON.stringify({ nodes: handle.nodes }));
-  await new Promise<void>((resolve) => {
+  io.stdout(JSON.stringify({ nodes: handle.nodes, control: handle.control }));
+  await untilStopped(signal);
+  await handle.close();
+  return 0;
+}
+
+/** Resolves on SIGINT, SIGTERM or `signal`. */
+function untilStopped(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // Signal listeners do not keep the event loop alive; `simulate node` has nothing else that does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     const stop = (): void => {
+      clearInterval(keepAlive);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       signal?.removeEventListener('abort', stop);
@@ -242,6 +306,68 @@ export async function runSimulateCommand(
     process.on('SIGTERM', stop);
     signal?.addEventListener('abort', stop, { once: true });
   });
-  await handle.close();
+}
+
+/**
+ * `exo-bench simulate node --control URL --index I [exo flags...]`: the `exo` process of one node. It
+ * posts start with its flags and EXO_* models-dir variables, prints the node's `{"node_id","url"}`,
+ * runs until SIGTERM/SIGINT (or `signal`), then posts stop and exits 0 (1 if the control server fails).
+ */
+export async function runSimulateNodeCommand(
+  argv: string[],
+  io: SimulateIo = defaultIo,
+  signal?: AbortSignal,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  let control: string | null = null;
+  let index: number | null = null;
+  const exoArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--control' || arg.startsWith('--control=')) {
+      control = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (argv[++i] ?? null);
+    } else if (arg === '--index' || arg.startsWith('--index=')) {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      index = v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
+      if (index === null) {
+        io.stderr('exo-bench simulate node: --index needs an integer ≥ 0');
+        return 2;
+      }
+    } else exoArgs.push(arg);
+  }
+  if (!control || index === null) {
+    io.stderr('exo-bench simulate node: --control URL and --index I are required');
+    io.stderr(simulateUsage);
+    return 2;
+  }
+  const base = control.replace(/\/+$/, '');
+  const forwarded: Record<string, string> = {};
+  for (const name of EXO_MODEL_DIR_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') forwarded[name] = value;
+  }
+  const post = async (action: 'start' | 'stop', body: unknown): Promise<string> => {
+    const res = await fetch(`${base}/_simulator/nodes/${index}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${action}: HTTP ${res.status} ${text}`);
+    return text;
+  };
+  try {
+    io.stdout((await post('start', { args: exoArgs, env: forwarded })).trim());
+  } catch (error) {
+    io.stderr(`exo-bench simulate node: ${(error as Error).message}`);
+    return 1;
+  }
+  await untilStopped(signal);
+  try {
+    await post('stop', {});
+  } catch (error) {
+    io.stderr(`exo-bench simulate node: ${(error as Error).message}`);
+    return 1;
+  }
   return 0;
 }

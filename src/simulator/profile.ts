@@ -59,6 +59,46 @@ export interface SimulatorProfile {
   rdmaEnabled: boolean;
   /** Period of node reports: `lastSeen` and `lastEventAppliedIdx` move (default 1000). */
   heartbeatIntervalMs: number;
+  // ---- cluster formation (exo-api.md 12.1, 12.2, 1.3) ----
+  /**
+   * Each node probes its peers' `GET /node_id` once per this period, at its own random phase; the edge
+   * A→B appears at A's first round after both are up and B has a `nodeNetwork` entry (EXO: 10000,
+   * the multi-node default). 0 = edges exist as soon as both nodes are in the topology.
+   */
+  probeIntervalMs: number;
+  /** A node's `nodeNetwork` entry appears this long after it joins (multi-node default 1000). */
+  nodeNetworkDelayMs: number;
+  /** A node's `nodeBackends` entry appears this long after it joins (multi-node default 2000). */
+  nodeBackendsDelayMs: number;
+  /**
+   * A node joining or leaving starts a master election lasting this long, during which commands wait
+   * (EXO: 3000, the multi-node default). 0 = no elections.
+   */
+  electionMs: number;
+  /**
+   * Who wins an election when seniority and commands seen are equal: `node_id` (EXO: the greatest node
+   * ID) or `newest` (the node that started last: a deterministic way to make a late joiner win).
+   */
+  electionTieBreak: 'node_id' | 'newest';
+  /** A stopped node leaves the topology after this much silence (EXO: 30000). */
+  nodeTimeoutMs: number;
+  /**
+   * Nodes' APIs refuse connections until started through the control server
+   * (`POST /_simulator/nodes/{i}/start`), as EXO processes started by each CI job. Default false.
+   */
+  nodesStartStopped: boolean;
+  // ---- cost of /state (exo-api.md 12.4) ----
+  /**
+   * Time the serving node is busy per MiB of serialised state, for `GET /state` and `/state/{path}`
+   * alike (EXO dumps the whole state either way). While busy, that node's responses and token writes
+   * wait; other nodes are unaffected. Default 20: pydantic-core's `model_dump(by_alias=True)` of a
+   * deeply nested state (tasks with chat messages, many small dicts) produces ~100 MB/s of Python
+   * objects, and FastAPI's `jsonable_encoder` walk plus `json.dumps` costs about as much again, so
+   * ~20 ms per MiB on an M-series core, i.e. tens of ms for a state of a few MB.
+   */
+  stateCostMsPerMiB: number;
+  /** Fixed part of the cost of one `/state` request (default 1: routing, the state lock, the walk). */
+  stateCostFixedMs: number;
   // ---- runner lifecycle ----
   runnerIdleMs: number;
   /** RunnerConnecting and RunnerConnected, each (multi-node instances only). */
@@ -69,10 +109,22 @@ export interface SimulatorProfile {
   warmupMs: number;
   /** RunnerShuttingDown lasts this long before the runner disappears and its memory is freed. */
   shutdownMs: number;
-  /** Models already on every node's disk: `DownloadCompleted` at once. `true` = all (default). */
+  /**
+   * Models already on every node's disk: `DownloadCompleted` at once. `true` = all (the 1-node
+   * default), `false` = none (the multi-node default: each node downloads), or a list of model IDs.
+   * Models found in a node's models dirs count as on disk too.
+   */
   modelsOnDisk: boolean | string[];
-  /** Download rate of models not on disk (default 500 MB/s). */
+  /** Download rate of models not on disk (default 500 MB/s; multi-node 100 MB/s, an internet link). */
   downloadBytesPerSecond: number;
+  /**
+   * Every node's writable models dir (`EXO_DEFAULT_MODELS_DIR`; `--models-dir`): a completed download
+   * writes `<dir>/<org>--<name>/config.json` there, and a model found there is on disk at start.
+   * null (default): downloads are remembered in memory only.
+   */
+  modelsDir: string | null;
+  /** Read-only models dirs of every node (`EXO_MODELS_READ_ONLY_DIRS`): found models are `readOnly`. */
+  modelsReadOnlyDirs: string[];
   /** First runner re-creation back-off after a crash (EXO: 500, doubling). */
   retryBackoffBaseMs: number;
   /** Back-off cap (EXO: 10000). */
@@ -167,6 +219,15 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   hardwareModelId: 'Mac15,14',
   rdmaEnabled: false,
   heartbeatIntervalMs: 1000,
+  probeIntervalMs: 0,
+  nodeNetworkDelayMs: 0,
+  nodeBackendsDelayMs: 0,
+  electionMs: 0,
+  electionTieBreak: 'node_id',
+  nodeTimeoutMs: 30_000,
+  nodesStartStopped: false,
+  stateCostMsPerMiB: 20,
+  stateCostFixedMs: 1,
   runnerIdleMs: 100,
   runnerConnectMs: 200,
   loadDurationMs: 3000,
@@ -175,6 +236,8 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   shutdownMs: 300,
   modelsOnDisk: true,
   downloadBytesPerSecond: 500_000_000,
+  modelsDir: null,
+  modelsReadOnlyDirs: [],
   retryBackoffBaseMs: 500,
   retryBackoffCapMs: 10_000,
   maxRunnerCreations: 5,
@@ -207,6 +270,20 @@ export const DEFAULT_PROFILE: SimulatorProfile = {
   faults: {},
 };
 
+/**
+ * Defaults that replace {@link DEFAULT_PROFILE}'s for a simulator of more than one node: a real
+ * multi-Mac cluster forms its links late, elects a master, and downloads models (exo-api.md 12).
+ * Fields given explicitly (profile file or object) win over these.
+ */
+export const MULTI_NODE_DEFAULTS: Partial<SimulatorProfile> = {
+  probeIntervalMs: 10_000,
+  nodeNetworkDelayMs: 1000,
+  nodeBackendsDelayMs: 2000,
+  electionMs: 3000,
+  modelsOnDisk: false,
+  downloadBytesPerSecond: 100_000_000,
+};
+
 /** A profile whose lifecycle takes ~100 ms and whose decode is fast: for tests. */
 export const FAST_TEST_PROFILE: Partial<SimulatorProfile> = {
   runnerIdleMs: 5,
@@ -223,6 +300,14 @@ export const FAST_TEST_PROFILE: Partial<SimulatorProfile> = {
   prefillOverheadMs: 1,
   decodeTokensPerSecond: 1000,
   heartbeatIntervalMs: 100,
+  // Multi-node realism stays on, only short: links within ~60 ms, 20 ms elections, fast downloads.
+  probeIntervalMs: 40,
+  nodeNetworkDelayMs: 5,
+  nodeBackendsDelayMs: 10,
+  electionMs: 20,
+  nodeTimeoutMs: 300,
+  downloadBytesPerSecond: 20_000_000_000,
+  stateCostFixedMs: 0,
 };
 
 /** Thrown for a profile that cannot be used; names the field. */
@@ -237,6 +322,7 @@ export class ProfileError extends Error {
 export function resolveProfile(
   override: Partial<SimulatorProfile> = {},
   source = 'profile',
+  nodeCount = 1,
 ): SimulatorProfile {
   if (override === null || typeof override !== 'object' || Array.isArray(override)) {
     throw new ProfileError(`${source}: the profile must be a mapping`);
@@ -251,7 +337,14 @@ export function resolveProfile(
     }
     if (value === undefined) continue;
     const expected = defaults[key];
-    if (key === 'chatOutputTokens') {
+    if (key === 'modelsDir') {
+      if (value !== null && typeof value !== 'string') problems.push(`${key} must be a path or null`);
+    } else if (key === 'modelsReadOnlyDirs') {
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+        problems.push(`${key} must be a list of paths`);
+    } else if (key === 'electionTieBreak') {
+      if (value !== 'node_id' && value !== 'newest') problems.push(`${key} must be node_id or newest`);
+    } else if (key === 'chatOutputTokens') {
       if (value !== null && typeof value !== 'number') problems.push(`${key} must be a number or null`);
     } else if (key === 'modelsOnDisk') {
       if (
@@ -291,9 +384,13 @@ export function resolveProfile(
     }
   }
   if (problems.length > 0) throw new ProfileError(`${source}: ${problems.join('; ')}`);
+  const defined = Object.fromEntries(
+    Object.entries(given).filter(([, v]) => v !== undefined),
+  ) as Partial<SimulatorProfile>;
   const profile: SimulatorProfile = {
     ...DEFAULT_PROFILE,
-    ...override,
+    ...(nodeCount > 1 ? MULTI_NODE_DEFAULTS : {}),
+    ...defined,
     openai: { ...DEFAULT_PROFILE.openai, ...(override.openai ?? {}) },
   };
   if (profile.maxConcurrentRequests < 1)
@@ -305,7 +402,7 @@ export function resolveProfile(
 }
 
 /** Reads a profile file (`.json`, or YAML for anything else) and resolves it. */
-export async function loadProfileFile(path: string): Promise<SimulatorProfile> {
+export async function loadProfileFile(path: string, nodeCount = 1): Promise<SimulatorProfile> {
   const text = await readFile(path, 'utf8');
   let parsed: unknown;
   try {
@@ -313,7 +410,7 @@ export async function loadProfileFile(path: string): Promise<SimulatorProfile> {
   } catch (error) {
     throw new ProfileError(`${path}: ${(error as Error).message}`);
   }
-  return resolveProfile((parsed ?? {}) as Partial<SimulatorProfile>, path);
+  return resolveProfile((parsed ?? {}) as Partial<SimulatorProfile>, path, nodeCount);
 }
 
 /** The catalogue: built-ins with the profile's `models` merged in (same ID → fields override). */

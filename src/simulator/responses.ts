@@ -84,6 +84,13 @@ export function readBody(req: IncomingMessage, limitBytes = 64 * 1024 * 1024): P
   });
 }
 
+/** Until when a node's API process is busy (epoch ms); see `NodeBusy` in cluster.ts. */
+export interface BusyClock {
+  untilMs: number;
+}
+
+const NEVER_BUSY: BusyClock = { untilMs: 0 };
+
 /** One open HTTP response of a chat/bench request (or an `/instance/await` stream). */
 export class ResponseContext {
   /** The socket is gone or the response ended: every write is dropped. */
@@ -106,6 +113,8 @@ export class ResponseContext {
     /** SSE responses get keep-alives. */
     readonly sse: boolean,
     readonly record: GroundTruthRecord | null,
+    /** The serving node's busy clock: while busy (serving `/state`), writes wait for it. */
+    private readonly busy: BusyClock = NEVER_BUSY,
   ) {
     res.on('close', () => this.handleClose());
     res.on('error', () => this.handleClose());
@@ -148,6 +157,12 @@ export class ResponseContext {
       ([name, value]) => name.toLowerCase() === 'content-type' && value.startsWith('text/event-stream'),
     );
     this.headSet = true;
+    const now = nowMs();
+    if (this.headersReleased && now < this.busy.untilMs) {
+      this.holdHeaders();
+      setTimeout(() => this.release(), this.busy.untilMs - now);
+      return;
+    }
     if (this.headersReleased && !this.res.destroyed && !this.res.headersSent)
       this.res.writeHead(status, headers);
   }
@@ -164,10 +179,46 @@ export class ResponseContext {
   /** Whether `head()` declared `text/event-stream` (EXO's SSE and the openai flavour's alike). */
   private eventStream = false;
 
-  /** Writes body text; dropped once closed. */
+  /** Text written while the node was busy, sent when it is free again (null: none waiting). */
+  private delayed: string | null = null;
+  private endAfterDelayed = false;
+
+  /** Writes body text; dropped once closed; held while the serving node is busy. */
   write(text: string): void {
     if (this.closed) return;
-    this.lastWriteAtMs = nowMs();
+    const now = nowMs();
+    this.lastWriteAtMs = now;
+    if (this.delayed !== null || now < this.busy.untilMs) {
+      if (this.delayed === null) {
+        this.delayed = '';
+        // Off the direct path until the held text is out (rawWrite takes the socket back).
+        this.directSocket = null;
+        this.scheduleDelayed(now);
+      }
+      this.delayed += text;
+      return;
+    }
+    this.writeNow(text);
+  }
+
+  private scheduleDelayed(now: number): void {
+    setTimeout(() => this.flushDelayed(), Math.max(0, this.busy.untilMs - now));
+  }
+
+  private flushDelayed(): void {
+    const now = nowMs();
+    if (now < this.busy.untilMs) return this.scheduleDelayed(now);
+    const text = this.delayed ?? '';
+    this.delayed = null;
+    if (this.res.destroyed) return;
+    if (text) this.writeNow(text);
+    if (this.endAfterDelayed) {
+      this.endAfterDelayed = false;
+      this.finishEnd();
+    }
+  }
+
+  private writeNow(text: string): void {
     if (!this.headersReleased) {
       this.pending += text;
       return;
@@ -191,7 +242,13 @@ export class ResponseContext {
    */
   writeEvent(text: string, byteLength: number, ascii: boolean, atMs: number): void {
     const socket = this.directSocket;
-    if (socket === null || this.coalesce !== null || this.closed || socket.destroyed) {
+    if (
+      socket === null ||
+      this.coalesce !== null ||
+      this.closed ||
+      socket.destroyed ||
+      atMs < this.busy.untilMs
+    ) {
       this.write(text);
       return;
     }
@@ -254,6 +311,14 @@ export class ResponseContext {
     if (text) this.write(text);
     // No more writes (keep-alives included) from here on, even while the headers are held.
     this.closed = true;
+    if (this.delayed !== null) {
+      this.endAfterDelayed = true;
+      return;
+    }
+    this.finishEnd();
+  }
+
+  private finishEnd(): void {
     if (!this.headersReleased) {
       this.endPending = true;
       return;

@@ -5,7 +5,7 @@
 import type { Sequence, SequenceSink } from './engine.js';
 import type { RequestOutcome } from './groundTruth.js';
 import type { ResponseContext } from './responses.js';
-import { errorEnvelope, sendPlain500 } from './responses.js';
+import { sendPlain500 } from './responses.js';
 import type { SimCluster } from './cluster.js';
 import type { OpenAiFlavorProfile } from './profile.js';
 import { OUTPUT_VOCABULARY_JSON, outputText, outputTokenIndex } from './tokenizer.js';
@@ -255,19 +255,20 @@ export class ExoJsonSink extends BaseSink {
     this.sendBody(this.body(seq, seq.finishReason, true));
   }
 
-  errorChunk(seq: Sequence, message: string): void {
+  /**
+   * A generation that fails after the request was accepted (exo-api.md 12.6, reproduced): chat answers
+   * HTTP 200 `application/json` with an EMPTY body; bench's error is wrapped in an exception group
+   * that misses the JSON handler, so it is `500 text/plain Internal Server Error`.
+   */
+  errorChunk(seq: Sequence, _message: string): void {
     this.settle(seq, 'error_chunk', null);
-    seq.record.http_status = 500;
     if (seq.bench) {
-      const text = JSON.stringify(errorEnvelope(500, message));
-      this.ctx.head(500, {
-        'content-type': 'application/json',
-        'content-length': String(Buffer.byteLength(text)),
-      });
-      this.ctx.end(text);
+      seq.record.http_status = 500;
+      this.ctx.head(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '21' });
+      this.ctx.end('Internal Server Error');
     } else {
-      // The chat handler raises after the 200 was prepared: most likely a 500 with an empty body.
-      this.ctx.head(500, { 'content-length': '0' });
+      seq.record.http_status = 200;
+      this.ctx.head(200, { 'content-type': 'application/json', 'content-length': '0' });
       this.ctx.end();
     }
   }
