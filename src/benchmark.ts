@@ -513,28 +513,29 @@ export async function runNode(
           logger,
           options.statePollNode ?? 'auto',
         );
+        const ownNode = { client, nodeId: cluster.nodeId, resets: context.resetWatch };
         snapshots = new SnapshotRecorder(
-          target.client,
+          // When the other node stops answering (it left), this node's own state still shows a reset.
+          target.servesLoad
+            ? [ownNode]
+            : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode],
           clock,
           logger,
           config.snapshot_interval_seconds * 1000,
           () => cluster.instances,
-          {
-            resets: pollResets,
-            onInstancesLost: (lost, reset) => {
-              const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
-              if (!reset) {
-                // A node of the instance left (EXO deletes its instances): the requests say so one by
-                // one as connection or 404 errors, and the run still accounts for every one of them.
-                if (!lostWarned) logger.warning(`${which} vanished from the cluster state during the stage`);
-                lostWarned = true;
-                return;
-              }
-              // A new master started from an empty state: nothing of this run is left to measure.
-              if (lostInstances) return;
-              lostInstances = pollResets.error(which);
-              runAbort.abort(lostInstances);
-            },
+          (lost, reset) => {
+            const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
+            if (!reset) {
+              // A node of the instance left (EXO deletes its instances): the requests say so one by
+              // one as connection or 404 errors, and the run still accounts for every one of them.
+              if (!lostWarned) logger.warning(`${which} vanished from the cluster state during the stage`);
+              lostWarned = true;
+              return;
+            }
+            // A new master started from an empty state: nothing of this run is left to measure.
+            if (lostInstances) return;
+            lostInstances = (snapshots?.source.resets ?? pollResets).error(which);
+            runAbort.abort(lostInstances);
           },
         );
         statePolling = {

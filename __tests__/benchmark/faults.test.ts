@@ -239,12 +239,16 @@ describe('cluster faults end the run with a clear error', () => {
     expect(outcome.document.error?.hint).toContain('EXO');
   });
 
-  it('records connection failures when the node dies mid-stage, and still completes', async () => {
+  it('records connection failures when a node (not the master) dies mid-stage, and still completes', async () => {
     const simulator = await startSimulator({
       nodes: 2,
+      nodesStartStopped: true,
       profile: { ...FAST_TEST_PROFILE, decodeTokensPerSecond: 100 },
     });
     try {
+      // Node 0 is the forced master, so node 1 dying changes no master and resets nothing.
+      await simulator.startNode(0, ['--force-master']);
+      await simulator.startNode(1);
       setTimeout(() => void simulator.killNode(1), 1500);
       const { outcome, records } = await run(
         simulator,
@@ -259,6 +263,44 @@ describe('cluster faults end the run with a clear error', () => {
       expect(classes.has('connection')).toBe(true);
       expect(records).toHaveLength(60);
       expect(outcome.document.results.stages[0]!.counted_requests).toBe(60);
+      expect(outcome.document.cluster.state_resets).toBeUndefined();
+    } finally {
+      await simulator.close();
+    }
+  }, 30_000);
+
+  it('stops the run and says so when the master dies and the new master starts from an empty state', async () => {
+    const simulator = await startSimulator({
+      nodes: 2,
+      nodesStartStopped: true,
+      profile: { ...FAST_TEST_PROFILE, decodeTokensPerSecond: 100 },
+    });
+    try {
+      await simulator.startNode(0, ['--force-master']);
+      await simulator.startNode(1);
+      // The load goes to node 1 and the snapshots read node 0... until node 0, the master, dies: node 1
+      // then wins the election with an empty state (exo-api.md §12.2) and the instance is gone.
+      setTimeout(() => void simulator.killNode(0), 1500);
+      const started = Date.now();
+      const { outcome, records } = await run(
+        simulator,
+        config(
+          '{ name: s, prompt_length: 16, generation_length: 20, time_between_requests: 0.05, iterations: 200 }',
+          'snapshot_interval_seconds: 0.2',
+        ),
+        simulator.nodes[1]!.url,
+        2,
+      );
+      expect(outcome.verdict).toBe('error');
+      expect(outcome.document.error?.message).toMatch(
+        /^EXO's cluster state was reset \(lastEventAppliedIdx fell from \d+ to \d+\): a master election gave the cluster a new master, which starts from an empty state, and instance \S+ went with it\.$/,
+      );
+      expect(outcome.document.error?.hint).toContain('--force-master');
+      expect(outcome.document.cluster.state_resets?.length).toBeGreaterThanOrEqual(1);
+      // Stopped well before the 10 s the stage was scheduled for, every sent request recorded.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(records.length).toBeLessThan(200);
+      expect(outcome.document.results.stages[0]!.interrupted).toBe(true);
     } finally {
       await simulator.close();
     }

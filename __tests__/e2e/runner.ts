@@ -36,6 +36,8 @@ export function missingBundles(): string[] {
 /** A simulator in its own process (`exo-bench simulate`), as the docs run it. */
 export interface SimulatorProcess {
   nodes: Array<{ node_id: string; url: string }>;
+  /** The control server (`POST /_simulator/nodes/{i}/start` …). */
+  control: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function startSimulatorProcess(args: string[], timeoutMs = 15_000):
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const nodes = await new Promise<SimulatorProcess['nodes']>((resolveNodes, reject) => {
+  const ready = await new Promise<Pick<SimulatorProcess, 'nodes' | 'control'>>((resolveNodes, reject) => {
     let stdout = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -59,7 +61,7 @@ export async function startSimulatorProcess(args: string[], timeoutMs = 15_000):
       if (newline < 0) return;
       clearTimeout(timer);
       try {
-        resolveNodes((JSON.parse(stdout.slice(0, newline)) as { nodes: SimulatorProcess['nodes'] }).nodes);
+        resolveNodes(JSON.parse(stdout.slice(0, newline)) as Pick<SimulatorProcess, 'nodes' | 'control'>);
       } catch (error) {
         reject(error as Error);
       }
@@ -70,7 +72,7 @@ export async function startSimulatorProcess(args: string[], timeoutMs = 15_000):
     });
   });
   return {
-    nodes,
+    ...ready,
     child,
     stop: () =>
       new Promise<void>((resolveStop) => {

@@ -470,6 +470,7 @@ export async function waitForInstancesReady(
   downloads?: DownloadTracker,
 ): Promise<ClusterView> {
   const latchedFailures = new Map<string, string>();
+  const resetsBefore = context.resetWatch?.resets.length ?? 0;
   try {
     return await pollUntil(
       context,
@@ -482,7 +483,9 @@ export async function waitForInstancesReady(
         for (const instanceId of instanceIds) {
           const instance = view.instances.get(instanceId);
           if (!instance) {
-            if (context.resetWatch?.resets.length) throw context.resetWatch.error(`instance ${instanceId}`);
+            // Only a reset since the wait began took the instance (one while the cluster formed did not).
+            if ((context.resetWatch?.resets.length ?? 0) > resetsBefore)
+              throw (context.resetWatch as StateResetWatch).error(`instance ${instanceId}`);
             const failure = latchedFailures.get(instanceId);
             throw new ClusterError(
               `Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`,
@@ -639,6 +642,7 @@ export async function waitForInstancesGone(
   options: InstancesGoneOptions = {},
 ): Promise<void> {
   const watched = options.watchedNodeIds ?? [];
+  const resetsBefore = context.resetWatch?.resets.length ?? 0;
   await pollUntil(
     context,
     deadlineMs,
@@ -658,9 +662,15 @@ export async function waitForInstancesGone(
         );
       }
       const left = instanceIds.filter((id) => view.instances.has(id));
-      // A reset empties the state: the instances are gone, but not because the primary finished.
-      if (left.length < instanceIds.length && context.resetWatch?.resets.length)
-        throw context.resetWatch.error(`the primary's instances`);
+      if (left.length < instanceIds.length && (context.resetWatch?.resets.length ?? 0) > resetsBefore) {
+        // A reset empties the state, so the instances are gone either way. A secondary cannot tell a
+        // reset mid-run from the one that follows the primary's EXO stopping at the end (EXO elects a
+        // new master then too); the primary's own snapshots catch a reset mid-run and its job says so.
+        context.logger.warning(
+          "the primary's instances vanished with a reset of EXO's state (a master election); if the primary had not finished, its job reports the reset",
+        );
+        return { done: true, value: undefined };
+      }
       return left.length === 0
         ? { done: true, value: undefined }
         : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };

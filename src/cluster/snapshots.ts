@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../ports.js';
 import type { Clock } from '../util/clock.js';
-import type { ExoClient } from './client.js';
+import { ExoConnectionError, type ExoClient } from './client.js';
 import type { StateResetWatch } from './orchestrate.js';
 import { bytesOf, countTasksByStatus, readClusterView, type InstanceView } from './state.js';
 
@@ -109,7 +109,20 @@ function addSeedTasks(
 /** Most snapshots kept; older ones are thinned, not dropped wholesale. */
 export const MAX_SNAPSHOTS = 1000;
 
-/** Collects snapshots until stopped. */
+/**
+ * A node whose `/state` the snapshots read, and the watch of its event counter (a counter is only
+ * comparable with itself: two nodes' are a few events apart).
+ */
+export interface SnapshotSource {
+  client: ExoClient;
+  nodeId: string;
+  resets: StateResetWatch;
+}
+
+/**
+ * Collects snapshots until stopped. Reads the first source; when it stops answering (that node left),
+ * the next one, once, so that the run still sees what happens to its instances.
+ */
 export class SnapshotRecorder {
   readonly snapshots: ClusterSnapshot[] = [];
   private periodMs: number;
@@ -119,26 +132,32 @@ export class SnapshotRecorder {
   private warned = false;
   /** `/state` requests sent so far. */
   requests = 0;
+  /** Index in `sources` of the node being read. */
+  private sourceIndex = 0;
+  /** Resets the current source had seen before it was first read for this run. */
+  private resetsBefore: number;
 
   constructor(
-    private readonly client: ExoClient,
+    private readonly sources: readonly SnapshotSource[],
     private readonly clock: Clock,
     private readonly logger: Logger,
     periodMs: number,
     /** Instances of this run, to map in-flight requests to nodes. */
     private readonly instances: () => InstanceView[],
     /**
-     * Told when a poll shows some of the run's instances gone (with `reset` true when the polled node's
-     * event counter fell: a new master started from an empty state). The run cannot go on, and saying so
-     * beats a stage of failed requests. `resets` must watch the polled node only: event counters of two
-     * nodes are a few events apart.
+     * Told when a poll shows some of the run's instances gone, with `reset` true when the polled node's
+     * event counter fell since the snapshots began (a new master started from an empty state).
      */
-    private readonly watch?: {
-      resets: StateResetWatch;
-      onInstancesLost(lostInstanceIds: string[], reset: boolean): void;
-    },
+    private readonly onInstancesLost?: (lostInstanceIds: string[], reset: boolean) => void,
   ) {
+    if (sources.length === 0) throw new Error('SnapshotRecorder needs a node to read');
     this.periodMs = periodMs;
+    this.resetsBefore = (sources[0] as SnapshotSource).resets.resets.length;
+  }
+
+  /** The node being read now. */
+  get source(): SnapshotSource {
+    return this.sources[this.sourceIndex] as SnapshotSource;
   }
 
   /** Starts polling (the first snapshot is taken at once). */
@@ -166,6 +185,14 @@ export class SnapshotRecorder {
     try {
       this.add(await this.take());
     } catch (error) {
+      if (error instanceof ExoConnectionError && this.sourceIndex + 1 < this.sources.length) {
+        this.sourceIndex++;
+        this.resetsBefore = this.source.resets.resets.length;
+        this.logger.warning(
+          `cluster snapshots: ${error.message}; reading node ${this.source.nodeId} from now on`,
+        );
+        return;
+      }
       // A failed poll loses one point, not the run; say so once.
       if (!this.warned) {
         this.logger.warning(
@@ -182,7 +209,8 @@ export class SnapshotRecorder {
   /** Takes one snapshot now. */
   async take(): Promise<ClusterSnapshot> {
     this.requests++;
-    const state = (await this.client.state()) as Record<string, unknown> | null;
+    const source = this.source;
+    const state = (await source.client.state()) as Record<string, unknown> | null;
     const view = readClusterView(state);
     const atMs = this.clock.nowMs();
     const snapshot: ClusterSnapshot = {
@@ -221,11 +249,9 @@ export class SnapshotRecorder {
       }
     }
     addSeedTasks(snapshot, countTasksByStatus(state?.tasks ?? {}), [...instances.values()]);
-    if (this.watch) {
-      this.watch.resets.observe(view.lastEventAppliedIdx, atMs);
-      const lost = [...instances.keys()].filter((id) => !view.instances.has(id));
-      if (lost.length > 0) this.watch.onInstancesLost(lost, this.watch.resets.resets.length > 0);
-    }
+    source.resets.observe(view.lastEventAppliedIdx, atMs);
+    const lost = [...instances.keys()].filter((id) => !view.instances.has(id));
+    if (lost.length > 0) this.onInstancesLost?.(lost, source.resets.resets.length > this.resetsBefore);
     return snapshot;
   }
 
