@@ -17,6 +17,7 @@
 // (largest such difference over the rounds).
 //
 // Usage: node bench/state-polling.mjs [--rounds 3] [--state-mib 2] [--rate 10] [--requests 100]
+/* global AbortController, fetch */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundle } from './lib/bundle.mjs';
@@ -179,7 +180,9 @@ const rows = Object.keys(VARIANTS).map((name) => {
 console.log(
   `\nTTFT with cluster snapshots polling /state (medians of ${rounds} rounds; ${requests} requests at ${rate}/s; noise = largest off-a vs off-b difference: p50 ${noise.p50.toFixed(2)} ms, p99 ${noise.p99.toFixed(2)} ms)\n`,
 );
-console.log('| variant | interval (s) | polls the serving node | polls | state (MiB) | TTFT p50 (ms) | TTFT p99 (ms) | within noise of off |');
+console.log(
+  '| variant | interval (s) | polls the serving node | polls | state (MiB) | TTFT p50 (ms) | TTFT p99 (ms) | within noise of off |',
+);
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const row of rows)
   console.log(

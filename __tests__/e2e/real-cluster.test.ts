@@ -254,3 +254,75 @@ describe('a 4-node cluster formed as real Macs form it (realistic simulator defa
     expect(result).toMatchObject({ all_nodes_placed: true, downloaded_bytes: 0 });
   }, 180_000);
 });
+
+describe('the matrix dry run (bench-matrix.yml with simulate: true)', () => {
+  let root: string;
+  let workspace: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'exo-bench-dry-matrix-'));
+    workspace = join(root, 'workspace');
+    mkdirSync(join(workspace, '.github', 'configs'), { recursive: true });
+    writeFileSync(join(workspace, '.github', 'configs', 'bench_4.yaml'), CONFIG);
+  });
+
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  function step(job: string, inputs: Record<string, string>): StepOptions {
+    const runnerTemp = join(root, job, 'runner-temp');
+    mkdirSync(runnerTemp, { recursive: true });
+    return {
+      kind: 'main',
+      stepDir: join(root, job, 'step'),
+      workspace,
+      runnerTemp,
+      inputs,
+      timeoutMs: 90_000,
+      env: { GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1' },
+    };
+  }
+
+  it('plan + four simulated node jobs, each with a simulator of its own, all pass in under a minute', async () => {
+    const started = Date.now();
+    const plan = await runStep(step('plan', { mode: 'plan', 'config-file': '.github/configs/bench_4.yaml' }));
+    expect([plan.exitCode, describeStep(plan)]).toEqual([0, describeStep(plan)]);
+    const matrix = (JSON.parse(plan.outputs.get(Outputs.Matrix) ?? '') as { include: MatrixEntry[] }).include;
+    // The inputs bench-matrix.yml passes, plus simulate: true (no EXO, no shared cluster between jobs).
+    const steps = await Promise.all(
+      matrix.map((entry) =>
+        runStep(
+          step(`node-${entry.index}`, {
+            mode: 'node',
+            'config-file': '.github/configs/bench_4.yaml',
+            'is-primary': String(entry.is_primary),
+            'expected-nodes': String(entry.expected_nodes),
+            'hardware-label': entry.label,
+            'node-index': String(entry.index),
+            'models-dir': join(root, `models-${entry.index}`),
+            'upload-artifact': 'false',
+            simulate: 'true',
+          }),
+        ),
+      ),
+    );
+    for (const [i, result] of steps.entries()) {
+      const verdict = result.outputs.get(Outputs.Verdict);
+      // The primary may be "invalid" on this shared machine (its load generator's lateness); never else.
+      expect([i, verdict === 'invalid' && i === 0 ? 'pass' : verdict, describeStep(result)]).toEqual([
+        i,
+        'pass',
+        describeStep(result),
+      ]);
+    }
+    // Each secondary really waited for instances and their deletion, placed by its stand-in primary.
+    for (const secondary of steps.slice(1)) {
+      expect(secondary.stdout).toContain(
+        'simulated primary: placed mlx-community/Llama-3.2-1B-Instruct-4bit',
+      );
+      expect(secondary.stdout).toContain('the primary deleted its instances');
+    }
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+});

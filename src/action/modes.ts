@@ -176,17 +176,33 @@ async function nodeMode(
   const defaults = nodeDefaults(loaded.config);
   let exo: StartedProcess | undefined;
   let simulator: SimulatorHandle | undefined;
+  let standInPrimary: Promise<void> | undefined;
+  const standInDone = new AbortController();
+  const standInFailed = new AbortController();
   let outcome: NodeRunOutcome | undefined;
   try {
     let apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
     if (inputs.simulate) {
       // The simulator loads only for simulate: true (keeps the real path's start-up short).
-      const { startSimulatorForConfig } = await import('../simulated-target.js');
-      simulator = await startSimulatorForConfig(
-        loaded.config,
-        inputs.expectedNodes ?? defaults.expectedNodes,
-      );
+      const { playSimulatedPrimary, startSimulatorForConfig } = await import('../simulated-target.js');
+      const expectedNodes = inputs.expectedNodes ?? defaults.expectedNodes;
+      simulator = await startSimulatorForConfig(loaded.config, expectedNodes);
       apiUrl = simulator.url;
+      if (!inputs.isPrimary && loaded.config.target.kind === 'exo') {
+        // This job's simulator has no primary job of its own: a stand-in places and deletes the
+        // instances from node 0 while this secondary watches from node 1, as on a real cluster.
+        apiUrl = (simulator.nodes[1] ?? simulator.nodes[0] ?? { url: apiUrl }).url;
+        standInPrimary = playSimulatedPrimary(
+          simulator,
+          loaded.config,
+          expectedNodes,
+          inputs.timeoutSeconds ?? defaults.timeoutSeconds,
+          ports.logger,
+          standInDone.signal,
+        ).then((failure) => {
+          if (failure) standInFailed.abort(new Error(`the simulated primary failed: ${failure}`));
+        });
+      }
       ports.logger.info(`simulator at ${apiUrl}`);
     } else if (inputs.exoCommand) {
       const logPath = join(outputDir, 'exo.log');
@@ -215,7 +231,7 @@ async function nodeMode(
         onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
       },
       ports,
-      abortOnSignals(ports),
+      AbortSignal.any([abortOnSignals(ports), standInFailed.signal]),
     );
   } finally {
     if (exo) {
@@ -223,6 +239,8 @@ async function nodeMode(
       ports.logger.info(`stopped EXO (${how})`);
       ports.state.save(State.ExoPid, '');
     }
+    standInDone.abort();
+    await standInPrimary;
     await simulator?.close();
   }
   const extraFiles = exo && existsSync(exo.logPath) ? [exo.logPath] : [];
