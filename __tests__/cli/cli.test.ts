@@ -53,7 +53,10 @@ describe('exo-bench usage', () => {
     [['--config', config, '--index', 'abc'], /--index must be a whole number ≥ 0, got "abc"/],
     [['--config', config, '--index=1.5'], /--index must be a whole number ≥ 0, got "1.5"/],
     [['--config', config, '--api-port', '1', '--api-url', 'http://127.0.0.1:1'], /mutually exclusive/],
-    [['--config', config, '--api-url', 'file:///etc/passwd'], /must be http or https/],
+    [
+      ['--config', config, '--api-url', 'file:///etc/passwd'],
+      /must be an http:\/\/ or https:\/\/ URL, got "file:\/\/\/etc\/passwd"/,
+    ],
     [['--config', join(dir, 'missing.yaml')], /missing\.yaml/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const io = capture();
