@@ -627,6 +627,8 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
     ]);
     expect(main.summary).toMatch(/^## exo-bench: /);
     expect(service.artifacts.some((a) => a.name === 'exo-bench-e2e-refused')).toBe(false);
+    // The artifact client's chatter ("Artifact name is valid!") no longer precedes the warning.
+    expect(main.stdout).not.toMatch(/Artifact name is valid!|Root directory input is valid!/);
   });
 
   it('post step after the primary is killed mid-stage: deletes its instances, stops EXO, writes a partial summary', async () => {
