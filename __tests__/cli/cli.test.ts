@@ -46,6 +46,7 @@ describe('exo-bench usage', () => {
 
   it.each([
     [['--config', config, '--bogus'], /Unknown option '--bogus'/],
+    [['--config', config, '--simulat'], /Unknown option '--simulat'.* Did you mean --simulate\?/],
     [[], /--config FILE is required/],
     [['--config', config, '--api-port', '70000'], /--api-port must be a TCP port/],
     [['--config', config, '--api-port', 'x'], /--api-port must be a whole number/],
@@ -131,6 +132,8 @@ describe('exo-bench run with the seed script flags', () => {
     expect(code).toBe(1);
     expect(existsSync(join(output, 'results.json'))).toBe(true);
     expect(io.stderr.join('')).toContain('verdict: error');
+    // Nothing listens: the progress says so once, and offers the simulator.
+    expect(io.stderr.join('').match(/try without a server: exo-bench --simulate --config /g)).toHaveLength(1);
   });
 });
 

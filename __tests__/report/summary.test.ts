@@ -222,12 +222,12 @@ describe('the summary at a glance', () => {
       'Output tokens/s per stage',
     ]);
     for (const block of blocks) {
-      expect(block[1]).toMatch(/"plotColorPalette":"(#ff8182, )?#0550ae"/);
+      expect(block[1]).toMatch(/"plotColorPalette":"(#ffcecb, )?#0550ae"/);
       expect(block[1]).toContain('"backgroundColor":"#ffffff"');
       expect(block[4]).toMatch(/^"[^"]+" 0 --> \d/);
     }
     expect(blocks[0]?.[3]).toBe('"time since the first stage started (s)" 0 --> 2.9');
-    expect(charts).toContain('Red rules mark where a stage starts: warmup 0 s · stress\\_test 2.0 s.');
+    expect(charts).toContain('Light red bands mark where a stage starts: warmup 0 s · stress\\_test 2.0 s.');
     const single = renderSummary(
       document([stage('simple', records('simple', 1, 0, 1000, 500))], [], ['simple']),
       {
@@ -280,7 +280,7 @@ describe('chart data', () => {
     ).toBe(
       [
         '```mermaid',
-        '%%{init: {"theme":"base","themeVariables":{"xyChart":{"backgroundColor":"#ffffff","titleColor":"#1f2328","xAxisLabelColor":"#1f2328","xAxisTitleColor":"#1f2328","xAxisTickColor":"#57606a","xAxisLineColor":"#57606a","yAxisLabelColor":"#1f2328","yAxisTitleColor":"#1f2328","yAxisTickColor":"#57606a","yAxisLineColor":"#57606a","plotColorPalette":"#ff8182, #0550ae"}},"xyChart":{"width":900,"height":300}}}%%',
+        '%%{init: {"theme":"base","themeVariables":{"xyChart":{"backgroundColor":"#ffffff","titleColor":"#1f2328","xAxisLabelColor":"#1f2328","xAxisTitleColor":"#1f2328","xAxisTickColor":"#57606a","xAxisLineColor":"#57606a","yAxisLabelColor":"#1f2328","yAxisTitleColor":"#1f2328","yAxisTickColor":"#57606a","yAxisLineColor":"#57606a","plotColorPalette":"#ffcecb, #0550ae"}},"xyChart":{"width":900,"height":300}}}%%',
         'xychart-beta',
         '    title "T"',
         '    x-axis "time since the first stage started (s)" 0 --> 4',

@@ -72,7 +72,7 @@ export function svgTimeChart(title: string, yTitle: string, series: TimeSeries):
   const boundaries = series.boundaries
     .map(
       (boundary) =>
-        `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${CHART_PALETTE.boundary}" stroke-dasharray="4 3"/>` +
+        `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${CHART_PALETTE.boundaryText}" stroke-dasharray="4 3"/>` +
         `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${CHART_PALETTE.boundaryText}">${escapeHtml(boundary.name.slice(0, 24))}</text>`,
     )
     .join('');
@@ -345,7 +345,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
 </head><body>
 ${parts.join('\n')}
 </body></html>

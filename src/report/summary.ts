@@ -464,11 +464,12 @@ export function downsample(values: number[], maxPoints = MAX_CHART_POINTS): numb
 /**
  * Colours of every chart, set in each chart's init block: GitHub's default Mermaid theme draws pale
  * lavender lines, and a dark-mode page would turn black text invisible. A white plot with dark text
- * and saturated series reads the same in both modes. The data is dark blue; stage starts are light red rules behind it.
+ * and saturated series reads the same in both modes. The data is dark blue; stage starts are light
+ * red bands behind it.
  */
 export const CHART_PALETTE = {
   data: '#0550ae',
-  boundary: '#ff8182',
+  boundary: '#ffcecb',
   boundaryText: '#cf222e',
   text: '#1f2328',
   axis: '#57606a',
@@ -539,7 +540,7 @@ function timeCaption(series: TimeSeries, what: string, stages: readonly StageRes
     `${escapeMarkdownText(stages[0]?.name ?? '')} 0 s`,
     ...series.boundaries.map((b) => `${escapeMarkdownText(b.name)} ${formatNumber(b.atSeconds, 1)} s`),
   ];
-  return `<sub>${what}, per ${formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Red rules mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
+  return `<sub>${what}, per ${formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Light red bands mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
 }
 
 /** The bar chart of a per-stage figure: y from 0; only for two stages or more (one bar shows nothing). */
