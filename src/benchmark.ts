@@ -55,6 +55,7 @@ import {
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
   ownStageStatistics,
+  type Provenance,
   type ResultsDocument,
   type StatePollingFacts,
   type StageResults,
@@ -63,7 +64,7 @@ import {
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
 import { seedCluster, seedMetadata } from './report/seed-document.js';
-import { renderSummary } from './report/summary.js';
+import { renderSummary, type ChartInputs } from './report/summary.js';
 import {
   forceOutputFields,
   resolveTarget,
@@ -120,6 +121,8 @@ export interface NodeRunOptions {
   gitCommit?: string | null;
   /** Recorded as `metadata.hardware_labels` (the seed's `--hardware-labels`); [] when not given. */
   hardwareLabels?: string[];
+  /** Where the run comes from (the shell fills it); `started_at` is set here. */
+  provenance?: Provenance;
 }
 
 /** What a node run produced. */
@@ -357,34 +360,66 @@ async function prepareExoCluster(
   logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
-/** Judges whether the load generator kept up; an invalid run never passes silently. */
+/**
+ * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
+ * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
+ */
+export const MIN_P99_SAMPLES = 100;
+
+/**
+ * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
+ * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
+ * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
+ */
 export function judgeValidity(
   config: BenchConfig,
   stages: StageResults[],
   eventLoopDelayP99Ms: number | null,
+  eventLoopDelaySamples = Infinity,
 ): Validity {
   const reasons: string[] = [];
-  const allLags = stages.flatMap((stage) =>
+  const notes: string[] = [];
+  // Warm-up stages are shown, never judged.
+  const judged = stages.filter((stage) => !stage.config.warmup);
+  const allLags = judged.flatMap((stage) =>
     stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99],
   );
   const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
-  for (const stage of stages) {
+  let judgedStages = 0;
+  for (const stage of judged) {
     const p99 = stage.dispatch_lag_ms.p99;
-    if (p99 !== null && p99 > config.max_dispatch_lag_p99_ms) {
+    const samples = stage.dispatch_lag_ms.count;
+    if (p99 === null) continue;
+    if (samples < MIN_P99_SAMPLES) {
+      notes.push(
+        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
+      );
+      continue;
+    }
+    judgedStages += 1;
+    if (p99 > config.max_dispatch_lag_p99_ms) {
       reasons.push(
-        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms (the load generator fell behind its schedule)`,
+        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`,
       );
     }
   }
   const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
-  if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
+  if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
+    notes.push(
+      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
+    );
+  } else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
     reasons.push(
       `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`,
     );
   }
+  const status =
+    reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
   return {
     valid: reasons.length === 0,
+    status,
     reasons,
+    ...(notes.length > 0 ? { notes } : {}),
     dispatch_lag_p99_ms: worstLag,
     max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
     event_loop_delay_p99_ms: eventLoopDelayP99Ms,
@@ -657,8 +692,11 @@ export async function runNode(
     await dispatcher.close().catch(() => undefined);
   }
 
+  // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
+  const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+  const runRecords = allRecords.filter((record) => runStages.includes(record.stage));
   const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-  const validity = judgeValidity(config, stages, eventLoopP99Ms);
+  const validity = judgeValidity(config, stages, eventLoopP99Ms, loopDelay.count);
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
@@ -717,15 +755,19 @@ export async function runNode(
         : config,
     results: {
       stages,
-      run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,
+      run: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+      ...(options.isPrimary ? { run_stages: runStages } : {}),
     },
     metrics: { snapshots: snapshots?.snapshots ?? [] },
     validity,
     verdict: 'error',
     error: errorInfo,
+    ...(options.provenance
+      ? { provenance: { ...options.provenance, started_at: new Date(startedAtMs).toISOString() } }
+      : {}),
   };
   if (options.isPrimary)
-    Object.assign(document, evaluateGates(document, allRecords, options.baseline, logger));
+    Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
   writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
@@ -733,9 +775,20 @@ export async function runNode(
     .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
     .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
     .map((record) => (record.first_token_at_ms as number) - record.sent_at_ms);
-  const summaryMarkdown = renderSummary(document, { ttftMsInSendOrder });
+  const charts: ChartInputs = {
+    ttftMsInSendOrder,
+    requests: allRecords.map((record) => ({
+      stage: record.stage,
+      sentAtMs: record.sent_at_ms,
+      endedAtMs: record.ended_at_ms,
+      ...(record.first_token_at_ms !== undefined
+        ? { ttftMs: record.first_token_at_ms - record.sent_at_ms }
+        : {}),
+    })),
+  };
+  const summaryMarkdown = renderSummary(document, charts);
   writeFileSync(summaryPath, summaryMarkdown);
-  writeFileSync(reportPath, renderHtmlReport(document, { ttftMsInSendOrder }));
+  writeFileSync(reportPath, renderHtmlReport(document, charts));
   return {
     verdict: document.verdict,
     document,

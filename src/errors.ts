@@ -2,6 +2,7 @@
  * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
  * Shells (action, CLI) map `kind` to exit codes and annotations; nothing else inspects messages.
  */
+import { CONFIG_DOCS_URL } from './docs.js';
 
 /** The families of failure a user must be able to tell apart. */
 export type ErrorKind = 'config' | 'input' | 'cluster' | 'stream' | 'threshold' | 'cancelled' | 'internal';
@@ -30,6 +31,8 @@ export interface ConfigProblem {
   /** Path in the config, e.g. `stages[2].iterations`; empty for the whole document. */
   path: string;
   message: string;
+  /** `missing_file`: the file itself was not found (the hint is about paths, not fields). */
+  code?: 'missing_file';
 }
 
 /** Formats a problem as one line: `file:line:col: path: message`. */
@@ -43,22 +46,28 @@ export function formatConfigProblem(problem: ConfigProblem): string {
 export class ConfigError extends ExoBenchError {
   readonly problems: ConfigProblem[];
 
-  constructor(problems: ConfigProblem[]) {
+  constructor(problems: ConfigProblem[], hint?: string) {
     super(
       'config',
       problems.map(formatConfigProblem).join('\n'),
-      'Fix the config file; configs/README.md documents every field.',
+      hint ??
+        (problems.some((problem) => problem.code === 'missing_file')
+          ? 'The config path is relative to the working directory (in a workflow: the workspace, after actions/checkout).'
+          : `Fix the config file; ${CONFIG_DOCS_URL} documents every field.`),
     );
     this.name = 'ConfigError';
     this.problems = problems;
   }
 }
 
-/** Bad action inputs or command-line flags. */
+/** Bad action inputs or command-line flags; `problems` holds each bad input on its own (one or more). */
 export class InputError extends ExoBenchError {
-  constructor(message: string, hint?: string) {
+  readonly problems: string[];
+
+  constructor(message: string, hint?: string, problems?: string[]) {
     super('input', message, hint);
     this.name = 'InputError';
+    this.problems = problems ?? [message];
   }
 }
 

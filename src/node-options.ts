@@ -56,17 +56,18 @@ export function parseBooleanFlag(name: string, value: string): boolean {
  * input, for the message (`--api-url`, `input api-url`).
  */
 export function validateApiUrl(name: string, value: string): string {
+  const typed = value.trim();
+  // `localhost:52415` parses as a URL of scheme `localhost:`: say what was typed, and what was meant.
+  const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(typed) ? undefined : `http://${typed}`;
+  const hint = `Use e.g. ${withScheme && URL.canParse(withScheme) ? withScheme : 'http://127.0.0.1:52415'}`;
   let url: URL;
   try {
-    url = new URL(value.trim());
+    url = new URL(typed);
   } catch {
-    throw new InputError(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+    throw new InputError(`${name} is not a URL: got "${value}"`, hint);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(
-      `${name} must be http or https, got ${url.protocol}`,
-      'Use e.g. http://127.0.0.1:52415',
-    );
+    throw new InputError(`${name} must be an http:// or https:// URL, got "${value}"`, hint);
   }
   return url.toString().replace(/\/+$/, '');
 }

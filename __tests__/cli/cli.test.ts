@@ -46,6 +46,7 @@ describe('exo-bench usage', () => {
 
   it.each([
     [['--config', config, '--bogus'], /Unknown option '--bogus'/],
+    [['--config', config, '--simulat'], /Unknown option '--simulat'.* Did you mean --simulate\?/],
     [[], /--config FILE is required/],
     [['--config', config, '--api-port', '70000'], /--api-port must be a TCP port/],
     [['--config', config, '--api-port', 'x'], /--api-port must be a whole number/],
@@ -53,7 +54,10 @@ describe('exo-bench usage', () => {
     [['--config', config, '--index', 'abc'], /--index must be a whole number ≥ 0, got "abc"/],
     [['--config', config, '--index=1.5'], /--index must be a whole number ≥ 0, got "1.5"/],
     [['--config', config, '--api-port', '1', '--api-url', 'http://127.0.0.1:1'], /mutually exclusive/],
-    [['--config', config, '--api-url', 'file:///etc/passwd'], /must be http or https/],
+    [
+      ['--config', config, '--api-url', 'file:///etc/passwd'],
+      /must be an http:\/\/ or https:\/\/ URL, got "file:\/\/\/etc\/passwd"/,
+    ],
     [['--config', join(dir, 'missing.yaml')], /missing\.yaml/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const io = capture();
@@ -154,6 +158,8 @@ describe('exo-bench run with the seed script flags', () => {
     expect(code).toBe(1);
     expect(existsSync(join(output, 'results.json'))).toBe(true);
     expect(io.stderr.join('')).toContain('verdict: error');
+    // Nothing listens: the progress says so once, and offers the simulator.
+    expect(io.stderr.join('').match(/try without a server: exo-bench --simulate --config /g)).toHaveLength(1);
   });
 });
 

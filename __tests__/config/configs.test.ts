@@ -42,12 +42,14 @@ describe('configs/', () => {
     expect(config.stages).toEqual([
       {
         name: 'simple',
-        prompt_length: 20,
+        // 20 in the seed: below the chat template's own length, so it could never be reached.
+        prompt_length: 64,
         generation_length: 100,
         time_between_requests: 1,
         iterations: 1,
         no_overlap: false,
         warmup_requests: 0,
+        warmup: false,
       },
     ]);
   });

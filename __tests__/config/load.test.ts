@@ -49,6 +49,7 @@ describe('parseConfigText: a valid config', () => {
             iterations: 1,
             no_overlap: false,
             warmup_requests: 0,
+            warmup: false,
           },
         ],
         sharding: 'Pipeline',
@@ -341,11 +342,20 @@ describe('loadConfigFile', () => {
     expect(loaded.config.stages[0]?.name).toBe('simple');
   });
 
-  it('names a missing file and where it looked', async () => {
+  it('names a missing file, the absolute path it tried and the directory it is relative to', async () => {
     const path = join(directory, 'nope.yaml');
-    expect((await loadError(path)).message).toBe(
-      `${path}: no such file (looked in ${process.cwd()}); check the config path`,
+    const error = await loadError(path);
+    expect(error.message).toBe(
+      `${path}: no such file: looked for ${path} (the path is relative to the working directory ${process.cwd()})`,
     );
+    expect(error.problems[0]?.code).toBe('missing_file');
+    expect(error.hint).toMatch(/relative to the working directory/);
+  });
+
+  it('suggests a YAML file of a close name beside a missing one', async () => {
+    writeFileSync(join(directory, 'bench-simple.yml'), minimal);
+    const error = await loadError(join(directory, 'bench_simple.yaml'));
+    expect(error.message).toMatch(new RegExp(`; did you mean ${join(directory, 'bench-simple.yml')}\\?$`));
   });
 
   it('refuses a directory', async () => {
@@ -368,7 +378,7 @@ describe('loadConfigFile', () => {
     const error = await loadError(path);
     expect(describeError(error)).toBe(
       `${path}:10:17: stages[0].iterations: expected an integer ≥ 1, found "ten" (a string)\n` +
-        'Hint: Fix the config file; configs/README.md documents every field.',
+        'Hint: Fix the config file; https://github.com/exo/bench-action/blob/v1/configs/README.md documents every field.',
     );
   });
 });
@@ -400,5 +410,29 @@ bogus: 1
       '3:13 model_ids[0]',
       '4:1 bogus',
     ]);
+  });
+});
+
+describe('warm-up stages', () => {
+  const stage = (extra: string): string =>
+    `  - {name: s${extra.length}, prompt_length: 8, generation_length: 8, time_between_requests: 1, iterations: 2${extra}}\n`;
+  const config = (stages: string): string => `hardware_plan: {a: 1}\nmodel_ids: [m]\nstages:\n${stages}`;
+
+  it('marks a whole stage as warm-up (default false)', () => {
+    const { config: loaded } = parseConfigText(config(stage(', warmup: true') + stage('')), 'c.yaml', {});
+    expect(loaded.stages.map((s) => s.warmup)).toEqual([true, false]);
+  });
+
+  it('refuses thresholds on a warm-up stage, and a config of warm-up stages only', () => {
+    expect(() =>
+      parseConfigText(
+        config(stage(', warmup: true, thresholds: ["ttft_p95_ms <= 1"]') + stage('')),
+        'c.yaml',
+        {},
+      ),
+    ).toThrow(/stages\[0\]\.thresholds: a warm-up stage \(warmup: true\) is not judged/);
+    expect(() => parseConfigText(config(stage(', warmup: true')), 'c.yaml', {})).toThrow(
+      /stages: every stage is a warm-up stage/,
+    );
   });
 });

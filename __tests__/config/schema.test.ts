@@ -60,6 +60,7 @@ describe('known keys', () => {
       'iterations',
       'no_overlap',
       'warmup_requests',
+      'warmup',
       'thresholds',
     ]);
   });

@@ -402,12 +402,22 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
       expect(summary).toContain('| Stage | TTFT p50 | TTFT p95 | TTFT p99 |');
       for (const node of nodes()) expect(summary).toContain(`| \`${node.node_id.slice(0, 12)}\` |`);
       expect(summary).toContain(`| ${MODEL} | MlxRingInstance / PipelineShardMetadata | 3 |`);
-      const charts = [...summary.matchAll(/```mermaid\nxychart-beta\n {4}title "([^"]+)"/g)].map((m) => m[1]);
+      const charts = [
+        ...summary.matchAll(/```mermaid\n%%\{init: [^\n]+\}%%\nxychart-beta\n {4}title "([^"]+)"/g),
+      ].map((m) => m[1]);
       expect(charts).toEqual([
-        'TTFT of each request, in send order',
+        'TTFT of the requests sent, over time',
+        'Requests in flight (peak)',
         'Output tokens/s per stage',
-        'Requests in flight over time',
       ]);
+      // Provenance in the header; the compact table first, the full tables folded.
+      expect(summary).toContain(
+        '<sub>exo/bench-e2e · [run 4242 attempt 1](https://github.com/exo/bench-e2e/actions/runs/4242)',
+      );
+      expect(summary).toContain(
+        '| Stage | Requests | Success | TTFT p50 ms | TTFT p95 ms | E2E p95 ms | Output tok/s | Failed thresholds |',
+      );
+      expect(summary).toContain('<details><summary>All figures per stage');
       expect(summary).toContain('x-axis ["ramp", "steady"]');
       const order = [
         '## exo-bench',
@@ -619,6 +629,8 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
     ]);
     expect(main.summary).toMatch(/^## exo-bench: /);
     expect(service.artifacts.some((a) => a.name === 'exo-bench-e2e-refused')).toBe(false);
+    // The artifact client's chatter ("Artifact name is valid!") no longer precedes the warning.
+    expect(main.stdout).not.toMatch(/Artifact name is valid!|Root directory input is valid!/);
   });
 
   it('post step after the primary is killed mid-stage: deletes its instances, stops EXO, writes a partial summary', async () => {

@@ -66,7 +66,7 @@ describe('plan mode of the bundled action', () => {
     });
   });
 
-  it('turns config errors into error annotations at their lines, then fails once', async () => {
+  it('turns config errors into error annotations at their lines, one per problem, and fails', async () => {
     const { root, workspace: ws, runnerTemp } = workspace();
     writeFileSync(
       join(ws, 'bad.yaml'),
@@ -89,11 +89,10 @@ describe('plan mode of the bundled action', () => {
       true,
     );
     expect(annotations.some((line) => /line=4,/.test(line) && line.includes('did you mean'))).toBe(true);
-    expect(
-      result.commands.filter(
-        (c) => c.command === 'error' && c.message.startsWith('exo-bench: the config has'),
-      ),
-    ).toHaveLength(1);
+    // One annotation per problem and no other: "the config has 2 problems" is a log line, not a third.
+    expect(result.commands.filter((c) => c.command === 'error')).toHaveLength(annotations.length);
+    expect(result.stdout).toContain('exo-bench: the config has');
+    expect(result.summary).toMatch(/^## exo-bench: 💥 error\n/);
     // Every declared output is still set.
     expect(result.outputs.get('config-file')).toBe('bad.yaml');
     expect(result.outputs.has('matrix')).toBe(true);

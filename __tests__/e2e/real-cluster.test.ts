@@ -316,6 +316,8 @@ describe('the matrix dry run (bench-matrix.yml with simulate: true)', () => {
         describeStep(result),
       ]);
     }
+    // Every job's summary says loudly that it was simulated.
+    for (const result of steps) expect(result.summary).toMatch(/^## exo-bench: .* · 🧪 simulated\n/);
     // Each secondary really waited for instances and their deletion, placed by its stand-in primary.
     for (const secondary of steps.slice(1)) {
       expect(secondary.stdout).toContain(

@@ -25,12 +25,27 @@ describe('api-url: http and https only', () => {
   ])('the action refuses %s naming the input', (url) => {
     process.env['INPUT_API-URL'] = url;
     expect(() => readInputs()).toThrow(InputError);
-    expect(() => readInputs()).toThrow(/^input api-url must be http or https, got [a-z]+:$/);
+    expect(() => readInputs()).toThrow(`input api-url must be an http:// or https:// URL, got "${url}"`);
   });
 
   it('the action refuses text that is not a URL', () => {
     process.env['INPUT_API-URL'] = '127.0.0.1:52415';
-    expect(() => readInputs()).toThrow(/^input api-url (is not a URL|must be http or https)/);
+    expect(() => readInputs()).toThrow(/^input api-url (is not a URL|must be an http)/);
+  });
+
+  it('a host:port without a scheme is quoted as typed, and the hint gives the URL that was meant', () => {
+    process.env['INPUT_API-URL'] = 'localhost:52415';
+    let error: unknown;
+    try {
+      readInputs();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).message).toBe(
+      'input api-url must be an http:// or https:// URL, got "localhost:52415"',
+    );
+    expect((error as InputError).hint).toBe('Use e.g. http://localhost:52415');
   });
 
   it('the action accepts http and https, without a trailing slash', () => {
@@ -44,7 +59,7 @@ describe('api-url: http and https only', () => {
 
   it('one check for both shells, naming the flag or input', () => {
     expect(() => validateApiUrl('--api-url', 'file:///x')).toThrow(
-      '--api-url must be http or https, got file:',
+      '--api-url must be an http:// or https:// URL, got "file:///x"',
     );
   });
 

@@ -71,6 +71,8 @@ export const State = {
   CleanedUp: 'cleaned-up',
   /** Output folder, so the post step can publish partial results if main died. */
   OutputDir: 'output-dir',
+  /** Set when the main step ran to its end, whatever its outcome: the post step then claims no interruption. */
+  MainFinished: 'main-finished',
   /** Artifact name main would upload under ('' = no upload), so the post step can upload partial results. */
   ArtifactName: 'artifact-name',
 } as const;

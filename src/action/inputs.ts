@@ -3,6 +3,7 @@
  * core.getInput; they receive an ActionInputs.
  */
 import * as core from '@actions/core';
+import { closestMatch } from '../config/describe.js';
 import { InputError } from '../errors.js';
 import {
   parseBooleanFlag,
@@ -53,27 +54,69 @@ function optional(name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-function booleanInput(name: string, fallback: boolean): boolean {
+/**
+ * Collects every bad input instead of stopping at the first: a step with `mode: bogus` and
+ * `node-index: first` hears about both at once.
+ */
+class InputProblems {
+  readonly messages: string[] = [];
+  readonly hints: string[] = [];
+
+  /** The parsed value, or `fallback` after recording why it could not be parsed. */
+  take<T>(parse: () => T, fallback: T): T {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.messages.push(error.message);
+      if (error.hint) this.hints.push(error.hint);
+      return fallback;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.messages.length === 0) return;
+    const hints = [...new Set(this.hints)];
+    throw new InputError(this.messages.join('\n'), hints.length ? hints.join(' ') : undefined, this.messages);
+  }
+}
+
+function booleanInput(problems: InputProblems, name: string, fallback: boolean): boolean {
   const value = optional(name);
-  return value === undefined ? fallback : parseBooleanFlag(`input ${name}`, value);
+  return value === undefined
+    ? fallback
+    : problems.take(() => parseBooleanFlag(`input ${name}`, value), fallback);
 }
 
 function nonNegativeInteger(name: string, value: string): number {
   return parseNonNegativeInteger(`input ${name}`, value);
 }
 
-/** Reads and validates every input; throws InputError naming the input at fault. */
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  const value = optional(name) ?? fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  const suggestion = closestMatch(value, allowed);
+  throw new InputError(
+    `input ${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1) ?? ''}, got "${value}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+  );
+}
+
+/** Reads and validates every input; throws one InputError naming every input at fault. */
 export function readInputs(): ActionInputs {
-  const mode = optional(Inputs.Mode) ?? 'node';
-  if (mode !== 'plan' && mode !== 'provision' && mode !== 'node') {
-    throw new InputError(`input mode must be plan, provision or node, got "${mode}"`);
-  }
-  const runnerScope = optional(Inputs.RunnerScope) ?? 'repo';
-  if (runnerScope !== 'repo' && runnerScope !== 'org') {
-    throw new InputError(`input runner-scope must be repo or org, got "${runnerScope}"`);
-  }
-  const apiPort = parsePositiveInteger(`input ${Inputs.ApiPort}`, optional(Inputs.ApiPort) ?? '52415');
-  if (apiPort > 65535) throw new InputError(`input api-port must be a TCP port (1-65535), got ${apiPort}`);
+  const problems = new InputProblems();
+  const mode = problems.take(
+    () => oneOf<ActionMode>(Inputs.Mode, ['plan', 'provision', 'node'], 'node'),
+    'node',
+  );
+  const runnerScope = problems.take(
+    () => oneOf<'repo' | 'org'>(Inputs.RunnerScope, ['repo', 'org'], 'repo'),
+    'repo',
+  );
+  const apiPort = problems.take(() => {
+    const port = parsePositiveInteger(`input ${Inputs.ApiPort}`, optional(Inputs.ApiPort) ?? '52415');
+    if (port > 65535) throw new InputError(`input api-port must be a TCP port (1-65535), got ${port}`);
+    return port;
+  }, 52415);
   const expectedNodes = optional(Inputs.ExpectedNodes);
   const timeoutSeconds = optional(Inputs.TimeoutSeconds);
   const nodeIndex = optional(Inputs.NodeIndex);
@@ -81,38 +124,53 @@ export function readInputs(): ActionInputs {
   if (githubToken) core.setSecret(githubToken);
   const requireRunners = optional(Inputs.RequireRunners);
   const apiUrl = optional(Inputs.ApiUrl);
-  return {
+  const inputs: ActionInputs = {
     mode,
     configFile: optional(Inputs.ConfigFile) ?? '.github/configs/bench_simple.yaml',
-    isPrimary: booleanInput(Inputs.IsPrimary, true),
-    apiUrl: apiUrl === undefined ? undefined : validateApiUrl(`input ${Inputs.ApiUrl}`, apiUrl),
+    isPrimary: booleanInput(problems, Inputs.IsPrimary, true),
+    apiUrl:
+      apiUrl === undefined
+        ? undefined
+        : problems.take(() => validateApiUrl(`input ${Inputs.ApiUrl}`, apiUrl), undefined),
     apiPort,
     expectedNodes:
       expectedNodes === undefined
         ? undefined
-        : parsePositiveInteger(`input ${Inputs.ExpectedNodes}`, expectedNodes),
+        : problems.take(
+            () => parsePositiveInteger(`input ${Inputs.ExpectedNodes}`, expectedNodes),
+            undefined,
+          ),
     timeoutSeconds:
       timeoutSeconds === undefined
         ? undefined
-        : parsePositiveInteger(`input ${Inputs.TimeoutSeconds}`, timeoutSeconds),
+        : problems.take(
+            () => parsePositiveInteger(`input ${Inputs.TimeoutSeconds}`, timeoutSeconds),
+            undefined,
+          ),
     hardwareLabel: optional(Inputs.HardwareLabel),
-    nodeIndex: nodeIndex === undefined ? 0 : nonNegativeInteger(Inputs.NodeIndex, nodeIndex),
+    nodeIndex:
+      nodeIndex === undefined ? 0 : problems.take(() => nonNegativeInteger(Inputs.NodeIndex, nodeIndex), 0),
     exoCommand: optional(Inputs.ExoCommand),
-    simulate: booleanInput(Inputs.Simulate, false),
+    simulate: booleanInput(problems, Inputs.Simulate, false),
     outputDir: optional(Inputs.OutputDir),
-    uploadArtifact: booleanInput(Inputs.UploadArtifact, true),
+    uploadArtifact: booleanInput(problems, Inputs.UploadArtifact, true),
     artifactName: optional(Inputs.ArtifactName),
     githubToken,
     runnerScope,
-    waitForRunnersSeconds: nonNegativeInteger(Inputs.WaitForRunners, optional(Inputs.WaitForRunners) ?? '0'),
+    waitForRunnersSeconds: problems.take(
+      () => nonNegativeInteger(Inputs.WaitForRunners, optional(Inputs.WaitForRunners) ?? '0'),
+      0,
+    ),
     requireRunners:
       requireRunners === undefined
         ? undefined
-        : parseBooleanFlag(`input ${Inputs.RequireRunners}`, requireRunners),
+        : problems.take(() => parseBooleanFlag(`input ${Inputs.RequireRunners}`, requireRunners), undefined),
     baseline: optional(Inputs.Baseline)?.trim(),
-    failOnThreshold: booleanInput(Inputs.FailOnThreshold, true),
-    commentOnPr: booleanInput(Inputs.CommentOnPr, false),
+    failOnThreshold: booleanInput(problems, Inputs.FailOnThreshold, true),
+    commentOnPr: booleanInput(problems, Inputs.CommentOnPr, false),
     modelsDir: optional(Inputs.ModelsDir),
     readOnlyModelsDirs: optional(Inputs.ModelsReadOnlyDirs),
   };
+  problems.throwIfAny();
+  return inputs;
 }

@@ -8,7 +8,12 @@ import { runMainStep } from './modes.js';
 /** Runs the main step; never throws. */
 export async function run(): Promise<void> {
   const failure = await runMainStep();
-  if (failure) core.setFailed(failure);
+  if (!failure) return;
+  if (failure.annotated) {
+    // Each problem is already an annotation; a second one saying "it failed" would only be noise.
+    core.info(failure.message);
+    process.exitCode = 1;
+  } else core.setFailed(failure.message);
 }
 
 void run();

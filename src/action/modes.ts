@@ -8,22 +8,25 @@ import { join, resolve } from 'node:path';
 import { runNode, type NodeRunOutcome } from '../benchmark.js';
 import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
-import { ConfigError, ExoBenchError, describeError, formatConfigProblem } from '../errors.js';
+import { describeError, formatConfigProblem } from '../errors.js';
 import { startCommand, stopProcessGroup, type StartedProcess } from '../exo-process.js';
 import { nodeDefaults } from '../node-options.js';
 import { buildPlan, renderPlanMarkdown } from '../plan/index.js';
 import type { Ports } from '../ports.js';
 import { preflightError, renderPreflightMarkdown, runPreflight } from '../preflight/runners.js';
 import { planProvision, prepareExoHome, type Provision } from '../provision.js';
-import { escapeMarkdownText } from '../report/markdown.js';
+import { renderErrorSummary } from '../report/error-summary.js';
 import { runOutputs, publishRun, type OutputValues } from '../publish.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { annotateError, errorSummaryFor, failureLine, type ErrorContext } from './error-report.js';
 import { createActionPorts } from './ports.js';
+import { githubProvenance } from './provenance.js';
 import {
   describeGateFailures,
+  describeVerdict,
   failedOnlyOnGates,
   resolveBaseline,
   type BaselineFetcher,
@@ -36,18 +39,6 @@ function emptyOutputs(): OutputValues {
   const values: OutputValues = {};
   for (const name of Object.values(Outputs)) values[name] = '';
   return values;
-}
-
-/** Reports config problems as annotations at their line, so they show in the PR's file view. */
-function annotateConfigError(error: unknown, ports: Ports): void {
-  if (!(error instanceof ConfigError)) return;
-  for (const problem of error.problems) {
-    ports.logger.error(formatConfigProblem(problem), {
-      title: 'exo-bench config',
-      file: problem.file,
-      ...(problem.line > 0 ? { startLine: problem.line, startColumn: problem.column } : {}),
-    });
-  }
 }
 
 async function loadConfig(inputs: ActionInputs, ports: Ports, outputs: OutputValues): Promise<LoadedConfig> {
@@ -71,13 +62,17 @@ async function planMode(
   inputs: ActionInputs,
   ports: Ports,
   outputs: OutputValues,
-): Promise<string | undefined> {
+): Promise<StepFailure | undefined> {
   const loaded = await loadConfig(inputs, ports, outputs);
   const plan = buildPlan(loaded.config);
   outputs[Outputs.Matrix] = JSON.stringify(plan);
   ports.logger.info(`matrix: ${plan.include.length} node${plan.include.length === 1 ? '' : 's'}`);
   // Set first: building the source can throw (an empty token), and every output must have a value.
   outputs[Outputs.RunnersReady] = 'unknown';
+  if (inputs.waitForRunnersSeconds > 0 && !inputs.githubToken)
+    ports.logger.warning(
+      `wait-for-runners: ${inputs.waitForRunnersSeconds} has no effect without github-token: the runners are not checked (give a token that may read self-hosted runners)`,
+    );
   // @actions/github loads only when used: it is most of the bundle's start-up time (bench/cold-start.mjs).
   const source = inputs.githubToken
     ? (await import('./runners.js')).createGitHubRunnerSource(inputs.githubToken, inputs.runnerScope, {
@@ -99,7 +94,7 @@ async function planMode(
   );
   const requireRunners = inputs.requireRunners ?? Boolean(inputs.githubToken);
   const shortfall = requireRunners ? preflightError(preflight) : undefined;
-  return shortfall ? describeError(shortfall) : undefined;
+  return shortfall ? { message: describeError(shortfall), annotated: false } : undefined;
 }
 
 function nodeIdentity(inputs: ActionInputs): {
@@ -153,21 +148,14 @@ async function nodeMode(
   inputs: ActionInputs,
   ports: Ports,
   outputs: OutputValues,
-): Promise<string | undefined> {
+): Promise<StepFailure | undefined> {
   const outputDir = resolve(
     inputs.outputDir ?? join(process.env.RUNNER_TEMP ?? process.cwd(), 'exo-bench-results'),
   );
   mkdirSync(outputDir, { recursive: true });
   ports.state.save(State.OutputDir, outputDir);
-  let loaded: LoadedConfig;
-  try {
-    loaded = await loadConfig(inputs, ports, outputs);
-  } catch (error) {
-    // Nothing ran; still publish a summary that says why, then fail.
-    await ports.summary.write(`## exo-bench: 💥 error\n\n> ${escapeMarkdownText(describeError(error))}\n`);
-    outputs[Outputs.Verdict] = 'error';
-    throw error;
-  }
+  // A config that does not load fails here; runMainStep publishes the error summary.
+  const loaded = await loadConfig(inputs, ports, outputs);
   const provisioned = provision(loaded, inputs, ports, outputs);
   ports.state.save(
     State.ArtifactName,
@@ -226,6 +214,7 @@ async function nodeMode(
         // The seed's metadata, from the run itself (its workflow passed these as flags).
         gitCommit: process.env.GITHUB_SHA ?? null,
         hardwareLabels: inputs.hardwareLabel ? [inputs.hardwareLabel] : [],
+        provenance: githubProvenance(process.env, inputs.configFile, { simulated: inputs.simulate }),
         onInstancesPlaced: (ids) =>
           ports.state.save(State.PlacedInstances, JSON.stringify({ apiUrl, instanceIds: ids })),
         onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
@@ -254,19 +243,18 @@ async function nodeMode(
   ports.state.save(State.CleanedUp, 'true');
   if (inputs.commentOnPr) await commentOnPr(inputs, outcome, published[Outputs.ArtifactUrl], ports);
   if (outcome.verdict === 'pass') return undefined;
-  if (failedOnlyOnGates(outcome.document)) {
-    const why = describeGateFailures(outcome.document);
-    if (!inputs.failOnThreshold) {
-      ports.logger.warning(
-        `exo-bench: verdict fail (${why}); not failing the step (fail-on-threshold: false)`,
-      );
-      return undefined;
-    }
-    return `exo-bench: verdict fail: ${why}`;
+  if (failedOnlyOnGates(outcome.document) && !inputs.failOnThreshold) {
+    ports.logger.warning(
+      `exo-bench: verdict fail (${describeGateFailures(outcome.document)}); not failing the step (fail-on-threshold: false)`,
+    );
+    return undefined;
   }
-  return outcome.document.error
-    ? `exo-bench: ${outcome.document.error.message}`
-    : `exo-bench: verdict ${outcome.verdict}${outcome.document.validity.reasons.length ? ` (${outcome.document.validity.reasons.join('; ')})` : ''}`;
+  // An error was annotated by the engine when it happened; any other verdict is annotated here, once,
+  // with every reason (validity and gates together).
+  return {
+    message: `exo-bench: ${describeVerdict(outcome.document)}`,
+    annotated: Boolean(outcome.document.error),
+  };
 }
 
 /** The artifact of this node in another run: the exact artifact-name, or the default name of any attempt. */
@@ -372,26 +360,74 @@ function abortOnSignals(ports: Ports): AbortSignal {
   return signalController.signal;
 }
 
-/** Runs the main step; returns the failure message, if the step must fail. */
-export async function runMainStep(ports: Ports = createActionPorts()): Promise<string | undefined> {
+/** Why the step fails; `annotated` when its annotations are already written (nothing more to raise). */
+export interface StepFailure {
+  message: string;
+  annotated: boolean;
+}
+
+/** A summary port that remembers whether this step wrote its summary. */
+function trackSummary(ports: Ports): { ports: Ports; written(): boolean } {
+  let written = false;
+  return {
+    ports: {
+      ...ports,
+      summary: {
+        write: async (markdown) => {
+          written = true;
+          await ports.summary.write(markdown);
+        },
+      },
+    },
+    written: () => written,
+  };
+}
+
+/**
+ * Runs the main step; returns why it must fail, if it must. Every path publishes one summary and sets
+ * every output; an error that stops the step is annotated once per problem, with an error summary.
+ */
+export async function runMainStep(
+  actionPorts: Ports = createActionPorts(),
+): Promise<StepFailure | undefined> {
+  const tracked = trackSummary(actionPorts);
+  const ports = tracked.ports;
   const outputs = emptyOutputs();
-  let failure: string | undefined;
+  let failure: StepFailure | undefined;
+  let inputs: ActionInputs | undefined;
   try {
-    const inputs = readInputs();
+    inputs = readInputs();
     if (inputs.mode === 'plan') failure = await planMode(inputs, ports, outputs);
     else if (inputs.mode === 'provision')
       provision(await loadConfig(inputs, ports, outputs), inputs, ports, outputs);
     else failure = await nodeMode(inputs, ports, outputs);
   } catch (error) {
-    annotateConfigError(error, ports);
-    if (!(error instanceof ConfigError)) ports.logger.error(describeError(error));
-    failure =
-      error instanceof ConfigError
-        ? `exo-bench: the config has ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'} (see the annotations)`
-        : `exo-bench: ${error instanceof ExoBenchError ? describeError(error) : error instanceof Error ? error.message : String(error)}`;
-    if (!outputs[Outputs.Verdict]) outputs[Outputs.Verdict] = 'error';
+    annotateError(error, ports, process.env);
+    failure = { message: failureLine(error), annotated: true };
+    if (!outputs[Outputs.Verdict] && inputs?.mode !== 'plan' && inputs?.mode !== 'provision')
+      outputs[Outputs.Verdict] = 'error';
+    if (!tracked.written()) {
+      const context: ErrorContext = {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        env: process.env,
+        ...(inputs
+          ? {
+              mode: inputs.mode,
+              configFile: inputs.configFile,
+              provenance: githubProvenance(process.env, inputs.configFile, { simulated: inputs.simulate }),
+            }
+          : {}),
+      };
+      await ports.summary
+        .write(renderErrorSummary(errorSummaryFor(error, context)))
+        .catch((summaryError: unknown) =>
+          ports.logger.warning(`could not write the job summary: ${String(summaryError)}`),
+        );
+    }
   } finally {
     for (const [name, value] of Object.entries(outputs)) ports.outputs.set(name, value);
+    // The post step must know main ran to its end (it publishes an "interrupted" summary only if not).
+    ports.state.save(State.MainFinished, 'true');
   }
   return failure;
 }

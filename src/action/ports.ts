@@ -24,6 +24,28 @@ function artifactUrl(id: number): string | undefined {
   return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
 }
 
+/** What @actions/artifact prints on every upload, before anything useful: dropped from our log. */
+const ARTIFACT_NOISE = /^(Artifact name is valid!|Root directory input is valid!)\r?\n?$/;
+
+/**
+ * Runs `fn` with the artifact client's chatter filtered out of stdout (those exact lines, nothing else):
+ * in the log they came right before the warning that mattered ("could not upload …") and read as if
+ * the upload had worked.
+ */
+async function withoutArtifactNoise<T>(fn: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write;
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+    if (ARTIFACT_NOISE.test(text)) return true;
+    return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+  } as typeof process.stdout.write;
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
 /** Ports backed by the runner. */
 export function createActionPorts(): Ports {
   return {
@@ -53,7 +75,7 @@ export function createActionPorts(): Ports {
         // Loaded on use: @actions/artifact is most of the bundle's start-up time (bench/cold-start.mjs).
         const { DefaultArtifactClient } = await import('@actions/artifact');
         const client = new DefaultArtifactClient();
-        const response = await client.uploadArtifact(name, files, rootDirectory);
+        const response = await withoutArtifactNoise(() => client.uploadArtifact(name, files, rootDirectory));
         const result: ArtifactResult = {};
         if (response.id !== undefined) {
           result.id = response.id;

@@ -110,6 +110,13 @@ export async function runPostStep(ports: Ports = createActionPorts()): Promise<P
     report.exo = await stopProcessGroup(pid);
     ports.logger.info(`exo-bench post: EXO process group ${pid}: ${report.exo}`);
   }
+  if (ports.state.get(State.MainFinished) === 'true') {
+    // Main ended on its own (an input or config error, a failed run) and published its summary.
+    ports.logger.info(
+      'exo-bench post: the main step finished and published its own summary; nothing to publish',
+    );
+    return report;
+  }
   const outputDir = ports.state.get(State.OutputDir);
   if (outputDir && existsSync(outputDir) && !existsSync(join(outputDir, 'summary.md'))) {
     // Main died before publishing: say so, with what it recorded, and keep the files as the artifact.

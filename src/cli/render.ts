@@ -51,8 +51,23 @@ export function renderResultsTable(document: ResultsDocument): string {
     'e2e p95 ms',
     'out tok/s',
   ];
-  const rows = [header, ...document.results.stages.map((stage) => row(stage.name, stageStatistics(stage)))];
+  const covered = document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
+  const rows = [
+    header,
+    ...document.results.stages.map((stage) =>
+      row(`${stage.name}${covered.includes(stage.name) ? '' : ' (warm-up)'}`, stageStatistics(stage)),
+    ),
+  ];
   if (document.results.run && document.results.stages.length > 1)
-    rows.push(row('all stages', document.results.run));
-  return pad(rows);
+    rows.push(
+      row(
+        covered.length === document.results.stages.length ? 'all stages' : 'run (no warm-up)',
+        document.results.run,
+      ),
+    );
+  const provenance = document.provenance;
+  const banner = provenance?.simulated
+    ? `SIMULATED RUN: the server was exo-bench's simulator (profile ${provenance.simulator_profile ?? 'default'}), not EXO on real hardware.\n`
+    : '';
+  return `${banner}${pad(rows)}`;
 }

@@ -15,7 +15,9 @@ import { buildPlan } from '../plan/plan.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { VERSION } from '../version.js';
-import { describeGateFailures, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
+import { closestMatch } from '../config/describe.js';
+import { describeVerdict, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
+import { cliProvenance } from './provenance.js';
 import { CliLogger, type CliStreams } from './logger.js';
 import { renderResultsTable } from './render.js';
 import { parseHardwareLabels, seedJsonResultsBlock } from '../report/seed-document.js';
@@ -178,35 +180,62 @@ function abortOnSignals(logger: CliLogger): { signal: AbortSignal; dispose(): vo
   };
 }
 
+/** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
+const RUN_OPTIONS = {
+  'api-port': { type: 'string' },
+  'api-url': { type: 'string' },
+  config: { type: 'string' },
+  'expected-nodes': { type: 'string' },
+  'is-primary': { type: 'string' },
+  'timeout-seconds': { type: 'string' },
+  output: { type: 'string' },
+  'output-dir': { type: 'string' },
+  'git-commit': { type: 'string' },
+  'hardware-labels': { type: 'string' },
+  simulate: { type: 'boolean' },
+  'simulate-profile': { type: 'string' },
+  label: { type: 'string' },
+  index: { type: 'string' },
+  baseline: { type: 'string' },
+  'no-fail-on-threshold': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `Unknown option '--simulat'` → ` Did you mean --simulate?` (or '' when nothing is close). */
+export function didYouMean(message: string, flags: readonly string[]): string {
+  const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
+  if (!unknown) return '';
+  const match = closestMatch(unknown, flags);
+  return match ? ` Did you mean --${match}?` : '';
+}
+
+/**
+ * A logger that notices, once, that nothing listens at the API URL (ECONNREFUSED) and says what to do,
+ * `--simulate` included: a first try without EXO otherwise waits timeout_seconds in silence.
+ */
+function withConnectionHint(logger: CliLogger, configPath: string): CliLogger {
+  let hinted = false;
+  const info = logger.info.bind(logger);
+  logger.info = (message: string): void => {
+    info(message);
+    if (hinted || !/ECONNREFUSED|connect(ion)? refused/i.test(message)) return;
+    hinted = true;
+    logger.warning(
+      `nothing listens there yet (connection refused). Start EXO (or the server), point --api-url / --api-port at it, ` +
+        `or try without a server: exo-bench --simulate --config ${configPath}`,
+    );
+  };
+  return logger;
+}
+
 async function runCommand(
   args: string[],
   streams: CliStreams,
   env: NodeJS.ProcessEnv,
-  logger: CliLogger,
+  cliLogger: CliLogger,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      'api-port': { type: 'string' },
-      'api-url': { type: 'string' },
-      config: { type: 'string' },
-      'expected-nodes': { type: 'string' },
-      'is-primary': { type: 'string' },
-      'timeout-seconds': { type: 'string' },
-      output: { type: 'string' },
-      'output-dir': { type: 'string' },
-      'git-commit': { type: 'string' },
-      'hardware-labels': { type: 'string' },
-      simulate: { type: 'boolean' },
-      'simulate-profile': { type: 'string' },
-      label: { type: 'string' },
-      index: { type: 'string' },
-      baseline: { type: 'string' },
-      'no-fail-on-threshold': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args, options: RUN_OPTIONS, strict: true });
+  const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
   if (values.help) {
     streams.stdout(usage);
     return ExitCode.Pass;
@@ -274,6 +303,10 @@ async function runCommand(
         hardwareLabels,
         ...(values.label ? { hardwareLabel: values.label } : {}),
         ...(nodeIndex !== undefined ? { nodeIndex } : {}),
+        provenance: cliProvenance(loaded.file, {
+          simulated: values.simulate === true,
+          profilePath: values['simulate-profile'],
+        }),
       },
       { logger, mask: (value) => logger.mask(value) },
       cancel.signal,
@@ -285,17 +318,21 @@ async function runCommand(
     }
     if (outcome.document.results.stages.length > 0)
       streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-    logger.info(`verdict: ${outcome.verdict}`);
+    // Every reason at once (validity and thresholds), never a bare `verdict: invalid`.
+    const verdictLine = describeVerdict(outcome.document);
+    if (outcome.verdict === 'pass') logger.info(verdictLine);
+    else logger.warning(verdictLine);
+    if (outcome.document.validity.status === 'inconclusive')
+      logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
     if (resultsFile !== undefined) logger.info(`results file: ${resultsFile}`);
     logger.info(`results: ${outcome.resultsPath}`);
     logger.info(`requests: ${outcome.requestsPath}`);
     logger.info(`summary: ${outcome.summaryPath}`);
+    logger.info(`report: ${outcome.reportPath}`);
     // The seed's last block, after everything else on stdout (scripts scrape the log for it).
     streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
-    if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document)) {
-      logger.warning(`verdict fail: ${describeGateFailures(outcome.document)}`);
-      if (values['no-fail-on-threshold']) return ExitCode.Pass;
-    }
+    if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
+      return ExitCode.Pass;
     return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
   } finally {
     cancel.dispose();
@@ -333,7 +370,10 @@ export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.Pr
     // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      logger.error(`${(error as Error).message}\nRun exo-bench --help for the flags.`);
+      const flags = first === 'plan' ? ['config', 'help'] : Object.keys(RUN_OPTIONS);
+      logger.error(
+        `${(error as Error).message}${didYouMean((error as Error).message, flags)}\nRun exo-bench --help for the flags.`,
+      );
       return ExitCode.Usage;
     }
     return configErrorExit(error, logger);

@@ -3,11 +3,12 @@
  * defaults. Every problem is collected and thrown once as a `ConfigError`, each with file, line,
  * column and config path; nothing here lets a bare exception or a stack trace reach the user.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { ConfigProblem } from '../errors.js';
 import type { LoadedConfig } from './types.js';
-import { formatNumber, formatPath } from './describe.js';
+import { closestMatch, formatNumber, formatPath } from './describe.js';
 import {
   findStructureProblems,
   parseYaml,
@@ -156,11 +157,29 @@ export function parseConfigText(
   };
 }
 
-function readProblem(path: string, error: unknown): ConfigProblem {
+/** A YAML file beside the missing one whose name is close (`bench-simple.yml` for `bench_simple.yaml`). */
+async function similarConfigFile(path: string): Promise<string | undefined> {
+  try {
+    const names = (await readdir(dirname(resolve(path)))).filter((name) => /\.ya?ml$/i.test(name));
+    const match = closestMatch(basename(path), names);
+    return match === undefined ? undefined : join(dirname(path), match);
+  } catch {
+    return undefined;
+  }
+}
+
+function readProblem(path: string, error: unknown, similar?: string): ConfigProblem {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
-      return unpositioned(path, `no such file (looked in ${process.cwd()}); check the config path`);
+      return {
+        ...unpositioned(
+          path,
+          `no such file: looked for ${resolve(path)} (the path is relative to the working directory ${process.cwd()})` +
+            (similar ? `; did you mean ${similar}?` : ''),
+        ),
+        code: 'missing_file',
+      };
     case 'EISDIR':
       return unpositioned(path, 'is a directory; expected a YAML config file');
     case 'EACCES':
@@ -198,7 +217,8 @@ export async function loadConfigFile(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError([readProblem(path, error)]);
+    const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    throw new ConfigError([readProblem(path, error, missing ? await similarConfigFile(path) : undefined)]);
   }
   return parseConfigText(text, path, variables);
 }

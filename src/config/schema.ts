@@ -142,6 +142,12 @@ const stageSchema: SchemaNode = {
       maximum: LIMITS.maxIterations,
       default: 0,
     },
+    warmup: {
+      description:
+        'A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.',
+      type: 'boolean',
+      default: false,
+    },
     thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
   },
 };

@@ -50,6 +50,8 @@ export interface StageConfig {
   no_overlap: boolean;
   /** The first N requests of the stage are excluded from its statistics (still fired and recorded). */
   warmup_requests: number;
+  /** The whole stage is a warm-up: shown, but left out of the run-level figures, thresholds and gates. */
+  warmup: boolean;
   /** Gates on this stage's statistics, as written (`ttft_p95_ms <= 800`); absent when none. */
   thresholds?: string[];
 }

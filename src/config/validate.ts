@@ -198,6 +198,7 @@ interface CheckedStage {
   iterations: number;
   no_overlap?: boolean;
   warmup_requests: number;
+  warmup: boolean;
   thresholds?: string[];
 }
 
@@ -344,6 +345,14 @@ function crossFieldProblems(
         at: 'value',
       });
     }
+    if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
+      problems.push({
+        path: ['stages', index, 'thresholds'],
+        message:
+          'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
+        at: 'key',
+      });
+    }
     if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
       const durationSeconds = iterations * gapSeconds;
       if (durationSeconds > LIMITS.maxStageDurationSeconds) {
@@ -355,6 +364,19 @@ function crossFieldProblems(
       }
     }
   });
+  if (
+    stages.length > 0 &&
+    stages.every(
+      (stage: unknown, index) => isRecord(stage) && stage.warmup === true && ok('stages', index, 'warmup'),
+    )
+  ) {
+    problems.push({
+      path: ['stages'],
+      message:
+        'every stage is a warm-up stage (warmup: true): nothing would be measured; keep warmup: true on the first stages only',
+      at: 'key',
+    });
+  }
   return problems;
 }
 
@@ -410,6 +432,7 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     iterations: stage.iterations,
     no_overlap: stage.no_overlap ?? checked.no_overlap,
     warmup_requests: stage.warmup_requests,
+    warmup: stage.warmup,
     ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
   }));
   const environment: Record<string, string> = {};

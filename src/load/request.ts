@@ -322,3 +322,45 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
 export function startRequest(spec: RequestSpec, meta: RequestMeta, options: RequestOptions): InFlightRequest {
   return new StreamingRequest(spec, meta, options);
 }
+
+/** A short stream of every kind of event a request reads: role, content, usage, [DONE]. */
+const WARM_UP_STREAM = Buffer.from(
+  'data: {"id":"w","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"a"}}]}\n\n' +
+    'data: {"id":"w","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}\n\n' +
+    ': keep-alive\n\ndata: [DONE]\n\n',
+);
+
+/** Answers one request in memory with WARM_UP_STREAM: nothing leaves the process. */
+const warmUpDispatcher = {
+  dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const controller = {
+      aborted: false,
+      paused: false,
+      reason: null,
+      abort() {},
+      pause() {},
+      resume() {},
+    } as unknown as Dispatcher.DispatchController;
+    handler.onRequestStart?.(controller, {});
+    handler.onResponseStart?.(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
+    handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(0, 40));
+    handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(40));
+    handler.onResponseEnd?.(controller, {});
+    return true;
+  },
+} as unknown as Dispatcher;
+
+/**
+ * Runs the whole request path once — the request object, its timers, the SSE decoder, the chat stream
+ * reader, the record — on `spec` against an in-memory stream, so the stage's first scheduled request
+ * does not pay first-use costs (lazy compilation, inline caches) as dispatch lag. Sends nothing and
+ * records nothing: its record is thrown away.
+ */
+export async function warmUpRequestPath(spec: RequestSpec): Promise<void> {
+  const request = new StreamingRequest(
+    spec,
+    { stage: '(warm-up)', index: -1, warmup: true, scheduledAtMs: preciseNowMs() },
+    { dispatcher: warmUpDispatcher, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 },
+  );
+  await request.done;
+}

@@ -7,7 +7,13 @@ import type { StageConfig } from '../config/types.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Logger } from '../ports.js';
 import { formatDuration, type Clock } from '../util/clock.js';
-import { startRequest, type InFlightRequest, type RequestOptions, type RequestSpec } from './request.js';
+import {
+  startRequest,
+  warmUpRequestPath,
+  type InFlightRequest,
+  type RequestOptions,
+  type RequestSpec,
+} from './request.js';
 
 /** A point of the in-flight series: how many requests were open at a time. */
 export interface InFlightSample {
@@ -59,6 +65,11 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   let sent = 0;
   let failed = 0;
   let interrupted = false;
+
+  // Before the schedule starts: build a request and run it through the request path in memory, once.
+  // The first scheduled request would otherwise pay for the first use of that code (measured: 3–5 ms of
+  // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
+  await warmUpRequestPath(options.buildRequest(0));
 
   const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
   const expectedDurationMs = stage.no_overlap ? 0 : gapMs * Math.max(0, stage.iterations - 1);

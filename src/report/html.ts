@@ -1,136 +1,340 @@
 /**
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
- * with the stage tables and the same three charts as the summary. All text is HTML-escaped.
+ * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
+ * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
+ * All text is HTML-escaped; links are made only from checked parts.
  */
+import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
+import {
+  inFlightPeaks,
+  niceMax,
+  timeAxis,
+  ttftOverTime,
+  type ChartInputs,
+  type TimeSeries,
+} from './charts.js';
+import { escapeHtml } from './html-escape.js';
+import { provenanceHtmlRows } from './provenance.js';
 import { stageStatistics, type ResultsDocument } from './results.js';
-import { downsample, formatNumber, type ChartInputs } from './summary.js';
-import { METRIC_DEFINITIONS } from '../metrics/aggregate.js';
+import { CHART_PALETTE, formatNumber, runStages } from './summary.js';
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
+export { escapeHtml } from './html-escape.js';
+
+const WIDTH = 900;
+const HEIGHT = 280;
+const LEFT = 64;
+const RIGHT = 16;
+const TOP = 28;
+const BOTTOM = 44;
+
+/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
+function ticks(max: number): number[] {
+  return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
 }
 
-const WIDTH = 640;
-const HEIGHT = 200;
-const PAD = 36;
-
-function axisMax(values: number[]): number {
-  const max = Math.max(1e-9, ...values);
-  return max * 1.1;
-}
-
-/** A line chart as inline SVG. */
-export function svgLine(title: string, unit: string, series: number[]): string {
-  const values = downsample(series);
-  const yMax = axisMax(values);
-  const step = values.length > 1 ? (WIDTH - 2 * PAD) / (values.length - 1) : 0;
-  const points = values
-    .map(
-      (v, i) =>
-        `${(PAD + i * step).toFixed(1)},${(HEIGHT - PAD - (v / yMax) * (HEIGHT - 2 * PAD)).toFixed(1)}`,
-    )
-    .join(' ');
-  return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">
-<line x1="${PAD}" y1="${HEIGHT - PAD}" x2="${WIDTH - PAD}" y2="${HEIGHT - PAD}" stroke="#888"/><line x1="${PAD}" y1="${PAD}" x2="${PAD}" y2="${HEIGHT - PAD}" stroke="#888"/>
-<text x="${PAD}" y="${PAD - 8}" font-size="11">${escapeHtml(formatNumber(yMax, 1))} ${escapeHtml(unit)}</text>
-<polyline fill="none" stroke="#2f6fdf" stroke-width="1.5" points="${points}"/></svg></figure>`;
-}
-
-/** A bar chart as inline SVG. */
-export function svgBars(title: string, unit: string, labels: string[], values: number[]): string {
-  const yMax = axisMax(values);
-  const slot = (WIDTH - 2 * PAD) / Math.max(1, values.length);
-  const bars = values
-    .map((v, i) => {
-      const h = (v / yMax) * (HEIGHT - 2 * PAD);
-      const x = PAD + i * slot + slot * 0.15;
+function svgFrame(title: string, xTitle: string, yTitle: string, body: string, yMax: number): string {
+  const plotBottom = HEIGHT - BOTTOM;
+  const yTicks = ticks(yMax)
+    .map((value) => {
+      const y = plotBottom - (value / yMax) * (plotBottom - TOP);
       return (
-        `<rect x="${x.toFixed(1)}" y="${(HEIGHT - PAD - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" fill="#2f6fdf"><title>${escapeHtml(labels[i] ?? '')}: ${escapeHtml(formatNumber(v))} ${escapeHtml(unit)}</title></rect>` +
-        `<text x="${(x + slot * 0.35).toFixed(1)}" y="${HEIGHT - PAD + 14}" font-size="11" text-anchor="middle">${escapeHtml((labels[i] ?? '').slice(0, 16))}</text>`
+        `<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
+        `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(formatNumber(value, value < 10 ? 1 : 0))}</text>`
       );
     })
     .join('');
-  return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">
-<line x1="${PAD}" y1="${HEIGHT - PAD}" x2="${WIDTH - PAD}" y2="${HEIGHT - PAD}" stroke="#888"/>
-<text x="${PAD}" y="${PAD - 8}" font-size="11">${escapeHtml(formatNumber(yMax, 1))} ${escapeHtml(unit)}</text>${bars}</svg></figure>`;
+  return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui,sans-serif" fill="${CHART_PALETTE.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/>
+${body}
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${escapeHtml(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${escapeHtml(yTitle)}</text></svg></figure>`;
 }
 
-function htmlTable(header: string[], rows: string[][]): string {
+/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
+export function svgTimeChart(title: string, yTitle: string, series: TimeSeries): string {
+  const yMax = niceMax(series.values);
+  const plotWidth = WIDTH - LEFT - RIGHT;
+  const plotBottom = HEIGHT - BOTTOM;
+  const x = (seconds: number): number => LEFT + (seconds / series.spanSeconds) * plotWidth;
+  const y = (value: number): number => plotBottom - (value / yMax) * (plotBottom - TOP);
+  const points = series.values
+    .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
+    .join(' ');
+  const xMax = niceMax([series.spanSeconds]);
+  const xTicks = ticks(xMax)
+    .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
+    .map(
+      (seconds) =>
+        `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${CHART_PALETTE.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatNumber(seconds, seconds < 10 ? 1 : 0))}</text>`,
+    )
+    .join('');
+  const boundaries = series.boundaries
+    .map(
+      (boundary) =>
+        `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${CHART_PALETTE.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${CHART_PALETTE.boundaryText}">${escapeHtml(boundary.name.slice(0, 24))}</text>`,
+    )
+    .join('');
+  return svgFrame(
+    title,
+    'time since the first stage started (s)',
+    yTitle,
+    `${xTicks}${boundaries}<polyline fill="none" stroke="${CHART_PALETTE.data}" stroke-width="2" points="${points}"/>`,
+    yMax,
+  );
+}
+
+/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
+export function svgBars(title: string, yTitle: string, labels: string[], values: number[]): string {
+  const yMax = niceMax(values);
+  const plotBottom = HEIGHT - BOTTOM;
+  const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
+  const bars = values
+    .map((value, i) => {
+      const h = (value / yMax) * (plotBottom - TOP);
+      const x = LEFT + i * slot + slot * 0.2;
+      return (
+        `<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${CHART_PALETTE.data}"><title>${escapeHtml(labels[i] ?? '')}: ${escapeHtml(formatNumber(value))}</title></rect>` +
+        `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${escapeHtml(formatNumber(value))}</text>` +
+        `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml((labels[i] ?? '').slice(0, 24))}</text>`
+      );
+    })
+    .join('');
+  return svgFrame(title, 'stage', yTitle, bars, yMax);
+}
+
+/** A table; cells are text (escaped here) unless given as `{ html }`; numbers are right-aligned. */
+type Cell = string | { html: string };
+
+function htmlTable(header: string[], rows: Cell[][]): string {
   const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows
-    .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('\n');
+  const cell = (value: Cell): string => {
+    if (typeof value !== 'string') return `<td>${value.html}</td>`;
+    const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
+    return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(value)}</td>`;
+  };
+  const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function percent(stats: LoadStatistics): string {
+  return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
+}
+
+function compactRow(name: string, stats: LoadStatistics, failed: string): Cell[] {
+  return [
+    name,
+    String(stats.total_requests),
+    `${percent(stats)}${stats.failed_requests ? ` (${stats.failed_requests} failed)` : ''}`,
+    formatNumber(stats.ttft_ms.p50),
+    formatNumber(stats.ttft_ms.p95),
+    formatNumber(stats.e2e_ms.p95),
+    formatNumber(stats.output_tokens_per_second),
+    failed,
+  ];
+}
+
+function fullRow(name: string, stats: LoadStatistics): Cell[] {
+  return [
+    name,
+    String(stats.successful_requests),
+    String(stats.failed_requests),
+    String(stats.total_tokens),
+    formatNumber(stats.ttft_ms.p99),
+    formatNumber(stats.tpot_ms.p50),
+    formatNumber(stats.tpot_ms.p95),
+    formatNumber(stats.e2e_ms.p50),
+    formatNumber(stats.e2e_ms.p99),
+    formatNumber(stats.requests_per_second, 2),
+    formatNumber(stats.dispatch_lag_ms.p99, 2),
+  ];
+}
+
+function failedThresholds(document: ResultsDocument, scope: string): string {
+  const failed = (document.thresholds ?? []).filter(
+    (t) =>
+      t.status === 'fail' &&
+      (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope),
+  );
+  return failed.length
+    ? failed.map((t) => `✗ ${t.expression} (${formatNumber(t.observed)})`).join('; ')
+    : '–';
 }
 
 /** Renders the whole page. */
 export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs): string {
-  const stages = document.results.stages;
-  // Our figures (the seed's, under the same names in results.json, are in its requests[] too).
-  const stageRows = stages
-    .map(stageStatistics)
-    .map((s, index) => [
-      stages[index]?.name ?? '',
-      String(s.total_requests),
-      String(s.successful_requests),
-      String(s.failed_requests),
-      `${(s.success_rate * 100).toFixed(1)}%`,
-      String(s.total_tokens),
-      formatNumber(s.ttft_ms.p50),
-      formatNumber(s.ttft_ms.p95),
-      formatNumber(s.tpot_ms.p50),
-      formatNumber(s.e2e_ms.p95),
-      formatNumber(s.output_tokens_per_second),
-      String(stages[index]?.peak_in_flight ?? 0),
-    ]);
-  const parts = [
-    `<h1>exo-bench: ${escapeHtml(document.verdict)}</h1>`,
-    `<p>Config <code>${escapeHtml(document.metadata.config_file)}</code>, ${document.cluster.expected_nodes} node(s), started ${escapeHtml(document.metadata.started_at)}.</p>`,
-  ];
+  const { stages, run } = document.results;
+  const meta = document.metadata;
+  const covered = runStages(document);
+  const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+  const simulated = document.provenance?.simulated === true;
+  const parts = [`<h1>exo-bench: ${escapeHtml(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+  if (simulated)
+    parts.push(
+      `<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${escapeHtml(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`,
+    );
+  const where =
+    meta.target?.kind === 'openai'
+      ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
+      : `${document.cluster.expected_nodes} node(s)`;
+  parts.push(
+    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
+  );
+  const provenance = provenanceHtmlRows(document.provenance);
+  if (provenance.length > 0)
+    parts.push(
+      `<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`,
+    );
   if (document.error)
     parts.push(
-      `<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}</p>`,
+      `<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}${document.error.hint ? `<br>Hint: ${escapeHtml(document.error.hint)}` : ''}</p>`,
     );
   for (const reason of document.validity.reasons)
     parts.push(`<p class="error">Invalid: ${escapeHtml(reason)}</p>`);
+  if (run)
+    parts.push(
+      `<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${
+        covered.length < stages.length
+          ? ` (warm-up left out: ${escapeHtml(
+              stages
+                .filter((s) => !covered.includes(s.name))
+                .map((s) => s.name)
+                .join(', '),
+            )})`
+          : ''
+      }.</p>`,
+    );
+  if (document.thresholds && document.thresholds.length > 0)
+    parts.push(
+      '<h2>Thresholds</h2>',
+      htmlTable(
+        ['Scope', 'Threshold', 'Observed', 'Samples', 'Result'],
+        document.thresholds.map((t) => [
+          t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
+          { html: `<code>${escapeHtml(t.expression)}</code>` },
+          formatNumber(t.observed, 2),
+          String(t.samples),
+          `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
+        ]),
+      ),
+    );
+  if (document.comparison)
+    parts.push(
+      '<h2>Compared with the baseline</h2>',
+      `<p>${escapeHtml(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`,
+    );
   if (stages.length > 0) {
+    const compactRows = stages.map((s) =>
+      compactRow(
+        `${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`,
+        stageStatistics(s),
+        failedThresholds(document, s.name),
+      ),
+    );
+    if (run && stages.length > 1)
+      compactRows.push(compactRow(runName, run, failedThresholds(document, 'run')));
     parts.push(
       '<h2>Stages</h2>',
       htmlTable(
         [
           'Stage',
           'Requests',
-          'OK',
-          'Failed',
           'Success',
-          'Tokens',
           'TTFT p50 ms',
           'TTFT p95 ms',
-          'TPOT p50 ms',
           'E2E p95 ms',
           'Output tok/s',
-          'Peak in flight',
+          'Failed thresholds',
         ],
-        stageRows,
+        compactRows,
       ),
-      '<h2>Charts</h2>',
     );
-    if (charts.ttftMsInSendOrder.length > 1)
-      parts.push(svgLine('TTFT of each request, in send order', 'ms', charts.ttftMsInSendOrder));
+    const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
+    if (run && stages.length > 1) fullRows.push(fullRow(runName, run));
     parts.push(
-      svgBars(
-        'Output tokens/s per stage',
-        'tok/s',
-        stages.map((s) => s.name),
-        stages.map((s) => s.output_tokens_per_second),
+      '<details><summary>More figures per stage</summary>',
+      htmlTable(
+        [
+          'Stage',
+          'OK',
+          'Failed',
+          'Tokens',
+          'TTFT p99 ms',
+          'TPOT p50 ms',
+          'TPOT p95 ms',
+          'E2E p50 ms',
+          'E2E p99 ms',
+          'Req/s',
+          'Lag p99 ms',
+        ],
+        fullRows,
       ),
+      '</details>',
     );
-    const inFlight = stages.flatMap((s) => s.in_flight_samples.map((p) => p.in_flight));
-    if (inFlight.length > 1) parts.push(svgLine('Requests in flight over time', 'requests', inFlight));
+  }
+  const { nodes, instances } = document.cluster;
+  if (nodes.length > 0 || instances.length > 0) {
+    parts.push('<h2>Cluster</h2>');
+    if (nodes.length > 0)
+      parts.push(
+        htmlTable(
+          ['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'],
+          nodes.map((n) => [
+            { html: `<code>${escapeHtml(n.node_id.slice(0, 12))}</code>` },
+            n.chip || '–',
+            n.friendly_name || '–',
+            n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
+            n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
+          ]),
+        ),
+      );
+    if (instances.length > 0)
+      parts.push(
+        htmlTable(
+          ['Instance', 'Model', 'Kind', 'Nodes'],
+          instances.map((i) => [
+            { html: `<code>${escapeHtml(i.instance_id.slice(0, 8))}</code>` },
+            i.model_id,
+            `${i.kind} / ${i.shard_kind}`,
+            String(i.node_ids.length),
+          ]),
+        ),
+      );
+  }
+  if (meta.is_primary && stages.length > 0) {
+    const v = document.validity;
+    parts.push(
+      '<h2>Load generator</h2>',
+      `<p>Dispatch lag p99 ${escapeHtml(formatNumber(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(formatNumber(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`,
+      ...(v.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`),
+    );
+  }
+  if (stages.length > 0) {
+    const chartParts: string[] = [];
+    const requests = charts.requests ?? [];
+    const axis = timeAxis(stages, requests);
+    if (axis) {
+      const ttft = ttftOverTime(axis, requests);
+      if (ttft) chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+      chartParts.push(
+        svgTimeChart(
+          'Requests in flight (peak per bucket)',
+          'requests in flight',
+          inFlightPeaks(axis, requests),
+        ),
+      );
+    }
+    if (stages.length >= 2)
+      chartParts.push(
+        svgBars(
+          'Output tokens/s per stage',
+          'output tok/s',
+          stages.map((s) => s.name),
+          stages.map((s) => s.output_tokens_per_second),
+        ),
+      );
+    if (chartParts.length > 0) parts.push('<h2>Charts</h2>', ...chartParts);
     parts.push(
       '<h2>Definitions</h2>',
       htmlTable(
@@ -141,7 +345,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}td:first-child,th:first-child{text-align:left}.error{color:#b00}figure{margin:1rem 0}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
 </head><body>
 ${parts.join('\n')}
 </body></html>

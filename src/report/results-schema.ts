@@ -60,6 +60,7 @@ import {
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
   type OwnStageStatistics,
+  type Provenance,
   type ResultsDocument,
   type SeedNamedStatistic,
   type StatePollingFacts,
@@ -359,6 +360,7 @@ const stageConfigSchema = closedObject<StageConfig>(
       description: 'Run requests one at a time (inherits the top-level value).',
     },
     warmup_requests: stageProperty('warmup_requests'),
+    warmup: stageProperty('warmup'),
     thresholds: thresholdsOfConfig(stageProperty('thresholds')),
   },
 );
@@ -975,7 +977,16 @@ const validitySchema = closedObject<Validity>(
   },
   {
     valid: flag('False when the load generator fell behind; reasons say how.'),
+    status: optional(
+      oneOfText<NonNullable<Validity['status']>>(
+        'Since 1.4: valid, invalid, or inconclusive when no stage had enough dispatch-lag samples to judge its p99 (the run is not failed for it; notes say why).',
+        { valid: true, invalid: true, inconclusive: true },
+      ),
+    ),
     reasons: texts('Each bound the run exceeded, in words; empty when valid.'),
+    notes: optional(
+      texts('Since 1.4: what the gate could not judge and why (too few dispatch-lag samples in a stage).'),
+    ),
     dispatch_lag_p99_ms: nullableQuantity(
       "The worst stage's dispatch lag p99 (ms); null when no stage sent a request.",
     ),
@@ -985,6 +996,47 @@ const validitySchema = closedObject<Validity>(
     ),
     max_event_loop_delay_p99_ms: quantity(
       'The bound of the event-loop delay p99: 4 × max_dispatch_lag_p99_ms (ms).',
+    ),
+  },
+);
+
+const provenanceSchema = closedObject<Provenance>(
+  {
+    description:
+      'Since 1.4: where the result came from (commit, run, runner, tool, config), and whether the server was the simulator.',
+  },
+  {
+    source: oneOfText<Provenance['source']>('Which shell ran the node.', {
+      'github-actions': true,
+      cli: true,
+    }),
+    tool_version: text("exo-bench's version."),
+    started_at: text('When this node started, ISO 8601 (UTC).'),
+    config_file: text('The config file, as given.'),
+    config_sha256: optional(text("SHA-256 of the config file's bytes, hex.")),
+    simulated: flag("True when the server was exo-bench's simulator: the figures describe no hardware."),
+    simulator_profile: optional(text("The simulator's profile: default, or the profile file's name.")),
+    repository: optional(text('owner/name of the repository the workflow ran in.')),
+    commit: optional(
+      text("Full commit SHA: the workflow's GITHUB_SHA, or HEAD of the CLI's working directory."),
+    ),
+    ref: optional(text('The git ref (refs/heads/main, refs/pull/12/merge).')),
+    event: optional(text('The event that started the workflow.')),
+    server_url: optional(text("GitHub's server, for links.")),
+    run_id: optional(text('The workflow run id.')),
+    run_attempt: optional(count('The attempt of the workflow run (1-based).')),
+    run_url: optional(text("The workflow run's page.")),
+    workflow: optional(text("The workflow's name.")),
+    job: optional(text("The job's id.")),
+    runner: optional(
+      closedObject<NonNullable<Provenance['runner']>>(
+        { description: "The machine that ran this node (the runner's, or the CLI's host's)." },
+        {
+          name: optional(text('Runner name, or host name.')),
+          os: optional(text('Operating system.')),
+          arch: optional(text('CPU architecture.')),
+        },
+      ),
     ),
   },
 );
@@ -1021,9 +1073,14 @@ const documentSchema = closedObject<ResultsDocument>(
         ),
         run: {
           description:
-            'The statistics of every request of the run (all stages together); null on a secondary or when no request was sent.',
+            'The statistics of every request of the run (all stages together, warm-up stages left out); null on a secondary or when no request was sent.',
           anyOf: [{ type: 'null' }, { $ref: '#/definitions/load_statistics' }],
         },
+        run_stages: optional(
+          texts(
+            'Since 1.4: the stages `run`, the run-level outputs and the run thresholds cover, in config order (stages with `warmup: true` are left out).',
+          ),
+        ),
       },
     ),
     metrics: closedObject<ResultsDocument['metrics']>(
@@ -1060,6 +1117,7 @@ const documentSchema = closedObject<ResultsDocument>(
       ),
     ),
     comparison: optional(comparisonSchema),
+    provenance: optional(provenanceSchema),
   },
 );
 

@@ -26,7 +26,7 @@ import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.3.0';
+export const RESULTS_SCHEMA_VERSION = '1.4.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -176,10 +176,57 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   output_length: OutputLengthStatistics;
 }
 
+/**
+ * Since 1.4: where a result came from, so a result read on its own says what produced it: the commit,
+ * the run, the runner, the tool, the config (and its hash), and whether the server was the simulator.
+ * The action fills it from the runner's GITHUB_* variables; the CLI from what it knows (git, host).
+ */
+export interface Provenance {
+  /** `github-actions` (the action) or `cli` (the command line). */
+  source: 'github-actions' | 'cli';
+  /** exo-bench's version. */
+  tool_version: string;
+  /** When this node started, ISO 8601 (UTC). */
+  started_at: string;
+  /** The config file, as given. */
+  config_file: string;
+  /** SHA-256 of the config file's bytes (hex); absent when it could not be read. */
+  config_sha256?: string;
+  /** True when the server was exo-bench's own simulator: the figures describe no hardware. */
+  simulated: boolean;
+  /** The simulator's profile (`default`, or the profile file's name); only when simulated. */
+  simulator_profile?: string;
+  /** `owner/name` of the repository the workflow ran in. */
+  repository?: string;
+  /** Full commit SHA (the workflow's GITHUB_SHA, or the CLI's working directory's HEAD). */
+  commit?: string;
+  /** The git ref (`refs/heads/main`, `refs/pull/12/merge`). */
+  ref?: string;
+  /** The event that started the workflow (`push`, `pull_request`, `workflow_dispatch`). */
+  event?: string;
+  /** GitHub's server (`https://github.com`), for links. */
+  server_url?: string;
+  run_id?: string;
+  run_attempt?: number;
+  /** The workflow run's page. */
+  run_url?: string;
+  workflow?: string;
+  job?: string;
+  /** The machine that ran this node: the runner's name, OS and architecture (or the CLI's host's). */
+  runner?: { name?: string; os?: string; arch?: string };
+}
+
 /** Why a run is (in)valid. */
 export interface Validity {
   valid: boolean;
+  /**
+   * Since 1.4: `inconclusive` when no stage had enough dispatch-lag samples to judge a p99 (and nothing
+   * else was wrong): the lag is reported, the run is not failed for it.
+   */
+  status?: 'valid' | 'invalid' | 'inconclusive';
   reasons: string[];
+  /** Since 1.4: why the gate could not judge (too few samples), stage by stage. */
+  notes?: string[];
   dispatch_lag_p99_ms: number | null;
   max_dispatch_lag_p99_ms: number;
   event_loop_delay_p99_ms: number | null;
@@ -219,6 +266,8 @@ export interface ResultsDocument {
   results: {
     stages: StageResults[];
     run: LoadStatistics | null;
+    /** Since 1.4: the stages `run` (and the run-level outputs and thresholds) cover: warm-up stages are left out. */
+    run_stages?: string[];
   };
   metrics: { snapshots: ClusterSnapshot[] };
   validity: Validity;
@@ -229,4 +278,6 @@ export interface ResultsDocument {
   thresholds?: ThresholdOutcome[];
   /** Since 1.1: the comparison with a baseline run; null when no baseline was asked for. */
   comparison?: ComparisonResult | null;
+  /** Since 1.4: see Provenance. */
+  provenance?: Provenance;
 }

@@ -9,11 +9,22 @@ import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from './markdown.js';
 import { stageStatistics, type ResultsDocument, type StageResults, type Verdict } from './results.js';
 import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
+import {
+  inFlightPeaks,
+  niceMax,
+  timeAxis,
+  ttftOverTime,
+  type ChartInputs,
+  type TimeSeries,
+} from './charts.js';
+import { provenanceMarkdown, simulatedBannerMarkdown } from './provenance.js';
+
+export type { ChartInputs } from './charts.js';
 
 /** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
 export const SUMMARY_BUDGET_BYTES = 512 * 1024;
 
-/** Most points a chart gets; longer series are averaged into this many buckets. */
+/** Most points a series of requests gets; longer series are averaged into this many buckets. */
 export const MAX_CHART_POINTS = 100;
 
 const VERDICT_BADGES: Record<Verdict, string> = {
@@ -80,8 +91,23 @@ function latencyRow(name: string, stats: LoadStatistics, itl: StageResults['itl_
   ];
 }
 
+/** `a`, `a and b`, `a, b and c`: names joined for a sentence (escaped). */
+function nameList(names: readonly string[]): string {
+  const escaped = names.map((name) => escapeMarkdownText(name));
+  if (escaped.length <= 1) return escaped.join('');
+  return `${escaped.slice(0, -1).join(', ')} and ${escaped.at(-1) ?? ''}`;
+}
+
+/** The stages the run-level figures cover (results.run_stages; every stage in documents before 1.4). */
+export function runStages(document: ResultsDocument): string[] {
+  return document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
+}
+
 function headline(document: ResultsDocument): string {
-  const lines = [`## exo-bench: ${VERDICT_BADGES[document.verdict]}`, ''];
+  const simulated = document.provenance?.simulated ? ' · 🧪 simulated' : '';
+  const lines = [`## exo-bench: ${VERDICT_BADGES[document.verdict]}${simulated}`, ''];
+  const banner = simulatedBannerMarkdown(document.provenance);
+  if (banner) lines.push(banner, '');
   const meta = document.metadata;
   const role = meta.is_primary ? 'primary' : 'secondary';
   const label = meta.hardware_label
@@ -95,6 +121,8 @@ function headline(document: ResultsDocument): string {
   lines.push(
     `Config ${markdownInlineCode(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${markdownInlineCode(meta.endpoint)}`,
   );
+  const provenance = provenanceMarkdown(document.provenance);
+  if (provenance) lines.push('', `<sub>${provenance}</sub>`);
   if (document.error) {
     lines.push(
       '',
@@ -108,14 +136,87 @@ function headline(document: ResultsDocument): string {
   }
   const run = document.results.run;
   if (run) {
+    const covered = runStages(document);
+    const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
+    const scope =
+      document.results.stages.length <= 1
+        ? ''
+        : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
+          (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
+          (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
     lines.push(
       '',
       `**${run.successful_requests}/${run.total_requests}** requests succeeded (${formatPercent(run.success_rate, run.total_requests)}), ` +
         `TTFT p50 ${formatNumber(run.ttft_ms.p50)} ms / p95 ${formatNumber(run.ttft_ms.p95)} ms, ` +
-        `E2E p95 ${formatNumber(run.e2e_ms.p95)} ms, ${formatNumber(run.output_tokens_per_second)} output tok/s.`,
+        `E2E p95 ${formatNumber(run.e2e_ms.p95)} ms, ${formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`,
     );
   }
   return lines.join('\n');
+}
+
+/** The failed thresholds of a scope, as `ttft_p95_ms <= 800 (912.3)`; `–` when none failed. */
+function failedThresholds(document: ResultsDocument, scope: 'run' | string): string {
+  const failed = (document.thresholds ?? []).filter(
+    (outcome) =>
+      outcome.status === 'fail' &&
+      (scope === 'run' ? outcome.scope === 'run' : outcome.scope !== 'run' && outcome.scope.stage === scope),
+  );
+  if (failed.length === 0) return '–';
+  return failed
+    .map(
+      (outcome) =>
+        `❌ ${markdownInlineCode(outcome.expression, { inTableCell: true })} (${formatNumber(outcome.observed)})`,
+    )
+    .join('<br>');
+}
+
+function compactRow(name: string, stats: LoadStatistics, thresholds: string): string[] {
+  return [
+    name,
+    String(stats.total_requests),
+    `${formatPercent(stats.success_rate, stats.total_requests)}${stats.failed_requests > 0 ? ` (${stats.failed_requests} failed)` : ''}`,
+    formatNumber(stats.ttft_ms.p50),
+    formatNumber(stats.ttft_ms.p95),
+    formatNumber(stats.e2e_ms.p95),
+    formatNumber(stats.output_tokens_per_second),
+    thresholds,
+  ];
+}
+
+/**
+ * One compact table (8 columns, fits ~1,000 px): the figures people compare, and any failed threshold.
+ * The full tables follow, folded.
+ */
+function compactStagesSection(document: ResultsDocument): string | undefined {
+  const { stages, run } = document.results;
+  if (stages.length === 0) return undefined;
+  const covered = runStages(document);
+  const header = [
+    'Stage',
+    'Requests',
+    'Success',
+    'TTFT p50 ms',
+    'TTFT p95 ms',
+    'E2E p95 ms',
+    'Output tok/s',
+    'Failed thresholds',
+  ];
+  const rows = stages.map((stage) =>
+    compactRow(
+      `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
+      stageStatistics(stage),
+      failedThresholds(document, stage.name),
+    ),
+  );
+  if (run && stages.length > 1)
+    rows.push(
+      compactRow(
+        covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)',
+        run,
+        failedThresholds(document, 'run'),
+      ),
+    );
+  return `### Stages\n\n${table(header, rows)}`;
 }
 
 function stagesSection(document: ResultsDocument): string | undefined {
@@ -141,13 +242,21 @@ function stagesSection(document: ResultsDocument): string | undefined {
       String(stage.peak_in_flight),
     ),
   );
+  const covered = runStages(document);
+  const runName = covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)';
   if (run && stages.length > 1)
-    rows.push(seedRow('**all stages**', run, String(Math.max(...stages.map((s) => s.peak_in_flight)))));
+    rows.push(
+      seedRow(
+        runName,
+        run,
+        String(Math.max(...stages.filter((s) => covered.includes(s.name)).map((s) => s.peak_in_flight))),
+      ),
+    );
   const warmups = stages.filter((stage) => stage.warmup_requests > 0);
   const note = warmups.length
     ? `\n\nExcluded as warmup: ${warmups.map((s) => `${escapeMarkdownText(s.name)} ${s.warmup_requests}`).join(', ')}.`
     : '';
-  return `### Stages\n\n${table(header, rows)}${note}`;
+  return `#### Requests and throughput (the seed's metrics)\n\n${table(header, rows)}${note}`;
 }
 
 function latencySection(document: ResultsDocument): string | undefined {
@@ -168,8 +277,18 @@ function latencySection(document: ResultsDocument): string | undefined {
     'Lag p50',
     'Lag p99',
   ];
-  const rows = stages.map((stage) => latencyRow(escapeMarkdownCell(stage.name), stage, stage.itl_ms));
-  if (run && stages.length > 1) rows.push(latencyRow('**all stages**', run, undefined));
+  const rows = stages.map((stage) =>
+    latencyRow(escapeMarkdownCell(stage.name), stageStatistics(stage), stage.itl_ms),
+  );
+  const covered = runStages(document);
+  if (run && stages.length > 1)
+    rows.push(
+      latencyRow(
+        covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)',
+        run,
+        undefined,
+      ),
+    );
   const chunkNote = stages.some((s) => s.token_counts_from_chunks > 0)
     ? '\n\nSome responses carried no `usage`: their token counts are chunk counts (flagged in results.json).'
     : '';
@@ -179,7 +298,7 @@ function latencySection(document: ResultsDocument): string | undefined {
   const multiTokenNote = multiTokenStages.length
     ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
     : '';
-  return `### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
+  return `#### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
 }
 
 function calibrationCell(stage: StageResults): string {
@@ -250,7 +369,7 @@ function promptsSection(document: ResultsDocument): string | undefined {
     }
     if (stage.invalid_events > 0) {
       notes.push(
-        `- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.total_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`,
+        `- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.counted_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`,
       );
     }
     if (stage.token_counts_from_chunks > 0) {
@@ -277,7 +396,7 @@ function promptsSection(document: ResultsDocument): string | undefined {
     }
   }
   const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
-  return `### Prompt and output lengths\n\n${table(header, stages.map(promptOutputRow))}${notesText}`;
+  return `#### Prompt and output lengths\n\n${table(header, stages.map(promptOutputRow))}${notesText}`;
 }
 
 function clusterSection(document: ResultsDocument): string | undefined {
@@ -344,60 +463,163 @@ export function downsample(values: number[], maxPoints = MAX_CHART_POINTS): numb
   return out;
 }
 
-function mermaidLine(title: string, xLabel: string, yLabel: string, values: number[]): string {
-  const points = downsample(values).map((v) => Number(v.toFixed(2)));
+/**
+ * Colours of every chart, set in each chart's init block: GitHub's default Mermaid theme draws pale
+ * lavender lines, and a dark-mode page would turn black text invisible. A white plot with dark text
+ * and saturated series reads the same in both modes. The data is dark blue; stage starts are light
+ * red bands behind it.
+ */
+export const CHART_PALETTE = {
+  data: '#0550ae',
+  boundary: '#ffcecb',
+  boundaryText: '#cf222e',
+  text: '#1f2328',
+  axis: '#57606a',
+} as const;
+
+function mermaidInit(seriesColours: readonly string[]): string {
+  const theme = {
+    xyChart: {
+      backgroundColor: '#ffffff',
+      titleColor: CHART_PALETTE.text,
+      xAxisLabelColor: CHART_PALETTE.text,
+      xAxisTitleColor: CHART_PALETTE.text,
+      xAxisTickColor: CHART_PALETTE.axis,
+      xAxisLineColor: CHART_PALETTE.axis,
+      yAxisLabelColor: CHART_PALETTE.text,
+      yAxisTitleColor: CHART_PALETTE.text,
+      yAxisTickColor: CHART_PALETTE.axis,
+      yAxisLineColor: CHART_PALETTE.axis,
+      plotColorPalette: seriesColours.join(', '),
+    },
+  };
+  return `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: theme, xyChart: { width: 900, height: 300 } })}}%%`;
+}
+
+/** Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only. */
+function mermaidLabel(text: string, maxLength = 30): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, maxLength);
+}
+
+function fixed(value: number): string {
+  return String(Number(value.toFixed(2)));
+}
+
+/**
+ * A line over time: x in seconds from 0, y from 0. Stage starts are drawn as thin full-height bars of a
+ * light colour behind the line (xychart-beta has no vertical rules), and named in the caption.
+ */
+export function mermaidTimeChart(title: string, yLabel: string, series: TimeSeries): string {
+  const yMax = niceMax(series.values);
+  const marked = series.boundaries.length > 0;
+  const lines = [
+    '```mermaid',
+    mermaidInit(marked ? [CHART_PALETTE.boundary, CHART_PALETTE.data] : [CHART_PALETTE.data]),
+    'xychart-beta',
+    `    title "${mermaidLabel(title, 80)}"`,
+    `    x-axis "time since the first stage started (s)" 0 --> ${fixed(series.spanSeconds)}`,
+    `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(yMax)}`,
+  ];
+  if (marked) {
+    const rules = new Array<number>(series.values.length).fill(0);
+    for (const boundary of series.boundaries) {
+      const index = Math.min(
+        rules.length - 1,
+        Math.max(0, Math.floor(boundary.atSeconds / series.bucketSeconds)),
+      );
+      rules[index] = yMax;
+    }
+    lines.push(`    bar [${rules.map(fixed).join(', ')}]`);
+  }
+  lines.push(`    line [${series.values.map(fixed).join(', ')}]`, '```');
+  return lines.join('\n');
+}
+
+/** The caption under a time chart: bucket width, and where each stage starts. */
+function timeCaption(series: TimeSeries, what: string, stages: readonly StageResults[]): string {
+  const starts = [
+    `${escapeMarkdownText(stages[0]?.name ?? '')} 0 s`,
+    ...series.boundaries.map((b) => `${escapeMarkdownText(b.name)} ${formatNumber(b.atSeconds, 1)} s`),
+  ];
+  return `<sub>${what}, per ${formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Light red bands mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
+}
+
+/** The bar chart of a per-stage figure: y from 0; only for two stages or more (one bar shows nothing). */
+export function mermaidStageBars(
+  title: string,
+  yLabel: string,
+  names: readonly string[],
+  values: readonly number[],
+): string {
   return [
     '```mermaid',
+    mermaidInit([CHART_PALETTE.data]),
     'xychart-beta',
-    `    title "${title}"`,
-    `    x-axis "${xLabel}" 1 --> ${Math.max(2, points.length)}`,
-    `    y-axis "${yLabel}"`,
-    `    line [${points.join(', ')}]`,
+    `    title "${mermaidLabel(title, 80)}"`,
+    `    x-axis [${names.map((name) => `"${mermaidLabel(name)}"`).join(', ')}]`,
+    `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(niceMax(values))}`,
+    `    bar [${values.map((v) => v.toFixed(1)).join(', ')}]`,
     '```',
   ].join('\n');
 }
 
-function chartsSection(document: ResultsDocument, records: ChartInputs | undefined): string | undefined {
+function chartsSection(document: ResultsDocument, charts: ChartInputs | undefined): string | undefined {
   const { stages } = document.results;
   if (stages.length === 0) return undefined;
-  const parts = ['### Charts'];
-  if (records && records.ttftMsInSendOrder.length > 1) {
+  const parts: string[] = [];
+  const requests = charts?.requests ?? [];
+  const axis = timeAxis(stages, requests);
+  if (axis) {
+    const ttft = ttftOverTime(axis, requests);
+    if (ttft)
+      parts.push(
+        mermaidTimeChart('TTFT of the requests sent, over time', 'TTFT (ms)', ttft),
+        timeCaption(ttft, 'Mean TTFT of the requests sent', stages),
+      );
+    const inFlight = inFlightPeaks(axis, requests);
     parts.push(
-      mermaidLine(
-        'TTFT of each request, in send order',
-        'request (bucketed)',
-        'ms',
-        records.ttftMsInSendOrder,
-      ),
+      mermaidTimeChart('Requests in flight (peak)', 'requests in flight', inFlight),
+      timeCaption(inFlight, 'Most requests in flight at any moment', stages),
     );
   }
-  // Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only.
-  // eslint-disable-next-line no-control-regex
-  const safeNames = stages.map((stage) => stage.name.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, 30));
-  parts.push(
-    [
-      '```mermaid',
-      'xychart-beta',
-      '    title "Output tokens/s per stage"',
-      `    x-axis [${safeNames.map((name) => `"${name}"`).join(', ')}]`,
-      '    y-axis "tok/s"',
-      `    bar [${stages.map((stage) => stage.output_tokens_per_second.toFixed(1)).join(', ')}]`,
-      '```',
-    ].join('\n'),
-  );
-  const inFlight = stages.flatMap((stage) => stage.in_flight_samples.map((sample) => sample.in_flight));
-  if (inFlight.length > 1)
-    parts.push(mermaidLine('Requests in flight over time', 'time (bucketed)', 'requests', inFlight));
-  return parts.join('\n\n');
+  if (stages.length >= 2)
+    parts.push(
+      mermaidStageBars(
+        'Output tokens/s per stage',
+        'output tok/s',
+        stages.map((stage) => stage.name),
+        stages.map((stage) => stage.output_tokens_per_second),
+      ),
+    );
+  return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
 }
 
 function validitySection(document: ResultsDocument): string | undefined {
   const v = document.validity;
   if (!document.metadata.is_primary || document.results.stages.length === 0) return undefined;
+  const status = v.status ?? (v.valid ? 'valid' : 'invalid');
+  const verdict =
+    status === 'invalid'
+      ? '**invalid**'
+      : status === 'inconclusive'
+        ? 'inconclusive (too few requests to judge a p99; not failed)'
+        : 'valid';
+  const notes = (v.notes ?? []).map((note) => `- ${escapeMarkdownText(note)}`).join('\n');
   return (
     `### Load generator\n\nDispatch lag p99 ${formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
-    `event-loop delay p99 ${formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${v.valid ? 'valid' : '**invalid**'}`
+    `event-loop delay p99 ${formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
+    (notes ? `\n\n${notes}` : '')
   );
+}
+
+/** The full per-stage tables, folded: they are wide, and most readers need only the compact one. */
+function detailsSection(document: ResultsDocument): string | undefined {
+  const tables = [stagesSection(document), latencySection(document), promptsSection(document)].filter(
+    (text): text is string => text !== undefined,
+  );
+  if (tables.length === 0) return undefined;
+  return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
 }
 
 function legendSection(): string {
@@ -415,11 +637,6 @@ function gateSections(document: ResultsDocument): Array<[string, string | undefi
   ];
 }
 
-/** Per-request series the charts need, derived from the records (not kept in results.json). */
-export interface ChartInputs {
-  ttftMsInSendOrder: number[];
-}
-
 /** Renders the whole summary within the budget. */
 export function renderSummary(
   document: ResultsDocument,
@@ -429,9 +646,8 @@ export function renderSummary(
   const sections: Array<[string, string | undefined]> = [
     ['headline', headline(document)],
     ...gateSections(document),
-    ['stages', stagesSection(document)],
-    ['latency', latencySection(document)],
-    ['prompt and output lengths', promptsSection(document)],
+    ['stages', compactStagesSection(document)],
+    ['all figures per stage', detailsSection(document)],
     ['errors', errorsSection(document)],
     ['cluster', clusterSection(document)],
     ['load generator', validitySection(document)],

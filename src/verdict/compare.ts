@@ -312,7 +312,8 @@ export function compareWithBaseline(
   const stages: StageComparison[] = [];
   for (const stage of current.configuration.stages) {
     const currentStage = currentByStage.get(stage.name);
-    if (!currentStage) continue;
+    // A warm-up stage is shown but never judged, against a baseline neither.
+    if (!currentStage || stage.warmup) continue;
     const before = requestSamples(baselineByStage.get(stage.name) ?? []);
     const after = requestSamples(currentStage);
     const metrics = [...tolerances].map(([metric, tolerance]) =>

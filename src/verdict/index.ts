@@ -102,6 +102,29 @@ export function failedOnlyOnGates(document: ResultsDocument): boolean {
   return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
 }
 
+/**
+ * Every reason the verdict is not `pass`, in one list: the error, each validity bound exceeded, no
+ * successful request, each failed threshold and each regression. The CLI and the step print them all
+ * in one message, so a run that is invalid *and* misses a threshold says both.
+ */
+export function verdictReasons(document: ResultsDocument): string[] {
+  const reasons: string[] = [];
+  if (document.error) reasons.push(document.error.message);
+  reasons.push(...document.validity.reasons);
+  const run = document.results.run;
+  if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+    reasons.push('no request succeeded');
+  const gates = describeGateFailures(document);
+  if (gates) reasons.push(...gates.split('; '));
+  return reasons;
+}
+
+/** `verdict: invalid (a; b; c)` — the verdict and every reason, for the CLI and the step's failure. */
+export function describeVerdict(document: ResultsDocument): string {
+  const reasons = verdictReasons(document);
+  return `verdict: ${document.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+
 /** One line saying why the gates failed, for the step's failure message. */
 export function describeGateFailures(document: ResultsDocument): string {
   const parts: string[] = [];
