@@ -29,7 +29,7 @@ describe('describeError', () => {
     expect(describeError(error).split('\n')).toEqual([
       'a.yaml:1:1: x: unknown key',
       'a.yaml:2:1: y: unknown key',
-      'Hint: Fix the config file; configs/README.md documents every field.',
+      'Hint: Fix the config file; https://github.com/exo/bench-action/blob/v1/configs/README.md documents every field.',
     ]);
   });
 

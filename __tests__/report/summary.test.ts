@@ -14,7 +14,12 @@ import { inFlightPeaks, niceMax, timeAxis, type ChartRequest } from '../../src/r
 import { renderErrorSummary } from '../../src/report/error-summary.js';
 import { renderHtmlReport } from '../../src/report/html.js';
 import { provenanceMarkdown, simulatedBannerMarkdown } from '../../src/report/provenance.js';
-import type { Provenance, ResultsDocument, StageResults } from '../../src/report/results.js';
+import {
+  ownStageStatistics,
+  type Provenance,
+  type ResultsDocument,
+  type StageResults,
+} from '../../src/report/results.js';
 import { mermaidTimeChart, renderSummary } from '../../src/report/summary.js';
 
 const PROVENANCE: Provenance = {
@@ -83,7 +88,7 @@ function stage(name: string, stageRecords: RequestRecord[], warmup = false): Sta
   return {
     name,
     config,
-    ...computeStatistics(stageRecords),
+    ...ownStageStatistics(computeStatistics(stageRecords)),
     prompt_length: promptLengthStatistics(stageRecords, 64, calibration),
     output_length: outputLengthStatistics(stageRecords, 10),
     started_at_ms: Math.min(...stageRecords.map((r) => r.scheduled_at_ms)),

@@ -213,7 +213,7 @@ describe('openai target: stream shapes of real servers', () => {
       [16, 4],
     ]);
     expect(result.multi_token_chunk_requests).toBe(3);
-    expect(result.total_tokens / result.token_chunks).toBe(4);
+    expect(result.output_tokens_total / result.token_chunks).toBe(4);
     expect(result.tpot_ms.count).toBe(3);
     expect(multi.outcome.summaryMarkdown).toContain('**Several tokens per chunk** in multi');
     expect(multi.outcome.summaryMarkdown).toContain('ITL shows gaps between chunks, not tokens');
