@@ -10,6 +10,8 @@
 //
 //   off-a, off-b  snapshot_interval_seconds 86400: one snapshot at the start, none during the stage
 //   new           the defaults: every snapshot_interval_seconds (config default) from the OTHER node
+//   self          the defaults when no other node can be read (a 1-node cluster): the serving node,
+//                 at most once per SERVING_NODE_MIN_POLL_SECONDS (10 s)
 //   old           what exo-bench did before: every 2 s, from the node that serves the load
 //
 // Noise is judged from the two identical "off" variants: the effect of a variant is within noise when
@@ -42,8 +44,25 @@ const requests = numberFlag(flags, 'requests', 100);
 
 const engine = await loadBundle('bench/accuracy-entry.ts');
 
-/** Cancelled tasks with ~64 KiB prompts until the state holds `mib` MiB (streams opened, then dropped). */
+/** A model of its own for the cancelled tasks, so they never share an instance with the load. */
+const FILLER_MODEL = 'mlx-community/Qwen3-0.6B-4bit';
+
+/**
+ * Cancelled tasks with ~64 KiB prompts until the state holds `mib` MiB (§12.5: a client that goes away
+ * leaves its task, prompt included): streams to an instance of FILLER_MODEL, opened then dropped.
+ */
 async function growState(url, mib) {
+  await fetch(`${url}/place_instance`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model_id: FILLER_MODEL, min_nodes: 1 }),
+  }).then((r) => r.arrayBuffer());
+  for (let i = 0; ; i++) {
+    const runners = await (await fetch(`${url}/state/runners`)).json();
+    if (Object.values(runners).some((runner) => 'RunnerReady' in runner)) break;
+    if (i > 2000) throw new Error('the filler instance never became ready');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   const prompt = 'lorem ipsum dolor sit amet '.repeat(2427); // ~64 KiB
   const count = Math.ceil((mib * 1024) / 64);
   for (let i = 0; i < count; i++) {
@@ -52,13 +71,14 @@ async function growState(url, mib) {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        model: MODEL,
+        model: FILLER_MODEL,
         messages: [{ role: 'user', content: `${i} ${prompt}` }],
-        max_tokens: 10_000,
+        max_tokens: 1,
         stream: true,
       }),
       signal: controller.signal,
     });
+    if (response.status !== 200) throw new Error(`filler request: HTTP ${response.status}`);
     const reader = response.body.getReader();
     await reader.read();
     controller.abort();
@@ -85,7 +105,8 @@ const VARIANTS = {
   'off-a': { interval: 86_400, statePollNode: 'auto' },
   'off-b': { interval: 86_400, statePollNode: 'auto' },
   new: { interval: undefined, statePollNode: 'auto' },
-  old: { interval: 2, statePollNode: 'self' },
+  self: { interval: undefined, statePollNode: 'self' },
+  old: { interval: 2, statePollNode: 'self', servingNodeMinPollSeconds: 0 },
 };
 
 async function runVariant(name, dir) {
@@ -120,6 +141,9 @@ async function runVariant(name, dir) {
         outputDir: output,
         runId: `poll-${name}`,
         statePollNode: variant.statePollNode,
+        ...(variant.servingNodeMinPollSeconds === undefined
+          ? {}
+          : { servingNodeMinPollSeconds: variant.servingNodeMinPollSeconds }),
       },
       { logger },
     );
