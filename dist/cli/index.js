@@ -44823,22 +44823,1064 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 4931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ll: () => (/* binding */ ExoBenchError),
-/* harmony export */   Uc: () => (/* binding */ describeError),
-/* harmony export */   b$: () => (/* binding */ ClusterError),
-/* harmony export */   cc: () => (/* binding */ CancelledError),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   fc: () => (/* binding */ formatConfigProblem),
-/* harmony export */   xL: () => (/* binding */ ConfigError)
+/* harmony export */   DN: () => (/* binding */ ExoConnectionError),
+/* harmony export */   Gp: () => (/* binding */ ExoClient)
 /* harmony export */ });
+/* unused harmony exports ExoHttpError, excerptErrorBody */
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6229);
+/**
+ * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
+ * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
+ */
+
+
+/** How much of an error body goes into a message: enough to read, never a whole page. */
+const BODY_EXCERPT_CHARS = 300;
+/** An HTTP answer that was not what the call expects. */
+class ExoHttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
+    status;
+    bodyExcerpt;
+    constructor(method, url, status, body) {
+        const excerpt = excerptErrorBody(body);
+        super(`${method} ${url} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`);
+        this.name = 'ExoHttpError';
+        this.status = status;
+        this.bodyExcerpt = excerpt;
+    }
+}
+/** The node could not be reached at all (refused, reset, DNS, timeout before an answer). */
+class ExoConnectionError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
+    constructor(method, url, cause) {
+        super(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, 'Is EXO running and listening on that address and port?', { cause });
+        this.name = 'ExoConnectionError';
+    }
+}
+/**
+ * Picks the readable part of an EXO error body: the envelope's `error.message`, FastAPI's `detail`,
+ * or the raw text, cut to a bounded length.
+ */
+function excerptErrorBody(body) {
+    let text = body.trim();
+    try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed.error?.message === 'string')
+            text = parsed.error.message;
+        else if (parsed && parsed.detail !== undefined)
+            text = typeof parsed.detail === 'string' ? parsed.detail : JSON.stringify(parsed.detail);
+    }
+    catch {
+        // Not JSON: keep the text as it came.
+    }
+    text = text.replace(/\s+/g, ' ');
+    return text.length > BODY_EXCERPT_CHARS ? `${text.slice(0, BODY_EXCERPT_CHARS)}…` : text;
+}
+/** Talks to one EXO node's API. */
+class ExoClient {
+    baseUrl;
+    dispatcher;
+    callTimeoutMs;
+    constructor(baseUrl, options = {}) {
+        this.baseUrl = baseUrl.replace(/\/+$/, '');
+        this.dispatcher = options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ keepAliveTimeout: 4_000 });
+        this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    }
+    /** `GET /node_id`: this node's ID (a bare JSON string). */
+    async nodeId(signal) {
+        const id = await this.json('GET', '/node_id', undefined, signal);
+        if (typeof id !== 'string')
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`GET ${this.baseUrl}/node_id did not return a string`);
+        return id;
+    }
+    /** `GET /state`: the whole cluster state (camelCase JSON). */
+    async state(signal) {
+        return this.json('GET', '/state', undefined, signal);
+    }
+    /** `GET /state/{path}`; `undefined` when EXO answers 404 (the key does not exist). */
+    async statePath(path, signal) {
+        return this.jsonOrUndefinedOn404('GET', `/state/${path.split('/').map(encodeURIComponent).join('/')}`, signal);
+    }
+    /** `GET /instance/previews?model_id=…`: every placement EXO would consider, with its error if any. */
+    async previews(modelId, signal) {
+        const body = (await this.json('GET', `/instance/previews?model_id=${encodeURIComponent(modelId)}`, undefined, signal));
+        return Array.isArray(body?.previews) ? body.previews : [];
+    }
+    /** `POST /instance`: creates exactly this instance (its ID is known in advance). */
+    async createInstance(instance, signal) {
+        await this.json('POST', '/instance', { instance }, signal);
+    }
+    /** `GET /instance/{id}`; `undefined` once the instance is gone (404). */
+    async instance(instanceId, signal) {
+        return this.jsonOrUndefinedOn404('GET', `/instance/${encodeURIComponent(instanceId)}`, signal);
+    }
+    /** `DELETE /instance/{id}`; false when EXO did not know it (404), true when deletion was accepted. */
+    async deleteInstance(instanceId, signal) {
+        const body = await this.jsonOrUndefinedOn404('DELETE', `/instance/${encodeURIComponent(instanceId)}`, signal);
+        return body !== undefined;
+    }
+    /** `GET /models`: the model catalogue. */
+    async models(signal) {
+        const body = (await this.json('GET', '/models', undefined, signal));
+        return Array.isArray(body?.data) ? body.data : [];
+    }
+    async jsonOrUndefinedOn404(method, path, signal) {
+        try {
+            return await this.json(method, path, undefined, signal);
+        }
+        catch (error) {
+            if (error instanceof ExoHttpError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async json(method, path, body, signal) {
+        const url = `${this.baseUrl}${path}`;
+        // undici 7's request() never follows redirects (that takes an explicit interceptor).
+        let response;
+        try {
+            response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__/* .request */ .Em)(url, {
+                method,
+                dispatcher: this.dispatcher,
+                headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+                body: body === undefined ? undefined : JSON.stringify(body),
+                headersTimeout: this.callTimeoutMs,
+                bodyTimeout: this.callTimeoutMs,
+                signal,
+            });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            throw new ExoConnectionError(method, url, error);
+        }
+        let text;
+        try {
+            text = await response.body.text();
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            throw new ExoConnectionError(method, url, error);
+        }
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+            throw new ExoHttpError(method, url, response.statusCode, text);
+        }
+        try {
+            return JSON.parse(text);
+        }
+        catch {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 5734:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E8: () => (/* binding */ deleteInstances),
+/* harmony export */   Ml: () => (/* binding */ readView),
+/* harmony export */   PL: () => (/* binding */ waitForQuiet),
+/* harmony export */   Pz: () => (/* binding */ waitForApi),
+/* harmony export */   Tg: () => (/* binding */ waitForModelInstancesReady),
+/* harmony export */   Uw: () => (/* binding */ waitForInstancesGone),
+/* harmony export */   b_: () => (/* binding */ placeInstance),
+/* harmony export */   iw: () => (/* binding */ waitForNodes),
+/* harmony export */   l$: () => (/* binding */ DownloadTracker),
+/* harmony export */   s7: () => (/* binding */ waitForInstancesReady),
+/* harmony export */   wH: () => (/* binding */ StateResetWatch)
+/* harmony export */ });
+/* unused harmony exports nodeName, judgeSettlement, effectivePlacement, instanceMatchesPlan, choosePreview, describeDownload, UNREACHABLE_GIVE_UP_MS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6229);
+/* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7110);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4931);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4299);
+
+
+
+
+/**
+ * Polls `probe` until it returns a value or the deadline passes. Connection errors are retried (a node
+ * that is still starting refuses connections); other errors end the wait at once.
+ */
+async function pollUntil(context, deadlineMs, what, probe, timeoutHint, options = {}) {
+    const maxUnreachableMs = options.maxUnreachableMs ?? Infinity;
+    const startedMs = context.clock.nowMs();
+    let attempt = 0;
+    let lastProgressMs = -Infinity;
+    let lastProgress = '';
+    let lastConnectionError;
+    let unreachableSinceMs;
+    for (;;) {
+        (0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .throwIfAborted */ .Te)(context.signal);
+        try {
+            const outcome = await probe();
+            lastConnectionError = undefined;
+            unreachableSinceMs = undefined;
+            if (outcome.done)
+                return outcome.value;
+            lastProgress = outcome.progress;
+        }
+        catch (error) {
+            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_2__/* .ExoConnectionError */ .DN))
+                throw error;
+            lastConnectionError = error;
+            lastProgress = `API unreachable: ${error.message}`;
+            unreachableSinceMs ??= context.clock.nowMs();
+            if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
+            }
+        }
+        const nowMs = context.clock.nowMs();
+        if (nowMs - lastProgressMs >= context.progressIntervalMs) {
+            context.logger.info(`${what}: ${lastProgress}, ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)}`);
+            lastProgressMs = nowMs;
+        }
+        if (nowMs >= deadlineMs) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Timed out after ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`, lastConnectionError
+                ? 'The EXO API never answered: check that EXO started and listens on that port.'
+                : timeoutHint, { cause: lastConnectionError });
+        }
+        attempt++;
+        await context.clock.sleep(Math.min(options.intervalMs?.(attempt) ?? context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)), context.signal);
+    }
+}
+/**
+ * Remembers the highest `lastEventAppliedIdx` seen. EXO's counter only grows, except when a master
+ * election hands the cluster to a node that starts from an empty state (exo-api.md §12.2): then it
+ * falls back, and the instances placed before are gone. Shared by every poll of one run.
+ */
+class StateResetWatch {
+    highestIdx = -1;
+    /** Every fall seen: when, and from what to what. */
+    resets = [];
+    /** Records one observation; true when it shows a reset. */
+    observe(eventIdx, atMs) {
+        if (eventIdx === undefined)
+            return false;
+        const reset = eventIdx < this.highestIdx;
+        if (reset)
+            this.resets.push({ at_ms: atMs, from_event_idx: this.highestIdx, to_event_idx: eventIdx });
+        this.highestIdx = reset ? eventIdx : Math.max(this.highestIdx, eventIdx);
+        return reset;
+    }
+    /** The error to report when instances vanished and the state was reset. */
+    error(lost) {
+        const last = this.resets[this.resets.length - 1];
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO's cluster state was reset${last ? ` (lastEventAppliedIdx fell from ${last.from_event_idx} to ${last.to_event_idx})` : ''}: a master election gave the cluster a new master, which starts from an empty state, and ${lost} went with it.`, "A node joined or left while the run was under way. Start the primary's EXO with --force-master (the action puts it in EXO_BENCH_EXO_ARGS on the primary only), and start every node before the primary places the models.");
+    }
+}
+/** Reads the whole state as a view (and tells the context's reset watch what it saw). */
+async function readView(context) {
+    const view = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readClusterView */ .Ou)(await context.client.state(context.signal));
+    context.resetWatch?.observe(view.lastEventAppliedIdx, context.clock.nowMs());
+    return view;
+}
+/** Waits until this node's API answers `/node_id`; returns the node's ID. */
+async function waitForApi(context, deadlineMs) {
+    return pollUntil(context, deadlineMs, 'the EXO API', async () => ({ done: true, value: await context.client.nodeId(context.signal) }), 'Check that EXO started.');
+}
+/** A node as people know it: its friendly name (the Mac's name) and the start of its ID. */
+function nodeName(view, nodeId) {
+    const friendly = view.identities.get(nodeId)?.friendlyName;
+    const short = nodeId.slice(0, 8);
+    return friendly ? `${friendly} (${short})` : short;
+}
+/** Every way of choosing `k` of `items`, in order (bounded by the caller: clusters are small). */
+function combinations(items, k) {
+    if (k === 0)
+        return [[]];
+    if (items.length < k)
+        return [];
+    const [first, ...rest] = items;
+    return [...combinations(rest, k - 1).map((c) => [first, ...c]), ...combinations(rest, k)];
+}
+/**
+ * Judges whether the cluster has settled (exo-api.md §2.3, §12.1): `expectedNodes` nodes in the topology,
+ * each reporting memory and backends, and (for more than one node) topology links that form a cycle
+ * through them. Nodes show up seconds before their links exist (each worker probes its peers every
+ * 10 s); a placement in that window can only use one node.
+ */
+function judgeSettlement(view, expectedNodes) {
+    const missing = [];
+    if (view.nodeIds.length < expectedNodes)
+        missing.push(`nodes ${view.nodeIds.length}/${expectedNodes}`);
+    const noMemory = view.nodeIds.filter((id) => !view.memory.has(id));
+    const noBackends = view.nodeIds.filter((id) => !view.backends.has(id));
+    if (noMemory.length > 0)
+        missing.push(`no memory report from ${noMemory.map((id) => nodeName(view, id)).join(', ')}`);
+    // EXO before nodeBackends (eras A/B) has no such map at all: only require it where it exists.
+    if (noBackends.length > 0 && view.backends.size > 0)
+        missing.push(`no backends report from ${noBackends.map((id) => nodeName(view, id)).join(', ')}`);
+    if (missing.length > 0)
+        return { missing };
+    const candidates = view.nodeIds.filter((id) => view.memory.has(id));
+    if (expectedNodes <= 1)
+        return { nodeIds: candidates.slice(0, Math.max(1, expectedNodes)), missing };
+    // A cluster has a handful of nodes; more candidates than expected happen only with a stale node.
+    const subsets = candidates.length <= 12 ? combinations(candidates, expectedNodes) : [candidates];
+    for (const subset of subsets) {
+        if (subset.length === expectedNodes && (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .findCycle */ .u8)(subset, view.links))
+            return { nodeIds: subset, missing };
+    }
+    const unlinked = [];
+    const pool = candidates.slice(0, 12);
+    for (let i = 0; i < pool.length; i++) {
+        for (let j = i + 1; j < pool.length; j++) {
+            const a = pool[i];
+            const b = pool[j];
+            const there = view.links.get(a)?.has(b) ?? false;
+            const back = view.links.get(b)?.has(a) ?? false;
+            if (!there || !back)
+                unlinked.push(`${nodeName(view, a)} ${there ? '→' : back ? '←' : '↮'} ${nodeName(view, b)}${there || back ? ' (one way only)' : ''}`);
+        }
+    }
+    missing.push(unlinked.length > 0
+        ? `not linked: ${unlinked.join(', ')}`
+        : `no cycle of ${expectedNodes} linked nodes yet`);
+    return { missing };
+}
+/**
+ * Waits until the cluster has settled for a placement across `expectedNodes` nodes (judgeSettlement).
+ * Progress: `nodes 4/4; not linked: studio-2 ↮ studio-3, 14s`. A secondary waits for the same, so the
+ * jobs agree on what the cluster is.
+ */
+async function waitForNodes(context, expectedNodes, deadlineMs) {
+    return pollUntil(context, deadlineMs, 'the cluster to settle', async () => {
+        const view = await readView(context);
+        const settlement = judgeSettlement(view, expectedNodes);
+        return settlement.nodeIds
+            ? { done: true, value: view }
+            : { done: false, progress: settlement.missing.join('; ') };
+    }, "Not every node joined and linked up: check that all matrix jobs started EXO, with the same --namespace and the same --api-port (EXO probes its peers' GET /node_id on its own API port every 10 s), and that the machines can reach each other on that port.");
+}
+/** The sharding and instance kind EXO gives a placement (one node is always Pipeline + MlxRing). */
+function effectivePlacement(plan) {
+    return plan.nodeCount === 1
+        ? { sharding: 'Pipeline', instanceMeta: 'MlxRing' }
+        : { sharding: plan.sharding, instanceMeta: plan.instanceMeta };
+}
+/** Whether an instance is what the plan asks: its node count, instance kind and shard kind. */
+function instanceMatchesPlan(instance, plan) {
+    const { sharding, instanceMeta } = effectivePlacement(plan);
+    const problems = [];
+    if (instance.nodeIds.length !== plan.nodeCount)
+        problems.push(`${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'} instead of ${plan.nodeCount}`);
+    if (instance.kind !== `${instanceMeta}Instance`)
+        problems.push(`${instance.kind} instead of ${instanceMeta}Instance`);
+    if (instance.shardKind !== `${sharding}ShardMetadata`)
+        problems.push(`${instance.shardKind || 'no shards'} instead of ${sharding}ShardMetadata`);
+    return problems.length > 0 ? problems.join(', ') : undefined;
+}
+/**
+ * Chooses a placement from EXO's previews: only those whose instance spans exactly the plan's node
+ * count with the asked sharding and instance kind (trusting the instance's own tags: a preview's labels
+ * can disagree with it). A preview with fewer nodes is never taken, even when it is all EXO can offer:
+ * that is what it offers while the topology links are still forming (exo-api.md §12.1).
+ */
+function choosePreview(previews, plan) {
+    // Only previews EXO computed for the asked sharding and kind: on one node EXO itself turns them into
+    // Pipeline + MlxRing, which is accepted; another label's preview would be a different benchmark.
+    const labelled = previews.filter((p) => p.sharding === plan.sharding && p.instance_meta === plan.instanceMeta);
+    for (const preview of labelled) {
+        if (!preview.instance || preview.error)
+            continue;
+        const instance = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)('', preview.instance);
+        if (instance && instance.instanceId && !instanceMatchesPlan(instance, plan))
+            return { preview, instance };
+    }
+    if (previews.length === 0)
+        return { error: 'EXO offered no placement at all (is the topology empty?)' };
+    const reasons = [...new Set(labelled.map((p) => p.error).filter((e) => Boolean(e)))];
+    const largest = Math.max(0, ...labelled.map((p) => p.instance && !p.error ? ((0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)('', p.instance)?.nodeIds.length ?? 0) : 0));
+    const offered = largest > 0 && largest < plan.nodeCount
+        ? ` (EXO offers placements on ${largest} node${largest === 1 ? '' : 's'} at most)`
+        : '';
+    return {
+        error: `no ${plan.sharding}/${plan.instanceMeta} placement across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}${offered}${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
+    };
+}
+/**
+ * Placement errors that waiting cannot cure once the cluster has settled: the model or the config rules
+ * the placement out (RDMA links are known from each node's start, unlike the socket links that form).
+ */
+const PERMANENT_PLACEMENT_ERROR = /does not support tensor parallelism|No tensor sharding found|cannot satisfy engine|Model card not found|no RDMA-connected cycles/i;
+/** First and largest gap between two placement attempts, ms (EXO's harness retries the same way). */
+const PLACEMENT_RETRY_FIRST_MS = 1_000;
+const PLACEMENT_RETRY_MAX_MS = 8_000;
+/**
+ * Places one instance of `modelId` across exactly the plan's nodes: asks for previews until one fits
+ * (with back-off and progress lines, until the deadline), posts it with `POST /instance` (so its ID is
+ * known), waits until it shows in the state, and checks that EXO created what was posted. Returns the
+ * instance as placed. Never places fewer nodes than planned.
+ */
+async function placeInstance(context, modelId, plan, deadlineMs) {
+    const chosen = await pollUntil(context, deadlineMs, `a placement of ${modelId} across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}`, async () => {
+        const choice = choosePreview(await context.client.previews(modelId, context.signal), plan);
+        if ('preview' in choice)
+            return { done: true, value: choice };
+        if (PERMANENT_PLACEMENT_ERROR.test(choice.error)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Cannot place ${modelId}: ${choice.error}`, 'Check the model ID and sharding/instance_meta in the config: this placement is impossible for this model.');
+        }
+        return { done: false, progress: choice.error };
+    }, 'Check the free memory of the nodes (OVERRIDE_MEMORY_MB is honoured on Linux only), that every node is linked to the others, and sharding/instance_meta in the config.', {
+        // Back off: each preview request makes the master compute every placement.
+        intervalMs: (attempt) => Math.min(PLACEMENT_RETRY_MAX_MS, PLACEMENT_RETRY_FIRST_MS * 2 ** (attempt - 1)),
+    });
+    const { instance } = chosen;
+    await context.client.createInstance(chosen.preview.instance, context.signal);
+    context.logger.info(`placed ${modelId} as ${instance.instanceId} (${instance.kind}, ${instance.shardKind}, ${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'})`);
+    const placed = await pollUntil(context, deadlineMs, `instance ${instance.instanceId} to appear`, async () => {
+        const found = await context.client.instance(instance.instanceId, context.signal);
+        return found === undefined
+            ? { done: false, progress: 'not in the state yet' }
+            : { done: true, value: (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)(instance.instanceId, found) };
+    }, 'EXO accepted the instance but never created it; its log says why.');
+    const mismatch = placed ? instanceMatchesPlan(placed, plan) : 'unreadable instance';
+    const otherNodes = placed && placed.nodeIds.slice().sort().join() !== instance.nodeIds.slice().sort().join();
+    if (!placed || mismatch || otherNodes) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO created instance ${instance.instanceId} of ${modelId} unlike the plan: ${mismatch ?? 'on other nodes than the preview named'}.`, 'The cluster changed between the preview and the placement (a node joined or left); run again once it is stable.');
+    }
+    return placed;
+}
+/** `download on studio-2 (5f0c9a1e): 45% of 730 MB at 52 MB/s, ETA 12s` */
+function describeDownload(view, download) {
+    const where = `download on ${nodeName(view, download.nodeId)}`;
+    if (download.status === 'Failed')
+        return `${where} failed: ${download.errorMessage ?? 'no message'}`;
+    if (!download.totalBytes || download.downloadedBytes === undefined)
+        return `${where} ${download.status}`;
+    const percent = Math.floor((100 * download.downloadedBytes) / download.totalBytes);
+    const megabytes = (bytes) => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`;
+    const speed = download.speedBytesPerSecond !== undefined && download.speedBytesPerSecond > 0
+        ? ` at ${megabytes(download.speedBytesPerSecond)}/s`
+        : '';
+    const eta = download.etaMs !== undefined && download.etaMs > 0 ? `, ETA ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(download.etaMs)}` : '';
+    return `${where}: ${percent}% of ${megabytes(download.totalBytes)}${speed}${eta}`;
+}
+function describeLoading(view, instance) {
+    const parts = [];
+    for (const runnerId of instance.runnerIds) {
+        const runner = view.runners.get(runnerId);
+        if (!runner)
+            parts.push('runner not created');
+        else if (runner.status === 'Loading' && runner.totalLayers)
+            parts.push(`Loading ${runner.layersLoaded ?? 0}/${runner.totalLayers} layers`);
+        else
+            parts.push(runner.status);
+    }
+    const downloads = view.downloads.filter((d) => d.modelId === instance.modelId && instance.nodeIds.includes(d.nodeId) && d.status !== 'Completed');
+    for (const download of downloads)
+        parts.push(describeDownload(view, download));
+    return `${instance.modelId}: ${parts.join(', ') || 'waiting'}`;
+}
+/**
+ * Watches the downloads of the placed instances while runners load, so the results can report the time
+ * spent downloading apart from the benchmark (a model already in the models dir counts 0 s).
+ */
+class DownloadTracker {
+    seen = new Map();
+    observe(view, instanceIds, nowMs) {
+        for (const instanceId of instanceIds) {
+            const instance = view.instances.get(instanceId);
+            if (!instance)
+                continue;
+            for (const download of view.downloads) {
+                if (download.modelId !== instance.modelId || !instance.nodeIds.includes(download.nodeId))
+                    continue;
+                const entry = this.seen.get(instance.modelId);
+                const bytes = Math.max(entry?.bytes ?? 0, download.totalBytes ?? 0);
+                if (download.status === 'Completed') {
+                    if (entry)
+                        entry.bytes = bytes;
+                    continue;
+                }
+                if (entry)
+                    Object.assign(entry, { lastIncompleteMs: nowMs, bytes });
+                else
+                    this.seen.set(instance.modelId, { firstMs: nowMs, lastIncompleteMs: nowMs, bytes });
+            }
+        }
+    }
+    /** Models that had to be downloaded, with the time it took (to the last poll that saw them incomplete). */
+    times() {
+        return [...this.seen].map(([modelId, entry]) => ({
+            model_id: modelId,
+            bytes: entry.bytes,
+            seconds: Math.round((entry.lastIncompleteMs - entry.firstMs) / 10) / 100,
+        }));
+    }
+}
+/**
+ * Waits until every runner of every instance is Ready or Running. A `RunnerFailed` is latched (EXO
+ * overwrites it with the retry's RunnerIdle within a second) and becomes the error if the instance
+ * then vanishes (EXO deletes it after 5 failed runner creations) or the deadline passes.
+ */
+async function waitForInstancesReady(context, instanceIds, deadlineMs, downloads) {
+    const latchedFailures = new Map();
+    const resetsBefore = context.resetWatch?.resets.length ?? 0;
+    try {
+        return await pollUntil(context, deadlineMs, 'runners to be ready', async () => {
+            const view = await readView(context);
+            downloads?.observe(view, instanceIds, context.clock.nowMs());
+            const waiting = [];
+            for (const instanceId of instanceIds) {
+                const instance = view.instances.get(instanceId);
+                if (!instance) {
+                    // Only a reset since the wait began took the instance (one while the cluster formed did not).
+                    if ((context.resetWatch?.resets.length ?? 0) > resetsBefore)
+                        throw context.resetWatch.error(`instance ${instanceId}`);
+                    const failure = latchedFailures.get(instanceId);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
+                        ? 'EXO deleted the instance after its runners kept failing; the runner error above says why.'
+                        : 'EXO deleted the instance (a node may have left the cluster); check the EXO logs.');
+                }
+                for (const runnerId of instance.runnerIds) {
+                    const runner = view.runners.get(runnerId);
+                    if (runner?.status === 'Failed') {
+                        latchedFailures.set(instanceId, runner.errorMessage ?? 'no message');
+                        context.logger.warning(`runner ${runnerId} of ${instance.modelId} failed: ${runner.errorMessage ?? ''}`);
+                    }
+                }
+                if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isInstanceReady */ .pI)(view, instance))
+                    waiting.push(describeLoading(view, instance));
+            }
+            if (waiting.length === 0)
+                return { done: true, value: view };
+            return { done: false, progress: waiting.join('; ') };
+        }, 'Loading took longer than timeout_seconds, which includes downloading models that are not in the models dir yet: raise it for a first run, pre-stage the models (the models-dir input, kept between runs), or check the runner logs.');
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
+            const failures = [...latchedFailures.values()].join('; ');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`${error.message} Runner failure seen: ${failures}`, error.hint, {
+                cause: error,
+            });
+        }
+        throw error;
+    }
+}
+/**
+ * Secondary nodes: waits until the primary's instances exist (one per `model_ids` entry, repeats
+ * counted) and are ready. Returns their IDs.
+ */
+async function waitForModelInstancesReady(context, modelIds, deadlineMs) {
+    const wanted = new Map();
+    for (const modelId of modelIds)
+        wanted.set(modelId, (wanted.get(modelId) ?? 0) + 1);
+    return pollUntil(context, deadlineMs, "the primary's instances", async () => {
+        const view = await readView(context);
+        const readyIds = [];
+        const progress = [];
+        for (const [modelId, count] of wanted) {
+            const instances = [...view.instances.values()].filter((i) => i.modelId === modelId);
+            const ready = instances.filter((i) => (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isInstanceReady */ .pI)(view, i));
+            readyIds.push(...ready.map((i) => i.instanceId));
+            progress.push(`${modelId} ${ready.length}/${count} ready (${instances.length} placed)`);
+            if (ready.length < count)
+                return { done: false, progress: progress.join('; ') };
+        }
+        return { done: true, value: readyIds };
+    }, 'The primary never placed the models: check the primary job.');
+}
+/**
+ * How long draining and cleanup keep trying an API that refuses connections. Bring-up waits tolerate
+ * unreachable nodes until their deadline (EXO may still be starting); at the end of a run a node that
+ * stopped answering has died, and waiting a minute for it helps nobody.
+ */
+const UNREACHABLE_GIVE_UP_MS = 5_000;
+/** Waits until no `TextGeneration` task is Pending or Running anywhere in the cluster. */
+async function waitForQuiet(context, deadlineMs) {
+    try {
+        await pollUntil(context, deadlineMs, 'in-flight requests to drain', async () => {
+            const tasks = await context.client.statePath('tasks', context.signal);
+            const { total } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .countInFlight */ .Z)(tasks ?? {});
+            return total === 0 ? { done: true, value: true } : { done: false, progress: `${total} in flight` };
+        }, '', { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS });
+        return true;
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && /^(Timed out|Gave up)/.test(error.message)) {
+            context.logger.warning(`${error.message} Continuing.`);
+            return false;
+        }
+        throw error;
+    }
+}
+/** Deletes instances and confirms each is gone (404). Returns the IDs that could not be confirmed. */
+async function deleteInstances(context, instanceIds, deadlineMs) {
+    const remaining = [];
+    for (const instanceId of instanceIds) {
+        try {
+            await context.client.deleteInstance(instanceId, context.signal);
+            await pollUntil(context, deadlineMs, `instance ${instanceId} to be deleted`, async () => (await context.client.instance(instanceId, context.signal)) === undefined
+                ? { done: true, value: true }
+                : { done: false, progress: 'still present' }, 'EXO accepted the deletion but kept the instance.', { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS });
+            context.logger.info(`deleted instance ${instanceId}`);
+        }
+        catch (error) {
+            context.logger.warning(`could not confirm deletion of instance ${instanceId}: ${error instanceof Error ? error.message : String(error)}`);
+            remaining.push(instanceId);
+        }
+    }
+    return remaining;
+}
+/**
+ * Secondary nodes: waits until the primary has deleted the given instances. Ends with a ClusterError
+ * at the deadline, as soon as a watched node leaves the topology (checked before the instances, since
+ * EXO deletes a departed node's instances and that must not read as the primary's clean-up), or once
+ * this node's own API has been unreachable for UNREACHABLE_GIVE_UP_MS (its EXO died).
+ */
+async function waitForInstancesGone(context, instanceIds, deadlineMs, options = {}) {
+    const watched = options.watchedNodeIds ?? [];
+    const resetsBefore = context.resetWatch?.resets.length ?? 0;
+    await pollUntil(context, deadlineMs, 'the primary to finish and delete its instances', async () => {
+        const view = await readView(context);
+        // An empty topology is a state this node cannot judge from (EXO restarting), not a departure.
+        const gone = view.nodeIds.length === 0 ? [] : watched.filter((id) => !view.nodeIds.includes(id));
+        if (gone.length > 0) {
+            const names = gone.map((id) => {
+                const name = options.nodeNames?.get(id);
+                return name ? `${id} (${name})` : id;
+            });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
+        }
+        const left = instanceIds.filter((id) => view.instances.has(id));
+        if (left.length < instanceIds.length && (context.resetWatch?.resets.length ?? 0) > resetsBefore) {
+            // A reset empties the state, so the instances are gone either way. A secondary cannot tell a
+            // reset mid-run from the one that follows the primary's EXO stopping at the end (EXO elects a
+            // new master then too); the primary's own snapshots catch a reset mid-run and its job says so.
+            context.logger.warning("the primary's instances vanished with a reset of EXO's state (a master election); if the primary had not finished, its job reports the reset");
+            return { done: true, value: undefined };
+        }
+        return left.length === 0
+            ? { done: true, value: undefined }
+            : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };
+    }, 'The primary did not finish in time: check the primary job (it may have failed or still be running).', { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS });
+}
+
+
+/***/ }),
+
+/***/ 4299:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ bytesOf),
+/* harmony export */   Ou: () => (/* binding */ readClusterView),
+/* harmony export */   Z: () => (/* binding */ countInFlight),
+/* harmony export */   dS: () => (/* binding */ countTasksByStatus),
+/* harmony export */   oK: () => (/* binding */ readInstance),
+/* harmony export */   pI: () => (/* binding */ isInstanceReady),
+/* harmony export */   u8: () => (/* binding */ findCycle)
+/* harmony export */ });
+/* unused harmony exports untag, READY_RUNNER_STATUSES */
+/**
+ * Reads the parts of EXO's `/state` a benchmark needs, from the current API (era C in exo-api.md §10)
+ * and, for reading only, the older `nodeProfiles` one (eras A/B). Everything here is pure: it takes
+ * parsed JSON and never throws on unexpected shapes (a missing map is simply empty).
+ */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectAt(value, key) {
+    if (!isObject(value))
+        return {};
+    const inner = value[key];
+    return isObject(inner) ? inner : {};
+}
+/** Splits a tagged union `{"Tag": {...}}` into its tag and body. */
+function untag(value) {
+    if (!isObject(value))
+        return undefined;
+    const keys = Object.keys(value);
+    if (keys.length !== 1)
+        return undefined;
+    const tag = keys[0];
+    const body = value[tag];
+    return { tag, body: isObject(body) ? body : {} };
+}
+/** `{"inBytes": n}` or `{"in_bytes": n}` → n; anything else → undefined. */
+function bytesOf(value) {
+    if (!isObject(value))
+        return undefined;
+    const n = value.inBytes ?? value.in_bytes;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+function readNodeIds(state) {
+    const nodes = objectAt(state, 'topology').nodes;
+    if (!Array.isArray(nodes))
+        return [];
+    const ids = [];
+    for (const node of nodes) {
+        // Era C lists bare IDs; eras A/B list `{nodeId, nodeProfile}` objects.
+        if (typeof node === 'string')
+            ids.push(node);
+        else if (isObject(node) && typeof node.nodeId === 'string')
+            ids.push(node.nodeId);
+    }
+    return ids;
+}
+function readMemory(state) {
+    const memory = new Map();
+    const add = (nodeId, entry) => {
+        const total = bytesOf(objectAt({ e: entry }, 'e').ramTotal);
+        const available = bytesOf(objectAt({ e: entry }, 'e').ramAvailable);
+        if (total !== undefined && available !== undefined)
+            memory.set(nodeId, { totalBytes: total, availableBytes: available });
+    };
+    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeMemory')))
+        add(nodeId, entry);
+    for (const [nodeId, profile] of Object.entries(objectAt(state, 'nodeProfiles'))) {
+        if (!memory.has(nodeId))
+            add(nodeId, objectAt(profile, 'memory'));
+    }
+    return memory;
+}
+function readIdentities(state) {
+    const identities = new Map();
+    const add = (nodeId, entry) => {
+        identities.set(nodeId, {
+            chip: typeof entry.chipId === 'string' ? entry.chipId : '',
+            friendlyName: typeof entry.friendlyName === 'string' ? entry.friendlyName : '',
+            model: typeof entry.modelId === 'string' ? entry.modelId : '',
+        });
+    };
+    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeIdentities')))
+        if (isObject(entry))
+            add(nodeId, entry);
+    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeProfiles'))) {
+        if (!identities.has(nodeId) && isObject(entry))
+            add(nodeId, entry);
+    }
+    return identities;
+}
+/** Reads one instance's JSON (tagged, camelCase; snake_case also accepted). */
+function readInstance(instanceId, value) {
+    const tagged = untag(value);
+    if (!tagged)
+        return undefined;
+    const body = tagged.body;
+    const assignments = objectAt(body, 'shardAssignments');
+    const assignmentsSnake = objectAt(body, 'shard_assignments');
+    const modelId = assignments.modelId ?? assignmentsSnake.model_id;
+    const runnerToShard = isObject(assignments.runnerToShard)
+        ? assignments.runnerToShard
+        : objectAt(assignmentsSnake, 'runner_to_shard');
+    const nodeToRunner = isObject(assignments.nodeToRunner)
+        ? assignments.nodeToRunner
+        : objectAt(assignmentsSnake, 'node_to_runner');
+    const firstShard = untag(Object.values(runnerToShard)[0]);
+    const id = body.instanceId ?? body.instance_id;
+    return {
+        instanceId: typeof id === 'string' ? id : instanceId,
+        modelId: typeof modelId === 'string' ? modelId : '',
+        kind: tagged.tag,
+        runnerIds: Object.keys(runnerToShard),
+        nodeIds: Object.keys(nodeToRunner),
+        shardKind: firstShard?.tag ?? '',
+    };
+}
+function readRunners(state) {
+    const runners = new Map();
+    for (const [runnerId, value] of Object.entries(objectAt(state, 'runners'))) {
+        const tagged = untag(value);
+        if (!tagged)
+            continue;
+        const view = { status: tagged.tag.replace(/^Runner/, '') };
+        const body = tagged.body;
+        if (typeof body.layersLoaded === 'number')
+            view.layersLoaded = body.layersLoaded;
+        if (typeof body.totalLayers === 'number')
+            view.totalLayers = body.totalLayers;
+        if (typeof body.errorMessage === 'string')
+            view.errorMessage = body.errorMessage;
+        runners.set(runnerId, view);
+    }
+    return runners;
+}
+function readDownloads(state) {
+    const downloads = [];
+    for (const [nodeId, entries] of Object.entries(objectAt(state, 'downloads'))) {
+        if (!Array.isArray(entries))
+            continue;
+        for (const entry of entries) {
+            const tagged = untag(entry);
+            if (!tagged)
+                continue;
+            const shard = untag(tagged.body.shardMetadata);
+            const modelCard = objectAt(shard?.body, 'modelCard');
+            const view = {
+                nodeId,
+                modelId: typeof modelCard.modelId === 'string' ? modelCard.modelId : '',
+                status: tagged.tag.replace(/^Download/, ''),
+            };
+            const progress = objectAt(tagged.body, 'downloadProgress');
+            const downloaded = bytesOf(progress.downloaded) ?? bytesOf(tagged.body.downloaded);
+            const total = bytesOf(progress.total) ?? bytesOf(tagged.body.total);
+            if (downloaded !== undefined)
+                view.downloadedBytes = downloaded;
+            if (total !== undefined)
+                view.totalBytes = total;
+            if (typeof progress.speed === 'number' && Number.isFinite(progress.speed))
+                view.speedBytesPerSecond = progress.speed;
+            if (typeof progress.etaMs === 'number' && Number.isFinite(progress.etaMs))
+                view.etaMs = progress.etaMs;
+            if (typeof tagged.body.errorMessage === 'string')
+                view.errorMessage = tagged.body.errorMessage;
+            downloads.push(view);
+        }
+    }
+    return downloads;
+}
+function readBackends(state) {
+    const backends = new Map();
+    for (const [nodeId, list] of Object.entries(objectAt(state, 'nodeBackends'))) {
+        if (Array.isArray(list))
+            backends.set(nodeId, list.filter((b) => typeof b === 'string'));
+    }
+    return backends;
+}
+/**
+ * Topology edges of era C (`connections: {source: {sink: [edge, …]}}`), and of eras A/B (a list of
+ * `{localNodeId, sendBackNodeId, sendBackMultiaddr}`), with the API address a socket edge names.
+ */
+function readLinks(state) {
+    const links = new Map();
+    const apiAddresses = new Map();
+    const add = (source, sink) => {
+        if (source === sink)
+            return;
+        let sinks = links.get(source);
+        if (!sinks)
+            links.set(source, (sinks = new Set()));
+        sinks.add(sink);
+    };
+    const connections = objectAt(state, 'topology').connections;
+    if (isObject(connections)) {
+        for (const [source, sinks] of Object.entries(connections)) {
+            if (!isObject(sinks))
+                continue;
+            for (const [sink, edges] of Object.entries(sinks)) {
+                if (!Array.isArray(edges) || edges.length === 0)
+                    continue;
+                add(source, sink);
+                for (const edge of edges) {
+                    const address = objectAt(edge, 'sinkMultiaddr');
+                    const ip = address.ip_address ?? address.ipAddress;
+                    const port = address.port;
+                    if (typeof ip === 'string' && typeof port === 'number' && !apiAddresses.has(sink))
+                        apiAddresses.set(sink, { ip, port });
+                }
+            }
+        }
+    }
+    else if (Array.isArray(connections)) {
+        for (const edge of connections) {
+            if (isObject(edge) && typeof edge.localNodeId === 'string' && typeof edge.sendBackNodeId === 'string')
+                add(edge.localNodeId, edge.sendBackNodeId);
+        }
+    }
+    return { links, apiAddresses };
+}
+/**
+ * A cycle that visits every one of `nodeIds` once over the directed `links` (what an N-node MlxRing or
+ * pipeline placement needs, exo-api.md §12.1), or undefined. One node needs no link. Exhaustive search,
+ * fine for the handful of nodes a cluster has (a benchmark plan of more than 12 nodes is only checked
+ * for strong connectivity, which every such cycle implies).
+ */
+function findCycle(nodeIds, links) {
+    if (nodeIds.length <= 1)
+        return [...nodeIds];
+    const members = new Set(nodeIds);
+    const linked = (a, b) => links.get(a)?.has(b) ?? false;
+    if (nodeIds.length > 12) {
+        const reach = (from, forward) => {
+            const seen = new Set([from]);
+            const queue = [from];
+            while (queue.length > 0) {
+                const at = queue.pop();
+                for (const next of members)
+                    if (!seen.has(next) && (forward ? linked(at, next) : linked(next, at))) {
+                        seen.add(next);
+                        queue.push(next);
+                    }
+            }
+            return seen;
+        };
+        const first = nodeIds[0];
+        return reach(first, true).size === members.size && reach(first, false).size === members.size
+            ? [...nodeIds]
+            : undefined;
+    }
+    const start = nodeIds[0];
+    const path = [start];
+    const used = new Set(path);
+    const extend = () => {
+        const last = path[path.length - 1];
+        if (path.length === nodeIds.length)
+            return linked(last, start);
+        for (const next of nodeIds) {
+            if (used.has(next) || !linked(last, next))
+                continue;
+            path.push(next);
+            used.add(next);
+            if (extend())
+                return true;
+            path.pop();
+            used.delete(next);
+        }
+        return false;
+    };
+    return extend() ? path : undefined;
+}
+/** Task tags that are requests: `TextGeneration` today, `ChatCompletion` before 2026-02-02. */
+const REQUEST_TASK_TAGS = new Set(['TextGeneration', 'ChatCompletion']);
+const IN_FLIGHT_STATUSES = new Set(['Pending', 'Running']);
+/**
+ * Counts in-flight requests per instance. Only request tasks count: bookkeeping tasks (downloads,
+ * loading, warmup) also live in `tasks`, are never removed, and a DownloadModel task stays Running.
+ */
+function countInFlight(tasks) {
+    const byInstance = new Map();
+    let total = 0;
+    if (!isObject(tasks))
+        return { byInstance, total };
+    for (const value of Object.values(tasks)) {
+        const tagged = untag(value);
+        if (!tagged || !REQUEST_TASK_TAGS.has(tagged.tag))
+            continue;
+        if (!IN_FLIGHT_STATUSES.has(String(tagged.body.taskStatus)))
+            continue;
+        const instanceId = String(tagged.body.instanceId ?? '');
+        byInstance.set(instanceId, (byInstance.get(instanceId) ?? 0) + 1);
+        total += 1;
+    }
+    return { byInstance, total };
+}
+/**
+ * Counts request tasks per instance and status (the seed's snapshots kept Pending and Running apart);
+ * same tasks as {@link countInFlight}.
+ */
+function countTasksByStatus(tasks) {
+    const byInstance = new Map();
+    if (!isObject(tasks))
+        return byInstance;
+    for (const value of Object.values(tasks)) {
+        const tagged = untag(value);
+        if (!tagged || !REQUEST_TASK_TAGS.has(tagged.tag))
+            continue;
+        const status = String(tagged.body.taskStatus);
+        if (!IN_FLIGHT_STATUSES.has(status))
+            continue;
+        const instanceId = String(tagged.body.instanceId ?? '');
+        const counts = byInstance.get(instanceId) ?? { pending: 0, running: 0 };
+        if (status === 'Pending')
+            counts.pending += 1;
+        else
+            counts.running += 1;
+        byInstance.set(instanceId, counts);
+    }
+    return byInstance;
+}
+/** Builds the benchmark's view of a parsed `/state` document. */
+function readClusterView(state) {
+    const root = isObject(state) ? state : {};
+    const instances = new Map();
+    for (const [instanceId, value] of Object.entries(objectAt(root, 'instances'))) {
+        const view = readInstance(instanceId, value);
+        if (view)
+            instances.set(instanceId, view);
+    }
+    const inFlight = countInFlight(root.tasks);
+    const { links, apiAddresses } = readLinks(root);
+    const eventIdx = root.lastEventAppliedIdx;
+    return {
+        nodeIds: readNodeIds(root),
+        memory: readMemory(root),
+        identities: readIdentities(root),
+        instances,
+        runners: readRunners(root),
+        downloads: readDownloads(root),
+        inFlightByInstance: inFlight.byInstance,
+        inFlightTotal: inFlight.total,
+        backends: readBackends(root),
+        links,
+        apiAddresses,
+        ...(typeof eventIdx === 'number' ? { lastEventAppliedIdx: eventIdx } : {}),
+    };
+}
+/** Runner statuses that mean "ready to serve" (`Running` = ready and serving). */
+const READY_RUNNER_STATUSES = new Set(['Ready', 'Running']);
+/** True when the instance has runners and every one of them is Ready or Running. */
+function isInstanceReady(view, instance) {
+    if (instance.runnerIds.length === 0)
+        return false;
+    return instance.runnerIds.every((runnerId) => READY_RUNNER_STATUSES.has(view.runners.get(runnerId)?.status ?? ''));
+}
+
+
+/***/ }),
+
+/***/ 6229:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  cc: () => (/* binding */ CancelledError),
+  b$: () => (/* binding */ ClusterError),
+  xL: () => (/* binding */ ConfigError),
+  Ll: () => (/* binding */ ExoBenchError),
+  dz: () => (/* binding */ InputError),
+  Uc: () => (/* binding */ describeError),
+  fc: () => (/* binding */ formatConfigProblem)
+});
+
+;// CONCATENATED MODULE: ./src/docs.ts
+/**
+ * Absolute links to the action's documentation. A summary is read on github.com, far from any checkout:
+ * a relative `configs/README.md` there points into the *user's* repository, where it does not exist.
+ */
+/** Where the action is published, when the runner does not say (a local `uses: ./` step). */
+const DEFAULT_ACTION_REPOSITORY = 'exo/bench-action';
+/** The major version tag users pin. */
+const DEFAULT_ACTION_REF = 'v1';
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const REF = /^[A-Za-z0-9_./-]+$/;
+const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
+/**
+ * The URL of `path` (e.g. `configs/README.md`) in the action's repository, at the ref the step runs.
+ * Values that do not look like a repository, ref or server are ignored: the link goes into Markdown.
+ */
+function docsUrl(path, env = {}) {
+    const server = env.GITHUB_SERVER_URL && SERVER.test(env.GITHUB_SERVER_URL)
+        ? env.GITHUB_SERVER_URL
+        : 'https://github.com';
+    const repository = env.GITHUB_ACTION_REPOSITORY && REPOSITORY.test(env.GITHUB_ACTION_REPOSITORY)
+        ? env.GITHUB_ACTION_REPOSITORY
+        : DEFAULT_ACTION_REPOSITORY;
+    const ref = env.GITHUB_ACTION_REPOSITORY && env.GITHUB_ACTION_REF && REF.test(env.GITHUB_ACTION_REF)
+        ? env.GITHUB_ACTION_REF
+        : DEFAULT_ACTION_REF;
+    return `${server}/${repository}/blob/${ref}/${path}`;
+}
+/** The config reference (every field, type, default and limit). */
+const CONFIG_DOCS_URL = docsUrl('configs/README.md');
+
+;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
  * Shells (action, CLI) map `kind` to exit codes and annotations; nothing else inspects messages.
  */
+
 /** Base class of every error exo-bench raises on purpose. */
 class ExoBenchError extends Error {
     kind;
@@ -44860,17 +45902,22 @@ function formatConfigProblem(problem) {
 /** A config that cannot be used; holds every problem found, not just the first. */
 class ConfigError extends ExoBenchError {
     problems;
-    constructor(problems) {
-        super('config', problems.map(formatConfigProblem).join('\n'), 'Fix the config file; configs/README.md documents every field.');
+    constructor(problems, hint) {
+        super('config', problems.map(formatConfigProblem).join('\n'), hint ??
+            (problems.some((problem) => problem.code === 'missing_file')
+                ? 'The config path is relative to the working directory (in a workflow: the workspace, after actions/checkout).'
+                : `Fix the config file; ${CONFIG_DOCS_URL} documents every field.`));
         this.name = 'ConfigError';
         this.problems = problems;
     }
 }
-/** Bad action inputs or command-line flags. */
+/** Bad action inputs or command-line flags; `problems` holds each bad input on its own (one or more). */
 class InputError extends ExoBenchError {
-    constructor(message, hint) {
+    problems;
+    constructor(message, hint, problems) {
         super('input', message, hint);
         this.name = 'InputError';
+        this.problems = problems ?? [message];
     }
 }
 /** The cluster did not become what the config asks for (nodes, placement, runners, cleanup). */
@@ -44910,7 +45957,7 @@ function describeError(error) {
 /* harmony export */   ml: () => (/* binding */ systemClock)
 /* harmony export */ });
 /* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, createSystemClock */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6229);
 /**
  * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
  * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
@@ -45107,6 +46154,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
@@ -55864,678 +56918,111 @@ class CliLogger {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/cluster/client.ts
-/**
- * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
- * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
- */
-
-
-/** How much of an error body goes into a message: enough to read, never a whole page. */
-const BODY_EXCERPT_CHARS = 300;
-/** An HTTP answer that was not what the call expects. */
-class ExoHttpError extends errors/* ClusterError */.b$ {
-    status;
-    bodyExcerpt;
-    constructor(method, url, status, body) {
-        const excerpt = excerptErrorBody(body);
-        super(`${method} ${url} answered HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`);
-        this.name = 'ExoHttpError';
-        this.status = status;
-        this.bodyExcerpt = excerpt;
-    }
-}
-/** The node could not be reached at all (refused, reset, DNS, timeout before an answer). */
-class ExoConnectionError extends errors/* ClusterError */.b$ {
-    constructor(method, url, cause) {
-        super(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, 'Is EXO running and listening on that address and port?', { cause });
-        this.name = 'ExoConnectionError';
-    }
-}
-/**
- * Picks the readable part of an EXO error body: the envelope's `error.message`, FastAPI's `detail`,
- * or the raw text, cut to a bounded length.
- */
-function excerptErrorBody(body) {
-    let text = body.trim();
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed.error?.message === 'string')
-            text = parsed.error.message;
-        else if (parsed && parsed.detail !== undefined)
-            text = typeof parsed.detail === 'string' ? parsed.detail : JSON.stringify(parsed.detail);
-    }
-    catch {
-        // Not JSON: keep the text as it came.
-    }
-    text = text.replace(/\s+/g, ' ');
-    return text.length > BODY_EXCERPT_CHARS ? `${text.slice(0, BODY_EXCERPT_CHARS)}…` : text;
-}
-/** Talks to one EXO node's API. */
-class ExoClient {
-    baseUrl;
-    dispatcher;
-    callTimeoutMs;
-    constructor(baseUrl, options = {}) {
-        this.baseUrl = baseUrl.replace(/\/+$/, '');
-        this.dispatcher = options.dispatcher ?? new undici/* Agent */.g6({ keepAliveTimeout: 4_000 });
-        this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
-    }
-    /** `GET /node_id`: this node's ID (a bare JSON string). */
-    async nodeId(signal) {
-        const id = await this.json('GET', '/node_id', undefined, signal);
-        if (typeof id !== 'string')
-            throw new errors/* ClusterError */.b$(`GET ${this.baseUrl}/node_id did not return a string`);
-        return id;
-    }
-    /** `GET /state`: the whole cluster state (camelCase JSON). */
-    async state(signal) {
-        return this.json('GET', '/state', undefined, signal);
-    }
-    /** `GET /state/{path}`; `undefined` when EXO answers 404 (the key does not exist). */
-    async statePath(path, signal) {
-        return this.jsonOrUndefinedOn404('GET', `/state/${path.split('/').map(encodeURIComponent).join('/')}`, signal);
-    }
-    /** `GET /instance/previews?model_id=…`: every placement EXO would consider, with its error if any. */
-    async previews(modelId, signal) {
-        const body = (await this.json('GET', `/instance/previews?model_id=${encodeURIComponent(modelId)}`, undefined, signal));
-        return Array.isArray(body?.previews) ? body.previews : [];
-    }
-    /** `POST /instance`: creates exactly this instance (its ID is known in advance). */
-    async createInstance(instance, signal) {
-        await this.json('POST', '/instance', { instance }, signal);
-    }
-    /** `GET /instance/{id}`; `undefined` once the instance is gone (404). */
-    async instance(instanceId, signal) {
-        return this.jsonOrUndefinedOn404('GET', `/instance/${encodeURIComponent(instanceId)}`, signal);
-    }
-    /** `DELETE /instance/{id}`; false when EXO did not know it (404), true when deletion was accepted. */
-    async deleteInstance(instanceId, signal) {
-        const body = await this.jsonOrUndefinedOn404('DELETE', `/instance/${encodeURIComponent(instanceId)}`, signal);
-        return body !== undefined;
-    }
-    /** `GET /models`: the model catalogue. */
-    async models(signal) {
-        const body = (await this.json('GET', '/models', undefined, signal));
-        return Array.isArray(body?.data) ? body.data : [];
-    }
-    async jsonOrUndefinedOn404(method, path, signal) {
-        try {
-            return await this.json(method, path, undefined, signal);
-        }
-        catch (error) {
-            if (error instanceof ExoHttpError && error.status === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    async json(method, path, body, signal) {
-        const url = `${this.baseUrl}${path}`;
-        // undici 7's request() never follows redirects (that takes an explicit interceptor).
-        let response;
-        try {
-            response = await (0,undici/* request */.Em)(url, {
-                method,
-                dispatcher: this.dispatcher,
-                headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-                body: body === undefined ? undefined : JSON.stringify(body),
-                headersTimeout: this.callTimeoutMs,
-                bodyTimeout: this.callTimeoutMs,
-                signal,
-            });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            throw new ExoConnectionError(method, url, error);
-        }
-        let text;
-        try {
-            text = await response.body.text();
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw error;
-            throw new ExoConnectionError(method, url, error);
-        }
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-            throw new ExoHttpError(method, url, response.statusCode, text);
-        }
-        try {
-            return JSON.parse(text);
-        }
-        catch {
-            throw new errors/* ClusterError */.b$(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
-        }
-    }
-}
-
-// EXTERNAL MODULE: ./src/util/clock.ts
-var util_clock = __nccwpck_require__(7110);
-;// CONCATENATED MODULE: ./src/cluster/state.ts
-/**
- * Reads the parts of EXO's `/state` a benchmark needs, from the current API (era C in exo-api.md §10)
- * and, for reading only, the older `nodeProfiles` one (eras A/B). Everything here is pure: it takes
- * parsed JSON and never throws on unexpected shapes (a missing map is simply empty).
- */
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function objectAt(value, key) {
-    if (!isObject(value))
-        return {};
-    const inner = value[key];
-    return isObject(inner) ? inner : {};
-}
-/** Splits a tagged union `{"Tag": {...}}` into its tag and body. */
-function untag(value) {
-    if (!isObject(value))
-        return undefined;
-    const keys = Object.keys(value);
-    if (keys.length !== 1)
-        return undefined;
-    const tag = keys[0];
-    const body = value[tag];
-    return { tag, body: isObject(body) ? body : {} };
-}
-/** `{"inBytes": n}` or `{"in_bytes": n}` → n; anything else → undefined. */
-function bytesOf(value) {
-    if (!isObject(value))
-        return undefined;
-    const n = value.inBytes ?? value.in_bytes;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-function readNodeIds(state) {
-    const nodes = objectAt(state, 'topology').nodes;
-    if (!Array.isArray(nodes))
-        return [];
-    const ids = [];
-    for (const node of nodes) {
-        // Era C lists bare IDs; eras A/B list `{nodeId, nodeProfile}` objects.
-        if (typeof node === 'string')
-            ids.push(node);
-        else if (isObject(node) && typeof node.nodeId === 'string')
-            ids.push(node.nodeId);
-    }
-    return ids;
-}
-function readMemory(state) {
-    const memory = new Map();
-    const add = (nodeId, entry) => {
-        const total = bytesOf(objectAt({ e: entry }, 'e').ramTotal);
-        const available = bytesOf(objectAt({ e: entry }, 'e').ramAvailable);
-        if (total !== undefined && available !== undefined)
-            memory.set(nodeId, { totalBytes: total, availableBytes: available });
-    };
-    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeMemory')))
-        add(nodeId, entry);
-    for (const [nodeId, profile] of Object.entries(objectAt(state, 'nodeProfiles'))) {
-        if (!memory.has(nodeId))
-            add(nodeId, objectAt(profile, 'memory'));
-    }
-    return memory;
-}
-function readIdentities(state) {
-    const identities = new Map();
-    const add = (nodeId, entry) => {
-        identities.set(nodeId, {
-            chip: typeof entry.chipId === 'string' ? entry.chipId : '',
-            friendlyName: typeof entry.friendlyName === 'string' ? entry.friendlyName : '',
-            model: typeof entry.modelId === 'string' ? entry.modelId : '',
-        });
-    };
-    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeIdentities')))
-        if (isObject(entry))
-            add(nodeId, entry);
-    for (const [nodeId, entry] of Object.entries(objectAt(state, 'nodeProfiles'))) {
-        if (!identities.has(nodeId) && isObject(entry))
-            add(nodeId, entry);
-    }
-    return identities;
-}
-/** Reads one instance's JSON (tagged, camelCase; snake_case also accepted). */
-function readInstance(instanceId, value) {
-    const tagged = untag(value);
-    if (!tagged)
-        return undefined;
-    const body = tagged.body;
-    const assignments = objectAt(body, 'shardAssignments');
-    const assignmentsSnake = objectAt(body, 'shard_assignments');
-    const modelId = assignments.modelId ?? assignmentsSnake.model_id;
-    const runnerToShard = isObject(assignments.runnerToShard)
-        ? assignments.runnerToShard
-        : objectAt(assignmentsSnake, 'runner_to_shard');
-    const nodeToRunner = isObject(assignments.nodeToRunner)
-        ? assignments.nodeToRunner
-        : objectAt(assignmentsSnake, 'node_to_runner');
-    const firstShard = untag(Object.values(runnerToShard)[0]);
-    const id = body.instanceId ?? body.instance_id;
-    return {
-        instanceId: typeof id === 'string' ? id : instanceId,
-        modelId: typeof modelId === 'string' ? modelId : '',
-        kind: tagged.tag,
-        runnerIds: Object.keys(runnerToShard),
-        nodeIds: Object.keys(nodeToRunner),
-        shardKind: firstShard?.tag ?? '',
-    };
-}
-function readRunners(state) {
-    const runners = new Map();
-    for (const [runnerId, value] of Object.entries(objectAt(state, 'runners'))) {
-        const tagged = untag(value);
-        if (!tagged)
-            continue;
-        const view = { status: tagged.tag.replace(/^Runner/, '') };
-        const body = tagged.body;
-        if (typeof body.layersLoaded === 'number')
-            view.layersLoaded = body.layersLoaded;
-        if (typeof body.totalLayers === 'number')
-            view.totalLayers = body.totalLayers;
-        if (typeof body.errorMessage === 'string')
-            view.errorMessage = body.errorMessage;
-        runners.set(runnerId, view);
-    }
-    return runners;
-}
-function readDownloads(state) {
-    const downloads = [];
-    for (const [nodeId, entries] of Object.entries(objectAt(state, 'downloads'))) {
-        if (!Array.isArray(entries))
-            continue;
-        for (const entry of entries) {
-            const tagged = untag(entry);
-            if (!tagged)
-                continue;
-            const shard = untag(tagged.body.shardMetadata);
-            const modelCard = objectAt(shard?.body, 'modelCard');
-            const view = {
-                nodeId,
-                modelId: typeof modelCard.modelId === 'string' ? modelCard.modelId : '',
-                status: tagged.tag.replace(/^Download/, ''),
-            };
-            const progress = objectAt(tagged.body, 'downloadProgress');
-            const downloaded = bytesOf(progress.downloaded) ?? bytesOf(tagged.body.downloaded);
-            const total = bytesOf(progress.total) ?? bytesOf(tagged.body.total);
-            if (downloaded !== undefined)
-                view.downloadedBytes = downloaded;
-            if (total !== undefined)
-                view.totalBytes = total;
-            if (typeof tagged.body.errorMessage === 'string')
-                view.errorMessage = tagged.body.errorMessage;
-            downloads.push(view);
-        }
-    }
-    return downloads;
-}
-/** Task tags that are requests: `TextGeneration` today, `ChatCompletion` before 2026-02-02. */
-const REQUEST_TASK_TAGS = new Set(['TextGeneration', 'ChatCompletion']);
-const IN_FLIGHT_STATUSES = new Set(['Pending', 'Running']);
-/**
- * Counts in-flight requests per instance. Only request tasks count: bookkeeping tasks (downloads,
- * loading, warmup) also live in `tasks`, are never removed, and a DownloadModel task stays Running.
- */
-function countInFlight(tasks) {
-    const byInstance = new Map();
-    let total = 0;
-    if (!isObject(tasks))
-        return { byInstance, total };
-    for (const value of Object.values(tasks)) {
-        const tagged = untag(value);
-        if (!tagged || !REQUEST_TASK_TAGS.has(tagged.tag))
-            continue;
-        if (!IN_FLIGHT_STATUSES.has(String(tagged.body.taskStatus)))
-            continue;
-        const instanceId = String(tagged.body.instanceId ?? '');
-        byInstance.set(instanceId, (byInstance.get(instanceId) ?? 0) + 1);
-        total += 1;
-    }
-    return { byInstance, total };
-}
-/** Builds the benchmark's view of a parsed `/state` document. */
-function readClusterView(state) {
-    const root = isObject(state) ? state : {};
-    const instances = new Map();
-    for (const [instanceId, value] of Object.entries(objectAt(root, 'instances'))) {
-        const view = readInstance(instanceId, value);
-        if (view)
-            instances.set(instanceId, view);
-    }
-    const inFlight = countInFlight(root.tasks);
-    return {
-        nodeIds: readNodeIds(root),
-        memory: readMemory(root),
-        identities: readIdentities(root),
-        instances,
-        runners: readRunners(root),
-        downloads: readDownloads(root),
-        inFlightByInstance: inFlight.byInstance,
-        inFlightTotal: inFlight.total,
-    };
-}
-/** Runner statuses that mean "ready to serve" (`Running` = ready and serving). */
-const READY_RUNNER_STATUSES = new Set(['Ready', 'Running']);
-/** True when the instance has runners and every one of them is Ready or Running. */
-function isInstanceReady(view, instance) {
-    if (instance.runnerIds.length === 0)
-        return false;
-    return instance.runnerIds.every((runnerId) => READY_RUNNER_STATUSES.has(view.runners.get(runnerId)?.status ?? ''));
-}
-
-;// CONCATENATED MODULE: ./src/cluster/orchestrate.ts
-
-
-
-
-/**
- * Polls `probe` until it returns a value or the deadline passes. Connection errors are retried (a node
- * that is still starting refuses connections); other errors end the wait at once.
- */
-async function pollUntil(context, deadlineMs, what, probe, timeoutHint, 
-/** Give up once the API has been unreachable this long (a node that died is not coming back). */
-maxUnreachableMs = Infinity) {
-    const startedMs = context.clock.nowMs();
-    let lastProgressMs = -Infinity;
-    let lastProgress = '';
-    let lastConnectionError;
-    let unreachableSinceMs;
-    for (;;) {
-        (0,util_clock/* throwIfAborted */.Te)(context.signal);
-        try {
-            const outcome = await probe();
-            lastConnectionError = undefined;
-            unreachableSinceMs = undefined;
-            if (outcome.done)
-                return outcome.value;
-            lastProgress = outcome.progress;
-        }
-        catch (error) {
-            if (!(error instanceof ExoConnectionError))
-                throw error;
-            lastConnectionError = error;
-            lastProgress = `API unreachable: ${error.message}`;
-            unreachableSinceMs ??= context.clock.nowMs();
-            if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
-                throw new errors/* ClusterError */.b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,util_clock/* formatDuration */.a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
-            }
-        }
-        const nowMs = context.clock.nowMs();
-        if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-            context.logger.info(`${what}: ${lastProgress}, ${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)}`);
-            lastProgressMs = nowMs;
-        }
-        if (nowMs >= deadlineMs) {
-            throw new errors/* ClusterError */.b$(`Timed out after ${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`, lastConnectionError
-                ? 'The EXO API never answered: check that EXO started and listens on that port.'
-                : timeoutHint, { cause: lastConnectionError });
-        }
-        await context.clock.sleep(Math.min(context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)), context.signal);
-    }
-}
-/** Reads the whole state as a view. */
-async function readView(context) {
-    return readClusterView(await context.client.state(context.signal));
-}
-/** Waits until this node's API answers `/node_id`; returns the node's ID. */
-async function waitForApi(context, deadlineMs) {
-    return pollUntil(context, deadlineMs, 'the EXO API', async () => ({ done: true, value: await context.client.nodeId(context.signal) }), 'Check that EXO started.');
-}
-/**
- * Waits until the topology has `expectedNodes` nodes and every one of them reports memory (placement
- * needs both). Progress: `nodes 2/4, 38s`.
- */
-async function waitForNodes(context, expectedNodes, deadlineMs) {
-    return pollUntil(context, deadlineMs, 'cluster nodes', async () => {
-        const view = await readView(context);
-        const withMemory = view.nodeIds.filter((nodeId) => view.memory.has(nodeId)).length;
-        if (view.nodeIds.length >= expectedNodes && withMemory >= expectedNodes)
-            return { done: true, value: view };
-        return {
-            done: false,
-            progress: `nodes ${view.nodeIds.length}/${expectedNodes}${withMemory < view.nodeIds.length ? ` (${withMemory} reporting memory)` : ''}`,
-        };
-    }, 'Not every node joined: check that all matrix jobs started, share the namespace and API port, and can reach each other.');
-}
-function instanceNodeCount(preview) {
-    if (!preview.instance)
-        return 0;
-    return readInstance('', preview.instance)?.nodeIds.length ?? 0;
-}
-/**
- * Chooses a placement from EXO's previews: the requested sharding and instance kind, using as many
- * nodes as possible (a benchmark of an N-node cluster should exercise all N). Labels can disagree with
- * the instance (a 1-node "Tensor" preview holds a Pipeline instance), which is fine: EXO made it so.
- */
-function choosePreview(previews, sharding, instanceMeta) {
-    const matching = previews.filter((p) => p.sharding === sharding && p.instance_meta === instanceMeta);
-    const usable = matching.filter((p) => p.instance !== null && !p.error);
-    if (usable.length > 0) {
-        usable.sort((a, b) => instanceNodeCount(b) - instanceNodeCount(a));
-        return { preview: usable[0] };
-    }
-    const reasons = [...new Set(matching.map((p) => p.error).filter((e) => Boolean(e)))];
-    if (previews.length === 0)
-        return { error: 'EXO offered no placement at all (is the topology empty?)' };
-    if (reasons.length === 0)
-        return { error: `EXO offered no ${sharding}/${instanceMeta} placement` };
-    return { error: reasons.join('; ') };
-}
-/**
- * Places one instance of `modelId`: picks a preview, posts it with `POST /instance` (so its ID is
- * known), and waits until it shows in the state. Returns the new instance's ID.
- */
-async function placeInstance(context, modelId, sharding, instanceMeta, deadlineMs) {
-    const previews = await context.client.previews(modelId, context.signal);
-    const choice = choosePreview(previews, sharding, instanceMeta);
-    if ('error' in choice) {
-        throw new errors/* ClusterError */.b$(`Cannot place ${modelId} (${sharding}, ${instanceMeta}): ${choice.error}`, 'Check the model ID, the free memory of the nodes (OVERRIDE_MEMORY_MB), and sharding/instance_meta in the config.');
-    }
-    const instance = choice.preview.instance;
-    const view = readInstance('', instance);
-    if (!view || !view.instanceId)
-        throw new errors/* ClusterError */.b$(`EXO's preview for ${modelId} holds no instance ID`);
-    await context.client.createInstance(instance, context.signal);
-    context.logger.info(`placed ${modelId} as ${view.instanceId} (${view.kind}, ${view.shardKind}, ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'})`);
-    await pollUntil(context, deadlineMs, `instance ${view.instanceId} to appear`, async () => {
-        const found = await context.client.instance(view.instanceId, context.signal);
-        return found === undefined
-            ? { done: false, progress: 'not in the state yet' }
-            : { done: true, value: true };
-    }, 'EXO accepted the instance but never created it; its log says why.');
-    return view.instanceId;
-}
-function describeLoading(view, instance) {
-    const parts = [];
-    for (const runnerId of instance.runnerIds) {
-        const runner = view.runners.get(runnerId);
-        if (!runner)
-            parts.push('runner not created');
-        else if (runner.status === 'Loading' && runner.totalLayers)
-            parts.push(`Loading ${runner.layersLoaded ?? 0}/${runner.totalLayers} layers`);
-        else
-            parts.push(runner.status);
-    }
-    const downloads = view.downloads.filter((d) => d.modelId === instance.modelId && instance.nodeIds.includes(d.nodeId) && d.status !== 'Completed');
-    for (const download of downloads) {
-        if (download.totalBytes && download.downloadedBytes !== undefined) {
-            const percent = Math.floor((100 * download.downloadedBytes) / download.totalBytes);
-            parts.push(`download ${percent}%`);
-        }
-        else
-            parts.push(`download ${download.status}`);
-    }
-    return `${instance.modelId}: ${parts.join(', ') || 'waiting'}`;
-}
-/**
- * Waits until every runner of every instance is Ready or Running. A `RunnerFailed` is latched (EXO
- * overwrites it with the retry's RunnerIdle within a second) and becomes the error if the instance
- * then vanishes (EXO deletes it after 5 failed runner creations) or the deadline passes.
- */
-async function waitForInstancesReady(context, instanceIds, deadlineMs) {
-    const latchedFailures = new Map();
-    try {
-        return await pollUntil(context, deadlineMs, 'runners to be ready', async () => {
-            const view = await readView(context);
-            const waiting = [];
-            for (const instanceId of instanceIds) {
-                const instance = view.instances.get(instanceId);
-                if (!instance) {
-                    const failure = latchedFailures.get(instanceId);
-                    throw new errors/* ClusterError */.b$(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
-                        ? 'EXO deleted the instance after its runners kept failing; the runner error above says why.'
-                        : 'EXO deleted the instance (a node may have left the cluster); check the EXO logs.');
-                }
-                for (const runnerId of instance.runnerIds) {
-                    const runner = view.runners.get(runnerId);
-                    if (runner?.status === 'Failed') {
-                        latchedFailures.set(instanceId, runner.errorMessage ?? 'no message');
-                        context.logger.warning(`runner ${runnerId} of ${instance.modelId} failed: ${runner.errorMessage ?? ''}`);
-                    }
-                }
-                if (!isInstanceReady(view, instance))
-                    waiting.push(describeLoading(view, instance));
-            }
-            if (waiting.length === 0)
-                return { done: true, value: view };
-            return { done: false, progress: waiting.join('; ') };
-        }, 'Loading took longer than timeout_seconds: raise it, or check the download and the runner logs.');
-    }
-    catch (error) {
-        if (error instanceof errors/* ClusterError */.b$ && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
-            const failures = [...latchedFailures.values()].join('; ');
-            throw new errors/* ClusterError */.b$(`${error.message} Runner failure seen: ${failures}`, error.hint, {
-                cause: error,
-            });
-        }
-        throw error;
-    }
-}
-/**
- * Secondary nodes: waits until the primary's instances exist (one per `model_ids` entry, repeats
- * counted) and are ready. Returns their IDs.
- */
-async function waitForModelInstancesReady(context, modelIds, deadlineMs) {
-    const wanted = new Map();
-    for (const modelId of modelIds)
-        wanted.set(modelId, (wanted.get(modelId) ?? 0) + 1);
-    return pollUntil(context, deadlineMs, "the primary's instances", async () => {
-        const view = await readView(context);
-        const readyIds = [];
-        const progress = [];
-        for (const [modelId, count] of wanted) {
-            const instances = [...view.instances.values()].filter((i) => i.modelId === modelId);
-            const ready = instances.filter((i) => isInstanceReady(view, i));
-            readyIds.push(...ready.map((i) => i.instanceId));
-            progress.push(`${modelId} ${ready.length}/${count} ready (${instances.length} placed)`);
-            if (ready.length < count)
-                return { done: false, progress: progress.join('; ') };
-        }
-        return { done: true, value: readyIds };
-    }, 'The primary never placed the models: check the primary job.');
-}
-/**
- * How long draining and cleanup keep trying an API that refuses connections. Bring-up waits tolerate
- * unreachable nodes until their deadline (EXO may still be starting); at the end of a run a node that
- * stopped answering has died, and waiting a minute for it helps nobody.
- */
-const UNREACHABLE_GIVE_UP_MS = 5_000;
-/** Waits until no `TextGeneration` task is Pending or Running anywhere in the cluster. */
-async function waitForQuiet(context, deadlineMs) {
-    try {
-        await pollUntil(context, deadlineMs, 'in-flight requests to drain', async () => {
-            const tasks = await context.client.statePath('tasks', context.signal);
-            const { total } = countInFlight(tasks ?? {});
-            return total === 0 ? { done: true, value: true } : { done: false, progress: `${total} in flight` };
-        }, '', UNREACHABLE_GIVE_UP_MS);
-        return true;
-    }
-    catch (error) {
-        if (error instanceof errors/* ClusterError */.b$ && /^(Timed out|Gave up)/.test(error.message)) {
-            context.logger.warning(`${error.message} Continuing.`);
-            return false;
-        }
-        throw error;
-    }
-}
-/** Deletes instances and confirms each is gone (404). Returns the IDs that could not be confirmed. */
-async function deleteInstances(context, instanceIds, deadlineMs) {
-    const remaining = [];
-    for (const instanceId of instanceIds) {
-        try {
-            await context.client.deleteInstance(instanceId, context.signal);
-            await pollUntil(context, deadlineMs, `instance ${instanceId} to be deleted`, async () => (await context.client.instance(instanceId, context.signal)) === undefined
-                ? { done: true, value: true }
-                : { done: false, progress: 'still present' }, 'EXO accepted the deletion but kept the instance.', UNREACHABLE_GIVE_UP_MS);
-            context.logger.info(`deleted instance ${instanceId}`);
-        }
-        catch (error) {
-            context.logger.warning(`could not confirm deletion of instance ${instanceId}: ${error instanceof Error ? error.message : String(error)}`);
-            remaining.push(instanceId);
-        }
-    }
-    return remaining;
-}
-/**
- * Secondary nodes: waits until the primary has deleted the given instances. Ends with a ClusterError
- * at the deadline, as soon as a watched node leaves the topology (checked before the instances, since
- * EXO deletes a departed node's instances and that must not read as the primary's clean-up), or once
- * this node's own API has been unreachable for UNREACHABLE_GIVE_UP_MS (its EXO died).
- */
-async function waitForInstancesGone(context, instanceIds, deadlineMs, options = {}) {
-    const watched = options.watchedNodeIds ?? [];
-    await pollUntil(context, deadlineMs, 'the primary to finish and delete its instances', async () => {
-        const view = await readView(context);
-        // An empty topology is a state this node cannot judge from (EXO restarting), not a departure.
-        const gone = view.nodeIds.length === 0 ? [] : watched.filter((id) => !view.nodeIds.includes(id));
-        if (gone.length > 0) {
-            const names = gone.map((id) => {
-                const name = options.nodeNames?.get(id);
-                return name ? `${id} (${name})` : id;
-            });
-            throw new errors/* ClusterError */.b$(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
-        }
-        const left = instanceIds.filter((id) => view.instances.has(id));
-        return left.length === 0
-            ? { done: true, value: undefined }
-            : { done: false, progress: `${left.length} instance${left.length === 1 ? '' : 's'} still present` };
-    }, 'The primary did not finish in time: check the primary job (it may have failed or still be running).', UNREACHABLE_GIVE_UP_MS);
-}
-
+// EXTERNAL MODULE: ./src/cluster/client.ts
+var cluster_client = __nccwpck_require__(4931);
+// EXTERNAL MODULE: ./src/cluster/orchestrate.ts
+var orchestrate = __nccwpck_require__(5734);
+// EXTERNAL MODULE: ./src/cluster/state.ts
+var cluster_state = __nccwpck_require__(4299);
 ;// CONCATENATED MODULE: ./src/cluster/snapshots.ts
 
+
+/**
+ * The seed's task keys: per (instance, node) of the run's instances, and per node the sums over its
+ * instances (a request occupies every node of its instance).
+ */
+function addSeedTasks(snapshot, counts, instances) {
+    const byNode = new Map();
+    const nodeEntry = (nodeId) => {
+        let entry = byNode.get(nodeId);
+        if (!entry) {
+            entry = {
+                node_id: nodeId,
+                pending_tasks: 0,
+                running_tasks: 0,
+                total_active_tasks: 0,
+                instance_count: 0,
+            };
+            byNode.set(nodeId, entry);
+        }
+        return entry;
+    };
+    for (const nodeId of Object.keys(snapshot.node_memory))
+        nodeEntry(nodeId);
+    for (const instance of instances) {
+        const { pending, running } = counts.get(instance.instanceId) ?? { pending: 0, running: 0 };
+        for (const nodeId of instance.nodeIds) {
+            snapshot.instance_tasks.push({
+                instance_id: instance.instanceId,
+                node_id: nodeId,
+                pending_tasks: pending,
+                running_tasks: running,
+                total_active_tasks: pending + running,
+            });
+            const node = nodeEntry(nodeId);
+            node.pending_tasks += pending;
+            node.running_tasks += running;
+            node.total_active_tasks += pending + running;
+            node.instance_count += 1;
+        }
+    }
+    snapshot.node_tasks.push(...byNode.values());
+}
 /** Most snapshots kept; older ones are thinned, not dropped wholesale. */
 const MAX_SNAPSHOTS = 1000;
-/** Collects snapshots until stopped. */
+/**
+ * Collects snapshots until stopped. Reads the first source; when it stops answering (that node left),
+ * the next one, once, so that the run still sees what happens to its instances.
+ */
 class SnapshotRecorder {
-    client;
+    sources;
     clock;
     logger;
     instances;
+    onInstancesLost;
     snapshots = [];
     periodMs;
     timer;
     inProgress = false;
     stopped = false;
     warned = false;
-    constructor(client, clock, logger, periodMs, 
+    /** `/state` requests sent so far. */
+    requests = 0;
+    /** Index in `sources` of the node being read. */
+    sourceIndex = 0;
+    /** Resets the current source had seen before it was first read for this run. */
+    resetsBefore;
+    constructor(sources, clock, logger, periodMs, 
     /** Instances of this run, to map in-flight requests to nodes. */
-    instances) {
-        this.client = client;
+    instances, 
+    /**
+     * Told when a poll shows some of the run's instances gone, with `reset` true when the polled node's
+     * event counter fell since the snapshots began (a new master started from an empty state).
+     */
+    onInstancesLost) {
+        this.sources = sources;
         this.clock = clock;
         this.logger = logger;
         this.instances = instances;
+        this.onInstancesLost = onInstancesLost;
+        if (sources.length === 0)
+            throw new Error('SnapshotRecorder needs a node to read');
         this.periodMs = periodMs;
+        this.resetsBefore = sources[0].resets.resets.length;
+    }
+    /** The node being read now. */
+    get source() {
+        return this.sources[this.sourceIndex];
     }
     /** Starts polling (the first snapshot is taken at once). */
     start() {
@@ -56563,6 +57050,12 @@ class SnapshotRecorder {
             this.add(await this.take());
         }
         catch (error) {
+            if (error instanceof cluster_client/* ExoConnectionError */.DN && this.sourceIndex + 1 < this.sources.length) {
+                this.sourceIndex++;
+                this.resetsBefore = this.source.resets.resets.length;
+                this.logger.warning(`cluster snapshots: ${error.message}; reading node ${this.source.nodeId} from now on`);
+                return;
+            }
             // A failed poll loses one point, not the run; say so once.
             if (!this.warned) {
                 this.logger.warning(`cluster snapshot failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -56576,38 +57069,51 @@ class SnapshotRecorder {
     }
     /** Takes one snapshot now. */
     async take() {
-        const [memory, tasks] = await Promise.all([
-            this.client.statePath('nodeMemory'),
-            this.client.statePath('tasks'),
-        ]);
+        this.requests++;
+        const source = this.source;
+        const state = (await source.client.state());
+        const view = (0,cluster_state/* readClusterView */.Ou)(state);
+        const atMs = this.clock.nowMs();
         const snapshot = {
-            at_ms: this.clock.nowMs(),
+            at_ms: atMs,
             memory_used_bytes_by_node: {},
             memory_available_bytes_by_node: {},
             in_flight_by_instance: {},
             in_flight_by_node: {},
-            in_flight_total: 0,
+            in_flight_total: view.inFlightTotal,
+            timestamp: atMs / 1000,
+            node_memory: {},
+            instance_tasks: [],
+            node_tasks: [],
         };
-        if (memory && typeof memory === 'object') {
-            for (const [nodeId, entry] of Object.entries(memory)) {
-                const total = bytesOf(entry?.ramTotal);
-                const available = bytesOf(entry?.ramAvailable);
-                if (total !== undefined && available !== undefined) {
-                    snapshot.memory_used_bytes_by_node[nodeId] = total - available;
-                    snapshot.memory_available_bytes_by_node[nodeId] = available;
-                }
-            }
+        const memory = (state?.nodeMemory ?? {});
+        for (const [nodeId, { totalBytes, availableBytes }] of view.memory) {
+            snapshot.memory_used_bytes_by_node[nodeId] = totalBytes - availableBytes;
+            snapshot.memory_available_bytes_by_node[nodeId] = availableBytes;
+            const swapTotal = (0,cluster_state/* bytesOf */.$$)(memory[nodeId]?.swapTotal) ?? 0;
+            const swapAvailable = (0,cluster_state/* bytesOf */.$$)(memory[nodeId]?.swapAvailable) ?? 0;
+            snapshot.node_memory[nodeId] = {
+                ram_total_bytes: totalBytes,
+                ram_available_bytes: availableBytes,
+                ram_used_bytes: totalBytes - availableBytes,
+                swap_total_bytes: swapTotal,
+                swap_available_bytes: swapAvailable,
+                swap_used_bytes: swapTotal - swapAvailable,
+            };
         }
-        const inFlight = countInFlight(tasks ?? {});
-        snapshot.in_flight_total = inFlight.total;
         const instances = new Map(this.instances().map((instance) => [instance.instanceId, instance]));
-        for (const [instanceId, count] of inFlight.byInstance) {
+        for (const [instanceId, count] of view.inFlightByInstance) {
             snapshot.in_flight_by_instance[instanceId] = count;
             // A request occupies every node of its instance (pipeline/tensor shards all work on it).
             for (const nodeId of instances.get(instanceId)?.nodeIds ?? []) {
                 snapshot.in_flight_by_node[nodeId] = (snapshot.in_flight_by_node[nodeId] ?? 0) + count;
             }
         }
+        addSeedTasks(snapshot, (0,cluster_state/* countTasksByStatus */.dS)(state?.tasks ?? {}), [...instances.values()]);
+        source.resets.observe(view.lastEventAppliedIdx, atMs);
+        const lost = [...instances.keys()].filter((id) => !view.instances.has(id));
+        if (lost.length > 0)
+            this.onInstancesLost?.(lost, source.resets.resets.length > this.resetsBefore);
         return snapshot;
     }
     add(snapshot) {
@@ -56621,6 +57127,8 @@ class SnapshotRecorder {
     }
 }
 
+// EXTERNAL MODULE: ./src/errors.ts + 1 modules
+var errors = __nccwpck_require__(6229);
 ;// CONCATENATED MODULE: ./src/load/prompt.ts
 /**
  * Prompt text of a given number of tokens, without a tokenizer. A prompt is an optional nonce followed
@@ -56897,7 +57405,13 @@ function httpPromptProbe(options, model) {
         });
         const text = await response.body.text();
         if (response.statusCode < 200 || response.statusCode >= 300) {
+            // EXO's bench endpoint answers a failed generation with 500 text/plain (exo-api.md §12.6).
             throw new Error(`HTTP ${response.statusCode}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`);
+        }
+        if (text.trim() === '') {
+            // EXO's chat endpoint answers a generation that failed after the headers with 200 and no body
+            // (§12.6): that is a failed probe, not a server that reports no usage.
+            throw new Error(`HTTP ${response.statusCode} with an empty body (the server's generation failed)`);
         }
         return { promptTokens: promptTokensOf(text) };
     };
@@ -56974,6 +57488,8 @@ function describeCalibration(calibration) {
     }
 }
 
+// EXTERNAL MODULE: ./src/util/clock.ts
+var util_clock = __nccwpck_require__(7110);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/stream/sse.ts
@@ -57924,6 +58440,39 @@ class StreamingRequest {
 function startRequest(spec, meta, options) {
     return new StreamingRequest(spec, meta, options);
 }
+/** A short stream of every kind of event a request reads: role, content, usage, [DONE]. */
+const WARM_UP_STREAM = Buffer.from('data: {"id":"w","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"a"}}]}\n\n' +
+    'data: {"id":"w","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}\n\n' +
+    ': keep-alive\n\ndata: [DONE]\n\n');
+/** Answers one request in memory with WARM_UP_STREAM: nothing leaves the process. */
+const warmUpDispatcher = {
+    dispatch(_options, handler) {
+        const controller = {
+            aborted: false,
+            paused: false,
+            reason: null,
+            abort() { },
+            pause() { },
+            resume() { },
+        };
+        handler.onRequestStart?.(controller, {});
+        handler.onResponseStart?.(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
+        handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(0, 40));
+        handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(40));
+        handler.onResponseEnd?.(controller, {});
+        return true;
+    },
+};
+/**
+ * Runs the whole request path once — the request object, its timers, the SSE decoder, the chat stream
+ * reader, the record — on `spec` against an in-memory stream, so the stage's first scheduled request
+ * does not pay first-use costs (lazy compilation, inline caches) as dispatch lag. Sends nothing and
+ * records nothing: its record is thrown away.
+ */
+async function warmUpRequestPath(spec) {
+    const request = new StreamingRequest(spec, { stage: '(warm-up)', index: -1, warmup: true, scheduledAtMs: (0,util_clock/* preciseNowMs */.GL)() }, { dispatcher: warmUpDispatcher, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 });
+    await request.done;
+}
 
 ;// CONCATENATED MODULE: ./src/load/stage.ts
 
@@ -57941,6 +58490,10 @@ async function runStage(stage, options) {
     let sent = 0;
     let failed = 0;
     let interrupted = false;
+    // Before the schedule starts: build a request and run it through the request path in memory, once.
+    // The first scheduled request would otherwise pay for the first use of that code (measured: 3–5 ms of
+    // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
+    await warmUpRequestPath(options.buildRequest(0));
     const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
     const expectedDurationMs = stage.no_overlap ? 0 : gapMs * Math.max(0, stage.iterations - 1);
     const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
@@ -58539,6 +59092,120 @@ function bucketMiddleMs(index) {
     return (lowerUnits + width / 2) / UNITS_PER_MS;
 }
 
+;// CONCATENATED MODULE: ./src/metrics/seed.ts
+/**
+ * Python's `round(x, digits)`: the nearest multiple of 10^-digits to the double's exact value, ties to
+ * even. `toFixed` alone would round ties away from zero (JavaScript: 0.125 → 0.13; Python: 0.12).
+ */
+function pythonRound(value, digits) {
+    if (!Number.isFinite(value))
+        return value;
+    const exact = Math.abs(value).toFixed(Math.min(100, digits + 60));
+    const point = exact.indexOf('.');
+    const kept = exact.slice(0, point + 1 + digits);
+    const rest = exact.slice(point + 1 + digits);
+    let rounded = Number(kept);
+    const step = 10 ** -digits;
+    if (rest > '5' + '0'.repeat(rest.length - 1))
+        rounded = Number((rounded + step).toFixed(digits));
+    else if (rest === '5' + '0'.repeat(rest.length - 1)) {
+        const lastDigit = Number(kept.replace('.', '').slice(-1));
+        if (lastDigit % 2 === 1)
+            rounded = Number((rounded + step).toFixed(digits));
+    }
+    return value < 0 ? -rounded : rounded;
+}
+/** Content chunks of a record: token chunks carry content or reasoning, never both counted. */
+function contentChunks(record) {
+    return record.token_chunks - record.reasoning_chunks;
+}
+/** One record, the seed's way. */
+function seedRequestResult(record) {
+    const tokens = contentChunks(record);
+    const success = record.ok && tokens >= 1;
+    const startMs = record.dispatched_at_ms;
+    let decodeTps = null;
+    if (record.first_content_at_ms !== undefined && record.last_token_at_ms !== undefined && tokens > 1) {
+        const decodeSeconds = (record.last_token_at_ms - record.first_content_at_ms) / 1000;
+        if (decodeSeconds > 0)
+            decodeTps = pythonRound((tokens - 1) / decodeSeconds, 2);
+    }
+    let error = null;
+    if (!success) {
+        error = record.ok
+            ? 'no content chunk (the answer carried reasoning only)'
+            : (record.error_message ?? record.error_class ?? 'failed');
+    }
+    return {
+        request_id: record.index,
+        success,
+        tokens,
+        elapsed_s: pythonRound((record.ended_at_ms - startMs) / 1000, 3),
+        started_at: startMs / 1000,
+        completed_at: record.ended_at_ms / 1000,
+        time_to_first_token_s: record.first_content_at_ms === undefined
+            ? null
+            : pythonRound((record.first_content_at_ms - startMs) / 1000, 3),
+        decode_tps: decodeTps,
+        error,
+    };
+}
+function mean(values) {
+    if (values.length === 0)
+        return null;
+    return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+/** Population standard deviation (÷ n); null below two values, as the seed reported it. */
+function populationStd(values) {
+    const average = mean(values);
+    if (average === null || values.length < 2)
+        return null;
+    const squared = values.reduce((sum, value) => sum + (value - average) ** 2, 0);
+    return Math.sqrt(squared / values.length);
+}
+const roundOrNull = (value, digits) => value === null ? null : pythonRound(value, digits);
+/**
+ * A stage's seed statistics from all its records (any order; warmup included), the stage's start and
+ * the moment it completed (after the drain), epoch ms.
+ */
+function computeSeedStageStatistics(records, stageStartedAtMs, stageCompletedAtMs) {
+    const requests = [...records].sort((a, b) => a.index - b.index).map(seedRequestResult);
+    const total = requests.length;
+    const successes = requests.filter((request) => request.success);
+    const successful = successes.length;
+    const totalTokens = requests.reduce((sum, request) => sum + request.tokens, 0);
+    const totalElapsed = requests.reduce((sum, request) => sum + request.elapsed_s, 0);
+    // The seed's warm-up: the first success is left out of TTFT and decode figures when there are more.
+    const measured = successful > 1 ? successes.slice(1) : successes;
+    const ttfts = measured.flatMap((r) => (r.time_to_first_token_s === null ? [] : [r.time_to_first_token_s]));
+    const decodeRates = measured.flatMap((r) => (r.decode_tps === null ? [] : [r.decode_tps]));
+    const msPerToken = decodeRates.map((tps) => 1000 / tps);
+    return {
+        total_requests: total,
+        successful_requests: successful,
+        failed_requests: total - successful,
+        success_rate: total > 0 ? pythonRound(successful / total, 4) : 0,
+        total_tokens: totalTokens,
+        avg_tokens_per_request: successful > 0 ? pythonRound(totalTokens / successful, 2) : 0,
+        avg_time_per_request: successful > 0 ? pythonRound(totalElapsed / successful, 3) : 0,
+        avg_time_to_first_token: roundOrNull(mean(ttfts), 3),
+        std_time_to_first_token: roundOrNull(populationStd(ttfts), 3),
+        avg_decode_tps: roundOrNull(mean(decodeRates), 2),
+        avg_ms_per_token: roundOrNull(mean(msPerToken), 2),
+        std_ms_per_token: roundOrNull(populationStd(msPerToken), 2),
+        stage_started_at: stageStartedAtMs / 1000,
+        stage_completed_at: stageCompletedAtMs / 1000,
+        stage_duration_s: (stageCompletedAtMs - stageStartedAtMs) / 1000,
+        requests,
+    };
+}
+/** Moves a stage's completion to after the drain (the seed took `stage_completed_at` there). */
+function completeSeedStage(stage, startedAtMs, completedAtMs) {
+    stage.stage_completed_at = completedAtMs / 1000;
+    // From the milliseconds: a difference of epoch seconds would lose digits.
+    stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
+}
+
 ;// CONCATENATED MODULE: ./src/report/jsonl.ts
 /**
  * requests.jsonl: one line per request, appended as it ends. Lines are batched and written with
@@ -58562,7 +59229,7 @@ class JsonlWriter {
         this.path = path;
         this.flushIntervalMs = flushIntervalMs;
         this.maxPendingLines = maxPendingLines;
-        this.fd = (0,external_node_fs_namespaceObject.openSync)(path, 'a');
+        this.fd = (0,external_node_fs_.openSync)(path, 'a');
         process.on('exit', this.flushOnExit);
     }
     /** Queues one value as a line. */
@@ -58588,7 +59255,7 @@ class JsonlWriter {
             return;
         const text = `${this.pending.join('\n')}\n`;
         this.pending = [];
-        (0,external_node_fs_namespaceObject.writeSync)(this.fd, text);
+        (0,external_node_fs_.writeSync)(this.fd, text);
     }
     /** Flushes and closes the file. Safe to call twice. */
     close() {
@@ -58597,13 +59264,169 @@ class JsonlWriter {
         this.flush();
         this.closed = true;
         process.removeListener('exit', this.flushOnExit);
-        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+        (0,external_node_fs_.closeSync)(this.fd);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/report/results.ts
 /** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.2.0';
+const RESULTS_SCHEMA_VERSION = '1.4.0';
+/** Our statistics whose names the seed's document uses for figures computed its own way. */
+const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
+    'total_requests',
+    'successful_requests',
+    'failed_requests',
+    'success_rate',
+    'total_tokens',
+    'avg_tokens_per_request',
+    'avg_time_per_request',
+]));
+/** Our statistics under their stage names in results.json (since 1.3). */
+function ownStageStatistics(stats) {
+    const { total_requests, successful_requests, failed_requests, success_rate, total_tokens, avg_tokens_per_request, avg_time_per_request, ...rest } = stats;
+    return {
+        ...rest,
+        counted_requests: total_requests,
+        counted_successful_requests: successful_requests,
+        counted_failed_requests: failed_requests,
+        counted_success_rate: success_rate,
+        output_tokens_total: total_tokens,
+        output_tokens_per_request: avg_tokens_per_request,
+        e2e_mean_s: avg_time_per_request,
+    };
+}
+/**
+ * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
+ * figures beside them say.
+ */
+function stageStatistics(stage) {
+    const { counted_requests, counted_successful_requests, counted_failed_requests, counted_success_rate, output_tokens_total, output_tokens_per_request, e2e_mean_s, ...rest } = stage;
+    // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
+    return {
+        ...rest,
+        total_requests: counted_requests,
+        successful_requests: counted_successful_requests,
+        failed_requests: counted_failed_requests,
+        success_rate: counted_success_rate,
+        total_tokens: output_tokens_total,
+        avg_tokens_per_request: output_tokens_per_request,
+        avg_time_per_request: e2e_mean_s,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/charts.ts
+/**
+ * The charts' data, shared by the summary (Mermaid) and report.html (SVG): series over time since the
+ * first stage's scheduled start, in equal buckets, with the stage boundaries. Pure functions.
+ *
+ * - In flight: the true peak within each bucket, from every request's send and end (not an average of
+ *   periodic samples, which misses the peak between two samples).
+ * - TTFT: the mean TTFT of the requests sent within each bucket; a bucket in which none was sent
+ *   repeats the previous bucket's value (a line needs a point per bucket).
+ */
+/** Most buckets a time series gets: enough detail at ~900 px, few enough for a small summary. */
+const MAX_TIME_BUCKETS = 60;
+/** The axis of a run's stages, or undefined when there is no time to plot. */
+function timeAxis(stages, requests, maxBuckets = MAX_TIME_BUCKETS) {
+    if (stages.length === 0 || requests.length < 2)
+        return undefined;
+    const originMs = Math.min(...stages.map((s) => s.started_at_ms), ...requests.map((r) => r.sentAtMs));
+    const endMs = Math.max(...stages.map((s) => s.ended_at_ms), ...requests.map((r) => r.endedAtMs));
+    const spanMs = endMs - originMs;
+    if (!(spanMs > 0))
+        return undefined;
+    const buckets = Math.max(2, Math.min(maxBuckets, requests.length * 2));
+    const boundaries = stages
+        .slice(1)
+        .map((stage) => ({ name: stage.name, atSeconds: (stage.started_at_ms - originMs) / 1000 }));
+    return { originMs, spanMs, buckets, boundaries };
+}
+function series(axis, values) {
+    return {
+        bucketSeconds: axis.spanMs / axis.buckets / 1000,
+        spanSeconds: axis.spanMs / 1000,
+        values,
+        boundaries: axis.boundaries,
+    };
+}
+function bucketOf(axis, atMs) {
+    const index = Math.floor(((atMs - axis.originMs) / axis.spanMs) * axis.buckets);
+    return Math.min(axis.buckets - 1, Math.max(0, index));
+}
+/** The most requests in flight at any moment of each bucket. */
+function inFlightPeaks(axis, requests) {
+    // Ends sort before sends at the same instant: a request that ends as another starts is not overlap.
+    const events = requests
+        .flatMap((r) => [
+        { atMs: r.sentAtMs, delta: 1 },
+        { atMs: Math.max(r.sentAtMs, r.endedAtMs), delta: -1 },
+    ])
+        .sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
+    const peaks = new Array(axis.buckets).fill(0);
+    let open = 0;
+    let next = 0;
+    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
+        const bucketEndMs = axis.originMs + ((bucket + 1) * axis.spanMs) / axis.buckets;
+        let peak = open;
+        while (next < events.length &&
+            (events[next].atMs < bucketEndMs || bucket === axis.buckets - 1)) {
+            open += events[next].delta;
+            peak = Math.max(peak, open);
+            next += 1;
+        }
+        peaks[bucket] = peak;
+    }
+    return series(axis, peaks);
+}
+/** The mean TTFT of the requests sent in each bucket (a bucket without one repeats the last value). */
+function ttftOverTime(axis, requests) {
+    const sums = new Array(axis.buckets).fill(0);
+    const counts = new Array(axis.buckets).fill(0);
+    let any = 0;
+    for (const request of requests) {
+        if (request.ttftMs === undefined)
+            continue;
+        const bucket = bucketOf(axis, request.sentAtMs);
+        sums[bucket] = sums[bucket] + request.ttftMs;
+        counts[bucket] = counts[bucket] + 1;
+        any += 1;
+    }
+    if (any < 2)
+        return undefined;
+    const values = [];
+    let last = 0;
+    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
+        const count = counts[bucket];
+        if (count > 0)
+            last = sums[bucket] / count;
+        else if (values.length === 0)
+            last = 0;
+        values.push(last);
+    }
+    // Leading buckets before the first send take the first value, not 0.
+    const first = values.findIndex((_, i) => counts[i] > 0);
+    for (let i = 0; i < first; i += 1)
+        values[i] = values[first];
+    return series(axis, values);
+}
+/** A round upper bound for an axis starting at 0: 1, 2, 2.5, 5 × 10^k above the largest value. */
+function niceMax(values) {
+    const max = Math.max(0, ...values.filter((v) => Number.isFinite(v)));
+    if (max <= 0)
+        return 1;
+    const magnitude = 10 ** Math.floor(Math.log10(max));
+    for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
+        if (step * magnitude >= max * 1.05)
+            return step * magnitude;
+    return 10 * magnitude;
+}
+
+;// CONCATENATED MODULE: ./src/report/html-escape.ts
+/** Escaping for HTML built from user and server text (kept apart so every renderer can share it). */
+/** Escapes text for HTML element content and attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
@@ -58643,6 +59466,138 @@ function markdown_markdownInlineCode(text, options = {}) {
     // A space on each side keeps a leading or trailing backtick from merging with the fence.
     const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
     return `${fence}${padded}${fence}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/provenance.ts
+/**
+ * Provenance, rendered: one line for the summary's header and a table for report.html, plus the banner
+ * a simulated run carries. Pure functions; every value is escaped (a workflow or runner name is user
+ * text), and a link is made only of parts that look like what they claim to be.
+ */
+
+
+const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const SHA = /^[0-9a-f]{7,64}$/;
+const RUN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9_./-]+$/;
+/** The commit's page, when server, repository and SHA all look right. */
+function commitUrl(provenance) {
+    const { server_url: server, repository, commit } = provenance;
+    if (!server || !repository || !commit)
+        return undefined;
+    if (!SERVER.test(server) || !REPOSITORY.test(repository) || !SHA.test(commit))
+        return undefined;
+    return `${server}/${repository}/commit/${commit}`;
+}
+/** The run's page, when it is a plain http(s) URL. */
+function runUrl(provenance) {
+    return provenance.run_url && RUN_URL.test(provenance.run_url) ? provenance.run_url : undefined;
+}
+function shortSha(commit) {
+    return commit.slice(0, 7);
+}
+function runnerText(runner) {
+    if (!runner)
+        return undefined;
+    const platform = [runner.os, runner.arch].filter(Boolean).join(' ');
+    if (!runner.name && !platform)
+        return undefined;
+    return runner.name ? `${runner.name}${platform ? ` (${platform})` : ''}` : platform;
+}
+/** The banner of a simulated run, in Markdown: a quote block no reader skims past. */
+function simulatedBannerMarkdown(provenance) {
+    if (!provenance?.simulated)
+        return undefined;
+    const profile = provenance.simulator_profile
+        ? ` (profile ${markdown_markdownInlineCode(provenance.simulator_profile)})`
+        : '';
+    return `> 🧪 **SIMULATED RUN** — the server was exo-bench's built-in simulator${profile}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.`;
+}
+/**
+ * The provenance line of the summary's header: repository @ commit (linked), ref, event, run and
+ * attempt (linked), workflow / job, runner, tool version, start time, config and its hash.
+ */
+function provenanceMarkdown(provenance) {
+    if (!provenance)
+        return undefined;
+    const parts = [];
+    if (provenance.repository || provenance.commit) {
+        const repository = provenance.repository ? markdown_escapeMarkdownText(provenance.repository) : '';
+        const url = commitUrl(provenance);
+        const sha = provenance.commit ? markdown_markdownInlineCode(shortSha(provenance.commit)) : '';
+        const commit = provenance.commit ? (url ? `[${sha}](${url})` : sha) : '';
+        parts.push([repository, commit].filter(Boolean).join(' @ '));
+    }
+    if (provenance.ref)
+        parts.push(markdown_markdownInlineCode(provenance.ref));
+    if (provenance.event)
+        parts.push(markdown_escapeMarkdownText(provenance.event));
+    if (provenance.run_id) {
+        const attempt = provenance.run_attempt !== undefined ? ` attempt ${provenance.run_attempt}` : '';
+        const text = `run ${markdown_escapeMarkdownText(provenance.run_id)}${attempt}`;
+        const url = runUrl(provenance);
+        parts.push(url ? `[${text}](${url})` : text);
+    }
+    if (provenance.workflow || provenance.job)
+        parts.push([
+            provenance.workflow ? `workflow ${markdown_escapeMarkdownText(provenance.workflow)}` : '',
+            provenance.job ? `job ${markdown_markdownInlineCode(provenance.job)}` : '',
+        ]
+            .filter(Boolean)
+            .join(' / '));
+    const runner = runnerText(provenance.runner);
+    if (runner)
+        parts.push(`${provenance.source === 'cli' ? 'host' : 'runner'} ${markdown_escapeMarkdownText(runner)}`);
+    // A version is digits and dots: escaped as text, `0.` would read as the start of a list.
+    parts.push(`exo-bench ${/^[0-9A-Za-z.+-]+$/.test(provenance.tool_version) ? provenance.tool_version : markdown_markdownInlineCode(provenance.tool_version)}`);
+    parts.push(`started ${markdown_escapeMarkdownText(formatUtc(provenance.started_at))}`);
+    parts.push(`config ${markdown_markdownInlineCode(provenance.config_file)}${provenance.config_sha256 ? ` (sha256 ${markdown_markdownInlineCode(provenance.config_sha256.slice(0, 12))})` : ''}`);
+    return parts.join(' · ');
+}
+/** `2025-01-02T03:04:05.678Z` → `2025-01-02 03:04:05 UTC`; anything else as is. */
+function formatUtc(iso) {
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(iso);
+    return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+/** Provenance as rows of label and HTML (escaped; links only from checked parts). */
+function provenanceHtmlRows(provenance) {
+    if (!provenance)
+        return [];
+    const rows = [];
+    const link = (text, url) => url ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text);
+    if (provenance.repository)
+        rows.push(['Repository', escapeHtml(provenance.repository)]);
+    if (provenance.commit)
+        rows.push(['Commit', `<code>${link(shortSha(provenance.commit), commitUrl(provenance))}</code>`]);
+    if (provenance.ref)
+        rows.push(['Ref', `<code>${escapeHtml(provenance.ref)}</code>`]);
+    if (provenance.event)
+        rows.push(['Event', escapeHtml(provenance.event)]);
+    if (provenance.run_id)
+        rows.push([
+            'Run',
+            link(`${provenance.run_id}${provenance.run_attempt !== undefined ? ` (attempt ${provenance.run_attempt})` : ''}`, runUrl(provenance)),
+        ]);
+    if (provenance.workflow)
+        rows.push(['Workflow', escapeHtml(provenance.workflow)]);
+    if (provenance.job)
+        rows.push(['Job', escapeHtml(provenance.job)]);
+    const runner = runnerText(provenance.runner);
+    if (runner)
+        rows.push([provenance.source === 'cli' ? 'Host' : 'Runner', escapeHtml(runner)]);
+    rows.push(['exo-bench', escapeHtml(provenance.tool_version)]);
+    rows.push(['Started', escapeHtml(formatUtc(provenance.started_at))]);
+    rows.push([
+        'Config',
+        `<code>${escapeHtml(provenance.config_file)}</code>${provenance.config_sha256 ? ` (sha256 <code>${escapeHtml(provenance.config_sha256)}</code>)` : ''}`,
+    ]);
+    rows.push([
+        'Server',
+        provenance.simulated
+            ? `<strong>simulated</strong>${provenance.simulator_profile ? ` (profile <code>${escapeHtml(provenance.simulator_profile)}</code>)` : ''}`
+            : 'real',
+    ]);
+    return rows;
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
@@ -59220,6 +60175,20 @@ const labels = (document) => Object.entries(document.configuration.hardware_plan
     .map(([label, count]) => `${label}×${count}`)
     .sort()
     .join(', ');
+/**
+ * How the models were placed, per model: node count, sharding and instance kind (node IDs are new on
+ * every EXO start, so they are not compared). Undefined for documents older than 1.3 or without an
+ * EXO cluster, which have nothing to compare.
+ */
+const placements = (document) => {
+    const instances = document.cluster.instances.filter((i) => i.sharding !== undefined);
+    if (instances.length === 0)
+        return undefined;
+    return instances
+        .map((i) => `${i.model_id} on ${i.node_ids.length} node${i.node_ids.length === 1 ? '' : 's'} (${i.sharding}, ${i.instance_meta})`)
+        .sort()
+        .join('; ');
+};
 /** Why two runs cannot be compared like for like; empty when they can. */
 function likeForLikeProblems(baseline, current) {
     const problems = [];
@@ -59242,6 +60211,11 @@ function likeForLikeProblems(baseline, current) {
     }
     if (baseline.cluster.expected_nodes !== current.cluster.expected_nodes) {
         problems.push(`node count differs: ${baseline.cluster.expected_nodes} vs ${current.cluster.expected_nodes}`);
+    }
+    const baselinePlacements = placements(baseline);
+    const currentPlacements = placements(current);
+    if (baselinePlacements && currentPlacements && baselinePlacements !== currentPlacements) {
+        problems.push(`placements differ: ${baselinePlacements} vs ${currentPlacements}`);
     }
     if (labels(baseline) !== labels(current)) {
         problems.push(`hardware labels differ: ${labels(baseline)} vs ${labels(current)}`);
@@ -59372,7 +60346,8 @@ function compareWithBaseline(current, currentRecords, baseline) {
     const stages = [];
     for (const stage of current.configuration.stages) {
         const currentStage = currentByStage.get(stage.name);
-        if (!currentStage)
+        // A warm-up stage is shown but never judged, against a baseline neither.
+        if (!currentStage || stage.warmup)
             continue;
         const before = requestSamples(baselineByStage.get(stage.name) ?? []);
         const after = requestSamples(currentStage);
@@ -59559,13 +60534,13 @@ function parseRequestsJsonl(text) {
  * Throws InputError with a hint when the file is missing or is not an exo-bench results document.
  */
 function readBaselineFiles(path, source = path) {
-    const resultsPath = (0,external_node_fs_namespaceObject.existsSync)(path) && (0,external_node_fs_namespaceObject.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, 'results.json') : path;
-    if (!(0,external_node_fs_namespaceObject.existsSync)(resultsPath)) {
+    const resultsPath = (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, 'results.json') : path;
+    if (!(0,external_node_fs_.existsSync)(resultsPath)) {
         throw new errors/* InputError */.dz(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
     }
     let document;
     try {
-        document = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(resultsPath, 'utf8'));
+        document = JSON.parse((0,external_node_fs_.readFileSync)(resultsPath, 'utf8'));
     }
     catch (error) {
         throw new errors/* InputError */.dz(`baseline ${resultsPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'Give the results.json of an earlier run.');
@@ -59577,7 +60552,7 @@ function readBaselineFiles(path, source = path) {
         throw new errors/* InputError */.dz(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
     }
     const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), 'requests.jsonl');
-    const records = (0,external_node_fs_namespaceObject.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_namespaceObject.readFileSync)(requestsPath, 'utf8')) : null;
+    const records = (0,external_node_fs_.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_.readFileSync)(requestsPath, 'utf8')) : null;
     return { source, document, records };
 }
 /**
@@ -59622,6 +60597,7 @@ async function resolveBaseline(text, fetcher) {
 
 
 
+
 /** The metrics charted, by direction. ITL is per stage only. */
 const CHARTED_METRICS = {
     smaller: [
@@ -59646,7 +60622,11 @@ const BENCHMARK_BIGGER_FILE = 'benchmark-bigger-is-better.json';
 function benchmarkActionEntries(document, direction) {
     const entries = [];
     const scopes = [
-        ...document.results.stages.map((stage) => ({ label: stage.name, stats: stage, itl: stage.itl_ms })),
+        ...document.results.stages.map((stage) => ({
+            label: stage.name,
+            stats: stageStatistics(stage),
+            itl: stage.itl_ms,
+        })),
         ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
     ];
     const label = document.metadata.hardware_label;
@@ -59672,12 +60652,13 @@ function benchmarkActionEntries(document, direction) {
 function writeBenchmarkActionFiles(outputDir, document) {
     const smallerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_SMALLER_FILE);
     const biggerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_BIGGER_FILE);
-    (0,external_node_fs_namespaceObject.writeFileSync)(smallerPath, `${JSON.stringify(benchmarkActionEntries(document, 'smaller'), null, 2)}\n`);
-    (0,external_node_fs_namespaceObject.writeFileSync)(biggerPath, `${JSON.stringify(benchmarkActionEntries(document, 'bigger'), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(smallerPath, `${JSON.stringify(benchmarkActionEntries(document, 'smaller'), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(biggerPath, `${JSON.stringify(benchmarkActionEntries(document, 'bigger'), null, 2)}\n`);
     return { smallerPath, biggerPath };
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/index.ts
+
 
 
 
@@ -59689,7 +60670,15 @@ function writeBenchmarkActionFiles(outputDir, document) {
 function evaluateGates(document, records, baseline, logger) {
     let thresholds = [];
     try {
-        thresholds = evaluateThresholds(document.configuration, document.results);
+        thresholds = evaluateThresholds(document.configuration, {
+            run: document.results.run,
+            // Our figures, not the seed's of the same names (src/report/results.ts).
+            stages: document.results.stages.map((stage) => ({
+                ...stageStatistics(stage),
+                name: stage.name,
+                itl_ms: stage.itl_ms,
+            })),
+        });
     }
     catch (error) {
         logger.error(`could not judge the thresholds: ${error instanceof Error ? error.message : String(error)}`);
@@ -59740,6 +60729,29 @@ function failedOnlyOnGates(document) {
         return false;
     const run = document.results.run;
     return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
+}
+/**
+ * Every reason the verdict is not `pass`, in one list: the error, each validity bound exceeded, no
+ * successful request, each failed threshold and each regression. The CLI and the step print them all
+ * in one message, so a run that is invalid *and* misses a threshold says both.
+ */
+function verdictReasons(document) {
+    const reasons = [];
+    if (document.error)
+        reasons.push(document.error.message);
+    reasons.push(...document.validity.reasons);
+    const run = document.results.run;
+    if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+        reasons.push('no request succeeded');
+    const gates = describeGateFailures(document);
+    if (gates)
+        reasons.push(...gates.split('; '));
+    return reasons;
+}
+/** `verdict: invalid (a; b; c)` — the verdict and every reason, for the CLI and the step's failure. */
+function describeVerdict(document) {
+    const reasons = verdictReasons(document);
+    return `verdict: ${document.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
 }
 /** One line saying why the gates failed, for the step's failure message. */
 function describeGateFailures(document) {
@@ -59955,9 +60967,12 @@ function renderPrComment(document, marker, links, maxChars = COMMENT_MAX_CHARS) 
 
 
 
+
+
+
 /** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
 const SUMMARY_BUDGET_BYTES = 512 * 1024;
-/** Most points a chart gets; longer series are averaged into this many buckets. */
+/** Most points a series of requests gets; longer series are averaged into this many buckets. */
 const MAX_CHART_POINTS = 100;
 const summary_VERDICT_BADGES = {
     pass: '✅ pass',
@@ -60019,8 +61034,23 @@ function latencyRow(name, stats, itl) {
         summary_formatNumber(stats.dispatch_lag_ms.p99, 2),
     ];
 }
+/** `a`, `a and b`, `a, b and c`: names joined for a sentence (escaped). */
+function nameList(names) {
+    const escaped = names.map((name) => markdown_escapeMarkdownText(name));
+    if (escaped.length <= 1)
+        return escaped.join('');
+    return `${escaped.slice(0, -1).join(', ')} and ${escaped.at(-1) ?? ''}`;
+}
+/** The stages the run-level figures cover (results.run_stages; every stage in documents before 1.4). */
+function runStages(document) {
+    return document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
+}
 function headline(document) {
-    const lines = [`## exo-bench: ${summary_VERDICT_BADGES[document.verdict]}`, ''];
+    const simulated = document.provenance?.simulated ? ' · 🧪 simulated' : '';
+    const lines = [`## exo-bench: ${summary_VERDICT_BADGES[document.verdict]}${simulated}`, ''];
+    const banner = simulatedBannerMarkdown(document.provenance);
+    if (banner)
+        lines.push(banner, '');
     const meta = document.metadata;
     const role = meta.is_primary ? 'primary' : 'secondary';
     const label = meta.hardware_label
@@ -60031,6 +61061,9 @@ function headline(document) {
         ? `OpenAI-compatible server ${markdown_markdownInlineCode(meta.target.base_url)}`
         : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
     lines.push(`Config ${markdown_markdownInlineCode(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${markdown_markdownInlineCode(meta.endpoint)}`);
+    const provenance = provenanceMarkdown(document.provenance);
+    if (provenance)
+        lines.push('', `<sub>${provenance}</sub>`);
     if (document.error) {
         lines.push('', `> **${markdown_escapeMarkdownText(document.error.kind)} error:** ${markdown_escapeMarkdownText(document.error.message)}`);
         if (document.error.hint)
@@ -60043,11 +61076,64 @@ function headline(document) {
     }
     const run = document.results.run;
     if (run) {
+        const covered = runStages(document);
+        const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
+        const scope = document.results.stages.length <= 1
+            ? ''
+            : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
+                (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
+                (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
         lines.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded (${formatPercent(run.success_rate, run.total_requests)}), ` +
             `TTFT p50 ${summary_formatNumber(run.ttft_ms.p50)} ms / p95 ${summary_formatNumber(run.ttft_ms.p95)} ms, ` +
-            `E2E p95 ${summary_formatNumber(run.e2e_ms.p95)} ms, ${summary_formatNumber(run.output_tokens_per_second)} output tok/s.`);
+            `E2E p95 ${summary_formatNumber(run.e2e_ms.p95)} ms, ${summary_formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`);
     }
     return lines.join('\n');
+}
+/** The failed thresholds of a scope, as `ttft_p95_ms <= 800 (912.3)`; `–` when none failed. */
+function failedThresholds(document, scope) {
+    const failed = (document.thresholds ?? []).filter((outcome) => outcome.status === 'fail' &&
+        (scope === 'run' ? outcome.scope === 'run' : outcome.scope !== 'run' && outcome.scope.stage === scope));
+    if (failed.length === 0)
+        return '–';
+    return failed
+        .map((outcome) => `❌ ${markdown_markdownInlineCode(outcome.expression, { inTableCell: true })} (${summary_formatNumber(outcome.observed)})`)
+        .join('<br>');
+}
+function compactRow(name, stats, thresholds) {
+    return [
+        name,
+        String(stats.total_requests),
+        `${formatPercent(stats.success_rate, stats.total_requests)}${stats.failed_requests > 0 ? ` (${stats.failed_requests} failed)` : ''}`,
+        summary_formatNumber(stats.ttft_ms.p50),
+        summary_formatNumber(stats.ttft_ms.p95),
+        summary_formatNumber(stats.e2e_ms.p95),
+        summary_formatNumber(stats.output_tokens_per_second),
+        thresholds,
+    ];
+}
+/**
+ * One compact table (8 columns, fits ~1,000 px): the figures people compare, and any failed threshold.
+ * The full tables follow, folded.
+ */
+function compactStagesSection(document) {
+    const { stages, run } = document.results;
+    if (stages.length === 0)
+        return undefined;
+    const covered = runStages(document);
+    const header = [
+        'Stage',
+        'Requests',
+        'Success',
+        'TTFT p50 ms',
+        'TTFT p95 ms',
+        'E2E p95 ms',
+        'Output tok/s',
+        'Failed thresholds',
+    ];
+    const rows = stages.map((stage) => compactRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`, stageStatistics(stage), failedThresholds(document, stage.name)));
+    if (run && stages.length > 1)
+        rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
+    return `### Stages\n\n${summary_table(header, rows)}`;
 }
 function stagesSection(document) {
     const { stages, run } = document.results;
@@ -60066,14 +61152,16 @@ function stagesSection(document) {
         'Req/s',
         'Peak in flight',
     ];
-    const rows = stages.map((stage) => seedRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}`, stage, String(stage.peak_in_flight)));
+    const rows = stages.map((stage) => seedRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}`, stageStatistics(stage), String(stage.peak_in_flight)));
+    const covered = runStages(document);
+    const runName = covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)';
     if (run && stages.length > 1)
-        rows.push(seedRow('**all stages**', run, String(Math.max(...stages.map((s) => s.peak_in_flight)))));
+        rows.push(seedRow(runName, run, String(Math.max(...stages.filter((s) => covered.includes(s.name)).map((s) => s.peak_in_flight)))));
     const warmups = stages.filter((stage) => stage.warmup_requests > 0);
     const note = warmups.length
         ? `\n\nExcluded as warmup: ${warmups.map((s) => `${markdown_escapeMarkdownText(s.name)} ${s.warmup_requests}`).join(', ')}.`
         : '';
-    return `### Stages\n\n${summary_table(header, rows)}${note}`;
+    return `#### Requests and throughput (the seed's metrics)\n\n${summary_table(header, rows)}${note}`;
 }
 function latencySection(document) {
     const { stages, run } = document.results;
@@ -60094,9 +61182,10 @@ function latencySection(document) {
         'Lag p50',
         'Lag p99',
     ];
-    const rows = stages.map((stage) => latencyRow(escapeMarkdownCell(stage.name), stage, stage.itl_ms));
+    const rows = stages.map((stage) => latencyRow(escapeMarkdownCell(stage.name), stageStatistics(stage), stage.itl_ms));
+    const covered = runStages(document);
     if (run && stages.length > 1)
-        rows.push(latencyRow('**all stages**', run, undefined));
+        rows.push(latencyRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, undefined));
     const chunkNote = stages.some((s) => s.token_counts_from_chunks > 0)
         ? '\n\nSome responses carried no `usage`: their token counts are chunk counts (flagged in results.json).'
         : '';
@@ -60106,7 +61195,7 @@ function latencySection(document) {
     const multiTokenNote = multiTokenStages.length
         ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
         : '';
-    return `### Latency (ms)\n\n${summary_table(header, rows)}${chunkNote}${multiTokenNote}`;
+    return `#### Latency (ms)\n\n${summary_table(header, rows)}${chunkNote}${multiTokenNote}`;
 }
 function calibrationCell(stage) {
     const calibration = stage.prompt_length.calibration;
@@ -60118,7 +61207,7 @@ function promptOutputRow(stage) {
     const prompt = stage.prompt_length;
     const output = stage.output_length;
     const achieved = stage.prompt_tokens;
-    const tokensPerChunk = stage.token_chunks > 0 ? stage.total_tokens / stage.token_chunks : null;
+    const tokensPerChunk = stage.token_chunks > 0 ? stage.output_tokens_total / stage.token_chunks : null;
     return [
         escapeMarkdownCell(stage.name),
         String(prompt.requested_tokens),
@@ -60166,10 +61255,10 @@ function promptsSection(document) {
                 notes.push(`- ${name}: prompt length is **approximate** for ${markdown_markdownInlineCode(model.model)} (${model.status}${model.note ? `: ${markdown_escapeMarkdownText(model.note)}` : ''}).`);
         }
         if (stage.multi_token_chunk_requests > 0) {
-            notes.push(`- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.successful_requests} requests, ${summary_formatNumber(stage.total_tokens / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`);
+            notes.push(`- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.counted_successful_requests} requests, ${summary_formatNumber(stage.output_tokens_total / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`);
         }
         if (stage.invalid_events > 0) {
-            notes.push(`- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.total_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`);
+            notes.push(`- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.counted_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`);
         }
         if (stage.token_counts_from_chunks > 0) {
             notes.push(`- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`);
@@ -60187,7 +61276,7 @@ function promptsSection(document) {
         }
     }
     const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
-    return `### Prompt and output lengths\n\n${summary_table(header, stages.map(promptOutputRow))}${notesText}`;
+    return `#### Prompt and output lengths\n\n${summary_table(header, stages.map(promptOutputRow))}${notesText}`;
 }
 function clusterSection(document) {
     const { nodes, instances } = document.cluster;
@@ -60244,49 +61333,131 @@ function downsample(values, maxPoints = MAX_CHART_POINTS) {
     }
     return out;
 }
-function mermaidLine(title, xLabel, yLabel, values) {
-    const points = downsample(values).map((v) => Number(v.toFixed(2)));
+/**
+ * Colours of every chart, set in each chart's init block: GitHub's default Mermaid theme draws pale
+ * lavender lines, and a dark-mode page would turn black text invisible. A white plot with dark text
+ * and saturated series reads the same in both modes. The data is dark blue; stage starts are light
+ * red bands behind it.
+ */
+const CHART_PALETTE = {
+    data: '#0550ae',
+    boundary: '#ffcecb',
+    boundaryText: '#cf222e',
+    text: '#1f2328',
+    axis: '#57606a',
+};
+function mermaidInit(seriesColours) {
+    const theme = {
+        xyChart: {
+            backgroundColor: '#ffffff',
+            titleColor: CHART_PALETTE.text,
+            xAxisLabelColor: CHART_PALETTE.text,
+            xAxisTitleColor: CHART_PALETTE.text,
+            xAxisTickColor: CHART_PALETTE.axis,
+            xAxisLineColor: CHART_PALETTE.axis,
+            yAxisLabelColor: CHART_PALETTE.text,
+            yAxisTitleColor: CHART_PALETTE.text,
+            yAxisTickColor: CHART_PALETTE.axis,
+            yAxisLineColor: CHART_PALETTE.axis,
+            plotColorPalette: seriesColours.join(', '),
+        },
+    };
+    return `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: theme, xyChart: { width: 900, height: 300 } })}}%%`;
+}
+/** Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only. */
+function mermaidLabel(text, maxLength = 30) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, maxLength);
+}
+function fixed(value) {
+    return String(Number(value.toFixed(2)));
+}
+/**
+ * A line over time: x in seconds from 0, y from 0. Stage starts are drawn as thin full-height bars of a
+ * light colour behind the line (xychart-beta has no vertical rules), and named in the caption.
+ */
+function mermaidTimeChart(title, yLabel, series) {
+    const yMax = niceMax(series.values);
+    const marked = series.boundaries.length > 0;
+    const lines = [
+        '```mermaid',
+        mermaidInit(marked ? [CHART_PALETTE.boundary, CHART_PALETTE.data] : [CHART_PALETTE.data]),
+        'xychart-beta',
+        `    title "${mermaidLabel(title, 80)}"`,
+        `    x-axis "time since the first stage started (s)" 0 --> ${fixed(series.spanSeconds)}`,
+        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(yMax)}`,
+    ];
+    if (marked) {
+        const rules = new Array(series.values.length).fill(0);
+        for (const boundary of series.boundaries) {
+            const index = Math.min(rules.length - 1, Math.max(0, Math.floor(boundary.atSeconds / series.bucketSeconds)));
+            rules[index] = yMax;
+        }
+        lines.push(`    bar [${rules.map(fixed).join(', ')}]`);
+    }
+    lines.push(`    line [${series.values.map(fixed).join(', ')}]`, '```');
+    return lines.join('\n');
+}
+/** The caption under a time chart: bucket width, and where each stage starts. */
+function timeCaption(series, what, stages) {
+    const starts = [
+        `${markdown_escapeMarkdownText(stages[0]?.name ?? '')} 0 s`,
+        ...series.boundaries.map((b) => `${markdown_escapeMarkdownText(b.name)} ${summary_formatNumber(b.atSeconds, 1)} s`),
+    ];
+    return `<sub>${what}, per ${summary_formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Light red bands mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
+}
+/** The bar chart of a per-stage figure: y from 0; only for two stages or more (one bar shows nothing). */
+function mermaidStageBars(title, yLabel, names, values) {
     return [
         '```mermaid',
+        mermaidInit([CHART_PALETTE.data]),
         'xychart-beta',
-        `    title "${title}"`,
-        `    x-axis "${xLabel}" 1 --> ${Math.max(2, points.length)}`,
-        `    y-axis "${yLabel}"`,
-        `    line [${points.join(', ')}]`,
+        `    title "${mermaidLabel(title, 80)}"`,
+        `    x-axis [${names.map((name) => `"${mermaidLabel(name)}"`).join(', ')}]`,
+        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(niceMax(values))}`,
+        `    bar [${values.map((v) => v.toFixed(1)).join(', ')}]`,
         '```',
     ].join('\n');
 }
-function chartsSection(document, records) {
+function chartsSection(document, charts) {
     const { stages } = document.results;
     if (stages.length === 0)
         return undefined;
-    const parts = ['### Charts'];
-    if (records && records.ttftMsInSendOrder.length > 1) {
-        parts.push(mermaidLine('TTFT of each request, in send order', 'request (bucketed)', 'ms', records.ttftMsInSendOrder));
+    const parts = [];
+    const requests = charts?.requests ?? [];
+    const axis = timeAxis(stages, requests);
+    if (axis) {
+        const ttft = ttftOverTime(axis, requests);
+        if (ttft)
+            parts.push(mermaidTimeChart('TTFT of the requests sent, over time', 'TTFT (ms)', ttft), timeCaption(ttft, 'Mean TTFT of the requests sent', stages));
+        const inFlight = inFlightPeaks(axis, requests);
+        parts.push(mermaidTimeChart('Requests in flight (peak)', 'requests in flight', inFlight), timeCaption(inFlight, 'Most requests in flight at any moment', stages));
     }
-    // Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only.
-    // eslint-disable-next-line no-control-regex
-    const safeNames = stages.map((stage) => stage.name.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, 30));
-    parts.push([
-        '```mermaid',
-        'xychart-beta',
-        '    title "Output tokens/s per stage"',
-        `    x-axis [${safeNames.map((name) => `"${name}"`).join(', ')}]`,
-        '    y-axis "tok/s"',
-        `    bar [${stages.map((stage) => stage.output_tokens_per_second.toFixed(1)).join(', ')}]`,
-        '```',
-    ].join('\n'));
-    const inFlight = stages.flatMap((stage) => stage.in_flight_samples.map((sample) => sample.in_flight));
-    if (inFlight.length > 1)
-        parts.push(mermaidLine('Requests in flight over time', 'time (bucketed)', 'requests', inFlight));
-    return parts.join('\n\n');
+    if (stages.length >= 2)
+        parts.push(mermaidStageBars('Output tokens/s per stage', 'output tok/s', stages.map((stage) => stage.name), stages.map((stage) => stage.output_tokens_per_second)));
+    return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
 }
 function validitySection(document) {
     const v = document.validity;
     if (!document.metadata.is_primary || document.results.stages.length === 0)
         return undefined;
+    const status = v.status ?? (v.valid ? 'valid' : 'invalid');
+    const verdict = status === 'invalid'
+        ? '**invalid**'
+        : status === 'inconclusive'
+            ? 'inconclusive (too few requests to judge a p99; not failed)'
+            : 'valid';
+    const notes = (v.notes ?? []).map((note) => `- ${markdown_escapeMarkdownText(note)}`).join('\n');
     return (`### Load generator\n\nDispatch lag p99 ${summary_formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
-        `event-loop delay p99 ${summary_formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${v.valid ? 'valid' : '**invalid**'}`);
+        `event-loop delay p99 ${summary_formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
+        (notes ? `\n\n${notes}` : ''));
+}
+/** The full per-stage tables, folded: they are wide, and most readers need only the compact one. */
+function detailsSection(document) {
+    const tables = [stagesSection(document), latencySection(document), promptsSection(document)].filter((text) => text !== undefined);
+    if (tables.length === 0)
+        return undefined;
+    return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
 }
 function legendSection() {
     return `<details><summary>Metric definitions</summary>\n\n${summary_table(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([name, formula]) => [name, escapeMarkdownCell(formula)]))}\n\n</details>`;
@@ -60303,9 +61474,8 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
     const sections = [
         ['headline', headline(document)],
         ...gateSections(document),
-        ['stages', stagesSection(document)],
-        ['latency', latencySection(document)],
-        ['prompt and output lengths', promptsSection(document)],
+        ['stages', compactStagesSection(document)],
+        ['all figures per stage', detailsSection(document)],
         ['errors', errorsSection(document)],
         ['cluster', clusterSection(document)],
         ['load generator', validitySection(document)],
@@ -60333,110 +61503,291 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/html.ts
+/**
+ * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
+ * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
+ * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
+ * All text is HTML-escaped; links are made only from checked parts.
+ */
 
 
-/** Escapes text for HTML element content and attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+
+
+
+
+const WIDTH = 900;
+const HEIGHT = 280;
+const LEFT = 64;
+const RIGHT = 16;
+const TOP = 28;
+const BOTTOM = 44;
+/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
+function ticks(max) {
+    return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
 }
-const WIDTH = 640;
-const HEIGHT = 200;
-const PAD = 36;
-function axisMax(values) {
-    const max = Math.max(1e-9, ...values);
-    return max * 1.1;
-}
-/** A line chart as inline SVG. */
-function svgLine(title, unit, series) {
-    const values = downsample(series);
-    const yMax = axisMax(values);
-    const step = values.length > 1 ? (WIDTH - 2 * PAD) / (values.length - 1) : 0;
-    const points = values
-        .map((v, i) => `${(PAD + i * step).toFixed(1)},${(HEIGHT - PAD - (v / yMax) * (HEIGHT - 2 * PAD)).toFixed(1)}`)
-        .join(' ');
-    return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">
-<line x1="${PAD}" y1="${HEIGHT - PAD}" x2="${WIDTH - PAD}" y2="${HEIGHT - PAD}" stroke="#888"/><line x1="${PAD}" y1="${PAD}" x2="${PAD}" y2="${HEIGHT - PAD}" stroke="#888"/>
-<text x="${PAD}" y="${PAD - 8}" font-size="11">${escapeHtml(summary_formatNumber(yMax, 1))} ${escapeHtml(unit)}</text>
-<polyline fill="none" stroke="#2f6fdf" stroke-width="1.5" points="${points}"/></svg></figure>`;
-}
-/** A bar chart as inline SVG. */
-function svgBars(title, unit, labels, values) {
-    const yMax = axisMax(values);
-    const slot = (WIDTH - 2 * PAD) / Math.max(1, values.length);
-    const bars = values
-        .map((v, i) => {
-        const h = (v / yMax) * (HEIGHT - 2 * PAD);
-        const x = PAD + i * slot + slot * 0.15;
-        return (`<rect x="${x.toFixed(1)}" y="${(HEIGHT - PAD - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" fill="#2f6fdf"><title>${escapeHtml(labels[i] ?? '')}: ${escapeHtml(summary_formatNumber(v))} ${escapeHtml(unit)}</title></rect>` +
-            `<text x="${(x + slot * 0.35).toFixed(1)}" y="${HEIGHT - PAD + 14}" font-size="11" text-anchor="middle">${escapeHtml((labels[i] ?? '').slice(0, 16))}</text>`);
+function svgFrame(title, xTitle, yTitle, body, yMax) {
+    const plotBottom = HEIGHT - BOTTOM;
+    const yTicks = ticks(yMax)
+        .map((value) => {
+        const y = plotBottom - (value / yMax) * (plotBottom - TOP);
+        return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(summary_formatNumber(value, value < 10 ? 1 : 0))}</text>`);
     })
         .join('');
-    return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">
-<line x1="${PAD}" y1="${HEIGHT - PAD}" x2="${WIDTH - PAD}" y2="${HEIGHT - PAD}" stroke="#888"/>
-<text x="${PAD}" y="${PAD - 8}" font-size="11">${escapeHtml(summary_formatNumber(yMax, 1))} ${escapeHtml(unit)}</text>${bars}</svg></figure>`;
+    return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui,sans-serif" fill="${CHART_PALETTE.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/>
+${body}
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${escapeHtml(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${escapeHtml(yTitle)}</text></svg></figure>`;
+}
+/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
+function svgTimeChart(title, yTitle, series) {
+    const yMax = niceMax(series.values);
+    const plotWidth = WIDTH - LEFT - RIGHT;
+    const plotBottom = HEIGHT - BOTTOM;
+    const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
+    const y = (value) => plotBottom - (value / yMax) * (plotBottom - TOP);
+    const points = series.values
+        .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
+        .join(' ');
+    const xMax = niceMax([series.spanSeconds]);
+    const xTicks = ticks(xMax)
+        .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
+        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${CHART_PALETTE.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(summary_formatNumber(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        .join('');
+    const boundaries = series.boundaries
+        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${CHART_PALETTE.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${CHART_PALETTE.boundaryText}">${escapeHtml(boundary.name.slice(0, 24))}</text>`)
+        .join('');
+    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${CHART_PALETTE.data}" stroke-width="2" points="${points}"/>`, yMax);
+}
+/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
+function svgBars(title, yTitle, labels, values) {
+    const yMax = niceMax(values);
+    const plotBottom = HEIGHT - BOTTOM;
+    const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
+    const bars = values
+        .map((value, i) => {
+        const h = (value / yMax) * (plotBottom - TOP);
+        const x = LEFT + i * slot + slot * 0.2;
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${CHART_PALETTE.data}"><title>${escapeHtml(labels[i] ?? '')}: ${escapeHtml(summary_formatNumber(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${escapeHtml(summary_formatNumber(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml((labels[i] ?? '').slice(0, 24))}</text>`);
+    })
+        .join('');
+    return svgFrame(title, 'stage', yTitle, bars, yMax);
 }
 function htmlTable(header, rows) {
     const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-    const body = rows
-        .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-        .join('\n');
+    const cell = (value) => {
+        if (typeof value !== 'string')
+            return `<td>${value.html}</td>`;
+        const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
+        return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(value)}</td>`;
+    };
+    const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
     return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+function percent(stats) {
+    return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
+}
+function html_compactRow(name, stats, failed) {
+    return [
+        name,
+        String(stats.total_requests),
+        `${percent(stats)}${stats.failed_requests ? ` (${stats.failed_requests} failed)` : ''}`,
+        summary_formatNumber(stats.ttft_ms.p50),
+        summary_formatNumber(stats.ttft_ms.p95),
+        summary_formatNumber(stats.e2e_ms.p95),
+        summary_formatNumber(stats.output_tokens_per_second),
+        failed,
+    ];
+}
+function fullRow(name, stats) {
+    return [
+        name,
+        String(stats.successful_requests),
+        String(stats.failed_requests),
+        String(stats.total_tokens),
+        summary_formatNumber(stats.ttft_ms.p99),
+        summary_formatNumber(stats.tpot_ms.p50),
+        summary_formatNumber(stats.tpot_ms.p95),
+        summary_formatNumber(stats.e2e_ms.p50),
+        summary_formatNumber(stats.e2e_ms.p99),
+        summary_formatNumber(stats.requests_per_second, 2),
+        summary_formatNumber(stats.dispatch_lag_ms.p99, 2),
+    ];
+}
+function html_failedThresholds(document, scope) {
+    const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
+        (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
+    return failed.length
+        ? failed.map((t) => `✗ ${t.expression} (${summary_formatNumber(t.observed)})`).join('; ')
+        : '–';
 }
 /** Renders the whole page. */
 function renderHtmlReport(document, charts) {
-    const stages = document.results.stages;
-    const stageRows = stages.map((s) => [
-        s.name,
-        String(s.total_requests),
-        String(s.successful_requests),
-        String(s.failed_requests),
-        `${(s.success_rate * 100).toFixed(1)}%`,
-        String(s.total_tokens),
-        summary_formatNumber(s.ttft_ms.p50),
-        summary_formatNumber(s.ttft_ms.p95),
-        summary_formatNumber(s.tpot_ms.p50),
-        summary_formatNumber(s.e2e_ms.p95),
-        summary_formatNumber(s.output_tokens_per_second),
-        String(s.peak_in_flight),
-    ]);
-    const parts = [
-        `<h1>exo-bench: ${escapeHtml(document.verdict)}</h1>`,
-        `<p>Config <code>${escapeHtml(document.metadata.config_file)}</code>, ${document.cluster.expected_nodes} node(s), started ${escapeHtml(document.metadata.started_at)}.</p>`,
-    ];
+    const { stages, run } = document.results;
+    const meta = document.metadata;
+    const covered = runStages(document);
+    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+    const simulated = document.provenance?.simulated === true;
+    const parts = [`<h1>exo-bench: ${escapeHtml(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    if (simulated)
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${escapeHtml(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+    const where = meta.target?.kind === 'openai'
+        ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
+        : `${document.cluster.expected_nodes} node(s)`;
+    parts.push(`<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`);
+    const provenance = provenanceHtmlRows(document.provenance);
+    if (provenance.length > 0)
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
     if (document.error)
-        parts.push(`<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}</p>`);
+        parts.push(`<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}${document.error.hint ? `<br>Hint: ${escapeHtml(document.error.hint)}` : ''}</p>`);
     for (const reason of document.validity.reasons)
         parts.push(`<p class="error">Invalid: ${escapeHtml(reason)}</p>`);
+    if (run)
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(summary_formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(summary_formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(summary_formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(summary_formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${covered.length < stages.length
+            ? ` (warm-up left out: ${escapeHtml(stages
+                .filter((s) => !covered.includes(s.name))
+                .map((s) => s.name)
+                .join(', '))})`
+            : ''}.</p>`);
+    if (document.thresholds && document.thresholds.length > 0)
+        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
+            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
+            { html: `<code>${escapeHtml(t.expression)}</code>` },
+            summary_formatNumber(t.observed, 2),
+            String(t.samples),
+            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
+        ])));
+    if (document.comparison)
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${escapeHtml(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
     if (stages.length > 0) {
+        const compactRows = stages.map((s) => html_compactRow(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, stageStatistics(s), html_failedThresholds(document, s.name)));
+        if (run && stages.length > 1)
+            compactRows.push(html_compactRow(runName, run, html_failedThresholds(document, 'run')));
         parts.push('<h2>Stages</h2>', htmlTable([
             'Stage',
             'Requests',
-            'OK',
-            'Failed',
             'Success',
-            'Tokens',
             'TTFT p50 ms',
             'TTFT p95 ms',
-            'TPOT p50 ms',
             'E2E p95 ms',
             'Output tok/s',
-            'Peak in flight',
-        ], stageRows), '<h2>Charts</h2>');
-        if (charts.ttftMsInSendOrder.length > 1)
-            parts.push(svgLine('TTFT of each request, in send order', 'ms', charts.ttftMsInSendOrder));
-        parts.push(svgBars('Output tokens/s per stage', 'tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
-        const inFlight = stages.flatMap((s) => s.in_flight_samples.map((p) => p.in_flight));
-        if (inFlight.length > 1)
-            parts.push(svgLine('Requests in flight over time', 'requests', inFlight));
+            'Failed thresholds',
+        ], compactRows));
+        const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
+        if (run && stages.length > 1)
+            fullRows.push(fullRow(runName, run));
+        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
+            'Stage',
+            'OK',
+            'Failed',
+            'Tokens',
+            'TTFT p99 ms',
+            'TPOT p50 ms',
+            'TPOT p95 ms',
+            'E2E p50 ms',
+            'E2E p99 ms',
+            'Req/s',
+            'Lag p99 ms',
+        ], fullRows), '</details>');
+    }
+    const { nodes, instances } = document.cluster;
+    if (nodes.length > 0 || instances.length > 0) {
+        parts.push('<h2>Cluster</h2>');
+        if (nodes.length > 0)
+            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
+                { html: `<code>${escapeHtml(n.node_id.slice(0, 12))}</code>` },
+                n.chip || '–',
+                n.friendly_name || '–',
+                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
+                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
+            ])));
+        if (instances.length > 0)
+            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
+                { html: `<code>${escapeHtml(i.instance_id.slice(0, 8))}</code>` },
+                i.model_id,
+                `${i.kind} / ${i.shard_kind}`,
+                String(i.node_ids.length),
+            ])));
+    }
+    if (meta.is_primary && stages.length > 0) {
+        const v = document.validity;
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${escapeHtml(summary_formatNumber(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(summary_formatNumber(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`));
+    }
+    if (stages.length > 0) {
+        const chartParts = [];
+        const requests = charts.requests ?? [];
+        const axis = timeAxis(stages, requests);
+        if (axis) {
+            const ttft = ttftOverTime(axis, requests);
+            if (ttft)
+                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', inFlightPeaks(axis, requests)));
+        }
+        if (stages.length >= 2)
+            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
+        if (chartParts.length > 0)
+            parts.push('<h2>Charts</h2>', ...chartParts);
         parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([a, b]) => [a, b])));
     }
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}td:first-child,th:first-child{text-align:left}.error{color:#b00}figure{margin:1rem 0}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
 </head><body>
 ${parts.join('\n')}
 </body></html>
 `;
+}
+
+;// CONCATENATED MODULE: ./src/report/seed-document.ts
+/** The seed's metadata keys of a run. */
+function seedMetadata(input) {
+    return {
+        benchmark_started_at: input.startedAtMs / 1000,
+        benchmark_completed_at: input.completedAtMs / 1000,
+        total_duration_s: (input.completedAtMs - input.startedAtMs) / 1000,
+        git_commit: input.gitCommit ?? null,
+        hardware_labels: [...(input.hardwareLabels ?? [])],
+        expected_nodes: input.expectedNodes,
+        timeout_seconds: input.timeoutSeconds,
+    };
+}
+/**
+ * The seed's cluster keys. `models` are the models the load went to (the config's model_ids for EXO,
+ * the target's model for an OpenAI-compatible server, which has no instances).
+ */
+function seedCluster(config, models, instances) {
+    return {
+        model_ids: [...models],
+        instance_ids: instances.map((instance) => instance.instanceId),
+        instance_count: instances.length,
+        runner_count: instances.reduce((sum, instance) => sum + instance.runnerIds.length, 0),
+        sharding: config.sharding,
+        instance_meta: config.instance_meta,
+    };
+}
+/** The banner line of the seed's standard output: 80 `=`. */
+const SEED_BANNER = '='.repeat(80);
+/**
+ * The block the seed printed last: banner, `JSON RESULTS`, banner, the document (indent 2), banner.
+ * Dashboards and scripts scraped the log for it.
+ */
+function seedJsonResultsBlock(document) {
+    return `${SEED_BANNER}\nJSON RESULTS\n${SEED_BANNER}\n${JSON.stringify(document, null, 2)}\n${SEED_BANNER}\n`;
+}
+/**
+ * Splits `--hardware-labels` the seed's way: at commas, blanks trimmed, empty parts dropped.
+ */
+function parseHardwareLabels(text) {
+    return text
+        .split(',')
+        .map((label) => label.trim())
+        .filter((label) => label !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/target/target.ts
@@ -60642,6 +61993,8 @@ const VERSION = '0.1.0';
 
 
 
+
+
 /**
  * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
  * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
@@ -60699,13 +62052,55 @@ function instanceFacts(instances) {
         kind: instance.kind,
         shard_kind: instance.shardKind,
         node_ids: instance.nodeIds,
+        sharding: instance.shardKind.replace(/ShardMetadata$/, ''),
+        instance_meta: instance.kind.replace(/Instance$/, ''),
     }));
+}
+/**
+ * Least period of the cluster snapshots when the only node they can read is the one serving the load,
+ * seconds. Each read keeps that node busy for a serialisation of the whole state (exo-api.md §12.4):
+ * bench/state-polling.mjs measured TTFT p99 37 → 78.5 ms (medians of 3 rounds) with a 2 MiB state read every 2 s; once per 10 s
+ * touches about one request in a hundred.
+ */
+const SERVING_NODE_MIN_POLL_SECONDS = 10;
+/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
+const POLL_TARGET_PROBE_MS = 3_000;
+/**
+ * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
+ * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
+ * node of the cluster when one answers at the address the topology gives for it (its API port; the
+ * scheme of this node's URL), and to this node only when none does.
+ */
+async function chooseStatePollTarget(view, ownNodeId, apiUrl, dispatcher, signal, logger, policy) {
+    const protocol = new URL(apiUrl).protocol;
+    for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
+        const address = view.apiAddresses.get(nodeId);
+        if (nodeId === ownNodeId || !address)
+            continue;
+        const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
+        const client = new cluster_client/* ExoClient */.Gp(`${protocol}//${host}:${address.port}`, {
+            dispatcher,
+            callTimeoutMs: POLL_TARGET_PROBE_MS,
+        });
+        try {
+            if ((await client.nodeId(signal)) === nodeId)
+                return { client: new cluster_client/* ExoClient */.Gp(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
+        }
+        catch {
+            // Unreachable from here (another network, a firewall): try the next node.
+        }
+    }
+    if (view.nodeIds.length > 1 && policy === 'auto')
+        logger.warning("cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives");
+    return { client: new cluster_client/* ExoClient */.Gp(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
 }
 function stageResults(run, gaps, calibration) {
     return {
         name: run.stage.name,
         config: run.stage,
-        ...computeStatistics(run.records),
+        // The seed's figures under its names, ours beside them (src/report/results.ts).
+        ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
+        ...ownStageStatistics(computeStatistics(run.records)),
         prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
         output_length: outputLengthStatistics(run.records, run.stage.generation_length),
         started_at_ms: run.startedAtMs,
@@ -60756,23 +62151,30 @@ function urlPassword(url) {
  */
 async function prepareExoCluster(config, options, context, state, deadlineMs) {
     const { logger } = context;
-    state.nodeId = await waitForApi(context, deadlineMs);
+    state.nodeId = await (0,orchestrate/* waitForApi */.Pz)(context, deadlineMs);
     logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
-    let view = await waitForNodes(context, options.expectedNodes, deadlineMs);
+    let view = await (0,orchestrate/* waitForNodes */.iw)(context, options.expectedNodes, deadlineMs);
     state.view = view;
     logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
     let ids;
     if (options.isPrimary) {
+        const plan = {
+            sharding: config.sharding,
+            instanceMeta: config.instance_meta,
+            nodeCount: options.expectedNodes,
+        };
         for (const modelId of config.model_ids) {
-            state.placedIds.push(await placeInstance(context, modelId, config.sharding, config.instance_meta, deadlineMs));
+            state.placedIds.push((await (0,orchestrate/* placeInstance */.b_)(context, modelId, plan, deadlineMs)).instanceId);
             options.onInstancesPlaced?.([...state.placedIds]);
         }
-        view = await waitForInstancesReady(context, state.placedIds, deadlineMs);
+        view = await (0,orchestrate/* waitForInstancesReady */.s7)(context, state.placedIds, deadlineMs, state.downloads);
+        for (const download of state.downloads.times())
+            logger.info(`downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`);
         ids = state.placedIds;
     }
     else {
-        ids = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
-        view = await readView(context);
+        ids = await (0,orchestrate/* waitForModelInstancesReady */.Tg)(context, config.model_ids, deadlineMs);
+        view = await (0,orchestrate/* readView */.Ml)(context);
     }
     state.view = view;
     state.instances = ids.flatMap((id) => {
@@ -60781,24 +62183,51 @@ async function prepareExoCluster(config, options, context, state, deadlineMs) {
     });
     logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
-/** Judges whether the load generator kept up; an invalid run never passes silently. */
-function judgeValidity(config, stages, eventLoopDelayP99Ms) {
+/**
+ * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
+ * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
+ */
+const MIN_P99_SAMPLES = 100;
+/**
+ * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
+ * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
+ * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
+ */
+function judgeValidity(config, stages, eventLoopDelayP99Ms, eventLoopDelaySamples = Infinity) {
     const reasons = [];
-    const allLags = stages.flatMap((stage) => stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99]);
+    const notes = [];
+    // Warm-up stages are shown, never judged.
+    const judged = stages.filter((stage) => !stage.config.warmup);
+    const allLags = judged.flatMap((stage) => stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99]);
     const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
-    for (const stage of stages) {
+    let judgedStages = 0;
+    for (const stage of judged) {
         const p99 = stage.dispatch_lag_ms.p99;
-        if (p99 !== null && p99 > config.max_dispatch_lag_p99_ms) {
-            reasons.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms (the load generator fell behind its schedule)`);
+        const samples = stage.dispatch_lag_ms.count;
+        if (p99 === null)
+            continue;
+        if (samples < MIN_P99_SAMPLES) {
+            notes.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
+            continue;
+        }
+        judgedStages += 1;
+        if (p99 > config.max_dispatch_lag_p99_ms) {
+            reasons.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`);
         }
     }
     const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
-    if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
+    if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
+        notes.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
+    }
+    else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
         reasons.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`);
     }
+    const status = reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
     return {
         valid: reasons.length === 0,
+        status,
         reasons,
+        ...(notes.length > 0 ? { notes } : {}),
         dispatch_lag_p99_ms: worstLag,
         max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
         event_loop_delay_p99_ms: eventLoopDelayP99Ms,
@@ -60830,12 +62259,12 @@ async function runNode(loaded, options, ports, signal) {
     const { config } = loaded;
     const { logger } = ports;
     const clock = options.clock ?? util_clock/* systemClock */.ml;
-    (0,external_node_fs_namespaceObject.mkdirSync)(options.outputDir, { recursive: true });
+    (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
     const resultsPath = (0,external_node_path_.join)(options.outputDir, 'results.json');
     const requestsPath = (0,external_node_path_.join)(options.outputDir, 'requests.jsonl');
     const summaryPath = (0,external_node_path_.join)(options.outputDir, 'summary.md');
     const reportPath = (0,external_node_path_.join)(options.outputDir, 'report.html');
-    (0,external_node_fs_namespaceObject.writeFileSync)(requestsPath, '');
+    (0,external_node_fs_.writeFileSync)(requestsPath, '');
     const requestsFile = new JsonlWriter(requestsPath);
     // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
     const dispatcher = new undici/* Agent */.g6({
@@ -60844,7 +62273,7 @@ async function runNode(loaded, options, ports, signal) {
         keepAliveTimeout: 10_000,
         connect: { timeout: 30_000 },
     });
-    const client = new ExoClient(options.apiUrl, { dispatcher });
+    const client = new cluster_client/* ExoClient */.Gp(options.apiUrl, { dispatcher });
     const context = {
         client,
         clock,
@@ -60852,16 +62281,23 @@ async function runNode(loaded, options, ports, signal) {
         pollIntervalMs: options.pollIntervalMs ?? 500,
         progressIntervalMs: options.progressIntervalMs ?? 5_000,
     };
-    if (signal)
-        context.signal = signal;
+    // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
+    const runAbort = new AbortController();
+    const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
+    let lostInstances;
+    let lostWarned = false;
+    context.signal = runSignal;
+    context.resetWatch = new orchestrate/* StateResetWatch */.wH();
     const startedAtMs = clock.nowMs();
     const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
-    const cluster = { placedIds: [], instances: [] };
+    const cluster = { placedIds: [], instances: [], downloads: new orchestrate/* DownloadTracker */.l$() };
     let target;
     const stages = [];
     const allRecords = [];
     let failure;
-    const snapshots = new SnapshotRecorder(client, clock, logger, config.snapshot_interval_seconds * 1000, () => cluster.instances);
+    let snapshots;
+    let statePolling;
+    const pollResets = new orchestrate/* StateResetWatch */.wH();
     const loopDelay = (0,external_node_perf_hooks_.monitorEventLoopDelay)({ resolution: 1 });
     // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
     const secrets = [];
@@ -60895,8 +62331,43 @@ async function runNode(loaded, options, ports, signal) {
             await logger.group('Cluster', () => prepareExoCluster(config, options, context, cluster, deadlineMs));
         }
         if (options.isPrimary) {
-            if (resolved.kind === 'exo')
+            if (resolved.kind === 'exo' && cluster.view && cluster.nodeId) {
+                const target = await chooseStatePollTarget(cluster.view, cluster.nodeId, options.apiUrl, dispatcher, runSignal, logger, options.statePollNode ?? 'auto');
+                const ownNode = { client, nodeId: cluster.nodeId, resets: context.resetWatch };
+                // Reading the serving node's /state stalls its token writes (§12.4): only rarely, then.
+                const intervalSeconds = target.servesLoad
+                    ? Math.max(config.snapshot_interval_seconds, options.servingNodeMinPollSeconds ?? SERVING_NODE_MIN_POLL_SECONDS)
+                    : config.snapshot_interval_seconds;
+                snapshots = new SnapshotRecorder(
+                // When the other node stops answering (it left), this node's own state still shows a reset.
+                target.servesLoad
+                    ? [ownNode]
+                    : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode], clock, logger, intervalSeconds * 1000, () => cluster.instances, (lost, reset) => {
+                    const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
+                    if (!reset) {
+                        // A node of the instance left (EXO deletes its instances): the requests say so one by
+                        // one as connection or 404 errors, and the run still accounts for every one of them.
+                        if (!lostWarned)
+                            logger.warning(`${which} vanished from the cluster state during the stage`);
+                        lostWarned = true;
+                        return;
+                    }
+                    // A new master started from an empty state: nothing of this run is left to measure.
+                    if (lostInstances)
+                        return;
+                    lostInstances = (snapshots?.source.resets ?? pollResets).error(which);
+                    runAbort.abort(lostInstances);
+                });
+                statePolling = {
+                    node_id: target.nodeId,
+                    api_url: withoutUserInfo(target.client.baseUrl),
+                    serves_load: target.servesLoad,
+                    interval_seconds: intervalSeconds,
+                    requests: 0,
+                };
+                logger.info(`cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${intervalSeconds} s`);
                 snapshots.start();
+            }
             loopDelay.enable();
             const origin = new URL(resolved.baseUrl).origin;
             const calibrator = config.calibrate_prompts
@@ -60937,20 +62408,25 @@ async function runNode(loaded, options, ports, signal) {
                             requestsFile.append(record);
                             allRecords.push(record);
                         },
-                        signal,
+                        signal: runSignal,
                         progressIntervalMs: context.progressIntervalMs,
                     });
                     return { run, prompts };
                 });
                 stages.push(stageResults(run, gaps, prompts.calibration));
+                if (lostInstances)
+                    throw lostInstances;
                 if (run.interrupted || signal?.aborted)
                     throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
                 // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
                 if (resolved.kind === 'exo')
-                    await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
+                    await (0,orchestrate/* waitForQuiet */.PL)(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
+                // The seed's stage ends after the drain.
+                const ranStage = stages[stages.length - 1];
+                completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
             }
             loopDelay.disable();
-            snapshots.stop();
+            snapshots?.stop();
         }
         else if (resolved.kind === 'openai') {
             logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
@@ -60963,7 +62439,7 @@ async function runNode(loaded, options, ports, signal) {
                 scheduledLoadMs(config) +
                 config.request_timeout_seconds * 1000;
             const view = cluster.view;
-            await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
+            await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
                 watchedNodeIds: view?.nodeIds ?? [],
                 nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
             });
@@ -60976,22 +62452,27 @@ async function runNode(loaded, options, ports, signal) {
     }
     finally {
         loopDelay.disable();
-        snapshots.stop();
+        snapshots?.stop();
+        if (statePolling && snapshots)
+            statePolling.requests = snapshots.requests;
         requestsFile.close();
         if (options.isPrimary && cluster.placedIds.length > 0) {
             // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
             const cleanupContext = { ...context };
             delete cleanupContext.signal;
             await logger.group('Cleanup', async () => {
-                const left = await deleteInstances(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
+                const left = await (0,orchestrate/* deleteInstances */.E8)(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
                 if (left.length === 0)
                     options.onInstancesDeleted?.();
             });
         }
         await dispatcher.close().catch(() => undefined);
     }
+    // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
+    const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+    const runRecords = allRecords.filter((record) => runStages.includes(record.stage));
     const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-    const validity = judgeValidity(config, stages, eventLoopP99Ms);
+    const validity = judgeValidity(config, stages, eventLoopP99Ms, loopDelay.count);
     const errorInfo = failure
         ? {
             kind: failure instanceof errors/* ExoBenchError */.Ll ? failure.kind : 'internal',
@@ -61001,12 +62482,13 @@ async function runNode(loaded, options, ports, signal) {
                 : {}),
         }
         : null;
+    const completedAtMs = clock.nowMs();
     const document = {
         schema_version: RESULTS_SCHEMA_VERSION,
         tool: { name: 'exo-bench', version: VERSION },
         metadata: {
             started_at: new Date(startedAtMs).toISOString(),
-            ended_at: new Date(clock.nowMs()).toISOString(),
+            ended_at: new Date(completedAtMs).toISOString(),
             config_file: loaded.file,
             api_url: withoutUserInfo(options.apiUrl),
             is_primary: options.isPrimary,
@@ -61018,11 +62500,27 @@ async function runNode(loaded, options, ports, signal) {
             ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
             ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
             ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
+            ...seedMetadata({
+                startedAtMs,
+                completedAtMs,
+                gitCommit: options.gitCommit ?? null,
+                hardwareLabels: options.hardwareLabels ?? [],
+                expectedNodes: options.expectedNodes,
+                timeoutSeconds: options.timeoutSeconds,
+            }),
         },
         cluster: {
             expected_nodes: options.expectedNodes,
             nodes: nodeFacts(cluster.view),
             instances: instanceFacts(cluster.instances),
+            ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
+            ...(statePolling ? { state_polling: statePolling } : {}),
+            ...(context.resetWatch.resets.length + pollResets.resets.length > 0
+                ? {
+                    state_resets: [...context.resetWatch.resets, ...pollResets.resets].sort((a, b) => a.at_ms - b.at_ms),
+                }
+                : {}),
+            ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
         },
         // A password in base_url is a credential: the document is for anyone with the artifact.
         configuration: config.target.kind === 'openai'
@@ -61030,25 +62528,40 @@ async function runNode(loaded, options, ports, signal) {
             : config,
         results: {
             stages,
-            run: options.isPrimary && allRecords.length > 0 ? computeStatistics(allRecords) : null,
+            run: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+            ...(options.isPrimary ? { run_stages: runStages } : {}),
         },
-        metrics: { snapshots: snapshots.snapshots },
+        metrics: { snapshots: snapshots?.snapshots ?? [] },
         validity,
         verdict: 'error',
         error: errorInfo,
+        ...(options.provenance
+            ? { provenance: { ...options.provenance, started_at: new Date(startedAtMs).toISOString() } }
+            : {}),
     };
     if (options.isPrimary)
-        Object.assign(document, evaluateGates(document, allRecords, options.baseline, logger));
+        Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
     document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
-    (0,external_node_fs_namespaceObject.writeFileSync)(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
     const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
     const ttftMsInSendOrder = allRecords
         .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
         .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
         .map((record) => record.first_token_at_ms - record.sent_at_ms);
-    const summaryMarkdown = renderSummary(document, { ttftMsInSendOrder });
-    (0,external_node_fs_namespaceObject.writeFileSync)(summaryPath, summaryMarkdown);
-    (0,external_node_fs_namespaceObject.writeFileSync)(reportPath, renderHtmlReport(document, { ttftMsInSendOrder }));
+    const charts = {
+        ttftMsInSendOrder,
+        requests: allRecords.map((record) => ({
+            stage: record.stage,
+            sentAtMs: record.sent_at_ms,
+            endedAtMs: record.ended_at_ms,
+            ...(record.first_token_at_ms !== undefined
+                ? { ttftMs: record.first_token_at_ms - record.sent_at_ms }
+                : {}),
+        })),
+    };
+    const summaryMarkdown = renderSummary(document, charts);
+    (0,external_node_fs_.writeFileSync)(summaryPath, summaryMarkdown);
+    (0,external_node_fs_.writeFileSync)(reportPath, renderHtmlReport(document, charts));
     return {
         verdict: document.verdict,
         document,
@@ -61475,6 +62988,11 @@ const stageSchema = {
             minimum: 0,
             maximum: LIMITS.maxIterations,
             default: 0,
+        },
+        warmup: {
+            description: 'A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.',
+            type: 'boolean',
+            default: false,
         },
         thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
     },
@@ -61905,6 +63423,13 @@ function crossFieldProblems(data, badPaths) {
                 at: 'value',
             });
         }
+        if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
+            problems.push({
+                path: ['stages', index, 'thresholds'],
+                message: 'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
+                at: 'key',
+            });
+        }
         if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
             const durationSeconds = iterations * gapSeconds;
             if (durationSeconds > LIMITS.maxStageDurationSeconds) {
@@ -61916,6 +63441,14 @@ function crossFieldProblems(data, badPaths) {
             }
         }
     });
+    if (stages.length > 0 &&
+        stages.every((stage, index) => validate_isRecord(stage) && stage.warmup === true && ok('stages', index, 'warmup'))) {
+        problems.push({
+            path: ['stages'],
+            message: 'every stage is a warm-up stage (warmup: true): nothing would be measured; keep warmup: true on the first stages only',
+            at: 'key',
+        });
+    }
     return problems;
 }
 /** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
@@ -61975,6 +63508,7 @@ function buildConfig(checked) {
         iterations: stage.iterations,
         no_overlap: stage.no_overlap ?? checked.no_overlap,
         warmup_requests: stage.warmup_requests,
+        warmup: stage.warmup,
         ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
     }));
     const environment = {};
@@ -62028,6 +63562,7 @@ function validateConfig(data, writtenAs = () => undefined) {
  * defaults. Every problem is collected and thrown once as a `ConfigError`, each with file, line,
  * column and config path; nothing here lets a bare exception or a stack trace reach the user.
  */
+
 
 
 
@@ -62156,11 +63691,26 @@ function parseConfigText(text, file, variables = process.env) {
         warnings: [...yamlWarnings, ...result.warnings.map(positioned)].sort(byPosition),
     };
 }
-function readProblem(path, error) {
+/** A YAML file beside the missing one whose name is close (`bench-simple.yml` for `bench_simple.yaml`). */
+async function similarConfigFile(path) {
+    try {
+        const names = (await (0,promises_.readdir)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)))).filter((name) => /\.ya?ml$/i.test(name));
+        const match = closestMatch((0,external_node_path_.basename)(path), names);
+        return match === undefined ? undefined : (0,external_node_path_.join)((0,external_node_path_.dirname)(path), match);
+    }
+    catch {
+        return undefined;
+    }
+}
+function readProblem(path, error, similar) {
     const code = error?.code;
     switch (code) {
         case 'ENOENT':
-            return unpositioned(path, `no such file (looked in ${process.cwd()}); check the config path`);
+            return {
+                ...unpositioned(path, `no such file: looked for ${(0,external_node_path_.resolve)(path)} (the path is relative to the working directory ${process.cwd()})` +
+                    (similar ? `; did you mean ${similar}?` : '')),
+                code: 'missing_file',
+            };
         case 'EISDIR':
             return unpositioned(path, 'is a directory; expected a YAML config file');
         case 'EACCES':
@@ -62191,7 +63741,8 @@ async function loadConfigFile(path, variables = process.env) {
     catch (error) {
         if (error instanceof errors/* ConfigError */.xL)
             throw error;
-        throw new errors/* ConfigError */.xL([readProblem(path, error)]);
+        const missing = error?.code === 'ENOENT';
+        throw new errors/* ConfigError */.xL([readProblem(path, error, missing ? await similarConfigFile(path) : undefined)]);
     }
     return parseConfigText(text, path, variables);
 }
@@ -62221,7 +63772,84 @@ function buildPlan(config) {
     return { include };
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/provenance.ts
+/**
+ * What both shells know about where a result came from: the tool, the config and its hash, the
+ * simulator. The action adds the GitHub run (src/action/provenance.ts), the CLI git and the host
+ * (src/cli/provenance.ts).
+ */
+
+
+
+
+/** SHA-256 of a file's bytes (hex), or undefined when it cannot be read. */
+function fileSha256(path) {
+    try {
+        return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_fs_.readFileSync)(path)).digest('hex');
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The fields every shell fills; `started_at` is set by the engine when the node starts. */
+function baseProvenance(source, configFile, simulation) {
+    const sha = fileSha256(configFile);
+    return {
+        source,
+        tool_version: VERSION,
+        started_at: new Date().toISOString(),
+        config_file: configFile,
+        ...(sha ? { config_sha256: sha } : {}),
+        simulated: simulation.simulated,
+        ...(simulation.simulated
+            ? { simulator_profile: simulation.profilePath ? (0,external_node_path_.basename)(simulation.profilePath) : 'default' }
+            : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/provenance.ts
+/**
+ * Provenance of a command-line run: the commit of the working directory when it is a git checkout
+ * (`git rev-parse HEAD`, bounded; no git, no commit, no failure), the host, the tool and the config.
+ */
+
+
+
+/** How long `git rev-parse` may take before the commit is left out, ms. */
+const GIT_TIMEOUT_MS = 2_000;
+/** HEAD of the git checkout around `cwd`, or undefined (not a checkout, no git, too slow). */
+function gitHead(cwd) {
+    try {
+        const out = (0,external_node_child_process_namespaceObject.execFileSync)('git', ['rev-parse', 'HEAD'], {
+            cwd,
+            timeout: GIT_TIMEOUT_MS,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            encoding: 'utf8',
+        }).trim();
+        return /^[0-9a-f]{40,64}$/.test(out) ? out : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The CLI run's provenance. */
+function cliProvenance(configFile, simulation, cwd = process.cwd()) {
+    const provenance = baseProvenance('cli', configFile, simulation);
+    const commit = gitHead(cwd);
+    if (commit)
+        provenance.commit = commit;
+    provenance.runner = { name: (0,external_node_os_namespaceObject.hostname)(), os: (0,external_node_os_namespaceObject.platform)(), arch: (0,external_node_os_namespaceObject.arch)() };
+    return provenance;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/render.ts
+
 
 function pad(cells) {
     const widths = [];
@@ -62265,28 +63893,20 @@ function renderResultsTable(document) {
         'e2e p95 ms',
         'out tok/s',
     ];
-    const rows = [header, ...document.results.stages.map((stage) => row(stage.name, stage))];
+    const covered = document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
+    const rows = [
+        header,
+        ...document.results.stages.map((stage) => row(`${stage.name}${covered.includes(stage.name) ? '' : ' (warm-up)'}`, stageStatistics(stage))),
+    ];
     if (document.results.run && document.results.stages.length > 1)
-        rows.push(row('all stages', document.results.run));
-    return pad(rows);
-}
-/** The seed script's JSON summary: per stage, its metric names. */
-function seedJsonSummary(document) {
-    const stages = document.results.stages.map((stage) => ({
-        name: stage.name,
-        total_requests: stage.total_requests,
-        successful_requests: stage.successful_requests,
-        failed_requests: stage.failed_requests,
-        success_rate: stage.success_rate,
-        total_tokens: stage.total_tokens,
-        avg_tokens_per_request: stage.avg_tokens_per_request,
-        avg_time_per_request: stage.avg_time_per_request,
-    }));
-    return JSON.stringify({ verdict: document.verdict, stages }, null, 2);
+        rows.push(row(covered.length === document.results.stages.length ? 'all stages' : 'run (no warm-up)', document.results.run));
+    const provenance = document.provenance;
+    const banner = provenance?.simulated
+        ? `SIMULATED RUN: the server was exo-bench's simulator (profile ${provenance.simulator_profile ?? 'default'}), not EXO on real hardware.\n`
+        : '';
+    return `${banner}${pad(rows)}`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/node-options.ts
 /**
  * Defaults and flag parsing shared by the action and the CLI, so both shells derive a node's options
@@ -62333,25 +63953,34 @@ function parseBooleanFlag(name, value) {
  * input, for the message (`--api-url`, `input api-url`).
  */
 function validateApiUrl(name, value) {
+    const typed = value.trim();
+    // `localhost:52415` parses as a URL of scheme `localhost:`: say what was typed, and what was meant.
+    const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(typed) ? undefined : `http://${typed}`;
+    const hint = `Use e.g. ${withScheme && URL.canParse(withScheme) ? withScheme : 'http://127.0.0.1:52415'}`;
     let url;
     try {
-        url = new URL(value.trim());
+        url = new URL(typed);
     }
     catch {
-        throw new errors/* InputError */.dz(`${name} is not a URL: ${value}`, 'Use e.g. http://127.0.0.1:52415');
+        throw new errors/* InputError */.dz(`${name} is not a URL: got "${value}"`, hint);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* InputError */.dz(`${name} must be http or https, got ${url.protocol}`, 'Use e.g. http://127.0.0.1:52415');
+        throw new errors/* InputError */.dz(`${name} must be an http:// or https:// URL, got "${value}"`, hint);
     }
     return url.toString().replace(/\/+$/, '');
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
 /**
- * The `exo-bench` command. Flags compatible with the seed's bench script (`--api-port --config
- * --expected-nodes --is-primary --timeout-seconds`), plus `--api-url`, `--output` and `--simulate`.
+ * The `exo-bench` command. Every flag of the seed's bench script (`--api-port --config --expected-nodes
+ * --is-primary --timeout-seconds --output FILE --git-commit --hardware-labels`) with its meaning, plus
+ * ours (`--api-url`, `--output-dir`, `--simulate`, …).
  * Exit codes: 0 the run passed, 1 it failed (or was invalid, or could not run), 2 bad usage or config.
  */
+
+
+
+
 
 
 
@@ -62373,15 +64002,25 @@ Usage:
   exo-bench plan --config FILE                print the GitHub Actions matrix for hardware_plan
   exo-bench simulate [options]                run the EXO simulator (see exo-bench simulate --help)
 
-Run options (the first five are the seed bench script's):
-  --api-port N           EXO API port on 127.0.0.1 (default 52415)
+Run options, the seed bench script's (same meaning; the seed's command line runs unchanged):
+  --api-port N           EXO API at http://127.0.0.1:N. Optional: without it, --api-url, --simulate or an
+                         openai target's base_url, the port is 52415 (EXO's default)
   --config FILE          benchmark config (YAML)
   --expected-nodes N     nodes the cluster must have (default: the hardware_plan total)
   --is-primary BOOL      true: place models and run the stages; false: wait as a secondary (default true)
   --timeout-seconds N    deadline for nodes and runners (default: the config's timeout_seconds)
+  --output PATH          FILE: the results document (results.json, a superset of the seed's) is also
+                         written to FILE. DIR: the output folder, as --output-dir. PATH is a FILE when it
+                         ends in .json or is an existing file; a DIR when it ends in / or is an existing
+                         folder, or otherwise (e.g. --output out)
+  --git-commit SHA       recorded as metadata.git_commit (default null)
+  --hardware-labels A,B  recorded as metadata.hardware_labels, a list (default [])
+
+Run options, ours:
   --api-url URL          EXO API base URL (instead of --api-port), or the OpenAI-compatible server's
                          (overrides target.base_url), http or https
-  --output DIR           where results.json, requests.jsonl and summary.md go (default ./exo-bench-results)
+  --output-dir DIR       where results.json, requests.jsonl, summary.md, report.html go (default: with
+                         --output FILE, FILE without .json plus "-files/" beside it; else ./exo-bench-results)
   --simulate             start the embedded simulator (EXO with the config's node count, or an
                          OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
@@ -62391,8 +64030,36 @@ Run options (the first five are the seed bench script's):
   -h, --help             this text
   --version              the version
 
+Standard output ends with the seed's block: a line of 80 =, JSON RESULTS, another, the results document
+(indent 2), and a closing line.
+
 Exit codes: 0 pass, 1 fail / invalid / error, 2 bad usage or config.
 `;
+/**
+ * Reads `--output` and `--output-dir`. The seed's `--output` names a file; ours named a folder. A path
+ * ending in .json or naming an existing file is a file; one ending in / or naming an existing folder is a
+ * folder; anything else stays a folder, as before. With a file and no `--output-dir`, our files go
+ * beside it, into a folder named after it (`/tmp/r.json` → `/tmp/r-files/`), so runs never mix.
+ */
+function resolveOutputPaths(output, outputDir) {
+    if (output === undefined)
+        return { outputDir: (0,external_node_path_.resolve)(outputDir ?? 'exo-bench-results') };
+    const existing = (0,external_node_fs_.existsSync)(output) ? (0,external_node_fs_.statSync)(output) : undefined;
+    const isFolder = /[/\\]$/.test(output) ||
+        existing?.isDirectory() === true ||
+        (existing === undefined && (0,external_node_path_.extname)(output).toLowerCase() !== '.json');
+    if (isFolder) {
+        if (outputDir !== undefined)
+            throw new errors/* InputError */.dz(`--output ${output} is a folder and --output-dir is ${outputDir}: give one`, 'Use --output FILE.json for the results file, --output-dir DIR for the folder.');
+        return { outputDir: (0,external_node_path_.resolve)(output) };
+    }
+    const resultsFile = (0,external_node_path_.resolve)(output);
+    const stem = (0,external_node_path_.basename)(resultsFile, (0,external_node_path_.extname)(resultsFile));
+    return {
+        resultsFile,
+        outputDir: (0,external_node_path_.resolve)(outputDir ?? (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsFile), `${stem}-files`)),
+    };
+}
 function configErrorExit(error, logger) {
     if (error instanceof errors/* ConfigError */.xL) {
         for (const problem of error.problems)
@@ -62449,27 +64116,54 @@ function abortOnSignals(logger) {
         },
     };
 }
-async function runCommand(args, streams, env, logger) {
-    const { values } = (0,external_node_util_.parseArgs)({
-        args,
-        options: {
-            'api-port': { type: 'string' },
-            'api-url': { type: 'string' },
-            config: { type: 'string' },
-            'expected-nodes': { type: 'string' },
-            'is-primary': { type: 'string' },
-            'timeout-seconds': { type: 'string' },
-            output: { type: 'string' },
-            simulate: { type: 'boolean' },
-            'simulate-profile': { type: 'string' },
-            label: { type: 'string' },
-            index: { type: 'string' },
-            baseline: { type: 'string' },
-            'no-fail-on-threshold': { type: 'boolean' },
-            help: { type: 'boolean', short: 'h' },
-        },
-        strict: true,
-    });
+/** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
+const RUN_OPTIONS = {
+    'api-port': { type: 'string' },
+    'api-url': { type: 'string' },
+    config: { type: 'string' },
+    'expected-nodes': { type: 'string' },
+    'is-primary': { type: 'string' },
+    'timeout-seconds': { type: 'string' },
+    output: { type: 'string' },
+    'output-dir': { type: 'string' },
+    'git-commit': { type: 'string' },
+    'hardware-labels': { type: 'string' },
+    simulate: { type: 'boolean' },
+    'simulate-profile': { type: 'string' },
+    label: { type: 'string' },
+    index: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-fail-on-threshold': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+/** `Unknown option '--simulat'` → ` Did you mean --simulate?` (or '' when nothing is close). */
+function didYouMean(message, flags) {
+    const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
+    if (!unknown)
+        return '';
+    const match = closestMatch(unknown, flags);
+    return match ? ` Did you mean --${match}?` : '';
+}
+/**
+ * A logger that notices, once, that nothing listens at the API URL (ECONNREFUSED) and says what to do,
+ * `--simulate` included: a first try without EXO otherwise waits timeout_seconds in silence.
+ */
+function withConnectionHint(logger, configPath) {
+    let hinted = false;
+    const info = logger.info.bind(logger);
+    logger.info = (message) => {
+        info(message);
+        if (hinted || !/ECONNREFUSED|connect(ion)? refused/i.test(message))
+            return;
+        hinted = true;
+        logger.warning(`nothing listens there yet (connection refused). Start EXO (or the server), point --api-url / --api-port at it, ` +
+            `or try without a server: exo-bench --simulate --config ${configPath}`);
+    };
+    return logger;
+}
+async function runCommand(args, streams, env, cliLogger) {
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS, strict: true });
+    const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
     if (values.help) {
         streams.stdout(usage);
         return ExitCode.Pass;
@@ -62487,14 +64181,15 @@ async function runCommand(args, streams, env, logger) {
         : defaults.timeoutSeconds;
     const nodeIndex = values.index !== undefined ? parseNonNegativeInteger('--index', values.index) : undefined;
     const isPrimary = values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
-    const outputDir = (0,external_node_path_.resolve)(values.output ?? 'exo-bench-results');
+    const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
+    const hardwareLabels = values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
     let simulator;
     let apiUrl;
     const cancel = abortOnSignals(logger);
     try {
         if (values.simulate) {
             // The simulator loads only when asked for (keeps the command's start-up short).
-            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(982), __nccwpck_require__.e(103)]).then(__nccwpck_require__.bind(__nccwpck_require__, 103));
+            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(233), __nccwpck_require__.e(103)]).then(__nccwpck_require__.bind(__nccwpck_require__, 103));
             simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
             apiUrl = simulator.url;
             logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`);
@@ -62524,22 +64219,40 @@ async function runCommand(args, streams, env, logger) {
             outputDir,
             runId: defaults.runId,
             env,
+            gitCommit: values['git-commit'] ?? null,
+            hardwareLabels,
             ...(values.label ? { hardwareLabel: values.label } : {}),
             ...(nodeIndex !== undefined ? { nodeIndex } : {}),
+            provenance: cliProvenance(loaded.file, {
+                simulated: values.simulate === true,
+                profilePath: values['simulate-profile'],
+            }),
         }, { logger, mask: (value) => logger.mask(value) }, cancel.signal);
+        if (resultsFile !== undefined) {
+            // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
+            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(resultsFile), { recursive: true });
+            (0,external_node_fs_.copyFileSync)(outcome.resultsPath, resultsFile);
+        }
         if (outcome.document.results.stages.length > 0)
             streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-        if (isPrimary)
-            streams.stdout(`JSON summary:\n${seedJsonSummary(outcome.document)}\n`);
-        logger.info(`verdict: ${outcome.verdict}`);
+        // Every reason at once (validity and thresholds), never a bare `verdict: invalid`.
+        const verdictLine = describeVerdict(outcome.document);
+        if (outcome.verdict === 'pass')
+            logger.info(verdictLine);
+        else
+            logger.warning(verdictLine);
+        if (outcome.document.validity.status === 'inconclusive')
+            logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
+        if (resultsFile !== undefined)
+            logger.info(`results file: ${resultsFile}`);
         logger.info(`results: ${outcome.resultsPath}`);
         logger.info(`requests: ${outcome.requestsPath}`);
         logger.info(`summary: ${outcome.summaryPath}`);
-        if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document)) {
-            logger.warning(`verdict fail: ${describeGateFailures(outcome.document)}`);
-            if (values['no-fail-on-threshold'])
-                return ExitCode.Pass;
-        }
+        logger.info(`report: ${outcome.reportPath}`);
+        // The seed's last block, after everything else on stdout (scripts scrape the log for it).
+        streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
+        if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
+            return ExitCode.Pass;
         return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
     }
     finally {
@@ -62564,10 +64277,10 @@ async function runCli(argv, streams, env) {
             return await planCommand(rest, streams, env, logger);
         if (first === 'simulate') {
             if (rest.includes('--help') || rest.includes('-h')) {
-                streams.stdout((await __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982))).simulateUsage);
+                streams.stdout((await __nccwpck_require__.e(/* import() */ 233).then(__nccwpck_require__.bind(__nccwpck_require__, 3233))).simulateUsage);
                 return ExitCode.Pass;
             }
-            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 982).then(__nccwpck_require__.bind(__nccwpck_require__, 2982));
+            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 233).then(__nccwpck_require__.bind(__nccwpck_require__, 3233));
             return await runSimulateCommand(rest, {
                 stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
                 stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),
@@ -62579,7 +64292,8 @@ async function runCli(argv, streams, env) {
         // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
         const code = error?.code;
         if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-            logger.error(`${error.message}\nRun exo-bench --help for the flags.`);
+            const flags = first === 'plan' ? ['config', 'help'] : Object.keys(RUN_OPTIONS);
+            logger.error(`${error.message}${didYouMean(error.message, flags)}\nRun exo-bench --help for the flags.`);
             return ExitCode.Usage;
         }
         return configErrorExit(error, logger);
