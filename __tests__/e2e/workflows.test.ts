@@ -65,7 +65,10 @@ describe('workflows that use the action', () => {
     expect(ours.map(([file]) => file)).toContain('.github/workflows/ci.yml');
   });
 
-  it.each([...examples, ...ours])('%s passes only inputs action.yml declares', (_file, workflow) => {
+  // The release workflow releases the action; it does not run it.
+  const usingTheAction = [...examples, ...ours].filter(([file]) => !file.endsWith('/release.yml'));
+
+  it.each(usingTheAction)('%s passes only inputs action.yml declares', (_file, workflow) => {
     const steps = benchSteps(workflow);
     expect(steps.length).toBeGreaterThan(0);
     for (const [, step] of steps) {
