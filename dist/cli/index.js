@@ -61963,7 +61963,7 @@ async function waitForOpenAiServer(target, context, deadlineMs) {
 
 ;// CONCATENATED MODULE: ./src/version.ts
 /** exo-bench's version; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
+const VERSION = '1.0.0';
 
 ;// CONCATENATED MODULE: ./src/benchmark.ts
 /**
