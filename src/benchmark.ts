@@ -49,6 +49,7 @@ import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
 import { completeSeedStage, computeSeedStageStatistics } from './metrics/seed.js';
 import type { Logger } from './ports.js';
+import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -459,10 +460,10 @@ export async function runNode(
   const { logger } = ports;
   const clock = options.clock ?? systemClock;
   mkdirSync(options.outputDir, { recursive: true });
-  const resultsPath = join(options.outputDir, 'results.json');
-  const requestsPath = join(options.outputDir, 'requests.jsonl');
-  const summaryPath = join(options.outputDir, 'summary.md');
-  const reportPath = join(options.outputDir, 'report.html');
+  const resultsPath = join(options.outputDir, RESULTS_FILE);
+  const requestsPath = join(options.outputDir, REQUESTS_FILE);
+  const summaryPath = join(options.outputDir, SUMMARY_FILE);
+  const reportPath = join(options.outputDir, REPORT_FILE);
   writeFileSync(requestsPath, '');
   const requestsFile = new JsonlWriter(requestsPath);
 

@@ -6,7 +6,7 @@
  */
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from './markdown.js';
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from './markdown.js';
 import { stageStatistics, type ResultsDocument, type StageResults, type Verdict } from './results.js';
 import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
 import {
@@ -47,13 +47,6 @@ function formatPercent(ratio: number, total: number): string {
 function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '–';
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
-/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
-export function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
-  return lines.join('\n');
 }
 
 function seedRow(name: string, stats: LoadStatistics, peakInFlight: string): string[] {
