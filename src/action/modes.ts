@@ -19,6 +19,7 @@ import { renderErrorSummary } from '../report/error-summary.js';
 import { runOutputs, publishRun, type OutputValues } from '../publish.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
+import { abortOnSignals, type SignalAbort } from '../util/signals.js';
 import { Outputs, State } from './constants.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { annotateError, errorSummaryFor, failureLine, type ErrorContext } from './error-report.js';
@@ -84,7 +85,7 @@ async function planMode(
     {
       hardwarePlan: loaded.config.hardware_plan,
       waitSeconds: inputs.waitForRunnersSeconds,
-      signal: abortOnSignals(ports),
+      signal: abortOnRunnerSignals(ports),
     },
     ports.logger,
   );
@@ -220,7 +221,7 @@ async function nodeMode(
         onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
       },
       ports,
-      AbortSignal.any([abortOnSignals(ports), standInFailed.signal]),
+      AbortSignal.any([abortOnRunnerSignals(ports), standInFailed.signal]),
     );
   } finally {
     if (exo) {
@@ -343,21 +344,14 @@ async function commentOnPr(
   }
 }
 
-let signalController: AbortController | undefined;
+let signalAbort: SignalAbort | undefined;
 
-/** One AbortSignal for SIGINT/SIGTERM (the runner sends them on cancellation). */
-function abortOnSignals(ports: Ports): AbortSignal {
-  if (!signalController) {
-    const controller = new AbortController();
-    signalController = controller;
-    const onSignal = (name: NodeJS.Signals): void => {
-      ports.logger.warning(`${name}: stopping the run; partial results will be published`);
-      controller.abort(new Error(`cancelled by ${name}`));
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  }
-  return signalController.signal;
+/** One AbortSignal for SIGINT/SIGTERM (the runner sends them on cancellation), shared by every mode. */
+function abortOnRunnerSignals(ports: Ports): AbortSignal {
+  signalAbort ??= abortOnSignals({
+    onSignal: (name) => ports.logger.warning(`${name}: stopping the run; partial results will be published`),
+  });
+  return signalAbort.signal;
 }
 
 /** Why the step fails; `annotated` when its annotations are already written (nothing more to raise). */
