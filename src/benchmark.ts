@@ -65,7 +65,8 @@ import {
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
 import { seedCluster, seedMetadata } from './report/seed-document.js';
-import { renderSummary, type ChartInputs } from './report/summary.js';
+import { renderSummary } from './report/summary.js';
+import { chartInputs } from './report/charts.js';
 import {
   forceOutputFields,
   resolveTarget,
@@ -772,21 +773,7 @@ export async function runNode(
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
   writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
-  const ttftMsInSendOrder = allRecords
-    .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
-    .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
-    .map((record) => (record.first_token_at_ms as number) - record.sent_at_ms);
-  const charts: ChartInputs = {
-    ttftMsInSendOrder,
-    requests: allRecords.map((record) => ({
-      stage: record.stage,
-      sentAtMs: record.sent_at_ms,
-      endedAtMs: record.ended_at_ms,
-      ...(record.first_token_at_ms !== undefined
-        ? { ttftMs: record.first_token_at_ms - record.sent_at_ms }
-        : {}),
-    })),
-  };
+  const charts = chartInputs(allRecords);
   const summaryMarkdown = renderSummary(document, charts);
   writeFileSync(summaryPath, summaryMarkdown);
   writeFileSync(reportPath, renderHtmlReport(document, charts));
