@@ -48,7 +48,7 @@ import {
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
 import { completeSeedStage, computeSeedStageStatistics } from './metrics/seed.js';
-import type { Logger } from './ports.js';
+import type { Logger, NodeRunPorts } from './ports.js';
 import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
 import {
@@ -60,7 +60,6 @@ import {
   type ResultsDocument,
   type StatePollingFacts,
   type StageResults,
-  type Validity,
   type Verdict,
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
@@ -74,13 +73,10 @@ import {
   type ResolvedTarget,
 } from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
+import { SecretRedactor, urlPassword, withoutUserInfo } from './util/redact.js';
 import { VERSION } from './version.js';
-import {
-  evaluateGates,
-  gatesFailed,
-  writeBenchmarkActionFiles,
-  type BaselineInput,
-} from './verdict/index.js';
+import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from './verdict/index.js';
+import { judgeValidity, judgeVerdict } from './verdict/validity.js';
 
 /** How a node takes part in the run. */
 export interface NodeRunOptions {
@@ -141,13 +137,6 @@ export interface NodeRunOutcome {
   benchmarkSmallerPath: string;
   benchmarkBiggerPath: string;
 }
-
-/**
- * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
- * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
- * who relaxes one relaxes both.
- */
-export const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
 
 /**
  * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
@@ -271,41 +260,6 @@ function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibrat
   };
 }
 
-/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
-function withoutUserInfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
-  } catch {
-    return url.replace(/\/\/[^/?#]*@/, '//');
-  }
-}
-
-/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
-const MIN_REDACTED_SECRET_CHARS = 4;
-
-/**
- * Replaces each secret in text that came from a server: an error body can echo the API key it refused
- * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
- */
-function redactSecrets(text: string, secrets: readonly string[]): string {
-  let redacted = text;
-  for (const secret of secrets) redacted = redacted.split(secret).join('***');
-  return redacted;
-}
-
-/** The password of a URL's user info, if any (it is a credential like the API key). */
-function urlPassword(url: string): string | undefined {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
 interface ClusterPhaseState {
   nodeId?: string;
@@ -362,89 +316,6 @@ async function prepareExoCluster(
   logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
-/**
- * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
- * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
- */
-export const MIN_P99_SAMPLES = 100;
-
-/**
- * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
- * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
- * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
- */
-export function judgeValidity(
-  config: BenchConfig,
-  stages: StageResults[],
-  eventLoopDelayP99Ms: number | null,
-  eventLoopDelaySamples = Infinity,
-): Validity {
-  const reasons: string[] = [];
-  const notes: string[] = [];
-  // Warm-up stages are shown, never judged.
-  const judged = stages.filter((stage) => !stage.config.warmup);
-  const allLags = judged.flatMap((stage) =>
-    stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99],
-  );
-  const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
-  let judgedStages = 0;
-  for (const stage of judged) {
-    const p99 = stage.dispatch_lag_ms.p99;
-    const samples = stage.dispatch_lag_ms.count;
-    if (p99 === null) continue;
-    if (samples < MIN_P99_SAMPLES) {
-      notes.push(
-        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
-      );
-      continue;
-    }
-    judgedStages += 1;
-    if (p99 > config.max_dispatch_lag_p99_ms) {
-      reasons.push(
-        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`,
-      );
-    }
-  }
-  const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
-  if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
-    notes.push(
-      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
-    );
-  } else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
-    reasons.push(
-      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`,
-    );
-  }
-  const status =
-    reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
-  return {
-    valid: reasons.length === 0,
-    status,
-    reasons,
-    ...(notes.length > 0 ? { notes } : {}),
-    dispatch_lag_p99_ms: worstLag,
-    max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
-    event_loop_delay_p99_ms: eventLoopDelayP99Ms,
-    max_event_loop_delay_p99_ms: maxLoopDelayMs,
-  };
-}
-
-/**
- * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
- * then a failed threshold or a regression against the baseline fails.
- */
-export function judgeVerdict(
-  document: Pick<ResultsDocument, 'results' | 'validity' | 'error'> &
-    Partial<Pick<ResultsDocument, 'thresholds' | 'comparison'>>,
-): Verdict {
-  if (document.error) return 'error';
-  if (!document.validity.valid) return 'invalid';
-  const run = document.results.run;
-  if (!run || run.successful_requests === 0) return 'fail';
-  if (gatesFailed(document)) return 'fail';
-  return 'pass';
-}
-
 /** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
 function scheduledLoadMs(config: BenchConfig): number {
   return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
@@ -454,7 +325,7 @@ function scheduledLoadMs(config: BenchConfig): number {
 export async function runNode(
   loaded: LoadedConfig,
   options: NodeRunOptions,
-  ports: { logger: Logger; mask?(value: string): void; env?: { mask(value: string): void } },
+  ports: NodeRunPorts,
   signal?: AbortSignal,
 ): Promise<NodeRunOutcome> {
   const { config } = loaded;
@@ -504,20 +375,14 @@ export async function runNode(
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 
   // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
-  const secrets: string[] = [];
-  const addSecret = (secret: string | undefined): void => {
-    if (secret === undefined || secret === '') return;
-    ports.mask?.(secret);
-    ports.env?.mask(secret);
-    if (secret.length >= MIN_REDACTED_SECRET_CHARS) secrets.push(secret);
-  };
-  addSecret(urlPassword(options.apiUrl));
+  const secrets = new SecretRedactor(ports);
+  secrets.add(urlPassword(options.apiUrl));
 
   try {
     const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
     target = resolved;
-    addSecret(resolved.apiKey);
-    addSecret(urlPassword(resolved.baseUrl));
+    secrets.add(resolved.apiKey);
+    secrets.add(urlPassword(resolved.baseUrl));
     if (resolved.kind === 'openai') {
       await logger.group('Target', async () => {
         await waitForOpenAiServer(
@@ -632,8 +497,8 @@ export async function runNode(
             },
             buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
             onRecord: (record) => {
-              if (secrets.length > 0 && record.error_message !== undefined)
-                record.error_message = redactSecrets(record.error_message, secrets);
+              if (secrets.any && record.error_message !== undefined)
+                record.error_message = secrets.redact(record.error_message);
               requestsFile.append(record);
               allRecords.push(record);
             },
@@ -702,10 +567,8 @@ export async function runNode(
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
-        message: redactSecrets(failure.message, secrets),
-        ...(failure instanceof ExoBenchError && failure.hint
-          ? { hint: redactSecrets(failure.hint, secrets) }
-          : {}),
+        message: secrets.redact(failure.message),
+        ...(failure instanceof ExoBenchError && failure.hint ? { hint: secrets.redact(failure.hint) } : {}),
       }
     : null;
   const completedAtMs = clock.nowMs();
