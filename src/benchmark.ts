@@ -25,7 +25,7 @@ import {
 } from './cluster/orchestrate.js';
 import { SnapshotRecorder } from './cluster/snapshots.js';
 import type { ClusterView, InstanceView } from './cluster/state.js';
-import type { BenchConfig, LoadedConfig, StageConfig } from './config/types.js';
+import type { BenchConfig, LoadedConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
 import {
   calibrationNonce,
@@ -34,10 +34,8 @@ import {
   prepareStagePrompts,
   PromptCalibrator,
   type StageCalibration,
-  type StagePrompts,
 } from './load/calibrate.js';
-import { composePrompt, promptNonce } from './load/prompt.js';
-import type { RequestSpec } from './load/request.js';
+import { requestBuilder } from './load/request-builder.js';
 import { runStage, type StageRun } from './load/stage.js';
 import {
   computeStatistics,
@@ -66,12 +64,7 @@ import { renderHtmlReport } from './report/html.js';
 import { seedCluster, seedMetadata } from './report/seed-document.js';
 import { renderSummary } from './report/summary.js';
 import { chartInputs } from './report/charts.js';
-import {
-  forceOutputFields,
-  resolveTarget,
-  waitForOpenAiServer,
-  type ResolvedTarget,
-} from './target/index.js';
+import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { SecretRedactor, urlPassword, withoutUserInfo } from './util/redact.js';
 import { VERSION } from './version.js';
@@ -136,39 +129,6 @@ export interface NodeRunOutcome {
   /** github-action-benchmark files (customSmallerIsBetter / customBiggerIsBetter). */
   benchmarkSmallerPath: string;
   benchmarkBiggerPath: string;
-}
-
-/**
- * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
- * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
- * bodies are the same for every request of a model, so only the nonce tells prompts apart.
- */
-function requestBuilder(
-  config: BenchConfig,
-  target: ResolvedTarget,
-  runId: string,
-  stage: StageConfig,
-  prompts: StagePrompts,
-): (index: number) => RequestSpec {
-  const origin = new URL(target.baseUrl).origin;
-  const headers = { ...target.headers, accept: 'text/event-stream' };
-  const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
-  const models = target.models;
-  return (index: number): RequestSpec => {
-    // Requests rotate over the models, so every instance of a multi-model config gets load.
-    const model = models[index % models.length] as string;
-    // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
-    const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
-    const body: Record<string, unknown> = {
-      model,
-      messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
-      max_tokens: stage.generation_length,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...forced,
-    };
-    return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
-  };
 }
 
 function nodeFacts(view: ClusterView | undefined): ClusterNodeFacts[] {
