@@ -24,7 +24,7 @@ import {
   type ClusterContext,
 } from './cluster/orchestrate.js';
 import { SnapshotRecorder } from './cluster/snapshots.js';
-import type { ClusterView, InstanceView } from './cluster/state.js';
+import type { ClusterView } from './cluster/state.js';
 import type { BenchConfig, LoadedConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
 import {
@@ -33,41 +33,30 @@ import {
   httpPromptProbe,
   prepareStagePrompts,
   PromptCalibrator,
-  type StageCalibration,
 } from './load/calibrate.js';
 import { requestBuilder } from './load/request-builder.js';
-import { runStage, type StageRun } from './load/stage.js';
-import {
-  computeStatistics,
-  histogramSummary,
-  outputLengthStatistics,
-  promptLengthStatistics,
-} from './metrics/aggregate.js';
+import { runStage } from './load/stage.js';
+import { computeStatistics } from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
-import { completeSeedStage, computeSeedStageStatistics } from './metrics/seed.js';
+import { completeSeedStage } from './metrics/seed.js';
 import type { Logger, NodeRunPorts } from './ports.js';
 import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
-import {
-  RESULTS_SCHEMA_VERSION,
-  type ClusterInstanceFacts,
-  type ClusterNodeFacts,
-  ownStageStatistics,
-  type Provenance,
-  type ResultsDocument,
-  type StatePollingFacts,
-  type StageResults,
-  type Verdict,
+import type {
+  Provenance,
+  ResultsDocument,
+  StatePollingFacts,
+  StageResults,
+  Verdict,
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
-import { seedCluster, seedMetadata } from './report/seed-document.js';
 import { renderSummary } from './report/summary.js';
 import { chartInputs } from './report/charts.js';
+import { buildResultsDocument, stageResults, type ClusterFacts } from './report/results-document.js';
 import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
 import { SecretRedactor, urlPassword, withoutUserInfo } from './util/redact.js';
-import { VERSION } from './version.js';
 import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from './verdict/index.js';
 import { judgeValidity, judgeVerdict } from './verdict/validity.js';
 
@@ -131,36 +120,6 @@ export interface NodeRunOutcome {
   benchmarkBiggerPath: string;
 }
 
-function nodeFacts(view: ClusterView | undefined): ClusterNodeFacts[] {
-  if (!view) return [];
-  return view.nodeIds.map((nodeId) => {
-    const identity = view.identities.get(nodeId);
-    const memory = view.memory.get(nodeId);
-    const facts: ClusterNodeFacts = {
-      node_id: nodeId,
-      chip: identity?.chip ?? '',
-      friendly_name: identity?.friendlyName ?? '',
-    };
-    if (memory) {
-      facts.ram_total_bytes = memory.totalBytes;
-      facts.ram_available_bytes = memory.availableBytes;
-    }
-    return facts;
-  });
-}
-
-function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
-  return instances.map((instance) => ({
-    instance_id: instance.instanceId,
-    model_id: instance.modelId,
-    kind: instance.kind,
-    shard_kind: instance.shardKind,
-    node_ids: instance.nodeIds,
-    sharding: instance.shardKind.replace(/ShardMetadata$/, ''),
-    instance_meta: instance.kind.replace(/Instance$/, ''),
-  }));
-}
-
 /** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
 const POLL_TARGET_PROBE_MS = 3_000;
 
@@ -202,32 +161,10 @@ async function chooseStatePollTarget(
   return { client: new ExoClient(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
 }
 
-function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibration): StageResults {
-  return {
-    name: run.stage.name,
-    config: run.stage,
-    // The seed's figures under its names, ours beside them (src/report/results.ts).
-    ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
-    ...ownStageStatistics(computeStatistics(run.records)),
-    prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
-    output_length: outputLengthStatistics(run.records, run.stage.generation_length),
-    started_at_ms: run.startedAtMs,
-    ended_at_ms: run.endedAtMs,
-    peak_in_flight: run.peakInFlight,
-    itl_ms: histogramSummary(gaps),
-    interrupted: run.interrupted,
-    in_flight_samples: run.inFlightSamples,
-  };
-}
-
 /** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
-interface ClusterPhaseState {
-  nodeId?: string;
-  view?: ClusterView;
+interface ClusterPhaseState extends ClusterFacts {
   /** Instances this node placed: deleted in cleanup, whatever happens. */
   placedIds: string[];
-  instances: InstanceView[];
-  downloads: DownloadTracker;
 }
 
 /**
@@ -531,66 +468,22 @@ export async function runNode(
         ...(failure instanceof ExoBenchError && failure.hint ? { hint: secrets.redact(failure.hint) } : {}),
       }
     : null;
-  const completedAtMs = clock.nowMs();
-  const document: ResultsDocument = {
-    schema_version: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'exo-bench', version: VERSION },
-    metadata: {
-      started_at: new Date(startedAtMs).toISOString(),
-      ended_at: new Date(completedAtMs).toISOString(),
-      config_file: loaded.file,
-      api_url: withoutUserInfo(options.apiUrl),
-      is_primary: options.isPrimary,
-      run_id: options.runId,
-      endpoint: config.endpoint,
-      ...(target
-        ? { target: { kind: target.kind, base_url: withoutUserInfo(target.baseUrl), models: target.models } }
-        : {}),
-      ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
-      ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
-      ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
-      ...seedMetadata({
-        startedAtMs,
-        completedAtMs,
-        gitCommit: options.gitCommit ?? null,
-        hardwareLabels: options.hardwareLabels ?? [],
-        expectedNodes: options.expectedNodes,
-        timeoutSeconds: options.timeoutSeconds,
-      }),
-    },
-    cluster: {
-      expected_nodes: options.expectedNodes,
-      nodes: nodeFacts(cluster.view),
-      instances: instanceFacts(cluster.instances),
-      ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
-      ...(statePolling ? { state_polling: statePolling } : {}),
-      ...(context.resetWatch.resets.length + pollResets.resets.length > 0
-        ? {
-            state_resets: [...context.resetWatch.resets, ...pollResets.resets].sort(
-              (a, b) => a.at_ms - b.at_ms,
-            ),
-          }
-        : {}),
-      ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
-    },
-    // A password in base_url is a credential: the document is for anyone with the artifact.
-    configuration:
-      config.target.kind === 'openai'
-        ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
-        : config,
-    results: {
-      stages,
-      run: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
-      ...(options.isPrimary ? { run_stages: runStages } : {}),
-    },
-    metrics: { snapshots: snapshots?.snapshots ?? [] },
+  const document = buildResultsDocument({
+    loaded,
+    run: options,
+    startedAtMs,
+    completedAtMs: clock.nowMs(),
+    target,
+    cluster,
+    statePolling,
+    stateResets: [...context.resetWatch.resets, ...pollResets.resets],
+    stages,
+    runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+    runStages,
+    snapshots: snapshots?.snapshots ?? [],
     validity,
-    verdict: 'error',
     error: errorInfo,
-    ...(options.provenance
-      ? { provenance: { ...options.provenance, started_at: new Date(startedAtMs).toISOString() } }
-      : {}),
-  };
+  });
   if (options.isPrimary)
     Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
