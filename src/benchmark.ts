@@ -12,20 +12,19 @@ import { ExoClient } from './cluster/client.js';
 import {
   deleteInstances,
   DownloadTracker,
-  placeInstance,
-  readView,
   StateResetWatch,
-  waitForApi,
-  waitForInstancesGone,
-  waitForInstancesReady,
-  waitForModelInstancesReady,
-  waitForNodes,
   waitForQuiet,
   type ClusterContext,
 } from './cluster/orchestrate.js';
-import { SnapshotRecorder } from './cluster/snapshots.js';
-import type { ClusterView } from './cluster/state.js';
-import type { BenchConfig, LoadedConfig } from './config/types.js';
+import {
+  isConnected,
+  prepareExoCluster,
+  startClusterSnapshots,
+  waitForPrimaryToFinish,
+  type ClusterPhaseState,
+} from './cluster/phase.js';
+import type { SnapshotRecorder } from './cluster/snapshots.js';
+import type { LoadedConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
 import {
   calibrationNonce,
@@ -40,7 +39,7 @@ import { computeStatistics } from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
 import { completeSeedStage } from './metrics/seed.js';
-import type { Logger, NodeRunPorts } from './ports.js';
+import type { NodeRunPorts } from './ports.js';
 import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
 import type {
@@ -53,10 +52,10 @@ import type {
 import { renderHtmlReport } from './report/html.js';
 import { renderSummary } from './report/summary.js';
 import { chartInputs } from './report/charts.js';
-import { buildResultsDocument, stageResults, type ClusterFacts } from './report/results-document.js';
+import { buildResultsDocument, stageResults } from './report/results-document.js';
 import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
-import { SecretRedactor, urlPassword, withoutUserInfo } from './util/redact.js';
+import { SecretRedactor, urlPassword } from './util/redact.js';
 import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from './verdict/index.js';
 import { judgeValidity, judgeVerdict } from './verdict/validity.js';
 
@@ -120,104 +119,6 @@ export interface NodeRunOutcome {
   benchmarkBiggerPath: string;
 }
 
-/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
-const POLL_TARGET_PROBE_MS = 3_000;
-
-/**
- * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
- * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
- * node of the cluster when one answers at the address the topology gives for it (its API port; the
- * scheme of this node's URL), and to this node only when none does.
- */
-async function chooseStatePollTarget(
-  view: ClusterView,
-  ownNodeId: string,
-  apiUrl: string,
-  dispatcher: Agent,
-  signal: AbortSignal | undefined,
-  logger: Logger,
-  policy: 'auto' | 'self',
-): Promise<{ client: ExoClient; nodeId: string; servesLoad: boolean }> {
-  const protocol = new URL(apiUrl).protocol;
-  for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
-    const address = view.apiAddresses.get(nodeId);
-    if (nodeId === ownNodeId || !address) continue;
-    const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
-    const client = new ExoClient(`${protocol}//${host}:${address.port}`, {
-      dispatcher,
-      callTimeoutMs: POLL_TARGET_PROBE_MS,
-    });
-    try {
-      if ((await client.nodeId(signal)) === nodeId)
-        return { client: new ExoClient(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
-    } catch {
-      // Unreachable from here (another network, a firewall): try the next node.
-    }
-  }
-  if (view.nodeIds.length > 1 && policy === 'auto')
-    logger.warning(
-      "cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives",
-    );
-  return { client: new ExoClient(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
-}
-
-/** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
-interface ClusterPhaseState extends ClusterFacts {
-  /** Instances this node placed: deleted in cleanup, whatever happens. */
-  placedIds: string[];
-}
-
-/**
- * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
- * for the primary's (secondary), until they are ready.
- */
-async function prepareExoCluster(
-  config: BenchConfig,
-  options: NodeRunOptions,
-  context: ClusterContext,
-  state: ClusterPhaseState,
-  deadlineMs: number,
-): Promise<void> {
-  const { logger } = context;
-  state.nodeId = await waitForApi(context, deadlineMs);
-  logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
-  let view = await waitForNodes(context, options.expectedNodes, deadlineMs);
-  state.view = view;
-  logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
-  let ids: string[];
-  if (options.isPrimary) {
-    const plan = {
-      sharding: config.sharding,
-      instanceMeta: config.instance_meta,
-      nodeCount: options.expectedNodes,
-    };
-    for (const modelId of config.model_ids) {
-      state.placedIds.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
-      options.onInstancesPlaced?.([...state.placedIds]);
-    }
-    view = await waitForInstancesReady(context, state.placedIds, deadlineMs, state.downloads);
-    for (const download of state.downloads.times())
-      logger.info(
-        `downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`,
-      );
-    ids = state.placedIds;
-  } else {
-    ids = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
-    view = await readView(context);
-  }
-  state.view = view;
-  state.instances = ids.flatMap((id) => {
-    const instance = view.instances.get(id);
-    return instance ? [instance] : [];
-  });
-  logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
-}
-
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
-function scheduledLoadMs(config: BenchConfig): number {
-  return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
-}
-
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 export async function runNode(
   loaded: LoadedConfig,
@@ -243,21 +144,19 @@ export async function runNode(
     keepAliveTimeout: 10_000,
     connect: { timeout: 30_000 },
   });
-  const client = new ExoClient(options.apiUrl, { dispatcher });
-  const context: ClusterContext = {
-    client,
-    clock,
-    logger,
-    pollIntervalMs: options.pollIntervalMs ?? 500,
-    progressIntervalMs: options.progressIntervalMs ?? 5_000,
-  };
   // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
   const runAbort = new AbortController();
   const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
   let lostInstances: ExoBenchError | undefined;
-  let lostWarned = false;
-  context.signal = runSignal;
-  context.resetWatch = new StateResetWatch();
+  const context: ClusterContext & { resetWatch: StateResetWatch } = {
+    client: new ExoClient(options.apiUrl, { dispatcher }),
+    clock,
+    logger,
+    signal: runSignal,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    progressIntervalMs: options.progressIntervalMs ?? 5_000,
+    resetWatch: new StateResetWatch(),
+  };
   const startedAtMs = clock.nowMs();
   const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
 
@@ -302,52 +201,21 @@ export async function runNode(
     }
 
     if (options.isPrimary) {
-      if (resolved.kind === 'exo' && cluster.view && cluster.nodeId) {
-        const target = await chooseStatePollTarget(
-          cluster.view,
-          cluster.nodeId,
-          options.apiUrl,
+      if (resolved.kind === 'exo' && isConnected(cluster)) {
+        const watch = await startClusterSnapshots(
+          config,
+          options,
+          context,
+          cluster,
+          pollResets,
           dispatcher,
-          runSignal,
-          logger,
-          options.statePollNode ?? 'auto',
-        );
-        const ownNode = { client, nodeId: cluster.nodeId, resets: context.resetWatch };
-        snapshots = new SnapshotRecorder(
-          // When the other node stops answering (it left), this node's own state still shows a reset.
-          target.servesLoad
-            ? [ownNode]
-            : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode],
-          clock,
-          logger,
-          config.snapshot_interval_seconds * 1000,
-          () => cluster.instances,
-          (lost, reset) => {
-            const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
-            if (!reset) {
-              // A node of the instance left (EXO deletes its instances): the requests say so one by
-              // one as connection or 404 errors, and the run still accounts for every one of them.
-              if (!lostWarned) logger.warning(`${which} vanished from the cluster state during the stage`);
-              lostWarned = true;
-              return;
-            }
-            // A new master started from an empty state: nothing of this run is left to measure.
-            if (lostInstances) return;
-            lostInstances = (snapshots?.source.resets ?? pollResets).error(which);
-            runAbort.abort(lostInstances);
+          (lost) => {
+            lostInstances = lost;
+            runAbort.abort(lost);
           },
         );
-        statePolling = {
-          node_id: target.nodeId,
-          api_url: withoutUserInfo(target.client.baseUrl),
-          serves_load: target.servesLoad,
-          interval_seconds: config.snapshot_interval_seconds,
-          requests: 0,
-        };
-        logger.info(
-          `cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${config.snapshot_interval_seconds} s`,
-        );
-        snapshots.start();
+        snapshots = watch.snapshots;
+        statePolling = watch.statePolling;
       }
       loopDelay.enable();
       const origin = new URL(resolved.baseUrl).origin;
@@ -420,21 +288,7 @@ export async function runNode(
     } else if (resolved.kind === 'openai') {
       logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
     } else {
-      const ids = cluster.instances.map((instance) => instance.instanceId);
-      logger.info('secondary: waiting for the primary to run the stages and delete its instances');
-      const secondaryDeadlineMs =
-        clock.nowMs() +
-        options.timeoutSeconds * 1000 +
-        scheduledLoadMs(config) +
-        config.request_timeout_seconds * 1000;
-      const view = cluster.view;
-      await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
-        watchedNodeIds: view?.nodeIds ?? [],
-        nodeNames: new Map(
-          [...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName]),
-        ),
-      });
-      logger.info('the primary deleted its instances; done');
+      await waitForPrimaryToFinish(config, options, context, cluster);
     }
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));

@@ -3,7 +3,7 @@
  * (src/benchmark.ts) learnt: the run's identity, the cluster, each stage's statistics, validity and the
  * error if any. The gates and the verdict are added afterwards (src/verdict/).
  */
-import type { DownloadTracker } from '../cluster/orchestrate.js';
+import type { ClusterPhaseState } from '../cluster/phase.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { ClusterView, InstanceView } from '../cluster/state.js';
 import type { LoadedConfig } from '../config/types.js';
@@ -50,12 +50,7 @@ export interface RunIdentity {
 }
 
 /** What the EXO cluster phase learnt (src/cluster/phase.ts fills it in as it goes). */
-export interface ClusterFacts {
-  nodeId?: string;
-  view?: ClusterView;
-  instances: InstanceView[];
-  downloads: DownloadTracker;
-}
+export type ClusterFacts = Omit<ClusterPhaseState, 'placedIds'>;
 
 /** Everything the document is made of. */
 export interface ResultsInputs {
