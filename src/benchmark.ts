@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { ExoClient } from './cluster/client.js';
 import {
@@ -24,7 +24,7 @@ import {
   type ClusterPhaseState,
 } from './cluster/phase.js';
 import type { SnapshotRecorder } from './cluster/snapshots.js';
-import type { LoadedConfig } from './config/types.js';
+import type { LoadedConfig, StageConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
 import {
   calibrationNonce,
@@ -39,7 +39,7 @@ import { computeStatistics } from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
 import { completeSeedStage } from './metrics/seed.js';
-import type { NodeRunPorts } from './ports.js';
+import type { Logger, NodeRunPorts } from './ports.js';
 import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
 import type {
@@ -119,6 +119,36 @@ export interface NodeRunOutcome {
   benchmarkBiggerPath: string;
 }
 
+/** What the phases of one node run share: its files, connections, signals and what it has learnt. */
+interface NodeRun {
+  loaded: LoadedConfig;
+  options: NodeRunOptions;
+  logger: Logger;
+  clock: Clock;
+  /** The shell's signal (SIGINT/SIGTERM); readiness and calibration probes stop on it. */
+  signal: AbortSignal | undefined;
+  /** The shell's signal or the run's own abort (the cluster lost its instances): the stages stop on it. */
+  runAbort: AbortController;
+  paths: { results: string; requests: string; summary: string; report: string };
+  requestsFile: JsonlWriter;
+  dispatcher: Agent;
+  context: ClusterContext & { resetWatch: StateResetWatch };
+  /** Resets seen by the snapshots' own state reads (when they poll another node). */
+  pollResets: StateResetWatch;
+  startedAtMs: number;
+  deadlineMs: number;
+  secrets: SecretRedactor;
+  loopDelay: IntervalHistogram;
+  cluster: ClusterPhaseState;
+  target?: ResolvedTarget;
+  stages: StageResults[];
+  allRecords: RequestRecord[];
+  snapshots?: SnapshotRecorder;
+  statePolling?: StatePollingFacts;
+  /** Set when a reset of EXO's state took the run's instances: the stage loop ends with it. */
+  lostInstances?: ExoBenchError;
+}
+
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 export async function runNode(
   loaded: LoadedConfig,
@@ -126,17 +156,41 @@ export async function runNode(
   ports: NodeRunPorts,
   signal?: AbortSignal,
 ): Promise<NodeRunOutcome> {
-  const { config } = loaded;
+  const run = openRun(loaded, options, ports, signal);
+  let failure: ExoBenchError | Error | undefined;
+  try {
+    const target = await connectTarget(run);
+    if (options.isPrimary) await runStagesAsPrimary(run, target);
+    else if (target.kind === 'openai')
+      run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
+    else await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    run.logger.error(describeError(error));
+  } finally {
+    await closeRun(run);
+  }
+  return writeReports(run, judgeRun(run, failure));
+}
+
+/** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
+function openRun(
+  loaded: LoadedConfig,
+  options: NodeRunOptions,
+  ports: NodeRunPorts,
+  signal: AbortSignal | undefined,
+): NodeRun {
   const { logger } = ports;
   const clock = options.clock ?? systemClock;
   mkdirSync(options.outputDir, { recursive: true });
-  const resultsPath = join(options.outputDir, RESULTS_FILE);
-  const requestsPath = join(options.outputDir, REQUESTS_FILE);
-  const summaryPath = join(options.outputDir, SUMMARY_FILE);
-  const reportPath = join(options.outputDir, REPORT_FILE);
-  writeFileSync(requestsPath, '');
-  const requestsFile = new JsonlWriter(requestsPath);
-
+  const paths = {
+    results: join(options.outputDir, RESULTS_FILE),
+    requests: join(options.outputDir, REQUESTS_FILE),
+    summary: join(options.outputDir, SUMMARY_FILE),
+    report: join(options.outputDir, REPORT_FILE),
+  };
+  writeFileSync(paths.requests, '');
+  const requestsFile = new JsonlWriter(paths.requests);
   // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
   const dispatcher = new Agent({
     connections: null,
@@ -146,175 +200,199 @@ export async function runNode(
   });
   // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
   const runAbort = new AbortController();
-  const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
-  let lostInstances: ExoBenchError | undefined;
   const context: ClusterContext & { resetWatch: StateResetWatch } = {
     client: new ExoClient(options.apiUrl, { dispatcher }),
     clock,
     logger,
-    signal: runSignal,
+    signal: signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal,
     pollIntervalMs: options.pollIntervalMs ?? 500,
     progressIntervalMs: options.progressIntervalMs ?? 5_000,
     resetWatch: new StateResetWatch(),
   };
   const startedAtMs = clock.nowMs();
-  const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
-
-  const cluster: ClusterPhaseState = { placedIds: [], instances: [], downloads: new DownloadTracker() };
-  let target: ResolvedTarget | undefined;
-  const stages: StageResults[] = [];
-  const allRecords: RequestRecord[] = [];
-  let failure: ExoBenchError | Error | undefined;
-  let snapshots: SnapshotRecorder | undefined;
-  let statePolling: StatePollingFacts | undefined;
-  const pollResets = new StateResetWatch();
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-
   // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
   const secrets = new SecretRedactor(ports);
   secrets.add(urlPassword(options.apiUrl));
+  return {
+    loaded,
+    options,
+    logger,
+    clock,
+    signal,
+    runAbort,
+    paths,
+    requestsFile,
+    dispatcher,
+    context,
+    pollResets: new StateResetWatch(),
+    startedAtMs,
+    deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
+    secrets,
+    loopDelay: monitorEventLoopDelay({ resolution: 1 }),
+    cluster: { placedIds: [], instances: [], downloads: new DownloadTracker() },
+    stages: [],
+    allRecords: [],
+  };
+}
 
-  try {
-    const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
-    target = resolved;
-    secrets.add(resolved.apiKey);
-    secrets.add(urlPassword(resolved.baseUrl));
-    if (resolved.kind === 'openai') {
-      await logger.group('Target', async () => {
-        await waitForOpenAiServer(
-          resolved,
-          {
-            dispatcher,
-            clock,
-            logger,
-            progressIntervalMs: context.progressIntervalMs,
-            ...(signal ? { signal } : {}),
-          },
-          deadlineMs,
-        );
-        logger.info(
-          `OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`,
-        );
-      });
-    } else {
-      await logger.group('Cluster', () => prepareExoCluster(config, options, context, cluster, deadlineMs));
-    }
-
-    if (options.isPrimary) {
-      if (resolved.kind === 'exo' && isConnected(cluster)) {
-        const watch = await startClusterSnapshots(
-          config,
-          options,
-          context,
-          cluster,
-          pollResets,
-          dispatcher,
-          (lost) => {
-            lostInstances = lost;
-            runAbort.abort(lost);
-          },
-        );
-        snapshots = watch.snapshots;
-        statePolling = watch.statePolling;
-      }
-      loopDelay.enable();
-      const origin = new URL(resolved.baseUrl).origin;
-      const calibrator = config.calibrate_prompts
-        ? new PromptCalibrator(
-            (model) =>
-              httpPromptProbe(
-                {
-                  dispatcher,
-                  origin,
-                  path: resolved.chatPath,
-                  headers: resolved.headers,
-                  timeoutMs: config.request_timeout_seconds * 1000,
-                  ...(signal ? { signal } : {}),
-                },
-                model,
-              ),
-            calibrationNonce(options.runId),
-          )
-        : undefined;
-      for (const stage of config.stages) {
-        const gaps = new Histogram();
-        const { run, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
-          // Probes run before the stage's schedule starts: they are not stage requests.
-          const prompts = await prepareStagePrompts(
-            calibrator,
-            resolved.models,
-            stage.prompt_length,
-            config.unique_prompts,
-          );
-          for (const calibration of prompts.calibration.models) {
-            const line = describeCalibration(calibration);
-            if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
-            else logger.info(`stage ${stage.name}: ${line.text}`);
-          }
-          const run = await runStage(stage, {
-            clock,
-            logger,
-            request: {
-              dispatcher,
-              requestTimeoutMs: config.request_timeout_seconds * 1000,
-              idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
-              onTokenGap: (gapMs) => gaps.record(gapMs),
-            },
-            buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
-            onRecord: (record) => {
-              if (secrets.any && record.error_message !== undefined)
-                record.error_message = secrets.redact(record.error_message);
-              requestsFile.append(record);
-              allRecords.push(record);
-            },
-            signal: runSignal,
-            progressIntervalMs: context.progressIntervalMs,
-          });
-          return { run, prompts };
-        });
-        stages.push(stageResults(run, gaps, prompts.calibration));
-        if (lostInstances) throw lostInstances;
-        if (run.interrupted || signal?.aborted)
-          throw new CancelledError('cancelled during stage ' + stage.name);
-        // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-        if (resolved.kind === 'exo')
-          await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
-        // The seed's stage ends after the drain.
-        const ranStage = stages[stages.length - 1] as StageResults;
-        completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
-      }
-      loopDelay.disable();
-      snapshots?.stop();
-    } else if (resolved.kind === 'openai') {
-      logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
-    } else {
-      await waitForPrimaryToFinish(config, options, context, cluster);
-    }
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    logger.error(describeError(error));
-  } finally {
-    loopDelay.disable();
-    snapshots?.stop();
-    if (statePolling && snapshots) statePolling.requests = snapshots.requests;
-    requestsFile.close();
-    if (options.isPrimary && cluster.placedIds.length > 0) {
-      // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
-      const cleanupContext: ClusterContext = { ...context };
-      delete cleanupContext.signal;
-      await logger.group('Cleanup', async () => {
-        const left = await deleteInstances(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
-        if (left.length === 0) options.onInstancesDeleted?.();
-      });
-    }
-    await dispatcher.close().catch(() => undefined);
+/** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */
+async function connectTarget(run: NodeRun): Promise<ResolvedTarget> {
+  const { loaded, options, logger, context, secrets } = run;
+  const resolved = resolveTarget(loaded.config, options.apiUrl, options.env ?? process.env);
+  run.target = resolved;
+  secrets.add(resolved.apiKey);
+  secrets.add(urlPassword(resolved.baseUrl));
+  if (resolved.kind === 'openai') {
+    await logger.group('Target', async () => {
+      await waitForOpenAiServer(
+        resolved,
+        {
+          dispatcher: run.dispatcher,
+          clock: run.clock,
+          logger,
+          progressIntervalMs: context.progressIntervalMs,
+          ...(run.signal ? { signal: run.signal } : {}),
+        },
+        run.deadlineMs,
+      );
+      logger.info(
+        `OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`,
+      );
+    });
+  } else {
+    await logger.group('Cluster', () =>
+      prepareExoCluster(loaded.config, options, context, run.cluster, run.deadlineMs),
+    );
   }
+  return resolved;
+}
 
+/** The primary's part: cluster snapshots, then every stage in order, each drained before the next. */
+async function runStagesAsPrimary(run: NodeRun, target: ResolvedTarget): Promise<void> {
+  const { config } = run.loaded;
+  if (target.kind === 'exo' && isConnected(run.cluster)) {
+    const watch = await startClusterSnapshots(
+      config,
+      run.options,
+      run.context,
+      run.cluster,
+      run.pollResets,
+      run.dispatcher,
+      (lost) => {
+        run.lostInstances = lost;
+        run.runAbort.abort(lost);
+      },
+    );
+    run.snapshots = watch.snapshots;
+    run.statePolling = watch.statePolling;
+  }
+  run.loopDelay.enable();
+  const origin = new URL(target.baseUrl).origin;
+  const calibrator = config.calibrate_prompts
+    ? new PromptCalibrator(
+        (model) =>
+          httpPromptProbe(
+            {
+              dispatcher: run.dispatcher,
+              origin,
+              path: target.chatPath,
+              headers: target.headers,
+              timeoutMs: config.request_timeout_seconds * 1000,
+              ...(run.signal ? { signal: run.signal } : {}),
+            },
+            model,
+          ),
+        calibrationNonce(run.options.runId),
+      )
+    : undefined;
+  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
+  run.loopDelay.disable();
+  run.snapshots?.stop();
+}
+
+/** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
+async function runOneStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  calibrator: PromptCalibrator | undefined,
+): Promise<void> {
+  const { config } = run.loaded;
+  const { logger, clock, secrets } = run;
+  const gaps = new Histogram();
+  const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+    // Probes run before the stage's schedule starts: they are not stage requests.
+    const prompts = await prepareStagePrompts(
+      calibrator,
+      target.models,
+      stage.prompt_length,
+      config.unique_prompts,
+    );
+    for (const calibration of prompts.calibration.models) {
+      const line = describeCalibration(calibration);
+      if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
+      else logger.info(`stage ${stage.name}: ${line.text}`);
+    }
+    const stageRun = await runStage(stage, {
+      clock,
+      logger,
+      request: {
+        dispatcher: run.dispatcher,
+        requestTimeoutMs: config.request_timeout_seconds * 1000,
+        idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+        onTokenGap: (gapMs) => gaps.record(gapMs),
+      },
+      buildRequest: requestBuilder(config, target, run.options.runId, stage, prompts),
+      onRecord: (record) => {
+        if (secrets.any && record.error_message !== undefined)
+          record.error_message = secrets.redact(record.error_message);
+        run.requestsFile.append(record);
+        run.allRecords.push(record);
+      },
+      signal: run.context.signal,
+      progressIntervalMs: run.context.progressIntervalMs,
+    });
+    return { stageRun, prompts };
+  });
+  const ranStage = stageResults(stageRun, gaps, prompts.calibration);
+  run.stages.push(ranStage);
+  if (run.lostInstances) throw run.lostInstances;
+  if (stageRun.interrupted || run.signal?.aborted)
+    throw new CancelledError('cancelled during stage ' + stage.name);
+  // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
+  if (target.kind === 'exo')
+    await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+  // The seed's stage ends after the drain.
+  completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
+async function closeRun(run: NodeRun): Promise<void> {
+  const { options, cluster, logger, snapshots, statePolling } = run;
+  run.loopDelay.disable();
+  snapshots?.stop();
+  if (statePolling && snapshots) statePolling.requests = snapshots.requests;
+  run.requestsFile.close();
+  if (options.isPrimary && cluster.placedIds.length > 0) {
+    // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
+    const cleanupContext: ClusterContext = { ...run.context };
+    delete cleanupContext.signal;
+    await logger.group('Cleanup', async () => {
+      const left = await deleteInstances(cleanupContext, cluster.placedIds, run.clock.nowMs() + 60_000);
+      if (left.length === 0) options.onInstancesDeleted?.();
+    });
+  }
+  await run.dispatcher.close().catch(() => undefined);
+}
+
+/** The results document with validity, gates and verdict judged. */
+function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): ResultsDocument {
+  const { loaded, options, stages, loopDelay, secrets } = run;
   // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
   const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
-  const runRecords = allRecords.filter((record) => runStages.includes(record.stage));
+  const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
   const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-  const validity = judgeValidity(config, stages, eventLoopP99Ms, loopDelay.count);
+  const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
@@ -325,35 +403,41 @@ export async function runNode(
   const document = buildResultsDocument({
     loaded,
     run: options,
-    startedAtMs,
-    completedAtMs: clock.nowMs(),
-    target,
-    cluster,
-    statePolling,
-    stateResets: [...context.resetWatch.resets, ...pollResets.resets],
+    startedAtMs: run.startedAtMs,
+    completedAtMs: run.clock.nowMs(),
+    target: run.target,
+    cluster: run.cluster,
+    statePolling: run.statePolling,
+    stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
     stages,
     runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
     runStages,
-    snapshots: snapshots?.snapshots ?? [],
+    snapshots: run.snapshots?.snapshots ?? [],
     validity,
     error: errorInfo,
   });
   if (options.isPrimary)
-    Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
+    Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
-  writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
-  const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
-  const charts = chartInputs(allRecords);
+  return document;
+}
+
+/** Writes results.json, the benchmark-action files, summary.md and report.html. */
+function writeReports(run: NodeRun, document: ResultsDocument): NodeRunOutcome {
+  const { paths } = run;
+  writeFileSync(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+  const benchmarkFiles = writeBenchmarkActionFiles(run.options.outputDir, document);
+  const charts = chartInputs(run.allRecords);
   const summaryMarkdown = renderSummary(document, charts);
-  writeFileSync(summaryPath, summaryMarkdown);
-  writeFileSync(reportPath, renderHtmlReport(document, charts));
+  writeFileSync(paths.summary, summaryMarkdown);
+  writeFileSync(paths.report, renderHtmlReport(document, charts));
   return {
     verdict: document.verdict,
     document,
-    resultsPath,
-    requestsPath,
-    summaryPath,
-    reportPath,
+    resultsPath: paths.results,
+    requestsPath: paths.requests,
+    summaryPath: paths.summary,
+    reportPath: paths.report,
     summaryMarkdown,
     benchmarkSmallerPath: benchmarkFiles.smallerPath,
     benchmarkBiggerPath: benchmarkFiles.biggerPath,
