@@ -16,7 +16,7 @@ import type { Ports } from '../ports.js';
 import { preflightError, renderPreflightMarkdown, runPreflight } from '../preflight/runners.js';
 import { planProvision, prepareExoHome, type Provision } from '../provision.js';
 import { renderErrorSummary } from '../report/error-summary.js';
-import { runOutputs, publishRun, type OutputValues } from '../publish.js';
+import { runOutputs, publishRun, type OutputValues } from './publish.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { abortOnSignals, type SignalAbort } from '../util/signals.js';
