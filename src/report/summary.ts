@@ -163,7 +163,20 @@ function failedThresholds(document: ResultsDocument, scope: 'run' | string): str
     .join('<br>');
 }
 
-function compactRow(name: string, stats: LoadStatistics, thresholds: string): string[] {
+/** The columns of the compact stage table, in the summary and in report.html. */
+export const COMPACT_STAGE_HEADER: readonly string[] = [
+  'Stage',
+  'Requests',
+  'Success',
+  'TTFT p50 ms',
+  'TTFT p95 ms',
+  'E2E p95 ms',
+  'Output tok/s',
+  'Failed thresholds',
+];
+
+/** A row of the compact stage table; `name` and `thresholds` come escaped for where they go. */
+export function compactRow(name: string, stats: LoadStatistics, thresholds: string): string[] {
   return [
     name,
     String(stats.total_requests),
@@ -184,16 +197,6 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
   const { stages, run } = document.results;
   if (stages.length === 0) return undefined;
   const covered = runStages(document);
-  const header = [
-    'Stage',
-    'Requests',
-    'Success',
-    'TTFT p50 ms',
-    'TTFT p95 ms',
-    'E2E p95 ms',
-    'Output tok/s',
-    'Failed thresholds',
-  ];
   const rows = stages.map((stage) =>
     compactRow(
       `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
@@ -209,7 +212,7 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
         failedThresholds(document, 'run'),
       ),
     );
-  return `### Stages\n\n${table(header, rows)}`;
+  return `### Stages\n\n${table([...COMPACT_STAGE_HEADER], rows)}`;
 }
 
 function stagesSection(document: ResultsDocument): string | undefined {
