@@ -6,26 +6,25 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { ExoClient } from './cluster/client.js';
 import {
   deleteInstances,
   DownloadTracker,
-  placeInstance,
-  readView,
   StateResetWatch,
-  waitForApi,
-  waitForInstancesGone,
-  waitForInstancesReady,
-  waitForModelInstancesReady,
-  waitForNodes,
   waitForQuiet,
   type ClusterContext,
 } from './cluster/orchestrate.js';
-import { SnapshotRecorder } from './cluster/snapshots.js';
-import type { ClusterView, InstanceView } from './cluster/state.js';
-import type { BenchConfig, LoadedConfig, StageConfig } from './config/types.js';
+import {
+  isConnected,
+  prepareExoCluster,
+  startClusterSnapshots,
+  waitForPrimaryToFinish,
+  type ClusterPhaseState,
+} from './cluster/phase.js';
+import type { SnapshotRecorder } from './cluster/snapshots.js';
+import type { LoadedConfig, StageConfig } from './config/types.js';
 import { CancelledError, ExoBenchError, describeError } from './errors.js';
 import {
   calibrationNonce,
@@ -33,52 +32,32 @@ import {
   httpPromptProbe,
   prepareStagePrompts,
   PromptCalibrator,
-  type StageCalibration,
-  type StagePrompts,
 } from './load/calibrate.js';
-import { composePrompt, promptNonce } from './load/prompt.js';
-import type { RequestSpec } from './load/request.js';
-import { runStage, type StageRun } from './load/stage.js';
-import {
-  computeStatistics,
-  histogramSummary,
-  outputLengthStatistics,
-  promptLengthStatistics,
-} from './metrics/aggregate.js';
+import { requestBuilder } from './load/request-builder.js';
+import { runStage } from './load/stage.js';
+import { computeStatistics } from './metrics/aggregate.js';
 import { Histogram } from './metrics/histogram.js';
 import type { RequestRecord } from './metrics/record.js';
-import { completeSeedStage, computeSeedStageStatistics } from './metrics/seed.js';
-import type { Logger } from './ports.js';
+import { completeSeedStage } from './metrics/seed.js';
+import type { Logger, NodeRunPorts } from './ports.js';
+import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
 import { JsonlWriter } from './report/jsonl.js';
-import {
-  RESULTS_SCHEMA_VERSION,
-  type ClusterInstanceFacts,
-  type ClusterNodeFacts,
-  ownStageStatistics,
-  type Provenance,
-  type ResultsDocument,
-  type StatePollingFacts,
-  type StageResults,
-  type Validity,
-  type Verdict,
+import type {
+  Provenance,
+  ResultsDocument,
+  StatePollingFacts,
+  StageResults,
+  Verdict,
 } from './report/results.js';
 import { renderHtmlReport } from './report/html.js';
-import { seedCluster, seedMetadata } from './report/seed-document.js';
-import { renderSummary, type ChartInputs } from './report/summary.js';
-import {
-  forceOutputFields,
-  resolveTarget,
-  waitForOpenAiServer,
-  type ResolvedTarget,
-} from './target/index.js';
+import { renderSummary } from './report/summary.js';
+import { chartInputs } from './report/charts.js';
+import { buildResultsDocument, stageResults } from './report/results-document.js';
+import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from './target/index.js';
 import { systemClock, type Clock } from './util/clock.js';
-import { VERSION } from './version.js';
-import {
-  evaluateGates,
-  gatesFailed,
-  writeBenchmarkActionFiles,
-  type BaselineInput,
-} from './verdict/index.js';
+import { SecretRedactor, urlPassword } from './util/redact.js';
+import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from './verdict/index.js';
+import { judgeValidity, judgeVerdict } from './verdict/validity.js';
 
 /** How a node takes part in the run. */
 export interface NodeRunOptions {
@@ -145,340 +124,78 @@ export interface NodeRunOutcome {
   benchmarkBiggerPath: string;
 }
 
-/**
- * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
- * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
- * who relaxes one relaxes both.
- */
-export const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
-
-/**
- * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
- * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
- * bodies are the same for every request of a model, so only the nonce tells prompts apart.
- */
-function requestBuilder(
-  config: BenchConfig,
-  target: ResolvedTarget,
-  runId: string,
-  stage: StageConfig,
-  prompts: StagePrompts,
-): (index: number) => RequestSpec {
-  const origin = new URL(target.baseUrl).origin;
-  const headers = { ...target.headers, accept: 'text/event-stream' };
-  const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
-  const models = target.models;
-  return (index: number): RequestSpec => {
-    // Requests rotate over the models, so every instance of a multi-model config gets load.
-    const model = models[index % models.length] as string;
-    // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
-    const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
-    const body: Record<string, unknown> = {
-      model,
-      messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
-      max_tokens: stage.generation_length,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...forced,
-    };
-    return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
-  };
-}
-
-function nodeFacts(view: ClusterView | undefined): ClusterNodeFacts[] {
-  if (!view) return [];
-  return view.nodeIds.map((nodeId) => {
-    const identity = view.identities.get(nodeId);
-    const memory = view.memory.get(nodeId);
-    const facts: ClusterNodeFacts = {
-      node_id: nodeId,
-      chip: identity?.chip ?? '',
-      friendly_name: identity?.friendlyName ?? '',
-    };
-    if (memory) {
-      facts.ram_total_bytes = memory.totalBytes;
-      facts.ram_available_bytes = memory.availableBytes;
-    }
-    return facts;
-  });
-}
-
-function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
-  return instances.map((instance) => ({
-    instance_id: instance.instanceId,
-    model_id: instance.modelId,
-    kind: instance.kind,
-    shard_kind: instance.shardKind,
-    node_ids: instance.nodeIds,
-    sharding: instance.shardKind.replace(/ShardMetadata$/, ''),
-    instance_meta: instance.kind.replace(/Instance$/, ''),
-  }));
-}
-
-/**
- * Least period of the cluster snapshots when the only node they can read is the one serving the load,
- * seconds. Each read keeps that node busy for a serialisation of the whole state (exo-api.md §12.4):
- * bench/state-polling.mjs measured TTFT p99 37 → 78.5 ms (medians of 3 rounds) with a 2 MiB state read every 2 s; once per 10 s
- * touches about one request in a hundred.
- */
-export const SERVING_NODE_MIN_POLL_SECONDS = 10;
-
-/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
-const POLL_TARGET_PROBE_MS = 3_000;
-
-/**
- * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
- * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
- * node of the cluster when one answers at the address the topology gives for it (its API port; the
- * scheme of this node's URL), and to this node only when none does.
- */
-async function chooseStatePollTarget(
-  view: ClusterView,
-  ownNodeId: string,
-  apiUrl: string,
-  dispatcher: Agent,
-  signal: AbortSignal | undefined,
-  logger: Logger,
-  policy: 'auto' | 'self',
-): Promise<{ client: ExoClient; nodeId: string; servesLoad: boolean }> {
-  const protocol = new URL(apiUrl).protocol;
-  for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
-    const address = view.apiAddresses.get(nodeId);
-    if (nodeId === ownNodeId || !address) continue;
-    const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
-    const client = new ExoClient(`${protocol}//${host}:${address.port}`, {
-      dispatcher,
-      callTimeoutMs: POLL_TARGET_PROBE_MS,
-    });
-    try {
-      if ((await client.nodeId(signal)) === nodeId)
-        return { client: new ExoClient(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
-    } catch {
-      // Unreachable from here (another network, a firewall): try the next node.
-    }
-  }
-  if (view.nodeIds.length > 1 && policy === 'auto')
-    logger.warning(
-      "cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives",
-    );
-  return { client: new ExoClient(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
-}
-
-function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibration): StageResults {
-  return {
-    name: run.stage.name,
-    config: run.stage,
-    // The seed's figures under its names, ours beside them (src/report/results.ts).
-    ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
-    ...ownStageStatistics(computeStatistics(run.records)),
-    prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
-    output_length: outputLengthStatistics(run.records, run.stage.generation_length),
-    started_at_ms: run.startedAtMs,
-    ended_at_ms: run.endedAtMs,
-    peak_in_flight: run.peakInFlight,
-    itl_ms: histogramSummary(gaps),
-    interrupted: run.interrupted,
-    in_flight_samples: run.inFlightSamples,
-  };
-}
-
-/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
-function withoutUserInfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/+$/, '');
-  } catch {
-    return url.replace(/\/\/[^/?#]*@/, '//');
-  }
-}
-
-/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
-const MIN_REDACTED_SECRET_CHARS = 4;
-
-/**
- * Replaces each secret in text that came from a server: an error body can echo the API key it refused
- * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
- */
-function redactSecrets(text: string, secrets: readonly string[]): string {
-  let redacted = text;
-  for (const secret of secrets) redacted = redacted.split(secret).join('***');
-  return redacted;
-}
-
-/** The password of a URL's user info, if any (it is a credential like the API key). */
-function urlPassword(url: string): string | undefined {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What the EXO cluster phase learned, filled in as it goes so that a failure still reports it. */
-interface ClusterPhaseState {
-  nodeId?: string;
-  view?: ClusterView;
-  /** Instances this node placed: deleted in cleanup, whatever happens. */
-  placedIds: string[];
-  instances: InstanceView[];
-  downloads: DownloadTracker;
-}
-
-/**
- * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
- * for the primary's (secondary), until they are ready.
- */
-async function prepareExoCluster(
-  config: BenchConfig,
-  options: NodeRunOptions,
-  context: ClusterContext,
-  state: ClusterPhaseState,
-  deadlineMs: number,
-): Promise<void> {
-  const { logger } = context;
-  state.nodeId = await waitForApi(context, deadlineMs);
-  logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
-  let view = await waitForNodes(context, options.expectedNodes, deadlineMs);
-  state.view = view;
-  logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
-  let ids: string[];
-  if (options.isPrimary) {
-    const plan = {
-      sharding: config.sharding,
-      instanceMeta: config.instance_meta,
-      nodeCount: options.expectedNodes,
-    };
-    for (const modelId of config.model_ids) {
-      state.placedIds.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
-      options.onInstancesPlaced?.([...state.placedIds]);
-    }
-    view = await waitForInstancesReady(context, state.placedIds, deadlineMs, state.downloads);
-    for (const download of state.downloads.times())
-      logger.info(
-        `downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`,
-      );
-    ids = state.placedIds;
-  } else {
-    ids = await waitForModelInstancesReady(context, config.model_ids, deadlineMs);
-    view = await readView(context);
-  }
-  state.view = view;
-  state.instances = ids.flatMap((id) => {
-    const instance = view.instances.get(id);
-    return instance ? [instance] : [];
-  });
-  logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
-}
-
-/**
- * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
- * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
- */
-export const MIN_P99_SAMPLES = 100;
-
-/**
- * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
- * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
- * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
- */
-export function judgeValidity(
-  config: BenchConfig,
-  stages: StageResults[],
-  eventLoopDelayP99Ms: number | null,
-  eventLoopDelaySamples = Infinity,
-): Validity {
-  const reasons: string[] = [];
-  const notes: string[] = [];
-  // Warm-up stages are shown, never judged.
-  const judged = stages.filter((stage) => !stage.config.warmup);
-  const allLags = judged.flatMap((stage) =>
-    stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99],
-  );
-  const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
-  let judgedStages = 0;
-  for (const stage of judged) {
-    const p99 = stage.dispatch_lag_ms.p99;
-    const samples = stage.dispatch_lag_ms.count;
-    if (p99 === null) continue;
-    if (samples < MIN_P99_SAMPLES) {
-      notes.push(
-        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
-      );
-      continue;
-    }
-    judgedStages += 1;
-    if (p99 > config.max_dispatch_lag_p99_ms) {
-      reasons.push(
-        `stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`,
-      );
-    }
-  }
-  const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
-  if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
-    notes.push(
-      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`,
-    );
-  } else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
-    reasons.push(
-      `event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`,
-    );
-  }
-  const status =
-    reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
-  return {
-    valid: reasons.length === 0,
-    status,
-    reasons,
-    ...(notes.length > 0 ? { notes } : {}),
-    dispatch_lag_p99_ms: worstLag,
-    max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
-    event_loop_delay_p99_ms: eventLoopDelayP99Ms,
-    max_event_loop_delay_p99_ms: maxLoopDelayMs,
-  };
-}
-
-/**
- * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
- * then a failed threshold or a regression against the baseline fails.
- */
-export function judgeVerdict(
-  document: Pick<ResultsDocument, 'results' | 'validity' | 'error'> &
-    Partial<Pick<ResultsDocument, 'thresholds' | 'comparison'>>,
-): Verdict {
-  if (document.error) return 'error';
-  if (!document.validity.valid) return 'invalid';
-  const run = document.results.run;
-  if (!run || run.successful_requests === 0) return 'fail';
-  if (gatesFailed(document)) return 'fail';
-  return 'pass';
-}
-
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
-function scheduledLoadMs(config: BenchConfig): number {
-  return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+/** What the phases of one node run share: its files, connections, signals and what it has learnt. */
+interface NodeRun {
+  loaded: LoadedConfig;
+  options: NodeRunOptions;
+  logger: Logger;
+  clock: Clock;
+  /** The shell's signal (SIGINT/SIGTERM); readiness and calibration probes stop on it. */
+  signal: AbortSignal | undefined;
+  /** The shell's signal or the run's own abort (the cluster lost its instances): the stages stop on it. */
+  runAbort: AbortController;
+  paths: { results: string; requests: string; summary: string; report: string };
+  requestsFile: JsonlWriter;
+  dispatcher: Agent;
+  context: ClusterContext & { resetWatch: StateResetWatch };
+  /** Resets seen by the snapshots' own state reads (when they poll another node). */
+  pollResets: StateResetWatch;
+  startedAtMs: number;
+  deadlineMs: number;
+  secrets: SecretRedactor;
+  loopDelay: IntervalHistogram;
+  cluster: ClusterPhaseState;
+  target?: ResolvedTarget;
+  stages: StageResults[];
+  allRecords: RequestRecord[];
+  snapshots?: SnapshotRecorder;
+  statePolling?: StatePollingFacts;
+  /** Set when a reset of EXO's state took the run's instances: the stage loop ends with it. */
+  lostInstances?: ExoBenchError;
 }
 
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 export async function runNode(
   loaded: LoadedConfig,
   options: NodeRunOptions,
-  ports: { logger: Logger; mask?(value: string): void; env?: { mask(value: string): void } },
+  ports: NodeRunPorts,
   signal?: AbortSignal,
 ): Promise<NodeRunOutcome> {
-  const { config } = loaded;
+  const run = openRun(loaded, options, ports, signal);
+  let failure: ExoBenchError | Error | undefined;
+  try {
+    const target = await connectTarget(run);
+    if (options.isPrimary) await runStagesAsPrimary(run, target);
+    else if (target.kind === 'openai')
+      run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
+    else await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster);
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    run.logger.error(describeError(error));
+  } finally {
+    await closeRun(run);
+  }
+  return writeReports(run, judgeRun(run, failure));
+}
+
+/** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
+function openRun(
+  loaded: LoadedConfig,
+  options: NodeRunOptions,
+  ports: NodeRunPorts,
+  signal: AbortSignal | undefined,
+): NodeRun {
   const { logger } = ports;
   const clock = options.clock ?? systemClock;
   mkdirSync(options.outputDir, { recursive: true });
-  const resultsPath = join(options.outputDir, 'results.json');
-  const requestsPath = join(options.outputDir, 'requests.jsonl');
-  const summaryPath = join(options.outputDir, 'summary.md');
-  const reportPath = join(options.outputDir, 'report.html');
-  writeFileSync(requestsPath, '');
-  const requestsFile = new JsonlWriter(requestsPath);
-
+  const paths = {
+    results: join(options.outputDir, RESULTS_FILE),
+    requests: join(options.outputDir, REQUESTS_FILE),
+    summary: join(options.outputDir, SUMMARY_FILE),
+    report: join(options.outputDir, REPORT_FILE),
+  };
+  writeFileSync(paths.requests, '');
+  const requestsFile = new JsonlWriter(paths.requests);
   // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
   const dispatcher = new Agent({
     connections: null,
@@ -486,336 +203,246 @@ export async function runNode(
     keepAliveTimeout: 10_000,
     connect: { timeout: 30_000 },
   });
-  const client = new ExoClient(options.apiUrl, { dispatcher });
-  const context: ClusterContext = {
-    client,
-    clock,
-    logger,
-    pollIntervalMs: options.pollIntervalMs ?? 500,
-    progressIntervalMs: options.progressIntervalMs ?? 5_000,
-  };
   // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
   const runAbort = new AbortController();
-  const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
-  let lostInstances: ExoBenchError | undefined;
-  let lostWarned = false;
-  context.signal = runSignal;
-  context.resetWatch = new StateResetWatch();
-  const startedAtMs = clock.nowMs();
-  const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
-
-  const cluster: ClusterPhaseState = { placedIds: [], instances: [], downloads: new DownloadTracker() };
-  let target: ResolvedTarget | undefined;
-  const stages: StageResults[] = [];
-  const allRecords: RequestRecord[] = [];
-  let failure: ExoBenchError | Error | undefined;
-  let snapshots: SnapshotRecorder | undefined;
-  let statePolling: StatePollingFacts | undefined;
-  const pollResets = new StateResetWatch();
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-
-  // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
-  const secrets: string[] = [];
-  const addSecret = (secret: string | undefined): void => {
-    if (secret === undefined || secret === '') return;
-    ports.mask?.(secret);
-    ports.env?.mask(secret);
-    if (secret.length >= MIN_REDACTED_SECRET_CHARS) secrets.push(secret);
+  const context: ClusterContext & { resetWatch: StateResetWatch } = {
+    client: new ExoClient(options.apiUrl, { dispatcher }),
+    clock,
+    logger,
+    signal: signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    progressIntervalMs: options.progressIntervalMs ?? 5_000,
+    resetWatch: new StateResetWatch(),
   };
-  addSecret(urlPassword(options.apiUrl));
+  const startedAtMs = clock.nowMs();
+  // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
+  const secrets = new SecretRedactor(ports);
+  secrets.add(urlPassword(options.apiUrl));
+  return {
+    loaded,
+    options,
+    logger,
+    clock,
+    signal,
+    runAbort,
+    paths,
+    requestsFile,
+    dispatcher,
+    context,
+    pollResets: new StateResetWatch(),
+    startedAtMs,
+    deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
+    secrets,
+    loopDelay: monitorEventLoopDelay({ resolution: 1 }),
+    cluster: { placedIds: [], instances: [], downloads: new DownloadTracker() },
+    stages: [],
+    allRecords: [],
+  };
+}
 
-  try {
-    const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
-    target = resolved;
-    addSecret(resolved.apiKey);
-    addSecret(urlPassword(resolved.baseUrl));
-    if (resolved.kind === 'openai') {
-      await logger.group('Target', async () => {
-        await waitForOpenAiServer(
-          resolved,
-          {
-            dispatcher,
-            clock,
-            logger,
-            progressIntervalMs: context.progressIntervalMs,
-            ...(signal ? { signal } : {}),
-          },
-          deadlineMs,
-        );
-        logger.info(
-          `OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`,
-        );
-      });
-    } else {
-      await logger.group('Cluster', () => prepareExoCluster(config, options, context, cluster, deadlineMs));
-    }
-
-    if (options.isPrimary) {
-      if (resolved.kind === 'exo' && cluster.view && cluster.nodeId) {
-        const target = await chooseStatePollTarget(
-          cluster.view,
-          cluster.nodeId,
-          options.apiUrl,
-          dispatcher,
-          runSignal,
+/** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */
+async function connectTarget(run: NodeRun): Promise<ResolvedTarget> {
+  const { loaded, options, logger, context, secrets } = run;
+  const resolved = resolveTarget(loaded.config, options.apiUrl, options.env ?? process.env);
+  run.target = resolved;
+  secrets.add(resolved.apiKey);
+  secrets.add(urlPassword(resolved.baseUrl));
+  if (resolved.kind === 'openai') {
+    await logger.group('Target', async () => {
+      await waitForOpenAiServer(
+        resolved,
+        {
+          dispatcher: run.dispatcher,
+          clock: run.clock,
           logger,
-          options.statePollNode ?? 'auto',
-        );
-        const ownNode = { client, nodeId: cluster.nodeId, resets: context.resetWatch };
-        // Reading the serving node's /state stalls its token writes (§12.4): only rarely, then.
-        const intervalSeconds = target.servesLoad
-          ? Math.max(
-              config.snapshot_interval_seconds,
-              options.servingNodeMinPollSeconds ?? SERVING_NODE_MIN_POLL_SECONDS,
-            )
-          : config.snapshot_interval_seconds;
-        snapshots = new SnapshotRecorder(
-          // When the other node stops answering (it left), this node's own state still shows a reset.
-          target.servesLoad
-            ? [ownNode]
-            : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode],
-          clock,
-          logger,
-          intervalSeconds * 1000,
-          () => cluster.instances,
-          (lost, reset) => {
-            const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
-            if (!reset) {
-              // A node of the instance left (EXO deletes its instances): the requests say so one by
-              // one as connection or 404 errors, and the run still accounts for every one of them.
-              if (!lostWarned) logger.warning(`${which} vanished from the cluster state during the stage`);
-              lostWarned = true;
-              return;
-            }
-            // A new master started from an empty state: nothing of this run is left to measure.
-            if (lostInstances) return;
-            lostInstances = (snapshots?.source.resets ?? pollResets).error(which);
-            runAbort.abort(lostInstances);
-          },
-        );
-        statePolling = {
-          node_id: target.nodeId,
-          api_url: withoutUserInfo(target.client.baseUrl),
-          serves_load: target.servesLoad,
-          interval_seconds: intervalSeconds,
-          requests: 0,
-        };
-        logger.info(
-          `cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${intervalSeconds} s`,
-        );
-        snapshots.start();
-      }
-      loopDelay.enable();
-      const origin = new URL(resolved.baseUrl).origin;
-      const calibrator = config.calibrate_prompts
-        ? new PromptCalibrator(
-            (model) =>
-              httpPromptProbe(
-                {
-                  dispatcher,
-                  origin,
-                  path: resolved.chatPath,
-                  headers: resolved.headers,
-                  timeoutMs: config.request_timeout_seconds * 1000,
-                  ...(signal ? { signal } : {}),
-                },
-                model,
-              ),
-            calibrationNonce(options.runId),
-          )
-        : undefined;
-      for (const stage of config.stages) {
-        const gaps = new Histogram();
-        const { run, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
-          // Probes run before the stage's schedule starts: they are not stage requests.
-          const prompts = await prepareStagePrompts(
-            calibrator,
-            resolved.models,
-            stage.prompt_length,
-            config.unique_prompts,
-          );
-          for (const calibration of prompts.calibration.models) {
-            const line = describeCalibration(calibration);
-            if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
-            else logger.info(`stage ${stage.name}: ${line.text}`);
-          }
-          const run = await runStage(stage, {
-            clock,
-            logger,
-            request: {
-              dispatcher,
-              requestTimeoutMs: config.request_timeout_seconds * 1000,
-              idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
-              onTokenGap: (gapMs) => gaps.record(gapMs),
-            },
-            buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
-            onRecord: (record) => {
-              if (secrets.length > 0 && record.error_message !== undefined)
-                record.error_message = redactSecrets(record.error_message, secrets);
-              requestsFile.append(record);
-              allRecords.push(record);
-            },
-            signal: runSignal,
-            progressIntervalMs: context.progressIntervalMs,
-          });
-          return { run, prompts };
-        });
-        stages.push(stageResults(run, gaps, prompts.calibration));
-        if (lostInstances) throw lostInstances;
-        if (run.interrupted || signal?.aborted)
-          throw new CancelledError('cancelled during stage ' + stage.name);
-        // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-        if (resolved.kind === 'exo')
-          await waitForQuiet(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
-        // The seed's stage ends after the drain.
-        const ranStage = stages[stages.length - 1] as StageResults;
-        completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
-      }
-      loopDelay.disable();
-      snapshots?.stop();
-    } else if (resolved.kind === 'openai') {
-      logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
-    } else {
-      const ids = cluster.instances.map((instance) => instance.instanceId);
-      logger.info('secondary: waiting for the primary to run the stages and delete its instances');
-      const secondaryDeadlineMs =
-        clock.nowMs() +
-        options.timeoutSeconds * 1000 +
-        scheduledLoadMs(config) +
-        config.request_timeout_seconds * 1000;
-      const view = cluster.view;
-      await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
-        watchedNodeIds: view?.nodeIds ?? [],
-        nodeNames: new Map(
-          [...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName]),
-        ),
-      });
-      logger.info('the primary deleted its instances; done');
-    }
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    logger.error(describeError(error));
-  } finally {
-    loopDelay.disable();
-    snapshots?.stop();
-    if (statePolling && snapshots) statePolling.requests = snapshots.requests;
-    requestsFile.close();
-    if (options.isPrimary && cluster.placedIds.length > 0) {
-      // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
-      const cleanupContext: ClusterContext = { ...context };
-      delete cleanupContext.signal;
-      await logger.group('Cleanup', async () => {
-        const left = await deleteInstances(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
-        if (left.length === 0) options.onInstancesDeleted?.();
-      });
-    }
-    await dispatcher.close().catch(() => undefined);
+          progressIntervalMs: context.progressIntervalMs,
+          ...(run.signal ? { signal: run.signal } : {}),
+        },
+        run.deadlineMs,
+      );
+      logger.info(
+        `OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`,
+      );
+    });
+  } else {
+    await logger.group('Cluster', () =>
+      prepareExoCluster(loaded.config, options, context, run.cluster, run.deadlineMs),
+    );
   }
+  return resolved;
+}
 
+/** The primary's part: cluster snapshots, then every stage in order, each drained before the next. */
+async function runStagesAsPrimary(run: NodeRun, target: ResolvedTarget): Promise<void> {
+  const { config } = run.loaded;
+  if (target.kind === 'exo' && isConnected(run.cluster)) {
+    const watch = await startClusterSnapshots(
+      config,
+      run.options,
+      run.context,
+      run.cluster,
+      run.pollResets,
+      run.dispatcher,
+      (lost) => {
+        run.lostInstances = lost;
+        run.runAbort.abort(lost);
+      },
+    );
+    run.snapshots = watch.snapshots;
+    run.statePolling = watch.statePolling;
+  }
+  run.loopDelay.enable();
+  const origin = new URL(target.baseUrl).origin;
+  const calibrator = config.calibrate_prompts
+    ? new PromptCalibrator(
+        (model) =>
+          httpPromptProbe(
+            {
+              dispatcher: run.dispatcher,
+              origin,
+              path: target.chatPath,
+              headers: target.headers,
+              timeoutMs: config.request_timeout_seconds * 1000,
+              ...(run.signal ? { signal: run.signal } : {}),
+            },
+            model,
+          ),
+        calibrationNonce(run.options.runId),
+      )
+    : undefined;
+  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
+  run.loopDelay.disable();
+  run.snapshots?.stop();
+}
+
+/** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
+async function runOneStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  calibrator: PromptCalibrator | undefined,
+): Promise<void> {
+  const { config } = run.loaded;
+  const { logger, clock, secrets } = run;
+  const gaps = new Histogram();
+  const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+    // Probes run before the stage's schedule starts: they are not stage requests.
+    const prompts = await prepareStagePrompts(
+      calibrator,
+      target.models,
+      stage.prompt_length,
+      config.unique_prompts,
+    );
+    for (const calibration of prompts.calibration.models) {
+      const line = describeCalibration(calibration);
+      if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
+      else logger.info(`stage ${stage.name}: ${line.text}`);
+    }
+    const stageRun = await runStage(stage, {
+      clock,
+      logger,
+      request: {
+        dispatcher: run.dispatcher,
+        requestTimeoutMs: config.request_timeout_seconds * 1000,
+        idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+        onTokenGap: (gapMs) => gaps.record(gapMs),
+      },
+      buildRequest: requestBuilder(config, target, run.options.runId, stage, prompts),
+      onRecord: (record) => {
+        if (secrets.any && record.error_message !== undefined)
+          record.error_message = secrets.redact(record.error_message);
+        run.requestsFile.append(record);
+        run.allRecords.push(record);
+      },
+      signal: run.context.signal,
+      progressIntervalMs: run.context.progressIntervalMs,
+    });
+    return { stageRun, prompts };
+  });
+  const ranStage = stageResults(stageRun, gaps, prompts.calibration);
+  run.stages.push(ranStage);
+  if (run.lostInstances) throw run.lostInstances;
+  if (stageRun.interrupted || run.signal?.aborted)
+    throw new CancelledError('cancelled during stage ' + stage.name);
+  // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
+  if (target.kind === 'exo')
+    await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+  // The seed's stage ends after the drain.
+  completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
+async function closeRun(run: NodeRun): Promise<void> {
+  const { options, cluster, logger, snapshots, statePolling } = run;
+  run.loopDelay.disable();
+  snapshots?.stop();
+  if (statePolling && snapshots) statePolling.requests = snapshots.requests;
+  run.requestsFile.close();
+  if (options.isPrimary && cluster.placedIds.length > 0) {
+    // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
+    const cleanupContext: ClusterContext = { ...run.context };
+    delete cleanupContext.signal;
+    await logger.group('Cleanup', async () => {
+      const left = await deleteInstances(cleanupContext, cluster.placedIds, run.clock.nowMs() + 60_000);
+      if (left.length === 0) options.onInstancesDeleted?.();
+    });
+  }
+  await run.dispatcher.close().catch(() => undefined);
+}
+
+/** The results document with validity, gates and verdict judged. */
+function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): ResultsDocument {
+  const { loaded, options, stages, loopDelay, secrets } = run;
   // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
   const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
-  const runRecords = allRecords.filter((record) => runStages.includes(record.stage));
+  const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
   const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-  const validity = judgeValidity(config, stages, eventLoopP99Ms, loopDelay.count);
+  const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
-        message: redactSecrets(failure.message, secrets),
-        ...(failure instanceof ExoBenchError && failure.hint
-          ? { hint: redactSecrets(failure.hint, secrets) }
-          : {}),
+        message: secrets.redact(failure.message),
+        ...(failure instanceof ExoBenchError && failure.hint ? { hint: secrets.redact(failure.hint) } : {}),
       }
     : null;
-  const completedAtMs = clock.nowMs();
-  const document: ResultsDocument = {
-    schema_version: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'exo-bench', version: VERSION },
-    metadata: {
-      started_at: new Date(startedAtMs).toISOString(),
-      ended_at: new Date(completedAtMs).toISOString(),
-      config_file: loaded.file,
-      api_url: withoutUserInfo(options.apiUrl),
-      is_primary: options.isPrimary,
-      run_id: options.runId,
-      endpoint: config.endpoint,
-      ...(target
-        ? { target: { kind: target.kind, base_url: withoutUserInfo(target.baseUrl), models: target.models } }
-        : {}),
-      ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
-      ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
-      ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
-      ...seedMetadata({
-        startedAtMs,
-        completedAtMs,
-        gitCommit: options.gitCommit ?? null,
-        hardwareLabels: options.hardwareLabels ?? [],
-        expectedNodes: options.expectedNodes,
-        timeoutSeconds: options.timeoutSeconds,
-      }),
-    },
-    cluster: {
-      expected_nodes: options.expectedNodes,
-      nodes: nodeFacts(cluster.view),
-      instances: instanceFacts(cluster.instances),
-      ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
-      ...(statePolling ? { state_polling: statePolling } : {}),
-      ...(context.resetWatch.resets.length + pollResets.resets.length > 0
-        ? {
-            state_resets: [...context.resetWatch.resets, ...pollResets.resets].sort(
-              (a, b) => a.at_ms - b.at_ms,
-            ),
-          }
-        : {}),
-      ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
-    },
-    // A password in base_url is a credential: the document is for anyone with the artifact.
-    configuration:
-      config.target.kind === 'openai'
-        ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
-        : config,
-    results: {
-      stages,
-      run: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
-      ...(options.isPrimary ? { run_stages: runStages } : {}),
-    },
-    metrics: { snapshots: snapshots?.snapshots ?? [] },
+  const document = buildResultsDocument({
+    loaded,
+    run: options,
+    startedAtMs: run.startedAtMs,
+    completedAtMs: run.clock.nowMs(),
+    target: run.target,
+    cluster: run.cluster,
+    statePolling: run.statePolling,
+    stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
+    stages,
+    runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+    runStages,
+    snapshots: run.snapshots?.snapshots ?? [],
     validity,
-    verdict: 'error',
     error: errorInfo,
-    ...(options.provenance
-      ? { provenance: { ...options.provenance, started_at: new Date(startedAtMs).toISOString() } }
-      : {}),
-  };
+  });
   if (options.isPrimary)
-    Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
+    Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
-  writeFileSync(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
-  const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
-  const ttftMsInSendOrder = allRecords
-    .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
-    .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
-    .map((record) => (record.first_token_at_ms as number) - record.sent_at_ms);
-  const charts: ChartInputs = {
-    ttftMsInSendOrder,
-    requests: allRecords.map((record) => ({
-      stage: record.stage,
-      sentAtMs: record.sent_at_ms,
-      endedAtMs: record.ended_at_ms,
-      ...(record.first_token_at_ms !== undefined
-        ? { ttftMs: record.first_token_at_ms - record.sent_at_ms }
-        : {}),
-    })),
-  };
+  return document;
+}
+
+/** Writes results.json, the benchmark-action files, summary.md and report.html. */
+function writeReports(run: NodeRun, document: ResultsDocument): NodeRunOutcome {
+  const { paths } = run;
+  writeFileSync(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+  const benchmarkFiles = writeBenchmarkActionFiles(run.options.outputDir, document);
+  const charts = chartInputs(run.allRecords);
   const summaryMarkdown = renderSummary(document, charts);
-  writeFileSync(summaryPath, summaryMarkdown);
-  writeFileSync(reportPath, renderHtmlReport(document, charts));
+  writeFileSync(paths.summary, summaryMarkdown);
+  writeFileSync(paths.report, renderHtmlReport(document, charts));
   return {
     verdict: document.verdict,
     document,
-    resultsPath,
-    requestsPath,
-    summaryPath,
-    reportPath,
+    resultsPath: paths.results,
+    requestsPath: paths.requests,
+    summaryPath: paths.summary,
+    reportPath: paths.report,
     summaryMarkdown,
     benchmarkSmallerPath: benchmarkFiles.smallerPath,
     benchmarkBiggerPath: benchmarkFiles.biggerPath,

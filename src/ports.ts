@@ -21,6 +21,17 @@ export interface Logger {
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
+/** Where a run hides the credentials it learns from the logs (the action's `core.setSecret`). */
+export interface SecretMasks {
+  mask?(value: string): void;
+  env?: { mask(value: string): void };
+}
+
+/** What runNode (src/benchmark.ts) needs of a shell: a logger, and masks for the secrets it learns. */
+export interface NodeRunPorts extends SecretMasks {
+  logger: Logger;
+}
+
 /** The job summary (GITHUB_STEP_SUMMARY) or its CLI equivalent. Written once, as a whole. */
 export interface SummarySink {
   write(markdown: string): Promise<void>;

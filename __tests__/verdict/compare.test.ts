@@ -6,7 +6,7 @@ import { bootstrapDifference, seedOf } from '../../src/verdict/bootstrap.js';
 import { parseBaselineSpec, readBaselineFiles, resolveBaseline } from '../../src/verdict/baseline.js';
 import { compareMetric, likeForLikeProblems } from '../../src/verdict/compare.js';
 import type { ResultsDocument } from '../../src/report/results.js';
-import type { RequestSample } from '../../src/verdict/metrics.js';
+import type { RequestSample } from '../../src/metrics/samples.js';
 import { commentMarker, renderThresholdsSection, COMMENT_MAX_CHARS } from '../../src/verdict/render.js';
 import { seededRandom } from '../../src/verdict/bootstrap.js';
 
@@ -18,9 +18,12 @@ function samples(n: number, ttftMs: number, seed: number): RequestSample[] {
     return {
       ok: true,
       ttftMs: ttft,
+      ttfatMs: ttft,
       tpotMs: 5,
       e2eMs: ttft + 50,
+      e2eFromScheduleMs: ttft + 50,
       dispatchLagMs: 0.1,
+      connectMs: 0,
       outputTokens: 10,
       sentAtMs: index * 100,
       endedAtMs: index * 100 + ttft + 50,

@@ -9,8 +9,9 @@ import { stopProcessGroup } from '../exo-process.js';
 import { computeStatistics } from '../metrics/aggregate.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Ports } from '../ports.js';
-import { escapeMarkdownCell } from '../report/markdown.js';
-import { formatNumber, table } from '../report/summary.js';
+import { REQUESTS_FILE, SUMMARY_FILE } from '../report/files.js';
+import { escapeMarkdownCell, table } from '../report/markdown.js';
+import { formatNumber } from '../report/summary.js';
 import { systemClock } from '../util/clock.js';
 import { State } from './constants.js';
 import { createActionPorts } from './ports.js';
@@ -118,9 +119,9 @@ export async function runPostStep(ports: Ports = createActionPorts()): Promise<P
     return report;
   }
   const outputDir = ports.state.get(State.OutputDir);
-  if (outputDir && existsSync(outputDir) && !existsSync(join(outputDir, 'summary.md'))) {
+  if (outputDir && existsSync(outputDir) && !existsSync(join(outputDir, SUMMARY_FILE))) {
     // Main died before publishing: say so, with what it recorded, and keep the files as the artifact.
-    const records = readRecords(join(outputDir, 'requests.jsonl'));
+    const records = readRecords(join(outputDir, REQUESTS_FILE));
     const recorded = records.length;
     const files = readdirSync(outputDir);
     const stages = partialStagesTable(records);
@@ -129,7 +130,7 @@ export async function runPostStep(ports: Ports = createActionPorts()): Promise<P
       `${report.deletedInstances.length ? `; the post step deleted ${report.deletedInstances.length} instance(s)` : ''}. Files left: ${files.map((f) => `\`${f}\``).join(', ') || 'none'}.\n` +
       (stages ? `\n${stages}\n` : '');
     await ports.summary.write(markdown);
-    writeFileSync(join(outputDir, 'summary.md'), markdown);
+    writeFileSync(join(outputDir, SUMMARY_FILE), markdown);
     report.partialSummary = true;
     const artifactName = ports.state.get(State.ArtifactName);
     if (artifactName) {

@@ -14,6 +14,7 @@ import { ConfigError, ExoBenchError, InputError, describeError, formatConfigProb
 import { buildPlan } from '../plan/plan.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
+import { abortOnSignals } from '../util/signals.js';
 import { VERSION } from '../version.js';
 import { closestMatch } from '../config/describe.js';
 import { describeVerdict, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
@@ -158,28 +159,6 @@ async function planCommand(
   return ExitCode.Pass;
 }
 
-/** Installs SIGINT/SIGTERM handlers that abort the run; a second signal exits at once. */
-function abortOnSignals(logger: CliLogger): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      logger.error(`${name} again: exiting without cleanup`);
-      process.exit(130);
-    }
-    logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`);
-    controller.abort(new Error(`cancelled by ${name}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
 const RUN_OPTIONS = {
   'api-port': { type: 'string' },
@@ -265,7 +244,15 @@ async function runCommand(
 
   let simulator: SimulatorHandle | undefined;
   let apiUrl: string;
-  const cancel = abortOnSignals(logger);
+  // A second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup).
+  const cancel = abortOnSignals({
+    onSignal: (name) =>
+      logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`),
+    onRepeat: (name) => {
+      logger.error(`${name} again: exiting without cleanup`);
+      process.exit(130);
+    },
+  });
   try {
     if (values.simulate) {
       // The simulator loads only when asked for (keeps the command's start-up short).

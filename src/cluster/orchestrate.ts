@@ -6,7 +6,8 @@
 import type { InstanceMeta, Sharding } from '../config/types.js';
 import { ClusterError } from '../errors.js';
 import type { Logger } from '../ports.js';
-import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
+import { formatDuration, type Clock } from '../util/clock.js';
+import { pollUntil, type PollOutcome } from '../util/poll.js';
 import { ExoConnectionError, type ExoClient, type InstancePreview } from './client.js';
 import {
   countInFlight,
@@ -37,11 +38,11 @@ export interface ClusterContext {
  * Polls `probe` until it returns a value or the deadline passes. Connection errors are retried (a node
  * that is still starting refuses connections); other errors end the wait at once.
  */
-async function pollUntil<T>(
+async function pollCluster<T>(
   context: ClusterContext,
   deadlineMs: number,
   what: string,
-  probe: () => Promise<{ done: true; value: T } | { done: false; progress: string }>,
+  probe: () => Promise<PollOutcome<T>>,
   timeoutHint: string,
   options: {
     /** Give up once the API has been unreachable this long (a node that died is not coming back). */
@@ -51,53 +52,46 @@ async function pollUntil<T>(
   } = {},
 ): Promise<T> {
   const maxUnreachableMs = options.maxUnreachableMs ?? Infinity;
-  const startedMs = context.clock.nowMs();
-  let attempt = 0;
-  let lastProgressMs = -Infinity;
-  let lastProgress = '';
   let lastConnectionError: ExoConnectionError | undefined;
   let unreachableSinceMs: number | undefined;
-  for (;;) {
-    throwIfAborted(context.signal);
-    try {
-      const outcome = await probe();
-      lastConnectionError = undefined;
-      unreachableSinceMs = undefined;
-      if (outcome.done) return outcome.value;
-      lastProgress = outcome.progress;
-    } catch (error) {
-      if (!(error instanceof ExoConnectionError)) throw error;
-      lastConnectionError = error;
-      lastProgress = `API unreachable: ${error.message}`;
-      unreachableSinceMs ??= context.clock.nowMs();
-      if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
-        throw new ClusterError(
-          `Gave up waiting for ${what}: the EXO API has been unreachable for ${formatDuration(maxUnreachableMs)} (${error.message}).`,
-          'The node stopped answering; check that EXO is still running.',
-          { cause: error },
-        );
+  return pollUntil({
+    clock: context.clock,
+    signal: context.signal,
+    deadlineMs,
+    async probe() {
+      try {
+        const outcome = await probe();
+        lastConnectionError = undefined;
+        unreachableSinceMs = undefined;
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof ExoConnectionError)) throw error;
+        lastConnectionError = error;
+        unreachableSinceMs ??= context.clock.nowMs();
+        if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
+          throw new ClusterError(
+            `Gave up waiting for ${what}: the EXO API has been unreachable for ${formatDuration(maxUnreachableMs)} (${error.message}).`,
+            'The node stopped answering; check that EXO is still running.',
+            { cause: error },
+          );
+        }
+        return { done: false, progress: `API unreachable: ${error.message}` };
       }
-    }
-    const nowMs = context.clock.nowMs();
-    if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-      context.logger.info(`${what}: ${lastProgress}, ${formatDuration(nowMs - startedMs)}`);
-      lastProgressMs = nowMs;
-    }
-    if (nowMs >= deadlineMs) {
-      throw new ClusterError(
-        `Timed out after ${formatDuration(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`,
+    },
+    delayMs: (attempt) => options.intervalMs?.(attempt) ?? context.pollIntervalMs,
+    progressIntervalMs: context.progressIntervalMs,
+    announceAtOnce: true,
+    report: ({ progress, startedMs, nowMs }) =>
+      context.logger.info(`${what}: ${progress}, ${formatDuration(nowMs - startedMs)}`),
+    timeout: ({ progress, startedMs, nowMs }) =>
+      new ClusterError(
+        `Timed out after ${formatDuration(nowMs - startedMs)} waiting for ${what} (${progress}).`,
         lastConnectionError
           ? 'The EXO API never answered: check that EXO started and listens on that port.'
           : timeoutHint,
         { cause: lastConnectionError },
-      );
-    }
-    attempt++;
-    await context.clock.sleep(
-      Math.min(options.intervalMs?.(attempt) ?? context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)),
-      context.signal,
-    );
-  }
+      ),
+  });
 }
 
 /**
@@ -138,7 +132,7 @@ export async function readView(context: ClusterContext): Promise<ClusterView> {
 
 /** Waits until this node's API answers `/node_id`; returns the node's ID. */
 export async function waitForApi(context: ClusterContext, deadlineMs: number): Promise<string> {
-  return pollUntil(
+  return pollCluster(
     context,
     deadlineMs,
     'the EXO API',
@@ -226,7 +220,7 @@ export async function waitForNodes(
   expectedNodes: number,
   deadlineMs: number,
 ): Promise<ClusterView> {
-  return pollUntil(
+  return pollCluster(
     context,
     deadlineMs,
     'the cluster to settle',
@@ -331,7 +325,7 @@ export async function placeInstance(
   plan: PlacementPlan,
   deadlineMs: number,
 ): Promise<InstanceView> {
-  const chosen = await pollUntil(
+  const chosen = await pollCluster(
     context,
     deadlineMs,
     `a placement of ${modelId} across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}`,
@@ -358,7 +352,7 @@ export async function placeInstance(
   context.logger.info(
     `placed ${modelId} as ${instance.instanceId} (${instance.kind}, ${instance.shardKind}, ${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'})`,
   );
-  const placed = await pollUntil(
+  const placed = await pollCluster(
     context,
     deadlineMs,
     `instance ${instance.instanceId} to appear`,
@@ -472,7 +466,7 @@ export async function waitForInstancesReady(
   const latchedFailures = new Map<string, string>();
   const resetsBefore = context.resetWatch?.resets.length ?? 0;
   try {
-    return await pollUntil(
+    return await pollCluster(
       context,
       deadlineMs,
       'runners to be ready',
@@ -532,7 +526,7 @@ export async function waitForModelInstancesReady(
 ): Promise<string[]> {
   const wanted = new Map<string, number>();
   for (const modelId of modelIds) wanted.set(modelId, (wanted.get(modelId) ?? 0) + 1);
-  return pollUntil(
+  return pollCluster(
     context,
     deadlineMs,
     "the primary's instances",
@@ -563,7 +557,7 @@ export const UNREACHABLE_GIVE_UP_MS = 5_000;
 /** Waits until no `TextGeneration` task is Pending or Running anywhere in the cluster. */
 export async function waitForQuiet(context: ClusterContext, deadlineMs: number): Promise<boolean> {
   try {
-    await pollUntil(
+    await pollCluster(
       context,
       deadlineMs,
       'in-flight requests to drain',
@@ -595,7 +589,7 @@ export async function deleteInstances(
   for (const instanceId of instanceIds) {
     try {
       await context.client.deleteInstance(instanceId, context.signal);
-      await pollUntil(
+      await pollCluster(
         context,
         deadlineMs,
         `instance ${instanceId} to be deleted`,
@@ -643,7 +637,7 @@ export async function waitForInstancesGone(
 ): Promise<void> {
   const watched = options.watchedNodeIds ?? [];
   const resetsBefore = context.resetWatch?.resets.length ?? 0;
-  await pollUntil(
+  await pollCluster(
     context,
     deadlineMs,
     'the primary to finish and delete its instances',

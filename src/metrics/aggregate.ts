@@ -1,8 +1,11 @@
 /**
- * From records to the numbers people read. Every formula is written once, here, next to its code, and
- * the same text is printed in the summary's legend (METRIC_DEFINITIONS).
+ * From records to the numbers people read. A request's own figures (TTFT, TPOT, E2E, …) come from
+ * requestSample (samples.ts); the formulas over sets of requests (means, rates, windows, cache hits)
+ * are written once, here, next to their code. Both are printed in the summary's legend
+ * (METRIC_DEFINITIONS).
  */
 import type { RequestRecord } from './record.js';
+import { requestSample } from './samples.js';
 import type { Histogram } from './histogram.js';
 import { summarize, type Summary } from './stats.js';
 import type { StageCalibration } from '../load/calibrate.js';
@@ -179,9 +182,9 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
   let tokenChunks = 0;
   let multiTokenChunkRequests = 0;
   for (const record of successes) {
-    const e2eMs = record.ended_at_ms - record.sent_at_ms;
-    e2e.push(e2eMs);
-    e2eFromSchedule.push(record.ended_at_ms - record.scheduled_at_ms);
+    const sample = requestSample(record);
+    e2e.push(sample.e2eMs as number);
+    e2eFromSchedule.push(sample.e2eFromScheduleMs as number);
     totalTokens += record.output_tokens;
     if (record.output_tokens_source === 'chunks') fromChunks += 1;
     tokenChunks += record.token_chunks;
@@ -198,12 +201,9 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
       if (record.prefix_cache_hit === 'partial' || record.prefix_cache_hit === 'exact') prefixHits += 1;
     }
     if (record.prompt_tokens !== undefined) promptTokens.push(record.prompt_tokens);
-    if (record.first_token_at_ms !== undefined) {
-      const ttftMs = record.first_token_at_ms - record.sent_at_ms;
-      ttft.push(ttftMs);
-      if (record.output_tokens >= 2) tpot.push((e2eMs - ttftMs) / (record.output_tokens - 1));
-    }
-    if (record.first_content_at_ms !== undefined) ttfat.push(record.first_content_at_ms - record.sent_at_ms);
+    if (sample.ttftMs !== undefined) ttft.push(sample.ttftMs);
+    if (sample.tpotMs !== undefined) tpot.push(sample.tpotMs);
+    if (sample.ttfatMs !== undefined) ttfat.push(sample.ttfatMs);
   }
   let invalidEvents = 0;
   let requestsWithInvalidEvents = 0;
@@ -212,8 +212,9 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     invalidEvents += record.invalid_events;
     requestsWithInvalidEvents += 1;
   }
-  const dispatchLag = records.map((record) => record.dispatched_at_ms - record.scheduled_at_ms);
-  const connect = records.map((record) => record.sent_at_ms - record.dispatched_at_ms);
+  const countedSamples = records.map(requestSample);
+  const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
+  const connect = countedSamples.map((sample) => sample.connectMs);
   let windowStartMs = Infinity;
   let windowEndMs = -Infinity;
   for (const record of records) {

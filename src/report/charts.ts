@@ -4,25 +4,43 @@
  *
  * - In flight: the true peak within each bucket, from every request's send and end (not an average of
  *   periodic samples, which misses the peak between two samples).
- * - TTFT: the mean TTFT of the requests sent within each bucket; a bucket in which none was sent
- *   repeats the previous bucket's value (a line needs a point per bucket).
+ * - TTFT: the mean TTFT of the successful requests sent within each bucket; a bucket in which none was
+ *   sent repeats the previous bucket's value (a line needs a point per bucket).
+ *
+ * TTFT comes from requestSample (metrics/samples.ts), as in the tables: a failed request that got a
+ * token before it failed has no TTFT in a chart either.
  */
+import type { RequestRecord } from '../metrics/record.js';
+import { requestSample } from '../metrics/samples.js';
 
 /** One request, as the charts need it. */
 export interface ChartRequest {
   stage: string;
   sentAtMs: number;
   endedAtMs: number;
-  /** Absent when no token arrived. */
+  /** Absent when the request failed or no token arrived. */
   ttftMs?: number;
 }
 
 /** Per-request series the charts need, derived from the records (not kept in results.json). */
 export interface ChartInputs {
-  /** TTFT of each request with a first token, in send order (warmup requests left out). */
+  /** TTFT of each successful request with a first token, in send order (warmup requests left out). */
   ttftMsInSendOrder: number[];
   /** Every request of the run, for the time series. */
   requests?: ChartRequest[];
+}
+
+/** The charts' per-request series from a run's records (every stage, warmup included). */
+export function chartInputs(records: readonly RequestRecord[]): ChartInputs {
+  const requests: ChartRequest[] = [];
+  const counted: Array<{ sentAtMs: number; ttftMs: number }> = [];
+  for (const record of records) {
+    const { sentAtMs, endedAtMs, ttftMs } = requestSample(record);
+    requests.push({ stage: record.stage, sentAtMs, endedAtMs, ...(ttftMs !== undefined ? { ttftMs } : {}) });
+    if (ttftMs !== undefined && !record.warmup) counted.push({ sentAtMs, ttftMs });
+  }
+  counted.sort((a, b) => a.sentAtMs - b.sentAtMs);
+  return { ttftMsInSendOrder: counted.map((sample) => sample.ttftMs), requests };
 }
 
 /** Most buckets a time series gets: enough detail at ~900 px, few enough for a small summary. */

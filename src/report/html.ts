@@ -16,7 +16,7 @@ import {
 import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
 import { stageStatistics, type ResultsDocument } from './results.js';
-import { CHART_PALETTE, formatNumber, runStages } from './summary.js';
+import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
 
 export { escapeHtml } from './html-escape.js';
 
@@ -122,19 +122,6 @@ function percent(stats: LoadStatistics): string {
   return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
 }
 
-function compactRow(name: string, stats: LoadStatistics, failed: string): Cell[] {
-  return [
-    name,
-    String(stats.total_requests),
-    `${percent(stats)}${stats.failed_requests ? ` (${stats.failed_requests} failed)` : ''}`,
-    formatNumber(stats.ttft_ms.p50),
-    formatNumber(stats.ttft_ms.p95),
-    formatNumber(stats.e2e_ms.p95),
-    formatNumber(stats.output_tokens_per_second),
-    failed,
-  ];
-}
-
 function fullRow(name: string, stats: LoadStatistics): Cell[] {
   return [
     name,
@@ -234,22 +221,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
     );
     if (run && stages.length > 1)
       compactRows.push(compactRow(runName, run, failedThresholds(document, 'run')));
-    parts.push(
-      '<h2>Stages</h2>',
-      htmlTable(
-        [
-          'Stage',
-          'Requests',
-          'Success',
-          'TTFT p50 ms',
-          'TTFT p95 ms',
-          'E2E p95 ms',
-          'Output tok/s',
-          'Failed thresholds',
-        ],
-        compactRows,
-      ),
-    );
+    parts.push('<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], compactRows));
     const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
     if (run && stages.length > 1) fullRows.push(fullRow(runName, run));
     parts.push(

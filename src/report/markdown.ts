@@ -44,3 +44,10 @@ export function markdownInlineCode(text: string, options: { inTableCell?: boolea
   const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
   return `${fence}${padded}${fence}`;
 }
+
+/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
+export function table(header: string[], rows: string[][]): string {
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}

@@ -6,7 +6,7 @@
  */
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from './markdown.js';
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from './markdown.js';
 import { stageStatistics, type ResultsDocument, type StageResults, type Verdict } from './results.js';
 import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
 import {
@@ -47,13 +47,6 @@ function formatPercent(ratio: number, total: number): string {
 function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '–';
   return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
-/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
-export function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
-  return lines.join('\n');
 }
 
 function seedRow(name: string, stats: LoadStatistics, peakInFlight: string): string[] {
@@ -170,7 +163,20 @@ function failedThresholds(document: ResultsDocument, scope: 'run' | string): str
     .join('<br>');
 }
 
-function compactRow(name: string, stats: LoadStatistics, thresholds: string): string[] {
+/** The columns of the compact stage table, in the summary and in report.html. */
+export const COMPACT_STAGE_HEADER: readonly string[] = [
+  'Stage',
+  'Requests',
+  'Success',
+  'TTFT p50 ms',
+  'TTFT p95 ms',
+  'E2E p95 ms',
+  'Output tok/s',
+  'Failed thresholds',
+];
+
+/** A row of the compact stage table; `name` and `thresholds` come escaped for where they go. */
+export function compactRow(name: string, stats: LoadStatistics, thresholds: string): string[] {
   return [
     name,
     String(stats.total_requests),
@@ -191,16 +197,6 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
   const { stages, run } = document.results;
   if (stages.length === 0) return undefined;
   const covered = runStages(document);
-  const header = [
-    'Stage',
-    'Requests',
-    'Success',
-    'TTFT p50 ms',
-    'TTFT p95 ms',
-    'E2E p95 ms',
-    'Output tok/s',
-    'Failed thresholds',
-  ];
   const rows = stages.map((stage) =>
     compactRow(
       `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
@@ -216,7 +212,7 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
         failedThresholds(document, 'run'),
       ),
     );
-  return `### Stages\n\n${table(header, rows)}`;
+  return `### Stages\n\n${table([...COMPACT_STAGE_HEADER], rows)}`;
 }
 
 function stagesSection(document: ResultsDocument): string | undefined {

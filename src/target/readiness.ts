@@ -6,6 +6,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { Logger } from '../ports.js';
 import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
+import { pollUntil } from '../util/poll.js';
 import { TargetError, type ResolvedTarget } from './target.js';
 
 /** What the wait needs. */
@@ -90,43 +91,47 @@ export async function waitForOpenAiServer(
   deadlineMs: number,
 ): Promise<ServerModels> {
   const url = `${target.baseUrl}/v1/models`;
-  const startedMs = context.clock.nowMs();
-  let delayMs = context.initialRetryDelayMs ?? 250;
-  let lastProgressMs = startedMs;
-  let lastReason = '';
-  for (;;) {
-    throwIfAborted(context.signal);
-    const outcome = await attempt(target, context, url);
-    if (outcome.kind === 'ready') {
-      const missing = target.models.filter((model) => !outcome.ids.includes(model));
-      if (missing.length > 0 && outcome.ids.length > 0) {
-        context.logger.warning(
-          `the server does not list ${missing.join(', ')} (it lists ${outcome.ids.slice(0, 5).join(', ')}${outcome.ids.length > 5 ? ', …' : ''}); requests name it anyway`,
+  const initialDelayMs = context.initialRetryDelayMs ?? 250;
+  return pollUntil({
+    clock: context.clock,
+    signal: context.signal,
+    deadlineMs,
+    probe: async () => {
+      const outcome = await attempt(target, context, url);
+      if (outcome.kind === 'ready') {
+        warnAboutUnlistedModels(target, outcome.ids, context.logger);
+        return { done: true, value: { ids: outcome.ids } };
+      }
+      if (outcome.kind === 'auth') {
+        throw new TargetError(
+          `${url} refused the request: HTTP ${outcome.status}${outcome.excerpt ? ` (${outcome.excerpt})` : ''}`,
+          target.apiKey === undefined
+            ? 'The server wants an API key: set target.api_key_env to the name of an environment variable that holds it.'
+            : 'The API key was rejected: check the value of the variable named by target.api_key_env.',
         );
       }
-      return { ids: outcome.ids };
-    }
-    if (outcome.kind === 'auth') {
-      throw new TargetError(
-        `${url} refused the request: HTTP ${outcome.status}${outcome.excerpt ? ` (${outcome.excerpt})` : ''}`,
-        target.apiKey === undefined
-          ? 'The server wants an API key: set target.api_key_env to the name of an environment variable that holds it.'
-          : 'The API key was rejected: check the value of the variable named by target.api_key_env.',
-      );
-    }
-    lastReason = outcome.reason;
-    const nowMs = context.clock.nowMs();
-    if (nowMs >= deadlineMs) {
-      throw new TargetError(
-        `${url} did not answer 200 within ${formatDuration(deadlineMs - startedMs)} (last: ${lastReason})`,
+      return { done: false, progress: outcome.reason };
+    },
+    // Doubling back-off: initial, 2×, 4×, … up to MAX_RETRY_DELAY_MS.
+    delayMs: (attemptNumber) => Math.min(MAX_RETRY_DELAY_MS, initialDelayMs * 2 ** (attemptNumber - 1)),
+    progressIntervalMs: context.progressIntervalMs,
+    announceAtOnce: false,
+    report: ({ progress, startedMs, nowMs }) =>
+      context.logger.info(`waiting for ${url}: ${progress} (${formatDuration(nowMs - startedMs)})`),
+    timeout: ({ progress, startedMs }) =>
+      new TargetError(
+        `${url} did not answer 200 within ${formatDuration(deadlineMs - startedMs)} (last: ${progress})`,
         'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.',
-      );
-    }
-    if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-      lastProgressMs = nowMs;
-      context.logger.info(`waiting for ${url}: ${lastReason} (${formatDuration(nowMs - startedMs)})`);
-    }
-    await context.clock.sleep(Math.min(delayMs, Math.max(0, deadlineMs - nowMs)), context.signal);
-    delayMs = Math.min(MAX_RETRY_DELAY_MS, delayMs * 2);
+      ),
+  });
+}
+
+/** A model the server does not list draws a warning: llama.cpp and some proxies serve any name. */
+function warnAboutUnlistedModels(target: ResolvedTarget, ids: string[], logger: Logger): void {
+  const missing = target.models.filter((model) => !ids.includes(model));
+  if (missing.length > 0 && ids.length > 0) {
+    logger.warning(
+      `the server does not list ${missing.join(', ')} (it lists ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); requests name it anyway`,
+    );
   }
 }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { RequestRecord } from '../metrics/record.js';
+import { REQUESTS_FILE, RESULTS_FILE } from '../report/files.js';
 import type { ResultsDocument } from '../report/results.js';
 import type { BaselineInput, LoadedBaseline } from './compare.js';
 
@@ -58,7 +59,7 @@ export function parseRequestsJsonl(text: string): RequestRecord[] {
  * Throws InputError with a hint when the file is missing or is not an exo-bench results document.
  */
 export function readBaselineFiles(path: string, source = path): LoadedBaseline {
-  const resultsPath = existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.json') : path;
+  const resultsPath = existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path;
   if (!existsSync(resultsPath)) {
     throw new InputError(
       `baseline ${resultsPath} does not exist`,
@@ -85,7 +86,7 @@ export function readBaselineFiles(path: string, source = path): LoadedBaseline {
       'Give the results.json of an earlier run.',
     );
   }
-  const requestsPath = join(dirname(resultsPath), 'requests.jsonl');
+  const requestsPath = join(dirname(resultsPath), REQUESTS_FILE);
   const records = existsSync(requestsPath) ? parseRequestsJsonl(readFileSync(requestsPath, 'utf8')) : null;
   return { source, document, records };
 }

@@ -14,7 +14,8 @@
 import type { RequestRecord } from '../metrics/record.js';
 import type { ResultsDocument } from '../report/results.js';
 import { bootstrapDifference, CONFIDENCE_LEVEL, seedOf } from './bootstrap.js';
-import { METRICS, requestSamples, type Better, type MetricUnit, type RequestSample } from './metrics.js';
+import { requestSamples, type RequestSample } from '../metrics/samples.js';
+import { METRICS, type Better, type MetricUnit } from './metrics.js';
 import { regressionTolerances } from './regression.js';
 
 /** A baseline run, read from its results.json and requests.jsonl. */

@@ -1,7 +1,7 @@
 /**
  * Verdict gates: the config's thresholds and the comparison with a baseline. Both feed the verdict
  * (`fail` on a failed threshold or a regression) after the defaults that protect users (zero successes
- * fail, an invalid run is `invalid`), which src/benchmark.ts judges first.
+ * fail, an invalid run is `invalid`), which ./validity.ts judges first.
  */
 import type { RequestRecord } from '../metrics/record.js';
 import type { Logger } from '../ports.js';

@@ -11,7 +11,7 @@
  * 1 sample; ratios and rates need 1 request; counts are always conclusive.
  */
 import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
-import type { RequestRecord } from '../metrics/record.js';
+import type { RequestSample } from '../metrics/samples.js';
 import { percentile, type Summary } from '../metrics/stats.js';
 
 /** The unit of a metric, as printed. */
@@ -21,21 +21,6 @@ export type MetricUnit = 'ms' | 's' | 'ratio' | 'requests' | 'tokens' | 'tokens/
 export type Better = 'smaller' | 'bigger';
 
 /** One request, reduced to what the comparable statistics read (warmup requests are left out). */
-export interface RequestSample {
-  ok: boolean;
-  /** Successful requests with a first token only. */
-  ttftMs: number | undefined;
-  /** Successful requests with ≥ 2 tokens only. */
-  tpotMs: number | undefined;
-  /** Successful requests only. */
-  e2eMs: number | undefined;
-  dispatchLagMs: number;
-  /** Output tokens of a successful request, 0 for a failed one. */
-  outputTokens: number;
-  sentAtMs: number;
-  endedAtMs: number;
-}
-
 /** What a metric is at one scope: its value and the samples behind it. */
 export interface Observation {
   value: number | null;
@@ -284,34 +269,3 @@ export const METRIC_NAMES: readonly string[] = [...METRICS.keys()];
 export const COMPARABLE_METRIC_NAMES: readonly string[] = METRIC_NAMES.filter(
   (name) => METRICS.get(name)?.fromRequests !== undefined,
 );
-
-/**
- * Reduces records to request samples with the formulas of computeStatistics (src/metrics/aggregate.ts):
- * TTFT = first token − send; TPOT = (E2E − TTFT) ÷ (tokens − 1) for ≥ 2 tokens; E2E = end − send, all of
- * successful requests; dispatch lag = send − schedule of every request. Warmup records are dropped.
- */
-export function requestSamples(records: readonly RequestRecord[]): RequestSample[] {
-  const samples: RequestSample[] = [];
-  for (const record of records) {
-    if (record.warmup) continue;
-    const e2eMs = record.ok ? record.ended_at_ms - record.sent_at_ms : undefined;
-    const ttftMs =
-      record.ok && record.first_token_at_ms !== undefined
-        ? record.first_token_at_ms - record.sent_at_ms
-        : undefined;
-    samples.push({
-      ok: record.ok,
-      ttftMs,
-      tpotMs:
-        e2eMs !== undefined && ttftMs !== undefined && record.output_tokens >= 2
-          ? (e2eMs - ttftMs) / (record.output_tokens - 1)
-          : undefined,
-      e2eMs,
-      dispatchLagMs: record.dispatched_at_ms - record.scheduled_at_ms,
-      outputTokens: record.ok ? record.output_tokens : 0,
-      sentAtMs: record.sent_at_ms,
-      endedAtMs: record.ended_at_ms,
-    });
-  }
-  return samples;
-}

@@ -2,7 +2,7 @@
  * Markdown of the gates: the thresholds table and the comparison tables (in the job summary and the PR
  * comment), and the PR comment itself. Pure functions; text from the config or a baseline is escaped.
  */
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from '../report/markdown.js';
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../report/markdown.js';
 import type { ResultsDocument, Verdict } from '../report/results.js';
 import type { ComparisonResult, ComparisonStatus, MetricComparison } from './compare.js';
 import { formatChange } from './index.js';
@@ -15,12 +15,6 @@ export const COMMENT_MAX_CHARS = 65_536;
 /** The sample rule, as printed under the thresholds table. */
 export const SAMPLE_RULE =
   'A percentile pq is judged on ≥ ⌈100 ÷ (100 − q)⌉ samples (p50 ≥ 2, p90 ≥ 10, p95 ≥ 20, p99 ≥ 100); below that it is inconclusive.';
-
-function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
-  return lines.join('\n');
-}
 
 const DECIMALS: Record<MetricUnit, number> = {
   ms: 1,

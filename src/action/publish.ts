@@ -2,12 +2,12 @@
  * Publishing a node run: job summary, step outputs and artifact, in that order, on every path. A failed
  * upload is a warning that says where the files are, never a lost result.
  */
-import { Outputs } from './action/constants.js';
+import { Outputs } from './constants.js';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { NodeRunOutcome } from './benchmark.js';
-import type { Summary } from './metrics/stats.js';
-import type { Ports } from './ports.js';
+import type { NodeRunOutcome } from '../benchmark.js';
+import type { Summary } from '../metrics/stats.js';
+import type { Ports } from '../ports.js';
 
 /** Output name → value; every declared output gets a value. */
 export type OutputValues = Record<string, string>;
