@@ -45000,8 +45000,10 @@ class ExoClient {
 /* unused harmony exports nodeName, judgeSettlement, effectivePlacement, instanceMatchesPlan, choosePreview, describeDownload, UNREACHABLE_GIVE_UP_MS */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6229);
 /* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7110);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4931);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4299);
+/* harmony import */ var _util_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6451);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4931);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4299);
+
 
 
 
@@ -45010,47 +45012,40 @@ class ExoClient {
  * Polls `probe` until it returns a value or the deadline passes. Connection errors are retried (a node
  * that is still starting refuses connections); other errors end the wait at once.
  */
-async function pollUntil(context, deadlineMs, what, probe, timeoutHint, options = {}) {
+async function pollCluster(context, deadlineMs, what, probe, timeoutHint, options = {}) {
     const maxUnreachableMs = options.maxUnreachableMs ?? Infinity;
-    const startedMs = context.clock.nowMs();
-    let attempt = 0;
-    let lastProgressMs = -Infinity;
-    let lastProgress = '';
     let lastConnectionError;
     let unreachableSinceMs;
-    for (;;) {
-        (0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .throwIfAborted */ .Te)(context.signal);
-        try {
-            const outcome = await probe();
-            lastConnectionError = undefined;
-            unreachableSinceMs = undefined;
-            if (outcome.done)
-                return outcome.value;
-            lastProgress = outcome.progress;
-        }
-        catch (error) {
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_2__/* .ExoConnectionError */ .DN))
-                throw error;
-            lastConnectionError = error;
-            lastProgress = `API unreachable: ${error.message}`;
-            unreachableSinceMs ??= context.clock.nowMs();
-            if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
+    return (0,_util_poll_js__WEBPACK_IMPORTED_MODULE_2__/* .pollUntil */ .g)({
+        clock: context.clock,
+        signal: context.signal,
+        deadlineMs,
+        async probe() {
+            try {
+                const outcome = await probe();
+                lastConnectionError = undefined;
+                unreachableSinceMs = undefined;
+                return outcome;
             }
-        }
-        const nowMs = context.clock.nowMs();
-        if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-            context.logger.info(`${what}: ${lastProgress}, ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)}`);
-            lastProgressMs = nowMs;
-        }
-        if (nowMs >= deadlineMs) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Timed out after ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)} waiting for ${what} (${lastProgress}).`, lastConnectionError
-                ? 'The EXO API never answered: check that EXO started and listens on that port.'
-                : timeoutHint, { cause: lastConnectionError });
-        }
-        attempt++;
-        await context.clock.sleep(Math.min(options.intervalMs?.(attempt) ?? context.pollIntervalMs, Math.max(0, deadlineMs - nowMs)), context.signal);
-    }
+            catch (error) {
+                if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_3__/* .ExoConnectionError */ .DN))
+                    throw error;
+                lastConnectionError = error;
+                unreachableSinceMs ??= context.clock.nowMs();
+                if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
+                }
+                return { done: false, progress: `API unreachable: ${error.message}` };
+            }
+        },
+        delayMs: (attempt) => options.intervalMs?.(attempt) ?? context.pollIntervalMs,
+        progressIntervalMs: context.progressIntervalMs,
+        announceAtOnce: true,
+        report: ({ progress, startedMs, nowMs }) => context.logger.info(`${what}: ${progress}, ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)}`),
+        timeout: ({ progress, startedMs, nowMs }) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Timed out after ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)} waiting for ${what} (${progress}).`, lastConnectionError
+            ? 'The EXO API never answered: check that EXO started and listens on that port.'
+            : timeoutHint, { cause: lastConnectionError }),
+    });
 }
 /**
  * Remembers the highest `lastEventAppliedIdx` seen. EXO's counter only grows, except when a master
@@ -45079,13 +45074,13 @@ class StateResetWatch {
 }
 /** Reads the whole state as a view (and tells the context's reset watch what it saw). */
 async function readView(context) {
-    const view = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readClusterView */ .Ou)(await context.client.state(context.signal));
+    const view = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readClusterView */ .Ou)(await context.client.state(context.signal));
     context.resetWatch?.observe(view.lastEventAppliedIdx, context.clock.nowMs());
     return view;
 }
 /** Waits until this node's API answers `/node_id`; returns the node's ID. */
 async function waitForApi(context, deadlineMs) {
-    return pollUntil(context, deadlineMs, 'the EXO API', async () => ({ done: true, value: await context.client.nodeId(context.signal) }), 'Check that EXO started.');
+    return pollCluster(context, deadlineMs, 'the EXO API', async () => ({ done: true, value: await context.client.nodeId(context.signal) }), 'Check that EXO started.');
 }
 /** A node as people know it: its friendly name (the Mac's name) and the start of its ID. */
 function nodeName(view, nodeId) {
@@ -45127,7 +45122,7 @@ function judgeSettlement(view, expectedNodes) {
     // A cluster has a handful of nodes; more candidates than expected happen only with a stale node.
     const subsets = candidates.length <= 12 ? combinations(candidates, expectedNodes) : [candidates];
     for (const subset of subsets) {
-        if (subset.length === expectedNodes && (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .findCycle */ .u8)(subset, view.links))
+        if (subset.length === expectedNodes && (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .findCycle */ .u8)(subset, view.links))
             return { nodeIds: subset, missing };
     }
     const unlinked = [];
@@ -45153,7 +45148,7 @@ function judgeSettlement(view, expectedNodes) {
  * jobs agree on what the cluster is.
  */
 async function waitForNodes(context, expectedNodes, deadlineMs) {
-    return pollUntil(context, deadlineMs, 'the cluster to settle', async () => {
+    return pollCluster(context, deadlineMs, 'the cluster to settle', async () => {
         const view = await readView(context);
         const settlement = judgeSettlement(view, expectedNodes);
         return settlement.nodeIds
@@ -45192,14 +45187,14 @@ function choosePreview(previews, plan) {
     for (const preview of labelled) {
         if (!preview.instance || preview.error)
             continue;
-        const instance = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)('', preview.instance);
+        const instance = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readInstance */ .oK)('', preview.instance);
         if (instance && instance.instanceId && !instanceMatchesPlan(instance, plan))
             return { preview, instance };
     }
     if (previews.length === 0)
         return { error: 'EXO offered no placement at all (is the topology empty?)' };
     const reasons = [...new Set(labelled.map((p) => p.error).filter((e) => Boolean(e)))];
-    const largest = Math.max(0, ...labelled.map((p) => p.instance && !p.error ? ((0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)('', p.instance)?.nodeIds.length ?? 0) : 0));
+    const largest = Math.max(0, ...labelled.map((p) => p.instance && !p.error ? ((0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readInstance */ .oK)('', p.instance)?.nodeIds.length ?? 0) : 0));
     const offered = largest > 0 && largest < plan.nodeCount
         ? ` (EXO offers placements on ${largest} node${largest === 1 ? '' : 's'} at most)`
         : '';
@@ -45222,7 +45217,7 @@ const PLACEMENT_RETRY_MAX_MS = 8_000;
  * instance as placed. Never places fewer nodes than planned.
  */
 async function placeInstance(context, modelId, plan, deadlineMs) {
-    const chosen = await pollUntil(context, deadlineMs, `a placement of ${modelId} across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}`, async () => {
+    const chosen = await pollCluster(context, deadlineMs, `a placement of ${modelId} across ${plan.nodeCount} node${plan.nodeCount === 1 ? '' : 's'}`, async () => {
         const choice = choosePreview(await context.client.previews(modelId, context.signal), plan);
         if ('preview' in choice)
             return { done: true, value: choice };
@@ -45237,11 +45232,11 @@ async function placeInstance(context, modelId, plan, deadlineMs) {
     const { instance } = chosen;
     await context.client.createInstance(chosen.preview.instance, context.signal);
     context.logger.info(`placed ${modelId} as ${instance.instanceId} (${instance.kind}, ${instance.shardKind}, ${instance.nodeIds.length} node${instance.nodeIds.length === 1 ? '' : 's'})`);
-    const placed = await pollUntil(context, deadlineMs, `instance ${instance.instanceId} to appear`, async () => {
+    const placed = await pollCluster(context, deadlineMs, `instance ${instance.instanceId} to appear`, async () => {
         const found = await context.client.instance(instance.instanceId, context.signal);
         return found === undefined
             ? { done: false, progress: 'not in the state yet' }
-            : { done: true, value: (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .readInstance */ .oK)(instance.instanceId, found) };
+            : { done: true, value: (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readInstance */ .oK)(instance.instanceId, found) };
     }, 'EXO accepted the instance but never created it; its log says why.');
     const mismatch = placed ? instanceMatchesPlan(placed, plan) : 'unreadable instance';
     const otherNodes = placed && placed.nodeIds.slice().sort().join() !== instance.nodeIds.slice().sort().join();
@@ -45327,7 +45322,7 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs, downloads
     const latchedFailures = new Map();
     const resetsBefore = context.resetWatch?.resets.length ?? 0;
     try {
-        return await pollUntil(context, deadlineMs, 'runners to be ready', async () => {
+        return await pollCluster(context, deadlineMs, 'runners to be ready', async () => {
             const view = await readView(context);
             downloads?.observe(view, instanceIds, context.clock.nowMs());
             const waiting = [];
@@ -45349,7 +45344,7 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs, downloads
                         context.logger.warning(`runner ${runnerId} of ${instance.modelId} failed: ${runner.errorMessage ?? ''}`);
                     }
                 }
-                if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isInstanceReady */ .pI)(view, instance))
+                if (!(0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .isInstanceReady */ .pI)(view, instance))
                     waiting.push(describeLoading(view, instance));
             }
             if (waiting.length === 0)
@@ -45375,13 +45370,13 @@ async function waitForModelInstancesReady(context, modelIds, deadlineMs) {
     const wanted = new Map();
     for (const modelId of modelIds)
         wanted.set(modelId, (wanted.get(modelId) ?? 0) + 1);
-    return pollUntil(context, deadlineMs, "the primary's instances", async () => {
+    return pollCluster(context, deadlineMs, "the primary's instances", async () => {
         const view = await readView(context);
         const readyIds = [];
         const progress = [];
         for (const [modelId, count] of wanted) {
             const instances = [...view.instances.values()].filter((i) => i.modelId === modelId);
-            const ready = instances.filter((i) => (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .isInstanceReady */ .pI)(view, i));
+            const ready = instances.filter((i) => (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .isInstanceReady */ .pI)(view, i));
             readyIds.push(...ready.map((i) => i.instanceId));
             progress.push(`${modelId} ${ready.length}/${count} ready (${instances.length} placed)`);
             if (ready.length < count)
@@ -45399,9 +45394,9 @@ const UNREACHABLE_GIVE_UP_MS = 5_000;
 /** Waits until no `TextGeneration` task is Pending or Running anywhere in the cluster. */
 async function waitForQuiet(context, deadlineMs) {
     try {
-        await pollUntil(context, deadlineMs, 'in-flight requests to drain', async () => {
+        await pollCluster(context, deadlineMs, 'in-flight requests to drain', async () => {
             const tasks = await context.client.statePath('tasks', context.signal);
-            const { total } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .countInFlight */ .Z)(tasks ?? {});
+            const { total } = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .countInFlight */ .Z)(tasks ?? {});
             return total === 0 ? { done: true, value: true } : { done: false, progress: `${total} in flight` };
         }, '', { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS });
         return true;
@@ -45420,7 +45415,7 @@ async function deleteInstances(context, instanceIds, deadlineMs) {
     for (const instanceId of instanceIds) {
         try {
             await context.client.deleteInstance(instanceId, context.signal);
-            await pollUntil(context, deadlineMs, `instance ${instanceId} to be deleted`, async () => (await context.client.instance(instanceId, context.signal)) === undefined
+            await pollCluster(context, deadlineMs, `instance ${instanceId} to be deleted`, async () => (await context.client.instance(instanceId, context.signal)) === undefined
                 ? { done: true, value: true }
                 : { done: false, progress: 'still present' }, 'EXO accepted the deletion but kept the instance.', { maxUnreachableMs: UNREACHABLE_GIVE_UP_MS });
             context.logger.info(`deleted instance ${instanceId}`);
@@ -45441,7 +45436,7 @@ async function deleteInstances(context, instanceIds, deadlineMs) {
 async function waitForInstancesGone(context, instanceIds, deadlineMs, options = {}) {
     const watched = options.watchedNodeIds ?? [];
     const resetsBefore = context.resetWatch?.resets.length ?? 0;
-    await pollUntil(context, deadlineMs, 'the primary to finish and delete its instances', async () => {
+    await pollCluster(context, deadlineMs, 'the primary to finish and delete its instances', async () => {
         const view = await readView(context);
         // An empty topology is a state this node cannot judge from (EXO restarting), not a departure.
         const gone = view.nodeIds.length === 0 ? [] : watched.filter((id) => !view.nodeIds.includes(id));
@@ -46089,6 +46084,49 @@ function formatDuration(durationMs) {
         return `${totalSeconds}s`;
     const minutes = Math.floor(totalSeconds / 60);
     return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
+}
+
+
+/***/ }),
+
+/***/ 6451:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ pollUntil)
+/* harmony export */ });
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7110);
+/**
+ * The one polling loop: probe, report progress now and then, give up at a deadline, pause (with
+ * whatever back-off the caller wants) and probe again. Cluster waits (cluster/orchestrate.ts) and the
+ * OpenAI server's readiness (target/readiness.ts) both run on it; what a probe means, what an
+ * unreachable server means and the wording of progress and timeout stay with them.
+ */
+
+/** Probes until a value comes back; throws the wait's timeout error, a probe's error, or CancelledError. */
+async function pollUntil(wait) {
+    const startedMs = wait.clock.nowMs();
+    let lastProgressMs = wait.announceAtOnce ? -Infinity : startedMs;
+    for (let attempt = 1;; attempt++) {
+        (0,_clock_js__WEBPACK_IMPORTED_MODULE_0__/* .throwIfAborted */ .Te)(wait.signal);
+        const outcome = await wait.probe();
+        if (outcome.done)
+            return outcome.value;
+        const nowMs = wait.clock.nowMs();
+        const state = { progress: outcome.progress, startedMs, nowMs };
+        const progressDue = nowMs - lastProgressMs >= wait.progressIntervalMs;
+        if (wait.announceAtOnce && progressDue) {
+            wait.report(state);
+            lastProgressMs = nowMs;
+        }
+        if (nowMs >= wait.deadlineMs)
+            throw wait.timeout(state);
+        if (!wait.announceAtOnce && progressDue) {
+            lastProgressMs = nowMs;
+            wait.report(state);
+        }
+        await wait.clock.sleep(Math.min(wait.delayMs(attempt), Math.max(0, wait.deadlineMs - nowMs)), wait.signal);
+    }
 }
 
 
@@ -56932,6 +56970,67 @@ var undici = __nccwpck_require__(6752);
 var cluster_client = __nccwpck_require__(4931);
 // EXTERNAL MODULE: ./src/cluster/orchestrate.ts
 var orchestrate = __nccwpck_require__(5734);
+;// CONCATENATED MODULE: ./src/util/redact.ts
+/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
+function withoutUserInfo(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.toString().replace(/\/+$/, '');
+    }
+    catch {
+        return url.replace(/\/\/[^/?#]*@/, '//');
+    }
+}
+/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
+const MIN_REDACTED_SECRET_CHARS = 4;
+/**
+ * Replaces each secret in text that came from a server: an error body can echo the API key it refused
+ * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
+ */
+function redactSecrets(text, secrets) {
+    let redacted = text;
+    for (const secret of secrets)
+        redacted = redacted.split(secret).join('***');
+    return redacted;
+}
+/** The password of a URL's user info, if any (it is a credential like the API key). */
+function urlPassword(url) {
+    try {
+        const password = decodeURIComponent(new URL(url).password);
+        return password === '' ? undefined : password;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The secrets of one run: each is masked as it is learnt and redacted from server text afterwards. */
+class SecretRedactor {
+    masks;
+    secrets = [];
+    constructor(masks) {
+        this.masks = masks;
+    }
+    /** Learns a secret (nothing for undefined or empty): masked in logs at once, redacted from now on. */
+    add(secret) {
+        if (secret === undefined || secret === '')
+            return;
+        this.masks.mask?.(secret);
+        this.masks.env?.mask(secret);
+        if (secret.length >= MIN_REDACTED_SECRET_CHARS)
+            this.secrets.push(secret);
+    }
+    /** True when there is something to redact (callers skip the work otherwise). */
+    get any() {
+        return this.secrets.length > 0;
+    }
+    /** The text with every known secret replaced by `***`. */
+    redact(text) {
+        return redactSecrets(text, this.secrets);
+    }
+}
+
 // EXTERNAL MODULE: ./src/cluster/state.ts
 var cluster_state = __nccwpck_require__(4299);
 ;// CONCATENATED MODULE: ./src/cluster/snapshots.ts
@@ -57125,6 +57224,161 @@ class SnapshotRecorder {
             this.periodMs *= 2;
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/phase.ts
+
+
+
+
+/**
+ * Least period of the cluster snapshots when the only node they can read is the one serving the load,
+ * seconds. Each read keeps that node busy for a serialisation of the whole state (exo-api.md §12.4):
+ * bench/state-polling.mjs measured TTFT p99 37 → 78.5 ms (medians of 3 rounds) with a 2 MiB state read
+ * every 2 s; once per 10 s it was within noise of no polling.
+ */
+const SERVING_NODE_MIN_POLL_SECONDS = 10;
+/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
+const POLL_TARGET_PROBE_MS = 3_000;
+/**
+ * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
+ * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
+ * node of the cluster when one answers at the address the topology gives for it (its API port; the
+ * scheme of this node's URL), and to this node only when none does.
+ */
+async function chooseStatePollTarget(view, ownNodeId, apiUrl, dispatcher, signal, logger, policy) {
+    const protocol = new URL(apiUrl).protocol;
+    for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
+        const address = view.apiAddresses.get(nodeId);
+        if (nodeId === ownNodeId || !address)
+            continue;
+        const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
+        const client = new cluster_client/* ExoClient */.Gp(`${protocol}//${host}:${address.port}`, {
+            dispatcher,
+            callTimeoutMs: POLL_TARGET_PROBE_MS,
+        });
+        try {
+            if ((await client.nodeId(signal)) === nodeId)
+                return { client: new cluster_client/* ExoClient */.Gp(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
+        }
+        catch {
+            // Unreachable from here (another network, a firewall): try the next node.
+        }
+    }
+    if (view.nodeIds.length > 1 && policy === 'auto')
+        logger.warning("cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives");
+    return { client: new cluster_client/* ExoClient */.Gp(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
+}
+/**
+ * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
+ * for the primary's (secondary), until they are ready.
+ */
+async function prepareExoCluster(config, options, context, state, deadlineMs) {
+    const { logger } = context;
+    state.nodeId = await (0,orchestrate/* waitForApi */.Pz)(context, deadlineMs);
+    logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
+    let view = await (0,orchestrate/* waitForNodes */.iw)(context, options.expectedNodes, deadlineMs);
+    state.view = view;
+    logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
+    let ids;
+    if (options.isPrimary) {
+        const plan = {
+            sharding: config.sharding,
+            instanceMeta: config.instance_meta,
+            nodeCount: options.expectedNodes,
+        };
+        for (const modelId of config.model_ids) {
+            state.placedIds.push((await (0,orchestrate/* placeInstance */.b_)(context, modelId, plan, deadlineMs)).instanceId);
+            options.onInstancesPlaced?.([...state.placedIds]);
+        }
+        view = await (0,orchestrate/* waitForInstancesReady */.s7)(context, state.placedIds, deadlineMs, state.downloads);
+        for (const download of state.downloads.times())
+            logger.info(`downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`);
+        ids = state.placedIds;
+    }
+    else {
+        ids = await (0,orchestrate/* waitForModelInstancesReady */.Tg)(context, config.model_ids, deadlineMs);
+        view = await (0,orchestrate/* readView */.Ml)(context);
+    }
+    state.view = view;
+    state.instances = ids.flatMap((id) => {
+        const instance = view.instances.get(id);
+        return instance ? [instance] : [];
+    });
+    logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
+}
+/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
+function scheduledLoadMs(config) {
+    return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+}
+/**
+ * Starts the cluster snapshots of a primary's run on the node chosen by chooseStatePollTarget. Instances
+ * that vanish are warned about once (a node left: the requests account for it); a state reset (a new
+ * master started from an empty state) is handed to `onStateReset` once, which aborts the run.
+ */
+async function startClusterSnapshots(config, options, context, cluster, pollResets, dispatcher, onStateReset) {
+    const { logger } = context;
+    const { view, nodeId } = cluster;
+    let lostWarned = false;
+    let lostReported = false;
+    const target = await chooseStatePollTarget(view, nodeId, options.apiUrl, dispatcher, context.signal, logger, options.statePollNode ?? 'auto');
+    const ownNode = { client: context.client, nodeId, resets: context.resetWatch };
+    // Reading the serving node's /state stalls its token writes (§12.4): only rarely, then.
+    const intervalSeconds = target.servesLoad
+        ? Math.max(config.snapshot_interval_seconds, options.servingNodeMinPollSeconds ?? SERVING_NODE_MIN_POLL_SECONDS)
+        : config.snapshot_interval_seconds;
+    const snapshots = new SnapshotRecorder(
+    // When the other node stops answering (it left), this node's own state still shows a reset.
+    target.servesLoad
+        ? [ownNode]
+        : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode], context.clock, logger, intervalSeconds * 1000, () => cluster.instances, (lost, reset) => {
+        const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
+        if (!reset) {
+            // A node of the instance left (EXO deletes its instances): the requests say so one by
+            // one as connection or 404 errors, and the run still accounts for every one of them.
+            if (!lostWarned)
+                logger.warning(`${which} vanished from the cluster state during the stage`);
+            lostWarned = true;
+            return;
+        }
+        // A new master started from an empty state: nothing of this run is left to measure.
+        if (lostReported)
+            return;
+        lostReported = true;
+        onStateReset((snapshots.source.resets ?? pollResets).error(which));
+    });
+    const statePolling = {
+        node_id: target.nodeId,
+        api_url: withoutUserInfo(target.client.baseUrl),
+        serves_load: target.servesLoad,
+        interval_seconds: intervalSeconds,
+        requests: 0,
+    };
+    logger.info(`cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${intervalSeconds} s`);
+    snapshots.start();
+    return { snapshots, statePolling };
+}
+/**
+ * A secondary's part once the instances are ready: wait until the primary has run the stages and
+ * deleted its instances (bounded by the timeout, the scheduled load and one request timeout).
+ */
+async function waitForPrimaryToFinish(config, options, context, cluster) {
+    const ids = cluster.instances.map((instance) => instance.instanceId);
+    context.logger.info('secondary: waiting for the primary to run the stages and delete its instances');
+    const secondaryDeadlineMs = context.clock.nowMs() +
+        options.timeoutSeconds * 1000 +
+        scheduledLoadMs(config) +
+        config.request_timeout_seconds * 1000;
+    const view = cluster.view;
+    await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
+        watchedNodeIds: view?.nodeIds ?? [],
+        nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
+    });
+    context.logger.info('the primary deleted its instances; done');
+}
+/** True once the phase has connected and seen the cluster (the snapshots need both). */
+function isConnected(cluster) {
+    return Boolean(cluster.view) && Boolean(cluster.nodeId);
 }
 
 // EXTERNAL MODULE: ./src/errors.ts + 1 modules
@@ -57488,8 +57742,213 @@ function describeCalibration(calibration) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/target/target.ts
+
+/** The target server did not become usable (not reachable, refused the key, no such model). */
+class TargetError extends errors/* ExoBenchError */.Ll {
+    constructor(message, hint, options) {
+        super('cluster', message, hint, options);
+        this.name = 'TargetError';
+    }
+}
+/**
+ * Normalises a server URL: no trailing slash, and a trailing `/v1` removed, because OpenAI clients
+ * conventionally take `http://host:8000/v1` while the paths here start with `/v1`.
+ */
+function normaliseBaseUrl(url) {
+    return url.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+/** Reads the API key named by `api_key_env`; an unset or empty variable is an input error. */
+function readApiKey(target, env) {
+    if (target.kind !== 'openai' || target.api_key_env === undefined)
+        return undefined;
+    const value = env[target.api_key_env];
+    if (value === undefined || value.trim() === '') {
+        throw new errors/* InputError */.dz(`target.api_key_env names ${target.api_key_env}, but that environment variable is ${value === undefined ? 'not set' : 'empty'}`, `Export it before the run (in a workflow: env: ${target.api_key_env}: \${{ secrets.${target.api_key_env} }}), or remove api_key_env if the server needs no key.`);
+    }
+    return value.trim();
+}
+/**
+ * Resolves the config's target against the URL the shell chose (`--api-url` / `api-url`, the config's
+ * `base_url`, or EXO's local port) and the environment that holds the API key.
+ */
+function resolveTarget(config, apiUrl, env) {
+    const target = config.target;
+    const apiKey = readApiKey(target, env);
+    const baseUrl = normaliseBaseUrl(apiUrl);
+    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    const endpointPath = target.kind === 'exo' && config.endpoint === 'bench' ? '/bench/chat/completions' : '/v1/chat/completions';
+    const headers = { 'content-type': 'application/json' };
+    if (apiKey !== undefined)
+        headers.authorization = `Bearer ${apiKey}`;
+    return {
+        kind: target.kind,
+        baseUrl,
+        models: target.kind === 'openai' ? [target.model] : [...config.model_ids],
+        chatPath: `${basePath}${endpointPath}`,
+        headers,
+        apiKey,
+        forceOutputLength: target.kind === 'openai' ? target.force_output_length : 'none',
+    };
+}
+/**
+ * The URL a node run talks to: the shell's explicit URL wins; else an openai target's `base_url`;
+ * else EXO on this machine at `fallbackUrl`.
+ */
+function targetApiUrl(config, explicitUrl, fallbackUrl) {
+    if (explicitUrl !== undefined)
+        return explicitUrl;
+    if (config.target.kind === 'openai')
+        return config.target.base_url;
+    return fallbackUrl;
+}
+/**
+ * Request fields that make a server generate exactly `max_tokens` (where it supports them):
+ * vLLM's `ignore_eos`, or `min_tokens` (vLLM, SGLang). Servers that do not know them ignore them.
+ */
+function forceOutputFields(mode, generationLength) {
+    if (mode === 'ignore_eos')
+        return { ignore_eos: true };
+    if (mode === 'min_tokens')
+        return { min_tokens: generationLength };
+    return {};
+}
+
 // EXTERNAL MODULE: ./src/util/clock.ts
 var util_clock = __nccwpck_require__(7110);
+// EXTERNAL MODULE: ./src/util/poll.ts
+var poll = __nccwpck_require__(6451);
+;// CONCATENATED MODULE: ./src/target/readiness.ts
+/**
+ * Waiting for an OpenAI-compatible server: `GET /v1/models` until it answers 200, with back-off, up to
+ * the config's `timeout_seconds`. Servers answer 503 while loading (llama.cpp) or refuse connections
+ * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
+ */
+
+
+
+
+/** Upper bound of the back-off between two `/v1/models` attempts. */
+const MAX_RETRY_DELAY_MS = 5_000;
+/** Longest a single `/v1/models` call may take, ms. */
+const CALL_TIMEOUT_MS = 10_000;
+async function attempt(target, context, url) {
+    try {
+        const response = await (0,undici/* request */.Em)(url, {
+            method: 'GET',
+            dispatcher: context.dispatcher,
+            headers: { ...target.headers, accept: 'application/json' },
+            headersTimeout: CALL_TIMEOUT_MS,
+            bodyTimeout: CALL_TIMEOUT_MS,
+            ...(context.signal ? { signal: context.signal } : {}),
+        });
+        const text = await response.body.text();
+        const excerpt = text.slice(0, 200).replace(/\s+/g, ' ').trim();
+        if (response.statusCode === 401 || response.statusCode === 403)
+            return { kind: 'auth', status: response.statusCode, excerpt };
+        if (response.statusCode !== 200)
+            return { kind: 'retry', reason: `HTTP ${response.statusCode}${excerpt ? `: ${excerpt}` : ''}` };
+        return { kind: 'ready', ids: modelIds(text) };
+    }
+    catch (error) {
+        (0,util_clock/* throwIfAborted */.Te)(context.signal);
+        const code = error.code;
+        return {
+            kind: 'retry',
+            reason: `${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+        };
+    }
+}
+/** `data[].id` of a `/v1/models` answer (OpenAI shape; Ollama and llama.cpp use it too). */
+function modelIds(body) {
+    try {
+        const parsed = JSON.parse(body);
+        if (!Array.isArray(parsed.data))
+            return [];
+        return parsed.data.flatMap((entry) => typeof entry === 'object' && entry !== null && typeof entry.id === 'string'
+            ? [entry.id]
+            : []);
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * Waits until the server lists its models. Throws {@link TargetError} on 401/403 (at once) or when the
+ * deadline passes (with the last reason). A model that is not listed draws a warning, not an error:
+ * llama.cpp and some proxies serve whatever name the request gives.
+ */
+async function waitForOpenAiServer(target, context, deadlineMs) {
+    const url = `${target.baseUrl}/v1/models`;
+    const initialDelayMs = context.initialRetryDelayMs ?? 250;
+    return (0,poll/* pollUntil */.g)({
+        clock: context.clock,
+        signal: context.signal,
+        deadlineMs,
+        probe: async () => {
+            const outcome = await attempt(target, context, url);
+            if (outcome.kind === 'ready') {
+                warnAboutUnlistedModels(target, outcome.ids, context.logger);
+                return { done: true, value: { ids: outcome.ids } };
+            }
+            if (outcome.kind === 'auth') {
+                throw new TargetError(`${url} refused the request: HTTP ${outcome.status}${outcome.excerpt ? ` (${outcome.excerpt})` : ''}`, target.apiKey === undefined
+                    ? 'The server wants an API key: set target.api_key_env to the name of an environment variable that holds it.'
+                    : 'The API key was rejected: check the value of the variable named by target.api_key_env.');
+            }
+            return { done: false, progress: outcome.reason };
+        },
+        // Doubling back-off: initial, 2×, 4×, … up to MAX_RETRY_DELAY_MS.
+        delayMs: (attemptNumber) => Math.min(MAX_RETRY_DELAY_MS, initialDelayMs * 2 ** (attemptNumber - 1)),
+        progressIntervalMs: context.progressIntervalMs,
+        announceAtOnce: false,
+        report: ({ progress, startedMs, nowMs }) => context.logger.info(`waiting for ${url}: ${progress} (${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)})`),
+        timeout: ({ progress, startedMs }) => new TargetError(`${url} did not answer 200 within ${(0,util_clock/* formatDuration */.a3)(deadlineMs - startedMs)} (last: ${progress})`, 'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.'),
+    });
+}
+/** A model the server does not list draws a warning: llama.cpp and some proxies serve any name. */
+function warnAboutUnlistedModels(target, ids, logger) {
+    const missing = target.models.filter((model) => !ids.includes(model));
+    if (missing.length > 0 && ids.length > 0) {
+        logger.warning(`the server does not list ${missing.join(', ')} (it lists ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}); requests name it anyway`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/target/index.ts
+/** Targets: EXO clusters or any OpenAI-compatible server. */
+
+
+
+;// CONCATENATED MODULE: ./src/load/request-builder.ts
+
+
+/**
+ * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
+ * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
+ * bodies are the same for every request of a model, so only the nonce tells prompts apart.
+ */
+function requestBuilder(config, target, runId, stage, prompts) {
+    const origin = new URL(target.baseUrl).origin;
+    const headers = { ...target.headers, accept: 'text/event-stream' };
+    const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
+    const models = target.models;
+    return (index) => {
+        // Requests rotate over the models, so every instance of a multi-model config gets load.
+        const model = models[index % models.length];
+        // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
+        const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
+        const body = {
+            model,
+            messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
+            max_tokens: stage.generation_length,
+            stream: true,
+            stream_options: { include_usage: true },
+            ...forced,
+        };
+        return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
+    };
+}
+
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/stream/sse.ts
@@ -58573,6 +59032,40 @@ async function runStage(stage, options) {
     return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted };
 }
 
+;// CONCATENATED MODULE: ./src/metrics/samples.ts
+/** The figures of one request (warmup or not: callers decide what they count). */
+function requestSample(record) {
+    const e2eMs = record.ok ? record.ended_at_ms - record.sent_at_ms : undefined;
+    const ttftMs = record.ok && record.first_token_at_ms !== undefined
+        ? record.first_token_at_ms - record.sent_at_ms
+        : undefined;
+    return {
+        ok: record.ok,
+        ttftMs,
+        ttfatMs: record.ok && record.first_content_at_ms !== undefined
+            ? record.first_content_at_ms - record.sent_at_ms
+            : undefined,
+        tpotMs: e2eMs !== undefined && ttftMs !== undefined && record.output_tokens >= 2
+            ? (e2eMs - ttftMs) / (record.output_tokens - 1)
+            : undefined,
+        e2eMs,
+        e2eFromScheduleMs: record.ok ? record.ended_at_ms - record.scheduled_at_ms : undefined,
+        dispatchLagMs: record.dispatched_at_ms - record.scheduled_at_ms,
+        connectMs: record.sent_at_ms - record.dispatched_at_ms,
+        outputTokens: record.ok ? record.output_tokens : 0,
+        sentAtMs: record.sent_at_ms,
+        endedAtMs: record.ended_at_ms,
+    };
+}
+/** The samples of the counted requests of a set of records (warmup requests are dropped). */
+function requestSamples(records) {
+    const samples = [];
+    for (const record of records)
+        if (!record.warmup)
+            samples.push(requestSample(record));
+    return samples;
+}
+
 ;// CONCATENATED MODULE: ./src/metrics/stats.ts
 /**
  * Descriptive statistics of a sample: count, mean, sample standard deviation and percentiles.
@@ -58656,6 +59149,7 @@ function summarize(values) {
 }
 
 ;// CONCATENATED MODULE: ./src/metrics/aggregate.ts
+
 
 /** The metric legend: name → formula, printed under the summary's tables. */
 const METRIC_DEFINITIONS = [
@@ -58763,9 +59257,9 @@ function computeStatistics(allRecords) {
     let tokenChunks = 0;
     let multiTokenChunkRequests = 0;
     for (const record of successes) {
-        const e2eMs = record.ended_at_ms - record.sent_at_ms;
-        e2e.push(e2eMs);
-        e2eFromSchedule.push(record.ended_at_ms - record.scheduled_at_ms);
+        const sample = requestSample(record);
+        e2e.push(sample.e2eMs);
+        e2eFromSchedule.push(sample.e2eFromScheduleMs);
         totalTokens += record.output_tokens;
         if (record.output_tokens_source === 'chunks')
             fromChunks += 1;
@@ -58786,14 +59280,12 @@ function computeStatistics(allRecords) {
         }
         if (record.prompt_tokens !== undefined)
             promptTokens.push(record.prompt_tokens);
-        if (record.first_token_at_ms !== undefined) {
-            const ttftMs = record.first_token_at_ms - record.sent_at_ms;
-            ttft.push(ttftMs);
-            if (record.output_tokens >= 2)
-                tpot.push((e2eMs - ttftMs) / (record.output_tokens - 1));
-        }
-        if (record.first_content_at_ms !== undefined)
-            ttfat.push(record.first_content_at_ms - record.sent_at_ms);
+        if (sample.ttftMs !== undefined)
+            ttft.push(sample.ttftMs);
+        if (sample.tpotMs !== undefined)
+            tpot.push(sample.tpotMs);
+        if (sample.ttfatMs !== undefined)
+            ttfat.push(sample.ttfatMs);
     }
     let invalidEvents = 0;
     let requestsWithInvalidEvents = 0;
@@ -58803,8 +59295,9 @@ function computeStatistics(allRecords) {
         invalidEvents += record.invalid_events;
         requestsWithInvalidEvents += 1;
     }
-    const dispatchLag = records.map((record) => record.dispatched_at_ms - record.scheduled_at_ms);
-    const connect = records.map((record) => record.sent_at_ms - record.dispatched_at_ms);
+    const countedSamples = records.map(requestSample);
+    const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
+    const connect = countedSamples.map((sample) => sample.connectMs);
     let windowStartMs = Infinity;
     let windowEndMs = -Infinity;
     for (const record of records) {
@@ -59206,6 +59699,20 @@ function completeSeedStage(stage, startedAtMs, completedAtMs) {
     stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
 }
 
+;// CONCATENATED MODULE: ./src/report/files.ts
+/**
+ * The names of the files a run leaves in its output folder. The engine writes them, the post step and a
+ * baseline read them back, and a rename here moves all three.
+ */
+/** The results document (versioned schema, a superset of the seed script's document). */
+const RESULTS_FILE = 'results.json';
+/** One line per request, appended as each one ends, so a crash loses nothing. */
+const REQUESTS_FILE = 'requests.jsonl';
+/** The Markdown summary, as written to the job summary. */
+const SUMMARY_FILE = 'summary.md';
+/** The self-contained HTML report with the charts. */
+const REPORT_FILE = 'report.html';
+
 ;// CONCATENATED MODULE: ./src/report/jsonl.ts
 /**
  * requests.jsonl: one line per request, appended as it ends. Lines are batched and written with
@@ -59268,62 +59775,21 @@ class JsonlWriter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/results.ts
-/** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.4.0';
-/** Our statistics whose names the seed's document uses for figures computed its own way. */
-const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
-    'total_requests',
-    'successful_requests',
-    'failed_requests',
-    'success_rate',
-    'total_tokens',
-    'avg_tokens_per_request',
-    'avg_time_per_request',
-]));
-/** Our statistics under their stage names in results.json (since 1.3). */
-function ownStageStatistics(stats) {
-    const { total_requests, successful_requests, failed_requests, success_rate, total_tokens, avg_tokens_per_request, avg_time_per_request, ...rest } = stats;
-    return {
-        ...rest,
-        counted_requests: total_requests,
-        counted_successful_requests: successful_requests,
-        counted_failed_requests: failed_requests,
-        counted_success_rate: success_rate,
-        output_tokens_total: total_tokens,
-        output_tokens_per_request: avg_tokens_per_request,
-        e2e_mean_s: avg_time_per_request,
-    };
-}
-/**
- * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
- * figures beside them say.
- */
-function stageStatistics(stage) {
-    const { counted_requests, counted_successful_requests, counted_failed_requests, counted_success_rate, output_tokens_total, output_tokens_per_request, e2e_mean_s, ...rest } = stage;
-    // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
-    return {
-        ...rest,
-        total_requests: counted_requests,
-        successful_requests: counted_successful_requests,
-        failed_requests: counted_failed_requests,
-        success_rate: counted_success_rate,
-        total_tokens: output_tokens_total,
-        avg_tokens_per_request: output_tokens_per_request,
-        avg_time_per_request: e2e_mean_s,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/report/charts.ts
-/**
- * The charts' data, shared by the summary (Mermaid) and report.html (SVG): series over time since the
- * first stage's scheduled start, in equal buckets, with the stage boundaries. Pure functions.
- *
- * - In flight: the true peak within each bucket, from every request's send and end (not an average of
- *   periodic samples, which misses the peak between two samples).
- * - TTFT: the mean TTFT of the requests sent within each bucket; a bucket in which none was sent
- *   repeats the previous bucket's value (a line needs a point per bucket).
- */
+
+/** The charts' per-request series from a run's records (every stage, warmup included). */
+function chartInputs(records) {
+    const requests = [];
+    const counted = [];
+    for (const record of records) {
+        const { sentAtMs, endedAtMs, ttftMs } = requestSample(record);
+        requests.push({ stage: record.stage, sentAtMs, endedAtMs, ...(ttftMs !== undefined ? { ttftMs } : {}) });
+        if (ttftMs !== undefined && !record.warmup)
+            counted.push({ sentAtMs, ttftMs });
+    }
+    counted.sort((a, b) => a.sentAtMs - b.sentAtMs);
+    return { ttftMsInSendOrder: counted.map((sample) => sample.ttftMs), requests };
+}
 /** Most buckets a time series gets: enough detail at ~900 px, few enough for a small summary. */
 const MAX_TIME_BUCKETS = 60;
 /** The axis of a run's stages, or undefined when there is no time to plot. */
@@ -59467,6 +59933,13 @@ function markdown_markdownInlineCode(text, options = {}) {
     const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
     return `${fence}${padded}${fence}`;
 }
+/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
+function table(header, rows) {
+    const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+    for (const row of rows)
+        lines.push(`| ${row.join(' | ')} |`);
+    return lines.join('\n');
+}
 
 ;// CONCATENATED MODULE: ./src/report/provenance.ts
 /**
@@ -59598,6 +60071,52 @@ function provenanceHtmlRows(provenance) {
             : 'real',
     ]);
     return rows;
+}
+
+;// CONCATENATED MODULE: ./src/report/results.ts
+/** Bumped on any change of shape; additions bump the minor part. */
+const RESULTS_SCHEMA_VERSION = '1.4.0';
+/** Our statistics whose names the seed's document uses for figures computed its own way. */
+const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
+    'total_requests',
+    'successful_requests',
+    'failed_requests',
+    'success_rate',
+    'total_tokens',
+    'avg_tokens_per_request',
+    'avg_time_per_request',
+]));
+/** Our statistics under their stage names in results.json (since 1.3). */
+function ownStageStatistics(stats) {
+    const { total_requests, successful_requests, failed_requests, success_rate, total_tokens, avg_tokens_per_request, avg_time_per_request, ...rest } = stats;
+    return {
+        ...rest,
+        counted_requests: total_requests,
+        counted_successful_requests: successful_requests,
+        counted_failed_requests: failed_requests,
+        counted_success_rate: success_rate,
+        output_tokens_total: total_tokens,
+        output_tokens_per_request: avg_tokens_per_request,
+        e2e_mean_s: avg_time_per_request,
+    };
+}
+/**
+ * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
+ * figures beside them say.
+ */
+function stageStatistics(stage) {
+    const { counted_requests, counted_successful_requests, counted_failed_requests, counted_success_rate, output_tokens_total, output_tokens_per_request, e2e_mean_s, ...rest } = stage;
+    // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
+    return {
+        ...rest,
+        total_requests: counted_requests,
+        successful_requests: counted_successful_requests,
+        failed_requests: counted_failed_requests,
+        success_rate: counted_success_rate,
+        total_tokens: output_tokens_total,
+        avg_tokens_per_request: output_tokens_per_request,
+        avg_time_per_request: e2e_mean_s,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
@@ -59879,35 +60398,6 @@ const METRICS = new Map([
 const METRIC_NAMES = [...METRICS.keys()];
 /** Metrics a baseline comparison can resample (they have a per-request statistic). */
 const COMPARABLE_METRIC_NAMES = METRIC_NAMES.filter((name) => METRICS.get(name)?.fromRequests !== undefined);
-/**
- * Reduces records to request samples with the formulas of computeStatistics (src/metrics/aggregate.ts):
- * TTFT = first token − send; TPOT = (E2E − TTFT) ÷ (tokens − 1) for ≥ 2 tokens; E2E = end − send, all of
- * successful requests; dispatch lag = send − schedule of every request. Warmup records are dropped.
- */
-function requestSamples(records) {
-    const samples = [];
-    for (const record of records) {
-        if (record.warmup)
-            continue;
-        const e2eMs = record.ok ? record.ended_at_ms - record.sent_at_ms : undefined;
-        const ttftMs = record.ok && record.first_token_at_ms !== undefined
-            ? record.first_token_at_ms - record.sent_at_ms
-            : undefined;
-        samples.push({
-            ok: record.ok,
-            ttftMs,
-            tpotMs: e2eMs !== undefined && ttftMs !== undefined && record.output_tokens >= 2
-                ? (e2eMs - ttftMs) / (record.output_tokens - 1)
-                : undefined,
-            e2eMs,
-            dispatchLagMs: record.dispatched_at_ms - record.scheduled_at_ms,
-            outputTokens: record.ok ? record.output_tokens : 0,
-            sentAtMs: record.sent_at_ms,
-            endedAtMs: record.ended_at_ms,
-        });
-    }
-    return samples;
-}
 
 ;// CONCATENATED MODULE: ./src/config/describe.ts
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -60152,6 +60642,7 @@ function regressionTolerances(regression) {
 }
 
 ;// CONCATENATED MODULE: ./src/verdict/compare.ts
+
 
 
 
@@ -60499,6 +60990,7 @@ function evaluateThresholds(config, subjects) {
 
 
 
+
 /** Parses the `baseline` input / `--baseline` flag. */
 function parseBaselineSpec(text) {
     const value = text.trim();
@@ -60534,7 +61026,7 @@ function parseRequestsJsonl(text) {
  * Throws InputError with a hint when the file is missing or is not an exo-bench results document.
  */
 function readBaselineFiles(path, source = path) {
-    const resultsPath = (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, 'results.json') : path;
+    const resultsPath = (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, RESULTS_FILE) : path;
     if (!(0,external_node_fs_.existsSync)(resultsPath)) {
         throw new errors/* InputError */.dz(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
     }
@@ -60551,7 +61043,7 @@ function readBaselineFiles(path, source = path) {
         typeof document.schema_version !== 'string') {
         throw new errors/* InputError */.dz(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
     }
-    const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), 'requests.jsonl');
+    const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), REQUESTS_FILE);
     const records = (0,external_node_fs_.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_.readFileSync)(requestsPath, 'utf8')) : null;
     return { source, document, records };
 }
@@ -60789,12 +61281,6 @@ function formatChange(ratio) {
 const COMMENT_MAX_CHARS = 65_536;
 /** The sample rule, as printed under the thresholds table. */
 const SAMPLE_RULE = 'A percentile pq is judged on ≥ ⌈100 ÷ (100 − q)⌉ samples (p50 ≥ 2, p90 ≥ 10, p95 ≥ 20, p99 ≥ 100); below that it is inconclusive.';
-function table(header, rows) {
-    const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-    for (const row of rows)
-        lines.push(`| ${row.join(' | ')} |`);
-    return lines.join('\n');
-}
 const DECIMALS = {
     ms: 1,
     s: 3,
@@ -60994,13 +61480,6 @@ function formatBytes(bytes) {
         return '–';
     return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 }
-/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
-function summary_table(header, rows) {
-    const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-    for (const row of rows)
-        lines.push(`| ${row.join(' | ')} |`);
-    return lines.join('\n');
-}
 function seedRow(name, stats, peakInFlight) {
     return [
         name,
@@ -61099,6 +61578,18 @@ function failedThresholds(document, scope) {
         .map((outcome) => `❌ ${markdown_markdownInlineCode(outcome.expression, { inTableCell: true })} (${summary_formatNumber(outcome.observed)})`)
         .join('<br>');
 }
+/** The columns of the compact stage table, in the summary and in report.html. */
+const COMPACT_STAGE_HEADER = [
+    'Stage',
+    'Requests',
+    'Success',
+    'TTFT p50 ms',
+    'TTFT p95 ms',
+    'E2E p95 ms',
+    'Output tok/s',
+    'Failed thresholds',
+];
+/** A row of the compact stage table; `name` and `thresholds` come escaped for where they go. */
 function compactRow(name, stats, thresholds) {
     return [
         name,
@@ -61120,20 +61611,10 @@ function compactStagesSection(document) {
     if (stages.length === 0)
         return undefined;
     const covered = runStages(document);
-    const header = [
-        'Stage',
-        'Requests',
-        'Success',
-        'TTFT p50 ms',
-        'TTFT p95 ms',
-        'E2E p95 ms',
-        'Output tok/s',
-        'Failed thresholds',
-    ];
     const rows = stages.map((stage) => compactRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`, stageStatistics(stage), failedThresholds(document, stage.name)));
     if (run && stages.length > 1)
         rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
-    return `### Stages\n\n${summary_table(header, rows)}`;
+    return `### Stages\n\n${table([...COMPACT_STAGE_HEADER], rows)}`;
 }
 function stagesSection(document) {
     const { stages, run } = document.results;
@@ -61161,7 +61642,7 @@ function stagesSection(document) {
     const note = warmups.length
         ? `\n\nExcluded as warmup: ${warmups.map((s) => `${markdown_escapeMarkdownText(s.name)} ${s.warmup_requests}`).join(', ')}.`
         : '';
-    return `#### Requests and throughput (the seed's metrics)\n\n${summary_table(header, rows)}${note}`;
+    return `#### Requests and throughput (the seed's metrics)\n\n${table(header, rows)}${note}`;
 }
 function latencySection(document) {
     const { stages, run } = document.results;
@@ -61195,7 +61676,7 @@ function latencySection(document) {
     const multiTokenNote = multiTokenStages.length
         ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
         : '';
-    return `#### Latency (ms)\n\n${summary_table(header, rows)}${chunkNote}${multiTokenNote}`;
+    return `#### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
 }
 function calibrationCell(stage) {
     const calibration = stage.prompt_length.calibration;
@@ -61276,7 +61757,7 @@ function promptsSection(document) {
         }
     }
     const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
-    return `#### Prompt and output lengths\n\n${summary_table(header, stages.map(promptOutputRow))}${notesText}`;
+    return `#### Prompt and output lengths\n\n${table(header, stages.map(promptOutputRow))}${notesText}`;
 }
 function clusterSection(document) {
     const { nodes, instances } = document.cluster;
@@ -61284,7 +61765,7 @@ function clusterSection(document) {
         return undefined;
     const parts = ['### Cluster'];
     if (nodes.length > 0) {
-        parts.push(summary_table(['Node', 'Chip', 'Name', 'RAM total', 'RAM available'], nodes.map((node) => [
+        parts.push(table(['Node', 'Chip', 'Name', 'RAM total', 'RAM available'], nodes.map((node) => [
             markdown_markdownInlineCode(node.node_id.slice(0, 12), { inTableCell: true }),
             escapeMarkdownCell(node.chip || '–'),
             escapeMarkdownCell(node.friendly_name || '–'),
@@ -61293,7 +61774,7 @@ function clusterSection(document) {
         ])));
     }
     if (instances.length > 0) {
-        parts.push(summary_table(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((instance) => [
+        parts.push(table(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((instance) => [
             markdown_markdownInlineCode(instance.instance_id.slice(0, 8), { inTableCell: true }),
             escapeMarkdownCell(instance.model_id),
             escapeMarkdownCell(`${instance.kind} / ${instance.shard_kind}`),
@@ -61316,7 +61797,7 @@ function errorsSection(document) {
     }
     if (rows.length === 0)
         return undefined;
-    return `### Most frequent errors\n\n${summary_table(['Stage', 'Class', 'Count', 'Example'], rows)}`;
+    return `### Most frequent errors\n\n${table(['Stage', 'Class', 'Count', 'Example'], rows)}`;
 }
 /** Averages a series into at most `maxPoints` buckets (charts stay readable and small). */
 function downsample(values, maxPoints = MAX_CHART_POINTS) {
@@ -61460,7 +61941,7 @@ function detailsSection(document) {
     return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
 }
 function legendSection() {
-    return `<details><summary>Metric definitions</summary>\n\n${summary_table(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([name, formula]) => [name, escapeMarkdownCell(formula)]))}\n\n</details>`;
+    return `<details><summary>Metric definitions</summary>\n\n${table(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([name, formula]) => [name, escapeMarkdownCell(formula)]))}\n\n</details>`;
 }
 /** The thresholds and the baseline comparison (src/verdict/render.ts), right under the headline. */
 function gateSections(document) {
@@ -61593,18 +62074,6 @@ function htmlTable(header, rows) {
 function percent(stats) {
     return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
 }
-function html_compactRow(name, stats, failed) {
-    return [
-        name,
-        String(stats.total_requests),
-        `${percent(stats)}${stats.failed_requests ? ` (${stats.failed_requests} failed)` : ''}`,
-        summary_formatNumber(stats.ttft_ms.p50),
-        summary_formatNumber(stats.ttft_ms.p95),
-        summary_formatNumber(stats.e2e_ms.p95),
-        summary_formatNumber(stats.output_tokens_per_second),
-        failed,
-    ];
-}
 function fullRow(name, stats) {
     return [
         name,
@@ -61666,19 +62135,10 @@ function renderHtmlReport(document, charts) {
     if (document.comparison)
         parts.push('<h2>Compared with the baseline</h2>', `<p>${escapeHtml(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
     if (stages.length > 0) {
-        const compactRows = stages.map((s) => html_compactRow(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, stageStatistics(s), html_failedThresholds(document, s.name)));
+        const compactRows = stages.map((s) => compactRow(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, stageStatistics(s), html_failedThresholds(document, s.name)));
         if (run && stages.length > 1)
-            compactRows.push(html_compactRow(runName, run, html_failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([
-            'Stage',
-            'Requests',
-            'Success',
-            'TTFT p50 ms',
-            'TTFT p95 ms',
-            'E2E p95 ms',
-            'Output tok/s',
-            'Failed thresholds',
-        ], compactRows));
+            compactRows.push(compactRow(runName, run, html_failedThresholds(document, 'run')));
+        parts.push('<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], compactRows));
         const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
         if (run && stages.length > 1)
             fullRows.push(fullRow(runName, run));
@@ -61744,6 +62204,10 @@ ${parts.join('\n')}
 `;
 }
 
+;// CONCATENATED MODULE: ./src/version.ts
+/** exo-bench's version; a test keeps it equal to package.json's. */
+const VERSION = '1.0.0';
+
 ;// CONCATENATED MODULE: ./src/report/seed-document.ts
 /** The seed's metadata keys of a run. */
 function seedMetadata(input) {
@@ -61790,241 +62254,70 @@ function parseHardwareLabels(text) {
         .filter((label) => label !== '');
 }
 
-;// CONCATENATED MODULE: ./src/target/target.ts
+;// CONCATENATED MODULE: ./src/report/results-document.ts
 
-/** The target server did not become usable (not reachable, refused the key, no such model). */
-class TargetError extends errors/* ExoBenchError */.Ll {
-    constructor(message, hint, options) {
-        super('cluster', message, hint, options);
-        this.name = 'TargetError';
-    }
-}
-/**
- * Normalises a server URL: no trailing slash, and a trailing `/v1` removed, because OpenAI clients
- * conventionally take `http://host:8000/v1` while the paths here start with `/v1`.
- */
-function normaliseBaseUrl(url) {
-    return url.replace(/\/+$/, '').replace(/\/v1$/, '');
-}
-/** Reads the API key named by `api_key_env`; an unset or empty variable is an input error. */
-function readApiKey(target, env) {
-    if (target.kind !== 'openai' || target.api_key_env === undefined)
-        return undefined;
-    const value = env[target.api_key_env];
-    if (value === undefined || value.trim() === '') {
-        throw new errors/* InputError */.dz(`target.api_key_env names ${target.api_key_env}, but that environment variable is ${value === undefined ? 'not set' : 'empty'}`, `Export it before the run (in a workflow: env: ${target.api_key_env}: \${{ secrets.${target.api_key_env} }}), or remove api_key_env if the server needs no key.`);
-    }
-    return value.trim();
-}
-/**
- * Resolves the config's target against the URL the shell chose (`--api-url` / `api-url`, the config's
- * `base_url`, or EXO's local port) and the environment that holds the API key.
- */
-function resolveTarget(config, apiUrl, env) {
-    const target = config.target;
-    const apiKey = readApiKey(target, env);
-    const baseUrl = normaliseBaseUrl(apiUrl);
-    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-    const endpointPath = target.kind === 'exo' && config.endpoint === 'bench' ? '/bench/chat/completions' : '/v1/chat/completions';
-    const headers = { 'content-type': 'application/json' };
-    if (apiKey !== undefined)
-        headers.authorization = `Bearer ${apiKey}`;
+
+
+
+
+
+/** The results document, verdict `error` until the gates and the verdict are judged. */
+function buildResultsDocument(input) {
+    const { loaded, run, startedAtMs, completedAtMs, target, cluster } = input;
+    const { config } = loaded;
     return {
-        kind: target.kind,
-        baseUrl,
-        models: target.kind === 'openai' ? [target.model] : [...config.model_ids],
-        chatPath: `${basePath}${endpointPath}`,
-        headers,
-        apiKey,
-        forceOutputLength: target.kind === 'openai' ? target.force_output_length : 'none',
-    };
-}
-/**
- * The URL a node run talks to: the shell's explicit URL wins; else an openai target's `base_url`;
- * else EXO on this machine at `fallbackUrl`.
- */
-function targetApiUrl(config, explicitUrl, fallbackUrl) {
-    if (explicitUrl !== undefined)
-        return explicitUrl;
-    if (config.target.kind === 'openai')
-        return config.target.base_url;
-    return fallbackUrl;
-}
-/**
- * Request fields that make a server generate exactly `max_tokens` (where it supports them):
- * vLLM's `ignore_eos`, or `min_tokens` (vLLM, SGLang). Servers that do not know them ignore them.
- */
-function forceOutputFields(mode, generationLength) {
-    if (mode === 'ignore_eos')
-        return { ignore_eos: true };
-    if (mode === 'min_tokens')
-        return { min_tokens: generationLength };
-    return {};
-}
-
-;// CONCATENATED MODULE: ./src/target/readiness.ts
-/**
- * Waiting for an OpenAI-compatible server: `GET /v1/models` until it answers 200, with back-off, up to
- * the config's `timeout_seconds`. Servers answer 503 while loading (llama.cpp) or refuse connections
- * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
- */
-
-
-
-/** Upper bound of the back-off between two `/v1/models` attempts. */
-const MAX_RETRY_DELAY_MS = 5_000;
-/** Longest a single `/v1/models` call may take, ms. */
-const CALL_TIMEOUT_MS = 10_000;
-async function attempt(target, context, url) {
-    try {
-        const response = await (0,undici/* request */.Em)(url, {
-            method: 'GET',
-            dispatcher: context.dispatcher,
-            headers: { ...target.headers, accept: 'application/json' },
-            headersTimeout: CALL_TIMEOUT_MS,
-            bodyTimeout: CALL_TIMEOUT_MS,
-            ...(context.signal ? { signal: context.signal } : {}),
-        });
-        const text = await response.body.text();
-        const excerpt = text.slice(0, 200).replace(/\s+/g, ' ').trim();
-        if (response.statusCode === 401 || response.statusCode === 403)
-            return { kind: 'auth', status: response.statusCode, excerpt };
-        if (response.statusCode !== 200)
-            return { kind: 'retry', reason: `HTTP ${response.statusCode}${excerpt ? `: ${excerpt}` : ''}` };
-        return { kind: 'ready', ids: modelIds(text) };
-    }
-    catch (error) {
-        (0,util_clock/* throwIfAborted */.Te)(context.signal);
-        const code = error.code;
-        return {
-            kind: 'retry',
-            reason: `${code ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
-        };
-    }
-}
-/** `data[].id` of a `/v1/models` answer (OpenAI shape; Ollama and llama.cpp use it too). */
-function modelIds(body) {
-    try {
-        const parsed = JSON.parse(body);
-        if (!Array.isArray(parsed.data))
-            return [];
-        return parsed.data.flatMap((entry) => typeof entry === 'object' && entry !== null && typeof entry.id === 'string'
-            ? [entry.id]
-            : []);
-    }
-    catch {
-        return [];
-    }
-}
-/**
- * Waits until the server lists its models. Throws {@link TargetError} on 401/403 (at once) or when the
- * deadline passes (with the last reason). A model that is not listed draws a warning, not an error:
- * llama.cpp and some proxies serve whatever name the request gives.
- */
-async function waitForOpenAiServer(target, context, deadlineMs) {
-    const url = `${target.baseUrl}/v1/models`;
-    const startedMs = context.clock.nowMs();
-    let delayMs = context.initialRetryDelayMs ?? 250;
-    let lastProgressMs = startedMs;
-    let lastReason = '';
-    for (;;) {
-        (0,util_clock/* throwIfAborted */.Te)(context.signal);
-        const outcome = await attempt(target, context, url);
-        if (outcome.kind === 'ready') {
-            const missing = target.models.filter((model) => !outcome.ids.includes(model));
-            if (missing.length > 0 && outcome.ids.length > 0) {
-                context.logger.warning(`the server does not list ${missing.join(', ')} (it lists ${outcome.ids.slice(0, 5).join(', ')}${outcome.ids.length > 5 ? ', …' : ''}); requests name it anyway`);
-            }
-            return { ids: outcome.ids };
-        }
-        if (outcome.kind === 'auth') {
-            throw new TargetError(`${url} refused the request: HTTP ${outcome.status}${outcome.excerpt ? ` (${outcome.excerpt})` : ''}`, target.apiKey === undefined
-                ? 'The server wants an API key: set target.api_key_env to the name of an environment variable that holds it.'
-                : 'The API key was rejected: check the value of the variable named by target.api_key_env.');
-        }
-        lastReason = outcome.reason;
-        const nowMs = context.clock.nowMs();
-        if (nowMs >= deadlineMs) {
-            throw new TargetError(`${url} did not answer 200 within ${(0,util_clock/* formatDuration */.a3)(deadlineMs - startedMs)} (last: ${lastReason})`, 'Is the server running at that address? Check target.base_url (or --api-url / api-url), and raise timeout_seconds if it loads the model slowly.');
-        }
-        if (nowMs - lastProgressMs >= context.progressIntervalMs) {
-            lastProgressMs = nowMs;
-            context.logger.info(`waiting for ${url}: ${lastReason} (${(0,util_clock/* formatDuration */.a3)(nowMs - startedMs)})`);
-        }
-        await context.clock.sleep(Math.min(delayMs, Math.max(0, deadlineMs - nowMs)), context.signal);
-        delayMs = Math.min(MAX_RETRY_DELAY_MS, delayMs * 2);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/target/index.ts
-/** Targets: EXO clusters or any OpenAI-compatible server. */
-
-
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** exo-bench's version; a test keeps it equal to package.json's. */
-const VERSION = '1.0.0';
-
-;// CONCATENATED MODULE: ./src/benchmark.ts
-/**
- * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
- * runs every stage and tears down; a secondary waits for the primary's instances, then for their
- * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
- * folder, on every path, and returns a verdict instead of throwing.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
- * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
- * who relaxes one relaxes both.
- */
-const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
-/**
- * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
- * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
- * bodies are the same for every request of a model, so only the nonce tells prompts apart.
- */
-function requestBuilder(config, target, runId, stage, prompts) {
-    const origin = new URL(target.baseUrl).origin;
-    const headers = { ...target.headers, accept: 'text/event-stream' };
-    const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
-    const models = target.models;
-    return (index) => {
-        // Requests rotate over the models, so every instance of a multi-model config gets load.
-        const model = models[index % models.length];
-        // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
-        const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
-        const body = {
-            model,
-            messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
-            max_tokens: stage.generation_length,
-            stream: true,
-            stream_options: { include_usage: true },
-            ...forced,
-        };
-        return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
+        schema_version: RESULTS_SCHEMA_VERSION,
+        tool: { name: 'exo-bench', version: VERSION },
+        metadata: {
+            started_at: new Date(startedAtMs).toISOString(),
+            ended_at: new Date(completedAtMs).toISOString(),
+            config_file: loaded.file,
+            api_url: withoutUserInfo(run.apiUrl),
+            is_primary: run.isPrimary,
+            run_id: run.runId,
+            endpoint: config.endpoint,
+            ...(target
+                ? { target: { kind: target.kind, base_url: withoutUserInfo(target.baseUrl), models: target.models } }
+                : {}),
+            ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
+            ...(run.hardwareLabel ? { hardware_label: run.hardwareLabel } : {}),
+            ...(run.nodeIndex !== undefined ? { node_index: run.nodeIndex } : {}),
+            ...seedMetadata({
+                startedAtMs,
+                completedAtMs,
+                gitCommit: run.gitCommit ?? null,
+                hardwareLabels: run.hardwareLabels ?? [],
+                expectedNodes: run.expectedNodes,
+                timeoutSeconds: run.timeoutSeconds,
+            }),
+        },
+        cluster: {
+            expected_nodes: run.expectedNodes,
+            nodes: nodeFacts(cluster.view),
+            instances: instanceFacts(cluster.instances),
+            ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
+            ...(input.statePolling ? { state_polling: input.statePolling } : {}),
+            ...(input.stateResets.length > 0
+                ? { state_resets: [...input.stateResets].sort((a, b) => a.at_ms - b.at_ms) }
+                : {}),
+            ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
+        },
+        // A password in base_url is a credential: the document is for anyone with the artifact.
+        configuration: config.target.kind === 'openai'
+            ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
+            : config,
+        results: {
+            stages: input.stages,
+            run: input.runStatistics,
+            ...(run.isPrimary ? { run_stages: input.runStages } : {}),
+        },
+        metrics: { snapshots: input.snapshots },
+        validity: input.validity,
+        verdict: 'error',
+        error: input.error,
+        ...(run.provenance
+            ? { provenance: { ...run.provenance, started_at: new Date(startedAtMs).toISOString() } }
+            : {}),
     };
 }
 function nodeFacts(view) {
@@ -62056,44 +62349,7 @@ function instanceFacts(instances) {
         instance_meta: instance.kind.replace(/Instance$/, ''),
     }));
 }
-/**
- * Least period of the cluster snapshots when the only node they can read is the one serving the load,
- * seconds. Each read keeps that node busy for a serialisation of the whole state (exo-api.md §12.4):
- * bench/state-polling.mjs measured TTFT p99 37 → 78.5 ms (medians of 3 rounds) with a 2 MiB state read every 2 s; once per 10 s
- * touches about one request in a hundred.
- */
-const SERVING_NODE_MIN_POLL_SECONDS = 10;
-/** How long a probe of another node's API may take before the snapshots stay on this node, ms. */
-const POLL_TARGET_PROBE_MS = 3_000;
-/**
- * The node whose `/state` the snapshots poll (exo-api.md §12.4): every `/state` read serialises the
- * whole state in the Python process that also relays the load's tokens, so the snapshots go to another
- * node of the cluster when one answers at the address the topology gives for it (its API port; the
- * scheme of this node's URL), and to this node only when none does.
- */
-async function chooseStatePollTarget(view, ownNodeId, apiUrl, dispatcher, signal, logger, policy) {
-    const protocol = new URL(apiUrl).protocol;
-    for (const nodeId of policy === 'self' ? [] : view.nodeIds) {
-        const address = view.apiAddresses.get(nodeId);
-        if (nodeId === ownNodeId || !address)
-            continue;
-        const host = address.ip.includes(':') ? `[${address.ip}]` : address.ip;
-        const client = new cluster_client/* ExoClient */.Gp(`${protocol}//${host}:${address.port}`, {
-            dispatcher,
-            callTimeoutMs: POLL_TARGET_PROBE_MS,
-        });
-        try {
-            if ((await client.nodeId(signal)) === nodeId)
-                return { client: new cluster_client/* ExoClient */.Gp(client.baseUrl, { dispatcher }), nodeId, servesLoad: false };
-        }
-        catch {
-            // Unreachable from here (another network, a firewall): try the next node.
-        }
-    }
-    if (view.nodeIds.length > 1 && policy === 'auto')
-        logger.warning("cluster snapshots poll this node's /state: no other node's API answered at the address the topology gives");
-    return { client: new cluster_client/* ExoClient */.Gp(apiUrl, { dispatcher }), nodeId: ownNodeId, servesLoad: true };
-}
+/** A stage's results: the seed's figures under its names, ours beside them. */
 function stageResults(run, gaps, calibration) {
     return {
         name: run.stage.name,
@@ -62111,78 +62367,15 @@ function stageResults(run, gaps, calibration) {
         in_flight_samples: run.inFlightSamples,
     };
 }
-/** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
-function withoutUserInfo(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        return parsed.toString().replace(/\/+$/, '');
-    }
-    catch {
-        return url.replace(/\/\/[^/?#]*@/, '//');
-    }
-}
-/** Secrets shorter than this are not redacted from text: replacing a 1-3 character string would garble it. */
-const MIN_REDACTED_SECRET_CHARS = 4;
+
+;// CONCATENATED MODULE: ./src/verdict/validity.ts
+
 /**
- * Replaces each secret in text that came from a server: an error body can echo the API key it refused
- * ("Incorrect API key provided: sk-…"), and records and results are files anyone with the artifact reads.
+ * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
+ * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
+ * who relaxes one relaxes both.
  */
-function redactSecrets(text, secrets) {
-    let redacted = text;
-    for (const secret of secrets)
-        redacted = redacted.split(secret).join('***');
-    return redacted;
-}
-/** The password of a URL's user info, if any (it is a credential like the API key). */
-function urlPassword(url) {
-    try {
-        const password = decodeURIComponent(new URL(url).password);
-        return password === '' ? undefined : password;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The EXO cluster phase: waits for the API and the nodes, then places the instances (primary) or waits
- * for the primary's (secondary), until they are ready.
- */
-async function prepareExoCluster(config, options, context, state, deadlineMs) {
-    const { logger } = context;
-    state.nodeId = await (0,orchestrate/* waitForApi */.Pz)(context, deadlineMs);
-    logger.info(`connected to node ${state.nodeId} at ${options.apiUrl}`);
-    let view = await (0,orchestrate/* waitForNodes */.iw)(context, options.expectedNodes, deadlineMs);
-    state.view = view;
-    logger.info(`cluster has ${view.nodeIds.length} node${view.nodeIds.length === 1 ? '' : 's'}`);
-    let ids;
-    if (options.isPrimary) {
-        const plan = {
-            sharding: config.sharding,
-            instanceMeta: config.instance_meta,
-            nodeCount: options.expectedNodes,
-        };
-        for (const modelId of config.model_ids) {
-            state.placedIds.push((await (0,orchestrate/* placeInstance */.b_)(context, modelId, plan, deadlineMs)).instanceId);
-            options.onInstancesPlaced?.([...state.placedIds]);
-        }
-        view = await (0,orchestrate/* waitForInstancesReady */.s7)(context, state.placedIds, deadlineMs, state.downloads);
-        for (const download of state.downloads.times())
-            logger.info(`downloaded ${download.model_id} (${Math.round(download.bytes / 1e6)} MB) in ${download.seconds} s, before the benchmark`);
-        ids = state.placedIds;
-    }
-    else {
-        ids = await (0,orchestrate/* waitForModelInstancesReady */.Tg)(context, config.model_ids, deadlineMs);
-        view = await (0,orchestrate/* readView */.Ml)(context);
-    }
-    state.view = view;
-    state.instances = ids.flatMap((id) => {
-        const instance = view.instances.get(id);
-        return instance ? [instance] : [];
-    });
-    logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
-}
+const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
 /**
  * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
  * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
@@ -62250,22 +62443,74 @@ function judgeVerdict(document) {
         return 'fail';
     return 'pass';
 }
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
-function scheduledLoadMs(config) {
-    return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
-}
+
+;// CONCATENATED MODULE: ./src/benchmark.ts
+/**
+ * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
+ * runs every stage and tears down; a secondary waits for the primary's instances, then for their
+ * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
+ * folder, on every path, and returns a verdict instead of throwing.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 async function runNode(loaded, options, ports, signal) {
-    const { config } = loaded;
+    const run = openRun(loaded, options, ports, signal);
+    let failure;
+    try {
+        const target = await connectTarget(run);
+        if (options.isPrimary)
+            await runStagesAsPrimary(run, target);
+        else if (target.kind === 'openai')
+            run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
+        else
+            await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster);
+    }
+    catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        run.logger.error((0,errors/* describeError */.Uc)(error));
+    }
+    finally {
+        await closeRun(run);
+    }
+    return writeReports(run, judgeRun(run, failure));
+}
+/** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
+function openRun(loaded, options, ports, signal) {
     const { logger } = ports;
     const clock = options.clock ?? util_clock/* systemClock */.ml;
     (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
-    const resultsPath = (0,external_node_path_.join)(options.outputDir, 'results.json');
-    const requestsPath = (0,external_node_path_.join)(options.outputDir, 'requests.jsonl');
-    const summaryPath = (0,external_node_path_.join)(options.outputDir, 'summary.md');
-    const reportPath = (0,external_node_path_.join)(options.outputDir, 'report.html');
-    (0,external_node_fs_.writeFileSync)(requestsPath, '');
-    const requestsFile = new JsonlWriter(requestsPath);
+    const paths = {
+        results: (0,external_node_path_.join)(options.outputDir, RESULTS_FILE),
+        requests: (0,external_node_path_.join)(options.outputDir, REQUESTS_FILE),
+        summary: (0,external_node_path_.join)(options.outputDir, SUMMARY_FILE),
+        report: (0,external_node_path_.join)(options.outputDir, REPORT_FILE),
+    };
+    (0,external_node_fs_.writeFileSync)(paths.requests, '');
+    const requestsFile = new JsonlWriter(paths.requests);
     // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
     const dispatcher = new undici/* Agent */.g6({
         connections: null,
@@ -62273,302 +62518,214 @@ async function runNode(loaded, options, ports, signal) {
         keepAliveTimeout: 10_000,
         connect: { timeout: 30_000 },
     });
-    const client = new cluster_client/* ExoClient */.Gp(options.apiUrl, { dispatcher });
-    const context = {
-        client,
-        clock,
-        logger,
-        pollIntervalMs: options.pollIntervalMs ?? 500,
-        progressIntervalMs: options.progressIntervalMs ?? 5_000,
-    };
     // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
     const runAbort = new AbortController();
-    const runSignal = signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal;
-    let lostInstances;
-    let lostWarned = false;
-    context.signal = runSignal;
-    context.resetWatch = new orchestrate/* StateResetWatch */.wH();
-    const startedAtMs = clock.nowMs();
-    const deadlineMs = startedAtMs + options.timeoutSeconds * 1000;
-    const cluster = { placedIds: [], instances: [], downloads: new orchestrate/* DownloadTracker */.l$() };
-    let target;
-    const stages = [];
-    const allRecords = [];
-    let failure;
-    let snapshots;
-    let statePolling;
-    const pollResets = new orchestrate/* StateResetWatch */.wH();
-    const loopDelay = (0,external_node_perf_hooks_.monitorEventLoopDelay)({ resolution: 1 });
-    // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
-    const secrets = [];
-    const addSecret = (secret) => {
-        if (secret === undefined || secret === '')
-            return;
-        ports.mask?.(secret);
-        ports.env?.mask(secret);
-        if (secret.length >= MIN_REDACTED_SECRET_CHARS)
-            secrets.push(secret);
+    const context = {
+        client: new cluster_client/* ExoClient */.Gp(options.apiUrl, { dispatcher }),
+        clock,
+        logger,
+        signal: signal ? AbortSignal.any([signal, runAbort.signal]) : runAbort.signal,
+        pollIntervalMs: options.pollIntervalMs ?? 500,
+        progressIntervalMs: options.progressIntervalMs ?? 5_000,
+        resetWatch: new orchestrate/* StateResetWatch */.wH(),
     };
-    addSecret(urlPassword(options.apiUrl));
-    try {
-        const resolved = resolveTarget(config, options.apiUrl, options.env ?? process.env);
-        target = resolved;
-        addSecret(resolved.apiKey);
-        addSecret(urlPassword(resolved.baseUrl));
-        if (resolved.kind === 'openai') {
-            await logger.group('Target', async () => {
-                await waitForOpenAiServer(resolved, {
-                    dispatcher,
-                    clock,
-                    logger,
-                    progressIntervalMs: context.progressIntervalMs,
-                    ...(signal ? { signal } : {}),
-                }, deadlineMs);
-                logger.info(`OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`);
-            });
-        }
-        else {
-            await logger.group('Cluster', () => prepareExoCluster(config, options, context, cluster, deadlineMs));
-        }
-        if (options.isPrimary) {
-            if (resolved.kind === 'exo' && cluster.view && cluster.nodeId) {
-                const target = await chooseStatePollTarget(cluster.view, cluster.nodeId, options.apiUrl, dispatcher, runSignal, logger, options.statePollNode ?? 'auto');
-                const ownNode = { client, nodeId: cluster.nodeId, resets: context.resetWatch };
-                // Reading the serving node's /state stalls its token writes (§12.4): only rarely, then.
-                const intervalSeconds = target.servesLoad
-                    ? Math.max(config.snapshot_interval_seconds, options.servingNodeMinPollSeconds ?? SERVING_NODE_MIN_POLL_SECONDS)
-                    : config.snapshot_interval_seconds;
-                snapshots = new SnapshotRecorder(
-                // When the other node stops answering (it left), this node's own state still shows a reset.
-                target.servesLoad
-                    ? [ownNode]
-                    : [{ client: target.client, nodeId: target.nodeId, resets: pollResets }, ownNode], clock, logger, intervalSeconds * 1000, () => cluster.instances, (lost, reset) => {
-                    const which = `instance${lost.length === 1 ? '' : 's'} ${lost.join(', ')}`;
-                    if (!reset) {
-                        // A node of the instance left (EXO deletes its instances): the requests say so one by
-                        // one as connection or 404 errors, and the run still accounts for every one of them.
-                        if (!lostWarned)
-                            logger.warning(`${which} vanished from the cluster state during the stage`);
-                        lostWarned = true;
-                        return;
-                    }
-                    // A new master started from an empty state: nothing of this run is left to measure.
-                    if (lostInstances)
-                        return;
-                    lostInstances = (snapshots?.source.resets ?? pollResets).error(which);
-                    runAbort.abort(lostInstances);
-                });
-                statePolling = {
-                    node_id: target.nodeId,
-                    api_url: withoutUserInfo(target.client.baseUrl),
-                    serves_load: target.servesLoad,
-                    interval_seconds: intervalSeconds,
-                    requests: 0,
-                };
-                logger.info(`cluster snapshots: /state of ${target.servesLoad ? 'this node' : `node ${target.nodeId}`} every ${intervalSeconds} s`);
-                snapshots.start();
-            }
-            loopDelay.enable();
-            const origin = new URL(resolved.baseUrl).origin;
-            const calibrator = config.calibrate_prompts
-                ? new PromptCalibrator((model) => httpPromptProbe({
-                    dispatcher,
-                    origin,
-                    path: resolved.chatPath,
-                    headers: resolved.headers,
-                    timeoutMs: config.request_timeout_seconds * 1000,
-                    ...(signal ? { signal } : {}),
-                }, model), calibrationNonce(options.runId))
-                : undefined;
-            for (const stage of config.stages) {
-                const gaps = new Histogram();
-                const { run, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
-                    // Probes run before the stage's schedule starts: they are not stage requests.
-                    const prompts = await prepareStagePrompts(calibrator, resolved.models, stage.prompt_length, config.unique_prompts);
-                    for (const calibration of prompts.calibration.models) {
-                        const line = describeCalibration(calibration);
-                        if (line.warn)
-                            logger.warning(`stage ${stage.name}: ${line.text}`);
-                        else
-                            logger.info(`stage ${stage.name}: ${line.text}`);
-                    }
-                    const run = await runStage(stage, {
-                        clock,
-                        logger,
-                        request: {
-                            dispatcher,
-                            requestTimeoutMs: config.request_timeout_seconds * 1000,
-                            idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
-                            onTokenGap: (gapMs) => gaps.record(gapMs),
-                        },
-                        buildRequest: requestBuilder(config, resolved, options.runId, stage, prompts),
-                        onRecord: (record) => {
-                            if (secrets.length > 0 && record.error_message !== undefined)
-                                record.error_message = redactSecrets(record.error_message, secrets);
-                            requestsFile.append(record);
-                            allRecords.push(record);
-                        },
-                        signal: runSignal,
-                        progressIntervalMs: context.progressIntervalMs,
-                    });
-                    return { run, prompts };
-                });
-                stages.push(stageResults(run, gaps, prompts.calibration));
-                if (lostInstances)
-                    throw lostInstances;
-                if (run.interrupted || signal?.aborted)
-                    throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
-                // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-                if (resolved.kind === 'exo')
-                    await (0,orchestrate/* waitForQuiet */.PL)(context, clock.nowMs() + (options.quietTimeoutMs ?? 60_000));
-                // The seed's stage ends after the drain.
-                const ranStage = stages[stages.length - 1];
-                completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
-            }
-            loopDelay.disable();
-            snapshots?.stop();
-        }
-        else if (resolved.kind === 'openai') {
-            logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
-        }
-        else {
-            const ids = cluster.instances.map((instance) => instance.instanceId);
-            logger.info('secondary: waiting for the primary to run the stages and delete its instances');
-            const secondaryDeadlineMs = clock.nowMs() +
-                options.timeoutSeconds * 1000 +
-                scheduledLoadMs(config) +
-                config.request_timeout_seconds * 1000;
-            const view = cluster.view;
-            await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
-                watchedNodeIds: view?.nodeIds ?? [],
-                nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
-            });
-            logger.info('the primary deleted its instances; done');
-        }
+    const startedAtMs = clock.nowMs();
+    // Credentials this run holds: masked in logs, and redacted from whatever a server sends back.
+    const secrets = new SecretRedactor(ports);
+    secrets.add(urlPassword(options.apiUrl));
+    return {
+        loaded,
+        options,
+        logger,
+        clock,
+        signal,
+        runAbort,
+        paths,
+        requestsFile,
+        dispatcher,
+        context,
+        pollResets: new orchestrate/* StateResetWatch */.wH(),
+        startedAtMs,
+        deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
+        secrets,
+        loopDelay: (0,external_node_perf_hooks_.monitorEventLoopDelay)({ resolution: 1 }),
+        cluster: { placedIds: [], instances: [], downloads: new orchestrate/* DownloadTracker */.l$() },
+        stages: [],
+        allRecords: [],
+    };
+}
+/** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */
+async function connectTarget(run) {
+    const { loaded, options, logger, context, secrets } = run;
+    const resolved = resolveTarget(loaded.config, options.apiUrl, options.env ?? process.env);
+    run.target = resolved;
+    secrets.add(resolved.apiKey);
+    secrets.add(urlPassword(resolved.baseUrl));
+    if (resolved.kind === 'openai') {
+        await logger.group('Target', async () => {
+            await waitForOpenAiServer(resolved, {
+                dispatcher: run.dispatcher,
+                clock: run.clock,
+                logger,
+                progressIntervalMs: context.progressIntervalMs,
+                ...(run.signal ? { signal: run.signal } : {}),
+            }, run.deadlineMs);
+            logger.info(`OpenAI-compatible server ready at ${resolved.baseUrl}; model ${resolved.models.join(', ')}`);
+        });
     }
-    catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
-        logger.error((0,errors/* describeError */.Uc)(error));
+    else {
+        await logger.group('Cluster', () => prepareExoCluster(loaded.config, options, context, run.cluster, run.deadlineMs));
     }
-    finally {
-        loopDelay.disable();
-        snapshots?.stop();
-        if (statePolling && snapshots)
-            statePolling.requests = snapshots.requests;
-        requestsFile.close();
-        if (options.isPrimary && cluster.placedIds.length > 0) {
-            // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
-            const cleanupContext = { ...context };
-            delete cleanupContext.signal;
-            await logger.group('Cleanup', async () => {
-                const left = await (0,orchestrate/* deleteInstances */.E8)(cleanupContext, cluster.placedIds, clock.nowMs() + 60_000);
-                if (left.length === 0)
-                    options.onInstancesDeleted?.();
-            });
+    return resolved;
+}
+/** The primary's part: cluster snapshots, then every stage in order, each drained before the next. */
+async function runStagesAsPrimary(run, target) {
+    const { config } = run.loaded;
+    if (target.kind === 'exo' && isConnected(run.cluster)) {
+        const watch = await startClusterSnapshots(config, run.options, run.context, run.cluster, run.pollResets, run.dispatcher, (lost) => {
+            run.lostInstances = lost;
+            run.runAbort.abort(lost);
+        });
+        run.snapshots = watch.snapshots;
+        run.statePolling = watch.statePolling;
+    }
+    run.loopDelay.enable();
+    const origin = new URL(target.baseUrl).origin;
+    const calibrator = config.calibrate_prompts
+        ? new PromptCalibrator((model) => httpPromptProbe({
+            dispatcher: run.dispatcher,
+            origin,
+            path: target.chatPath,
+            headers: target.headers,
+            timeoutMs: config.request_timeout_seconds * 1000,
+            ...(run.signal ? { signal: run.signal } : {}),
+        }, model), calibrationNonce(run.options.runId))
+        : undefined;
+    for (const stage of config.stages)
+        await runOneStage(run, target, stage, calibrator);
+    run.loopDelay.disable();
+    run.snapshots?.stop();
+}
+/** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
+async function runOneStage(run, target, stage, calibrator) {
+    const { config } = run.loaded;
+    const { logger, clock, secrets } = run;
+    const gaps = new Histogram();
+    const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+        // Probes run before the stage's schedule starts: they are not stage requests.
+        const prompts = await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
+        for (const calibration of prompts.calibration.models) {
+            const line = describeCalibration(calibration);
+            if (line.warn)
+                logger.warning(`stage ${stage.name}: ${line.text}`);
+            else
+                logger.info(`stage ${stage.name}: ${line.text}`);
         }
-        await dispatcher.close().catch(() => undefined);
+        const stageRun = await runStage(stage, {
+            clock,
+            logger,
+            request: {
+                dispatcher: run.dispatcher,
+                requestTimeoutMs: config.request_timeout_seconds * 1000,
+                idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+                onTokenGap: (gapMs) => gaps.record(gapMs),
+            },
+            buildRequest: requestBuilder(config, target, run.options.runId, stage, prompts),
+            onRecord: (record) => {
+                if (secrets.any && record.error_message !== undefined)
+                    record.error_message = secrets.redact(record.error_message);
+                run.requestsFile.append(record);
+                run.allRecords.push(record);
+            },
+            signal: run.context.signal,
+            progressIntervalMs: run.context.progressIntervalMs,
+        });
+        return { stageRun, prompts };
+    });
+    const ranStage = stageResults(stageRun, gaps, prompts.calibration);
+    run.stages.push(ranStage);
+    if (run.lostInstances)
+        throw run.lostInstances;
+    if (stageRun.interrupted || run.signal?.aborted)
+        throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
+    // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
+    if (target.kind === 'exo')
+        await (0,orchestrate/* waitForQuiet */.PL)(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+    // The seed's stage ends after the drain.
+    completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+/** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
+async function closeRun(run) {
+    const { options, cluster, logger, snapshots, statePolling } = run;
+    run.loopDelay.disable();
+    snapshots?.stop();
+    if (statePolling && snapshots)
+        statePolling.requests = snapshots.requests;
+    run.requestsFile.close();
+    if (options.isPrimary && cluster.placedIds.length > 0) {
+        // Cleanup runs on every path; cancellation gets a fresh deadline of its own (not the aborted signal).
+        const cleanupContext = { ...run.context };
+        delete cleanupContext.signal;
+        await logger.group('Cleanup', async () => {
+            const left = await (0,orchestrate/* deleteInstances */.E8)(cleanupContext, cluster.placedIds, run.clock.nowMs() + 60_000);
+            if (left.length === 0)
+                options.onInstancesDeleted?.();
+        });
     }
+    await run.dispatcher.close().catch(() => undefined);
+}
+/** The results document with validity, gates and verdict judged. */
+function judgeRun(run, failure) {
+    const { loaded, options, stages, loopDelay, secrets } = run;
     // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
     const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
-    const runRecords = allRecords.filter((record) => runStages.includes(record.stage));
+    const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
     const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-    const validity = judgeValidity(config, stages, eventLoopP99Ms, loopDelay.count);
+    const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
     const errorInfo = failure
         ? {
             kind: failure instanceof errors/* ExoBenchError */.Ll ? failure.kind : 'internal',
-            message: redactSecrets(failure.message, secrets),
-            ...(failure instanceof errors/* ExoBenchError */.Ll && failure.hint
-                ? { hint: redactSecrets(failure.hint, secrets) }
-                : {}),
+            message: secrets.redact(failure.message),
+            ...(failure instanceof errors/* ExoBenchError */.Ll && failure.hint ? { hint: secrets.redact(failure.hint) } : {}),
         }
         : null;
-    const completedAtMs = clock.nowMs();
-    const document = {
-        schema_version: RESULTS_SCHEMA_VERSION,
-        tool: { name: 'exo-bench', version: VERSION },
-        metadata: {
-            started_at: new Date(startedAtMs).toISOString(),
-            ended_at: new Date(completedAtMs).toISOString(),
-            config_file: loaded.file,
-            api_url: withoutUserInfo(options.apiUrl),
-            is_primary: options.isPrimary,
-            run_id: options.runId,
-            endpoint: config.endpoint,
-            ...(target
-                ? { target: { kind: target.kind, base_url: withoutUserInfo(target.baseUrl), models: target.models } }
-                : {}),
-            ...(cluster.nodeId ? { node_id: cluster.nodeId } : {}),
-            ...(options.hardwareLabel ? { hardware_label: options.hardwareLabel } : {}),
-            ...(options.nodeIndex !== undefined ? { node_index: options.nodeIndex } : {}),
-            ...seedMetadata({
-                startedAtMs,
-                completedAtMs,
-                gitCommit: options.gitCommit ?? null,
-                hardwareLabels: options.hardwareLabels ?? [],
-                expectedNodes: options.expectedNodes,
-                timeoutSeconds: options.timeoutSeconds,
-            }),
-        },
-        cluster: {
-            expected_nodes: options.expectedNodes,
-            nodes: nodeFacts(cluster.view),
-            instances: instanceFacts(cluster.instances),
-            ...(cluster.downloads.times().length > 0 ? { downloads: cluster.downloads.times() } : {}),
-            ...(statePolling ? { state_polling: statePolling } : {}),
-            ...(context.resetWatch.resets.length + pollResets.resets.length > 0
-                ? {
-                    state_resets: [...context.resetWatch.resets, ...pollResets.resets].sort((a, b) => a.at_ms - b.at_ms),
-                }
-                : {}),
-            ...seedCluster(config, target?.models ?? config.model_ids, cluster.instances),
-        },
-        // A password in base_url is a credential: the document is for anyone with the artifact.
-        configuration: config.target.kind === 'openai'
-            ? { ...config, target: { ...config.target, base_url: withoutUserInfo(config.target.base_url) } }
-            : config,
-        results: {
-            stages,
-            run: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
-            ...(options.isPrimary ? { run_stages: runStages } : {}),
-        },
-        metrics: { snapshots: snapshots?.snapshots ?? [] },
+    const document = buildResultsDocument({
+        loaded,
+        run: options,
+        startedAtMs: run.startedAtMs,
+        completedAtMs: run.clock.nowMs(),
+        target: run.target,
+        cluster: run.cluster,
+        statePolling: run.statePolling,
+        stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
+        stages,
+        runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+        runStages,
+        snapshots: run.snapshots?.snapshots ?? [],
         validity,
-        verdict: 'error',
         error: errorInfo,
-        ...(options.provenance
-            ? { provenance: { ...options.provenance, started_at: new Date(startedAtMs).toISOString() } }
-            : {}),
-    };
+    });
     if (options.isPrimary)
-        Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
+        Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
     document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
-    (0,external_node_fs_.writeFileSync)(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
-    const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
-    const ttftMsInSendOrder = allRecords
-        .filter((record) => record.first_token_at_ms !== undefined && !record.warmup)
-        .sort((a, b) => a.sent_at_ms - b.sent_at_ms)
-        .map((record) => record.first_token_at_ms - record.sent_at_ms);
-    const charts = {
-        ttftMsInSendOrder,
-        requests: allRecords.map((record) => ({
-            stage: record.stage,
-            sentAtMs: record.sent_at_ms,
-            endedAtMs: record.ended_at_ms,
-            ...(record.first_token_at_ms !== undefined
-                ? { ttftMs: record.first_token_at_ms - record.sent_at_ms }
-                : {}),
-        })),
-    };
+    return document;
+}
+/** Writes results.json, the benchmark-action files, summary.md and report.html. */
+function writeReports(run, document) {
+    const { paths } = run;
+    (0,external_node_fs_.writeFileSync)(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+    const benchmarkFiles = writeBenchmarkActionFiles(run.options.outputDir, document);
+    const charts = chartInputs(run.allRecords);
     const summaryMarkdown = renderSummary(document, charts);
-    (0,external_node_fs_.writeFileSync)(summaryPath, summaryMarkdown);
-    (0,external_node_fs_.writeFileSync)(reportPath, renderHtmlReport(document, charts));
+    (0,external_node_fs_.writeFileSync)(paths.summary, summaryMarkdown);
+    (0,external_node_fs_.writeFileSync)(paths.report, renderHtmlReport(document, charts));
     return {
         verdict: document.verdict,
         document,
-        resultsPath,
-        requestsPath,
-        summaryPath,
-        reportPath,
+        resultsPath: paths.results,
+        requestsPath: paths.requests,
+        summaryPath: paths.summary,
+        reportPath: paths.report,
         summaryMarkdown,
         benchmarkSmallerPath: benchmarkFiles.smallerPath,
         benchmarkBiggerPath: benchmarkFiles.biggerPath,
@@ -63772,6 +63929,34 @@ function buildPlan(config) {
     return { include };
 }
 
+;// CONCATENATED MODULE: ./src/util/signals.ts
+/**
+ * SIGINT/SIGTERM as an AbortSignal. Both shells stop a run the same way (abort, then clean up and
+ * publish what was measured); they differ in what a second signal does and in what they tell the user.
+ */
+/** Installs SIGINT/SIGTERM handlers that abort the returned signal with `cancelled by <SIGNAL>`. */
+function abortOnSignals(handling) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (handling.onRepeat && controller.signal.aborted) {
+            handling.onRepeat(name);
+            return;
+        }
+        handling.onSignal(name);
+        controller.abort(new Error(`cancelled by ${name}`));
+    };
+    const listen = handling.onRepeat ? process.on.bind(process) : process.once.bind(process);
+    listen('SIGINT', onSignal);
+    listen('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose() {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
@@ -63993,6 +64178,7 @@ function validateApiUrl(name, value) {
 
 
 
+
 /** Exit codes of the command. */
 const ExitCode = { Pass: 0, Fail: 1, Usage: 2 };
 const usage = `exo-bench ${VERSION}: staged, fire-and-forget load benchmarks for EXO clusters
@@ -64095,27 +64281,6 @@ async function planCommand(args, streams, env, logger) {
     streams.stdout(`${JSON.stringify(buildPlan(loaded.config))}\n`);
     return ExitCode.Pass;
 }
-/** Installs SIGINT/SIGTERM handlers that abort the run; a second signal exits at once. */
-function abortOnSignals(logger) {
-    const controller = new AbortController();
-    const onSignal = (name) => {
-        if (controller.signal.aborted) {
-            logger.error(`${name} again: exiting without cleanup`);
-            process.exit(130);
-        }
-        logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`);
-        controller.abort(new Error(`cancelled by ${name}`));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    return {
-        signal: controller.signal,
-        dispose() {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-        },
-    };
-}
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
 const RUN_OPTIONS = {
     'api-port': { type: 'string' },
@@ -64185,7 +64350,14 @@ async function runCommand(args, streams, env, cliLogger) {
     const hardwareLabels = values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
     let simulator;
     let apiUrl;
-    const cancel = abortOnSignals(logger);
+    // A second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup).
+    const cancel = abortOnSignals({
+        onSignal: (name) => logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`),
+        onRepeat: (name) => {
+            logger.error(`${name} again: exiting without cleanup`);
+            process.exit(130);
+        },
+    });
     try {
         if (values.simulate) {
             // The simulator loads only when asked for (keeps the command's start-up short).
