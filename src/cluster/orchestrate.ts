@@ -621,6 +621,12 @@ export interface InstancesGoneOptions {
   watchedNodeIds?: string[];
   /** Friendly names of the watched nodes, for the message. */
   nodeNames?: ReadonlyMap<string, string>;
+  /**
+   * Before this time the primary cannot have run all its stages (the wait's start plus the scheduled
+   * load). Instances that vanish with a state reset earlier than that went with a master that died
+   * mid-run; later, most likely with the primary's EXO stopping after its clean-up.
+   */
+  earliestFinishMs?: number;
 }
 
 /**
@@ -657,9 +663,12 @@ export async function waitForInstancesGone(
       }
       const left = instanceIds.filter((id) => view.instances.has(id));
       if (left.length < instanceIds.length && (context.resetWatch?.resets.length ?? 0) > resetsBefore) {
-        // A reset empties the state, so the instances are gone either way. A secondary cannot tell a
-        // reset mid-run from the one that follows the primary's EXO stopping at the end (EXO elects a
-        // new master then too); the primary's own snapshots catch a reset mid-run and its job says so.
+        // A reset empties the state, so the instances are gone either way. Before the stages could
+        // have run, the master (the primary, usually) went away mid-run: say so.
+        if (context.clock.nowMs() < (options.earliestFinishMs ?? -Infinity))
+          throw (context.resetWatch as StateResetWatch).error("the primary's instances");
+        // Later, it cannot be told from the reset that follows the primary's EXO stopping after its
+        // clean-up (EXO elects a new master then too); the primary's own job reports a mid-run reset.
         context.logger.warning(
           "the primary's instances vanished with a reset of EXO's state (a master election); if the primary had not finished, its job reports the reset",
         );

@@ -252,6 +252,7 @@ export async function waitForPrimaryToFinish(
     config.request_timeout_seconds * 1000;
   const view = cluster.view;
   await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
+    earliestFinishMs: context.clock.nowMs() + scheduledLoadMs(config),
     watchedNodeIds: view?.nodeIds ?? [],
     nodeNames: new Map(
       [...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName]),
