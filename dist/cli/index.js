@@ -45449,9 +45449,12 @@ async function waitForInstancesGone(context, instanceIds, deadlineMs, options = 
         }
         const left = instanceIds.filter((id) => view.instances.has(id));
         if (left.length < instanceIds.length && (context.resetWatch?.resets.length ?? 0) > resetsBefore) {
-            // A reset empties the state, so the instances are gone either way. A secondary cannot tell a
-            // reset mid-run from the one that follows the primary's EXO stopping at the end (EXO elects a
-            // new master then too); the primary's own snapshots catch a reset mid-run and its job says so.
+            // A reset empties the state, so the instances are gone either way. Before the stages could
+            // have run, the master (the primary, usually) went away mid-run: say so.
+            if (context.clock.nowMs() < (options.earliestFinishMs ?? -Infinity))
+                throw context.resetWatch.error("the primary's instances");
+            // Later, it cannot be told from the reset that follows the primary's EXO stopping after its
+            // clean-up (EXO elects a new master then too); the primary's own job reports a mid-run reset.
             context.logger.warning("the primary's instances vanished with a reset of EXO's state (a master election); if the primary had not finished, its job reports the reset");
             return { done: true, value: undefined };
         }
@@ -57371,6 +57374,7 @@ async function waitForPrimaryToFinish(config, options, context, cluster) {
         config.request_timeout_seconds * 1000;
     const view = cluster.view;
     await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
+        earliestFinishMs: context.clock.nowMs() + scheduledLoadMs(config),
         watchedNodeIds: view?.nodeIds ?? [],
         nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
     });

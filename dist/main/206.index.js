@@ -4659,29 +4659,40 @@ async function runSimulateCommand(argv, io = defaultIo, signal) {
         io.stderr(`exo-bench simulate: ${error.message}`);
         return 1;
     }
+    const until = untilStopped(signal);
     io.stdout(JSON.stringify({ nodes: handle.nodes, control: handle.control }));
-    await untilStopped(signal);
-    await handle.close();
+    try {
+        await until.stopped;
+        await handle.close();
+    }
+    finally {
+        until.release();
+    }
     return 0;
 }
-/** Resolves on SIGINT, SIGTERM or `signal`. */
+/** `stopped` resolves on SIGINT, SIGTERM or `signal`; the listeners stay until `release()`. */
 function untilStopped(signal) {
-    return new Promise((resolve) => {
-        // Signal listeners do not keep the event loop alive; `simulate node` has nothing else that does.
-        const keepAlive = setInterval(() => undefined, 1 << 30);
-        const stop = () => {
+    // Signal listeners do not keep the event loop alive; `simulate node` has nothing else that does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    let resolveStopped = () => undefined;
+    const stopped = new Promise((resolve) => (resolveStopped = resolve));
+    // Stays installed until release(): a signal that comes while the node stops is absorbed, not fatal.
+    const stop = () => resolveStopped();
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (signal?.aborted)
+        stop();
+    else
+        signal?.addEventListener('abort', stop, { once: true });
+    return {
+        stopped,
+        release: () => {
             clearInterval(keepAlive);
             process.off('SIGINT', stop);
             process.off('SIGTERM', stop);
             signal?.removeEventListener('abort', stop);
-            resolve();
-        };
-        if (signal?.aborted)
-            return stop();
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        signal?.addEventListener('abort', stop, { once: true });
-    });
+        },
+    };
 }
 /**
  * `exo-bench simulate node --control URL --index I [exo flags...]`: the `exo` process of one node. It
@@ -4731,22 +4742,29 @@ async function runSimulateNodeCommand(argv, io = defaultIo, signal, env = proces
             throw new Error(`${action}: HTTP ${res.status} ${text}`);
         return text;
     };
+    // Listening before the node starts: a job stopped right after starting EXO still stops the node.
+    const until = untilStopped(signal);
     try {
-        io.stdout((await post('start', { args: exoArgs, env: forwarded })).trim());
+        try {
+            io.stdout((await post('start', { args: exoArgs, env: forwarded })).trim());
+        }
+        catch (error) {
+            io.stderr(`exo-bench simulate node: ${error.message}`);
+            return 1;
+        }
+        await until.stopped;
+        try {
+            await post('stop', {});
+        }
+        catch (error) {
+            io.stderr(`exo-bench simulate node: ${error.message}`);
+            return 1;
+        }
+        return 0;
     }
-    catch (error) {
-        io.stderr(`exo-bench simulate node: ${error.message}`);
-        return 1;
+    finally {
+        until.release();
     }
-    await untilStopped(signal);
-    try {
-        await post('stop', {});
-    }
-    catch (error) {
-        io.stderr(`exo-bench simulate node: ${error.message}`);
-        return 1;
-    }
-    return 0;
 }
 
 ;// CONCATENATED MODULE: ./src/simulated-target.ts
