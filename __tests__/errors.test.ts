@@ -1,4 +1,4 @@
-import { ConfigError, describeError, formatConfigProblem, InputError } from '../src/errors.js';
+import { ConfigError, describeError, formatConfigProblem, InputError } from '../src/core/errors.js';
 
 describe('formatConfigProblem', () => {
   it('prints file:line:col, the config path and the message', () => {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { VERSION } from '../src/version.js';
-import { RESULTS_SCHEMA_VERSION } from '../src/report/results.js';
-import { runNode } from '../src/benchmark.js';
+import { VERSION } from '../src/core/version.js';
+import { RESULTS_SCHEMA_VERSION } from '../src/results/document.js';
+import { runNode } from '../src/run/benchmark.js';
 import { parseConfigText } from '../src/config/index.js';
 import { FAST_TEST_PROFILE, startSimulator } from '../src/simulator/index.js';
 import { MemoryLogger } from './helpers/memory-logger.js';
@@ -22,7 +22,7 @@ const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 describe('one version everywhere', () => {
   const pkg = JSON.parse(read('package.json')) as { version: string; license: string };
 
-  it('package.json, src/version.ts, the changelog and exo-bench --version agree', () => {
+  it('package.json, src/core/version.ts, the changelog and exo-bench --version agree', () => {
     expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(VERSION).toBe(pkg.version);
     const released = /^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$/m.exec(read('CHANGELOG.md'))?.[1];

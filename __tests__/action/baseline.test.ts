@@ -8,9 +8,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
-import type { ResultsDocument } from '../../src/report/results.js';
+import type { ResultsDocument } from '../../src/results/document.js';
 import { FAST_TEST_PROFILE, startSimulator } from '../../src/simulator/index.js';
 import { resolveBaseline } from '../../src/verdict/baseline.js';
 import { compareWithBaseline, type BaselineInput, type LoadedBaseline } from '../../src/verdict/compare.js';

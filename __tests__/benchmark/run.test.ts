@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from '../../src/benchmark.js';
+import { runNode } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import type { ResultsDocument } from '../../src/report/results.js';
+import type { ResultsDocument } from '../../src/results/document.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 

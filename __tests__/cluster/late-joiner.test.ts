@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorHandle } from '../../src/simulator/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';

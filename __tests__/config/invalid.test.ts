@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfigText } from '../../src/config/index.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const corpusDirectory = join(fileURLToPath(new URL('.', import.meta.url)), 'invalid');
 const corpus = readdirSync(corpusDirectory)

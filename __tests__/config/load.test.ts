@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile, parseConfigText } from '../../src/config/index.js';
 import type { LoadedConfig } from '../../src/config/index.js';
-import { ConfigError, describeError } from '../../src/errors.js';
-import type { ConfigProblem } from '../../src/errors.js';
+import { ConfigError, describeError } from '../../src/core/errors.js';
+import type { ConfigProblem } from '../../src/core/errors.js';
 
 const minimal = `hardware_plan:
   M3ULTRA_GPU80_512GB: 1

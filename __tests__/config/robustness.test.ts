@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { parseConfigText } from '../../src/config/index.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const valid = `hardware_plan:
   M3ULTRA_GPU80_512GB: 2

@@ -1,6 +1,6 @@
 /** The `target` and `calibrate_prompts` keys: what each target kind needs, forbids and defaults to. */
 import { parseConfigText } from '../../src/config/index.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 const STAGES = `stages:
   - name: s

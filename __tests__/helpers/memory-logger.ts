@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/ports.js';
+import type { Logger } from '../../src/core/ports.js';
 
 /** A Logger that keeps every line, for assertions. */
 export class MemoryLogger implements Logger {

@@ -1,5 +1,5 @@
-/** Tests of src/report/markdown.ts (kept here with its first user, plan mode's summary). */
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from '../../src/report/markdown.js';
+/** Tests of src/util/markdown.ts (kept here with its first user, plan mode's summary). */
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode } from '../../src/util/markdown.js';
 
 describe('escapeMarkdownText', () => {
   it.each([

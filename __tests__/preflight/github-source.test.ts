@@ -4,7 +4,7 @@
  */
 import { createGitHubRunnerSource, rateLimitWaitMs } from '../../src/action/runners.js';
 import type { RunnerSourceRetryOptions } from '../../src/action/runners.js';
-import { CancelledError } from '../../src/errors.js';
+import { CancelledError } from '../../src/core/errors.js';
 import {
   RunnerAccessError,
   RunnerRateLimitError,
@@ -16,7 +16,7 @@ import { GitHubStandin, makeRunners } from '../helpers/github-standin.js';
 import { drivenClock, recordingLogger } from './test-kit.js';
 import type { RecordingLogger } from './test-kit.js';
 
-/** How a label reads in the Markdown tables (src/report/markdown.ts escapes `_`). */
+/** How a label reads in the Markdown tables (src/util/markdown.ts escapes `_`). */
 const md = (text: string): string => text.replace(/_/g, '\\_');
 
 const M3 = 'M3ULTRA_GPU80_512GB';

@@ -1,4 +1,4 @@
-import { CancelledError, ClusterError } from '../../src/errors.js';
+import { CancelledError, ClusterError } from '../../src/core/errors.js';
 import {
   RunnerAccessError,
   RunnerRateLimitError,
@@ -10,7 +10,7 @@ import {
 import type { PreflightResult, RunnerInfo, RunnerSource } from '../../src/preflight/runners.js';
 import { drivenClock, recordingLogger } from './test-kit.js';
 
-/** How a label reads in the Markdown tables (src/report/markdown.ts escapes `_`). */
+/** How a label reads in the Markdown tables (src/util/markdown.ts escapes `_`). */
 const md = (text: string): string => text.replace(/_/g, '\\_');
 
 const M3 = 'M3ULTRA_GPU80_512GB';

@@ -1,5 +1,5 @@
 /** Shared by the pre-flight tests: a logger that records lines, and a clock the test drives. */
-import type { Logger } from '../../src/ports.js';
+import type { Logger } from '../../src/core/ports.js';
 
 /** A Logger that keeps every line, prefixed with its level, for assertions. */
 export interface RecordingLogger extends Logger {

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, type NodeRunOptions, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOptions, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { ExoClient } from '../../src/cluster/client.js';
 import { placeInstance, waitForInstancesReady, type ClusterContext } from '../../src/cluster/orchestrate.js';
 import { parseConfigText } from '../../src/config/index.js';

@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from '../../src/benchmark.js';
+import { runNode } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { computeStatistics } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import { stageStatistics, type ResultsDocument } from '../../src/report/results.js';
+import { stageStatistics, type ResultsDocument } from '../../src/results/document.js';
 import { FAST_TEST_PROFILE } from '../../src/simulator/profile.js';
 import { missingBundles, startSimulatorProcess } from '../e2e/runner.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';

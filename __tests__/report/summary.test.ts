@@ -4,11 +4,7 @@
  * from 0, time in seconds, stage starts, true peaks), and the error summary of a step that could not run.
  */
 import type { StageConfig } from '../../src/config/types.js';
-import {
-  computeStatistics,
-  outputLengthStatistics,
-  promptLengthStatistics,
-} from '../../src/metrics/aggregate.js';
+import { computeStatistics, outputLengthStatistics } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { inFlightPeaks, niceMax, timeAxis, type ChartRequest } from '../../src/report/charts.js';
 import { renderErrorSummary } from '../../src/report/error-summary.js';
@@ -19,8 +15,9 @@ import {
   type Provenance,
   type ResultsDocument,
   type StageResults,
-} from '../../src/report/results.js';
+} from '../../src/results/document.js';
 import { mermaidTimeChart, renderSummary } from '../../src/report/summary.js';
+import { promptLengthStatistics } from '../../src/load/prompt-length.js';
 
 const PROVENANCE: Provenance = {
   source: 'github-actions',

@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { runNode, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { ExoClient, ExoHttpError } from '../../src/cluster/client.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { startRequest } from '../../src/load/request.js';

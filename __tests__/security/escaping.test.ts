@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { FAST_TEST_PROFILE, startSimulator } from '../../src/simulator/index.js';
 import { commentMarker, renderPrComment } from '../../src/verdict/render.js';

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { readInputs } from '../../src/action/inputs.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { configSchema, type SchemaNode } from '../../src/config/schema.js';
-import { ConfigError, InputError } from '../../src/errors.js';
-import { validateApiUrl } from '../../src/node-options.js';
+import { ConfigError, InputError } from '../../src/core/errors.js';
+import { validateApiUrl } from '../../src/run/node-options.js';
 
 describe('api-url: http and https only', () => {
   const saved = { ...process.env };

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode } from '../../src/benchmark.js';
+import { runNode } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';

@@ -5,7 +5,7 @@ import {
   preciseNowMs,
   TimerLateness,
 } from '../../src/util/clock.js';
-import { CancelledError } from '../../src/errors.js';
+import { CancelledError } from '../../src/core/errors.js';
 
 describe('TimerLateness (the spin window before a deadline)', () => {
   it('starts at the minimum window and stays there while timers are punctual', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { bootstrapDifference, seedOf } from '../../src/verdict/bootstrap.js';
 import { parseBaselineSpec, readBaselineFiles, resolveBaseline } from '../../src/verdict/baseline.js';
 import { compareMetric, likeForLikeProblems } from '../../src/verdict/compare.js';
-import type { ResultsDocument } from '../../src/report/results.js';
+import type { ResultsDocument } from '../../src/results/document.js';
 import type { RequestSample } from '../../src/metrics/samples.js';
 import { commentMarker, renderThresholdsSection, COMMENT_MAX_CHARS } from '../../src/verdict/render.js';
 import { seededRandom } from '../../src/verdict/bootstrap.js';

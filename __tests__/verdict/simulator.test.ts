@@ -6,10 +6,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../../src/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { runCli } from '../../src/cli/run.js';
 import { parseConfigText } from '../../src/config/index.js';
-import type { ResultsDocument } from '../../src/report/results.js';
+import type { ResultsDocument } from '../../src/results/document.js';
 import { FAST_TEST_PROFILE, startSimulator, type SimulatorProfile } from '../../src/simulator/index.js';
 import { readBaselineFiles } from '../../src/verdict/baseline.js';
 import type { BaselineInput } from '../../src/verdict/compare.js';

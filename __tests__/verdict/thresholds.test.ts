@@ -1,10 +1,10 @@
 /** Thresholds: the grammar, the config errors it produces, and how each is judged. */
 import { parseConfigText } from '../../src/config/index.js';
-import { ConfigError, formatConfigProblem } from '../../src/errors.js';
+import { ConfigError, formatConfigProblem } from '../../src/core/errors.js';
 import type { LoadStatistics } from '../../src/metrics/aggregate.js';
 import { computeStatistics } from '../../src/metrics/aggregate.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import { requiredSamplesFor } from '../../src/verdict/metrics.js';
+import { requiredSamplesFor } from '../../src/metrics/catalog.js';
 import {
   evaluateThreshold,
   evaluateThresholds,

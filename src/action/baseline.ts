@@ -7,8 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
-import { ExoBenchError, InputError } from '../errors.js';
-import type { Logger } from '../ports.js';
+import { ExoBenchError, InputError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import type { BaselineFetcher, BaselineSpec } from '../verdict/baseline.js';
 
 /** Which artifact of a run is this node's: an exact name, or a default name of any run attempt. */

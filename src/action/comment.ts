@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { getOctokit } from '@actions/github';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 
 /** Options of upsertPrComment. */
 export interface PrCommentOptions {

@@ -4,17 +4,17 @@
  * problem, with hints that fit the error and absolute links to the docs.
  */
 import { resolve } from 'node:path';
-import { docsUrl, type DocsEnvironment } from '../docs.js';
+import { docsUrl, type DocsEnvironment } from '../core/docs.js';
 import {
   ConfigError,
   ExoBenchError,
   InputError,
   formatConfigProblem,
   type ConfigProblem,
-} from '../errors.js';
-import type { Ports } from '../ports.js';
+} from '../core/errors.js';
+import type { Ports } from '../core/ports.js';
 import type { ErrorSummary } from '../report/error-summary.js';
-import type { Provenance } from '../report/results.js';
+import type { Provenance } from '../results/document.js';
 
 /** Where the step ran and what it was asked to do, as far as it got. */
 export interface ErrorContext {

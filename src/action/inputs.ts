@@ -4,13 +4,13 @@
  */
 import * as core from '@actions/core';
 import { closestMatch } from '../config/describe.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import {
   parseBooleanFlag,
   parseNonNegativeInteger,
   parsePositiveInteger,
   validateApiUrl,
-} from '../node-options.js';
+} from '../run/node-options.js';
 import { Inputs } from './constants.js';
 
 /** What the action does in this step. */

@@ -4,9 +4,9 @@
  */
 import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
-import { formatConfigProblem } from '../errors.js';
-import { nodeDefaults } from '../node-options.js';
-import type { Ports } from '../ports.js';
+import { formatConfigProblem } from '../core/errors.js';
+import { nodeDefaults } from '../run/node-options.js';
+import type { Ports } from '../core/ports.js';
 import type { OutputValues } from './publish.js';
 import { abortOnSignals, type SignalAbort } from '../util/signals.js';
 import { Outputs } from './constants.js';

@@ -4,7 +4,7 @@
  * (provision, optionally start EXO, run the engine, publish; node-mode.ts). Every declared output is
  * set on every path; the summary and artifact are published before the step fails.
  */
-import type { Ports } from '../ports.js';
+import type { Ports } from '../core/ports.js';
 import { renderErrorSummary } from '../report/error-summary.js';
 import type { OutputValues } from './publish.js';
 import { Outputs, State } from './constants.js';

@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../benchmark.js';
-import { startCommand, stopProcessGroup, type StartedProcess } from '../exo-process.js';
-import { nodeDefaults } from '../node-options.js';
-import type { Ports } from '../ports.js';
+import { runNode, type NodeRunOutcome } from '../run/benchmark.js';
+import { startCommand, stopProcessGroup, type StartedProcess } from '../run/exo-process.js';
+import { nodeDefaults } from '../run/node-options.js';
+import type { Ports } from '../core/ports.js';
 import { runOutputs, publishRun, type OutputValues } from './publish.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
@@ -65,7 +65,7 @@ export async function nodeMode(
     let apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
     if (inputs.simulate) {
       // The simulator loads only for simulate: true (keeps the real path's start-up short).
-      const { playSimulatedPrimary, startSimulatorForConfig } = await import('../simulated-target.js');
+      const { playSimulatedPrimary, startSimulatorForConfig } = await import('../run/simulated-target.js');
       const expectedNodes = inputs.expectedNodes ?? defaults.expectedNodes;
       simulator = await startSimulatorForConfig(loaded.config, expectedNodes);
       apiUrl = simulator.url;

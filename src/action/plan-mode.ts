@@ -2,9 +2,9 @@
  * `mode: plan`: the matrix from hardware_plan, and (with a token) whether the self-hosted runners are
  * online.
  */
-import { describeError } from '../errors.js';
+import { describeError } from '../core/errors.js';
 import { buildPlan, renderPlanMarkdown } from '../plan/index.js';
-import type { Ports } from '../ports.js';
+import type { Ports } from '../core/ports.js';
 import { preflightError, renderPreflightMarkdown, runPreflight } from '../preflight/runners.js';
 import type { OutputValues } from './publish.js';
 import { Outputs } from './constants.js';

@@ -4,7 +4,7 @@
  * the post step, and the artifact upload.
  */
 import * as core from '@actions/core';
-import type { ArtifactResult, Logger, Ports } from '../ports.js';
+import type { ArtifactResult, Logger, Ports } from '../core/ports.js';
 
 /** A logger over @actions/core: groups fold in the log, warnings and errors become annotations. */
 export const actionsLogger: Logger = {

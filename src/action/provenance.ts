@@ -3,8 +3,8 @@
  * GITHUB_SHA, GITHUB_REF, GITHUB_EVENT_NAME, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW,
  * GITHUB_JOB, RUNNER_NAME, RUNNER_OS, RUNNER_ARCH, GITHUB_SERVER_URL).
  */
-import { baseProvenance, type SimulationFacts } from '../provenance.js';
-import type { Provenance } from '../report/results.js';
+import { baseProvenance, type SimulationFacts } from '../run/provenance.js';
+import type { Provenance } from '../results/document.js';
 
 /** The run's provenance; a variable the runner did not set is left out. */
 export function githubProvenance(

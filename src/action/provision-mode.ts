@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import type { LoadedConfig } from '../config/types.js';
-import type { Ports } from '../ports.js';
-import { planProvision, prepareExoHome, type Provision } from '../provision.js';
+import type { Ports } from '../core/ports.js';
+import { planProvision, prepareExoHome, type Provision } from '../run/provision.js';
 import type { OutputValues } from './publish.js';
 import { Outputs } from './constants.js';
 import type { ActionInputs } from './inputs.js';

@@ -5,9 +5,9 @@
 import { Outputs } from './constants.js';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { NodeRunOutcome } from '../benchmark.js';
+import type { NodeRunOutcome } from '../run/benchmark.js';
 import type { Summary } from '../metrics/stats.js';
-import type { Ports } from '../ports.js';
+import type { Ports } from '../core/ports.js';
 
 /** Output name → value; every declared output gets a value. */
 export type OutputValues = Record<string, string>;

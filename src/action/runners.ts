@@ -3,8 +3,8 @@
  * (which honours GITHUB_API_URL for GitHub Enterprise Server and the runner's proxy settings).
  */
 import { context, getOctokit } from '@actions/github';
-import { CancelledError, InputError } from '../errors.js';
-import type { Logger } from '../ports.js';
+import { CancelledError, InputError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import { RunnerAccessError, RunnerRateLimitError } from '../preflight/runners.js';
 import type { RunnerInfo, RunnerSource } from '../preflight/runners.js';
 import { formatDuration, sleepMs } from '../util/clock.js';

@@ -2,7 +2,7 @@
  * The command line's logger: lines on stderr, so stdout stays for results. The CLI needs no other port:
  * its output folder holds what the action would publish (summary.md, results.json, requests.jsonl).
  */
-import type { Annotation, Logger } from '../ports.js';
+import type { Annotation, Logger } from '../core/ports.js';
 
 /** Where CLI text goes; tests pass arrays. */
 export interface CliStreams {

@@ -4,8 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { arch, hostname, platform } from 'node:os';
-import { baseProvenance, type SimulationFacts } from '../provenance.js';
-import type { Provenance } from '../report/results.js';
+import { baseProvenance, type SimulationFacts } from '../run/provenance.js';
+import type { Provenance } from '../results/document.js';
 
 /** How long `git rev-parse` may take before the commit is left out, ms. */
 const GIT_TIMEOUT_MS = 2_000;

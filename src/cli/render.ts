@@ -1,9 +1,9 @@
 /**
  * What the CLI prints at the end: a plain-text table per run (our figures; the seed's block with the
- * whole document follows it, src/report/seed-document.ts).
+ * whole document follows it, src/results/seed-document.ts).
  */
 import type { LoadStatistics } from '../metrics/aggregate.js';
-import { stageStatistics, type ResultsDocument } from '../report/results.js';
+import { stageStatistics, type ResultsDocument } from '../results/document.js';
 import { formatNumber } from '../report/summary.js';
 
 function pad(cells: string[][]): string {

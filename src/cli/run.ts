@@ -7,28 +7,34 @@
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runNode } from '../benchmark.js';
+import { runNode } from '../run/benchmark.js';
 import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
-import { ConfigError, ExoBenchError, InputError, describeError, formatConfigProblem } from '../errors.js';
+import {
+  ConfigError,
+  ExoBenchError,
+  InputError,
+  describeError,
+  formatConfigProblem,
+} from '../core/errors.js';
 import { buildPlan } from '../plan/plan.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { abortOnSignals } from '../util/signals.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { closestMatch } from '../config/describe.js';
 import { describeVerdict, failedOnlyOnGates, resolveBaseline } from '../verdict/index.js';
 import { cliProvenance } from './provenance.js';
 import { CliLogger, type CliStreams } from './logger.js';
 import { renderResultsTable } from './render.js';
-import { parseHardwareLabels, seedJsonResultsBlock } from '../report/seed-document.js';
+import { parseHardwareLabels, seedJsonResultsBlock } from '../results/seed-document.js';
 import {
   nodeDefaults,
   parseBooleanFlag,
   parseNonNegativeInteger,
   parsePositiveInteger,
   validateApiUrl,
-} from '../node-options.js';
+} from '../run/node-options.js';
 
 /** Exit codes of the command. */
 export const ExitCode = { Pass: 0, Fail: 1, Usage: 2 } as const;
@@ -256,7 +262,7 @@ async function runCommand(
   try {
     if (values.simulate) {
       // The simulator loads only when asked for (keeps the command's start-up short).
-      const { startSimulatorForConfig } = await import('../simulated-target.js');
+      const { startSimulatorForConfig } = await import('../run/simulated-target.js');
       simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
       apiUrl = simulator.url;
       logger.info(

@@ -3,7 +3,7 @@
  * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
  */
 import { Agent, request, type Dispatcher } from 'undici';
-import { ClusterError } from '../errors.js';
+import { ClusterError } from '../core/errors.js';
 
 /** How much of an error body goes into a message: enough to read, never a whole page. */
 const BODY_EXCERPT_CHARS = 300;

@@ -4,8 +4,8 @@
  * Recipes follow exo-api.md §2.3 and §4.
  */
 import type { InstanceMeta, Sharding } from '../config/types.js';
-import { ClusterError } from '../errors.js';
-import type { Logger } from '../ports.js';
+import { ClusterError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import { formatDuration, type Clock } from '../util/clock.js';
 import { pollUntil, type PollOutcome } from '../util/poll.js';
 import { ExoConnectionError, type ExoClient, type InstancePreview } from './client.js';

@@ -1,12 +1,12 @@
 /**
- * The EXO cluster's part of a node's run (src/benchmark.ts): connect, wait for the nodes, place the
+ * The EXO cluster's part of a node's run (src/run/benchmark.ts): connect, wait for the nodes, place the
  * instances (primary) or wait for the primary's (secondary); choose whose `/state` the snapshots poll
  * and start them; and, on a secondary, wait for the primary to finish.
  */
 import type { Agent } from 'undici';
 import type { BenchConfig } from '../config/types.js';
-import type { ClusterError } from '../errors.js';
-import type { Logger } from '../ports.js';
+import type { ClusterError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import { withoutUserInfo } from '../util/redact.js';
 import { ExoClient } from './client.js';
 import type { DownloadTracker, StateResetWatch } from './orchestrate.js';
@@ -23,7 +23,7 @@ import {
 import { SnapshotRecorder } from './snapshots.js';
 import type { ClusterView, InstanceView } from './state.js';
 
-/** What the cluster phase needs of the node's options (NodeRunOptions of src/benchmark.ts). */
+/** What the cluster phase needs of the node's options (NodeRunOptions of src/run/benchmark.ts). */
 export interface ClusterPhaseOptions {
   apiUrl: string;
   isPrimary: boolean;
@@ -150,7 +150,7 @@ function scheduledLoadMs(config: BenchConfig): number {
 /** The cluster snapshots of a primary's run, and the facts results.json keeps about their polling. */
 export interface ClusterWatch {
   snapshots: SnapshotRecorder;
-  /** `requests` is filled in when the snapshots stop (StatePollingFacts of report/results.ts). */
+  /** `requests` is filled in when the snapshots stop (StatePollingFacts of results/document.ts). */
   statePolling: {
     node_id: string;
     api_url: string;

@@ -6,7 +6,7 @@
  * bounded: when the buffer is full, every other snapshot is dropped and the period doubles, so a long
  * run keeps an even, coarser series.
  */
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import type { Clock } from '../util/clock.js';
 import { ExoConnectionError, type ExoClient } from './client.js';
 import type { StateResetWatch } from './orchestrate.js';

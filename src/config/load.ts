@@ -5,8 +5,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
-import type { ConfigProblem } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
+import type { ConfigProblem } from '../core/errors.js';
 import type { LoadedConfig } from './types.js';
 import { closestMatch, formatNumber, formatPath } from './describe.js';
 import {

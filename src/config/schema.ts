@@ -8,7 +8,7 @@
  * unique stage names, `warmup_requests < iterations`, the stage duration cap and the matrix size cap,
  * threshold expressions and the metric names of `regression` (src/verdict/).
  */
-import { TOLERANCE_PATTERN } from '../verdict/regression.js';
+import { TOLERANCE_PATTERN } from './regression.js';
 import { calibratePromptsSchema, targetSchema } from './target.js';
 
 /** The subset of JSON schema (draft-07) this module uses; enough for the loader to walk and describe it. */

@@ -1,4 +1,4 @@
-import type { ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../core/errors.js';
 
 /**
  * The benchmark config after loading, validation and defaults. Field names follow the seed's YAML
@@ -87,7 +87,7 @@ export interface BenchConfig {
   snapshot_interval_seconds: number;
   /** Gates on the whole run's statistics, as written (`success_rate >= 0.99`); absent when none. */
   thresholds?: string[];
-  /** Metric → tolerance (`"10%"`) for the baseline comparison; absent = the default set (src/verdict/regression.ts). */
+  /** Metric → tolerance (`"10%"`) for the baseline comparison; absent = the default set (src/config/regression.ts). */
   regression?: Record<string, string>;
 }
 

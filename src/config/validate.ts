@@ -18,8 +18,8 @@ import type { SchemaNode } from './schema.js';
 import { closestMatch, describeExpectation, describeValue, formatNumber } from './describe.js';
 import type { PathSegment } from './source.js';
 import { buildTarget, TARGET_KEYS, targetProblems } from './target.js';
-import { parseThreshold } from '../verdict/thresholds.js';
-import { regressionMetricProblem } from '../verdict/regression.js';
+import { parseThreshold } from './thresholds.js';
+import { regressionMetricProblem } from './regression.js';
 
 /** A problem before it is positioned: where in the config, what, and whether it is about a key. */
 export interface PathProblem {

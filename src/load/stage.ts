@@ -5,7 +5,7 @@
  */
 import type { StageConfig } from '../config/types.js';
 import type { RequestRecord } from '../metrics/record.js';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import { formatDuration, type Clock } from '../util/clock.js';
 import {
   startRequest,

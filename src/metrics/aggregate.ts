@@ -8,7 +8,6 @@ import type { RequestRecord } from './record.js';
 import { requestSample } from './samples.js';
 import type { Histogram } from './histogram.js';
 import { summarize, type Summary } from './stats.js';
-import type { StageCalibration } from '../load/calibrate.js';
 
 /** Counts of failures by class, most frequent message of each. */
 export interface ErrorBreakdown {
@@ -284,41 +283,6 @@ export function histogramSummary(histogram: Histogram): HistogramSummary {
     p95: histogram.percentile(95),
     p99: histogram.percentile(99),
     max: histogram.max,
-  };
-}
-
-/** How a stage's prompts measured against its `prompt_length`. */
-export interface PromptLengthStatistics {
-  requested_tokens: number;
-  /** Successful requests whose server-reported prompt tokens equal the requested length. */
-  exact_requests: number;
-  /** Successful requests that reported prompt tokens at all. */
-  reported_requests: number;
-  /** How the prompt text was sized; `probes` are calibration requests, not in any other figure. */
-  calibration: StageCalibration;
-  /** True unless calibration was exact and every reporting request measured the requested length. */
-  approximate: boolean;
-}
-
-/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
-export function promptLengthStatistics(
-  allRecords: readonly RequestRecord[],
-  requestedTokens: number,
-  calibration: StageCalibration,
-): PromptLengthStatistics {
-  let exact = 0;
-  let reported = 0;
-  for (const record of allRecords) {
-    if (record.warmup || !record.ok || record.prompt_tokens === undefined) continue;
-    reported += 1;
-    if (record.prompt_tokens === requestedTokens) exact += 1;
-  }
-  return {
-    requested_tokens: requestedTokens,
-    exact_requests: exact,
-    reported_requests: reported,
-    calibration,
-    approximate: calibration.status !== 'exact' || exact < reported,
   };
 }
 

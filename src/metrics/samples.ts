@@ -1,7 +1,7 @@
 /**
  * One request's figures, each by its formula. This is where TTFT, TTFAT, TPOT, E2E, dispatch lag and
  * connect time are computed: the statistics (aggregate.ts), the gates and the baseline comparison
- * (verdict/metrics.ts) and the charts (report/charts.ts) all read them from here, so a table, a gate
+ * (metrics/catalog.ts) and the charts (report/charts.ts) all read them from here, so a table, a gate
  * and a chart can never disagree on what a request measured. The same formulas are printed in the
  * summary's legend (METRIC_DEFINITIONS in aggregate.ts).
  */

@@ -1,5 +1,5 @@
 /** The plan as a short job-summary section: what will run where, readable before any node starts. */
-import { escapeMarkdownCell, markdownInlineCode } from '../report/markdown.js';
+import { escapeMarkdownCell, markdownInlineCode } from '../util/markdown.js';
 import type { Plan } from './plan.js';
 
 /**

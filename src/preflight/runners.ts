@@ -6,9 +6,9 @@
  *
  * Plain Node: the GitHub client lives behind `RunnerSource` (src/action/runners.ts implements it).
  */
-import { escapeMarkdownCell, escapeMarkdownText } from '../report/markdown.js';
-import { CancelledError, ClusterError, ExoBenchError, describeError } from '../errors.js';
-import type { Logger } from '../ports.js';
+import { escapeMarkdownCell, escapeMarkdownText } from '../util/markdown.js';
+import { CancelledError, ClusterError, ExoBenchError, describeError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import { formatDuration, sleepMs } from '../util/clock.js';
 
 /** One self-hosted runner as GitHub lists it. */

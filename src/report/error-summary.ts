@@ -4,9 +4,9 @@
  * not be done, each problem as a list item with its position, the hints that fit, and absolute links
  * to the documentation (a summary is read on github.com, not in a checkout). Pure; every text escaped.
  */
-import { escapeMarkdownText, markdownInlineCode } from './markdown.js';
+import { escapeMarkdownText, markdownInlineCode } from '../util/markdown.js';
 import { provenanceMarkdown, simulatedBannerMarkdown } from './provenance.js';
-import type { Provenance } from './results.js';
+import type { Provenance } from '../results/document.js';
 
 /** One problem: where (a `file:line:col`, an input name), and what. */
 export interface ErrorSummaryProblem {

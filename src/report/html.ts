@@ -15,7 +15,7 @@ import {
 } from './charts.js';
 import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
-import { stageStatistics, type ResultsDocument } from './results.js';
+import { stageStatistics, type ResultsDocument } from '../results/document.js';
 import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
 
 export { escapeHtml } from './html-escape.js';

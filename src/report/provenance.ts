@@ -4,8 +4,8 @@
  * text), and a link is made only of parts that look like what they claim to be.
  */
 import { escapeHtml } from './html-escape.js';
-import { escapeMarkdownText, markdownInlineCode } from './markdown.js';
-import type { Provenance } from './results.js';
+import { escapeMarkdownText, markdownInlineCode } from '../util/markdown.js';
+import type { Provenance } from '../results/document.js';
 
 const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;

@@ -1,6 +1,6 @@
 /**
  * The results document of a node's run (results.json), put together from what the phases of runNode
- * (src/benchmark.ts) learnt: the run's identity, the cluster, each stage's statistics, validity and the
+ * (src/run/benchmark.ts) learnt: the run's identity, the cluster, each stage's statistics, validity and the
  * error if any. The gates and the verdict are added afterwards (src/verdict/).
  */
 import type { ClusterPhaseState } from '../cluster/phase.js';
@@ -13,14 +13,13 @@ import {
   computeStatistics,
   histogramSummary,
   outputLengthStatistics,
-  promptLengthStatistics,
   type LoadStatistics,
 } from '../metrics/aggregate.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { computeSeedStageStatistics } from '../metrics/seed.js';
 import type { ResolvedTarget } from '../target/index.js';
 import { withoutUserInfo } from '../util/redact.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import {
   RESULTS_SCHEMA_VERSION,
   ownStageStatistics,
@@ -32,8 +31,9 @@ import {
   type StatePollingFacts,
   type StateResetFacts,
   type Validity,
-} from './results.js';
-import { seedCluster, seedMetadata } from './seed-document.js';
+} from '../results/document.js';
+import { seedCluster, seedMetadata } from '../results/seed-document.js';
+import { promptLengthStatistics } from '../load/prompt-length.js';
 
 /** Who ran: the node's part as the shell described it (NodeRunOptions satisfies this). */
 export interface RunIdentity {
@@ -170,7 +170,7 @@ export function stageResults(run: StageRun, gaps: Histogram, calibration: StageC
   return {
     name: run.stage.name,
     config: run.stage,
-    // The seed's figures under its names, ours beside them (src/report/results.ts).
+    // The seed's figures under its names, ours beside them (src/results/document.ts).
     ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
     ...ownStageStatistics(computeStatistics(run.records)),
     prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),

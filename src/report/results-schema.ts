@@ -15,7 +15,7 @@
  * `configuration` reuses the nodes of the config schema (src/config/schema.ts) rather than copying them,
  * with every default applied: each field of a loaded config is required.
  */
-import type { ErrorKind } from '../errors.js';
+import type { ErrorKind } from '../core/errors.js';
 import type { CalibrationStatus, PromptCalibration, StageCalibration } from '../load/calibrate.js';
 import type { InFlightSample } from '../load/stage.js';
 import type { PromptShape } from '../load/prompt.js';
@@ -41,7 +41,6 @@ import type {
   HistogramSummary,
   LoadStatistics,
   OutputLengthStatistics,
-  PromptLengthStatistics,
 } from '../metrics/aggregate.js';
 import type { ErrorClass } from '../metrics/record.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
@@ -53,7 +52,7 @@ import type {
   MetricComparison,
   StageComparison,
 } from '../verdict/compare.js';
-import type { Better, MetricUnit } from '../verdict/metrics.js';
+import type { Better, MetricUnit } from '../metrics/catalog.js';
 import type { Comparator, ThresholdOutcome, ThresholdStatus } from '../verdict/thresholds.js';
 import {
   RESULTS_SCHEMA_VERSION,
@@ -68,7 +67,8 @@ import {
   type StageResults,
   type Validity,
   type Verdict,
-} from './results.js';
+} from '../results/document.js';
+import type { PromptLengthStatistics } from '../load/prompt-length.js';
 
 /** JSON types a schema node may name. */
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -448,7 +448,7 @@ function configurationSchema(): JsonSchema {
       thresholds: thresholdsOfConfig(configProperty('thresholds')),
       regression: optional({
         ...configProperty('regression'),
-        description: `${configProperty('regression').description ?? ''} Absent: the default set (src/verdict/regression.ts).`,
+        description: `${configProperty('regression').description ?? ''} Absent: the default set (src/config/regression.ts).`,
       }),
     },
   );
@@ -685,7 +685,7 @@ const thresholdOutcomeSchema = closedObject<ThresholdOutcome>(
         closedObject<Exclude<ThresholdOutcome['scope'], 'run'>>({}, { stage: text("The stage's name.") }),
       ],
     },
-    metric: text('The metric judged (src/verdict/metrics.ts).'),
+    metric: text('The metric judged (src/metrics/catalog.ts).'),
     comparator: oneOfText<Comparator>('How observed is compared with limit.', {
       '<': true,
       '<=': true,
@@ -709,7 +709,7 @@ const thresholdOutcomeSchema = closedObject<ThresholdOutcome>(
 const metricComparisonSchema = closedObject<MetricComparison>(
   { description: 'One metric of one stage, compared with the baseline.' },
   {
-    metric: text('The metric compared (src/verdict/metrics.ts).'),
+    metric: text('The metric compared (src/metrics/catalog.ts).'),
     unit: oneOfText<MetricUnit>('Unit of baseline, current, ci_low and ci_high.', {
       ms: true,
       s: true,

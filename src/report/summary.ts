@@ -6,8 +6,13 @@
  */
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from './markdown.js';
-import { stageStatistics, type ResultsDocument, type StageResults, type Verdict } from './results.js';
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../util/markdown.js';
+import {
+  stageStatistics,
+  type ResultsDocument,
+  type StageResults,
+  type Verdict,
+} from '../results/document.js';
 import { renderComparisonSection, renderThresholdsSection } from '../verdict/render.js';
 import {
   inFlightPeaks,

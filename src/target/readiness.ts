@@ -4,7 +4,7 @@
  * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
  */
 import { request, type Dispatcher } from 'undici';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
 import { pollUntil } from '../util/poll.js';
 import { TargetError, type ResolvedTarget } from './target.js';

@@ -6,7 +6,7 @@
  * forcing fields.
  */
 import type { BenchConfig, ForceOutputLength, TargetConfig } from '../config/types.js';
-import { ExoBenchError, InputError } from '../errors.js';
+import { ExoBenchError, InputError } from '../core/errors.js';
 
 /** The target server did not become usable (not reachable, refused the key, no such model). */
 export class TargetError extends ExoBenchError {

@@ -3,7 +3,7 @@
  * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
  * truth uses the same formula, so measured and true times compare directly.
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../core/errors.js';
 
 /** A source of time and waiting; tests drive a fake one. */
 export interface Clock {

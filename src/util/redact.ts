@@ -3,7 +3,7 @@
  * the logs through the shell's ports, redacted from text a server sent back (error bodies echo the key
  * they refused), and stripped from URLs written to results.
  */
-import type { SecretMasks } from '../ports.js';
+import type { SecretMasks } from '../core/ports.js';
 
 /** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
 export function withoutUserInfo(url: string): string {

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import type { RequestRecord } from '../metrics/record.js';
-import { REQUESTS_FILE, RESULTS_FILE } from '../report/files.js';
-import type { ResultsDocument } from '../report/results.js';
+import { REQUESTS_FILE, RESULTS_FILE } from '../results/files.js';
+import type { ResultsDocument } from '../results/document.js';
 import type { BaselineInput, LoadedBaseline } from './compare.js';
 
 /** What the user asked for. */

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stageStatistics, type ResultsDocument } from '../report/results.js';
-import { METRICS } from './metrics.js';
+import { stageStatistics, type ResultsDocument } from '../results/document.js';
+import { METRICS } from '../metrics/catalog.js';
 
 /** One point for github-action-benchmark. */
 export interface BenchmarkActionEntry {

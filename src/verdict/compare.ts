@@ -12,11 +12,24 @@
  * Only like-for-like runs are compared (same models, endpoint, stages, node count, placements, hardware labels).
  */
 import type { RequestRecord } from '../metrics/record.js';
-import type { ResultsDocument } from '../report/results.js';
+import type { ResultsDocument } from '../results/document.js';
 import { bootstrapDifference, CONFIDENCE_LEVEL, seedOf } from './bootstrap.js';
 import { requestSamples, type RequestSample } from '../metrics/samples.js';
-import { METRICS, type Better, type MetricUnit } from './metrics.js';
-import { regressionTolerances } from './regression.js';
+import { METRICS, type Better } from '../metrics/catalog.js';
+import { regressionTolerances } from '../config/regression.js';
+import type {
+  ComparisonResult,
+  ComparisonStatus,
+  MetricComparison,
+  StageComparison,
+} from '../results/outcomes.js';
+
+export type {
+  ComparisonResult,
+  ComparisonStatus,
+  MetricComparison,
+  StageComparison,
+} from '../results/outcomes.js';
 
 /** A baseline run, read from its results.json and requests.jsonl. */
 export interface LoadedBaseline {
@@ -32,48 +45,6 @@ export interface LoadedBaseline {
 /** What the shell hands to the engine: a baseline, or why there is none. */
 export type BaselineInput =
   { status: 'loaded'; baseline: LoadedBaseline } | { status: 'unavailable'; source: string; reason: string };
-
-/** How a metric moved. */
-export type ComparisonStatus = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
-
-/** One metric of one stage, compared. */
-export interface MetricComparison {
-  metric: string;
-  unit: MetricUnit;
-  better: Better;
-  baseline: number | null;
-  current: number | null;
-  /** (current − baseline) ÷ |baseline|; null when either is missing or the baseline is 0. */
-  change_ratio: number | null;
-  /** Interval of current − baseline, in the metric's unit. */
-  ci_low: number | null;
-  ci_high: number | null;
-  tolerance_ratio: number;
-  samples_baseline: number;
-  samples_current: number;
-  status: ComparisonStatus;
-  /** Why inconclusive, when it is not about noise. */
-  reason?: string;
-}
-
-/** One stage's comparison. */
-export interface StageComparison {
-  stage: string;
-  metrics: MetricComparison[];
-}
-
-/** The comparison with a baseline, as stored in results.json. */
-export interface ComparisonResult {
-  baseline: { source: string; url?: string; run_id?: string; started_at?: string; verdict?: string };
-  /** False when the runs are not like for like, or the baseline could not be used; `reasons` say why. */
-  comparable: boolean;
-  reasons: string[];
-  method: string;
-  confidence_level: number;
-  stages: StageComparison[];
-  regressions: number;
-  improvements: number;
-}
 
 /** The method, as printed under the comparison table. */
 export const COMPARISON_METHOD =

@@ -4,8 +4,8 @@
  * fail, an invalid run is `invalid`), which ./validity.ts judges first.
  */
 import type { RequestRecord } from '../metrics/record.js';
-import type { Logger } from '../ports.js';
-import { stageStatistics, type ResultsDocument } from '../report/results.js';
+import type { Logger } from '../core/ports.js';
+import { stageStatistics, type ResultsDocument } from '../results/document.js';
 import { compareWithBaseline, notCompared, type BaselineInput, type ComparisonResult } from './compare.js';
 import { evaluateThresholds, type ThresholdOutcome } from './thresholds.js';
 
@@ -34,7 +34,7 @@ export function evaluateGates(
   try {
     thresholds = evaluateThresholds(document.configuration, {
       run: document.results.run,
-      // Our figures, not the seed's of the same names (src/report/results.ts).
+      // Our figures, not the seed's of the same names (src/results/document.ts).
       stages: document.results.stages.map((stage) => ({
         ...stageStatistics(stage),
         name: stage.name,

@@ -2,11 +2,11 @@
  * Markdown of the gates: the thresholds table and the comparison tables (in the job summary and the PR
  * comment), and the PR comment itself. Pure functions; text from the config or a baseline is escaped.
  */
-import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../report/markdown.js';
-import type { ResultsDocument, Verdict } from '../report/results.js';
+import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../util/markdown.js';
+import type { ResultsDocument, Verdict } from '../results/document.js';
 import type { ComparisonResult, ComparisonStatus, MetricComparison } from './compare.js';
 import { formatChange } from './index.js';
-import type { MetricUnit } from './metrics.js';
+import type { MetricUnit } from '../metrics/catalog.js';
 import type { ThresholdOutcome } from './thresholds.js';
 
 /** GitHub refuses issue comments longer than this many characters. */

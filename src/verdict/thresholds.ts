@@ -4,83 +4,11 @@
  * and again when judged; judged against the run's statistics (top-level `thresholds`) or a stage's.
  */
 import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
-import { closestMatch } from '../config/describe.js';
-import { METRICS, METRIC_NAMES, type MetricDefinition } from './metrics.js';
+import { parseThreshold, type Comparator, type Threshold } from '../config/thresholds.js';
+import type { ThresholdOutcome } from '../results/outcomes.js';
 
-/** The comparators a threshold may use. */
-export type Comparator = '<' | '<=' | '>' | '>=' | '==' | '!=';
-
-/** A parsed threshold. */
-export interface Threshold {
-  /** As written (trimmed), for messages and the summary. */
-  expression: string;
-  metric: MetricDefinition;
-  comparator: Comparator;
-  limit: number;
-}
-
-/** A threshold judged: `inconclusive` when too few samples, or no value, back the metric. */
-export type ThresholdStatus = 'pass' | 'fail' | 'inconclusive';
-
-/** One threshold's outcome, as stored in results.json. */
-export interface ThresholdOutcome {
-  expression: string;
-  /** `run` for a top-level threshold, else the stage's name. */
-  scope: 'run' | { stage: string };
-  metric: string;
-  comparator: Comparator;
-  limit: number;
-  observed: number | null;
-  samples: number;
-  required_samples: number;
-  status: ThresholdStatus;
-  /** Why it is inconclusive. */
-  reason?: string;
-}
-
-const EXPRESSION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>|=)?\s*(.*?)\s*$/;
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-const FORM = 'write "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"';
-
-/** Parses one threshold; returns the reason in the user's terms when it cannot. */
-export function parseThreshold(
-  text: string,
-  scope: 'run' | 'stage',
-): { threshold: Threshold } | { error: string } {
-  const match = EXPRESSION.exec(text);
-  if (!match || text.trim() === '')
-    return { error: `expected a threshold; ${FORM}, found ${JSON.stringify(text)}` };
-  const [, name = '', comparatorText, limitText = ''] = match;
-  const metric = METRICS.get(name);
-  if (!metric) {
-    const suggestion = closestMatch(name, METRIC_NAMES);
-    const hint = suggestion
-      ? `did you mean "${suggestion}"?`
-      : 'configs/README.md lists the metrics (the unit is part of the name: _ms, _s)';
-    return { error: `unknown metric "${name}"; ${hint}` };
-  }
-  if (metric.stageOnly && scope === 'run') {
-    return { error: `"${name}" is only measured per stage; put this threshold under a stage's thresholds` };
-  }
-  if (comparatorText === undefined) {
-    return { error: `expected a comparator (<, <=, >, >=, == or !=) after "${name}"; ${FORM}` };
-  }
-  if (comparatorText === '=') return { error: `"=" is not a comparator; did you mean "=="?` };
-  if (limitText.endsWith('%')) {
-    return {
-      error: `expected a number, found "${limitText}"; ${metric.name === 'success_rate' ? 'success_rate is a ratio from 0 to 1 (write 0.99 for 99%)' : 'percentages are not numbers here'}`,
-    };
-  }
-  if (!NUMBER.test(limitText)) {
-    return {
-      error: `expected a number after "${name} ${comparatorText}", found ${limitText === '' ? 'nothing' : JSON.stringify(limitText)}${/^\d/.test(limitText) ? ' (no unit: it is in the metric name)' : ''}`,
-    };
-  }
-  const limit = Number(limitText);
-  if (!Number.isFinite(limit)) return { error: `expected a finite number, found "${limitText}"` };
-  return { threshold: { expression: text.trim(), metric, comparator: comparatorText as Comparator, limit } };
-}
+export { parseThreshold, type Comparator, type Threshold } from '../config/thresholds.js';
+export type { ThresholdOutcome, ThresholdStatus } from '../results/outcomes.js';
 
 function holds(observed: number, comparator: Comparator, limit: number): boolean {
   switch (comparator) {

@@ -4,7 +4,7 @@
  * then the gates of ./index.ts).
  */
 import type { BenchConfig } from '../config/types.js';
-import type { ResultsDocument, StageResults, Validity, Verdict } from '../report/results.js';
+import type { ResultsDocument, StageResults, Validity, Verdict } from '../results/document.js';
 import { gatesFailed } from './index.js';
 
 /**
@@ -15,7 +15,7 @@ import { gatesFailed } from './index.js';
 export const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
 
 /**
- * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
+ * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/metrics/catalog.ts).
  * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
  */
 export const MIN_P99_SAMPLES = 100;

@@ -8,56 +8,56 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import { ExoClient } from './cluster/client.js';
+import { ExoClient } from '../cluster/client.js';
 import {
   deleteInstances,
   DownloadTracker,
   StateResetWatch,
   waitForQuiet,
   type ClusterContext,
-} from './cluster/orchestrate.js';
+} from '../cluster/orchestrate.js';
 import {
   isConnected,
   prepareExoCluster,
   startClusterSnapshots,
   waitForPrimaryToFinish,
   type ClusterPhaseState,
-} from './cluster/phase.js';
-import type { SnapshotRecorder } from './cluster/snapshots.js';
-import type { LoadedConfig, StageConfig } from './config/types.js';
-import { CancelledError, ExoBenchError, describeError } from './errors.js';
+} from '../cluster/phase.js';
+import type { SnapshotRecorder } from '../cluster/snapshots.js';
+import type { LoadedConfig, StageConfig } from '../config/types.js';
+import { CancelledError, ExoBenchError, describeError } from '../core/errors.js';
 import {
   calibrationNonce,
   describeCalibration,
   httpPromptProbe,
   prepareStagePrompts,
   PromptCalibrator,
-} from './load/calibrate.js';
-import { requestBuilder } from './load/request-builder.js';
-import { runStage } from './load/stage.js';
-import { computeStatistics } from './metrics/aggregate.js';
-import { Histogram } from './metrics/histogram.js';
-import type { RequestRecord } from './metrics/record.js';
-import { completeSeedStage } from './metrics/seed.js';
-import type { Logger, NodeRunPorts } from './ports.js';
-import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from './report/files.js';
-import { JsonlWriter } from './report/jsonl.js';
+} from '../load/calibrate.js';
+import { requestBuilder } from '../load/request-builder.js';
+import { runStage } from '../load/stage.js';
+import { computeStatistics } from '../metrics/aggregate.js';
+import { Histogram } from '../metrics/histogram.js';
+import type { RequestRecord } from '../metrics/record.js';
+import { completeSeedStage } from '../metrics/seed.js';
+import type { Logger, NodeRunPorts } from '../core/ports.js';
+import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from '../results/files.js';
+import { JsonlWriter } from '../report/jsonl.js';
 import type {
   Provenance,
   ResultsDocument,
   StatePollingFacts,
   StageResults,
   Verdict,
-} from './report/results.js';
-import { renderHtmlReport } from './report/html.js';
-import { renderSummary } from './report/summary.js';
-import { chartInputs } from './report/charts.js';
-import { buildResultsDocument, stageResults } from './report/results-document.js';
-import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from './target/index.js';
-import { systemClock, type Clock } from './util/clock.js';
-import { SecretRedactor, urlPassword } from './util/redact.js';
-import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from './verdict/index.js';
-import { judgeValidity, judgeVerdict } from './verdict/validity.js';
+} from '../results/document.js';
+import { renderHtmlReport } from '../report/html.js';
+import { renderSummary } from '../report/summary.js';
+import { chartInputs } from '../report/charts.js';
+import { buildResultsDocument, stageResults } from '../report/results-document.js';
+import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../target/index.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { SecretRedactor, urlPassword } from '../util/redact.js';
+import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from '../verdict/index.js';
+import { judgeValidity, judgeVerdict } from '../verdict/validity.js';
 
 /** How a node takes part in the run. */
 export interface NodeRunOptions {

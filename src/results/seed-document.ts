@@ -1,7 +1,7 @@
 /**
  * The parts of the seed script's results document that are not statistics: its metadata and cluster
  * keys, with its types and units (epoch seconds, seconds), and its standard-output block. They sit in
- * results.json beside ours (src/report/results.ts); the stage statistics are src/metrics/seed.ts, the
+ * results.json beside ours (src/results/document.ts); the stage statistics are src/metrics/seed.ts, the
  * snapshot keys src/cluster/snapshots.ts.
  */
 import type { BenchConfig } from '../config/types.js';

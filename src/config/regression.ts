@@ -3,8 +3,8 @@
  * regression. Written in the config as `regression: { ttft_p95_ms: 10%, output_tokens_per_second: 5% }`;
  * the mapping lists exactly the metrics compared (it replaces the default set, it does not add to it).
  */
-import { closestMatch } from '../config/describe.js';
-import { COMPARABLE_METRIC_NAMES, METRICS } from './metrics.js';
+import { closestMatch } from './describe.js';
+import { COMPARABLE_METRIC_NAMES, METRICS } from '../metrics/catalog.js';
 
 /** Compared when the config has no `regression` mapping: the figures people usually chart. */
 export const DEFAULT_REGRESSION_TOLERANCES: Readonly<Record<string, string>> = {

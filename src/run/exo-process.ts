@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { sleepMs } from './util/clock.js';
+import { sleepMs } from '../util/clock.js';
 
 /** A started command. */
 export interface StartedProcess {

@@ -3,8 +3,8 @@
  * the same way from a config.
  */
 import { randomBytes } from 'node:crypto';
-import type { BenchConfig } from './config/types.js';
-import { InputError } from './errors.js';
+import type { BenchConfig } from '../config/types.js';
+import { InputError } from '../core/errors.js';
 
 /** What a node run takes from the config unless told otherwise. */
 export interface NodeDefaults {

@@ -27,7 +27,7 @@ export interface SecretMasks {
   env?: { mask(value: string): void };
 }
 
-/** What runNode (src/benchmark.ts) needs of a shell: a logger, and masks for the secrets it learns. */
+/** What runNode (src/run/benchmark.ts) needs of a shell: a logger, and masks for the secrets it learns. */
 export interface NodeRunPorts extends SecretMasks {
   logger: Logger;
 }

@@ -12,7 +12,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchConfig } from './config/types.js';
+import type { BenchConfig } from '../config/types.js';
 
 /** Where this node is in the run. */
 export interface NodeIdentityInput {

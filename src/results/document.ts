@@ -1,7 +1,7 @@
 /**
  * results.json: a versioned superset of the seed script's document (metadata, cluster, configuration,
  * results.stages[], metrics.snapshots[]): every key path of the seed's document is here, with the seed's
- * type, unit and computation (src/metrics/seed.ts, src/report/seed-document.ts); our own figures sit
+ * type, unit and computation (src/metrics/seed.ts, src/results/seed-document.ts); our own figures sit
  * beside them under their own names. Where a stage figure of ours had a seed name but not the seed's
  * computation, ours was renamed (SEED_NAMED_STATISTICS); `results.run` has no seed counterpart and keeps
  * our names. These interfaces are what the engine writes; its JSON schema,
@@ -13,17 +13,12 @@
 import type { BenchConfig, StageConfig } from '../config/types.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
-import type {
-  HistogramSummary,
-  LoadStatistics,
-  OutputLengthStatistics,
-  PromptLengthStatistics,
-} from '../metrics/aggregate.js';
+import type { HistogramSummary, LoadStatistics, OutputLengthStatistics } from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
 import type { SeedStageStatistics } from '../metrics/seed.js';
 import type { SeedCluster, SeedMetadata } from './seed-document.js';
-import type { ComparisonResult } from '../verdict/compare.js';
-import type { ThresholdOutcome } from '../verdict/thresholds.js';
+import type { ComparisonResult, ThresholdOutcome } from './outcomes.js';
+import type { PromptLengthStatistics } from '../load/prompt-length.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
 export const RESULTS_SCHEMA_VERSION = '1.4.0';

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Provenance } from './report/results.js';
-import { VERSION } from './version.js';
+import type { Provenance } from '../results/document.js';
+import { VERSION } from '../core/version.js';
 
 /** SHA-256 of a file's bytes (hex), or undefined when it cannot be read. */
 export function fileSha256(path: string): string | undefined {

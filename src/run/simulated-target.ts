@@ -4,18 +4,18 @@
  * model. Both shells start it the same way. A simulated secondary also gets a stand-in primary, so a
  * matrix of dry-run jobs (each with its own simulator) passes like a real cluster's.
  */
-import { ExoClient } from './cluster/client.js';
+import { ExoClient } from '../cluster/client.js';
 import {
   deleteInstances,
   placeInstance,
   waitForInstancesReady,
   waitForNodes,
   type ClusterContext,
-} from './cluster/orchestrate.js';
-import type { BenchConfig } from './config/types.js';
-import type { Logger } from './ports.js';
-import { DEFAULT_PROFILE, startSimulator, type SimulatorHandle } from './simulator/index.js';
-import { systemClock } from './util/clock.js';
+} from '../cluster/orchestrate.js';
+import type { BenchConfig } from '../config/types.js';
+import type { Logger } from '../core/ports.js';
+import { DEFAULT_PROFILE, startSimulator, type SimulatorHandle } from '../simulator/index.js';
+import { systemClock } from '../util/clock.js';
 
 /** Starts a simulator shaped like the config's target; `profilePath` overrides the default profile. */
 export function startSimulatorForConfig(
