@@ -44832,7 +44832,7 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports ExoHttpError, excerptErrorBody */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6229);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4697);
 /**
  * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
  * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
@@ -44842,7 +44842,7 @@ module.exports = {
 /** How much of an error body goes into a message: enough to read, never a whole page. */
 const BODY_EXCERPT_CHARS = 300;
 /** An HTTP answer that was not what the call expects. */
-class ExoHttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
+class ExoHttpError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
     status;
     bodyExcerpt;
     constructor(method, url, status, body) {
@@ -44854,7 +44854,7 @@ class ExoHttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterErr
     }
 }
 /** The node could not be reached at all (refused, reset, DNS, timeout before an answer). */
-class ExoConnectionError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
+class ExoConnectionError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$ {
     constructor(method, url, cause) {
         super(`${method} ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`, 'Is EXO running and listening on that address and port?', { cause });
         this.name = 'ExoConnectionError';
@@ -44893,7 +44893,7 @@ class ExoClient {
     async nodeId(signal) {
         const id = await this.json('GET', '/node_id', undefined, signal);
         if (typeof id !== 'string')
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`GET ${this.baseUrl}/node_id did not return a string`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`GET ${this.baseUrl}/node_id did not return a string`);
         return id;
     }
     /** `GET /state`: the whole cluster state (camelCase JSON). */
@@ -44973,7 +44973,7 @@ class ExoClient {
             return JSON.parse(text);
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ClusterError */ .b$(`${method} ${url} returned a body that is not JSON: ${excerptErrorBody(text)}`);
         }
     }
 }
@@ -44998,7 +44998,7 @@ class ExoClient {
 /* harmony export */   wH: () => (/* binding */ StateResetWatch)
 /* harmony export */ });
 /* unused harmony exports nodeName, judgeSettlement, effectivePlacement, instanceMatchesPlan, choosePreview, describeDownload, UNREACHABLE_GIVE_UP_MS */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6229);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4697);
 /* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7110);
 /* harmony import */ var _util_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6451);
 /* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4931);
@@ -45033,7 +45033,7 @@ async function pollCluster(context, deadlineMs, what, probe, timeoutHint, option
                 lastConnectionError = error;
                 unreachableSinceMs ??= context.clock.nowMs();
                 if (context.clock.nowMs() - unreachableSinceMs >= maxUnreachableMs) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Gave up waiting for ${what}: the EXO API has been unreachable for ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(maxUnreachableMs)} (${error.message}).`, 'The node stopped answering; check that EXO is still running.', { cause: error });
                 }
                 return { done: false, progress: `API unreachable: ${error.message}` };
             }
@@ -45042,7 +45042,7 @@ async function pollCluster(context, deadlineMs, what, probe, timeoutHint, option
         progressIntervalMs: context.progressIntervalMs,
         announceAtOnce: true,
         report: ({ progress, startedMs, nowMs }) => context.logger.info(`${what}: ${progress}, ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)}`),
-        timeout: ({ progress, startedMs, nowMs }) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Timed out after ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)} waiting for ${what} (${progress}).`, lastConnectionError
+        timeout: ({ progress, startedMs, nowMs }) => new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Timed out after ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(nowMs - startedMs)} waiting for ${what} (${progress}).`, lastConnectionError
             ? 'The EXO API never answered: check that EXO started and listens on that port.'
             : timeoutHint, { cause: lastConnectionError }),
     });
@@ -45069,7 +45069,7 @@ class StateResetWatch {
     /** The error to report when instances vanished and the state was reset. */
     error(lost) {
         const last = this.resets[this.resets.length - 1];
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO's cluster state was reset${last ? ` (lastEventAppliedIdx fell from ${last.from_event_idx} to ${last.to_event_idx})` : ''}: a master election gave the cluster a new master, which starts from an empty state, and ${lost} went with it.`, "A node joined or left while the run was under way. Start the primary's EXO with --force-master (the action puts it in EXO_BENCH_EXO_ARGS on the primary only), and start every node before the primary places the models.");
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO's cluster state was reset${last ? ` (lastEventAppliedIdx fell from ${last.from_event_idx} to ${last.to_event_idx})` : ''}: a master election gave the cluster a new master, which starts from an empty state, and ${lost} went with it.`, "A node joined or left while the run was under way. Start the primary's EXO with --force-master (the action puts it in EXO_BENCH_EXO_ARGS on the primary only), and start every node before the primary places the models.");
     }
 }
 /** Reads the whole state as a view (and tells the context's reset watch what it saw). */
@@ -45222,7 +45222,7 @@ async function placeInstance(context, modelId, plan, deadlineMs) {
         if ('preview' in choice)
             return { done: true, value: choice };
         if (PERMANENT_PLACEMENT_ERROR.test(choice.error)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Cannot place ${modelId}: ${choice.error}`, 'Check the model ID and sharding/instance_meta in the config: this placement is impossible for this model.');
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Cannot place ${modelId}: ${choice.error}`, 'Check the model ID and sharding/instance_meta in the config: this placement is impossible for this model.');
         }
         return { done: false, progress: choice.error };
     }, 'Check the free memory of the nodes (OVERRIDE_MEMORY_MB is honoured on Linux only), that every node is linked to the others, and sharding/instance_meta in the config.', {
@@ -45241,7 +45241,7 @@ async function placeInstance(context, modelId, plan, deadlineMs) {
     const mismatch = placed ? instanceMatchesPlan(placed, plan) : 'unreadable instance';
     const otherNodes = placed && placed.nodeIds.slice().sort().join() !== instance.nodeIds.slice().sort().join();
     if (!placed || mismatch || otherNodes) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO created instance ${instance.instanceId} of ${modelId} unlike the plan: ${mismatch ?? 'on other nodes than the preview named'}.`, 'The cluster changed between the preview and the placement (a node joined or left); run again once it is stable.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`EXO created instance ${instance.instanceId} of ${modelId} unlike the plan: ${mismatch ?? 'on other nodes than the preview named'}.`, 'The cluster changed between the preview and the placement (a node joined or left); run again once it is stable.');
     }
     return placed;
 }
@@ -45333,7 +45333,7 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs, downloads
                     if ((context.resetWatch?.resets.length ?? 0) > resetsBefore)
                         throw context.resetWatch.error(`instance ${instanceId}`);
                     const failure = latchedFailures.get(instanceId);
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Instance ${instanceId} vanished while loading${failure ? `: runner failed: ${failure}` : ''}.`, failure
                         ? 'EXO deleted the instance after its runners kept failing; the runner error above says why.'
                         : 'EXO deleted the instance (a node may have left the cluster); check the EXO logs.');
                 }
@@ -45353,9 +45353,9 @@ async function waitForInstancesReady(context, instanceIds, deadlineMs, downloads
         }, 'Loading took longer than timeout_seconds, which includes downloading models that are not in the models dir yet: raise it for a first run, pre-stage the models (the models-dir input, kept between runs), or check the runner logs.');
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && latchedFailures.size > 0 && !/runner failed/.test(error.message)) {
             const failures = [...latchedFailures.values()].join('; ');
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`${error.message} Runner failure seen: ${failures}`, error.hint, {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`${error.message} Runner failure seen: ${failures}`, error.hint, {
                 cause: error,
             });
         }
@@ -45402,7 +45402,7 @@ async function waitForQuiet(context, deadlineMs) {
         return true;
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && /^(Timed out|Gave up)/.test(error.message)) {
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$ && /^(Timed out|Gave up)/.test(error.message)) {
             context.logger.warning(`${error.message} Continuing.`);
             return false;
         }
@@ -45445,7 +45445,7 @@ async function waitForInstancesGone(context, instanceIds, deadlineMs, options = 
                 const name = options.nodeNames?.get(id);
                 return name ? `${id} (${name})` : id;
             });
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ClusterError */ .b$(`Node${gone.length === 1 ? '' : 's'} ${names.join(', ')} left the cluster while the primary was running the stages; the run cannot finish as planned.`, "A node's EXO stopped or lost the network (if it was the primary's, the primary job died). Check that job and the EXO logs.");
         }
         const left = instanceIds.filter((id) => view.instances.has(id));
         if (left.length < instanceIds.length && (context.resetWatch?.resets.length ?? 0) > resetsBefore) {
@@ -45827,7 +45827,7 @@ function isInstanceReady(view, instance) {
 
 /***/ }),
 
-/***/ 6229:
+/***/ 4697:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45842,7 +45842,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   fc: () => (/* binding */ formatConfigProblem)
 });
 
-;// CONCATENATED MODULE: ./src/docs.ts
+;// CONCATENATED MODULE: ./src/core/docs.ts
 /**
  * Absolute links to the action's documentation. A summary is read on github.com, far from any checkout:
  * a relative `configs/README.md` there points into the *user's* repository, where it does not exist.
@@ -45873,7 +45873,7 @@ function docsUrl(path, env = {}) {
 /** The config reference (every field, type, default and limit). */
 const CONFIG_DOCS_URL = docsUrl('configs/README.md');
 
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/core/errors.ts
 /**
  * Typed errors. Every error the user can see names what went wrong and carries a hint they can act on.
  * Shells (action, CLI) map `kind` to exit codes and annotations; nothing else inspects messages.
@@ -45955,7 +45955,7 @@ function describeError(error) {
 /* harmony export */   ml: () => (/* binding */ systemClock)
 /* harmony export */ });
 /* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, createSystemClock */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6229);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4697);
 /**
  * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
  * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
@@ -45970,7 +45970,7 @@ function preciseNowMs() {
 /** Throws CancelledError if the signal has fired. */
 function throwIfAborted(signal) {
     if (signal?.aborted)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal));
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal));
 }
 function abortMessage(signal) {
     const reason = signal.reason;
@@ -45982,12 +45982,12 @@ function abortMessage(signal) {
 function sleepMs(durationMs, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted) {
-            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+            reject(new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
             return;
         }
         const onAbort = () => {
             clearTimeout(timer);
-            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+            reject(new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
         };
         const timer = setTimeout(() => {
             signal?.removeEventListener('abort', onAbort);
@@ -46042,7 +46042,7 @@ function spinUntil(targetMs, signal) {
     return new Promise((resolve, reject) => {
         const step = () => {
             if (signal?.aborted) {
-                reject(new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
+                reject(new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CancelledError */ .cc(abortMessage(signal)));
                 return;
             }
             let nowMs = preciseNowMs();
@@ -57385,8 +57385,8 @@ function isConnected(cluster) {
     return Boolean(cluster.view) && Boolean(cluster.nodeId);
 }
 
-// EXTERNAL MODULE: ./src/errors.ts + 1 modules
-var errors = __nccwpck_require__(6229);
+// EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
+var errors = __nccwpck_require__(4697);
 ;// CONCATENATED MODULE: ./src/load/prompt.ts
 /**
  * Prompt text of a given number of tokens, without a tokenizer. A prompt is an optional nonce followed
@@ -59361,25 +59361,6 @@ function histogramSummary(histogram) {
         max: histogram.max,
     };
 }
-/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
-function promptLengthStatistics(allRecords, requestedTokens, calibration) {
-    let exact = 0;
-    let reported = 0;
-    for (const record of allRecords) {
-        if (record.warmup || !record.ok || record.prompt_tokens === undefined)
-            continue;
-        reported += 1;
-        if (record.prompt_tokens === requestedTokens)
-            exact += 1;
-    }
-    return {
-        requested_tokens: requestedTokens,
-        exact_requests: exact,
-        reported_requests: reported,
-        calibration,
-        approximate: calibration.status !== 'exact' || exact < reported,
-    };
-}
 /** Requested against achieved output tokens, over the successful non-warmup requests of a stage. */
 function outputLengthStatistics(allRecords, requestedTokens) {
     const achieved = [];
@@ -59703,7 +59684,7 @@ function completeSeedStage(stage, startedAtMs, completedAtMs) {
     stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
 }
 
-;// CONCATENATED MODULE: ./src/report/files.ts
+;// CONCATENATED MODULE: ./src/results/files.ts
 /**
  * The names of the files a run leaves in its output folder. The engine writes them, the post step and a
  * baseline read them back, and a rename here moves all three.
@@ -59898,7 +59879,7 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
 
-;// CONCATENATED MODULE: ./src/report/markdown.ts
+;// CONCATENATED MODULE: ./src/util/markdown.ts
 /**
  * Escaping for Markdown built from user data (labels, stage names, model ids, error messages), so a
  * name such as `a|b` or `<img>` can neither break a table nor inject HTML into a job summary.
@@ -60077,7 +60058,7 @@ function provenanceHtmlRows(provenance) {
     return rows;
 }
 
-;// CONCATENATED MODULE: ./src/report/results.ts
+;// CONCATENATED MODULE: ./src/results/document.ts
 /** Bumped on any change of shape; additions bump the minor part. */
 const RESULTS_SCHEMA_VERSION = '1.4.0';
 /** Our statistics whose names the seed's document uses for figures computed its own way. */
@@ -60193,7 +60174,7 @@ function bootstrapDifference(baseline, current, statistic, seed, resamples = res
     };
 }
 
-;// CONCATENATED MODULE: ./src/verdict/metrics.ts
+;// CONCATENATED MODULE: ./src/metrics/catalog.ts
 
 const SUMMARY_STATS = ['p50', 'p90', 'p95', 'p99', 'mean'];
 /** ⌈100 / (100 − q)⌉ for pq; 1 for the mean. */
@@ -60594,7 +60575,7 @@ function closestMatch(word, candidates) {
     return extensions.length === 1 ? extensions[0] : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/verdict/regression.ts
+;// CONCATENATED MODULE: ./src/config/regression.ts
 /**
  * Regression tolerances: how much worse than the baseline a metric may get before it counts as a
  * regression. Written in the config as `regression: { ttft_p95_ms: 10%, output_tokens_per_second: 5% }`;
@@ -60862,7 +60843,12 @@ function compareWithBaseline(current, currentRecords, baseline) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
+;// CONCATENATED MODULE: ./src/config/thresholds.ts
+/**
+ * Threshold expressions as a config writes them: `<metric> <comparator> <number>`, e.g.
+ * `ttft_p95_ms <= 800`. Parsed when the config is validated (errors carry the config position) and again
+ * when judged (src/verdict/thresholds.ts); the metric names come from the one table, src/metrics/catalog.ts.
+ */
 
 
 const EXPRESSION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>|=)?\s*(.*?)\s*$/;
@@ -60905,6 +60891,10 @@ function parseThreshold(text, scope) {
         return { error: `expected a finite number, found "${limitText}"` };
     return { threshold: { expression: text.trim(), metric, comparator: comparatorText, limit } };
 }
+
+;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
+
+
 function holds(observed, comparator, limit) {
     switch (comparator) {
         case '<':
@@ -61168,7 +61158,7 @@ function evaluateGates(document, records, baseline, logger) {
     try {
         thresholds = evaluateThresholds(document.configuration, {
             run: document.results.run,
-            // Our figures, not the seed's of the same names (src/report/results.ts).
+            // Our figures, not the seed's of the same names (src/results/document.ts).
             stages: document.results.stages.map((stage) => ({
                 ...stageStatistics(stage),
                 name: stage.name,
@@ -62208,11 +62198,11 @@ ${parts.join('\n')}
 `;
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
+;// CONCATENATED MODULE: ./src/core/version.ts
 /** exo-bench's version; a test keeps it equal to package.json's. */
 const VERSION = '1.0.0';
 
-;// CONCATENATED MODULE: ./src/report/seed-document.ts
+;// CONCATENATED MODULE: ./src/results/seed-document.ts
 /** The seed's metadata keys of a run. */
 function seedMetadata(input) {
     return {
@@ -62258,7 +62248,29 @@ function parseHardwareLabels(text) {
         .filter((label) => label !== '');
 }
 
+;// CONCATENATED MODULE: ./src/load/prompt-length.ts
+/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
+function promptLengthStatistics(allRecords, requestedTokens, calibration) {
+    let exact = 0;
+    let reported = 0;
+    for (const record of allRecords) {
+        if (record.warmup || !record.ok || record.prompt_tokens === undefined)
+            continue;
+        reported += 1;
+        if (record.prompt_tokens === requestedTokens)
+            exact += 1;
+    }
+    return {
+        requested_tokens: requestedTokens,
+        exact_requests: exact,
+        reported_requests: reported,
+        calibration,
+        approximate: calibration.status !== 'exact' || exact < reported,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/results-document.ts
+
 
 
 
@@ -62358,7 +62370,7 @@ function stageResults(run, gaps, calibration) {
     return {
         name: run.stage.name,
         config: run.stage,
-        // The seed's figures under its names, ours beside them (src/report/results.ts).
+        // The seed's figures under its names, ours beside them (src/results/document.ts).
         ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
         ...ownStageStatistics(computeStatistics(run.records)),
         prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
@@ -62381,7 +62393,7 @@ function stageResults(run, gaps, calibration) {
  */
 const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
 /**
- * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/verdict/metrics.ts).
+ * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/metrics/catalog.ts).
  * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
  */
 const MIN_P99_SAMPLES = 100;
@@ -62448,7 +62460,7 @@ function judgeVerdict(document) {
     return 'pass';
 }
 
-;// CONCATENATED MODULE: ./src/benchmark.ts
+;// CONCATENATED MODULE: ./src/run/benchmark.ts
 /**
  * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
  * runs every stage and tears down; a secondary waits for the primary's instances, then for their
@@ -63967,7 +63979,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/provenance.ts
+;// CONCATENATED MODULE: ./src/run/provenance.ts
 /**
  * What both shells know about where a result came from: the tool, the config and its hash, the
  * simulator. The action adds the GitHub run (src/action/provenance.ts), the CLI git and the host
@@ -64096,7 +64108,7 @@ function renderResultsTable(document) {
     return `${banner}${pad(rows)}`;
 }
 
-;// CONCATENATED MODULE: ./src/node-options.ts
+;// CONCATENATED MODULE: ./src/run/node-options.ts
 /**
  * Defaults and flag parsing shared by the action and the CLI, so both shells derive a node's options
  * the same way from a config.
@@ -64365,7 +64377,7 @@ async function runCommand(args, streams, env, cliLogger) {
     try {
         if (values.simulate) {
             // The simulator loads only when asked for (keeps the command's start-up short).
-            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(233), __nccwpck_require__.e(103)]).then(__nccwpck_require__.bind(__nccwpck_require__, 103));
+            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(233), __nccwpck_require__.e(285)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9285));
             simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
             apiUrl = simulator.url;
             logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`);

@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   rateLimitWaitMs: () => (/* binding */ rateLimitWaitMs)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61351);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(74296);
 /* harmony import */ var _preflight_runners_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(780);
 /* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(97110);
 /**
@@ -83,7 +83,7 @@ function accessHint(scope, status) {
  */
 function createGitHubRunnerSource(token, scope, options = {}) {
     if (token.trim() === '')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token is empty', 'Pass a token, or leave the input unset.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token is empty', 'Pass a token, or leave the input unset.');
     const retry = options.retry ?? {};
     const maxWaitMs = retry.maxWaitMs ?? 20_000;
     const maxRetries = retry.maxRetries ?? 3;
@@ -114,7 +114,7 @@ function createGitHubRunnerSource(token, scope, options = {}) {
                 }
                 catch (error) {
                     if (signal?.aborted)
-                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc('runner listing cancelled');
+                        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc('runner listing cancelled');
                     if (timeout.signal.aborted) {
                         throw new Error(`GitHub did not answer within ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(requestTimeoutMs)} (${target.label})`);
                     }
@@ -177,7 +177,7 @@ function resolveTarget(scope, options) {
             return _actions_github__WEBPACK_IMPORTED_MODULE_0__/* .context */ ._.repo;
         }
         catch {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Cannot tell which repository to list runners for: GITHUB_REPOSITORY is not set.', 'Run inside GitHub Actions, or set GITHUB_REPOSITORY=owner/repo.');
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('Cannot tell which repository to list runners for: GITHUB_REPOSITORY is not set.', 'Run inside GitHub Actions, or set GITHUB_REPOSITORY=owner/repo.');
         }
     };
     if (scope === 'org') {

@@ -15,7 +15,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9645);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(61351);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(83916);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
 /**
  * The BaselineFetcher port over GitHub: finds the baseline's workflow run (`run:<id>`, or `latest` =
  * the latest successful run of this workflow on the default branch), picks this node's artifact in it
@@ -49,10 +49,10 @@ function isDefaultBranchRun(run, repositoryId) {
  * text plus a documentation URL, which does not say which permission the token lacks.
  */
 function explainGitHubError(error, what) {
-    if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExoBenchError */ .Ll)
+    if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ExoBenchError */ .Ll)
         return error;
     if (typeof error !== 'object' || error === null || !('status' in error)) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const status = Number(error.status);
     const response = 'response' in error ? error.response : undefined;
@@ -63,19 +63,19 @@ function explainGitHubError(error, what) {
             : 'no message';
     const answer = `GitHub answered ${status} "${said}"`;
     if (status === 401) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the github-token is not valid`, 'Check the github-token input.');
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the github-token is not valid`, 'Check the github-token input.');
     }
     if (status === 403 && !/rate limit/i.test(said)) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the github-token may not read this repository's Actions runs and artifacts; give the job "permissions: actions: read"`, 'Add `actions: read` to the permissions of the job (or workflow) that runs exo-bench.');
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the github-token may not read this repository's Actions runs and artifacts; give the job "permissions: actions: read"`, 'Add `actions: read` to the permissions of the job (or workflow) that runs exo-bench.');
     }
     if (status === 403 || status === 429) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: rate-limited`, 'Try again later.');
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: rate-limited`, 'Try again later.');
     }
     if (status === 404)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: no such workflow run or workflow`);
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: no such workflow run or workflow`);
     if (status === 410)
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the artifact has expired`);
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}`);
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}: the artifact has expired`);
+    return new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`${what}: ${answer}`);
 }
 /** The workflow file of GITHUB_WORKFLOW_REF: `o/r/.github/workflows/bench.yml@refs/…` → `bench.yml`. */
 function workflowFileOf(workflowRef) {
@@ -87,7 +87,7 @@ function workflowFileOf(workflowRef) {
 function createArtifactBaselineFetcher(options) {
     const [owner = '', repo = ''] = options.repository.split('/');
     if (!owner || !repo)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`GITHUB_REPOSITORY "${options.repository}" is not owner/repo`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`GITHUB_REPOSITORY "${options.repository}" is not owner/repo`);
     const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_3__/* .getOctokit */ .Q)(options.token, {
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     });
@@ -113,7 +113,7 @@ function createArtifactBaselineFetcher(options) {
     async function latestRunWithArtifact() {
         const workflow = workflowFileOf(options.workflowRef);
         if (!workflow) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)', 'Use baseline: run:<id> instead.');
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)', 'Use baseline: run:<id> instead.');
         }
         const { data: repository } = await octokit.rest.repos.get({ owner, repo });
         const branch = repository.default_branch;
@@ -129,7 +129,7 @@ function createArtifactBaselineFetcher(options) {
             .catch((error) => {
             // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
             if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`, 'Once the workflow is on the default branch, its runs there become the baseline.');
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`, 'Once the workflow is on the default branch, its runs there become the baseline.');
             }
             throw error;
         });
@@ -139,7 +139,7 @@ function createArtifactBaselineFetcher(options) {
             if (artifact)
                 return { runId: run.id, artifact };
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`, 'The first run on the default branch has nothing to compare with; later runs will.');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`, 'The first run on the default branch has nothing to compare with; later runs will.');
     }
     return {
         async fetch(spec) {
@@ -155,7 +155,7 @@ function createArtifactBaselineFetcher(options) {
                     throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
                 }
                 if (!artifact) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline run:${runId} has no artifact named ${describeMatch(options.artifact)} (or it expired)`, 'Check the run id, and that the artifact-name input matches the one of that run.');
+                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline run:${runId} has no artifact named ${describeMatch(options.artifact)} (or it expired)`, 'Check the run id, and that the artifact-name input matches the one of that run.');
                 }
             }
             else {
