@@ -240,6 +240,26 @@ describe('the summary at a glance', () => {
     expect(single).not.toContain('```mermaid');
   });
 
+  it('keeps to its size budget: a section that does not fit is left out (the first ones are the most important), and the summary says which', () => {
+    const full = Buffer.byteLength(summary, 'utf8');
+    for (const budget of [full + 1000, 4000, 1500]) {
+      const small = renderSummary(doc, { ttftMsInSendOrder: [], requests }, budget);
+      expect(Buffer.byteLength(small, 'utf8')).toBeLessThanOrEqual(budget);
+      expect(small.startsWith('## exo-bench: ✅ pass · 🧪 simulated\n')).toBe(true);
+      if (budget > full) expect(small).toBe(summary);
+    }
+    const tight = renderSummary(doc, { ttftMsInSendOrder: [], requests }, 4000);
+    expect(tight).toContain('### Stages');
+    expect(tight.trimEnd().split('\n').at(-1)).toBe(
+      '_Omitted to stay under the summary size limit: charts, legend (see the artifact)._',
+    );
+    const tighter = renderSummary(doc, { ttftMsInSendOrder: [], requests }, 1500);
+    expect(tighter).not.toContain('### Stages');
+    expect(tighter.trimEnd().split('\n').at(-1)).toMatch(
+      /^_Omitted to stay under the summary size limit: stages, all figures per stage, .*charts.* \(see the artifact\)\._$/,
+    );
+  });
+
   it('report.html carries the same: provenance, banner, the run row, labelled axes, text left-aligned', () => {
     const html = renderHtmlReport(doc, { ttftMsInSendOrder: [], requests });
     expect(html).toContain('<strong>SIMULATED RUN</strong>');
