@@ -361,4 +361,67 @@ describe('exo-bench merge of a 3-node run', () => {
       expect([typo.code, typo.output]).toEqual([2, expect.stringContaining('Did you mean --output?')]);
     });
   });
+
+  describe('nodes run with the CLI', () => {
+    it('merge when they share --run-id (each with its own --label/--index)', async () => {
+      const config = join(root, 'cli.yaml');
+      writeFileSync(config, CONFIG.replace('{ M3ULTRA: 2, M4PRO: 1 }', '{ M3ULTRA: 2 }'));
+      const simulator = await startSimulator({ nodes: 2, seed: 12, profile: { ...FAST_TEST_PROFILE } });
+      const dirs = [join(root, 'cli-0'), join(root, 'cli-1')];
+      let codes: number[];
+      try {
+        codes = await Promise.all(
+          simulator.nodes.map((node, i) =>
+            runCli(
+              [
+                '--config',
+                config,
+                '--api-url',
+                node.url,
+                '--is-primary',
+                String(i === 0),
+                '--label',
+                'M3ULTRA',
+                '--index',
+                String(i),
+                '--run-id',
+                'cli-run-7',
+                '--output-dir',
+                dirs[i] as string,
+              ],
+              capture().streams,
+              {},
+            ),
+          ),
+        );
+      } finally {
+        await simulator.close();
+      }
+      const primaryVerdict = readJson(join(dirs[0] as string, 'results.json')).verdict;
+      expect([codes[1], readJson(join(dirs[1] as string, 'results.json')).metadata.run_id]).toEqual([
+        0,
+        'cli-run-7',
+      ]);
+      const result = await merge(['--output', join(root, 'cli-merged'), ...dirs]);
+      const merged = readJson(join(root, 'cli-merged', 'results.json'));
+      expect([merged.verdict, merged.merge?.nodes.map((n) => n.node), merged.merge?.problems]).toEqual([
+        primaryVerdict,
+        ['M3ULTRA#0', 'M3ULTRA#1'],
+        [],
+      ]);
+      expect(result.code).toBe(codes[0]);
+    }, 60_000);
+
+    it('refuses a --run-id that is not a plain name', async () => {
+      const config = join(root, 'cli-bad-id.yaml');
+      writeFileSync(config, CONFIG);
+      const out = capture();
+      const code = await runCli(
+        ['--config', config, '--api-url', 'http://127.0.0.1:9', '--run-id', 'a b'],
+        out.streams,
+        {},
+      );
+      expect([code, out.text()]).toEqual([2, expect.stringContaining('--run-id must be 1 to 100 letters')]);
+    });
+  });
 });

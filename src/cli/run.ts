@@ -64,6 +64,8 @@ Run options, ours:
                          OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
   --label L --index I    hardware label and node index, recorded in the results
+  --run-id ID            the run's id, recorded as metadata.run_id (default: random per process); give
+                         every node of one run the same ID (and its own --label/--index) to merge them
   --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
   --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
@@ -233,10 +235,21 @@ const RUN_OPTIONS = {
   'simulate-profile': { type: 'string' },
   label: { type: 'string' },
   index: { type: 'string' },
+  'run-id': { type: 'string' },
   baseline: { type: 'string' },
   'no-fail-on-threshold': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `--run-id`: letters, digits, `.`, `_` and `-`, at most 100 (it goes into nonces and file names' metadata). */
+export function parseRunId(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value))
+    throw new InputError(
+      `--run-id must be 1 to 100 letters, digits, ".", "_" or "-", got ${JSON.stringify(value)}`,
+      'Give every node of one run the same id, e.g. --run-id "$(date +%s)".',
+    );
+  return value;
+}
 
 /** `Unknown option '--simulat'` → ` Did you mean --simulate?` (or '' when nothing is close). */
 export function didYouMean(message: string, flags: readonly string[]): string {
@@ -342,7 +355,7 @@ async function runCommand(
         expectedNodes,
         timeoutSeconds,
         outputDir,
-        runId: defaults.runId,
+        runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : defaults.runId,
         env,
         gitCommit: values['git-commit'] ?? null,
         hardwareLabels,

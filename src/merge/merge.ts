@@ -94,7 +94,7 @@ function checkSameRun(nodes: readonly NodeResult[]): void {
     if (runOf(node.document) !== runOf(first.document))
       throw new InputError(
         `the nodes come from different runs: ${first.source} is from ${runOf(first.document)}, ${node.source} from ${runOf(node.document)}`,
-        'Merge the folders of one run only.',
+        'Merge the folders of one run only. Nodes run with the CLI share a run when each is given the same --run-id.',
       );
     if (!isDeepStrictEqual(node.document.configuration, first.document.configuration))
       throw new InputError(
