@@ -15,6 +15,7 @@ const LAYERS = [
   ['verdict'], // thresholds judged, validity, baselines and comparison
   ['report'], // renderers: results document, summary, HTML report, charts
   ['run'], // runNode and what the shells share: node options, provenance, the EXO process
+  ['merge'], // one result for a run from its nodes' results
   ['cli', 'action'], // the two shells
 ];
 

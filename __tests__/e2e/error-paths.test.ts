@@ -91,7 +91,7 @@ describe('error paths of the bundled action', () => {
     });
     expectErrorPath(main, post, 1);
     expect(main.summary).toContain("**The step's inputs have 2 problems:**");
-    expect(main.summary).toContain('- input mode must be plan, provision or node, got "bogus"');
+    expect(main.summary).toContain('- input mode must be plan, provision, node or merge, got "bogus"');
     expect(main.summary).toContain('- input node-index must be a whole number ≥ 0, got "first"');
     expect(main.summary).toContain('Inputs: <https://github.com/exo/bench-action/blob/v1/action.yml>');
     expect(annotations(main)[0]?.message).toContain('got "bogus"');

@@ -129,6 +129,17 @@ describe('workflows that use the action', () => {
     });
   });
 
+  it('bench-matrix: a last merge job after every node job, even a failed one, publishes one result', () => {
+    const [, workflow] = examples.find(([file]) => file.endsWith('bench-matrix.yml')) ?? [];
+    const merge = workflow?.jobs.merge as (Job & { if?: string }) | undefined;
+    expect(merge?.needs).toBe('bench');
+    expect(merge?.if).toBe('always()');
+    expect(merge?.['runs-on']).toBe('ubuntu-latest');
+    const step = merge?.steps?.find(isBenchStep);
+    expect(step?.with).toEqual({ mode: 'merge' });
+    expect(merge?.outputs?.verdict).toBe('${{ steps.merge.outputs.verdict }}');
+  });
+
   it('CI runs the action against the simulator and plans the four-node config', () => {
     const [, ci] = ours.find(([file]) => file.endsWith('ci.yml')) ?? [];
     const withs = benchSteps(ci as Workflow).map(([, step]) => step.with ?? {});

@@ -13,6 +13,15 @@
  * - `.../FinalizeArtifact` with `{..., name, size, hash: "sha256:<hex>"}` → `{ok, artifact_id}` (int64
  *   as a string).
  *
+ * - Downloads, as merge mode makes them (download-artifact's default path, no token): `.../ListArtifacts`
+ *   with `{workflow_run_backend_id, workflow_job_run_backend_id, name_filter?, id_filter?}` → every
+ *   finalized artifact of the run, whichever job uploaded it (`{artifacts: [{workflow_run_backend_id,
+ *   workflow_job_run_backend_id, database_id, name, size, created_at}]}`, int64 as strings);
+ *   `.../GetSignedArtifactURL` with the listed artifact's backend ids and name → `{signed_url}`; then a
+ *   plain `GET` of the signed URL answers the zip as `application/zip`.
+ * - Each job of a run has its own runtime token (`env(job)`): the same run backend id, a job backend id
+ *   of its own; an artifact remembers the job that uploaded it.
+ *
  * Errors answer the way Twirp does (`{code, msg}` JSON): the client retries 5xx/429 with back-off and
  * fails at once on other statuses, so tests use 403 to fail fast.
  */
@@ -89,6 +98,10 @@ export class ArtifactStandin {
   readonly workflowRunBackendId = 'c0ffee00-0000-4000-8000-000000000001';
   readonly workflowJobRunBackendId = 'c0ffee00-0000-4000-8000-000000000002';
   readonly token = runtimeToken(this.workflowRunBackendId, this.workflowJobRunBackendId);
+  /** Runtime token → the job backend id it was issued for (the default job's included). */
+  private readonly jobTokens = new Map<string, string>([[this.token, this.workflowJobRunBackendId]]);
+  /** Names of the artifacts whose zip was fetched through a signed URL, in order. */
+  readonly downloads: string[] = [];
   readonly requests: ArtifactStandinRequest[] = [];
   readonly artifacts: UploadedArtifact[] = [];
   /** Problems the stand-in saw in the client's requests (a test expects none). */
@@ -119,9 +132,17 @@ export class ArtifactStandin {
     return created.standin;
   }
 
-  /** The variables the runner gives a step so `@actions/artifact` finds this service. */
-  env(): Record<string, string> {
-    return { ACTIONS_RUNTIME_TOKEN: this.token, ACTIONS_RESULTS_URL: this.url };
+  /**
+   * The variables the runner gives a step so `@actions/artifact` finds this service. With `job`, the
+   * token of that job of the run (its own job backend id, as each job of a real run has); without, the
+   * default job's.
+   */
+  env(job?: string): Record<string, string> {
+    if (job === undefined) return { ACTIONS_RUNTIME_TOKEN: this.token, ACTIONS_RESULTS_URL: this.url };
+    const jobId = `job-${createHash('sha256').update(job).digest('hex').slice(0, 12)}`;
+    const token = runtimeToken(this.workflowRunBackendId, jobId);
+    this.jobTokens.set(token, jobId);
+    return { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: this.url };
   }
 
   close(): Promise<void> {
@@ -152,7 +173,8 @@ export class ArtifactStandin {
   private twirp(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
     const method = url.pathname.slice(SERVICE_PATH.length);
     if (req.method !== 'POST') return this.answer(req, res, 405, { code: 'bad_route', msg: 'POST only' });
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    const tokenJob = this.jobTokens.get(String(req.headers.authorization).replace(/^Bearer /, ''));
+    if (tokenJob === undefined) {
       this.protocolErrors.push(`${method}: authorization header ${String(req.headers.authorization)}`);
       return this.answer(req, res, 401, { code: 'unauthenticated', msg: 'bad token' });
     }
@@ -167,7 +189,9 @@ export class ArtifactStandin {
     const request = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const runId = request.workflow_run_backend_id;
     const jobId = request.workflow_job_run_backend_id;
-    if (runId !== this.workflowRunBackendId || jobId !== this.workflowJobRunBackendId)
+    if (method === 'ListArtifacts') return this.list(req, res, request, tokenJob);
+    if (method === 'GetSignedArtifactURL') return this.signedUrl(req, res, request);
+    if (runId !== this.workflowRunBackendId || jobId !== tokenJob)
       this.protocolErrors.push(`${method}: backend ids ${String(runId)}/${String(jobId)}`);
     const name = String(request.name);
     if (method === 'CreateArtifact') {
@@ -222,7 +246,73 @@ export class ArtifactStandin {
     this.answer(req, res, 404, { code: 'bad_route', msg: `no method ${method}` });
   }
 
+  /** ListArtifacts: every finalized artifact of the run, whichever job uploaded it, filtered as asked. */
+  private list(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: Record<string, unknown>,
+    tokenJob: string,
+  ): void {
+    if (
+      request.workflow_run_backend_id !== this.workflowRunBackendId ||
+      request.workflow_job_run_backend_id !== tokenJob
+    )
+      this.protocolErrors.push(
+        `ListArtifacts: backend ids ${String(request.workflow_run_backend_id)}/${String(request.workflow_job_run_backend_id)}`,
+      );
+    const nameFilter = typeof request.name_filter === 'string' ? request.name_filter : undefined;
+    const idFilter = request.id_filter === undefined ? undefined : Number(request.id_filter);
+    const artifacts = this.artifacts
+      .filter(
+        (a) =>
+          (nameFilter === undefined || a.name === nameFilter) &&
+          (idFilter === undefined || a.id === idFilter),
+      )
+      .map((a) => ({
+        workflow_run_backend_id: a.workflowRunBackendId,
+        workflow_job_run_backend_id: a.workflowJobRunBackendId,
+        database_id: String(a.id),
+        name: a.name,
+        size: String(a.bytes.length),
+        created_at: new Date().toISOString(),
+      }));
+    this.answer(req, res, 200, { artifacts });
+  }
+
+  /** GetSignedArtifactURL: a signed URL of the artifact's blob, from the uploading job's ids and the name. */
+  private signedUrl(req: IncomingMessage, res: ServerResponse, request: Record<string, unknown>): void {
+    const artifact = this.artifacts.find(
+      (a) =>
+        a.name === request.name &&
+        a.workflowRunBackendId === request.workflow_run_backend_id &&
+        a.workflowJobRunBackendId === request.workflow_job_run_backend_id,
+    );
+    if (!artifact) {
+      this.protocolErrors.push(`GetSignedArtifactURL: no artifact ${String(request.name)} of that job`);
+      return this.answer(req, res, 404, { code: 'not_found', msg: `no artifact ${String(request.name)}` });
+    }
+    const url = new URL(`/blob/actions-results/${encodeURIComponent(artifact.name)}.zip`, this.url);
+    url.search = `sv=2023-11-03&sp=r&sr=b&sig=${this.signature}`;
+    this.answer(req, res, 200, { signed_url: url.href });
+  }
+
   private blob(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): void {
+    if (req.method === 'GET') {
+      const artifact = this.artifacts.find(
+        (a) => url.pathname === `/blob/actions-results/${encodeURIComponent(a.name)}.zip`,
+      );
+      if (!artifact) return this.answer(req, res, 404);
+      if (url.searchParams.get('sig') !== this.signature) {
+        this.protocolErrors.push(`blob GET ${url.pathname}: signature missing`);
+        return this.answer(req, res, 403);
+      }
+      this.downloads.push(artifact.name);
+      this.requests.push({ method: 'GET', path: url.pathname, status: 200 });
+      res
+        .writeHead(200, { 'content-type': 'application/zip', 'content-length': artifact.bytes.length })
+        .end(artifact.bytes);
+      return;
+    }
     const pending = [...this.pending.values()].find((p) => p.blobPath === url.pathname);
     if (!pending) return this.answer(req, res, 404);
     if (req.method !== 'PUT') return this.answer(req, res, 405);

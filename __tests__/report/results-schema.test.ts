@@ -10,7 +10,7 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { runNode, type NodeRunOptions, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
@@ -18,6 +18,7 @@ import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../../src/results/
 import { renderResultsSchemaJson, resultsSchema, type JsonSchema } from '../../src/report/results-schema.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE, startSimulator } from '../../src/simulator/index.js';
 import { readBaselineFiles } from '../../src/verdict/baseline.js';
+import { readNodeFolder, runMerge } from '../../src/merge/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 
 const repositoryRoot = join(new URL('.', import.meta.url).pathname, '..', '..');
@@ -164,6 +165,14 @@ describe('documents of real runs validate against the schema', () => {
       ]);
       documents.set('exo primary', writtenDocument(primary));
       documents.set('exo secondary', writtenDocument(secondary));
+      const merged = runMerge(
+        [readNodeFolder(dirname(primary.resultsPath)), readNodeFolder(dirname(secondary.resultsPath))],
+        {
+          outputDir: mkdtempSync(join(tmpdir(), 'exo-bench-results-schema-merged-')),
+          logger: new MemoryLogger(),
+        },
+      );
+      documents.set('exo merged', writtenDocument(merged));
 
       const compared = await runNode(
         loaded,
@@ -263,6 +272,14 @@ stages:
         comparable: undefined,
         target: 'exo',
       },
+      'exo merged': {
+        verdict: 'pass',
+        error: null,
+        stages: 2,
+        thresholds: 4,
+        comparable: undefined,
+        target: 'exo',
+      },
       'exo primary with a baseline': {
         verdict: 'pass',
         error: null,
@@ -313,6 +330,7 @@ stages:
   it.each([
     'exo primary',
     'exo secondary',
+    'exo merged',
     'exo primary with a baseline',
     'exo error',
     'openai primary',

@@ -28,6 +28,7 @@ export const Inputs = {
   CommentOnPr: 'comment-on-pr',
   ModelsDir: 'models-dir',
   ModelsReadOnlyDirs: 'models-read-only-dirs',
+  NodeArtifacts: 'node-artifacts',
 } as const;
 
 /** Every output of action.yml. */

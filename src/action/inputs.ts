@@ -14,7 +14,7 @@ import {
 import { Inputs } from './constants.js';
 
 /** What the action does in this step. */
-export type ActionMode = 'plan' | 'provision' | 'node';
+export type ActionMode = 'plan' | 'provision' | 'node' | 'merge';
 
 /** Every input, parsed and validated. */
 export interface ActionInputs {
@@ -47,6 +47,8 @@ export interface ActionInputs {
   modelsDir: string | undefined;
   /** Pre-staged read-only models dirs, colon-separated (EXO_MODELS_READ_ONLY_DIRS). */
   readOnlyModelsDirs: string | undefined;
+  /** merge mode: which artifacts of this run are node results (`*` matches any text); undefined = the default. */
+  nodeArtifacts: string | undefined;
 }
 
 function optional(name: string): string | undefined {
@@ -105,7 +107,7 @@ function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: 
 export function readInputs(): ActionInputs {
   const problems = new InputProblems();
   const mode = problems.take(
-    () => oneOf<ActionMode>(Inputs.Mode, ['plan', 'provision', 'node'], 'node'),
+    () => oneOf<ActionMode>(Inputs.Mode, ['plan', 'provision', 'node', 'merge'], 'node'),
     'node',
   );
   const runnerScope = problems.take(
@@ -170,6 +172,7 @@ export function readInputs(): ActionInputs {
     commentOnPr: booleanInput(problems, Inputs.CommentOnPr, false),
     modelsDir: optional(Inputs.ModelsDir),
     readOnlyModelsDirs: optional(Inputs.ModelsReadOnlyDirs),
+    nodeArtifacts: optional(Inputs.NodeArtifacts)?.trim(),
   };
   problems.throwIfAny();
   return inputs;

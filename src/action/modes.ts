@@ -1,7 +1,8 @@
 /**
- * The main step: reads the inputs and runs one of three modes, each in its own file: `plan` (the
- * matrix, plan-mode.ts), `provision` (this node's EXO environment, provision-mode.ts) and `node`
- * (provision, optionally start EXO, run the engine, publish; node-mode.ts). Every declared output is
+ * The main step: reads the inputs and runs one of four modes, each in its own file: `plan` (the
+ * matrix, plan-mode.ts), `provision` (this node's EXO environment, provision-mode.ts), `node`
+ * (provision, optionally start EXO, run the engine, publish; node-mode.ts) and `merge` (the nodes'
+ * artifacts of this run merged into one result, published like a node's; merge-mode.ts). Every declared output is
  * set on every path; the summary and artifact are published before the step fails.
  */
 import type { Ports } from '../core/ports.js';
@@ -16,6 +17,7 @@ import { loadConfig, type StepFailure } from './mode-common.js';
 import { planMode } from './plan-mode.js';
 import { provision } from './provision-mode.js';
 import { nodeMode } from './node-mode.js';
+import { mergeMode } from './merge-mode.js';
 
 export type { StepFailure } from './mode-common.js';
 
@@ -60,6 +62,7 @@ export async function runMainStep(
     if (inputs.mode === 'plan') failure = await planMode(inputs, ports, outputs);
     else if (inputs.mode === 'provision')
       provision(await loadConfig(inputs, ports, outputs), inputs, ports, outputs);
+    else if (inputs.mode === 'merge') failure = await mergeMode(inputs, ports, outputs);
     else failure = await nodeMode(inputs, ports, outputs);
   } catch (error) {
     annotateError(error, ports, process.env);

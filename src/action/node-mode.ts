@@ -150,40 +150,53 @@ export async function nodeMode(
   };
 }
 
-/** The artifact of this node in another run: the exact artifact-name, or the default name of any attempt. */
+/** Which artifact of another run is the baseline: an exact name, or a name prefix (any attempt). */
+export type BaselineArtifact = { exact: string } | { prefix: string };
+
+/** This node's artifact in another run: the exact artifact-name, or the default name of any attempt. */
+function nodeBaselineArtifact(inputs: ActionInputs): BaselineArtifact {
+  const id = nodeIdentity(inputs);
+  const defaultName = defaultArtifactName(inputs);
+  return inputs.artifactName
+    ? { exact: inputs.artifactName }
+    : { prefix: defaultName.slice(0, defaultName.length - id.runAttempt.length) };
+}
+
 async function baselineFetcher(
   inputs: ActionInputs,
   outputDir: string,
   ports: Ports,
+  artifact: BaselineArtifact,
 ): Promise<BaselineFetcher | undefined> {
   const repository = process.env.GITHUB_REPOSITORY;
   if (!inputs.githubToken || !repository) return undefined;
   const id = nodeIdentity(inputs);
-  const defaultName = defaultArtifactName(inputs);
   const { createArtifactBaselineFetcher } = await import('./baseline.js');
   return createArtifactBaselineFetcher({
     token: inputs.githubToken,
     repository,
     workflowRef: process.env.GITHUB_WORKFLOW_REF,
     currentRunId: id.runId === 'local' ? undefined : Number(id.runId),
-    artifact: inputs.artifactName
-      ? { exact: inputs.artifactName }
-      : { prefix: defaultName.slice(0, defaultName.length - id.runAttempt.length) },
+    artifact,
     downloadRoot: join(outputDir, '..', 'exo-bench-baseline'),
     logger: ports.logger,
     ...(process.env.GITHUB_SERVER_URL ? { serverUrl: process.env.GITHUB_SERVER_URL } : {}),
   });
 }
 
-/** Resolves the baseline input; a baseline that cannot be had is reported, never fatal. */
-async function loadBaseline(
+/**
+ * Resolves the baseline input; a baseline that cannot be had is reported, never fatal. `artifact` says
+ * which artifact of another run to compare with (default: this node's; merge mode: the merged one).
+ */
+export async function loadBaseline(
   inputs: ActionInputs,
   outputDir: string,
   ports: Ports,
+  artifact: BaselineArtifact = nodeBaselineArtifact(inputs),
 ): Promise<BaselineInput | undefined> {
   if (!inputs.baseline || !inputs.isPrimary) return undefined;
   const needsGitHub = inputs.baseline === 'latest' || inputs.baseline.startsWith('run:');
-  const fetcher = needsGitHub ? await baselineFetcher(inputs, outputDir, ports) : undefined;
+  const fetcher = needsGitHub ? await baselineFetcher(inputs, outputDir, ports, artifact) : undefined;
   if (needsGitHub && !fetcher) {
     return {
       status: 'unavailable',
@@ -195,7 +208,7 @@ async function loadBaseline(
 }
 
 /** Posts or updates the PR comment; problems are warnings (a fork's read-only token is normal). */
-async function commentOnPr(
+export async function commentOnPr(
   inputs: ActionInputs,
   outcome: NodeRunOutcome,
   artifactUrl: string | undefined,

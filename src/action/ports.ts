@@ -46,6 +46,38 @@ async function withoutArtifactNoise<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** An artifact of this workflow run, as listed. */
+export interface RunArtifact {
+  id: number;
+  name: string;
+}
+
+/** This workflow run's artifacts, other jobs' included: what merge mode reads the nodes from. */
+export interface RunArtifactSource {
+  list(): Promise<RunArtifact[]>;
+  /** Downloads and extracts an artifact into `folder`. */
+  download(artifact: RunArtifact, folder: string): Promise<void>;
+}
+
+/**
+ * The run's artifacts through @actions/artifact's default client. Without `findBy` it lists and
+ * downloads through the runner's artifact service (ACTIONS_RUNTIME_TOKEN, ACTIONS_RESULTS_URL), which
+ * serves every job's artifacts of the same workflow run: no github-token is needed. `latest` keeps one
+ * artifact per name (the newest upload).
+ */
+export function createRunArtifactSource(): RunArtifactSource {
+  const client = import('@actions/artifact').then(({ DefaultArtifactClient }) => new DefaultArtifactClient());
+  return {
+    async list(): Promise<RunArtifact[]> {
+      const { artifacts } = await (await client).listArtifacts({ latest: true });
+      return artifacts.map(({ id, name }) => ({ id, name }));
+    },
+    async download(artifact: RunArtifact, folder: string): Promise<void> {
+      await (await client).downloadArtifact(artifact.id, { path: folder });
+    },
+  };
+}
+
 /** Ports backed by the runner. */
 export function createActionPorts(): Ports {
   return {

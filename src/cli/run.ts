@@ -44,6 +44,7 @@ export const usage = `exo-bench ${VERSION}: staged, fire-and-forget load benchma
 Usage:
   exo-bench [run] --config FILE [options]     run this node's part of a benchmark
   exo-bench plan --config FILE                print the GitHub Actions matrix for hardware_plan
+  exo-bench merge --output DIR NODE_DIR...    merge the result folders of a run's nodes into one result
   exo-bench simulate [options]                run the EXO simulator (see exo-bench simulate --help)
 
 Run options, the seed bench script's (same meaning; the seed's command line runs unchanged):
@@ -69,6 +70,8 @@ Run options, ours:
                          OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
   --label L --index I    hardware label and node index, recorded in the results
+  --run-id ID            the run's id, recorded as metadata.run_id (default: random per process); give
+                         every node of one run the same ID (and its own --label/--index) to merge them
   --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
   --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
@@ -165,6 +168,63 @@ async function planCommand(
   return ExitCode.Pass;
 }
 
+export const mergeUsage = `Usage: exo-bench merge --output DIR [--baseline FILE] [--no-fail-on-threshold] NODE_DIR...
+
+Merges the result folders of one run's nodes (each holds results.json and requests.jsonl, as a node run
+writes them) into one result for the whole run in DIR: results.json, requests.jsonl (every request once,
+each line with its "node"), summary.md and report.html with a per-node breakdown. Every figure is
+recomputed from the merged records; thresholds and --baseline are judged on the merged result.
+
+Exit codes: 0 pass, 1 fail / invalid / error (a node missing or failed), 2 bad usage or input (a folder
+without results.json, a node given twice, folders of different runs or configs).
+`;
+
+const MERGE_OPTIONS = {
+  output: { type: 'string' },
+  baseline: { type: 'string' },
+  'no-fail-on-threshold': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function mergeCommand(args: string[], streams: CliStreams, logger: CliLogger): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: MERGE_OPTIONS,
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    streams.stdout(mergeUsage);
+    return ExitCode.Pass;
+  }
+  if (values.output === undefined)
+    throw new InputError('merge: --output DIR is required', 'Name the folder the merged result goes to.');
+  if (positionals.length === 0)
+    throw new InputError('merge: no NODE_DIR given', 'Give the result folder of every node of the run.');
+  const { readNodeFolder, runMerge } = await import('../merge/index.js');
+  const nodes = positionals.map((folder) => readNodeFolder(resolve(folder), folder));
+  const baseline =
+    values.baseline === undefined ? undefined : await resolveBaseline(values.baseline, undefined);
+  if (baseline?.status === 'unavailable') logger.warning(`baseline: ${baseline.reason}`);
+  const outcome = runMerge(nodes, {
+    outputDir: resolve(values.output),
+    logger,
+    ...(baseline ? { baseline } : {}),
+  });
+  if (outcome.document.results.stages.length > 0)
+    streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
+  const verdictLine = describeVerdict(outcome.document);
+  if (outcome.verdict === 'pass') logger.info(verdictLine);
+  else logger.warning(verdictLine);
+  logger.info(`results: ${outcome.resultsPath}`);
+  logger.info(`requests: ${outcome.requestsPath}`);
+  logger.info(`summary: ${outcome.summaryPath}`);
+  logger.info(`report: ${outcome.reportPath}`);
+  if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
+    return ExitCode.Pass;
+  return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+}
+
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
 const RUN_OPTIONS = {
   'api-port': { type: 'string' },
@@ -181,10 +241,21 @@ const RUN_OPTIONS = {
   'simulate-profile': { type: 'string' },
   label: { type: 'string' },
   index: { type: 'string' },
+  'run-id': { type: 'string' },
   baseline: { type: 'string' },
   'no-fail-on-threshold': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `--run-id`: letters, digits, `.`, `_` and `-`, at most 100 (it goes into nonces and file names' metadata). */
+export function parseRunId(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(value))
+    throw new InputError(
+      `--run-id must be 1 to 100 letters, digits, ".", "_" or "-", got ${JSON.stringify(value)}`,
+      'Give every node of one run the same id, e.g. --run-id "$(date +%s)".',
+    );
+  return value;
+}
 
 /** `Unknown option '--simulat'` → ` Did you mean --simulate?` (or '' when nothing is close). */
 export function didYouMean(message: string, flags: readonly string[]): string {
@@ -290,7 +361,7 @@ async function runCommand(
         expectedNodes,
         timeoutSeconds,
         outputDir,
-        runId: defaults.runId,
+        runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : defaults.runId,
         env,
         gitCommit: values['git-commit'] ?? null,
         hardwareLabels,
@@ -347,6 +418,7 @@ export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.Pr
       return ExitCode.Pass;
     }
     if (first === 'plan') return await planCommand(rest, streams, env, logger);
+    if (first === 'merge') return await mergeCommand(rest, streams, logger);
     if (first === 'simulate') {
       if (rest.includes('--help') || rest.includes('-h')) {
         streams.stdout((await import('../simulator/index.js')).simulateUsage);
@@ -363,7 +435,12 @@ export async function runCli(argv: string[], streams: CliStreams, env: NodeJS.Pr
     // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      const flags = first === 'plan' ? ['config', 'help'] : Object.keys(RUN_OPTIONS);
+      const flags =
+        first === 'plan'
+          ? ['config', 'help']
+          : first === 'merge'
+            ? Object.keys(MERGE_OPTIONS)
+            : Object.keys(RUN_OPTIONS);
       logger.error(
         `${(error as Error).message}${didYouMean((error as Error).message, flags)}\nRun exo-bench --help for the flags.`,
       );

@@ -15,7 +15,7 @@ import {
 } from './charts.js';
 import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
-import { stageStatistics, type ResultsDocument } from '../results/document.js';
+import { stageStatistics, type MergeFacts, type ResultsDocument } from '../results/document.js';
 import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
 
 export { escapeHtml } from './html-escape.js';
@@ -118,6 +118,42 @@ function htmlTable(header: string[], rows: Cell[][]): string {
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+const gib = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / 2 ** 30).toFixed(1));
+
+/** A merged run's nodes: counts and TTFT from each node's own records, verdict, memory; then problems. */
+function mergedNodesHtml(merge: MergeFacts): string[] {
+  const parts = [
+    '<h2>Nodes</h2>',
+    `<p>${merge.requests} request(s) merged from ${merge.nodes.length} node(s), each once (identity: node + stage + index); every figure on this page is computed from the merged records.</p>`,
+    htmlTable(
+      [
+        'Node',
+        'Verdict',
+        'Requests',
+        'Success',
+        'TTFT p50 (ms)',
+        'TTFT p95 (ms)',
+        'RAM total GiB',
+        'RAM used peak GiB',
+        'Source',
+      ],
+      merge.nodes.map((node) => [
+        `${node.node}${node.is_primary ? ' (primary)' : ''}`,
+        node.verdict,
+        String(node.requests),
+        String(node.successful_requests),
+        formatNumber(node.ttft_p50_ms),
+        formatNumber(node.ttft_p95_ms),
+        gib(node.ram_total_bytes),
+        gib(node.ram_used_peak_bytes),
+        node.source,
+      ]),
+    ),
+  ];
+  for (const problem of merge.problems) parts.push(`<p class="error">Merge: ${escapeHtml(problem)}</p>`);
+  return parts;
+}
+
 function percent(stats: LoadStatistics): string {
   return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
 }
@@ -166,7 +202,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
       ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
       : `${document.cluster.expected_nodes} node(s)`;
   parts.push(
-    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
+    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
   );
   const provenance = provenanceHtmlRows(document.provenance);
   if (provenance.length > 0)
@@ -192,6 +228,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
           : ''
       }.</p>`,
     );
+  if (document.merge) parts.push(...mergedNodesHtml(document.merge));
   if (document.thresholds && document.thresholds.length > 0)
     parts.push(
       '<h2>Thresholds</h2>',

@@ -58,6 +58,8 @@ import {
   RESULTS_SCHEMA_VERSION,
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
+  type MergedNodeFacts,
+  type MergeFacts,
   type OwnStageStatistics,
   type Provenance,
   type ResultsDocument,
@@ -791,7 +793,9 @@ const metadataSchema = closedObject<ResultsDocument['metadata']>(
     ended_at: text('When the node wrote this document, ISO 8601 (UTC).'),
     config_file: text('The config file, as given by the user.'),
     api_url: text('The API this node used (EXO, or the OpenAI-compatible server), without user info.'),
-    is_primary: flag('True on the node that ran the load; secondaries only wait for the primary.'),
+    is_primary: flag(
+      'True on the node that ran the load; secondaries only wait for the primary. True in a merged document (it carries the run-level figures).',
+    ),
     node_id: optional(text("EXO's id of this node, once its API answered (EXO targets only).")),
     run_id: text('Identifies the run in nonces and metadata.'),
     hardware_label: optional(text("This node's runner label from hardware_plan.")),
@@ -1041,6 +1045,56 @@ const provenanceSchema = closedObject<Provenance>(
   },
 );
 
+const mergedNodeSchema = closedObject<MergedNodeFacts>(
+  { description: 'Since 1.5: one node of a merged run and what it contributed.' },
+  {
+    node: text(
+      "The node's key, <hardware_label>#<node_index>; with a record's stage and index, a request's identity.",
+    ),
+    hardware_label: optional(text('Its hardware label (the matrix label).')),
+    node_index: optional(count('Its index within the label (the matrix index).')),
+    is_primary: flag('True for the node that placed the instances and ran the stages as primary.'),
+    node_id: optional(text("EXO's node id of the node the job ran on, when it learnt one.")),
+    source: text('Where its files came from: the folder given, or the artifact name.'),
+    verdict: verdictSchema,
+    validity_status: oneOfText<MergedNodeFacts['validity_status']>("The node's own validity status.", {
+      valid: true,
+      invalid: true,
+      inconclusive: true,
+    }),
+    error: optional(text("Why the node's run could not complete, when it could not.")),
+    fired_requests: count("Records in the node's requests.jsonl (every stage, warm-up included)."),
+    requests: count("The node's counted requests of the run stages (warm-up excluded)."),
+    successful_requests: count('Of those, the successful ones.'),
+    failed_requests: count('Of those, the failed ones.'),
+    ttft_p50_ms: nullableQuantity(
+      "TTFT p50 of the node's successful counted requests, ms, exact from its records; null without a sample.",
+    ),
+    ttft_p95_ms: nullableQuantity('TTFT p95, likewise.'),
+    ram_total_bytes: optional(count("The node's memory, from the cluster facts of the merged documents.")),
+    ram_available_bytes: optional(count('Available memory, likewise.')),
+    ram_used_peak_bytes: optional(
+      count('Most memory in use on the node in any cluster snapshot of the run, bytes.'),
+    ),
+    runner: optional(text("The machine the job ran on (the runner's name, or the CLI's host's).")),
+  },
+);
+
+const mergeSchema = closedObject<MergeFacts>(
+  {
+    description:
+      "Since 1.5: present only in a merged document (exo-bench merge, the action's mode: merge): how the nodes' results were put together. The statistics of a merged document are recomputed from the union of the nodes' requests.jsonl records (each request once, identified by node + stage + index), never averaged from the nodes' percentiles.",
+  },
+  {
+    nodes: arrayOf('The nodes merged, in matrix order (primary first).', mergedNodeSchema),
+    missing_nodes: texts('Matrix entries (label#index) with no results to merge.'),
+    problems: texts(
+      "Merge-level problems (a missing node, a node whose run failed, records that disagree with a node's results.json); each makes the verdict error.",
+    ),
+    requests: count('Records in the merged requests.jsonl: every request of every node, each exactly once.'),
+  },
+);
+
 const documentSchema = closedObject<ResultsDocument>(
   {
     title: 'exo-bench results',
@@ -1118,6 +1172,7 @@ const documentSchema = closedObject<ResultsDocument>(
     ),
     comparison: optional(comparisonSchema),
     provenance: optional(provenanceSchema),
+    merge: optional(mergeSchema),
   },
 );
 

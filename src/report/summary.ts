@@ -107,10 +107,16 @@ function headline(document: ResultsDocument): string {
   const banner = simulatedBannerMarkdown(document.provenance);
   if (banner) lines.push(banner, '');
   const meta = document.metadata;
-  const role = meta.is_primary ? 'primary' : 'secondary';
-  const label = meta.hardware_label
-    ? ` · ${escapeMarkdownText(meta.hardware_label)}#${meta.node_index ?? 0}`
-    : '';
+  const merged = document.merge;
+  const role = merged
+    ? `merged run of ${merged.nodes.length} node${merged.nodes.length === 1 ? '' : 's'}`
+    : meta.is_primary
+      ? 'primary'
+      : 'secondary';
+  const label =
+    meta.hardware_label && !merged
+      ? ` · ${escapeMarkdownText(meta.hardware_label)}#${meta.node_index ?? 0}`
+      : '';
   const models = [...new Set(document.configuration.model_ids)].map((m) => markdownInlineCode(m)).join(', ');
   const where =
     meta.target?.kind === 'openai'
@@ -434,6 +440,52 @@ function clusterSection(document: ResultsDocument): string | undefined {
   return parts.join('\n\n');
 }
 
+/**
+ * A merged run's nodes: what each sent and saw (counts and TTFT from its own records), its verdict, and
+ * its memory from the cluster facts and snapshots; then the merge's problems and missing nodes.
+ */
+function nodesSection(document: ResultsDocument): string | undefined {
+  const merged = document.merge;
+  if (!merged) return undefined;
+  const rows = merged.nodes.map((node) => [
+    `${escapeMarkdownCell(node.node)}${node.is_primary ? ' (primary)' : ''}`,
+    escapeMarkdownCell(node.verdict),
+    String(node.requests),
+    String(node.successful_requests),
+    formatPercent(node.requests > 0 ? node.successful_requests / node.requests : 0, node.requests),
+    formatNumber(node.ttft_p50_ms),
+    formatNumber(node.ttft_p95_ms),
+    formatBytes(node.ram_total_bytes),
+    formatBytes(node.ram_used_peak_bytes),
+    node.node_id ? markdownInlineCode(node.node_id.slice(0, 12), { inTableCell: true }) : '–',
+  ]);
+  const parts = [
+    `### Nodes
+
+${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merged.nodes.length} node${merged.nodes.length === 1 ? '' : 's'}, each once (identity: node + stage + index); every figure above is computed from the merged records.`,
+    table(
+      [
+        'Node',
+        'Verdict',
+        'Requests',
+        'Success',
+        'Success rate',
+        'TTFT p50 (ms)',
+        'TTFT p95 (ms)',
+        'RAM total',
+        'RAM used (peak)',
+        'EXO node',
+      ],
+      rows,
+    ),
+  ];
+  if (merged.problems.length > 0)
+    parts.push(
+      `**Merge problems:**\n\n${merged.problems.map((problem) => `- ${escapeMarkdownText(problem)}`).join('\n')}`,
+    );
+  return parts.join('\n\n');
+}
+
 function errorsSection(document: ResultsDocument): string | undefined {
   const rows: string[][] = [];
   for (const stage of document.results.stages) {
@@ -647,6 +699,7 @@ export function renderSummary(
   const sections: Array<[string, string | undefined]> = [
     ['headline', headline(document)],
     ...gateSections(document),
+    ['nodes', nodesSection(document)],
     ['stages', compactStagesSection(document)],
     ['all figures per stage', detailsSection(document)],
     ['errors', errorsSection(document)],

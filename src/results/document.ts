@@ -21,7 +21,7 @@ import type { ComparisonResult, ThresholdOutcome } from './outcomes.js';
 import type { PromptLengthStatistics } from '../load/prompt-length.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.4.0';
+export const RESULTS_SCHEMA_VERSION = '1.5.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -211,6 +211,57 @@ export interface Provenance {
   runner?: { name?: string; os?: string; arch?: string };
 }
 
+/**
+ * Since 1.5: one node of a merged run (`exo-bench merge`, the action's `mode: merge`) and what it
+ * contributed. Counts and TTFT percentiles are exact, from the node's own records (run stages only,
+ * warm-up excluded), never read back from its results.json.
+ */
+export interface MergedNodeFacts {
+  /** The node's key, `<hardware_label>#<node_index>`: with stage and index, a request's identity. */
+  node: string;
+  hardware_label?: string;
+  node_index?: number;
+  /** True for the node that placed the instances and ran the stages as primary. */
+  is_primary: boolean;
+  /** EXO's node id of the node the job ran on, when it learnt one. */
+  node_id?: string;
+  /** Where its files came from: the folder given, or the artifact's name. */
+  source: string;
+  /** The node's own verdict and validity status, as its results.json said. */
+  verdict: Verdict;
+  validity_status: 'valid' | 'invalid' | 'inconclusive';
+  /** Why the node's run could not complete, when it could not. */
+  error?: string;
+  /** Records the node's requests.jsonl holds (every stage, warm-up included). */
+  fired_requests: number;
+  /** Counted requests of the run stages (warm-up excluded), their successes and failures. */
+  requests: number;
+  successful_requests: number;
+  failed_requests: number;
+  /** TTFT percentiles of the node's successful counted requests, ms; null without a sample. */
+  ttft_p50_ms: number | null;
+  ttft_p95_ms: number | null;
+  /** The node's memory, from the cluster facts (`cluster.nodes`) of the merged documents. */
+  ram_total_bytes?: number;
+  ram_available_bytes?: number;
+  /** Most memory in use on the node in any cluster snapshot of the run, bytes. */
+  ram_used_peak_bytes?: number;
+  /** The machine the job ran on (the runner's name, or the CLI's host's). */
+  runner?: string;
+}
+
+/** Since 1.5: how a merged document was put together (present only in a merged document). */
+export interface MergeFacts {
+  /** The nodes merged, in matrix order (primary first). */
+  nodes: MergedNodeFacts[];
+  /** Matrix entries (`label#index`) with no results to merge. */
+  missing_nodes: string[];
+  /** Merge-level problems (a missing node, a node whose run failed); each makes the verdict `error`. */
+  problems: string[];
+  /** Records in the merged requests.jsonl: every request of every node, each exactly once. */
+  requests: number;
+}
+
 /** Why a run is (in)valid. */
 export interface Validity {
   valid: boolean;
@@ -275,4 +326,6 @@ export interface ResultsDocument {
   comparison?: ComparisonResult | null;
   /** Since 1.4: see Provenance. */
   provenance?: Provenance;
+  /** Since 1.5: present in a merged document only; see MergeFacts. */
+  merge?: MergeFacts;
 }
