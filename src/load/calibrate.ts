@@ -489,11 +489,13 @@ async function calibrateWorkloadModel(
         null,
         `${WORKLOAD_SLOPE_WORDS} more filler words measured ${long === undefined ? 'nothing' : long - short} more tokens, not ${WORKLOAD_SLOPE_WORDS}: the lengths composed from the offsets (${described}) are approximate`,
       );
+    // The longest prompt's layout with blocks of its own (another scope: the same lengths, other words),
+    // so the check leaves nothing in the server's prefix cache that a request of the stage could hit.
     const composed = composeWorkloadPrompt(
       workload,
       longest,
       offsets,
-      scope,
+      `${scope}\u0000calibration`,
       withNonce ? calibrator.nextNonce() : undefined,
     );
     const check = await measure(composed.text);

@@ -142,11 +142,12 @@ export function composeWorkloadPrompt(
   }
   const hasWords = parts.length > 0;
   let remaining = target - tokens;
-  if (nonce !== undefined && remaining > 0) {
+  const nonceCost = hasWords ? offsets.nonceAfterWordsTokens : offsets.nonceAtStartTokens;
+  // A nonce that would not fit makes the prompt too long: then the request's own tokens are words only.
+  if (nonce !== undefined && remaining >= nonceCost) {
     parts.push(nonce);
-    const cost = hasWords ? offsets.nonceAfterWordsTokens : offsets.nonceAtStartTokens;
-    tokens += cost;
-    remaining -= cost;
+    tokens += nonceCost;
+    remaining -= nonceCost;
   }
   if (remaining > 0) {
     parts.push(promptBody({ words: remaining, period: false }));
@@ -183,33 +184,16 @@ export function expectedCache(
   uniquePrompts: boolean,
   warmupRequests: number,
 ): ExpectedCache {
-  const seen = new Set<string>();
-  const prompts = new Set<string>();
+  const served = expectedCachedTokens(workload, uniquePrompts);
   let cached = 0;
   let prompt = 0;
   let hits = 0;
   let requests = 0;
-  for (let index = 0; index < workload.count; index += 1) {
-    const input = workload.inputTokens(index);
-    const blocks = workload.sharedBlocks(index);
-    let served = 0;
-    let matching = true;
-    for (const block of blocks) {
-      if (matching && seen.has(block.seed)) served = Math.min(block.endToken, input);
-      else matching = false;
-      seen.add(block.seed);
-    }
-    if (!uniquePrompts) {
-      const key = `${blocks.map((block) => block.seed).join('|')}#${input}`;
-      if (prompts.has(key)) served = input;
-      prompts.add(key);
-    }
-    served = Math.min(served, Math.max(0, input - 1));
-    if (index < warmupRequests) continue;
+  for (let index = warmupRequests; index < workload.count; index += 1) {
     requests += 1;
-    prompt += input;
-    cached += served;
-    if (served > 0) hits += 1;
+    prompt += workload.inputTokens(index);
+    cached += served[index] as number;
+    if ((served[index] as number) > 0) hits += 1;
   }
   return {
     cached_tokens: cached,
@@ -219,4 +203,29 @@ export function expectedCache(
     requests,
     request_hit_share: requests > 0 ? hits / requests : 0,
   };
+}
+
+/** Tokens each request of the workload should find in the prefix cache (see {@link expectedCache}). */
+export function expectedCachedTokens(workload: StageWorkload, uniquePrompts: boolean): number[] {
+  const seen = new Set<string>();
+  const prompts = new Set<string>();
+  const served: number[] = [];
+  for (let index = 0; index < workload.count; index += 1) {
+    const input = workload.inputTokens(index);
+    const blocks = workload.sharedBlocks(index);
+    let tokens = 0;
+    let matching = true;
+    for (const block of blocks) {
+      if (matching && seen.has(block.seed)) tokens = Math.min(block.endToken, input);
+      else matching = false;
+      seen.add(block.seed);
+    }
+    if (!uniquePrompts) {
+      const key = `${blocks.map((block) => block.seed).join('|')}#${input}`;
+      if (prompts.has(key)) tokens = input;
+      prompts.add(key);
+    }
+    served.push(Math.min(tokens, Math.max(0, input - 1)));
+  }
+  return served;
 }
