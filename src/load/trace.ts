@@ -178,7 +178,8 @@ export function parseTrace(text: string): { requests: TraceRequest[]; problems: 
   }
   if (requests.length === 0 && problems.length === 0)
     problem(0, '', 'the trace has no request (every line is blank)');
-  if (dropped > 0) problem(0, '', `and ${dropped} more problem${dropped === 1 ? '' : 's'}`);
+  if (dropped > 0)
+    problems.push({ line: 0, field: '', message: `and ${dropped} more problem${dropped === 1 ? '' : 's'}` });
   return { requests, problems };
 }
 
