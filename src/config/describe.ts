@@ -2,7 +2,8 @@
  * Words for config problems: what a schema node expects, what the user wrote instead, and the nearest
  * known name. Every message reads `expected <what>, found <what>` so users see both sides at once.
  */
-import { STAGE_LOAD_KEYS, type SchemaNode } from './schema.js';
+import type { SchemaNode } from './schema.js';
+import { STAGE_LOAD_KEYS } from './stage-keys.js';
 import type { PathSegment } from './source.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

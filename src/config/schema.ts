@@ -221,12 +221,7 @@ export const TRACE_DERIVED_KEYS: readonly string[] = [
 ];
 
 /** Stage fields required unless the stage replays a trace. */
-export const STAGE_LOAD_KEYS: readonly string[] = [
-  'prompt_length',
-  'generation_length',
-  'time_between_requests',
-  'iterations',
-];
+export { STAGE_LOAD_KEYS } from './stage-keys.js';
 
 /** `trace_block_tokens` when not given (Mooncake's block size). */
 export const DEFAULT_TRACE_BLOCK_TOKENS = 512;
