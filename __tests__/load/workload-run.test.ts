@@ -27,22 +27,23 @@ import { MemoryLogger } from '../helpers/memory-logger.js';
 /**
  * A Mooncake-shaped trace in blocks of 64 tokens (a multiple of the simulator's 16-token cache blocks,
  * so its hits are token-exact). Lines 3 and 6 are the same request (a whole-prompt hit), line 3's last
- * block is cut short, lines 9 and 10 share a block that is all of line 9. Gaps ≥ 100 ms (50 ms at
- * speed 2): each prompt is in the cache (prefill ≤ 7 ms here) before the next one arrives.
+ * block is cut short, lines 9 and 10 share a block that is all of line 9. Gaps of 300 ms (150 ms at
+ * speed 2): each prompt is in the cache (prefill ≤ 7 ms here) before the next one arrives, even with
+ * the event loop of a loaded machine stalling for tens of milliseconds.
  */
 const TRACE = [
   { timestamp: 0, input_length: 160, output_length: 8, hash_ids: [1, 2] },
-  { timestamp: 200, input_length: 192, output_length: 12, hash_ids: [1, 2, 3] },
-  { timestamp: 400, input_length: 96, output_length: 6, hash_ids: [4] },
-  { timestamp: 600, input_length: 160, output_length: 10, hash_ids: [1, 2, 5] },
-  { timestamp: 800, input_length: 224, output_length: 5, hash_ids: [4, 6] },
-  { timestamp: 1000, input_length: 128, output_length: 7 },
-  { timestamp: 1200, input_length: 160, output_length: 9, hash_ids: [1, 2, 5] },
-  { timestamp: 1400, input_length: 256, output_length: 4, hash_ids: [1, 2, 3, 7] },
-  { timestamp: 1500, input_length: 176, output_length: 3, hash_ids: [4, 6, 8] },
-  { timestamp: 1700, input_length: 64, output_length: 6, hash_ids: [9] },
-  { timestamp: 1900, input_length: 80, output_length: 5, hash_ids: [9] },
-  { timestamp: 2000, input_length: 48, output_length: 4, hash_ids: [10] },
+  { timestamp: 300, input_length: 192, output_length: 12, hash_ids: [1, 2, 3] },
+  { timestamp: 600, input_length: 96, output_length: 6, hash_ids: [4] },
+  { timestamp: 900, input_length: 160, output_length: 10, hash_ids: [1, 2, 5] },
+  { timestamp: 1200, input_length: 224, output_length: 5, hash_ids: [4, 6] },
+  { timestamp: 1500, input_length: 128, output_length: 7 },
+  { timestamp: 1800, input_length: 160, output_length: 9, hash_ids: [1, 2, 5] },
+  { timestamp: 2100, input_length: 256, output_length: 4, hash_ids: [1, 2, 3, 7] },
+  { timestamp: 2400, input_length: 176, output_length: 3, hash_ids: [4, 6, 8] },
+  { timestamp: 2700, input_length: 64, output_length: 6, hash_ids: [9] },
+  { timestamp: 3000, input_length: 80, output_length: 5, hash_ids: [9] },
+  { timestamp: 3300, input_length: 48, output_length: 4, hash_ids: [10] },
 ];
 /** Cached tokens the trace implies, by hand: blocks of 64 seen before, at most input − 1. */
 const TRACE_EXPECTED_CACHED = [0, 128, 0, 128, 64, 0, 159, 192, 128, 0, 64, 0];
@@ -128,7 +129,7 @@ const TRACE_STAGE = `  - name: replay
 const PREFIX_STAGE = `  - name: prefixed
     prompt_length: 256
     generation_length: 6
-    time_between_requests: 0.06
+    time_between_requests: 0.1
     iterations: 12
     shared_prefix: { tokens: 128, groups: 3 }
 `;
@@ -206,11 +207,13 @@ describe.each<Flavor>(['exo', 'openai'])('%s flavour: trace replay and shared pr
       return arrivals[index]! - start - offsets[index]!;
     });
     // A request reaches the server after its scheduled time (never before), and late only by the
-    // dispatch lag and the loopback hop: generous on a loaded 2-core machine, far below the 50 ms gaps.
+    // dispatch lag and the loopback hop (a few ms; the median says so), with room for the stalls of a
+    // loaded 2-core machine in the worst one: still below the 150 ms gaps, so lateness cannot hide a
+    // request sent at the wrong offset.
     const sorted = [...errors].sort((a, b) => a - b);
     expect(sorted[0]!).toBeGreaterThanOrEqual(-0.5);
-    expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(15);
-    expect(sorted[sorted.length - 1]!).toBeLessThan(45);
+    expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(20);
+    expect(sorted[sorted.length - 1]!).toBeLessThan(100);
     // So the order of arrival is the trace's order.
     for (let index = 1; index < arrivals.length; index += 1)
       expect(arrivals[index]!).toBeGreaterThan(arrivals[index - 1]!);
