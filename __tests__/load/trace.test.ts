@@ -355,6 +355,33 @@ describe('composed prompts and the expected cache', () => {
     });
   });
 
+  it('without nonces, expects a repeated request (same blocks, same length) to be served whole', () => {
+    const prefixStage = {
+      name: 'p',
+      prompt_length: 100,
+      generation_length: 1,
+      time_between_requests: 0,
+      iterations: 5,
+      no_overlap: false,
+      warmup_requests: 0,
+      warmup: false,
+      shared_prefix: { tokens: 64, groups: 2 },
+    };
+    const prefix = stageWorkload(prefixStage, undefined)!;
+    // Groups 0 and 1 open; with nonces the rest find their group's 64 tokens, without them the whole
+    // prompt (identical to the group's first) less its last token.
+    expect(expectedCachedTokens(prefix, true)).toEqual([0, 0, 64, 64, 64]);
+    expect(expectedCachedTokens(prefix, false)).toEqual([0, 0, 99, 99, 99]);
+    // Group prompts differ from their first words; the nonce follows the prefix.
+    const group0 = composeWorkloadPrompt(prefix, 0, offsets, 'run\u0000p', '1111111111111111').text;
+    const group1 = composeWorkloadPrompt(prefix, 1, offsets, 'run\u0000p', '2222222222222222').text;
+    const again0 = composeWorkloadPrompt(prefix, 2, offsets, 'run\u0000p', '3333333333333333').text;
+    expect(again0.split(' ').slice(0, 33)).toEqual(group0.split(' ').slice(0, 33));
+    expect(again0.split(' ')[33]).toBe('3333333333333333');
+    expect(group1.split(' ').slice(0, 33)).not.toEqual(group0.split(' ').slice(0, 33));
+    expect(countPromptTokens([{ role: 'user', content: again0 }])).toBe(100);
+  });
+
   it('draws the same words from the same seed, other words from another', () => {
     expect(seededWords('a', 20)).toBe(seededWords('a', 20));
     expect(seededWords('a', 30).startsWith(seededWords('a', 20))).toBe(true);
