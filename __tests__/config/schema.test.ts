@@ -62,6 +62,10 @@ describe('known keys', () => {
       'warmup_requests',
       'warmup',
       'thresholds',
+      'trace',
+      'trace_speed',
+      'trace_block_tokens',
+      'shared_prefix',
     ]);
   });
 

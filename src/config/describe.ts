@@ -3,6 +3,7 @@
  * known name. Every message reads `expected <what>, found <what>` so users see both sides at once.
  */
 import type { SchemaNode } from './schema.js';
+import { STAGE_LOAD_KEYS } from './stage-keys.js';
 import type { PathSegment } from './source.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -134,8 +135,10 @@ export function describeExpectation(
         : `a list${what}`;
     }
     case 'object': {
-      if (schema.title && schema.required) {
-        return `a ${schema.title} (a mapping with ${joinAlternatives(schema.required).replace(/ or ([^ ]+)$/, ' and $1')})`;
+      // A stage requires its load fields in code (a trace stage takes them from its trace), not in the schema.
+      const required = schema.title === 'stage' ? ['name', ...STAGE_LOAD_KEYS] : schema.required;
+      if (schema.title && required) {
+        return `a ${schema.title} (a mapping with ${joinAlternatives(required).replace(/ or ([^ ]+)$/, ' and $1')})`;
       }
       const keyTitle = schema.propertyNames?.title;
       if (schema.minProperties !== undefined && schema.minProperties > 0 && keyTitle) {

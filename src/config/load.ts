@@ -19,6 +19,7 @@ import {
 } from './source.js';
 import type { PathSegment, YamlSource } from './source.js';
 import { substituteVariables } from './substitute.js';
+import { loadStageTraces } from './trace-file.js';
 import type { VariableMap } from './substitute.js';
 import { validateConfig } from './validate.js';
 import type { PathProblem } from './validate.js';
@@ -81,7 +82,8 @@ function substituteAll(value: unknown, variables: VariableMap, path: PathSegment
 }
 
 /**
- * Parses and validates config text. `file` is only used in messages. `variables` resolves `${VAR}`
+ * Parses and validates config text. `file` is used in messages, and to find the trace files of trace
+ * stages (relative to its folder; they are read here). `variables` resolves `${VAR}`
  * references (default: `process.env`). Throws `ConfigError` holding every problem found.
  */
 export function parseConfigText(
@@ -150,10 +152,23 @@ export function parseConfigText(
   const result = validateConfig(data, (path) => scalarSourceAt(source, path));
   const problems = [...substitutionProblems, ...result.errors].map(positioned).sort(byPosition);
   if (problems.length > 0 || result.config === undefined) throw new ConfigError(problems);
+  // Trace stages: their files are read now (relative to this file), so a bad trace fails the load.
+  const rawStages = Array.isArray(data.stages) ? (data.stages as unknown[]) : [];
+  const { traces, problems: traceProblems } = loadStageTraces(
+    result.config,
+    file,
+    (index) => {
+      const raw = rawStages[index];
+      return typeof raw === 'object' && raw !== null && 'iterations' in raw;
+    },
+    (path, at) => positionOfPath(source, path, at),
+  );
+  if (traceProblems.length > 0) throw new ConfigError(traceProblems);
   return {
     config: result.config,
     file,
     warnings: [...yamlWarnings, ...result.warnings.map(positioned)].sort(byPosition),
+    ...(traces.size > 0 ? { traces } : {}),
   };
 }
 

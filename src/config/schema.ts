@@ -58,6 +58,12 @@ export const LIMITS = {
   maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
   maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
   maxDispatchLagP99Ms: 3_600_000,
+  /** `trace_speed`: a thousand times faster or slower than recorded. */
+  maxTraceSpeed: 1000,
+  /** `trace_block_tokens`: tokens of one hash_ids block. */
+  maxTraceBlockTokens: 1_000_000,
+  /** `shared_prefix.groups`. */
+  maxSharedPrefixGroups: 1_000_000,
   /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
   maxNodesTotal: 256,
   /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
@@ -97,7 +103,9 @@ const stageSchema: SchemaNode = {
     'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests.',
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'prompt_length', 'generation_length', 'time_between_requests', 'iterations'],
+  // prompt_length, generation_length, time_between_requests and iterations are required unless the
+  // stage replays a trace (src/config/validate.ts checks it, with the schema's own message).
+  required: ['name'],
   properties: {
     name: {
       description: 'Name of the stage, unique within the config; used in logs, summaries and results.',
@@ -106,26 +114,29 @@ const stageSchema: SchemaNode = {
       pattern: '\\S',
     },
     prompt_length: {
-      description: 'Target prompt length in tokens.',
+      description:
+        'Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).',
       type: 'integer',
       minimum: 1,
       maximum: LIMITS.maxPromptLengthTokens,
     },
     generation_length: {
-      description: 'Maximum tokens to generate per request (`max_tokens`).',
+      description:
+        'Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).',
       type: 'integer',
       minimum: 1,
       maximum: LIMITS.maxGenerationLengthTokens,
     },
     time_between_requests: {
       description:
-        'Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion.',
+        "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion. Required, except in a trace stage (the trace's timestamps schedule it).",
       type: 'number',
       minimum: 0,
       maximum: LIMITS.maxTimeBetweenRequestsSeconds,
     },
     iterations: {
-      description: 'Number of requests in this stage.',
+      description:
+        'Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.',
       type: 'integer',
       minimum: 1,
       maximum: LIMITS.maxIterations,
@@ -149,8 +160,71 @@ const stageSchema: SchemaNode = {
       default: false,
     },
     thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
+    trace: {
+      description:
+        "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.",
+      type: 'string',
+      minLength: 1,
+      pattern: '\\S',
+      examples: ['traces/mooncake-sample.jsonl'],
+    },
+    trace_speed: {
+      description:
+        'Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.',
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: LIMITS.maxTraceSpeed,
+    },
+    trace_block_tokens: {
+      description:
+        'Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.',
+      type: 'integer',
+      minimum: 1,
+      maximum: LIMITS.maxTraceBlockTokens,
+    },
+    shared_prefix: {
+      title: 'shared prefix',
+      description:
+        'Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.',
+      type: 'object',
+      additionalProperties: false,
+      required: ['tokens'],
+      properties: {
+        tokens: {
+          description:
+            'Prompt tokens of each shared prefix, chat template included; less than prompt_length.',
+          type: 'integer',
+          minimum: 1,
+          maximum: LIMITS.maxPromptLengthTokens,
+        },
+        groups: {
+          description: 'Number of distinct prefixes (default 1: every prompt shares the same prefix).',
+          type: 'integer',
+          minimum: 1,
+          maximum: LIMITS.maxSharedPrefixGroups,
+          default: 1,
+        },
+      },
+      examples: [{ tokens: 1024, groups: 4 }],
+    },
   },
 };
+
+/** Keys allowed in a stage's `shared_prefix`. */
+export const SHARED_PREFIX_KEYS: readonly string[] = ['tokens', 'groups'];
+
+/** Stage fields a trace stage takes from its trace (an error when also written in the stage). */
+export const TRACE_DERIVED_KEYS: readonly string[] = [
+  'prompt_length',
+  'generation_length',
+  'time_between_requests',
+];
+
+/** Stage fields required unless the stage replays a trace. */
+export { STAGE_LOAD_KEYS } from './stage-keys.js';
+
+/** `trace_block_tokens` when not given (Mooncake's block size). */
+export const DEFAULT_TRACE_BLOCK_TOKENS = 512;
 
 /** The config schema (JSON schema draft-07). Written to configs/schema.json as is. */
 export const configSchema: SchemaNode = {

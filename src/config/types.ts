@@ -1,4 +1,5 @@
 import type { ConfigProblem } from '../core/errors.js';
+import type { Trace } from './trace.js';
 
 /**
  * The benchmark config after loading, validation and defaults. Field names follow the seed's YAML
@@ -54,6 +55,26 @@ export interface StageConfig {
   warmup: boolean;
   /** Gates on this stage's statistics, as written (`ttft_p95_ms <= 800`); absent when none. */
   thresholds?: string[];
+  /**
+   * A trace to replay, as written (relative to the config file). In a trace stage `iterations` is the
+   * number of requests replayed, and prompt_length, generation_length and time_between_requests are
+   * derived from them (rounded means; the mean gap, scaled): every request has its own lengths and time.
+   */
+  trace?: string;
+  /** Time scale of the replay (2 = twice as fast); set (default 1) in trace stages only. */
+  trace_speed?: number;
+  /** Tokens of one `hash_ids` block; set (default 512) in trace stages only. */
+  trace_block_tokens?: number;
+  /** Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens. */
+  shared_prefix?: SharedPrefixConfig;
+}
+
+/** `shared_prefix:` of a stage. */
+export interface SharedPrefixConfig {
+  /** Prompt tokens of each prefix, chat template included. */
+  tokens: number;
+  /** Distinct prefixes; request i uses prefix i mod groups. */
+  groups: number;
 }
 
 /** A loaded, validated config with every default applied. */
@@ -98,4 +119,6 @@ export interface LoadedConfig {
   file: string;
   /** Non-fatal findings, e.g. the deprecated `MlxIbv` alias. Same shape as errors. */
   warnings: ConfigProblem[];
+  /** The parsed trace of each trace stage, by stage name (kept out of the config: results.json holds the config). */
+  traces?: ReadonlyMap<string, Trace>;
 }

@@ -7,11 +7,15 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { BenchConfig, ChatEndpoint, InstanceMeta, Sharding, StageConfig } from './types.js';
 import {
   configSchema,
+  DEFAULT_TRACE_BLOCK_TOKENS,
   DEPRECATED_ALIASES,
   ENVIRONMENT_NAME_PATTERN,
   LIMITS,
   RUNNER_LABEL_PATTERN,
+  SHARED_PREFIX_KEYS,
   STAGE_KEYS,
+  STAGE_LOAD_KEYS,
+  TRACE_DERIVED_KEYS,
   TOP_LEVEL_KEYS,
 } from './schema.js';
 import type { SchemaNode } from './schema.js';
@@ -97,6 +101,12 @@ function unknownKeyMessage(key: string, parentPath: readonly PathSegment[]): str
     return suggestion
       ? `unknown key; did you mean "${suggestion}"?`
       : `unknown key; expected one of ${TARGET_KEYS.join(', ')}`;
+  }
+  if (parentPath.length === 3 && parentPath[0] === 'stages' && parentPath[2] === 'shared_prefix') {
+    const suggestion = closestMatch(key, SHARED_PREFIX_KEYS);
+    return suggestion
+      ? `unknown key; did you mean "${suggestion}"?`
+      : `unknown key; expected one of ${SHARED_PREFIX_KEYS.join(', ')}`;
   }
   const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
   const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
@@ -192,14 +202,19 @@ function hiddenEnumValues(key: string): string[] {
 /** The fields the schema has already checked, as the code sees them. */
 interface CheckedStage {
   name: string;
-  prompt_length: number;
-  generation_length: number;
-  time_between_requests: number;
-  iterations: number;
+  /** The four load fields are absent only in a trace stage (iterations may be there too). */
+  prompt_length?: number;
+  generation_length?: number;
+  time_between_requests?: number;
+  iterations?: number;
   no_overlap?: boolean;
   warmup_requests: number;
   warmup: boolean;
   thresholds?: string[];
+  trace?: string;
+  trace_speed?: number;
+  trace_block_tokens?: number;
+  shared_prefix?: { tokens: number; groups: number };
 }
 
 interface CheckedConfig {
@@ -332,6 +347,7 @@ function crossFieldProblems(
         });
       }
     }
+    problems.push(...stageShapeProblems(stage, index, ok));
     const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
     if (
       iterationsOk &&
@@ -375,6 +391,74 @@ function crossFieldProblems(
       message:
         'every stage is a warm-up stage (warmup: true): nothing would be measured; keep warmup: true on the first stages only',
       at: 'key',
+    });
+  }
+  return problems;
+}
+
+/**
+ * The fields of a stage that depend on whether it replays a trace: a trace gives the lengths and the
+ * times (so they are required elsewhere, and contradictions here), and trace_speed / trace_block_tokens
+ * mean nothing without one. shared_prefix needs room after its prefix for the request's own tokens.
+ */
+function stageShapeProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const path = ['stages', index];
+  const isTrace = stage.trace !== undefined;
+  if (isTrace) {
+    for (const key of TRACE_DERIVED_KEYS) {
+      if (stage[key] === undefined) continue;
+      problems.push({
+        path: [...path, key],
+        message: `a trace stage takes ${key} from its trace (${key === 'time_between_requests' ? 'the timestamps' : key === 'prompt_length' ? "each request's input_length" : "each request's output_length"}); remove it, or remove trace`,
+        at: 'key',
+      });
+    }
+    if (stage.no_overlap === true)
+      problems.push({
+        path: [...path, 'no_overlap'],
+        message:
+          'a trace stage sends each request at its timestamp; no_overlap cannot apply: remove it, or remove trace',
+        at: 'key',
+      });
+    if (stage.shared_prefix !== undefined)
+      problems.push({
+        path: [...path, 'shared_prefix'],
+        message:
+          "a trace stage's prompts share what its hash_ids say; shared_prefix cannot apply: remove it, or remove trace",
+        at: 'key',
+      });
+  } else {
+    const missing = STAGE_LOAD_KEYS.filter((key) => stage[key] === undefined);
+    for (const key of missing) {
+      const expected = describeExpectation(schemaAt([...path, key]), new Set());
+      problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+    }
+    for (const key of ['trace_speed', 'trace_block_tokens'])
+      if (stage[key] !== undefined)
+        problems.push({
+          path: [...path, key],
+          message: `${key} applies to a trace replay only; add trace: FILE, or remove it`,
+          at: 'key',
+        });
+  }
+  const prefix = stage.shared_prefix;
+  if (
+    isRecord(prefix) &&
+    isFiniteNumber(prefix.tokens) &&
+    isFiniteNumber(stage.prompt_length) &&
+    ok(...path, 'shared_prefix') &&
+    ok(...path, 'prompt_length') &&
+    prefix.tokens >= stage.prompt_length
+  ) {
+    problems.push({
+      path: [...path, 'shared_prefix', 'tokens'],
+      message: `expected an integer < prompt_length (${formatNumber(stage.prompt_length)}), found ${formatNumber(prefix.tokens)}; each prompt needs tokens of its own after the shared prefix`,
+      at: 'value',
     });
   }
   return problems;
@@ -424,16 +508,29 @@ function aliasWarnings(data: Record<string, unknown>): PathProblem[] {
 }
 
 function buildConfig(checked: CheckedConfig): BenchConfig {
+  // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
+  // (src/config/trace-file.ts); until then they are 0.
   const stages: StageConfig[] = checked.stages.map((stage) => ({
     name: stage.name,
-    prompt_length: stage.prompt_length,
-    generation_length: stage.generation_length,
-    time_between_requests: stage.time_between_requests,
-    iterations: stage.iterations,
-    no_overlap: stage.no_overlap ?? checked.no_overlap,
+    prompt_length: stage.prompt_length ?? 0,
+    generation_length: stage.generation_length ?? 0,
+    time_between_requests: stage.time_between_requests ?? 0,
+    iterations: stage.iterations ?? 0,
+    // A trace stage sends at its timestamps: never one at a time (the top-level no_overlap does not apply).
+    no_overlap: stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
     warmup_requests: stage.warmup_requests,
     warmup: stage.warmup,
     ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
+    ...(stage.trace !== undefined
+      ? {
+          trace: stage.trace,
+          trace_speed: stage.trace_speed ?? 1,
+          trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
+        }
+      : {}),
+    ...(stage.shared_prefix
+      ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
+      : {}),
   }));
   const environment: Record<string, string> = {};
   // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".

@@ -16,7 +16,16 @@
  * flagged `estimate` (approximate).
  */
 import { request, type Dispatcher } from 'undici';
-import { composePrompt, estimatePromptShape, promptBody, promptNonce, type PromptShape } from './prompt.js';
+import {
+  composePrompt,
+  ESTIMATED_NONCE_TOKENS,
+  ESTIMATED_TEMPLATE_OVERHEAD_TOKENS,
+  estimatePromptShape,
+  promptBody,
+  promptNonce,
+  type PromptShape,
+} from './prompt.js';
+import { composeWorkloadPrompt, seededWords, type PromptOffsets, type StageWorkload } from './workload.js';
 
 /** What one probe learned: the server's prompt token count, when it reported one. */
 export interface ProbeOutcome {
@@ -213,6 +222,16 @@ export class PromptCalibrator {
     private readonly probeNonce: (probeIndex: number) => string,
   ) {}
 
+  /** Prompt tokens of one probe of this content (undefined: the server reported none); rejects on failure. */
+  async measure(model: string, content: string): Promise<number | undefined> {
+    return (await this.probeFor(model)(content)).promptTokens;
+  }
+
+  /** A probe nonce no other probe or request uses. */
+  nextNonce(): string {
+    return this.probeNonce(this.probesSent++);
+  }
+
   /** The calibration of a model and length: from the cache (0 probes) or measured now. */
   async calibrate(model: string, promptLengthTokens: number, withNonce: boolean): Promise<PromptCalibration> {
     const key = `${model}\u0000${promptLengthTokens}\u0000${withNonce ? 'nonce' : 'plain'}`;
@@ -325,6 +344,180 @@ export interface StagePrompts {
   /** Model → prompt body (the nonce, when used, goes before it). */
   bodies: Map<string, string>;
   calibration: StageCalibration;
+  /** A trace or shared_prefix stage: each request's prompt is composed from these (./workload.ts). */
+  workload?: WorkloadPrompts;
+}
+
+/** What composes the per-request prompts of a trace or shared_prefix stage. */
+export interface WorkloadPrompts {
+  workload: StageWorkload;
+  /** Model → its measured (or estimated) token offsets. */
+  offsets: Map<string, PromptOffsets>;
+  /** Seeds the shared blocks' text: the run and the stage, so no other run or stage shares them. */
+  scope: string;
+}
+
+/** Offsets before (or without) calibration: the same estimates as the plain prompts'. */
+export const ESTIMATED_OFFSETS: PromptOffsets = {
+  templateTokens: ESTIMATED_TEMPLATE_OVERHEAD_TOKENS,
+  nonceAtStartTokens: ESTIMATED_NONCE_TOKENS,
+  nonceAfterWordsTokens: ESTIMATED_NONCE_TOKENS,
+};
+
+/** Words of the first calibration probe of a workload, and how many more the second one has. */
+const WORKLOAD_PROBE_WORDS = 16;
+const WORKLOAD_SLOPE_WORDS = 32;
+
+/**
+ * Calibrates the prompts of a trace or shared_prefix stage without one probe per request: for each
+ * model, two probes of filler words measure the chat template's tokens (and that a word is a token),
+ * two more (with unique_prompts) a nonce's cost at the start and after words; the request lengths
+ * follow from these by addition (./workload.ts). One last probe measures the longest request's prompt
+ * as composed, with a fresh nonce: `exact` when it is the requested length. 5 probes per model at most.
+ */
+export async function prepareWorkloadPrompts(
+  calibrator: PromptCalibrator | undefined,
+  models: readonly string[],
+  workload: StageWorkload,
+  withNonce: boolean,
+  scope: string,
+): Promise<StagePrompts> {
+  let longest = 0;
+  for (let index = 1; index < workload.count; index += 1)
+    if (workload.inputTokens(index) > workload.inputTokens(longest)) longest = index;
+  const offsets = new Map<string, PromptOffsets>();
+  const calibrations: PromptCalibration[] = [];
+  for (const model of new Set(models)) {
+    const { calibration, offsets: measured } = calibrator
+      ? await calibrateWorkloadModel(calibrator, model, workload, longest, withNonce, scope)
+      : {
+          calibration: {
+            model,
+            requested_tokens: workload.inputTokens(longest),
+            measured_tokens: null,
+            status: 'off' as const,
+            shape: {
+              words: Math.max(0, workload.inputTokens(longest) - ESTIMATED_OFFSETS.templateTokens),
+              period: false,
+            },
+            probes: 0,
+            nonce_stable: null,
+          },
+          offsets: ESTIMATED_OFFSETS,
+        };
+    offsets.set(model, measured);
+    calibrations.push(calibration);
+  }
+  let status: CalibrationStatus = calibrator ? 'exact' : 'off';
+  for (const calibration of calibrations)
+    if (STATUS_RANK[calibration.status] > STATUS_RANK[status]) status = calibration.status;
+  return {
+    bodies: new Map(),
+    calibration: {
+      status,
+      probes: calibrations.reduce((sum, calibration) => sum + calibration.probes, 0),
+      models: calibrations,
+    },
+    workload: { workload, offsets, scope },
+  };
+}
+
+async function calibrateWorkloadModel(
+  calibrator: PromptCalibrator,
+  model: string,
+  workload: StageWorkload,
+  longest: number,
+  withNonce: boolean,
+  scope: string,
+): Promise<{ calibration: PromptCalibration; offsets: PromptOffsets }> {
+  const requested = workload.inputTokens(longest);
+  let probes = 0;
+  const measure = async (content: string): Promise<number | undefined> => {
+    probes += 1;
+    return calibrator.measure(model, content);
+  };
+  const result = (
+    status: CalibrationStatus,
+    offsets: PromptOffsets,
+    measured: number | null,
+    nonceStable: boolean | null,
+    note: string,
+  ): { calibration: PromptCalibration; offsets: PromptOffsets } => ({
+    calibration: {
+      model,
+      requested_tokens: requested,
+      measured_tokens: measured,
+      status,
+      shape: { words: Math.max(0, requested - offsets.templateTokens), period: false },
+      probes,
+      nonce_stable: nonceStable,
+      note,
+    },
+    offsets,
+  });
+  try {
+    // The probes' words are seeded apart from every stage's blocks: they warm no request's prefix.
+    const probeText = (words: number): string => seededWords('\u0000calibration', words);
+    const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
+    if (short === undefined)
+      return result(
+        'estimate',
+        ESTIMATED_OFFSETS,
+        null,
+        null,
+        'the server reported no usage.prompt_tokens; the prompt lengths are estimates',
+      );
+    const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
+    const templateTokens = short - WORKLOAD_PROBE_WORDS;
+    let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
+    let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
+    if (withNonce) {
+      const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
+      const afterWords = await measure(
+        `${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`,
+      );
+      if (atStart !== undefined) nonceAtStartTokens = atStart - short;
+      if (afterWords !== undefined) nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
+    }
+    const offsets: PromptOffsets = { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens };
+    const described = `chat template ${templateTokens} tokens${withNonce ? `, nonce ${nonceAtStartTokens} at the start and ${nonceAfterWordsTokens} after words` : ''}`;
+    if (long !== short + WORKLOAD_SLOPE_WORDS)
+      return result(
+        'approximate',
+        offsets,
+        long ?? null,
+        null,
+        `${WORKLOAD_SLOPE_WORDS} more filler words measured ${long === undefined ? 'nothing' : long - short} more tokens, not ${WORKLOAD_SLOPE_WORDS}: the lengths composed from the offsets (${described}) are approximate`,
+      );
+    // The longest prompt's layout with blocks of its own (another scope: the same lengths, other words),
+    // so the check leaves nothing in the server's prefix cache that a request of the stage could hit.
+    const composed = composeWorkloadPrompt(
+      workload,
+      longest,
+      offsets,
+      `${scope}\u0000calibration`,
+      withNonce ? calibrator.nextNonce() : undefined,
+    );
+    const check = await measure(composed.text);
+    const exact = check === requested && composed.expectedTokens === requested;
+    return result(
+      exact ? 'exact' : 'approximate',
+      offsets,
+      check ?? null,
+      withNonce ? check === composed.expectedTokens : null,
+      exact
+        ? `per-request lengths composed from the measured offsets (${described}); the longest prompt measured exactly`
+        : `the longest prompt (request ${longest}) measured ${check ?? 'nothing'} tokens for ${requested} requested, with offsets ${described}`,
+    );
+  } catch (error) {
+    return result(
+      'estimate',
+      ESTIMATED_OFFSETS,
+      null,
+      null,
+      `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt lengths are estimates`,
+    );
+  }
 }
 
 /** A stage's calibration as results.json reports it. */

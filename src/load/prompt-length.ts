@@ -30,7 +30,8 @@ export function promptLengthStatistics(
   for (const record of allRecords) {
     if (record.warmup || !record.ok || record.prompt_tokens === undefined) continue;
     reported += 1;
-    if (record.prompt_tokens === requestedTokens) exact += 1;
+    // A trace request aims at its own length; every other at the stage's.
+    if (record.prompt_tokens === (record.target_prompt_tokens ?? requestedTokens)) exact += 1;
   }
   return {
     requested_tokens: requestedTokens,

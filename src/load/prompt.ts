@@ -21,7 +21,7 @@
  */
 
 /** Short, common words: one token each with a leading space, in real vocabularies and the simulator's. */
-const FILLER_WORDS = (
+export const FILLER_WORDS = (
   'the of and to in is was for on are with as be at by this had not but from or have an they one you ' +
   'were all we her she been if more when will who so no out up into do than can its time only new some ' +
   'may then any like our over such make most also did many well much your way down very each just how ' +
@@ -35,7 +35,7 @@ export const ESTIMATED_TEMPLATE_OVERHEAD_TOKENS = 8;
 export const NONCE_DIGITS = 16;
 
 /** Tokens a nonce is assumed to take before calibration (Llama 3: 6 groups of up to 3 digits). */
-const ESTIMATED_NONCE_TOKENS = 6;
+export const ESTIMATED_NONCE_TOKENS = 6;
 
 /** What varies in a prompt body: the number of filler words and an optional final period. */
 export interface PromptShape {

@@ -14,6 +14,8 @@ export interface RequestSpec {
   path: string;
   body: string;
   headers: Record<string, string>;
+  /** What the request asks for, copied into its record: prompt tokens aimed at, and `max_tokens`. */
+  targets?: { promptTokens: number; maxTokens: number };
 }
 
 /** Identity and schedule of a request within its stage. */
@@ -293,6 +295,10 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
       reasoning_chunks: reader.reasoningChunks,
       keep_alives: reader.keepAlives,
     };
+    if (this.spec.targets) {
+      record.target_prompt_tokens = this.spec.targets.promptTokens;
+      record.max_tokens = this.spec.targets.maxTokens;
+    }
     if (reader.responseId !== undefined) record.response_id = reader.responseId;
     if (reader.invalidEvents > 0) record.invalid_events = reader.invalidEvents;
     if (this.headersAtMs !== undefined) record.headers_at_ms = this.headersAtMs;

@@ -49,6 +49,11 @@ export interface StageRunnerOptions {
   progressIntervalMs: number;
   /** Delay before the first send, so request 0 is scheduled in the future and not born late. */
   leadTimeMs?: number;
+  /**
+   * When the i-th request is due, ms after the stage's start (a trace's timestamps); default
+   * i × time_between_requests. Open loop only (ignored with no_overlap).
+   */
+  offsetMs?: (index: number) => number;
 }
 
 /** At most this many in-flight samples per stage; the period is derived from the stage's length. */
@@ -58,6 +63,7 @@ const MAX_IN_FLIGHT_SAMPLES = 400;
 export async function runStage(stage: StageConfig, options: StageRunnerOptions): Promise<StageRun> {
   const { clock, logger, signal } = options;
   const gapMs = stage.time_between_requests * 1000;
+  const offsetMs = options.offsetMs ?? ((index: number): number => index * gapMs);
   const records: RequestRecord[] = [];
   const inFlight = new Set<InFlightRequest>();
   const inFlightSamples: InFlightSample[] = [];
@@ -72,7 +78,7 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   await warmUpRequestPath(options.buildRequest(0));
 
   const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-  const expectedDurationMs = stage.no_overlap ? 0 : gapMs * Math.max(0, stage.iterations - 1);
+  const expectedDurationMs = stage.no_overlap ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
   const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
   let onDrained: (() => void) | undefined;
   let lastProgressMs = clock.nowMs();
@@ -120,7 +126,7 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     let nextScheduledMs = startedAtMs;
     for (let index = 0; index < stage.iterations; index += 1) {
       if (signal?.aborted) break;
-      if (!stage.no_overlap) nextScheduledMs = startedAtMs + index * gapMs;
+      if (!stage.no_overlap) nextScheduledMs = startedAtMs + offsetMs(index);
       if (clock.nowMs() < nextScheduledMs) {
         try {
           await clock.sleepUntil(nextScheduledMs, signal);

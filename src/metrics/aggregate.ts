@@ -311,13 +311,17 @@ export function outputLengthStatistics(
   let short = 0;
   let over = 0;
   let missing = 0;
+  let requested = 0;
   const finishReasons: Record<string, number> = {};
   for (const record of allRecords) {
     if (record.warmup || !record.ok) continue;
+    // A trace request asks for its own output_length; every other for the stage's.
+    const wanted = record.max_tokens ?? requestedTokens;
     achieved.push(record.output_tokens);
-    if (record.output_tokens < requestedTokens) short += 1;
-    if (record.output_tokens > requestedTokens) over += 1;
-    missing += Math.max(0, requestedTokens - record.output_tokens);
+    if (record.output_tokens < wanted) short += 1;
+    if (record.output_tokens > wanted) over += 1;
+    missing += Math.max(0, wanted - record.output_tokens);
+    requested += wanted;
     const reason = record.finish_reason ?? 'none';
     finishReasons[reason] = (finishReasons[reason] ?? 0) + 1;
   }
@@ -326,7 +330,7 @@ export function outputLengthStatistics(
     achieved_tokens: summarize(achieved),
     short_requests: short,
     over_requests: over,
-    shortfall_ratio: achieved.length > 0 ? missing / (requestedTokens * achieved.length) : 0,
+    shortfall_ratio: requested > 0 ? missing / requested : 0,
     finish_reasons: finishReasons,
   };
 }

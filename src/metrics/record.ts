@@ -67,6 +67,10 @@ export interface RequestRecord {
   cached_tokens?: number;
   /** `usage.completion_tokens_details.reasoning_tokens` (part of `output_tokens`), when reported. */
   reasoning_tokens?: number;
+  /** Prompt tokens this request aimed at (the stage's prompt_length, or its trace line's input_length). */
+  target_prompt_tokens?: number;
+  /** `max_tokens` this request sent (the stage's generation_length, or its trace line's output_length). */
+  max_tokens?: number;
   /** EXO's `prefix_cache_hit` (`none|partial|exact`). */
   prefix_cache_hit?: string;
   finish_reason?: string;

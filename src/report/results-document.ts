@@ -9,6 +9,7 @@ import type { ClusterView, InstanceView } from '../cluster/state.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { StageCalibration } from '../load/calibrate.js';
 import type { StageRun } from '../load/stage.js';
+import type { ExpectedCache } from '../load/workload.js';
 import {
   computeStatistics,
   histogramSummary,
@@ -25,6 +26,7 @@ import {
   ownStageStatistics,
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
+  type PrefixCacheComparison,
   type Provenance,
   type ResultsDocument,
   type StageResults,
@@ -166,13 +168,19 @@ function instanceFacts(instances: InstanceView[]): ClusterInstanceFacts[] {
 }
 
 /** A stage's results: the seed's figures under its names, ours beside them. */
-export function stageResults(run: StageRun, gaps: Histogram, calibration: StageCalibration): StageResults {
+export function stageResults(
+  run: StageRun,
+  gaps: Histogram,
+  calibration: StageCalibration,
+  expected?: { source: PrefixCacheComparison['source']; cache: ExpectedCache },
+): StageResults {
+  const statistics = computeStatistics(run.records);
   return {
     name: run.stage.name,
     config: run.stage,
     // The seed's figures under its names, ours beside them (src/results/document.ts).
     ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
-    ...ownStageStatistics(computeStatistics(run.records)),
+    ...ownStageStatistics(statistics),
     prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
     output_length: outputLengthStatistics(run.records, run.stage.generation_length),
     started_at_ms: run.startedAtMs,
@@ -181,5 +189,31 @@ export function stageResults(run: StageRun, gaps: Histogram, calibration: StageC
     itl_ms: histogramSummary(gaps),
     interrupted: run.interrupted,
     in_flight_samples: run.inFlightSamples,
+    ...(expected ? { prefix_cache: prefixCacheComparison(expected.source, expected.cache, statistics) } : {}),
+  };
+}
+
+/** The expected prefix-cache hit rate beside the server's, in the definition the server's figure uses. */
+export function prefixCacheComparison(
+  source: PrefixCacheComparison['source'],
+  cache: ExpectedCache,
+  statistics: LoadStatistics,
+): PrefixCacheComparison {
+  const reportedSource = statistics.cache_hit_source;
+  return {
+    source,
+    expected_cached_tokens: cache.cached_tokens,
+    expected_prompt_tokens: cache.prompt_tokens,
+    expected_hit_rate: cache.hit_rate,
+    expected_hit_requests: cache.hit_requests,
+    expected_request_hit_share: cache.request_hit_share,
+    reported_hit_rate: statistics.cache_hit_rate,
+    reported_source: reportedSource,
+    expected_for_reported:
+      reportedSource === 'cached_tokens'
+        ? cache.hit_rate
+        : reportedSource === 'prefix_cache_hit'
+          ? cache.request_hit_share
+          : null,
   };
 }

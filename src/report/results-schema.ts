@@ -56,6 +56,7 @@ import type { Better, MetricUnit } from '../metrics/catalog.js';
 import type { Comparator, ThresholdOutcome, ThresholdStatus } from '../verdict/thresholds.js';
 import {
   RESULTS_SCHEMA_VERSION,
+  type PrefixCacheComparison,
   type ClusterInstanceFacts,
   type ClusterNodeFacts,
   type MergedNodeFacts,
@@ -364,6 +365,24 @@ const stageConfigSchema = closedObject<StageConfig>(
     warmup_requests: stageProperty('warmup_requests'),
     warmup: stageProperty('warmup'),
     thresholds: thresholdsOfConfig(stageProperty('thresholds')),
+    trace: optional({
+      ...stageProperty('trace'),
+      description:
+        'Since 1.5: the trace replayed, as written (relative to the config file). Absent in other stages. In a trace stage, iterations is the number of requests replayed, prompt_length and generation_length the rounded means of their input_length and output_length, and time_between_requests their mean gap (seconds, after trace_speed); each request had its own.',
+    }),
+    trace_speed: optional({
+      ...stageProperty('trace_speed'),
+      description: 'Since 1.5: the time scale of the replay (default 1 applied). Trace stages only.',
+    }),
+    trace_block_tokens: optional({
+      ...stageProperty('trace_block_tokens'),
+      description: 'Since 1.5: tokens of one hash_ids block (default 512 applied). Trace stages only.',
+    }),
+    shared_prefix: optional({
+      ...stageProperty('shared_prefix'),
+      description: `Since 1.5: ${stageProperty('shared_prefix').description ?? ''} Absent when not configured; groups is always set (default 1).`,
+      required: ['tokens', 'groups'],
+    }),
   },
 );
 
@@ -637,9 +656,11 @@ const stageResultsSchema = closedObject<StageResults>(
           'Since 1.1: achieved against requested prompt length (successful non-warmup requests), and how prompts were calibrated.',
       },
       {
-        requested_tokens: count("The stage's prompt_length."),
+        requested_tokens: count(
+          "The stage's prompt_length (in a trace stage: the rounded mean of the requests' input_length).",
+        ),
         exact_requests: count(
-          'Successful requests whose server-reported prompt tokens equal the requested length.',
+          'Successful requests whose server-reported prompt tokens equal the requested length (each its own in a trace stage).',
         ),
         reported_requests: count('Successful requests that reported prompt tokens at all.'),
         calibration: stageCalibrationSchema,
@@ -654,7 +675,9 @@ const stageResultsSchema = closedObject<StageResults>(
           'Since 1.1: achieved against requested output length (early stops, ignored max_tokens), successful non-warmup requests.',
       },
       {
-        requested_tokens: count("max_tokens of every request (the stage's generation_length)."),
+        requested_tokens: count(
+          "max_tokens of every request (the stage's generation_length; in a trace stage the rounded mean of the requests' output_length, each request asking for its own).",
+        ),
         achieved_tokens: reference('summary', 'Output tokens of successful requests.'),
         short_requests: count(
           'Successful requests with fewer output tokens than requested (EOS, stop string).',
@@ -663,10 +686,45 @@ const stageResultsSchema = closedObject<StageResults>(
           'Successful requests with more output tokens than requested (the server ignored max_tokens).',
         ),
         shortfall_ratio: quantity(
-          'Σ max(0, requested − achieved) ÷ (requested × successful requests): the share of output not produced.',
+          'Σ max(0, requested − achieved) ÷ Σ requested over the successful requests: the share of output not produced.',
         ),
         finish_reasons: countsBy('Successful requests by finish_reason (`none` when the server sent none).'),
       },
+    ),
+    prefix_cache: optional(
+      closedObject<PrefixCacheComparison>(
+        {
+          description:
+            "Since 1.5, shared_prefix and trace stages only: the prefix-cache hit rate expected from the stage's workload (an unbounded cache, each request cached before the next arrives; leading shared blocks already seen count, at most prompt tokens − 1 per request) beside the one the server reports, over the measured (non-warmup) requests. Servers cache in blocks (vLLM 16 tokens), so the reported figure rounds down to them.",
+        },
+        {
+          source: oneOfText<PrefixCacheComparison['source']>(
+            "Where the sharing comes from: the shared_prefix groups, or the trace's hash_ids.",
+            { shared_prefix: true, trace: true },
+          ),
+          expected_cached_tokens: count('Σ prompt tokens a prefix cache could serve.'),
+          expected_prompt_tokens: count('Σ prompt tokens requested.'),
+          expected_hit_rate: quantity(
+            'expected_cached_tokens ÷ expected_prompt_tokens (0 when there are none).',
+          ),
+          expected_hit_requests: count('Requests expected to hit the cache at all.'),
+          expected_request_hit_share: quantity(
+            'expected_hit_requests ÷ the measured requests (0 when there are none).',
+          ),
+          reported_hit_rate: nullableQuantity(
+            "The server's figure: the stage's cache_hit_rate; null when it reports neither cached_tokens nor prefix_cache_hit.",
+          ),
+          reported_source: {
+            description:
+              "Which definition reported_hit_rate uses (the stage's cache_hit_source); null when it is null.",
+            type: ['string', 'null'],
+            enum: ['cached_tokens', 'prefix_cache_hit', null],
+          },
+          expected_for_reported: nullableQuantity(
+            'The expectation in the definition of reported_hit_rate: expected_hit_rate for cached_tokens, expected_request_hit_share for prefix_cache_hit; null when nothing is reported.',
+          ),
+        },
+      ),
     ),
   },
 );

@@ -9,6 +9,7 @@ import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../util/markdown.js';
 import {
   stageStatistics,
+  type PrefixCacheComparison,
   type ResultsDocument,
   type StageResults,
   type Verdict,
@@ -308,6 +309,25 @@ function latencySection(document: ResultsDocument): string | undefined {
   return `#### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
 }
 
+/** A shared_prefix or trace stage's prefix-cache hit rate: expected from the workload, reported by the server. */
+function prefixCacheNote(cache: PrefixCacheComparison): string {
+  const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  const from = cache.source === 'trace' ? "the trace's hash_ids" : 'shared_prefix';
+  const expected = `expected ${percent(cache.expected_hit_rate)} of prompt tokens (${cache.expected_hit_requests} requests hit; from ${from})`;
+  if (cache.reported_hit_rate === null || cache.expected_for_reported === null)
+    return `prefix cache ${expected}; the server reported no cache figure.`;
+  const reported =
+    cache.reported_source === 'prefix_cache_hit'
+      ? `reported ${percent(cache.reported_hit_rate)} of requests with a hit (EXO prefix_cache_hit; expected ${percent(cache.expected_for_reported)})`
+      : `reported ${percent(cache.reported_hit_rate)} (cached_tokens)`;
+  const gap = cache.reported_hit_rate - cache.expected_for_reported;
+  const flag =
+    Math.abs(gap) > 0.05
+      ? ` — ${gap < 0 ? 'below' : 'above'} the expectation by ${(Math.abs(gap) * 100).toFixed(1)} points ⚠️`
+      : '';
+  return `prefix cache ${expected}, ${reported}${flag}.`;
+}
+
 function calibrationCell(stage: StageResults): string {
   const calibration = stage.prompt_length.calibration;
   const probes =
@@ -383,6 +403,10 @@ function promptsSection(document: ResultsDocument): string | undefined {
       notes.push(
         `- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`,
       );
+    }
+    const cache = stage.prefix_cache;
+    if (cache) {
+      notes.push(`- ${name}: ${prefixCacheNote(cache)}`);
     }
     const output = stage.output_length;
     if (output.short_requests > 0 || output.over_requests > 0) {

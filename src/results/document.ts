@@ -169,6 +169,34 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   prompt_length: PromptLengthStatistics;
   /** Since 1.1: achieved against requested output length (early stops, ignored max_tokens). */
   output_length: OutputLengthStatistics;
+  /** Since 1.5: a shared_prefix or trace stage's expected prefix-cache hit rate beside the server's. */
+  prefix_cache?: PrefixCacheComparison;
+}
+
+/**
+ * Since 1.5: what a stage's prefix cache should serve, from its workload (shared_prefix groups, trace
+ * hash_ids; an unbounded cache filled by each request before the next), beside what the server reports.
+ * Measured requests only (warm-up requests fill the cache but are not counted).
+ */
+export interface PrefixCacheComparison {
+  /** Where the sharing comes from. */
+  source: 'shared_prefix' | 'trace';
+  /** Σ prompt tokens a prefix cache could serve. */
+  expected_cached_tokens: number;
+  /** Σ prompt tokens requested. */
+  expected_prompt_tokens: number;
+  /** expected_cached_tokens ÷ expected_prompt_tokens. */
+  expected_hit_rate: number;
+  /** Requests expected to hit the cache at all. */
+  expected_hit_requests: number;
+  /** expected_hit_requests ÷ the stage's measured requests. */
+  expected_request_hit_share: number;
+  /** The server's figure: the stage's cache_hit_rate (null when it reports neither cached_tokens nor prefix_cache_hit). */
+  reported_hit_rate: number | null;
+  /** Which definition reported_hit_rate uses (the stage's cache_hit_source). */
+  reported_source: 'cached_tokens' | 'prefix_cache_hit' | null;
+  /** The expectation in reported_hit_rate's definition: expected_hit_rate or expected_request_hit_share; null with no report. */
+  expected_for_reported: number | null;
 }
 
 /**

@@ -31,10 +31,13 @@ import {
   describeCalibration,
   httpPromptProbe,
   prepareStagePrompts,
+  prepareWorkloadPrompts,
   PromptCalibrator,
 } from '../load/calibrate.js';
 import { requestBuilder } from '../load/request-builder.js';
 import { runStage } from '../load/stage.js';
+import { traceOffsetsMs } from '../config/trace.js';
+import { expectedCache, stageWorkload } from '../load/workload.js';
 import { computeStatistics } from '../metrics/aggregate.js';
 import { Histogram } from '../metrics/histogram.js';
 import type { RequestRecord } from '../metrics/record.js';
@@ -325,14 +328,24 @@ async function runOneStage(
   const { config } = run.loaded;
   const { logger, clock, secrets } = run;
   const gaps = new Histogram();
+  const trace = run.loaded.traces?.get(stage.name);
+  const workload = stageWorkload(stage, trace);
+  // A trace's requests are sent at their timestamps (scaled), from the stage's start.
+  const offsets = trace
+    ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
+    : undefined;
   const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
-    // Probes run before the stage's schedule starts: they are not stage requests.
-    const prompts = await prepareStagePrompts(
-      calibrator,
-      target.models,
-      stage.prompt_length,
-      config.unique_prompts,
-    );
+    // Probes run before the stage's schedule starts: they are not stage requests. A trace or
+    // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
+    const prompts = workload
+      ? await prepareWorkloadPrompts(
+          calibrator,
+          target.models,
+          workload,
+          config.unique_prompts,
+          `${run.options.runId}\u0000${stage.name}`,
+        )
+      : await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
     for (const calibration of prompts.calibration.models) {
       const line = describeCalibration(calibration);
       if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
@@ -356,10 +369,21 @@ async function runOneStage(
       },
       signal: run.context.signal,
       progressIntervalMs: run.context.progressIntervalMs,
+      ...(offsets ? { offsetMs: (index: number) => offsets[index] ?? 0 } : {}),
     });
     return { stageRun, prompts };
   });
-  const ranStage = stageResults(stageRun, gaps, prompts.calibration);
+  const ranStage = stageResults(
+    stageRun,
+    gaps,
+    prompts.calibration,
+    workload
+      ? {
+          source: workload.source,
+          cache: expectedCache(workload, config.unique_prompts, stage.warmup_requests),
+        }
+      : undefined,
+  );
   run.stages.push(ranStage);
   if (run.lostInstances) throw run.lostInstances;
   if (stageRun.interrupted || run.signal?.aborted)
