@@ -45827,6 +45827,358 @@ function isInstanceReady(view, instance) {
 
 /***/ }),
 
+/***/ 9909:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZV: () => (/* binding */ formatNumber),
+/* harmony export */   bp: () => (/* binding */ describeValue),
+/* harmony export */   h0: () => (/* binding */ closestMatch),
+/* harmony export */   jV: () => (/* binding */ formatPath),
+/* harmony export */   uN: () => (/* binding */ describeExpectation)
+/* harmony export */ });
+/* unused harmony export editDistance */
+/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1);
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `['stages', 2, 'iterations']` → `stages[2].iterations`; odd keys are quoted: `hardware_plan["a.b"]`. */
+function formatPath(path) {
+    let text = '';
+    for (const segment of path) {
+        if (typeof segment === 'number')
+            text += `[${segment}]`;
+        else if (IDENTIFIER.test(segment))
+            text += text === '' ? segment : `.${segment}`;
+        else
+            text += `[${JSON.stringify(segment)}]`;
+    }
+    return text;
+}
+/** Integers get thousands separators (`10,000,000`), the YAML spellings stand for non-finite numbers. */
+function formatNumber(value) {
+    if (Number.isNaN(value))
+        return '.nan';
+    if (value === Infinity)
+        return '.inf';
+    if (value === -Infinity)
+        return '-.inf';
+    if (Number.isInteger(value) && Math.abs(value) >= 10_000 && Math.abs(value) < 1e21) {
+        const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+$)/g, ',');
+        return value < 0 ? `-${digits}` : digits;
+    }
+    return String(value);
+}
+const MAX_SHOWN_STRING_LENGTH = 60;
+function quote(text) {
+    const shown = text.length > MAX_SHOWN_STRING_LENGTH ? `${text.slice(0, MAX_SHOWN_STRING_LENGTH)}…` : text;
+    return JSON.stringify(shown);
+}
+/** YAML 1.2 reads these as strings, which surprises users of YAML 1.1 tools. */
+const YAML11_BOOLEAN_WORDS = new Set(['yes', 'no', 'on', 'off', 'y', 'n']);
+function typesOf(schema) {
+    if (schema.type === undefined)
+        return schema.enum ? ['string'] : [];
+    return typeof schema.type === 'string' ? [schema.type] : [...schema.type];
+}
+/**
+ * Describes a value the user wrote; names its type when the type is what is wrong. `writtenAs` is the
+ * number as spelled in the file, shown instead of the parsed value (which may have been rounded).
+ */
+function describeValue(value, schema, writtenAs) {
+    const types = typesOf(schema);
+    if (value === null || value === undefined)
+        return 'an empty value';
+    if (Array.isArray(value))
+        return value.length === 0 ? 'an empty list' : 'a list';
+    if (typeof value === 'object')
+        return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
+    if (typeof value === 'boolean')
+        return types.includes('boolean') ? String(value) : `${value} (a boolean)`;
+    if (typeof value === 'number') {
+        const shown = writtenAs ?? formatNumber(value);
+        if (!Number.isFinite(value)) {
+            // `1e400` is finite on paper; YAML reads it as infinity.
+            const spelledInfinite = writtenAs === undefined || /inf|nan/i.test(writtenAs);
+            return spelledInfinite
+                ? `${shown} (not a finite number)`
+                : `${shown} (too large: YAML reads it as infinity)`;
+        }
+        if (types.includes('number'))
+            return shown;
+        if (types.includes('integer'))
+            return Number.isInteger(value) ? shown : `${shown} (not an integer)`;
+        return `${shown} (a number)`;
+    }
+    if (typeof value === 'string') {
+        if (types.includes('string'))
+            return quote(value);
+        if (types.includes('boolean') && YAML11_BOOLEAN_WORDS.has(value.toLowerCase())) {
+            return `${quote(value)} (a string: YAML 1.2 reads yes/no/on/off as text)`;
+        }
+        return `${quote(value)} (a string)`;
+    }
+    return `a ${typeof value}`;
+}
+function joinAlternatives(items) {
+    if (items.length <= 1)
+        return items.join('');
+    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+function lowerBound(schema) {
+    if (schema.exclusiveMinimum !== undefined)
+        return `> ${formatNumber(schema.exclusiveMinimum)}`;
+    if (schema.minimum !== undefined)
+        return `≥ ${formatNumber(schema.minimum)}`;
+    return undefined;
+}
+function plural(noun) {
+    return noun.endsWith('s') ? noun : `${noun}s`;
+}
+/**
+ * What a schema node accepts, in words. `failed` holds the keywords the value broke: the bound that was
+ * broken is the one named (`≤ 10,000,000` only matters to someone who wrote more).
+ */
+function describeExpectation(schema, failed = new Set(), hiddenEnumValues = []) {
+    if (schema.enum) {
+        const shown = schema.enum.filter((value) => !hiddenEnumValues.includes(value));
+        return joinAlternatives(shown.map((value) => JSON.stringify(value)));
+    }
+    const types = typesOf(schema);
+    if (types.length > 1) {
+        if (failed.has('maximum') && schema.maximum !== undefined)
+            return `a number ≤ ${formatNumber(schema.maximum)}`;
+        if (failed.has('minimum') && schema.minimum !== undefined)
+            return `a number ≥ ${formatNumber(schema.minimum)}`;
+        return joinAlternatives(types.map((type) => (type === 'integer' ? 'an integer' : `a ${type}`)));
+    }
+    switch (types[0]) {
+        case 'integer':
+        case 'number': {
+            const noun = types[0] === 'integer' ? 'an integer' : 'a number';
+            if (failed.has('maximum') && schema.maximum !== undefined)
+                return `${noun} ≤ ${formatNumber(schema.maximum)}`;
+            const bound = lowerBound(schema);
+            return bound ? `${noun} ${bound}` : noun;
+        }
+        case 'string':
+            return schema.minLength !== undefined && schema.minLength > 0 ? 'a non-empty string' : 'a string';
+        case 'boolean':
+            return 'true or false';
+        case 'array': {
+            const what = schema.items?.title ? ` of ${plural(schema.items.title)}` : '';
+            return schema.minItems !== undefined && schema.minItems > 0
+                ? `a non-empty list${what}`
+                : `a list${what}`;
+        }
+        case 'object': {
+            // A stage requires its load fields in code (a trace stage takes them from its trace), not in the schema.
+            const required = schema.title === 'stage' ? ['name', ..._stage_keys_js__WEBPACK_IMPORTED_MODULE_0__/* .STAGE_LOAD_KEYS */ .d] : schema.required;
+            if (schema.title && required) {
+                return `a ${schema.title} (a mapping with ${joinAlternatives(required).replace(/ or ([^ ]+)$/, ' and $1')})`;
+            }
+            const keyTitle = schema.propertyNames?.title;
+            if (schema.minProperties !== undefined && schema.minProperties > 0 && keyTitle) {
+                return `a mapping with at least one ${keyTitle}`;
+            }
+            return keyTitle ? `a mapping of ${keyTitle} to value` : 'a mapping';
+        }
+        default:
+            return 'a value';
+    }
+}
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment), so `iteartions` is one edit
+ * from `iterations`, as a person would count it.
+ */
+function editDistance(a, b) {
+    const rows = a.length + 1;
+    const columns = b.length + 1;
+    const distance = Array.from({ length: rows }, (_, row) => Array.from({ length: columns }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
+    const at = (row, column) => distance[row]?.[column] ?? Infinity;
+    for (let row = 1; row < rows; row += 1) {
+        for (let column = 1; column < columns; column += 1) {
+            const cost = a[row - 1] === b[column - 1] ? 0 : 1;
+            let best = Math.min(at(row - 1, column) + 1, at(row, column - 1) + 1, at(row - 1, column - 1) + cost);
+            if (row > 1 && column > 1 && a[row - 1] === b[column - 2] && a[row - 2] === b[column - 1]) {
+                best = Math.min(best, at(row - 2, column - 2) + 1);
+            }
+            distance[row][column] = best;
+        }
+    }
+    return at(a.length, b.length);
+}
+/** A shortened key (`timeout` for `timeout_seconds`) needs this many letters to be recognised. */
+const MIN_PREFIX_LENGTH = 4;
+/**
+ * The candidate closest to `word` (case-insensitive), if it is close enough to be a plausible typo:
+ * at most a third of the candidate's length and never more than 3 edits; failing that, the only
+ * candidate that starts with `word` (`hardware` → `hardware_plan`).
+ */
+function closestMatch(word, candidates) {
+    const lowerWord = word.toLowerCase();
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const distance = editDistance(lowerWord, candidate.toLowerCase());
+        const allowed = Math.min(3, Math.max(1, Math.floor(candidate.length / 3)));
+        if (distance <= allowed && distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    if (best !== undefined || lowerWord.length < MIN_PREFIX_LENGTH)
+        return best;
+    const extensions = candidates.filter((candidate) => candidate.toLowerCase().startsWith(lowerWord));
+    return extensions.length === 1 ? extensions[0] : undefined;
+}
+
+
+/***/ }),
+
+/***/ 3277:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fh: () => (/* binding */ regressionMetricProblem),
+/* harmony export */   Ku: () => (/* binding */ regressionTolerances),
+/* harmony export */   b$: () => (/* binding */ TOLERANCE_PATTERN)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_REGRESSION_TOLERANCES, parseTolerance */
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9909);
+/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7414);
+/**
+ * Regression tolerances: how much worse than the baseline a metric may get before it counts as a
+ * regression. Written in the config as `regression: { ttft_p95_ms: 10%, output_tokens_per_second: 5% }`;
+ * the mapping lists exactly the metrics compared (it replaces the default set, it does not add to it).
+ */
+
+
+/** Compared when the config has no `regression` mapping: the figures people usually chart. */
+const DEFAULT_REGRESSION_TOLERANCES = {
+    ttft_p50_ms: '10%',
+    ttft_p95_ms: '15%',
+    tpot_p50_ms: '10%',
+    e2e_p50_ms: '10%',
+    e2e_p95_ms: '15%',
+    output_tokens_per_second: '10%',
+    success_rate: '1%',
+};
+/** What a tolerance may look like: a percentage, `0%` to `1000%`. */
+const TOLERANCE_PATTERN = '^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$';
+/** A tolerance as a ratio (`10%` → 0.1); undefined when not a valid percentage. */
+function parseTolerance(text) {
+    const match = new RegExp(TOLERANCE_PATTERN).exec(text);
+    if (!match)
+        return undefined;
+    const ratio = Number(match[1]) / 100;
+    return ratio <= 10 ? ratio : undefined;
+}
+/** Checks a metric name of the `regression` mapping; returns the problem, if any. */
+function regressionMetricProblem(name) {
+    if (_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR.includes(name))
+        return undefined;
+    if (_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .METRICS */ .Cb.has(name)) {
+        return `"${name}" cannot be compared with a baseline (${_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .METRICS */ .Cb.get(name)?.stageOnly ? 'it is not recorded per request' : 'the config fixes it'}); use a threshold`;
+    }
+    const suggestion = (0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .closestMatch */ .h0)(name, _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR);
+    return suggestion
+        ? `unknown metric "${name}"; did you mean "${suggestion}"?`
+        : `unknown metric "${name}"; configs/README.md lists the metrics a baseline comparison can use`;
+}
+/** The tolerances in force, metric → ratio, in the config's order (or the default set). */
+function regressionTolerances(regression) {
+    const tolerances = new Map();
+    for (const [name, text] of Object.entries(regression ?? DEFAULT_REGRESSION_TOLERANCES)) {
+        const ratio = parseTolerance(text);
+        if (ratio !== undefined && regressionMetricProblem(name) === undefined)
+            tolerances.set(name, ratio);
+    }
+    return tolerances;
+}
+
+
+/***/ }),
+
+/***/ 1:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ STAGE_LOAD_KEYS)
+/* harmony export */ });
+/**
+ * The stage fields that are required unless the stage replays a trace: in a module of its own (no
+ * imports), because both the schema (src/config/schema.ts) and the words for its problems
+ * (src/config/describe.ts) need it, and the schema's own imports lead back to describe.ts.
+ */
+const STAGE_LOAD_KEYS = [
+    'prompt_length',
+    'generation_length',
+    'time_between_requests',
+    'iterations',
+];
+
+
+/***/ }),
+
+/***/ 36:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ parseThreshold)
+/* harmony export */ });
+/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7414);
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9909);
+/**
+ * Threshold expressions as a config writes them: `<metric> <comparator> <number>`, e.g.
+ * `ttft_p95_ms <= 800`. Parsed when the config is validated (errors carry the config position) and again
+ * when judged (src/verdict/thresholds.ts); the metric names come from the one table, src/metrics/catalog.ts.
+ */
+
+
+const EXPRESSION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>|=)?\s*(.*?)\s*$/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const FORM = 'write "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"';
+/** Parses one threshold; returns the reason in the user's terms when it cannot. */
+function parseThreshold(text, scope) {
+    const match = EXPRESSION.exec(text);
+    if (!match || text.trim() === '')
+        return { error: `expected a threshold; ${FORM}, found ${JSON.stringify(text)}` };
+    const [, name = '', comparatorText, limitText = ''] = match;
+    const metric = _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .METRICS */ .Cb.get(name);
+    if (!metric) {
+        const suggestion = (0,_describe_js__WEBPACK_IMPORTED_MODULE_1__/* .closestMatch */ .h0)(name, _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_0__/* .METRIC_NAMES */ .Uw);
+        const hint = suggestion
+            ? `did you mean "${suggestion}"?`
+            : 'configs/README.md lists the metrics (the unit is part of the name: _ms, _s)';
+        return { error: `unknown metric "${name}"; ${hint}` };
+    }
+    if (metric.stageOnly && scope === 'run') {
+        return { error: `"${name}" is only measured per stage; put this threshold under a stage's thresholds` };
+    }
+    if (comparatorText === undefined) {
+        return { error: `expected a comparator (<, <=, >, >=, == or !=) after "${name}"; ${FORM}` };
+    }
+    if (comparatorText === '=')
+        return { error: `"=" is not a comparator; did you mean "=="?` };
+    if (limitText.endsWith('%')) {
+        return {
+            error: `expected a number, found "${limitText}"; ${metric.name === 'success_rate' ? 'success_rate is a ratio from 0 to 1 (write 0.99 for 99%)' : 'percentages are not numbers here'}`,
+        };
+    }
+    if (!NUMBER.test(limitText)) {
+        return {
+            error: `expected a number after "${name} ${comparatorText}", found ${limitText === '' ? 'nothing' : JSON.stringify(limitText)}${/^\d/.test(limitText) ? ' (no unit: it is in the metric name)' : ''}`,
+        };
+    }
+    const limit = Number(limitText);
+    if (!Number.isFinite(limit))
+        return { error: `expected a finite number, found "${limitText}"` };
+    return { threshold: { expression: text.trim(), metric, comparator: comparatorText, limit } };
+}
+
+
+/***/ }),
+
 /***/ 4697:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -45941,6 +46293,2258 @@ function describeError(error) {
         return error.message;
     return String(error);
 }
+
+
+/***/ }),
+
+/***/ 3323:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+/** exo-bench's version; a test keeps it equal to package.json's. */
+const VERSION = '1.0.0';
+
+
+/***/ }),
+
+/***/ 5909:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ promptLengthStatistics)
+/* harmony export */ });
+/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
+function promptLengthStatistics(allRecords, requestedTokens, calibration) {
+    let exact = 0;
+    let reported = 0;
+    for (const record of allRecords) {
+        if (record.warmup || !record.ok || record.prompt_tokens === undefined)
+            continue;
+        reported += 1;
+        // A trace request aims at its own length; every other at the stage's.
+        if (record.prompt_tokens === (record.target_prompt_tokens ?? requestedTokens))
+            exact += 1;
+    }
+    return {
+        requested_tokens: requestedTokens,
+        exact_requests: exact,
+        reported_requests: reported,
+        calibration,
+        approximate: calibration.status !== 'exact' || exact < reported,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7946:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dh: () => (/* binding */ computeStatistics),
+/* harmony export */   W0: () => (/* binding */ METRIC_DEFINITIONS),
+/* harmony export */   fK: () => (/* binding */ histogramSummary),
+/* harmony export */   r8: () => (/* binding */ outputLengthStatistics)
+/* harmony export */ });
+/* unused harmony export breakdownErrors */
+/* harmony import */ var _samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2218);
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4522);
+
+
+/** The metric legend: name → formula, printed under the summary's tables. */
+const METRIC_DEFINITIONS = [
+    [
+        'Success Rate',
+        'successful requests ÷ requests (warmup excluded); a success has ≥ 1 token and ends with [DONE]',
+    ],
+    [
+        'Total Tokens',
+        'sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks)',
+    ],
+    ['Avg Tokens/Request', 'Total Tokens ÷ successful requests'],
+    ['Avg Time/Request', 'mean E2E of successful requests, seconds'],
+    [
+        'TTFT',
+        'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
+    ],
+    ['TTFAT', 'first chunk with non-empty content − send time (time to first answer token)'],
+    ['TPOT', '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens'],
+    ['ITL', 'gap between consecutive token chunks, every gap of every successful request'],
+    [
+        'Prompt tokens',
+        'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
+    ],
+    [
+        'Cache hit',
+        'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
+    ],
+    [
+        'Output shortfall',
+        'Σ max(0, generation_length − output tokens) ÷ (generation_length × successful requests); short/over = requests below/above generation_length',
+    ],
+    [
+        'Tokens/chunk',
+        'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
+    ],
+    [
+        'Calibration probes',
+        'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
+    ],
+    ['E2E', 'end of the response − send time; "from schedule" uses the scheduled time instead'],
+    [
+        'Dispatch lag',
+        'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
+    ],
+    [
+        'Connect',
+        'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
+    ],
+    ['Output tok/s', 'Total Tokens ÷ active window (first send → last end of the counted requests)'],
+    ['Req/s', 'successful requests ÷ active window'],
+    ['Peak in flight', 'largest number of requests open at once'],
+];
+function mostFrequent(messages) {
+    let best = '';
+    let bestCount = -1;
+    for (const [message, count] of messages) {
+        if (count > bestCount) {
+            best = message;
+            bestCount = count;
+        }
+    }
+    return best;
+}
+/** Groups failures by class with the most frequent message of each, most frequent class first. */
+function breakdownErrors(records) {
+    const byClass = new Map();
+    for (const record of records) {
+        if (record.ok)
+            continue;
+        const errorClass = record.error_class ?? 'unknown';
+        let messages = byClass.get(errorClass);
+        if (!messages)
+            byClass.set(errorClass, (messages = new Map()));
+        const message = record.error_message ?? '';
+        messages.set(message, (messages.get(message) ?? 0) + 1);
+    }
+    const breakdown = [];
+    for (const [errorClass, messages] of byClass) {
+        let count = 0;
+        for (const n of messages.values())
+            count += n;
+        breakdown.push({ error_class: errorClass, count, example: mostFrequent(messages) });
+    }
+    return breakdown.sort((a, b) => b.count - a.count || a.error_class.localeCompare(b.error_class));
+}
+/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
+function computeStatistics(allRecords) {
+    const records = allRecords.filter((record) => !record.warmup);
+    const successes = records.filter((record) => record.ok);
+    const ttft = [];
+    const ttfat = [];
+    const tpot = [];
+    const e2e = [];
+    const e2eFromSchedule = [];
+    const promptTokens = [];
+    let totalTokens = 0;
+    let fromChunks = 0;
+    let cachedTokens = 0;
+    let cachedPromptTokens = 0;
+    let cacheReports = 0;
+    let prefixHits = 0;
+    let prefixReports = 0;
+    let reasoningTokens = 0;
+    let tokenChunks = 0;
+    let multiTokenChunkRequests = 0;
+    for (const record of successes) {
+        const sample = (0,_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A)(record);
+        e2e.push(sample.e2eMs);
+        e2eFromSchedule.push(sample.e2eFromScheduleMs);
+        totalTokens += record.output_tokens;
+        if (record.output_tokens_source === 'chunks')
+            fromChunks += 1;
+        tokenChunks += record.token_chunks;
+        if (record.output_tokens_source !== 'chunks' && record.output_tokens > record.token_chunks + 1)
+            multiTokenChunkRequests += 1;
+        if (record.reasoning_tokens !== undefined)
+            reasoningTokens += record.reasoning_tokens;
+        if (record.cached_tokens !== undefined && record.prompt_tokens !== undefined) {
+            cacheReports += 1;
+            cachedTokens += record.cached_tokens;
+            cachedPromptTokens += record.prompt_tokens;
+        }
+        if (record.prefix_cache_hit !== undefined) {
+            prefixReports += 1;
+            if (record.prefix_cache_hit === 'partial' || record.prefix_cache_hit === 'exact')
+                prefixHits += 1;
+        }
+        if (record.prompt_tokens !== undefined)
+            promptTokens.push(record.prompt_tokens);
+        if (sample.ttftMs !== undefined)
+            ttft.push(sample.ttftMs);
+        if (sample.tpotMs !== undefined)
+            tpot.push(sample.tpotMs);
+        if (sample.ttfatMs !== undefined)
+            ttfat.push(sample.ttfatMs);
+    }
+    let invalidEvents = 0;
+    let requestsWithInvalidEvents = 0;
+    for (const record of records) {
+        if (record.invalid_events === undefined)
+            continue;
+        invalidEvents += record.invalid_events;
+        requestsWithInvalidEvents += 1;
+    }
+    const countedSamples = records.map(_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A);
+    const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
+    const connect = countedSamples.map((sample) => sample.connectMs);
+    let windowStartMs = Infinity;
+    let windowEndMs = -Infinity;
+    for (const record of records) {
+        if (record.sent_at_ms < windowStartMs)
+            windowStartMs = record.sent_at_ms;
+        if (record.ended_at_ms > windowEndMs)
+            windowEndMs = record.ended_at_ms;
+    }
+    const windowSeconds = records.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
+    return {
+        total_requests: records.length,
+        successful_requests: successes.length,
+        failed_requests: records.length - successes.length,
+        success_rate: records.length > 0 ? successes.length / records.length : 0,
+        total_tokens: totalTokens,
+        avg_tokens_per_request: successes.length > 0 ? totalTokens / successes.length : 0,
+        avg_time_per_request: successes.length > 0 ? e2e.reduce((sum, v) => sum + v, 0) / successes.length / 1000 : 0,
+        fired_requests: allRecords.length,
+        warmup_requests: allRecords.length - records.length,
+        ttft_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(ttft),
+        ttfat_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(ttfat),
+        tpot_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(tpot),
+        e2e_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(e2e),
+        e2e_from_schedule_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(e2eFromSchedule),
+        dispatch_lag_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(dispatchLag),
+        connect_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(connect),
+        output_tokens_per_second: windowSeconds > 0 ? totalTokens / windowSeconds : 0,
+        requests_per_second: windowSeconds > 0 ? successes.length / windowSeconds : 0,
+        active_window_seconds: windowSeconds,
+        token_counts_from_chunks: fromChunks,
+        prompt_tokens: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(promptTokens),
+        cache_hit_rate: cacheReports > 0
+            ? cachedPromptTokens > 0
+                ? cachedTokens / cachedPromptTokens
+                : 0
+            : prefixReports > 0
+                ? prefixHits / prefixReports
+                : null,
+        cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
+        reasoning_tokens: reasoningTokens,
+        token_chunks: tokenChunks,
+        multi_token_chunk_requests: multiTokenChunkRequests,
+        invalid_events: invalidEvents,
+        requests_with_invalid_events: requestsWithInvalidEvents,
+        errors: breakdownErrors(records),
+    };
+}
+/** Summarises a histogram; relative error of each percentile ≤ 1 % (src/metrics/histogram.ts). */
+function histogramSummary(histogram) {
+    return {
+        count: histogram.count,
+        mean: histogram.mean,
+        p50: histogram.percentile(50),
+        p90: histogram.percentile(90),
+        p95: histogram.percentile(95),
+        p99: histogram.percentile(99),
+        max: histogram.max,
+    };
+}
+/** Requested against achieved output tokens, over the successful non-warmup requests of a stage. */
+function outputLengthStatistics(allRecords, requestedTokens) {
+    const achieved = [];
+    let short = 0;
+    let over = 0;
+    let missing = 0;
+    let requested = 0;
+    const finishReasons = {};
+    for (const record of allRecords) {
+        if (record.warmup || !record.ok)
+            continue;
+        // A trace request asks for its own output_length; every other for the stage's.
+        const wanted = record.max_tokens ?? requestedTokens;
+        achieved.push(record.output_tokens);
+        if (record.output_tokens < wanted)
+            short += 1;
+        if (record.output_tokens > wanted)
+            over += 1;
+        missing += Math.max(0, wanted - record.output_tokens);
+        requested += wanted;
+        const reason = record.finish_reason ?? 'none';
+        finishReasons[reason] = (finishReasons[reason] ?? 0) + 1;
+    }
+    return {
+        requested_tokens: requestedTokens,
+        achieved_tokens: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(achieved),
+        short_requests: short,
+        over_requests: over,
+        shortfall_ratio: requested > 0 ? missing / requested : 0,
+        finish_reasons: finishReasons,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7414:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ METRICS),
+/* harmony export */   PR: () => (/* binding */ COMPARABLE_METRIC_NAMES),
+/* harmony export */   Uw: () => (/* binding */ METRIC_NAMES)
+/* harmony export */ });
+/* unused harmony export requiredSamplesFor */
+/* harmony import */ var _metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4522);
+
+const SUMMARY_STATS = ['p50', 'p90', 'p95', 'p99', 'mean'];
+/** ⌈100 / (100 − q)⌉ for pq; 1 for the mean. */
+function requiredSamplesFor(stat) {
+    if (stat === 'mean')
+        return 1;
+    const q = Number(stat.slice(1));
+    return Math.ceil(100 / (100 - q));
+}
+function statOf(values, stat) {
+    if (values.length === 0)
+        return null;
+    if (stat === 'mean') {
+        let sum = 0;
+        for (const value of values)
+            sum += value;
+        return sum / values.length;
+    }
+    values.sort();
+    return (0,_metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .percentile */ .Y)(values, Number(stat.slice(1)));
+}
+function collect(requests, pick) {
+    const values = new Float64Array(requests.length);
+    let count = 0;
+    for (const request of requests) {
+        const value = pick(request);
+        if (value !== undefined)
+            values[count++] = value;
+    }
+    return values.subarray(0, count);
+}
+const FAMILY_FIELDS = {
+    ttft: 'ttft_ms',
+    tpot: 'tpot_ms',
+    e2e: 'e2e_ms',
+    dispatch_lag: 'dispatch_lag_ms',
+};
+const FAMILY_SAMPLES = {
+    ttft: (r) => r.ttftMs,
+    tpot: (r) => r.tpotMs,
+    e2e: (r) => r.e2eMs,
+    dispatch_lag: (r) => r.dispatchLagMs,
+};
+function latencyMetric(family, stat) {
+    const definition = {
+        name: `${family}_${stat}_ms`,
+        unit: 'ms',
+        better: 'smaller',
+        stageOnly: family === 'itl',
+        requiredSamples: requiredSamplesFor(stat),
+        observe(stats, itl) {
+            if (family === 'itl') {
+                // The ITL histogram keeps no standard deviation or minimum, but it has every statistic named here.
+                return { value: itl?.[stat] ?? null, samples: itl?.count ?? 0 };
+            }
+            const summary = stats[FAMILY_FIELDS[family]];
+            return { value: summary[stat], samples: summary.count };
+        },
+    };
+    if (family !== 'itl') {
+        const pick = FAMILY_SAMPLES[family];
+        definition.fromRequests = (requests) => {
+            const values = collect(requests, pick);
+            return { value: statOf(values, stat), samples: values.length };
+        };
+    }
+    return definition;
+}
+function windowSeconds(requests) {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const request of requests) {
+        if (request.sentAtMs < start)
+            start = request.sentAtMs;
+        if (request.endedAtMs > end)
+            end = request.endedAtMs;
+    }
+    return requests.length > 0 ? Math.max(0, (end - start) / 1000) : 0;
+}
+function countOk(requests) {
+    let ok = 0;
+    for (const request of requests)
+        if (request.ok)
+            ok += 1;
+    return ok;
+}
+function sumTokens(requests) {
+    let tokens = 0;
+    for (const request of requests)
+        tokens += request.outputTokens;
+    return tokens;
+}
+const SCALAR_METRICS = [
+    {
+        name: 'success_rate',
+        unit: 'ratio',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 1,
+        observe: (s) => ({ value: s.total_requests > 0 ? s.success_rate : null, samples: s.total_requests }),
+        fromRequests: (r) => ({ value: r.length > 0 ? countOk(r) / r.length : null, samples: r.length }),
+    },
+    {
+        name: 'failed_requests',
+        unit: 'requests',
+        better: 'smaller',
+        stageOnly: false,
+        requiredSamples: 0,
+        observe: (s) => ({ value: s.failed_requests, samples: s.total_requests }),
+        fromRequests: (r) => ({ value: r.length - countOk(r), samples: r.length }),
+    },
+    {
+        name: 'successful_requests',
+        unit: 'requests',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 0,
+        observe: (s) => ({ value: s.successful_requests, samples: s.total_requests }),
+        fromRequests: (r) => ({ value: countOk(r), samples: r.length }),
+    },
+    {
+        name: 'total_requests',
+        unit: 'requests',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 0,
+        observe: (s) => ({ value: s.total_requests, samples: s.total_requests }),
+    },
+    {
+        name: 'total_tokens',
+        unit: 'tokens',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 0,
+        observe: (s) => ({ value: s.total_tokens, samples: s.total_requests }),
+        fromRequests: (r) => ({ value: sumTokens(r), samples: r.length }),
+    },
+    {
+        name: 'avg_tokens_per_request',
+        unit: 'tokens',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 1,
+        observe: (s) => ({
+            value: s.successful_requests > 0 ? s.avg_tokens_per_request : null,
+            samples: s.successful_requests,
+        }),
+        fromRequests: (r) => {
+            const ok = countOk(r);
+            return { value: ok > 0 ? sumTokens(r) / ok : null, samples: ok };
+        },
+    },
+    {
+        name: 'avg_time_per_request_s',
+        unit: 's',
+        better: 'smaller',
+        stageOnly: false,
+        requiredSamples: 1,
+        observe: (s) => ({
+            value: s.successful_requests > 0 ? s.avg_time_per_request : null,
+            samples: s.successful_requests,
+        }),
+        fromRequests: (r) => {
+            const values = collect(r, (x) => x.e2eMs);
+            const mean = statOf(values, 'mean');
+            return { value: mean === null ? null : mean / 1000, samples: values.length };
+        },
+    },
+    {
+        name: 'output_tokens_per_second',
+        unit: 'tokens/s',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 1,
+        observe: (s) => ({
+            value: s.total_requests > 0 ? s.output_tokens_per_second : null,
+            samples: s.total_requests,
+        }),
+        fromRequests: (r) => {
+            const seconds = windowSeconds(r);
+            return { value: seconds > 0 ? sumTokens(r) / seconds : null, samples: r.length };
+        },
+    },
+    {
+        name: 'requests_per_second',
+        unit: 'requests/s',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 1,
+        observe: (s) => ({
+            value: s.total_requests > 0 ? s.requests_per_second : null,
+            samples: s.total_requests,
+        }),
+        fromRequests: (r) => {
+            const seconds = windowSeconds(r);
+            return { value: seconds > 0 ? countOk(r) / seconds : null, samples: r.length };
+        },
+    },
+];
+/** Every metric, by name, in the order they are documented. */
+const METRICS = new Map([
+    ...['ttft', 'tpot', 'e2e', 'itl', 'dispatch_lag'].flatMap((family) => SUMMARY_STATS.map((stat) => latencyMetric(family, stat))),
+    ...SCALAR_METRICS,
+].map((metric) => [metric.name, metric]));
+/** Every metric name, for did-you-mean suggestions and the docs. */
+const METRIC_NAMES = [...METRICS.keys()];
+/** Metrics a baseline comparison can resample (they have a per-request statistic). */
+const COMPARABLE_METRIC_NAMES = METRIC_NAMES.filter((name) => METRICS.get(name)?.fromRequests !== undefined);
+
+
+/***/ }),
+
+/***/ 2218:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ requestSample),
+/* harmony export */   j: () => (/* binding */ requestSamples)
+/* harmony export */ });
+/** The figures of one request (warmup or not: callers decide what they count). */
+function requestSample(record) {
+    const e2eMs = record.ok ? record.ended_at_ms - record.sent_at_ms : undefined;
+    const ttftMs = record.ok && record.first_token_at_ms !== undefined
+        ? record.first_token_at_ms - record.sent_at_ms
+        : undefined;
+    return {
+        ok: record.ok,
+        ttftMs,
+        ttfatMs: record.ok && record.first_content_at_ms !== undefined
+            ? record.first_content_at_ms - record.sent_at_ms
+            : undefined,
+        tpotMs: e2eMs !== undefined && ttftMs !== undefined && record.output_tokens >= 2
+            ? (e2eMs - ttftMs) / (record.output_tokens - 1)
+            : undefined,
+        e2eMs,
+        e2eFromScheduleMs: record.ok ? record.ended_at_ms - record.scheduled_at_ms : undefined,
+        dispatchLagMs: record.dispatched_at_ms - record.scheduled_at_ms,
+        connectMs: record.sent_at_ms - record.dispatched_at_ms,
+        outputTokens: record.ok ? record.output_tokens : 0,
+        sentAtMs: record.sent_at_ms,
+        endedAtMs: record.ended_at_ms,
+    };
+}
+/** The samples of the counted requests of a set of records (warmup requests are dropped). */
+function requestSamples(records) {
+    const samples = [];
+    for (const record of records)
+        if (!record.warmup)
+            samples.push(requestSample(record));
+    return samples;
+}
+
+
+/***/ }),
+
+/***/ 6780:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PM: () => (/* binding */ completeSeedStage),
+/* harmony export */   kt: () => (/* binding */ computeSeedStageStatistics)
+/* harmony export */ });
+/* unused harmony exports pythonRound, contentChunks, seedRequestResult */
+/**
+ * Python's `round(x, digits)`: the nearest multiple of 10^-digits to the double's exact value, ties to
+ * even. `toFixed` alone would round ties away from zero (JavaScript: 0.125 → 0.13; Python: 0.12).
+ */
+function pythonRound(value, digits) {
+    if (!Number.isFinite(value))
+        return value;
+    const exact = Math.abs(value).toFixed(Math.min(100, digits + 60));
+    const point = exact.indexOf('.');
+    const kept = exact.slice(0, point + 1 + digits);
+    const rest = exact.slice(point + 1 + digits);
+    let rounded = Number(kept);
+    const step = 10 ** -digits;
+    if (rest > '5' + '0'.repeat(rest.length - 1))
+        rounded = Number((rounded + step).toFixed(digits));
+    else if (rest === '5' + '0'.repeat(rest.length - 1)) {
+        const lastDigit = Number(kept.replace('.', '').slice(-1));
+        if (lastDigit % 2 === 1)
+            rounded = Number((rounded + step).toFixed(digits));
+    }
+    return value < 0 ? -rounded : rounded;
+}
+/** Content chunks of a record: token chunks carry content or reasoning, never both counted. */
+function contentChunks(record) {
+    return record.token_chunks - record.reasoning_chunks;
+}
+/** One record, the seed's way. */
+function seedRequestResult(record) {
+    const tokens = contentChunks(record);
+    const success = record.ok && tokens >= 1;
+    const startMs = record.dispatched_at_ms;
+    let decodeTps = null;
+    if (record.first_content_at_ms !== undefined && record.last_token_at_ms !== undefined && tokens > 1) {
+        const decodeSeconds = (record.last_token_at_ms - record.first_content_at_ms) / 1000;
+        if (decodeSeconds > 0)
+            decodeTps = pythonRound((tokens - 1) / decodeSeconds, 2);
+    }
+    let error = null;
+    if (!success) {
+        error = record.ok
+            ? 'no content chunk (the answer carried reasoning only)'
+            : (record.error_message ?? record.error_class ?? 'failed');
+    }
+    return {
+        request_id: record.index,
+        success,
+        tokens,
+        elapsed_s: pythonRound((record.ended_at_ms - startMs) / 1000, 3),
+        started_at: startMs / 1000,
+        completed_at: record.ended_at_ms / 1000,
+        time_to_first_token_s: record.first_content_at_ms === undefined
+            ? null
+            : pythonRound((record.first_content_at_ms - startMs) / 1000, 3),
+        decode_tps: decodeTps,
+        error,
+    };
+}
+function mean(values) {
+    if (values.length === 0)
+        return null;
+    return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+/** Population standard deviation (÷ n); null below two values, as the seed reported it. */
+function populationStd(values) {
+    const average = mean(values);
+    if (average === null || values.length < 2)
+        return null;
+    const squared = values.reduce((sum, value) => sum + (value - average) ** 2, 0);
+    return Math.sqrt(squared / values.length);
+}
+const roundOrNull = (value, digits) => value === null ? null : pythonRound(value, digits);
+/**
+ * A stage's seed statistics from all its records (any order; warmup included), the stage's start and
+ * the moment it completed (after the drain), epoch ms.
+ */
+function computeSeedStageStatistics(records, stageStartedAtMs, stageCompletedAtMs) {
+    const requests = [...records].sort((a, b) => a.index - b.index).map(seedRequestResult);
+    const total = requests.length;
+    const successes = requests.filter((request) => request.success);
+    const successful = successes.length;
+    const totalTokens = requests.reduce((sum, request) => sum + request.tokens, 0);
+    const totalElapsed = requests.reduce((sum, request) => sum + request.elapsed_s, 0);
+    // The seed's warm-up: the first success is left out of TTFT and decode figures when there are more.
+    const measured = successful > 1 ? successes.slice(1) : successes;
+    const ttfts = measured.flatMap((r) => (r.time_to_first_token_s === null ? [] : [r.time_to_first_token_s]));
+    const decodeRates = measured.flatMap((r) => (r.decode_tps === null ? [] : [r.decode_tps]));
+    const msPerToken = decodeRates.map((tps) => 1000 / tps);
+    return {
+        total_requests: total,
+        successful_requests: successful,
+        failed_requests: total - successful,
+        success_rate: total > 0 ? pythonRound(successful / total, 4) : 0,
+        total_tokens: totalTokens,
+        avg_tokens_per_request: successful > 0 ? pythonRound(totalTokens / successful, 2) : 0,
+        avg_time_per_request: successful > 0 ? pythonRound(totalElapsed / successful, 3) : 0,
+        avg_time_to_first_token: roundOrNull(mean(ttfts), 3),
+        std_time_to_first_token: roundOrNull(populationStd(ttfts), 3),
+        avg_decode_tps: roundOrNull(mean(decodeRates), 2),
+        avg_ms_per_token: roundOrNull(mean(msPerToken), 2),
+        std_ms_per_token: roundOrNull(populationStd(msPerToken), 2),
+        stage_started_at: stageStartedAtMs / 1000,
+        stage_completed_at: stageCompletedAtMs / 1000,
+        stage_duration_s: (stageCompletedAtMs - stageStartedAtMs) / 1000,
+        requests,
+    };
+}
+/** Moves a stage's completion to after the drain (the seed took `stage_completed_at` there). */
+function completeSeedStage(stage, startedAtMs, completedAtMs) {
+    stage.stage_completed_at = completedAtMs / 1000;
+    // From the milliseconds: a difference of epoch seconds would lose digits.
+    stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
+}
+
+
+/***/ }),
+
+/***/ 4522:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ percentile),
+/* harmony export */   e: () => (/* binding */ summarize)
+/* harmony export */ });
+/**
+ * Descriptive statistics of a sample: count, mean, sample standard deviation and percentiles.
+ *
+ * Percentiles use linear interpolation between closest ranks (numpy's default `method='linear'`, also
+ * Excel's PERCENTILE.INC and R's type 7), so figures match what people compute from the raw records.
+ */
+/**
+ * The `p`-th percentile (0 ≤ p ≤ 100) of values sorted in ascending order, `null` when there are none.
+ *
+ * With n values x₀ ≤ … ≤ xₙ₋₁: h = (n − 1) · p / 100, i = ⌊h⌋,
+ * percentile = xᵢ + (h − i) · (xᵢ₊₁ − xᵢ)  (just xᵢ when i = n − 1).
+ * Example: [1, 2, 3, 4], p = 90 → h = 2.7 → 3 + 0.7 · (4 − 3) = 3.7.
+ */
+function percentile(sortedValues, p) {
+    if (!(p >= 0 && p <= 100))
+        throw new RangeError(`percentile must be within 0..100, got ${p}`);
+    const count = sortedValues.length;
+    if (count === 0)
+        return null;
+    const rank = ((count - 1) * p) / 100;
+    const lowerIndex = Math.floor(rank);
+    const lower = sortedValues[lowerIndex];
+    if (lowerIndex >= count - 1)
+        return lower;
+    const upper = sortedValues[lowerIndex + 1];
+    const fraction = rank - lowerIndex;
+    // Equal neighbours return exactly that value (no 0 · ∞ when both are infinite).
+    return fraction === 0 || lower === upper ? lower : lower + fraction * (upper - lower);
+}
+/**
+ * Summarises a sample. NaN values are ignored (they are not measurements); the input is not modified.
+ *
+ * mean = Σx / n; std = √(Σ(x − mean)² / (n − 1)) (two passes, for accuracy); percentiles as in
+ * {@link percentile}. Sorts a Float64Array copy (numeric sort, no comparator calls): O(n log n).
+ */
+function summarize(values) {
+    const sorted = new Float64Array(values.length);
+    let count = 0;
+    for (let index = 0; index < values.length; index++) {
+        const value = values[index];
+        if (!Number.isNaN(value))
+            sorted[count++] = value;
+    }
+    if (count === 0) {
+        return {
+            count: 0,
+            mean: null,
+            std: null,
+            min: null,
+            p50: null,
+            p90: null,
+            p95: null,
+            p99: null,
+            max: null,
+        };
+    }
+    const sample = count === sorted.length ? sorted : sorted.subarray(0, count);
+    sample.sort();
+    let sum = 0;
+    for (let index = 0; index < count; index++)
+        sum += sample[index];
+    const mean = sum / count;
+    let squaredDeviations = 0;
+    for (let index = 0; index < count; index++) {
+        const deviation = sample[index] - mean;
+        squaredDeviations += deviation * deviation;
+    }
+    const std = count < 2 ? 0 : Math.sqrt(squaredDeviations / (count - 1));
+    return {
+        count,
+        mean,
+        std,
+        min: sample[0],
+        p50: percentile(sample, 50),
+        p90: percentile(sample, 90),
+        p95: percentile(sample, 95),
+        p99: percentile(sample, 99),
+        max: sample[count - 1],
+    };
+}
+
+
+/***/ }),
+
+/***/ 8720:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ buildPlan)
+/* harmony export */ });
+/**
+ * One entry per node, labels in config order, indices counting from 0 within each label; the very
+ * first entry is the primary. `{a: 2, b: 1}` → a/0 (primary), a/1, b/0, each expecting 3 nodes.
+ */
+function buildPlan(config) {
+    const counts = Object.entries(config.hardware_plan);
+    const expectedNodes = counts.reduce((total, [, count]) => total + count, 0);
+    const include = [];
+    for (const [label, count] of counts) {
+        for (let index = 0; index < count; index += 1) {
+            include.push({ label, index, is_primary: include.length === 0, expected_nodes: expectedNodes });
+        }
+    }
+    return { include };
+}
+
+
+/***/ }),
+
+/***/ 3337:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A$: () => (/* binding */ inFlightPeaks),
+/* harmony export */   Ap: () => (/* binding */ ttftOverTime),
+/* harmony export */   Cd: () => (/* binding */ niceMax),
+/* harmony export */   Mw: () => (/* binding */ chartInputs),
+/* harmony export */   lU: () => (/* binding */ timeAxis)
+/* harmony export */ });
+/* unused harmony export MAX_TIME_BUCKETS */
+/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2218);
+
+/** The charts' per-request series from a run's records (every stage, warmup included). */
+function chartInputs(records) {
+    const requests = [];
+    const counted = [];
+    for (const record of records) {
+        const { sentAtMs, endedAtMs, ttftMs } = (0,_metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A)(record);
+        requests.push({ stage: record.stage, sentAtMs, endedAtMs, ...(ttftMs !== undefined ? { ttftMs } : {}) });
+        if (ttftMs !== undefined && !record.warmup)
+            counted.push({ sentAtMs, ttftMs });
+    }
+    counted.sort((a, b) => a.sentAtMs - b.sentAtMs);
+    return { ttftMsInSendOrder: counted.map((sample) => sample.ttftMs), requests };
+}
+/** Most buckets a time series gets: enough detail at ~900 px, few enough for a small summary. */
+const MAX_TIME_BUCKETS = 60;
+/** The axis of a run's stages, or undefined when there is no time to plot. */
+function timeAxis(stages, requests, maxBuckets = MAX_TIME_BUCKETS) {
+    if (stages.length === 0 || requests.length < 2)
+        return undefined;
+    const originMs = Math.min(...stages.map((s) => s.started_at_ms), ...requests.map((r) => r.sentAtMs));
+    const endMs = Math.max(...stages.map((s) => s.ended_at_ms), ...requests.map((r) => r.endedAtMs));
+    const spanMs = endMs - originMs;
+    if (!(spanMs > 0))
+        return undefined;
+    const buckets = Math.max(2, Math.min(maxBuckets, requests.length * 2));
+    const boundaries = stages
+        .slice(1)
+        .map((stage) => ({ name: stage.name, atSeconds: (stage.started_at_ms - originMs) / 1000 }));
+    return { originMs, spanMs, buckets, boundaries };
+}
+function series(axis, values) {
+    return {
+        bucketSeconds: axis.spanMs / axis.buckets / 1000,
+        spanSeconds: axis.spanMs / 1000,
+        values,
+        boundaries: axis.boundaries,
+    };
+}
+function bucketOf(axis, atMs) {
+    const index = Math.floor(((atMs - axis.originMs) / axis.spanMs) * axis.buckets);
+    return Math.min(axis.buckets - 1, Math.max(0, index));
+}
+/** The most requests in flight at any moment of each bucket. */
+function inFlightPeaks(axis, requests) {
+    // Ends sort before sends at the same instant: a request that ends as another starts is not overlap.
+    const events = requests
+        .flatMap((r) => [
+        { atMs: r.sentAtMs, delta: 1 },
+        { atMs: Math.max(r.sentAtMs, r.endedAtMs), delta: -1 },
+    ])
+        .sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
+    const peaks = new Array(axis.buckets).fill(0);
+    let open = 0;
+    let next = 0;
+    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
+        const bucketEndMs = axis.originMs + ((bucket + 1) * axis.spanMs) / axis.buckets;
+        let peak = open;
+        while (next < events.length &&
+            (events[next].atMs < bucketEndMs || bucket === axis.buckets - 1)) {
+            open += events[next].delta;
+            peak = Math.max(peak, open);
+            next += 1;
+        }
+        peaks[bucket] = peak;
+    }
+    return series(axis, peaks);
+}
+/** The mean TTFT of the requests sent in each bucket (a bucket without one repeats the last value). */
+function ttftOverTime(axis, requests) {
+    const sums = new Array(axis.buckets).fill(0);
+    const counts = new Array(axis.buckets).fill(0);
+    let any = 0;
+    for (const request of requests) {
+        if (request.ttftMs === undefined)
+            continue;
+        const bucket = bucketOf(axis, request.sentAtMs);
+        sums[bucket] = sums[bucket] + request.ttftMs;
+        counts[bucket] = counts[bucket] + 1;
+        any += 1;
+    }
+    if (any < 2)
+        return undefined;
+    const values = [];
+    let last = 0;
+    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
+        const count = counts[bucket];
+        if (count > 0)
+            last = sums[bucket] / count;
+        else if (values.length === 0)
+            last = 0;
+        values.push(last);
+    }
+    // Leading buckets before the first send take the first value, not 0.
+    const first = values.findIndex((_, i) => counts[i] > 0);
+    for (let i = 0; i < first; i += 1)
+        values[i] = values[first];
+    return series(axis, values);
+}
+/** A round upper bound for an axis starting at 0: 1, 2, 2.5, 5 × 10^k above the largest value. */
+function niceMax(values) {
+    const max = Math.max(0, ...values.filter((v) => Number.isFinite(v)));
+    if (max <= 0)
+        return 1;
+    const magnitude = 10 ** Math.floor(Math.log10(max));
+    for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
+        if (step * magnitude >= max * 1.05)
+            return step * magnitude;
+    return 10 * magnitude;
+}
+
+
+/***/ }),
+
+/***/ 6313:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ escapeHtml)
+/* harmony export */ });
+/** Escaping for HTML built from user and server text (kept apart so every renderer can share it). */
+/** Escapes text for HTML element content and attribute values. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+
+/***/ }),
+
+/***/ 6433:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   w4: () => (/* binding */ renderHtmlReport)
+/* harmony export */ });
+/* unused harmony exports svgTimeChart, svgBars */
+/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7946);
+/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3337);
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6313);
+/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8267);
+/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2629);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5200);
+/**
+ * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
+ * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
+ * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
+ * All text is HTML-escaped; links are made only from checked parts.
+ */
+
+
+
+
+
+
+
+const WIDTH = 900;
+const HEIGHT = 280;
+const LEFT = 64;
+const RIGHT = 16;
+const TOP = 28;
+const BOTTOM = 44;
+/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
+function ticks(max) {
+    return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
+}
+function svgFrame(title, xTitle, yTitle, body, yMax) {
+    const plotBottom = HEIGHT - BOTTOM;
+    const yTicks = ticks(yMax)
+        .map((value) => {
+        const y = plotBottom - (value / yMax) * (plotBottom - TOP);
+        return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
+    })
+        .join('');
+    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>
+${body}
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
+}
+/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
+function svgTimeChart(title, yTitle, series) {
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)(series.values);
+    const plotWidth = WIDTH - LEFT - RIGHT;
+    const plotBottom = HEIGHT - BOTTOM;
+    const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
+    const y = (value) => plotBottom - (value / yMax) * (plotBottom - TOP);
+    const points = series.values
+        .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
+        .join(' ');
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)([series.spanSeconds]);
+    const xTicks = ticks(xMax)
+        .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
+        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        .join('');
+    const boundaries = series.boundaries
+        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
+        .join('');
+    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
+}
+/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
+function svgBars(title, yTitle, labels, values) {
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)(values);
+    const plotBottom = HEIGHT - BOTTOM;
+    const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
+    const bars = values
+        .map((value, i) => {
+        const h = (value / yMax) * (plotBottom - TOP);
+        const x = LEFT + i * slot + slot * 0.2;
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
+    })
+        .join('');
+    return svgFrame(title, 'stage', yTitle, bars, yMax);
+}
+function htmlTable(header, rows) {
+    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(h)}</th>`).join('');
+    const cell = (value) => {
+        if (typeof value !== 'string')
+            return `<td>${value.html}</td>`;
+        const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
+        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(value)}</td>`;
+    };
+    const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
+    return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+const gib = (bytes) => (bytes === undefined ? '–' : (bytes / 2 ** 30).toFixed(1));
+/** A merged run's nodes: counts and TTFT from each node's own records, verdict, memory; then problems. */
+function mergedNodesHtml(merge) {
+    const parts = [
+        '<h2>Nodes</h2>',
+        `<p>${merge.requests} request(s) merged from ${merge.nodes.length} node(s), each once (identity: node + stage + index); every figure on this page is computed from the merged records.</p>`,
+        htmlTable([
+            'Node',
+            'Verdict',
+            'Requests',
+            'Success',
+            'TTFT p50 (ms)',
+            'TTFT p95 (ms)',
+            'RAM total GiB',
+            'RAM used peak GiB',
+            'Source',
+        ], merge.nodes.map((node) => [
+            `${node.node}${node.is_primary ? ' (primary)' : ''}`,
+            node.verdict,
+            String(node.requests),
+            String(node.successful_requests),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
+            gib(node.ram_total_bytes),
+            gib(node.ram_used_peak_bytes),
+            node.source,
+        ])),
+    ];
+    for (const problem of merge.problems)
+        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(problem)}</p>`);
+    return parts;
+}
+function percent(stats) {
+    return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
+}
+function fullRow(name, stats) {
+    return [
+        name,
+        String(stats.successful_requests),
+        String(stats.failed_requests),
+        String(stats.total_tokens),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
+    ];
+}
+function failedThresholds(document, scope) {
+    const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
+        (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
+    return failed.length
+        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
+        : '–';
+}
+/** Renders the whole page. */
+function renderHtmlReport(document, charts) {
+    const { stages, run } = document.results;
+    const meta = document.metadata;
+    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .runStages */ .JQ)(document);
+    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+    const simulated = document.provenance?.simulated === true;
+    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    if (simulated)
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+    const where = meta.target?.kind === 'openai'
+        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
+        : `${document.cluster.expected_nodes} node(s)`;
+    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
+    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_3__/* .provenanceHtmlRows */ .G9)(document.provenance);
+    if (provenance.length > 0)
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+    if (document.error)
+        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
+    for (const reason of document.validity.reasons)
+        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(reason)}</p>`);
+    if (run)
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length
+            ? ` (warm-up left out: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(stages
+                .filter((s) => !covered.includes(s.name))
+                .map((s) => s.name)
+                .join(', '))})`
+            : ''}.</p>`);
+    if (document.merge)
+        parts.push(...mergedNodesHtml(document.merge));
+    if (document.thresholds && document.thresholds.length > 0)
+        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
+            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
+            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(t.expression)}</code>` },
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed, 2),
+            String(t.samples),
+            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
+        ])));
+    if (document.comparison)
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
+    if (stages.length > 0) {
+        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_4__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
+        if (run && stages.length > 1)
+            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
+        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_0__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
+        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_4__/* .stageStatistics */ .MG)(s)));
+        if (run && stages.length > 1)
+            fullRows.push(fullRow(runName, run));
+        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
+            'Stage',
+            'OK',
+            'Failed',
+            'Tokens',
+            'TTFT p99 ms',
+            'TPOT p50 ms',
+            'TPOT p95 ms',
+            'E2E p50 ms',
+            'E2E p99 ms',
+            'Req/s',
+            'Lag p99 ms',
+        ], fullRows), '</details>');
+    }
+    const { nodes, instances } = document.cluster;
+    if (nodes.length > 0 || instances.length > 0) {
+        parts.push('<h2>Cluster</h2>');
+        if (nodes.length > 0)
+            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
+                n.chip || '–',
+                n.friendly_name || '–',
+                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
+                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
+            ])));
+        if (instances.length > 0)
+            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
+                i.model_id,
+                `${i.kind} / ${i.shard_kind}`,
+                String(i.node_ids.length),
+            ])));
+    }
+    if (meta.is_primary && stages.length > 0) {
+        const v = document.validity;
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(note)}</p>`));
+    }
+    if (stages.length > 0) {
+        const chartParts = [];
+        const requests = charts.requests ?? [];
+        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .timeAxis */ .lU)(stages, requests);
+        if (axis) {
+            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .ttftOverTime */ .Ap)(axis, requests);
+            if (ttft)
+                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .inFlightPeaks */ .A$)(axis, requests)));
+        }
+        if (stages.length >= 2)
+            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
+        if (chartParts.length > 0)
+            parts.push('<h2>Charts</h2>', ...chartParts);
+        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_5__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
+    }
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
+</head><body>
+${parts.join('\n')}
+</body></html>
+`;
+}
+
+
+/***/ }),
+
+/***/ 8267:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G9: () => (/* binding */ provenanceHtmlRows),
+/* harmony export */   fq: () => (/* binding */ provenanceMarkdown),
+/* harmony export */   i7: () => (/* binding */ simulatedBannerMarkdown)
+/* harmony export */ });
+/* unused harmony exports commitUrl, runUrl, formatUtc */
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6313);
+/* harmony import */ var _util_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7183);
+/**
+ * Provenance, rendered: one line for the summary's header and a table for report.html, plus the banner
+ * a simulated run carries. Pure functions; every value is escaped (a workflow or runner name is user
+ * text), and a link is made only of parts that look like what they claim to be.
+ */
+
+
+const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const SHA = /^[0-9a-f]{7,64}$/;
+const RUN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9_./-]+$/;
+/** The commit's page, when server, repository and SHA all look right. */
+function commitUrl(provenance) {
+    const { server_url: server, repository, commit } = provenance;
+    if (!server || !repository || !commit)
+        return undefined;
+    if (!SERVER.test(server) || !REPOSITORY.test(repository) || !SHA.test(commit))
+        return undefined;
+    return `${server}/${repository}/commit/${commit}`;
+}
+/** The run's page, when it is a plain http(s) URL. */
+function runUrl(provenance) {
+    return provenance.run_url && RUN_URL.test(provenance.run_url) ? provenance.run_url : undefined;
+}
+function shortSha(commit) {
+    return commit.slice(0, 7);
+}
+function runnerText(runner) {
+    if (!runner)
+        return undefined;
+    const platform = [runner.os, runner.arch].filter(Boolean).join(' ');
+    if (!runner.name && !platform)
+        return undefined;
+    return runner.name ? `${runner.name}${platform ? ` (${platform})` : ''}` : platform;
+}
+/** The banner of a simulated run, in Markdown: a quote block no reader skims past. */
+function simulatedBannerMarkdown(provenance) {
+    if (!provenance?.simulated)
+        return undefined;
+    const profile = provenance.simulator_profile
+        ? ` (profile ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.simulator_profile)})`
+        : '';
+    return `> 🧪 **SIMULATED RUN** — the server was exo-bench's built-in simulator${profile}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.`;
+}
+/**
+ * The provenance line of the summary's header: repository @ commit (linked), ref, event, run and
+ * attempt (linked), workflow / job, runner, tool version, start time, config and its hash.
+ */
+function provenanceMarkdown(provenance) {
+    if (!provenance)
+        return undefined;
+    const parts = [];
+    if (provenance.repository || provenance.commit) {
+        const repository = provenance.repository ? (0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(provenance.repository) : '';
+        const url = commitUrl(provenance);
+        const sha = provenance.commit ? (0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(shortSha(provenance.commit)) : '';
+        const commit = provenance.commit ? (url ? `[${sha}](${url})` : sha) : '';
+        parts.push([repository, commit].filter(Boolean).join(' @ '));
+    }
+    if (provenance.ref)
+        parts.push((0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.ref));
+    if (provenance.event)
+        parts.push((0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(provenance.event));
+    if (provenance.run_id) {
+        const attempt = provenance.run_attempt !== undefined ? ` attempt ${provenance.run_attempt}` : '';
+        const text = `run ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(provenance.run_id)}${attempt}`;
+        const url = runUrl(provenance);
+        parts.push(url ? `[${text}](${url})` : text);
+    }
+    if (provenance.workflow || provenance.job)
+        parts.push([
+            provenance.workflow ? `workflow ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(provenance.workflow)}` : '',
+            provenance.job ? `job ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.job)}` : '',
+        ]
+            .filter(Boolean)
+            .join(' / '));
+    const runner = runnerText(provenance.runner);
+    if (runner)
+        parts.push(`${provenance.source === 'cli' ? 'host' : 'runner'} ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(runner)}`);
+    // A version is digits and dots: escaped as text, `0.` would read as the start of a list.
+    parts.push(`exo-bench ${/^[0-9A-Za-z.+-]+$/.test(provenance.tool_version) ? provenance.tool_version : (0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.tool_version)}`);
+    parts.push(`started ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdownText */ .m4)(formatUtc(provenance.started_at))}`);
+    parts.push(`config ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.config_file)}${provenance.config_sha256 ? ` (sha256 ${(0,_util_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .markdownInlineCode */ .m2)(provenance.config_sha256.slice(0, 12))})` : ''}`);
+    return parts.join(' · ');
+}
+/** `2025-01-02T03:04:05.678Z` → `2025-01-02 03:04:05 UTC`; anything else as is. */
+function formatUtc(iso) {
+    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(iso);
+    return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+/** Provenance as rows of label and HTML (escaped; links only from checked parts). */
+function provenanceHtmlRows(provenance) {
+    if (!provenance)
+        return [];
+    const rows = [];
+    const link = (text, url) => url ? `<a href="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(url)}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(text)}</a>` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(text);
+    if (provenance.repository)
+        rows.push(['Repository', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.repository)]);
+    if (provenance.commit)
+        rows.push(['Commit', `<code>${link(shortSha(provenance.commit), commitUrl(provenance))}</code>`]);
+    if (provenance.ref)
+        rows.push(['Ref', `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.ref)}</code>`]);
+    if (provenance.event)
+        rows.push(['Event', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.event)]);
+    if (provenance.run_id)
+        rows.push([
+            'Run',
+            link(`${provenance.run_id}${provenance.run_attempt !== undefined ? ` (attempt ${provenance.run_attempt})` : ''}`, runUrl(provenance)),
+        ]);
+    if (provenance.workflow)
+        rows.push(['Workflow', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.workflow)]);
+    if (provenance.job)
+        rows.push(['Job', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.job)]);
+    const runner = runnerText(provenance.runner);
+    if (runner)
+        rows.push([provenance.source === 'cli' ? 'Host' : 'Runner', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(runner)]);
+    rows.push(['exo-bench', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.tool_version)]);
+    rows.push(['Started', (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(formatUtc(provenance.started_at))]);
+    rows.push([
+        'Config',
+        `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.config_file)}</code>${provenance.config_sha256 ? ` (sha256 <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.config_sha256)}</code>)` : ''}`,
+    ]);
+    rows.push([
+        'Server',
+        provenance.simulated
+            ? `<strong>simulated</strong>${provenance.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(provenance.simulator_profile)}</code>)` : ''}`
+            : 'real',
+    ]);
+    return rows;
+}
+
+
+/***/ }),
+
+/***/ 5200:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  BP: () => (/* binding */ CHART_PALETTE),
+  $t: () => (/* binding */ COMPACT_STAGE_HEADER),
+  ir: () => (/* binding */ compactRow),
+  ZV: () => (/* binding */ formatNumber),
+  Br: () => (/* binding */ renderSummary),
+  JQ: () => (/* binding */ runStages)
+});
+
+// UNUSED EXPORTS: MAX_CHART_POINTS, SUMMARY_BUDGET_BYTES, downsample, mermaidStageBars, mermaidTimeChart
+
+// EXTERNAL MODULE: ./src/metrics/aggregate.ts
+var aggregate = __nccwpck_require__(7946);
+// EXTERNAL MODULE: ./src/util/markdown.ts
+var markdown = __nccwpck_require__(7183);
+// EXTERNAL MODULE: ./src/results/document.ts
+var results_document = __nccwpck_require__(2629);
+// EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
+var verdict = __nccwpck_require__(9764);
+;// CONCATENATED MODULE: ./src/verdict/render.ts
+/**
+ * Markdown of the gates: the thresholds table and the comparison tables (in the job summary and the PR
+ * comment), and the PR comment itself. Pure functions; text from the config or a baseline is escaped.
+ */
+
+
+/** GitHub refuses issue comments longer than this many characters. */
+const COMMENT_MAX_CHARS = 65_536;
+/** The sample rule, as printed under the thresholds table. */
+const SAMPLE_RULE = 'A percentile pq is judged on ≥ ⌈100 ÷ (100 − q)⌉ samples (p50 ≥ 2, p90 ≥ 10, p95 ≥ 20, p99 ≥ 100); below that it is inconclusive.';
+const DECIMALS = {
+    ms: 1,
+    s: 3,
+    ratio: 4,
+    requests: 0,
+    tokens: 1,
+    'tokens/s': 1,
+    'requests/s': 2,
+};
+/** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */
+function formatValue(value, unit) {
+    if (value === null || value === undefined || !Number.isFinite(value))
+        return '–';
+    const text = value.toLocaleString('en-US', {
+        minimumFractionDigits: DECIMALS[unit],
+        maximumFractionDigits: DECIMALS[unit],
+    });
+    return unit === 'ratio' ? text : `${text} ${unit}`;
+}
+function unitOf(metric) {
+    if (metric.endsWith('_ms'))
+        return 'ms';
+    if (metric.endsWith('_s'))
+        return 's';
+    if (metric === 'success_rate')
+        return 'ratio';
+    if (metric.endsWith('_per_second'))
+        return metric.startsWith('output_tokens') ? 'tokens/s' : 'requests/s';
+    return metric.includes('tokens') ? 'tokens' : 'requests';
+}
+const THRESHOLD_BADGES = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⚠️ inconclusive' };
+/** The thresholds table, or undefined when the config has none. */
+function renderThresholdsSection(thresholds) {
+    if (!thresholds || thresholds.length === 0)
+        return undefined;
+    const rows = thresholds.map((outcome) => [
+        outcome.scope === 'run' ? 'run' : `stage ${(0,markdown/* escapeMarkdownCell */.Vf)(outcome.scope.stage)}`,
+        (0,markdown/* markdownInlineCode */.m2)(outcome.expression, { inTableCell: true }),
+        formatValue(outcome.observed, unitOf(outcome.metric)),
+        String(outcome.samples),
+        `${THRESHOLD_BADGES[outcome.status]}${outcome.reason ? `: ${(0,markdown/* escapeMarkdownCell */.Vf)(outcome.reason)}` : ''}`,
+    ]);
+    const failed = thresholds.filter((t) => t.status === 'fail').length;
+    const inconclusive = thresholds.filter((t) => t.status === 'inconclusive').length;
+    const tally = `${thresholds.length - failed - inconclusive} passed, ${failed} failed, ${inconclusive} inconclusive.`;
+    return `### Thresholds\n\n${tally}\n\n${(0,markdown/* table */.tp)(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], rows)}\n\n_${SAMPLE_RULE}_`;
+}
+const COMPARISON_BADGES = {
+    regression: '❌ regression',
+    improvement: '🚀 improvement',
+    unchanged: '✅ unchanged',
+    inconclusive: '➖ inconclusive',
+};
+function interval(metric) {
+    if (metric.ci_low === null || metric.ci_high === null)
+        return '–';
+    const signed = (value) => `${value >= 0 ? '+' : '−'}${formatValue(Math.abs(value), metric.unit)}`;
+    return `${signed(metric.ci_low)} … ${signed(metric.ci_high)}`;
+}
+function comparisonRow(metric) {
+    return [
+        `${(0,markdown/* markdownInlineCode */.m2)(metric.metric, { inTableCell: true })} ${metric.better === 'smaller' ? '↓' : '↑'}`,
+        formatValue(metric.baseline, metric.unit),
+        formatValue(metric.current, metric.unit),
+        (0,verdict/* formatChange */.eD)(metric.change_ratio),
+        interval(metric),
+        `±${(metric.tolerance_ratio * 100).toFixed(metric.tolerance_ratio * 100 < 1 ? 1 : 0)}%`,
+        `${COMPARISON_BADGES[metric.status]}${metric.reason ? ` (${(0,markdown/* escapeMarkdownCell */.Vf)(metric.reason)})` : ''}`,
+    ];
+}
+function baselineLine(comparison) {
+    const { baseline } = comparison;
+    const parts = [`Baseline: ${(0,markdown/* markdownInlineCode */.m2)(baseline.source)}`];
+    if (baseline.run_id)
+        parts.push(`run ${(0,markdown/* markdownInlineCode */.m2)(baseline.run_id)}`);
+    if (baseline.started_at)
+        parts.push(`started ${(0,markdown/* escapeMarkdownText */.m4)(baseline.started_at)}`);
+    if (baseline.verdict)
+        parts.push(`verdict ${(0,markdown/* escapeMarkdownText */.m4)(baseline.verdict)}`);
+    if (baseline.url && /^https?:\/\//.test(baseline.url))
+        parts.push(`[link](${encodeURI(baseline.url)})`);
+    return parts.join(' · ');
+}
+/** The comparison tables (one per stage), or why there was no comparison; undefined without a baseline. */
+function renderComparisonSection(comparison, maxChars = Infinity) {
+    if (!comparison)
+        return undefined;
+    const parts = ['### Compared with the baseline', baselineLine(comparison)];
+    if (!comparison.comparable) {
+        parts.push(`**Not compared:**\n${comparison.reasons.map((reason) => `- ${(0,markdown/* escapeMarkdownText */.m4)(reason)}`).join('\n')}`);
+        return parts.join('\n\n');
+    }
+    parts.push(`${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'}, ${comparison.improvements} improvement${comparison.improvements === 1 ? '' : 's'}.`);
+    const footer = `_Method: ${(0,markdown/* escapeMarkdownText */.m4)(comparison.method)}. ↓ smaller is better, ↑ bigger is better; the interval is of now − baseline._`;
+    let used = parts.join('\n\n').length + footer.length + 200;
+    let omitted = 0;
+    for (const stage of comparison.stages) {
+        const text = `#### Stage ${(0,markdown/* escapeMarkdownText */.m4)(stage.stage)}\n\n${(0,markdown/* table */.tp)(['Metric', 'Baseline', 'Now', 'Change', '95% interval', 'Tolerance', 'Verdict'], stage.metrics.map(comparisonRow))}`;
+        if (used + text.length + 2 > maxChars) {
+            omitted += 1;
+            continue;
+        }
+        parts.push(text);
+        used += text.length + 2;
+    }
+    if (omitted > 0)
+        parts.push(`_${omitted} stage table${omitted === 1 ? '' : 's'} omitted for size; see results.json in the artifact._`);
+    parts.push(footer);
+    return parts.join('\n\n');
+}
+const VERDICT_BADGES = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    invalid: '⚠️ invalid',
+    error: '💥 error',
+};
+/** The hidden marker that identifies this workflow's and config's comment, so it is updated in place. */
+function commentMarker(workflow, configFile) {
+    // The marker must stay one HTML comment: no "--" or ">" from the names can end it early.
+    const clean = (text) => text.replace(/[^A-Za-z0-9._/ @:+-]/g, '_').replace(/-{2,}/g, '-');
+    return `<!-- exo-bench:${clean(workflow)}:${clean(configFile)} -->`;
+}
+/**
+ * The PR comment: marker, verdict, thresholds, comparison and links, kept within GitHub's 65,536
+ * characters (stage tables are dropped first, then the text is cut with a note).
+ */
+function renderPrComment(document, marker, links, maxChars = COMMENT_MAX_CHARS) {
+    const meta = document.metadata;
+    const head = [
+        marker,
+        `## exo-bench: ${VERDICT_BADGES[document.verdict]}`,
+        '',
+        `Config ${markdownInlineCode(meta.config_file)}${meta.hardware_label ? ` · ${escapeMarkdownText(meta.hardware_label)}` : ''} · ${[...new Set(document.configuration.model_ids)].map((m) => markdownInlineCode(m)).join(', ')}`,
+    ];
+    if (document.error)
+        head.push('', `> **${escapeMarkdownText(document.error.kind)} error:** ${escapeMarkdownText(document.error.message)}`);
+    if (!document.validity.valid) {
+        head.push('', '**The run is invalid — the load generator could not keep its schedule:**');
+        for (const reason of document.validity.reasons)
+            head.push(`- ${escapeMarkdownText(reason)}`);
+    }
+    const run = document.results.run;
+    if (run) {
+        head.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded · TTFT p95 ${formatValue(run.ttft_ms.p95, 'ms')} · ${formatValue(run.output_tokens_per_second, 'tokens/s')}`);
+    }
+    const linkParts = [];
+    if (links.runUrl && /^https?:\/\//.test(links.runUrl))
+        linkParts.push(`[Workflow run](${encodeURI(links.runUrl)})`);
+    if (links.artifactUrl && /^https?:\/\//.test(links.artifactUrl))
+        linkParts.push(`[Artifact (results.json, requests.jsonl, report.html)](${encodeURI(links.artifactUrl)})`);
+    const footer = linkParts.length > 0 ? linkParts.join(' · ') : '';
+    const thresholds = renderThresholdsSection(document.thresholds) ?? '';
+    const fixed = [head.join('\n'), thresholds, footer].join('\n\n').length;
+    const comparison = renderComparisonSection(document.comparison, maxChars - fixed - 100) ?? '';
+    let body = [head.join('\n'), thresholds, comparison, footer].filter((part) => part !== '').join('\n\n');
+    if (body.length > maxChars) {
+        const note = '\n\n_Cut to fit a comment; the job summary and the artifact have everything._';
+        body = body.slice(0, maxChars - note.length) + note;
+    }
+    return `${body}\n`.slice(0, maxChars);
+}
+
+// EXTERNAL MODULE: ./src/report/charts.ts
+var report_charts = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./src/report/provenance.ts
+var report_provenance = __nccwpck_require__(8267);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: verdict first, then per-stage tables, latency, cluster facts, errors, charts and the
+ * legend. Pure functions over results.json; everything from a server or a user file is escaped. The
+ * whole text is kept under a size budget far below GitHub's 1 MiB limit: sections are added in order of
+ * importance and the ones that do not fit are named at the end (they are in the artifact).
+ */
+
+
+
+
+
+
+/** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
+const SUMMARY_BUDGET_BYTES = 512 * 1024;
+/** Most points a series of requests gets; longer series are averaged into this many buckets. */
+const MAX_CHART_POINTS = 100;
+const summary_VERDICT_BADGES = {
+    pass: '✅ pass',
+    fail: '❌ fail',
+    invalid: '⚠️ invalid',
+    error: '💥 error',
+};
+/** Formats a number for a table: fixed decimals, `–` for missing. */
+function formatNumber(value, decimals = 1) {
+    if (value === null || value === undefined || !Number.isFinite(value))
+        return '–';
+    return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+function formatPercent(ratio, total) {
+    return total === 0 ? '–' : `${(ratio * 100).toFixed(1)}%`;
+}
+function formatBytes(bytes) {
+    if (bytes === undefined)
+        return '–';
+    return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+function seedRow(name, stats, peakInFlight) {
+    return [
+        name,
+        String(stats.total_requests),
+        String(stats.successful_requests),
+        String(stats.failed_requests),
+        formatPercent(stats.success_rate, stats.total_requests),
+        String(stats.total_tokens),
+        formatNumber(stats.avg_tokens_per_request),
+        formatNumber(stats.avg_time_per_request, 2),
+        formatNumber(stats.output_tokens_per_second),
+        formatNumber(stats.requests_per_second, 2),
+        peakInFlight,
+    ];
+}
+function latencyRow(name, stats, itl) {
+    const ms = (summary, key) => formatNumber(summary[key]);
+    return [
+        name,
+        ms(stats.ttft_ms, 'p50'),
+        ms(stats.ttft_ms, 'p95'),
+        ms(stats.ttft_ms, 'p99'),
+        ms(stats.tpot_ms, 'p50'),
+        ms(stats.tpot_ms, 'p95'),
+        formatNumber(itl?.p50),
+        formatNumber(itl?.p99),
+        ms(stats.e2e_ms, 'p50'),
+        ms(stats.e2e_ms, 'p95'),
+        ms(stats.e2e_ms, 'p99'),
+        formatNumber(stats.dispatch_lag_ms.p50, 2),
+        formatNumber(stats.dispatch_lag_ms.p99, 2),
+    ];
+}
+/** `a`, `a and b`, `a, b and c`: names joined for a sentence (escaped). */
+function nameList(names) {
+    const escaped = names.map((name) => (0,markdown/* escapeMarkdownText */.m4)(name));
+    if (escaped.length <= 1)
+        return escaped.join('');
+    return `${escaped.slice(0, -1).join(', ')} and ${escaped.at(-1) ?? ''}`;
+}
+/** The stages the run-level figures cover (results.run_stages; every stage in documents before 1.4). */
+function runStages(document) {
+    return document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
+}
+function headline(document) {
+    const simulated = document.provenance?.simulated ? ' · 🧪 simulated' : '';
+    const lines = [`## exo-bench: ${summary_VERDICT_BADGES[document.verdict]}${simulated}`, ''];
+    const banner = (0,report_provenance/* simulatedBannerMarkdown */.i7)(document.provenance);
+    if (banner)
+        lines.push(banner, '');
+    const meta = document.metadata;
+    const merged = document.merge;
+    const role = merged
+        ? `merged run of ${merged.nodes.length} node${merged.nodes.length === 1 ? '' : 's'}`
+        : meta.is_primary
+            ? 'primary'
+            : 'secondary';
+    const label = meta.hardware_label && !merged
+        ? ` · ${(0,markdown/* escapeMarkdownText */.m4)(meta.hardware_label)}#${meta.node_index ?? 0}`
+        : '';
+    const models = [...new Set(document.configuration.model_ids)].map((m) => (0,markdown/* markdownInlineCode */.m2)(m)).join(', ');
+    const where = meta.target?.kind === 'openai'
+        ? `OpenAI-compatible server ${(0,markdown/* markdownInlineCode */.m2)(meta.target.base_url)}`
+        : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
+    lines.push(`Config ${(0,markdown/* markdownInlineCode */.m2)(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${(0,markdown/* markdownInlineCode */.m2)(meta.endpoint)}`);
+    const provenance = (0,report_provenance/* provenanceMarkdown */.fq)(document.provenance);
+    if (provenance)
+        lines.push('', `<sub>${provenance}</sub>`);
+    if (document.error) {
+        lines.push('', `> **${(0,markdown/* escapeMarkdownText */.m4)(document.error.kind)} error:** ${(0,markdown/* escapeMarkdownText */.m4)(document.error.message)}`);
+        if (document.error.hint)
+            lines.push(`>`, `> Hint: ${(0,markdown/* escapeMarkdownText */.m4)(document.error.hint)}`);
+    }
+    if (!document.validity.valid) {
+        lines.push('', '**The run is invalid — the load generator could not keep its schedule:**');
+        for (const reason of document.validity.reasons)
+            lines.push(`- ${(0,markdown/* escapeMarkdownText */.m4)(reason)}`);
+    }
+    const run = document.results.run;
+    if (run) {
+        const covered = runStages(document);
+        const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
+        const scope = document.results.stages.length <= 1
+            ? ''
+            : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
+                (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
+                (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
+        lines.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded (${formatPercent(run.success_rate, run.total_requests)}), ` +
+            `TTFT p50 ${formatNumber(run.ttft_ms.p50)} ms / p95 ${formatNumber(run.ttft_ms.p95)} ms, ` +
+            `E2E p95 ${formatNumber(run.e2e_ms.p95)} ms, ${formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`);
+    }
+    return lines.join('\n');
+}
+/** The failed thresholds of a scope, as `ttft_p95_ms <= 800 (912.3)`; `–` when none failed. */
+function failedThresholds(document, scope) {
+    const failed = (document.thresholds ?? []).filter((outcome) => outcome.status === 'fail' &&
+        (scope === 'run' ? outcome.scope === 'run' : outcome.scope !== 'run' && outcome.scope.stage === scope));
+    if (failed.length === 0)
+        return '–';
+    return failed
+        .map((outcome) => `❌ ${(0,markdown/* markdownInlineCode */.m2)(outcome.expression, { inTableCell: true })} (${formatNumber(outcome.observed)})`)
+        .join('<br>');
+}
+/** The columns of the compact stage table, in the summary and in report.html. */
+const COMPACT_STAGE_HEADER = [
+    'Stage',
+    'Requests',
+    'Success',
+    'TTFT p50 ms',
+    'TTFT p95 ms',
+    'E2E p95 ms',
+    'Output tok/s',
+    'Failed thresholds',
+];
+/** A row of the compact stage table; `name` and `thresholds` come escaped for where they go. */
+function compactRow(name, stats, thresholds) {
+    return [
+        name,
+        String(stats.total_requests),
+        `${formatPercent(stats.success_rate, stats.total_requests)}${stats.failed_requests > 0 ? ` (${stats.failed_requests} failed)` : ''}`,
+        formatNumber(stats.ttft_ms.p50),
+        formatNumber(stats.ttft_ms.p95),
+        formatNumber(stats.e2e_ms.p95),
+        formatNumber(stats.output_tokens_per_second),
+        thresholds,
+    ];
+}
+/**
+ * One compact table (8 columns, fits ~1,000 px): the figures people compare, and any failed threshold.
+ * The full tables follow, folded.
+ */
+function compactStagesSection(document) {
+    const { stages, run } = document.results;
+    if (stages.length === 0)
+        return undefined;
+    const covered = runStages(document);
+    const rows = stages.map((stage) => compactRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
+    if (run && stages.length > 1)
+        rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
+    return `### Stages\n\n${(0,markdown/* table */.tp)([...COMPACT_STAGE_HEADER], rows)}`;
+}
+function stagesSection(document) {
+    const { stages, run } = document.results;
+    if (stages.length === 0)
+        return undefined;
+    const header = [
+        'Stage',
+        'Requests',
+        'Successful',
+        'Failed',
+        'Success Rate',
+        'Total Tokens',
+        'Avg Tokens/Req',
+        'Avg Time/Req (s)',
+        'Output tok/s',
+        'Req/s',
+        'Peak in flight',
+    ];
+    const rows = stages.map((stage) => seedRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}`, (0,results_document/* stageStatistics */.MG)(stage), String(stage.peak_in_flight)));
+    const covered = runStages(document);
+    const runName = covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)';
+    if (run && stages.length > 1)
+        rows.push(seedRow(runName, run, String(Math.max(...stages.filter((s) => covered.includes(s.name)).map((s) => s.peak_in_flight)))));
+    const warmups = stages.filter((stage) => stage.warmup_requests > 0);
+    const note = warmups.length
+        ? `\n\nExcluded as warmup: ${warmups.map((s) => `${(0,markdown/* escapeMarkdownText */.m4)(s.name)} ${s.warmup_requests}`).join(', ')}.`
+        : '';
+    return `#### Requests and throughput (the seed's metrics)\n\n${(0,markdown/* table */.tp)(header, rows)}${note}`;
+}
+function latencySection(document) {
+    const { stages, run } = document.results;
+    if (stages.length === 0)
+        return undefined;
+    const header = [
+        'Stage',
+        'TTFT p50',
+        'TTFT p95',
+        'TTFT p99',
+        'TPOT p50',
+        'TPOT p95',
+        'ITL p50',
+        'ITL p99',
+        'E2E p50',
+        'E2E p95',
+        'E2E p99',
+        'Lag p50',
+        'Lag p99',
+    ];
+    const rows = stages.map((stage) => latencyRow((0,markdown/* escapeMarkdownCell */.Vf)(stage.name), (0,results_document/* stageStatistics */.MG)(stage), stage.itl_ms));
+    const covered = runStages(document);
+    if (run && stages.length > 1)
+        rows.push(latencyRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, undefined));
+    const chunkNote = stages.some((s) => s.token_counts_from_chunks > 0)
+        ? '\n\nSome responses carried no `usage`: their token counts are chunk counts (flagged in results.json).'
+        : '';
+    const multiTokenStages = stages
+        .filter((s) => s.multi_token_chunk_requests > 0)
+        .map((s) => (0,markdown/* escapeMarkdownText */.m4)(s.name));
+    const multiTokenNote = multiTokenStages.length
+        ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
+        : '';
+    return `#### Latency (ms)\n\n${(0,markdown/* table */.tp)(header, rows)}${chunkNote}${multiTokenNote}`;
+}
+/** A shared_prefix or trace stage's prefix-cache hit rate: expected from the workload, reported by the server. */
+function prefixCacheNote(cache) {
+    const percent = (value) => `${(value * 100).toFixed(1)}%`;
+    const from = cache.source === 'trace' ? "the trace's hash_ids" : 'shared_prefix';
+    const expected = `expected ${percent(cache.expected_hit_rate)} of prompt tokens (${cache.expected_hit_requests} requests hit; from ${from})`;
+    if (cache.reported_hit_rate === null || cache.expected_for_reported === null)
+        return `prefix cache ${expected}; the server reported no cache figure.`;
+    const reported = cache.reported_source === 'prefix_cache_hit'
+        ? `reported ${percent(cache.reported_hit_rate)} of requests with a hit (EXO prefix_cache_hit; expected ${percent(cache.expected_for_reported)})`
+        : `reported ${percent(cache.reported_hit_rate)} (cached_tokens)`;
+    const gap = cache.reported_hit_rate - cache.expected_for_reported;
+    const flag = Math.abs(gap) > 0.05
+        ? ` — ${gap < 0 ? 'below' : 'above'} the expectation by ${(Math.abs(gap) * 100).toFixed(1)} points ⚠️`
+        : '';
+    return `prefix cache ${expected}, ${reported}${flag}.`;
+}
+function calibrationCell(stage) {
+    const calibration = stage.prompt_length.calibration;
+    const probes = calibration.probes > 0 ? `, ${calibration.probes} probe${calibration.probes === 1 ? '' : 's'}` : '';
+    const flag = calibration.status === 'exact' ? '' : ' ⚠️';
+    return `${calibration.status}${probes}${flag}`;
+}
+function promptOutputRow(stage) {
+    const prompt = stage.prompt_length;
+    const output = stage.output_length;
+    const achieved = stage.prompt_tokens;
+    const tokensPerChunk = stage.token_chunks > 0 ? stage.output_tokens_total / stage.token_chunks : null;
+    return [
+        (0,markdown/* escapeMarkdownCell */.Vf)(stage.name),
+        String(prompt.requested_tokens),
+        achieved.count > 0
+            ? `${formatNumber(achieved.min, 0)} / ${formatNumber(achieved.p50, 0)} / ${formatNumber(achieved.max, 0)}`
+            : '–',
+        prompt.reported_requests > 0 ? `${prompt.exact_requests}/${prompt.reported_requests}` : '–',
+        calibrationCell(stage),
+        stage.cache_hit_rate === null ? '–' : `${(stage.cache_hit_rate * 100).toFixed(1)}%`,
+        String(output.requested_tokens),
+        formatNumber(output.achieved_tokens.mean),
+        `${output.short_requests} / ${output.over_requests}`,
+        `${(output.shortfall_ratio * 100).toFixed(1)}%`,
+        formatNumber(tokensPerChunk, 2),
+    ];
+}
+/**
+ * Prompt and output lengths as the server counted them: requested against achieved, calibration, cache
+ * hits, early stops; plus the notes a reader needs to trust the latency figures (multi-token chunks,
+ * counts from chunks, reasoning).
+ */
+function promptsSection(document) {
+    const stages = document.results.stages.filter((stage) => stage.prompt_length !== undefined);
+    if (stages.length === 0)
+        return undefined;
+    const header = [
+        'Stage',
+        'Prompt req',
+        'Prompt min / p50 / max',
+        'Exact',
+        'Calibration',
+        'Cache hit',
+        'Output req',
+        'Output mean',
+        'Short / over',
+        'Shortfall',
+        'Tokens/chunk',
+    ];
+    const notes = [];
+    for (const stage of stages) {
+        const name = (0,markdown/* escapeMarkdownText */.m4)(stage.name);
+        const calibration = stage.prompt_length.calibration;
+        for (const model of calibration.models) {
+            if (model.status === 'approximate' || model.status === 'estimate')
+                notes.push(`- ${name}: prompt length is **approximate** for ${(0,markdown/* markdownInlineCode */.m2)(model.model)} (${model.status}${model.note ? `: ${(0,markdown/* escapeMarkdownText */.m4)(model.note)}` : ''}).`);
+        }
+        if (stage.multi_token_chunk_requests > 0) {
+            notes.push(`- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.counted_successful_requests} requests, ${formatNumber(stage.output_tokens_total / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`);
+        }
+        if (stage.invalid_events > 0) {
+            notes.push(`- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.counted_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`);
+        }
+        if (stage.token_counts_from_chunks > 0) {
+            notes.push(`- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`);
+        }
+        const cache = stage.prefix_cache;
+        if (cache) {
+            notes.push(`- ${name}: ${prefixCacheNote(cache)}`);
+        }
+        const output = stage.output_length;
+        if (output.short_requests > 0 || output.over_requests > 0) {
+            const reasons = Object.entries(output.finish_reasons)
+                .map(([reason, count]) => `${(0,markdown/* escapeMarkdownText */.m4)(reason)} ${count}`)
+                .join(', ');
+            notes.push(`- ${name}: output ${formatNumber(output.achieved_tokens.mean)} tokens on average for ${output.requested_tokens} requested; ${output.short_requests} short, ${output.over_requests} over \`max_tokens\` (finish reasons: ${reasons}).`);
+        }
+        if (stage.reasoning_tokens > 0 ||
+            (stage.ttfat_ms.p50 !== null && stage.ttfat_ms.p50 !== stage.ttft_ms.p50)) {
+            notes.push(`- ${name}: reasoning model — ${stage.reasoning_tokens > 0 ? `${stage.reasoning_tokens} reasoning tokens (usage)` : 'the server reported no reasoning token count'}; time to first answer token (TTFAT) p50 ${formatNumber(stage.ttfat_ms.p50)} ms / p95 ${formatNumber(stage.ttfat_ms.p95)} ms, against TTFT p50 ${formatNumber(stage.ttft_ms.p50)} ms.`);
+        }
+    }
+    const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
+    return `#### Prompt and output lengths\n\n${(0,markdown/* table */.tp)(header, stages.map(promptOutputRow))}${notesText}`;
+}
+function clusterSection(document) {
+    const { nodes, instances } = document.cluster;
+    if (nodes.length === 0 && instances.length === 0)
+        return undefined;
+    const parts = ['### Cluster'];
+    if (nodes.length > 0) {
+        parts.push((0,markdown/* table */.tp)(['Node', 'Chip', 'Name', 'RAM total', 'RAM available'], nodes.map((node) => [
+            (0,markdown/* markdownInlineCode */.m2)(node.node_id.slice(0, 12), { inTableCell: true }),
+            (0,markdown/* escapeMarkdownCell */.Vf)(node.chip || '–'),
+            (0,markdown/* escapeMarkdownCell */.Vf)(node.friendly_name || '–'),
+            formatBytes(node.ram_total_bytes),
+            formatBytes(node.ram_available_bytes),
+        ])));
+    }
+    if (instances.length > 0) {
+        parts.push((0,markdown/* table */.tp)(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((instance) => [
+            (0,markdown/* markdownInlineCode */.m2)(instance.instance_id.slice(0, 8), { inTableCell: true }),
+            (0,markdown/* escapeMarkdownCell */.Vf)(instance.model_id),
+            (0,markdown/* escapeMarkdownCell */.Vf)(`${instance.kind} / ${instance.shard_kind}`),
+            String(instance.node_ids.length),
+        ])));
+    }
+    return parts.join('\n\n');
+}
+/**
+ * A merged run's nodes: what each sent and saw (counts and TTFT from its own records), its verdict, and
+ * its memory from the cluster facts and snapshots; then the merge's problems and missing nodes.
+ */
+function nodesSection(document) {
+    const merged = document.merge;
+    if (!merged)
+        return undefined;
+    const rows = merged.nodes.map((node) => [
+        `${(0,markdown/* escapeMarkdownCell */.Vf)(node.node)}${node.is_primary ? ' (primary)' : ''}`,
+        (0,markdown/* escapeMarkdownCell */.Vf)(node.verdict),
+        String(node.requests),
+        String(node.successful_requests),
+        formatPercent(node.requests > 0 ? node.successful_requests / node.requests : 0, node.requests),
+        formatNumber(node.ttft_p50_ms),
+        formatNumber(node.ttft_p95_ms),
+        formatBytes(node.ram_total_bytes),
+        formatBytes(node.ram_used_peak_bytes),
+        node.node_id ? (0,markdown/* markdownInlineCode */.m2)(node.node_id.slice(0, 12), { inTableCell: true }) : '–',
+    ]);
+    const parts = [
+        `### Nodes
+
+${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merged.nodes.length} node${merged.nodes.length === 1 ? '' : 's'}, each once (identity: node + stage + index); every figure above is computed from the merged records.`,
+        (0,markdown/* table */.tp)([
+            'Node',
+            'Verdict',
+            'Requests',
+            'Success',
+            'Success rate',
+            'TTFT p50 (ms)',
+            'TTFT p95 (ms)',
+            'RAM total',
+            'RAM used (peak)',
+            'EXO node',
+        ], rows),
+    ];
+    if (merged.problems.length > 0)
+        parts.push(`**Merge problems:**\n\n${merged.problems.map((problem) => `- ${(0,markdown/* escapeMarkdownText */.m4)(problem)}`).join('\n')}`);
+    return parts.join('\n\n');
+}
+function errorsSection(document) {
+    const rows = [];
+    for (const stage of document.results.stages) {
+        for (const error of stage.errors.slice(0, 5)) {
+            rows.push([
+                (0,markdown/* escapeMarkdownCell */.Vf)(stage.name),
+                `\`${error.error_class}\``,
+                String(error.count),
+                (0,markdown/* escapeMarkdownCell */.Vf)(error.example.slice(0, 200)),
+            ]);
+        }
+    }
+    if (rows.length === 0)
+        return undefined;
+    return `### Most frequent errors\n\n${(0,markdown/* table */.tp)(['Stage', 'Class', 'Count', 'Example'], rows)}`;
+}
+/** Averages a series into at most `maxPoints` buckets (charts stay readable and small). */
+function downsample(values, maxPoints = MAX_CHART_POINTS) {
+    if (values.length <= maxPoints)
+        return values;
+    const out = [];
+    for (let bucket = 0; bucket < maxPoints; bucket += 1) {
+        const from = Math.floor((bucket * values.length) / maxPoints);
+        const to = Math.floor(((bucket + 1) * values.length) / maxPoints);
+        let sum = 0;
+        for (let i = from; i < to; i += 1)
+            sum += values[i];
+        out.push(sum / Math.max(1, to - from));
+    }
+    return out;
+}
+/**
+ * Colours of every chart, set in each chart's init block: GitHub's default Mermaid theme draws pale
+ * lavender lines, and a dark-mode page would turn black text invisible. A white plot with dark text
+ * and saturated series reads the same in both modes. The data is dark blue; stage starts are light
+ * red bands behind it.
+ */
+const CHART_PALETTE = {
+    data: '#0550ae',
+    boundary: '#ffcecb',
+    boundaryText: '#cf222e',
+    text: '#1f2328',
+    axis: '#57606a',
+};
+function mermaidInit(seriesColours) {
+    const theme = {
+        xyChart: {
+            backgroundColor: '#ffffff',
+            titleColor: CHART_PALETTE.text,
+            xAxisLabelColor: CHART_PALETTE.text,
+            xAxisTitleColor: CHART_PALETTE.text,
+            xAxisTickColor: CHART_PALETTE.axis,
+            xAxisLineColor: CHART_PALETTE.axis,
+            yAxisLabelColor: CHART_PALETTE.text,
+            yAxisTitleColor: CHART_PALETTE.text,
+            yAxisTickColor: CHART_PALETTE.axis,
+            yAxisLineColor: CHART_PALETTE.axis,
+            plotColorPalette: seriesColours.join(', '),
+        },
+    };
+    return `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: theme, xyChart: { width: 900, height: 300 } })}}%%`;
+}
+/** Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only. */
+function mermaidLabel(text, maxLength = 30) {
+    // eslint-disable-next-line no-control-regex
+    return text.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, maxLength);
+}
+function fixed(value) {
+    return String(Number(value.toFixed(2)));
+}
+/**
+ * A line over time: x in seconds from 0, y from 0. Stage starts are drawn as thin full-height bars of a
+ * light colour behind the line (xychart-beta has no vertical rules), and named in the caption.
+ */
+function mermaidTimeChart(title, yLabel, series) {
+    const yMax = (0,report_charts/* niceMax */.Cd)(series.values);
+    const marked = series.boundaries.length > 0;
+    const lines = [
+        '```mermaid',
+        mermaidInit(marked ? [CHART_PALETTE.boundary, CHART_PALETTE.data] : [CHART_PALETTE.data]),
+        'xychart-beta',
+        `    title "${mermaidLabel(title, 80)}"`,
+        `    x-axis "time since the first stage started (s)" 0 --> ${fixed(series.spanSeconds)}`,
+        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(yMax)}`,
+    ];
+    if (marked) {
+        const rules = new Array(series.values.length).fill(0);
+        for (const boundary of series.boundaries) {
+            const index = Math.min(rules.length - 1, Math.max(0, Math.floor(boundary.atSeconds / series.bucketSeconds)));
+            rules[index] = yMax;
+        }
+        lines.push(`    bar [${rules.map(fixed).join(', ')}]`);
+    }
+    lines.push(`    line [${series.values.map(fixed).join(', ')}]`, '```');
+    return lines.join('\n');
+}
+/** The caption under a time chart: bucket width, and where each stage starts. */
+function timeCaption(series, what, stages) {
+    const starts = [
+        `${(0,markdown/* escapeMarkdownText */.m4)(stages[0]?.name ?? '')} 0 s`,
+        ...series.boundaries.map((b) => `${(0,markdown/* escapeMarkdownText */.m4)(b.name)} ${formatNumber(b.atSeconds, 1)} s`),
+    ];
+    return `<sub>${what}, per ${formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Light red bands mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
+}
+/** The bar chart of a per-stage figure: y from 0; only for two stages or more (one bar shows nothing). */
+function mermaidStageBars(title, yLabel, names, values) {
+    return [
+        '```mermaid',
+        mermaidInit([CHART_PALETTE.data]),
+        'xychart-beta',
+        `    title "${mermaidLabel(title, 80)}"`,
+        `    x-axis [${names.map((name) => `"${mermaidLabel(name)}"`).join(', ')}]`,
+        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed((0,report_charts/* niceMax */.Cd)(values))}`,
+        `    bar [${values.map((v) => v.toFixed(1)).join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+function chartsSection(document, charts) {
+    const { stages } = document.results;
+    if (stages.length === 0)
+        return undefined;
+    const parts = [];
+    const requests = charts?.requests ?? [];
+    const axis = (0,report_charts/* timeAxis */.lU)(stages, requests);
+    if (axis) {
+        const ttft = (0,report_charts/* ttftOverTime */.Ap)(axis, requests);
+        if (ttft)
+            parts.push(mermaidTimeChart('TTFT of the requests sent, over time', 'TTFT (ms)', ttft), timeCaption(ttft, 'Mean TTFT of the requests sent', stages));
+        const inFlight = (0,report_charts/* inFlightPeaks */.A$)(axis, requests);
+        parts.push(mermaidTimeChart('Requests in flight (peak)', 'requests in flight', inFlight), timeCaption(inFlight, 'Most requests in flight at any moment', stages));
+    }
+    if (stages.length >= 2)
+        parts.push(mermaidStageBars('Output tokens/s per stage', 'output tok/s', stages.map((stage) => stage.name), stages.map((stage) => stage.output_tokens_per_second)));
+    return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
+}
+function validitySection(document) {
+    const v = document.validity;
+    if (!document.metadata.is_primary || document.results.stages.length === 0)
+        return undefined;
+    const status = v.status ?? (v.valid ? 'valid' : 'invalid');
+    const verdict = status === 'invalid'
+        ? '**invalid**'
+        : status === 'inconclusive'
+            ? 'inconclusive (too few requests to judge a p99; not failed)'
+            : 'valid';
+    const notes = (v.notes ?? []).map((note) => `- ${(0,markdown/* escapeMarkdownText */.m4)(note)}`).join('\n');
+    return (`### Load generator\n\nDispatch lag p99 ${formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
+        `event-loop delay p99 ${formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
+        (notes ? `\n\n${notes}` : ''));
+}
+/** The full per-stage tables, folded: they are wide, and most readers need only the compact one. */
+function detailsSection(document) {
+    const tables = [stagesSection(document), latencySection(document), promptsSection(document)].filter((text) => text !== undefined);
+    if (tables.length === 0)
+        return undefined;
+    return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
+}
+function legendSection() {
+    return `<details><summary>Metric definitions</summary>\n\n${(0,markdown/* table */.tp)(['Metric', 'Definition'], aggregate/* METRIC_DEFINITIONS */.W0.map(([name, formula]) => [name, (0,markdown/* escapeMarkdownCell */.Vf)(formula)]))}\n\n</details>`;
+}
+/** The thresholds and the baseline comparison (src/verdict/render.ts), right under the headline. */
+function gateSections(document) {
+    return [
+        ['thresholds', renderThresholdsSection(document.thresholds)],
+        ['comparison', renderComparisonSection(document.comparison, SUMMARY_BUDGET_BYTES / 4)],
+    ];
+}
+/** Renders the whole summary within the budget. */
+function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
+    const sections = [
+        ['headline', headline(document)],
+        ...gateSections(document),
+        ['nodes', nodesSection(document)],
+        ['stages', compactStagesSection(document)],
+        ['all figures per stage', detailsSection(document)],
+        ['errors', errorsSection(document)],
+        ['cluster', clusterSection(document)],
+        ['load generator', validitySection(document)],
+        ['charts', chartsSection(document, charts)],
+        ['legend', document.results.stages.length > 0 ? legendSection() : undefined],
+    ];
+    const kept = [];
+    const omitted = [];
+    let size = 0;
+    const reserve = 200; // room for the "omitted" note
+    for (const [name, text] of sections) {
+        if (text === undefined)
+            continue;
+        const bytes = Buffer.byteLength(text, 'utf8') + 2;
+        if (size + bytes + reserve > budgetBytes) {
+            omitted.push(name);
+            continue;
+        }
+        kept.push(text);
+        size += bytes;
+    }
+    if (omitted.length > 0)
+        kept.push(`_Omitted to stay under the summary size limit: ${omitted.join(', ')} (see the artifact)._`);
+    return `${kept.join('\n\n')}\n`;
+}
+
+
+/***/ }),
+
+/***/ 2629:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MG: () => (/* binding */ stageStatistics),
+/* harmony export */   q3: () => (/* binding */ RESULTS_SCHEMA_VERSION),
+/* harmony export */   wh: () => (/* binding */ ownStageStatistics)
+/* harmony export */ });
+/* unused harmony export SEED_NAMED_STATISTICS */
+/** Bumped on any change of shape; additions bump the minor part. */
+const RESULTS_SCHEMA_VERSION = '1.5.0';
+/** Our statistics whose names the seed's document uses for figures computed its own way. */
+const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
+    'total_requests',
+    'successful_requests',
+    'failed_requests',
+    'success_rate',
+    'total_tokens',
+    'avg_tokens_per_request',
+    'avg_time_per_request',
+]));
+/** Our statistics under their stage names in results.json (since 1.3). */
+function ownStageStatistics(stats) {
+    const { total_requests, successful_requests, failed_requests, success_rate, total_tokens, avg_tokens_per_request, avg_time_per_request, ...rest } = stats;
+    return {
+        ...rest,
+        counted_requests: total_requests,
+        counted_successful_requests: successful_requests,
+        counted_failed_requests: failed_requests,
+        counted_success_rate: success_rate,
+        output_tokens_total: total_tokens,
+        output_tokens_per_request: avg_tokens_per_request,
+        e2e_mean_s: avg_time_per_request,
+    };
+}
+/**
+ * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
+ * figures beside them say.
+ */
+function stageStatistics(stage) {
+    const { counted_requests, counted_successful_requests, counted_failed_requests, counted_success_rate, output_tokens_total, output_tokens_per_request, e2e_mean_s, ...rest } = stage;
+    // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
+    return {
+        ...rest,
+        total_requests: counted_requests,
+        successful_requests: counted_successful_requests,
+        failed_requests: counted_failed_requests,
+        success_rate: counted_success_rate,
+        total_tokens: output_tokens_total,
+        avg_tokens_per_request: output_tokens_per_request,
+        avg_time_per_request: e2e_mean_s,
+    };
+}
+
+
+/***/ }),
+
+/***/ 6689:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U0: () => (/* binding */ REQUESTS_FILE),
+/* harmony export */   Uq: () => (/* binding */ REPORT_FILE),
+/* harmony export */   u7: () => (/* binding */ SUMMARY_FILE),
+/* harmony export */   yG: () => (/* binding */ RESULTS_FILE)
+/* harmony export */ });
+/**
+ * The names of the files a run leaves in its output folder. The engine writes them, the post step and a
+ * baseline read them back, and a rename here moves all three.
+ */
+/** The results document (versioned schema, a superset of the seed script's document). */
+const RESULTS_FILE = 'results.json';
+/** One line per request, appended as each one ends, so a crash loses nothing. */
+const REQUESTS_FILE = 'requests.jsonl';
+/** The Markdown summary, as written to the job summary. */
+const SUMMARY_FILE = 'summary.md';
+/** The self-contained HTML report with the charts. */
+const REPORT_FILE = 'report.html';
 
 
 /***/ }),
@@ -46092,6 +48696,64 @@ function formatDuration(durationMs) {
 
 /***/ }),
 
+/***/ 7183:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Vf: () => (/* binding */ escapeMarkdownCell),
+/* harmony export */   m2: () => (/* binding */ markdownInlineCode),
+/* harmony export */   m4: () => (/* binding */ escapeMarkdownText),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/**
+ * Escaping for Markdown built from user data (labels, stage names, model ids, error messages), so a
+ * name such as `a|b` or `<img>` can neither break a table nor inject HTML into a job summary.
+ * CommonMark lets a backslash escape any ASCII punctuation, so escaping more than needed is harmless.
+ */
+/** Characters that can start or end Markdown syntax anywhere in a line (emphasis, code, links, HTML, tables). */
+const INLINE_SPECIAL = /[\\`*_[\]<>|~#&!]/g;
+/** Line starts that would turn text into a list item, a heading or a quote. */
+const BLOCK_START = /^(\s*)([-+=]|\d+[.)])/;
+function collapseLineBreaks(text) {
+    // A line break would end a table row or start a new block; one line is what callers ask for.
+    return text.replace(/\r\n|\r|\n/g, ' ');
+}
+/** Escapes text for use in a Markdown paragraph or list item; line breaks become spaces. */
+function escapeMarkdownText(text) {
+    return collapseLineBreaks(text)
+        .replace(INLINE_SPECIAL, '\\$&')
+        .replace(BLOCK_START, (_match, space, marker) => `${space}${marker.replace(/([-+=.)])$/, '\\$1')}`);
+}
+/** Escapes text for one cell of a GFM table (a `|` would otherwise end the cell). */
+function escapeMarkdownCell(text) {
+    return escapeMarkdownText(text);
+}
+/**
+ * Wraps text in an inline code span, which shows it verbatim. The fence is one backtick longer than
+ * the longest run inside, as CommonMark requires. In a table cell `|` must still be escaped: GFM splits
+ * cells before it parses code spans.
+ */
+function markdownInlineCode(text, options = {}) {
+    let content = collapseLineBreaks(text);
+    if (options.inTableCell)
+        content = content.replace(/\|/g, '\\|');
+    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longestRun + 1);
+    // A space on each side keeps a leading or trailing backtick from merging with the fence.
+    const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
+    return `${fence}${padded}${fence}`;
+}
+/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
+function table(header, rows) {
+    const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+    for (const row of rows)
+        lines.push(`| ${row.join(' | ')} |`);
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
 /***/ 6451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46130,6 +48792,792 @@ async function pollUntil(wait) {
         }
         await wait.clock.sleep(Math.min(wait.delayMs(attempt), Math.max(0, wait.deadlineMs - nowMs)), wait.signal);
     }
+}
+
+
+/***/ }),
+
+/***/ 9764:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  XZ: () => (/* binding */ describeVerdict),
+  ud: () => (/* binding */ evaluateGates),
+  x2: () => (/* binding */ failedOnlyOnGates),
+  eD: () => (/* binding */ formatChange),
+  uj: () => (/* binding */ gatesFailed),
+  oL: () => (/* reexport */ resolveBaseline),
+  GY: () => (/* reexport */ writeBenchmarkActionFiles)
+});
+
+// UNUSED EXPORTS: describeGateFailures, parseBaselineSpec, scopeName, verdictReasons
+
+// EXTERNAL MODULE: ./src/results/document.ts
+var results_document = __nccwpck_require__(2629);
+// EXTERNAL MODULE: ./src/metrics/stats.ts
+var stats = __nccwpck_require__(4522);
+;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
+/**
+ * A seeded percentile bootstrap of the difference of one statistic between two samples. Deterministic:
+ * the same two samples and seed give the same interval on every machine (a 32-bit generator, no
+ * Math.random), so a comparison re-run on the same files says the same thing.
+ */
+
+/** mulberry32: a small, fast 32-bit generator; plenty for resampling indices. Returns [0, 1). */
+function seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** FNV-1a of a string: a stable seed per (stage, metric), independent of the order of comparisons. */
+function seedOf(text) {
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < text.length; index += 1) {
+        hash ^= text.charCodeAt(index);
+        hash = Math.imul(hash, 0x01000193);
+    }
+    return hash >>> 0;
+}
+/** Confidence level of the interval. */
+const CONFIDENCE_LEVEL = 0.95;
+/** Resamples for n requests: 1,000, fewer for large samples (≥ 200) so a comparison stays ~1 s per metric. */
+function resampleCount(sampleSize) {
+    return Math.max(200, Math.min(1000, Math.floor(2_000_000 / Math.max(1, sampleSize))));
+}
+function resample(items, random, into) {
+    for (let index = 0; index < items.length; index += 1) {
+        into[index] = items[Math.floor(random() * items.length)];
+    }
+    return into;
+}
+/**
+ * Percentile bootstrap: draw each sample with replacement (same sizes), compute the statistic of each,
+ * keep the difference; the interval is the 2.5th and 97.5th percentiles of the differences.
+ */
+function bootstrapDifference(baseline, current, statistic, seed, resamples = resampleCount(Math.max(baseline.length, current.length))) {
+    if (baseline.length === 0 || current.length === 0)
+        return undefined;
+    const random = seededRandom(seed);
+    const differences = new Float64Array(resamples);
+    let count = 0;
+    const baselineDraw = new Array(baseline.length);
+    const currentDraw = new Array(current.length);
+    for (let round = 0; round < resamples; round += 1) {
+        const before = statistic(resample(baseline, random, baselineDraw));
+        const after = statistic(resample(current, random, currentDraw));
+        if (before === null || after === null)
+            continue;
+        differences[count++] = after - before;
+    }
+    if (count === 0)
+        return undefined;
+    const sorted = differences.subarray(0, count).sort();
+    const tail = ((1 - CONFIDENCE_LEVEL) / 2) * 100;
+    return {
+        low: (0,stats/* percentile */.Y)(sorted, tail),
+        high: (0,stats/* percentile */.Y)(sorted, 100 - tail),
+        resamples: count,
+        undefinedResamples: resamples - count,
+    };
+}
+
+// EXTERNAL MODULE: ./src/metrics/samples.ts
+var samples = __nccwpck_require__(2218);
+// EXTERNAL MODULE: ./src/metrics/catalog.ts
+var catalog = __nccwpck_require__(7414);
+// EXTERNAL MODULE: ./src/config/regression.ts
+var regression = __nccwpck_require__(3277);
+;// CONCATENATED MODULE: ./src/verdict/compare.ts
+
+
+
+
+/** The method, as printed under the comparison table. */
+const COMPARISON_METHOD = 'seeded percentile bootstrap (95 % interval) of the difference of each statistic over the requests of both runs; ' +
+    'regression = the interval excludes zero on the worse side and the change exceeds the tolerance; ' +
+    'unchanged = the whole interval lies within the tolerance; otherwise inconclusive';
+/** Below this many samples on either side, a comparison says `inconclusive`. */
+const MIN_COMPARISON_SAMPLES = 10;
+const stageKey = (stage) => JSON.stringify([
+    stage.name,
+    stage.prompt_length,
+    stage.generation_length,
+    stage.iterations,
+    stage.time_between_requests,
+    stage.no_overlap,
+    stage.warmup_requests,
+]);
+const describeStage = (stage) => `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
+const labels = (document) => Object.entries(document.configuration.hardware_plan)
+    .map(([label, count]) => `${label}×${count}`)
+    .sort()
+    .join(', ');
+/**
+ * How the models were placed, per model: node count, sharding and instance kind (node IDs are new on
+ * every EXO start, so they are not compared). Undefined for documents older than 1.3 or without an
+ * EXO cluster, which have nothing to compare.
+ */
+const placements = (document) => {
+    const instances = document.cluster.instances.filter((i) => i.sharding !== undefined);
+    if (instances.length === 0)
+        return undefined;
+    return instances
+        .map((i) => `${i.model_id} on ${i.node_ids.length} node${i.node_ids.length === 1 ? '' : 's'} (${i.sharding}, ${i.instance_meta})`)
+        .sort()
+        .join('; ');
+};
+/** Why two runs cannot be compared like for like; empty when they can. */
+function likeForLikeProblems(baseline, current) {
+    const problems = [];
+    const [baselineMajor] = baseline.schema_version.split('.');
+    const [currentMajor] = current.schema_version.split('.');
+    if (baselineMajor !== currentMajor) {
+        problems.push(`results schema ${baseline.schema_version} vs ${current.schema_version} (different major version)`);
+        return problems;
+    }
+    if (!baseline.metadata.is_primary)
+        problems.push('the baseline is a secondary node (only the primary measures)');
+    if (baseline.verdict === 'error' || baseline.verdict === 'invalid') {
+        problems.push(`the baseline run's verdict is ${baseline.verdict}, its numbers cannot be trusted`);
+    }
+    const models = (d) => [...(d.configuration.model_ids ?? [])].sort().join(', ');
+    if (models(baseline) !== models(current))
+        problems.push(`models differ: ${models(baseline)} vs ${models(current)}`);
+    if (baseline.configuration.endpoint !== current.configuration.endpoint) {
+        problems.push(`endpoint differs: ${baseline.configuration.endpoint} vs ${current.configuration.endpoint}`);
+    }
+    if (baseline.cluster.expected_nodes !== current.cluster.expected_nodes) {
+        problems.push(`node count differs: ${baseline.cluster.expected_nodes} vs ${current.cluster.expected_nodes}`);
+    }
+    const baselinePlacements = placements(baseline);
+    const currentPlacements = placements(current);
+    if (baselinePlacements && currentPlacements && baselinePlacements !== currentPlacements) {
+        problems.push(`placements differ: ${baselinePlacements} vs ${currentPlacements}`);
+    }
+    if (labels(baseline) !== labels(current)) {
+        problems.push(`hardware labels differ: ${labels(baseline)} vs ${labels(current)}`);
+    }
+    const baselineStages = baseline.configuration.stages;
+    const currentStages = current.configuration.stages;
+    if (baselineStages.length !== currentStages.length) {
+        problems.push(`stage count differs: ${baselineStages.length} vs ${currentStages.length}`);
+    }
+    else {
+        baselineStages.forEach((stage, index) => {
+            const other = currentStages[index];
+            if (other && stageKey(stage) !== stageKey(other)) {
+                problems.push(`stage ${index + 1} differs: ${describeStage(stage)} vs ${describeStage(other)}`);
+            }
+        });
+    }
+    return problems;
+}
+function classify(better, baselineValue, difference, low, high, tolerance) {
+    // Turn everything so that positive is worse.
+    const sign = better === 'smaller' ? 1 : -1;
+    const worse = sign * difference;
+    const [worseLow, worseHigh] = sign === 1 ? [low, high] : [-high, -low];
+    const allowed = tolerance * Math.abs(baselineValue);
+    if (worseLow > 0 && worse > allowed)
+        return 'regression';
+    if (worseHigh < 0 && -worse > allowed)
+        return 'improvement';
+    if (worseLow >= -allowed && worseHigh <= allowed)
+        return 'unchanged';
+    return 'inconclusive';
+}
+/** Compares one metric of one stage. */
+function compareMetric(metricName, tolerance, baseline, current, seedText) {
+    const metric = catalog/* METRICS */.Cb.get(metricName);
+    const statistic = metric?.fromRequests;
+    if (!metric || !statistic)
+        throw new Error(`metric ${metricName} cannot be compared`);
+    const before = statistic(baseline);
+    const after = statistic(current);
+    const result = {
+        metric: metric.name,
+        unit: metric.unit,
+        better: metric.better,
+        baseline: before.value,
+        current: after.value,
+        change_ratio: before.value !== null && after.value !== null && before.value !== 0
+            ? (after.value - before.value) / Math.abs(before.value)
+            : before.value === 0 && after.value === 0
+                ? 0
+                : null,
+        ci_low: null,
+        ci_high: null,
+        tolerance_ratio: tolerance,
+        samples_baseline: before.samples,
+        samples_current: after.samples,
+        status: 'inconclusive',
+    };
+    const needed = Math.max(MIN_COMPARISON_SAMPLES, metric.requiredSamples);
+    if (before.samples < needed || after.samples < needed) {
+        result.reason = `needs ≥ ${needed} samples on each side, has ${before.samples} (baseline) and ${after.samples} (now)`;
+        return result;
+    }
+    if (before.value === null || after.value === null) {
+        result.reason = 'no value on one side';
+        return result;
+    }
+    const interval = bootstrapDifference(baseline, current, (sample) => statistic(sample).value, seedOf(seedText));
+    if (!interval || interval.undefinedResamples > interval.resamples / 10) {
+        result.reason = 'too few resamples produced a value';
+        return result;
+    }
+    result.ci_low = interval.low;
+    result.ci_high = interval.high;
+    result.status = classify(metric.better, before.value, after.value - before.value, interval.low, interval.high, tolerance);
+    return result;
+}
+function groupByStage(records) {
+    const byStage = new Map();
+    for (const record of records) {
+        let list = byStage.get(record.stage);
+        if (!list)
+            byStage.set(record.stage, (list = []));
+        list.push(record);
+    }
+    return byStage;
+}
+function baselineFacts(baseline) {
+    return {
+        source: baseline.source,
+        ...(baseline.url ? { url: baseline.url } : {}),
+        run_id: baseline.document.metadata.run_id,
+        started_at: baseline.document.metadata.started_at,
+        verdict: baseline.document.verdict,
+    };
+}
+/** A comparison that did not happen, with the reason. */
+function notCompared(baseline, reasons) {
+    return {
+        baseline,
+        comparable: false,
+        reasons,
+        method: COMPARISON_METHOD,
+        confidence_level: CONFIDENCE_LEVEL,
+        stages: [],
+        regressions: 0,
+        improvements: 0,
+    };
+}
+/**
+ * Compares the current run (its document and records) with a baseline, stage by stage, over the
+ * metrics of the config's `regression` mapping (or the default set).
+ */
+function compareWithBaseline(current, currentRecords, baseline) {
+    const facts = baselineFacts(baseline);
+    const problems = likeForLikeProblems(baseline.document, current);
+    if (problems.length > 0)
+        return notCompared(facts, problems);
+    if (baseline.records === null) {
+        return notCompared(facts, [
+            'the baseline has no requests.jsonl beside its results.json; the comparison needs its per-request samples',
+        ]);
+    }
+    const tolerances = (0,regression/* regressionTolerances */.Ku)(current.configuration.regression);
+    const baselineByStage = groupByStage(baseline.records);
+    const currentByStage = groupByStage(currentRecords);
+    const stages = [];
+    for (const stage of current.configuration.stages) {
+        const currentStage = currentByStage.get(stage.name);
+        // A warm-up stage is shown but never judged, against a baseline neither.
+        if (!currentStage || stage.warmup)
+            continue;
+        const before = (0,samples/* requestSamples */.j)(baselineByStage.get(stage.name) ?? []);
+        const after = (0,samples/* requestSamples */.j)(currentStage);
+        const metrics = [...tolerances].map(([metric, tolerance]) => compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`));
+        stages.push({ stage: stage.name, metrics });
+    }
+    const all = stages.flatMap((stage) => stage.metrics);
+    return {
+        baseline: facts,
+        comparable: true,
+        reasons: [],
+        method: COMPARISON_METHOD,
+        confidence_level: CONFIDENCE_LEVEL,
+        stages,
+        regressions: all.filter((m) => m.status === 'regression').length,
+        improvements: all.filter((m) => m.status === 'improvement').length,
+    };
+}
+
+// EXTERNAL MODULE: ./src/config/thresholds.ts
+var thresholds = __nccwpck_require__(36);
+;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
+
+
+function holds(observed, comparator, limit) {
+    switch (comparator) {
+        case '<':
+            return observed < limit;
+        case '<=':
+            return observed <= limit;
+        case '>':
+            return observed > limit;
+        case '>=':
+            return observed >= limit;
+        case '==':
+            return observed === limit;
+        case '!=':
+            return observed !== limit;
+    }
+}
+/** Judges a threshold against statistics; inconclusive below the metric's sample rule. */
+function evaluateThreshold(threshold, scope, stats, itl) {
+    const { metric } = threshold;
+    const observation = metric.observe(stats, itl);
+    const outcome = {
+        expression: threshold.expression,
+        scope,
+        metric: metric.name,
+        comparator: threshold.comparator,
+        limit: threshold.limit,
+        observed: observation.value,
+        samples: observation.samples,
+        required_samples: metric.requiredSamples,
+        status: 'inconclusive',
+    };
+    if (observation.samples < metric.requiredSamples) {
+        outcome.reason = `needs ≥ ${metric.requiredSamples} samples, has ${observation.samples}`;
+    }
+    else if (observation.value === null) {
+        outcome.reason = 'no value (no request produced a sample)';
+    }
+    else {
+        outcome.status = holds(observation.value, threshold.comparator, threshold.limit) ? 'pass' : 'fail';
+    }
+    return outcome;
+}
+/**
+ * Judges every threshold of a config (top level on the run, each stage's on that stage). Expressions
+ * were checked when the config loaded; one that still fails to parse is skipped (it cannot happen).
+ */
+function evaluateThresholds(config, subjects) {
+    const outcomes = [];
+    const judge = (text, scope, stats, itl) => {
+        const parsed = (0,thresholds/* parseThreshold */.B)(text, scope === 'run' ? 'run' : 'stage');
+        if (!('threshold' in parsed))
+            return;
+        if (stats === null) {
+            outcomes.push({
+                expression: parsed.threshold.expression,
+                scope,
+                metric: parsed.threshold.metric.name,
+                comparator: parsed.threshold.comparator,
+                limit: parsed.threshold.limit,
+                observed: null,
+                samples: 0,
+                required_samples: parsed.threshold.metric.requiredSamples,
+                status: 'inconclusive',
+                reason: 'not measured (the run ended before this stage)',
+            });
+            return;
+        }
+        outcomes.push(evaluateThreshold(parsed.threshold, scope, stats, itl));
+    };
+    for (const text of config.thresholds ?? [])
+        judge(text, 'run', subjects.run);
+    for (const stage of config.stages) {
+        const stats = subjects.stages.find((candidate) => candidate.name === stage.name) ?? null;
+        for (const text of stage.thresholds ?? [])
+            judge(text, { stage: stage.name }, stats, stats?.itl_ms);
+    }
+    return outcomes;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
+var errors = __nccwpck_require__(4697);
+// EXTERNAL MODULE: ./src/results/files.ts
+var files = __nccwpck_require__(6689);
+;// CONCATENATED MODULE: ./src/verdict/baseline.ts
+/**
+ * Where a baseline comes from: a `results.json` path (with `requests.jsonl` beside it), a workflow
+ * run's artifact (`run:<id>`) or the latest successful run on the default branch (`latest`). Reading
+ * files is plain Node and lives here; fetching artifacts needs @actions/* and lives behind the
+ * `BaselineFetcher` port (src/action/baseline.ts), so the engine never imports the runner's toolkit.
+ */
+
+
+
+
+/** Parses the `baseline` input / `--baseline` flag. */
+function parseBaselineSpec(text) {
+    const value = text.trim();
+    if (value === 'latest')
+        return { kind: 'latest' };
+    const run = /^run:\s*(\d+)$/.exec(value);
+    if (run)
+        return { kind: 'run', runId: Number(run[1]) };
+    if (value.startsWith('run:')) {
+        throw new errors/* InputError */.dz(`baseline "${value}" is not a workflow run: expected run:<id>, e.g. run:1234567890`, "Take the id from the run's URL: …/actions/runs/<id>.");
+    }
+    return { kind: 'file', path: value };
+}
+/** Parses requests.jsonl; lines that are not records (a torn last line after a crash) are skipped. */
+function parseRequestsJsonl(text) {
+    const records = [];
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        try {
+            const value = JSON.parse(line);
+            if (typeof value === 'object' && value !== null && typeof value.stage === 'string')
+                records.push(value);
+        }
+        catch {
+            // A line cut short by a crash: the records before it still count.
+        }
+    }
+    return records;
+}
+/**
+ * Reads a baseline from a results.json path (or a folder holding one) and the requests.jsonl beside it.
+ * Throws InputError with a hint when the file is missing or is not an exo-bench results document.
+ */
+function readBaselineFiles(path, source = path) {
+    const resultsPath = (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, files/* RESULTS_FILE */.yG) : path;
+    if (!(0,external_node_fs_.existsSync)(resultsPath)) {
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
+    }
+    let document;
+    try {
+        document = JSON.parse((0,external_node_fs_.readFileSync)(resultsPath, 'utf8'));
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'Give the results.json of an earlier run.');
+    }
+    if (typeof document !== 'object' ||
+        document === null ||
+        document.tool?.name !== 'exo-bench' ||
+        typeof document.schema_version !== 'string') {
+        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
+    }
+    const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), files/* REQUESTS_FILE */.U0);
+    const records = (0,external_node_fs_.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_.readFileSync)(requestsPath, 'utf8')) : null;
+    return { source, document, records };
+}
+/**
+ * Resolves the user's baseline to what the engine takes. Never throws: a baseline that cannot be had
+ * (no earlier successful run, a missing file, a token without `actions: read`) becomes `unavailable`
+ * with the reason, which the summary prints; the run itself goes on.
+ */
+async function resolveBaseline(text, fetcher) {
+    try {
+        const spec = parseBaselineSpec(text);
+        if (spec.kind === 'file')
+            return { status: 'loaded', baseline: readBaselineFiles(spec.path) };
+        if (!fetcher) {
+            return {
+                status: 'unavailable',
+                source: text,
+                reason: `"${text}" needs the GitHub Action (with github-token); on the command line give a results.json path`,
+            };
+        }
+        const fetched = await fetcher.fetch(spec);
+        const baseline = readBaselineFiles(fetched.directory, fetched.source);
+        if (fetched.url)
+            baseline.url = fetched.url;
+        return { status: 'loaded', baseline };
+    }
+    catch (error) {
+        return {
+            status: 'unavailable',
+            source: text,
+            reason: error instanceof Error ? error.message : String(error),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/verdict/benchmark-action.ts
+/**
+ * Files for github-action-benchmark (`tool: customSmallerIsBetter` / `customBiggerIsBetter`): a JSON
+ * array of `{ name, unit, value, extra? }` each, so teams can chart a metric's history with that action.
+ * Names are stable across runs (`<stage> · <metric>`; `all stages · <metric>` for the run), since that
+ * action matches points by name.
+ */
+
+
+
+
+/** The metrics charted, by direction. ITL is per stage only. */
+const CHARTED_METRICS = {
+    smaller: [
+        'ttft_p50_ms',
+        'ttft_p95_ms',
+        'ttft_p99_ms',
+        'tpot_p50_ms',
+        'tpot_p95_ms',
+        'itl_p50_ms',
+        'itl_p99_ms',
+        'e2e_p50_ms',
+        'e2e_p95_ms',
+        'e2e_p99_ms',
+        'failed_requests',
+    ],
+    bigger: ['success_rate', 'output_tokens_per_second', 'requests_per_second'],
+};
+/** File names in the output folder. */
+const BENCHMARK_SMALLER_FILE = 'benchmark-smaller-is-better.json';
+const BENCHMARK_BIGGER_FILE = 'benchmark-bigger-is-better.json';
+/** The entries of one direction. Metrics without a value (no samples) are left out, not charted as 0. */
+function benchmarkActionEntries(document, direction) {
+    const entries = [];
+    const scopes = [
+        ...document.results.stages.map((stage) => ({
+            label: stage.name,
+            stats: (0,results_document/* stageStatistics */.MG)(stage),
+            itl: stage.itl_ms,
+        })),
+        ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
+    ];
+    const label = document.metadata.hardware_label;
+    for (const scope of scopes) {
+        for (const name of CHARTED_METRICS[direction]) {
+            const metric = catalog/* METRICS */.Cb.get(name);
+            if (!metric || (metric.stageOnly && scope.itl === undefined))
+                continue;
+            const observation = metric.observe(scope.stats, scope.itl);
+            if (observation.value === null || !Number.isFinite(observation.value))
+                continue;
+            entries.push({
+                name: `${scope.label} · ${name}`,
+                unit: metric.unit,
+                value: Number(observation.value.toFixed(4)),
+                extra: `samples: ${observation.samples}${label ? `\nhardware: ${label}` : ''}\nverdict: ${document.verdict}`,
+            });
+        }
+    }
+    return entries;
+}
+/** Writes both files into `outputDir`; returns their paths. */
+function writeBenchmarkActionFiles(outputDir, document) {
+    const smallerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_SMALLER_FILE);
+    const biggerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_BIGGER_FILE);
+    (0,external_node_fs_.writeFileSync)(smallerPath, `${JSON.stringify(benchmarkActionEntries(document, 'smaller'), null, 2)}\n`);
+    (0,external_node_fs_.writeFileSync)(biggerPath, `${JSON.stringify(benchmarkActionEntries(document, 'bigger'), null, 2)}\n`);
+    return { smallerPath, biggerPath };
+}
+
+;// CONCATENATED MODULE: ./src/verdict/index.ts
+
+
+
+
+
+/**
+ * Judges the thresholds and compares with the baseline. Never throws (runNode's contract): an
+ * unexpected failure is logged and recorded as a comparison that did not happen.
+ */
+function evaluateGates(document, records, baseline, logger) {
+    let thresholds = [];
+    try {
+        thresholds = evaluateThresholds(document.configuration, {
+            run: document.results.run,
+            // Our figures, not the seed's of the same names (src/results/document.ts).
+            stages: document.results.stages.map((stage) => ({
+                ...(0,results_document/* stageStatistics */.MG)(stage),
+                name: stage.name,
+                itl_ms: stage.itl_ms,
+            })),
+        });
+    }
+    catch (error) {
+        logger.error(`could not judge the thresholds: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    let comparison = null;
+    if (baseline?.status === 'unavailable') {
+        comparison = notCompared({ source: baseline.source }, [`no baseline: ${baseline.reason}`]);
+    }
+    else if (baseline?.status === 'loaded') {
+        try {
+            comparison = compareWithBaseline(document, records, baseline.baseline);
+        }
+        catch (error) {
+            comparison = notCompared({ source: baseline.baseline.source }, [
+                `the comparison failed: ${error instanceof Error ? error.message : String(error)}`,
+            ]);
+        }
+    }
+    for (const outcome of thresholds) {
+        if (outcome.status === 'inconclusive')
+            logger.warning(`threshold ${outcome.expression} (${scopeName(outcome.scope)}) is inconclusive: ${outcome.reason ?? ''}`);
+        else
+            logger.info(`threshold ${outcome.expression} (${scopeName(outcome.scope)}): ${outcome.status}, observed ${outcome.observed ?? '–'}`);
+    }
+    if (comparison) {
+        if (!comparison.comparable)
+            logger.warning(`not compared with baseline ${comparison.baseline.source}: ${comparison.reasons.join('; ')}`);
+        else
+            logger.info(`compared with baseline ${comparison.baseline.source}: ${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)`);
+    }
+    return { thresholds, comparison };
+}
+/** `run` or `stage <name>`. */
+function scopeName(scope) {
+    return scope === 'run' ? 'run' : `stage ${scope.stage}`;
+}
+/** True when a threshold failed or the comparison found a regression. */
+function gatesFailed(document) {
+    return ((document.thresholds ?? []).some((outcome) => outcome.status === 'fail') ||
+        (document.comparison?.regressions ?? 0) > 0);
+}
+/**
+ * True when the verdict is `fail` only because of thresholds or regressions (the run itself went
+ * well): what `fail-on-threshold: false` / `--no-fail-on-threshold` lets through.
+ */
+function failedOnlyOnGates(document) {
+    if (document.verdict !== 'fail' || !gatesFailed(document))
+        return false;
+    const run = document.results.run;
+    return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
+}
+/**
+ * Every reason the verdict is not `pass`, in one list: the error, each validity bound exceeded, no
+ * successful request, each failed threshold and each regression. The CLI and the step print them all
+ * in one message, so a run that is invalid *and* misses a threshold says both.
+ */
+function verdictReasons(document) {
+    const reasons = [];
+    if (document.error)
+        reasons.push(document.error.message);
+    reasons.push(...document.validity.reasons);
+    const run = document.results.run;
+    if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+        reasons.push('no request succeeded');
+    const gates = describeGateFailures(document);
+    if (gates)
+        reasons.push(...gates.split('; '));
+    return reasons;
+}
+/** `verdict: invalid (a; b; c)` — the verdict and every reason, for the CLI and the step's failure. */
+function describeVerdict(document) {
+    const reasons = verdictReasons(document);
+    return `verdict: ${document.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+}
+/** One line saying why the gates failed, for the step's failure message. */
+function describeGateFailures(document) {
+    const parts = [];
+    for (const outcome of document.thresholds ?? []) {
+        if (outcome.status === 'fail')
+            parts.push(`${outcome.expression} (${scopeName(outcome.scope)}: observed ${formatObserved(outcome.observed)})`);
+    }
+    for (const stage of document.comparison?.stages ?? []) {
+        for (const metric of stage.metrics) {
+            if (metric.status === 'regression')
+                parts.push(`${metric.metric} regressed in stage ${stage.stage} (${formatChange(metric.change_ratio)})`);
+        }
+    }
+    return parts.join('; ');
+}
+function formatObserved(value) {
+    return value === null ? '–' : String(Number(value.toPrecision(6)));
+}
+/** A relative change as a signed percentage. */
+function formatChange(ratio) {
+    if (ratio === null)
+        return '–';
+    return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`;
+}
+
+
+/***/ }),
+
+/***/ 8023:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A8: () => (/* binding */ judgeValidity),
+/* harmony export */   Lp: () => (/* binding */ judgeVerdict)
+/* harmony export */ });
+/* unused harmony exports EVENT_LOOP_DELAY_PER_DISPATCH_LAG, MIN_P99_SAMPLES */
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9764);
+
+/**
+ * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
+ * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
+ * who relaxes one relaxes both.
+ */
+const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
+/**
+ * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/metrics/catalog.ts).
+ * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
+ */
+const MIN_P99_SAMPLES = 100;
+/**
+ * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
+ * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
+ * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
+ */
+function judgeValidity(config, stages, eventLoopDelayP99Ms, eventLoopDelaySamples = Infinity) {
+    const reasons = [];
+    const notes = [];
+    // Warm-up stages are shown, never judged.
+    const judged = stages.filter((stage) => !stage.config.warmup);
+    const allLags = judged.flatMap((stage) => stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99]);
+    const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
+    let judgedStages = 0;
+    for (const stage of judged) {
+        const p99 = stage.dispatch_lag_ms.p99;
+        const samples = stage.dispatch_lag_ms.count;
+        if (p99 === null)
+            continue;
+        if (samples < MIN_P99_SAMPLES) {
+            notes.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
+            continue;
+        }
+        judgedStages += 1;
+        if (p99 > config.max_dispatch_lag_p99_ms) {
+            reasons.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`);
+        }
+    }
+    const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
+    if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
+        notes.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
+    }
+    else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
+        reasons.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`);
+    }
+    const status = reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
+    return {
+        valid: reasons.length === 0,
+        status,
+        reasons,
+        ...(notes.length > 0 ? { notes } : {}),
+        dispatch_lag_p99_ms: worstLag,
+        max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
+        event_loop_delay_p99_ms: eventLoopDelayP99Ms,
+        max_event_loop_delay_p99_ms: maxLoopDelayMs,
+    };
+}
+/**
+ * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
+ * then a failed threshold or a regression against the baseline fails.
+ */
+function judgeVerdict(document) {
+    if (document.error)
+        return 'error';
+    if (!document.validity.valid)
+        return 'invalid';
+    const run = document.results.run;
+    if (!run || run.successful_requests === 0)
+        return 'fail';
+    if ((0,_index_js__WEBPACK_IMPORTED_MODULE_0__/* .gatesFailed */ .uj)(document))
+        return 'fail';
+    return 'pass';
 }
 
 
@@ -57466,6 +60914,190 @@ function buildPromptText(promptLengthTokens, nonce) {
     return composePrompt(nonce, promptBody(estimatePromptShape(promptLengthTokens, nonce !== undefined)));
 }
 
+;// CONCATENATED MODULE: ./src/load/workload.ts
+
+/** The workload of a stage with `shared_prefix` or `trace`; undefined for a plain stage. */
+function stageWorkload(stage, trace) {
+    if (stage.trace !== undefined) {
+        if (!trace)
+            throw new Error(`stage ${stage.name}: its trace was not loaded`);
+        const requests = trace.requests;
+        const blockTokens = stage.trace_block_tokens ?? 512;
+        return {
+            source: 'trace',
+            count: Math.min(stage.iterations, requests.length),
+            inputTokens: (index) => requests[index]?.input_length ?? 0,
+            outputTokens: (index) => requests[index]?.output_length ?? 0,
+            sharedBlocks: (index) => {
+                const request = requests[index];
+                if (!request)
+                    return [];
+                const blocks = [];
+                // Blocks are identified by their chain (every id up to them), as a prefix cache sees them; the
+                // last one, cut short by input_length, also by where it ends.
+                let chain = '';
+                for (let k = 0; k < request.hash_ids.length; k += 1) {
+                    const start = k * blockTokens;
+                    if (start >= request.input_length)
+                        break;
+                    const end = Math.min(request.input_length, start + blockTokens);
+                    chain += `${chain === '' ? '' : '/'}${request.hash_ids[k]}`;
+                    blocks.push({ seed: end - start < blockTokens ? `${chain}:${end - start}` : chain, endToken: end });
+                }
+                return blocks;
+            },
+        };
+    }
+    const prefix = stage.shared_prefix;
+    if (prefix === undefined)
+        return undefined;
+    return {
+        source: 'shared_prefix',
+        count: stage.iterations,
+        inputTokens: () => stage.prompt_length,
+        outputTokens: () => stage.generation_length,
+        sharedBlocks: (index) => [{ seed: `group ${index % prefix.groups}`, endToken: prefix.tokens }],
+    };
+}
+/** FNV-1a of a string, 32 bits. */
+function workload_fnv1a(text) {
+    let hash = 0x811c9dc5;
+    for (let index = 0; index < text.length; index += 1)
+        hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+    return hash >>> 0;
+}
+/** `count` filler words drawn by a generator seeded with `seed` (mulberry32): the same seed, the same text. */
+function seededWords(seed, count) {
+    let state = workload_fnv1a(seed);
+    const words = new Array(Math.max(0, count));
+    for (let index = 0; index < count; index += 1) {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        words[index] = FILLER_WORDS[((t ^ (t >>> 14)) >>> 0) % FILLER_WORDS.length];
+    }
+    return words.join(' ');
+}
+/**
+ * Drawn block texts, so that composing a request (at its send time, on the dispatch path) does not draw
+ * the same block again: measured 0.8 ms for a 16,000-token prompt of 32 blocks drawn afresh.
+ */
+class BlockTextCache {
+    maxEntries;
+    texts = new Map();
+    constructor(maxEntries = 4096) {
+        this.maxEntries = maxEntries;
+    }
+    get(key, draw) {
+        let text = this.texts.get(key);
+        if (text === undefined) {
+            text = draw();
+            // Full: start over (a trace's sharing is mostly between requests close in time).
+            if (this.texts.size >= this.maxEntries)
+                this.texts.clear();
+            this.texts.set(key, text);
+        }
+        return text;
+    }
+}
+function blockText(seed, words, cache) {
+    return cache
+        ? cache.get(`${words}\u0000${seed}`, () => seededWords(seed, words))
+        : seededWords(seed, words);
+}
+/**
+ * The prompt of request `index`: its shared blocks (seeded by `scope` and each block's identity), then
+ * the nonce (when given) and filler words up to the request's input length.
+ */
+function composeWorkloadPrompt(workload, index, offsets, scope, nonce, 
+/** Block texts already drawn (by seed and length): a block shared by many requests is drawn once. */
+cache) {
+    const target = workload.inputTokens(index);
+    const template = offsets.templateTokens;
+    const parts = [];
+    let tokens = template;
+    let previousEnd = 0;
+    for (const block of workload.sharedBlocks(index)) {
+        // Words of the block: the tokens it spans, less the template's where the template overlaps it.
+        const words = Math.max(0, block.endToken - template) - Math.max(0, previousEnd - template);
+        if (words > 0)
+            parts.push(blockText(`${scope}\u0000${block.seed}`, words, cache));
+        tokens += words;
+        previousEnd = block.endToken;
+    }
+    const hasWords = parts.length > 0;
+    let remaining = target - tokens;
+    const nonceCost = hasWords ? offsets.nonceAfterWordsTokens : offsets.nonceAtStartTokens;
+    // A nonce that would not fit makes the prompt too long: then the request's own tokens are words only.
+    if (nonce !== undefined && remaining >= nonceCost) {
+        parts.push(nonce);
+        tokens += nonceCost;
+        remaining -= nonceCost;
+    }
+    if (remaining > 0) {
+        parts.push(promptBody({ words: remaining, period: false }));
+        tokens += remaining;
+    }
+    return { text: parts.join(' '), expectedTokens: tokens };
+}
+/**
+ * What an unbounded prefix cache, filled by each request before the next one arrives, would serve:
+ * request by request, the tokens of its leading shared blocks already seen in an earlier request (a
+ * block counts only when every block before it hit too), at most its prompt tokens − 1 (the last
+ * token is always computed). Without nonces (unique_prompts off), a request identical to an earlier
+ * one (same blocks, same length) is served whole. Warm-up requests fill the cache but are not counted.
+ */
+function expectedCache(workload, uniquePrompts, warmupRequests) {
+    const served = expectedCachedTokens(workload, uniquePrompts);
+    let cached = 0;
+    let prompt = 0;
+    let hits = 0;
+    let requests = 0;
+    for (let index = warmupRequests; index < workload.count; index += 1) {
+        requests += 1;
+        prompt += workload.inputTokens(index);
+        cached += served[index];
+        if (served[index] > 0)
+            hits += 1;
+    }
+    return {
+        cached_tokens: cached,
+        prompt_tokens: prompt,
+        hit_rate: prompt > 0 ? cached / prompt : 0,
+        hit_requests: hits,
+        requests,
+        request_hit_share: requests > 0 ? hits / requests : 0,
+    };
+}
+/** Tokens each request of the workload should find in the prefix cache (see {@link expectedCache}). */
+function expectedCachedTokens(workload, uniquePrompts) {
+    const seen = new Set();
+    const prompts = new Set();
+    const served = [];
+    for (let index = 0; index < workload.count; index += 1) {
+        const input = workload.inputTokens(index);
+        const blocks = workload.sharedBlocks(index);
+        let tokens = 0;
+        let matching = true;
+        for (const block of blocks) {
+            if (matching && seen.has(block.seed))
+                tokens = Math.min(block.endToken, input);
+            else
+                matching = false;
+            seen.add(block.seed);
+        }
+        if (!uniquePrompts) {
+            const key = `${blocks.map((block) => block.seed).join('|')}#${input}`;
+            if (prompts.has(key))
+                tokens = input;
+            prompts.add(key);
+        }
+        served.push(Math.min(tokens, Math.max(0, input - 1)));
+    }
+    return served;
+}
+
 ;// CONCATENATED MODULE: ./src/load/calibrate.ts
 /**
  * Prompt calibration: before a stage, a few short probe requests (`max_tokens: 1`, not streamed) ask the
@@ -57484,6 +61116,7 @@ function buildPromptText(promptLengthTokens, nonce) {
  * A server that reports no `prompt_tokens` ends the search at once: the stage uses the estimate and is
  * flagged `estimate` (approximate).
  */
+
 
 
 /** Highest number of probes one calibration may send. */
@@ -57610,6 +61243,14 @@ class PromptCalibrator {
         this.probeFor = probeFor;
         this.probeNonce = probeNonce;
     }
+    /** Prompt tokens of one probe of this content (undefined: the server reported none); rejects on failure. */
+    async measure(model, content) {
+        return (await this.probeFor(model)(content)).promptTokens;
+    }
+    /** A probe nonce no other probe or request uses. */
+    nextNonce() {
+        return this.probeNonce(this.probesSent++);
+    }
     /** The calibration of a model and length: from the cache (0 probes) or measured now. */
     async calibrate(model, promptLengthTokens, withNonce) {
         const key = `${model}\u0000${promptLengthTokens}\u0000${withNonce ? 'nonce' : 'plain'}`;
@@ -57697,6 +61338,119 @@ function promptTokensOf(body) {
 /** The probe nonce scope of a run: distinct from every stage's, so probes share no prefix with requests. */
 function calibrationNonce(runId) {
     return (probeIndex) => promptNonce(runId, '\u0000calibration', probeIndex);
+}
+/** Offsets before (or without) calibration: the same estimates as the plain prompts'. */
+const ESTIMATED_OFFSETS = {
+    templateTokens: ESTIMATED_TEMPLATE_OVERHEAD_TOKENS,
+    nonceAtStartTokens: ESTIMATED_NONCE_TOKENS,
+    nonceAfterWordsTokens: ESTIMATED_NONCE_TOKENS,
+};
+/** Words of the first calibration probe of a workload, and how many more the second one has. */
+const WORKLOAD_PROBE_WORDS = 16;
+const WORKLOAD_SLOPE_WORDS = 32;
+/**
+ * Calibrates the prompts of a trace or shared_prefix stage without one probe per request: for each
+ * model, two probes of filler words measure the chat template's tokens (and that a word is a token),
+ * two more (with unique_prompts) a nonce's cost at the start and after words; the request lengths
+ * follow from these by addition (./workload.ts). One last probe measures the longest request's prompt
+ * as composed, with a fresh nonce: `exact` when it is the requested length. 5 probes per model at most.
+ */
+async function prepareWorkloadPrompts(calibrator, models, workload, withNonce, scope) {
+    let longest = 0;
+    for (let index = 1; index < workload.count; index += 1)
+        if (workload.inputTokens(index) > workload.inputTokens(longest))
+            longest = index;
+    const offsets = new Map();
+    const calibrations = [];
+    for (const model of new Set(models)) {
+        const { calibration, offsets: measured } = calibrator
+            ? await calibrateWorkloadModel(calibrator, model, workload, longest, withNonce, scope)
+            : {
+                calibration: {
+                    model,
+                    requested_tokens: workload.inputTokens(longest),
+                    measured_tokens: null,
+                    status: 'off',
+                    shape: {
+                        words: Math.max(0, workload.inputTokens(longest) - ESTIMATED_OFFSETS.templateTokens),
+                        period: false,
+                    },
+                    probes: 0,
+                    nonce_stable: null,
+                },
+                offsets: ESTIMATED_OFFSETS,
+            };
+        offsets.set(model, measured);
+        calibrations.push(calibration);
+    }
+    let status = calibrator ? 'exact' : 'off';
+    for (const calibration of calibrations)
+        if (STATUS_RANK[calibration.status] > STATUS_RANK[status])
+            status = calibration.status;
+    return {
+        bodies: new Map(),
+        calibration: {
+            status,
+            probes: calibrations.reduce((sum, calibration) => sum + calibration.probes, 0),
+            models: calibrations,
+        },
+        workload: { workload, offsets, scope },
+    };
+}
+async function calibrateWorkloadModel(calibrator, model, workload, longest, withNonce, scope) {
+    const requested = workload.inputTokens(longest);
+    let probes = 0;
+    const measure = async (content) => {
+        probes += 1;
+        return calibrator.measure(model, content);
+    };
+    const result = (status, offsets, measured, nonceStable, note) => ({
+        calibration: {
+            model,
+            requested_tokens: requested,
+            measured_tokens: measured,
+            status,
+            shape: { words: Math.max(0, requested - offsets.templateTokens), period: false },
+            probes,
+            nonce_stable: nonceStable,
+            note,
+        },
+        offsets,
+    });
+    try {
+        // The probes' words are seeded apart from every stage's blocks: they warm no request's prefix.
+        const probeText = (words) => seededWords('\u0000calibration', words);
+        const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
+        if (short === undefined)
+            return result('estimate', ESTIMATED_OFFSETS, null, null, 'the server reported no usage.prompt_tokens; the prompt lengths are estimates');
+        const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
+        const templateTokens = short - WORKLOAD_PROBE_WORDS;
+        let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
+        let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
+        if (withNonce) {
+            const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
+            const afterWords = await measure(`${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`);
+            if (atStart !== undefined)
+                nonceAtStartTokens = atStart - short;
+            if (afterWords !== undefined)
+                nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
+        }
+        const offsets = { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens };
+        const described = `chat template ${templateTokens} tokens${withNonce ? `, nonce ${nonceAtStartTokens} at the start and ${nonceAfterWordsTokens} after words` : ''}`;
+        if (long !== short + WORKLOAD_SLOPE_WORDS)
+            return result('approximate', offsets, long ?? null, null, `${WORKLOAD_SLOPE_WORDS} more filler words measured ${long === undefined ? 'nothing' : long - short} more tokens, not ${WORKLOAD_SLOPE_WORDS}: the lengths composed from the offsets (${described}) are approximate`);
+        // The longest prompt's layout with blocks of its own (another scope: the same lengths, other words),
+        // so the check leaves nothing in the server's prefix cache that a request of the stage could hit.
+        const composed = composeWorkloadPrompt(workload, longest, offsets, `${scope}\u0000calibration`, withNonce ? calibrator.nextNonce() : undefined);
+        const check = await measure(composed.text);
+        const exact = check === requested && composed.expectedTokens === requested;
+        return result(exact ? 'exact' : 'approximate', offsets, check ?? null, withNonce ? check === composed.expectedTokens : null, exact
+            ? `per-request lengths composed from the measured offsets (${described}); the longest prompt measured exactly`
+            : `the longest prompt (request ${longest}) measured ${check ?? 'nothing'} tokens for ${requested} requested, with offsets ${described}`);
+    }
+    catch (error) {
+        return result('estimate', ESTIMATED_OFFSETS, null, null, `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt lengths are estimates`);
+    }
 }
 const STATUS_RANK = { exact: 0, approximate: 1, estimate: 2, off: 3 };
 /**
@@ -57926,30 +61680,45 @@ function warnAboutUnlistedModels(target, ids, logger) {
 ;// CONCATENATED MODULE: ./src/load/request-builder.ts
 
 
+
 /**
  * Builds the request body of each index of a stage once per request (no shared mutable state). Prompts
  * are the stage's calibrated bodies, each opened by the request's nonce when unique_prompts is on;
- * bodies are the same for every request of a model, so only the nonce tells prompts apart.
+ * bodies are the same for every request of a model, so only the nonce tells prompts apart. A trace or
+ * shared_prefix stage composes each request's prompt instead (./workload.ts): shared blocks first, then
+ * the nonce, then filler up to the request's own length; and a trace request asks for its own max_tokens.
  */
 function requestBuilder(config, target, runId, stage, prompts) {
     const origin = new URL(target.baseUrl).origin;
     const headers = { ...target.headers, accept: 'text/event-stream' };
-    const forced = forceOutputFields(target.forceOutputLength, stage.generation_length);
     const models = target.models;
+    const composed = prompts.workload;
+    const blockTexts = new BlockTextCache();
     return (index) => {
         // Requests rotate over the models, so every instance of a multi-model config gets load.
         const model = models[index % models.length];
         // Identical prompts when unique_prompts is off, so users can study prefix-cache effects.
         const nonce = config.unique_prompts ? promptNonce(runId, stage.name, index) : undefined;
+        const maxTokens = composed ? composed.workload.outputTokens(index) : stage.generation_length;
+        const promptTokens = composed ? composed.workload.inputTokens(index) : stage.prompt_length;
+        const content = composed
+            ? composeWorkloadPrompt(composed.workload, index, composed.offsets.get(model), composed.scope, nonce, blockTexts).text
+            : composePrompt(nonce, prompts.bodies.get(model) ?? '');
         const body = {
             model,
-            messages: [{ role: 'user', content: composePrompt(nonce, prompts.bodies.get(model) ?? '') }],
-            max_tokens: stage.generation_length,
+            messages: [{ role: 'user', content }],
+            max_tokens: maxTokens,
             stream: true,
             stream_options: { include_usage: true },
-            ...forced,
+            ...forceOutputFields(target.forceOutputLength, maxTokens),
         };
-        return { origin, path: target.chatPath, body: JSON.stringify(body), headers };
+        return {
+            origin,
+            path: target.chatPath,
+            body: JSON.stringify(body),
+            headers,
+            targets: { promptTokens, maxTokens },
+        };
     };
 }
 
@@ -58859,6 +62628,10 @@ class StreamingRequest {
             reasoning_chunks: reader.reasoningChunks,
             keep_alives: reader.keepAlives,
         };
+        if (this.spec.targets) {
+            record.target_prompt_tokens = this.spec.targets.promptTokens;
+            record.max_tokens = this.spec.targets.maxTokens;
+        }
         if (reader.responseId !== undefined)
             record.response_id = reader.responseId;
         if (reader.invalidEvents > 0)
@@ -58946,6 +62719,7 @@ const MAX_IN_FLIGHT_SAMPLES = 400;
 async function runStage(stage, options) {
     const { clock, logger, signal } = options;
     const gapMs = stage.time_between_requests * 1000;
+    const offsetMs = options.offsetMs ?? ((index) => index * gapMs);
     const records = [];
     const inFlight = new Set();
     const inFlightSamples = [];
@@ -58958,7 +62732,7 @@ async function runStage(stage, options) {
     // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
     await warmUpRequestPath(options.buildRequest(0));
     const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-    const expectedDurationMs = stage.no_overlap ? 0 : gapMs * Math.max(0, stage.iterations - 1);
+    const expectedDurationMs = stage.no_overlap ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
     const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
     let onDrained;
     let lastProgressMs = clock.nowMs();
@@ -59005,7 +62779,7 @@ async function runStage(stage, options) {
             if (signal?.aborted)
                 break;
             if (!stage.no_overlap)
-                nextScheduledMs = startedAtMs + index * gapMs;
+                nextScheduledMs = startedAtMs + offsetMs(index);
             if (clock.nowMs() < nextScheduledMs) {
                 try {
                     await clock.sleepUntil(nextScheduledMs, signal);
@@ -59036,360 +62810,166 @@ async function runStage(stage, options) {
     return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted };
 }
 
-;// CONCATENATED MODULE: ./src/metrics/samples.ts
-/** The figures of one request (warmup or not: callers decide what they count). */
-function requestSample(record) {
-    const e2eMs = record.ok ? record.ended_at_ms - record.sent_at_ms : undefined;
-    const ttftMs = record.ok && record.first_token_at_ms !== undefined
-        ? record.first_token_at_ms - record.sent_at_ms
-        : undefined;
-    return {
-        ok: record.ok,
-        ttftMs,
-        ttfatMs: record.ok && record.first_content_at_ms !== undefined
-            ? record.first_content_at_ms - record.sent_at_ms
-            : undefined,
-        tpotMs: e2eMs !== undefined && ttftMs !== undefined && record.output_tokens >= 2
-            ? (e2eMs - ttftMs) / (record.output_tokens - 1)
-            : undefined,
-        e2eMs,
-        e2eFromScheduleMs: record.ok ? record.ended_at_ms - record.scheduled_at_ms : undefined,
-        dispatchLagMs: record.dispatched_at_ms - record.scheduled_at_ms,
-        connectMs: record.sent_at_ms - record.dispatched_at_ms,
-        outputTokens: record.ok ? record.output_tokens : 0,
-        sentAtMs: record.sent_at_ms,
-        endedAtMs: record.ended_at_ms,
-    };
-}
-/** The samples of the counted requests of a set of records (warmup requests are dropped). */
-function requestSamples(records) {
-    const samples = [];
-    for (const record of records)
-        if (!record.warmup)
-            samples.push(requestSample(record));
-    return samples;
-}
+// EXTERNAL MODULE: ./src/config/describe.ts
+var describe = __nccwpck_require__(9909);
+;// CONCATENATED MODULE: ./src/config/trace.ts
+/**
+ * Trace replay (stage field `trace:`): a JSONL file in the shape of Mooncake's traces, one request per
+ * line — `{"timestamp": 0, "input_length": 6955, "output_length": 52, "hash_ids": [46, 47, …]}` —
+ * where `timestamp` is milliseconds from the trace's start, `input_length` the prompt's tokens,
+ * `output_length` the tokens to generate (the request's `max_tokens`), and `hash_ids` (optional) names
+ * the prompt's blocks of `trace_block_tokens` tokens (Mooncake: 512): two requests whose hash_ids start
+ * alike share that many leading blocks of prompt text, so the server's prefix cache can hit.
+ *
+ * The parser reports every problem with the trace file's line, the field and what is wrong; lines must
+ * be in timestamp order (equal timestamps are fine): an unsorted trace is an error, not silently sorted,
+ * because the order of the lines is the order of the requests' indices (and of their cache effects).
+ * Blank lines are skipped; anything else that is not a JSON object is an error.
+ * Fields other than these four are ignored, unless one looks like a misspelling of them.
+ */
 
-;// CONCATENATED MODULE: ./src/metrics/stats.ts
-/**
- * Descriptive statistics of a sample: count, mean, sample standard deviation and percentiles.
- *
- * Percentiles use linear interpolation between closest ranks (numpy's default `method='linear'`, also
- * Excel's PERCENTILE.INC and R's type 7), so figures match what people compute from the raw records.
- */
-/**
- * The `p`-th percentile (0 ≤ p ≤ 100) of values sorted in ascending order, `null` when there are none.
- *
- * With n values x₀ ≤ … ≤ xₙ₋₁: h = (n − 1) · p / 100, i = ⌊h⌋,
- * percentile = xᵢ + (h − i) · (xᵢ₊₁ − xᵢ)  (just xᵢ when i = n − 1).
- * Example: [1, 2, 3, 4], p = 90 → h = 2.7 → 3 + 0.7 · (4 − 3) = 3.7.
- */
-function percentile(sortedValues, p) {
-    if (!(p >= 0 && p <= 100))
-        throw new RangeError(`percentile must be within 0..100, got ${p}`);
-    const count = sortedValues.length;
-    if (count === 0)
-        return null;
-    const rank = ((count - 1) * p) / 100;
-    const lowerIndex = Math.floor(rank);
-    const lower = sortedValues[lowerIndex];
-    if (lowerIndex >= count - 1)
-        return lower;
-    const upper = sortedValues[lowerIndex + 1];
-    const fraction = rank - lowerIndex;
-    // Equal neighbours return exactly that value (no 0 · ∞ when both are infinite).
-    return fraction === 0 || lower === upper ? lower : lower + fraction * (upper - lower);
-}
-/**
- * Summarises a sample. NaN values are ignored (they are not measurements); the input is not modified.
- *
- * mean = Σx / n; std = √(Σ(x − mean)² / (n − 1)) (two passes, for accuracy); percentiles as in
- * {@link percentile}. Sorts a Float64Array copy (numeric sort, no comparator calls): O(n log n).
- */
-function summarize(values) {
-    const sorted = new Float64Array(values.length);
-    let count = 0;
-    for (let index = 0; index < values.length; index++) {
-        const value = values[index];
-        if (!Number.isNaN(value))
-            sorted[count++] = value;
-    }
-    if (count === 0) {
-        return {
-            count: 0,
-            mean: null,
-            std: null,
-            min: null,
-            p50: null,
-            p90: null,
-            p95: null,
-            p99: null,
-            max: null,
+/** Caps: a trace is data read into memory and replayed, not a dump of a cluster's year. */
+const TRACE_LIMITS = {
+    /** Bytes of a trace file. */
+    maxFileBytes: 64 * 1024 * 1024,
+    /** Requests (non-blank lines) of a trace. */
+    maxRequests: 1_000_000,
+    /** A timestamp: 30 days in milliseconds (the stage duration cap). */
+    maxTimestampMs: 30 * 86_400_000,
+    /** Tokens of one prompt or one output (the config's own caps). */
+    maxTokens: 10_000_000,
+    /** Entries of one `hash_ids` list. */
+    maxHashIds: 100_000,
+    /** Problems listed before the rest are summarised. */
+    maxProblems: 20,
+};
+const KNOWN_FIELDS = new Set(['timestamp', 'input_length', 'output_length', 'hash_ids']);
+/** Parses trace text; returns the requests, or every problem found (at most `maxProblems`, then a count). */
+function parseTrace(text) {
+    const requests = [];
+    const problems = [];
+    let dropped = 0;
+    const problem = (line, field, message) => {
+        if (problems.length < TRACE_LIMITS.maxProblems)
+            problems.push({ line, field, message });
+        else
+            dropped += 1;
+    };
+    const lines = text.split('\n');
+    let previous;
+    for (let index = 0; index < lines.length; index += 1) {
+        const line = index + 1;
+        const raw = lines[index].trim();
+        if (raw === '')
+            continue;
+        if (requests.length >= TRACE_LIMITS.maxRequests) {
+            problem(line, '', `expected at most ${TRACE_LIMITS.maxRequests.toLocaleString('en-US')} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`);
+            break;
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse(raw);
+        }
+        catch (error) {
+            problem(line, '', `expected one JSON object per line, found invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+            continue;
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            problem(line, '', `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+            continue;
+        }
+        const record = parsed;
+        let ok = true;
+        const number = (field, min, max, integer) => {
+            const value = record[field];
+            if (value === undefined) {
+                problem(line, field, `missing required field "${field}"`);
+                ok = false;
+                return 0;
+            }
+            if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+                problem(line, field, `expected ${integer ? 'an integer' : 'a number'}, found ${JSON.stringify(value)}`);
+                ok = false;
+                return 0;
+            }
+            if (value < min || value > max) {
+                problem(line, field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
+                ok = false;
+            }
+            return value;
         };
-    }
-    const sample = count === sorted.length ? sorted : sorted.subarray(0, count);
-    sample.sort();
-    let sum = 0;
-    for (let index = 0; index < count; index++)
-        sum += sample[index];
-    const mean = sum / count;
-    let squaredDeviations = 0;
-    for (let index = 0; index < count; index++) {
-        const deviation = sample[index] - mean;
-        squaredDeviations += deviation * deviation;
-    }
-    const std = count < 2 ? 0 : Math.sqrt(squaredDeviations / (count - 1));
-    return {
-        count,
-        mean,
-        std,
-        min: sample[0],
-        p50: percentile(sample, 50),
-        p90: percentile(sample, 90),
-        p95: percentile(sample, 95),
-        p99: percentile(sample, 99),
-        max: sample[count - 1],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/metrics/aggregate.ts
-
-
-/** The metric legend: name → formula, printed under the summary's tables. */
-const METRIC_DEFINITIONS = [
-    [
-        'Success Rate',
-        'successful requests ÷ requests (warmup excluded); a success has ≥ 1 token and ends with [DONE]',
-    ],
-    [
-        'Total Tokens',
-        'sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks)',
-    ],
-    ['Avg Tokens/Request', 'Total Tokens ÷ successful requests'],
-    ['Avg Time/Request', 'mean E2E of successful requests, seconds'],
-    [
-        'TTFT',
-        'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
-    ],
-    ['TTFAT', 'first chunk with non-empty content − send time (time to first answer token)'],
-    ['TPOT', '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens'],
-    ['ITL', 'gap between consecutive token chunks, every gap of every successful request'],
-    [
-        'Prompt tokens',
-        'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
-    ],
-    [
-        'Cache hit',
-        'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
-    ],
-    [
-        'Output shortfall',
-        'Σ max(0, generation_length − output tokens) ÷ (generation_length × successful requests); short/over = requests below/above generation_length',
-    ],
-    [
-        'Tokens/chunk',
-        'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
-    ],
-    [
-        'Calibration probes',
-        'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
-    ],
-    ['E2E', 'end of the response − send time; "from schedule" uses the scheduled time instead'],
-    [
-        'Dispatch lag',
-        'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
-    ],
-    [
-        'Connect',
-        'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
-    ],
-    ['Output tok/s', 'Total Tokens ÷ active window (first send → last end of the counted requests)'],
-    ['Req/s', 'successful requests ÷ active window'],
-    ['Peak in flight', 'largest number of requests open at once'],
-];
-function mostFrequent(messages) {
-    let best = '';
-    let bestCount = -1;
-    for (const [message, count] of messages) {
-        if (count > bestCount) {
-            best = message;
-            bestCount = count;
+        const timestamp = number('timestamp', 0, TRACE_LIMITS.maxTimestampMs, false);
+        const inputLength = number('input_length', 1, TRACE_LIMITS.maxTokens, true);
+        const outputLength = number('output_length', 1, TRACE_LIMITS.maxTokens, true);
+        const hashIds = [];
+        const rawIds = record.hash_ids;
+        if (rawIds !== undefined) {
+            if (!Array.isArray(rawIds)) {
+                problem(line, 'hash_ids', `expected an array of integers, found ${JSON.stringify(rawIds)}`);
+                ok = false;
+            }
+            else if (rawIds.length > TRACE_LIMITS.maxHashIds) {
+                problem(line, 'hash_ids', `expected at most ${TRACE_LIMITS.maxHashIds} ids, found ${rawIds.length}`);
+                ok = false;
+            }
+            else {
+                for (let k = 0; k < rawIds.length; k += 1) {
+                    const id = rawIds[k];
+                    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+                        problem(line, `hash_ids[${k}]`, `expected a non-negative integer, found ${JSON.stringify(id)}`);
+                        ok = false;
+                        break;
+                    }
+                    hashIds.push(id);
+                }
+            }
         }
-    }
-    return best;
-}
-/** Groups failures by class with the most frequent message of each, most frequent class first. */
-function breakdownErrors(records) {
-    const byClass = new Map();
-    for (const record of records) {
-        if (record.ok)
-            continue;
-        const errorClass = record.error_class ?? 'unknown';
-        let messages = byClass.get(errorClass);
-        if (!messages)
-            byClass.set(errorClass, (messages = new Map()));
-        const message = record.error_message ?? '';
-        messages.set(message, (messages.get(message) ?? 0) + 1);
-    }
-    const breakdown = [];
-    for (const [errorClass, messages] of byClass) {
-        let count = 0;
-        for (const n of messages.values())
-            count += n;
-        breakdown.push({ error_class: errorClass, count, example: mostFrequent(messages) });
-    }
-    return breakdown.sort((a, b) => b.count - a.count || a.error_class.localeCompare(b.error_class));
-}
-/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
-function computeStatistics(allRecords) {
-    const records = allRecords.filter((record) => !record.warmup);
-    const successes = records.filter((record) => record.ok);
-    const ttft = [];
-    const ttfat = [];
-    const tpot = [];
-    const e2e = [];
-    const e2eFromSchedule = [];
-    const promptTokens = [];
-    let totalTokens = 0;
-    let fromChunks = 0;
-    let cachedTokens = 0;
-    let cachedPromptTokens = 0;
-    let cacheReports = 0;
-    let prefixHits = 0;
-    let prefixReports = 0;
-    let reasoningTokens = 0;
-    let tokenChunks = 0;
-    let multiTokenChunkRequests = 0;
-    for (const record of successes) {
-        const sample = requestSample(record);
-        e2e.push(sample.e2eMs);
-        e2eFromSchedule.push(sample.e2eFromScheduleMs);
-        totalTokens += record.output_tokens;
-        if (record.output_tokens_source === 'chunks')
-            fromChunks += 1;
-        tokenChunks += record.token_chunks;
-        if (record.output_tokens_source !== 'chunks' && record.output_tokens > record.token_chunks + 1)
-            multiTokenChunkRequests += 1;
-        if (record.reasoning_tokens !== undefined)
-            reasoningTokens += record.reasoning_tokens;
-        if (record.cached_tokens !== undefined && record.prompt_tokens !== undefined) {
-            cacheReports += 1;
-            cachedTokens += record.cached_tokens;
-            cachedPromptTokens += record.prompt_tokens;
+        // Other fields (a session id, a model name) are ignored; one that looks like a misspelt known field
+        // is an error, or the request would silently lose what it meant to say.
+        for (const key of Object.keys(record)) {
+            if (KNOWN_FIELDS.has(key))
+                continue;
+            const suggestion = (0,describe/* closestMatch */.h0)(key, [...KNOWN_FIELDS]);
+            if (suggestion === undefined)
+                continue;
+            problem(line, key, `unknown field; did you mean "${suggestion}"?`);
+            ok = false;
         }
-        if (record.prefix_cache_hit !== undefined) {
-            prefixReports += 1;
-            if (record.prefix_cache_hit === 'partial' || record.prefix_cache_hit === 'exact')
-                prefixHits += 1;
+        if (!ok)
+            continue;
+        if (previous && timestamp < previous.timestamp) {
+            problem(line, 'timestamp', `expected timestamps in ascending order, found ${timestamp} after ${previous.timestamp} (line ${previous.line}); sort the trace by timestamp`);
         }
-        if (record.prompt_tokens !== undefined)
-            promptTokens.push(record.prompt_tokens);
-        if (sample.ttftMs !== undefined)
-            ttft.push(sample.ttftMs);
-        if (sample.tpotMs !== undefined)
-            tpot.push(sample.tpotMs);
-        if (sample.ttfatMs !== undefined)
-            ttfat.push(sample.ttfatMs);
+        const request = {
+            timestamp,
+            input_length: inputLength,
+            output_length: outputLength,
+            hash_ids: hashIds,
+            line,
+        };
+        requests.push(request);
+        previous = request;
     }
-    let invalidEvents = 0;
-    let requestsWithInvalidEvents = 0;
-    for (const record of records) {
-        if (record.invalid_events === undefined)
-            continue;
-        invalidEvents += record.invalid_events;
-        requestsWithInvalidEvents += 1;
-    }
-    const countedSamples = records.map(requestSample);
-    const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
-    const connect = countedSamples.map((sample) => sample.connectMs);
-    let windowStartMs = Infinity;
-    let windowEndMs = -Infinity;
-    for (const record of records) {
-        if (record.sent_at_ms < windowStartMs)
-            windowStartMs = record.sent_at_ms;
-        if (record.ended_at_ms > windowEndMs)
-            windowEndMs = record.ended_at_ms;
-    }
-    const windowSeconds = records.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
-    return {
-        total_requests: records.length,
-        successful_requests: successes.length,
-        failed_requests: records.length - successes.length,
-        success_rate: records.length > 0 ? successes.length / records.length : 0,
-        total_tokens: totalTokens,
-        avg_tokens_per_request: successes.length > 0 ? totalTokens / successes.length : 0,
-        avg_time_per_request: successes.length > 0 ? e2e.reduce((sum, v) => sum + v, 0) / successes.length / 1000 : 0,
-        fired_requests: allRecords.length,
-        warmup_requests: allRecords.length - records.length,
-        ttft_ms: summarize(ttft),
-        ttfat_ms: summarize(ttfat),
-        tpot_ms: summarize(tpot),
-        e2e_ms: summarize(e2e),
-        e2e_from_schedule_ms: summarize(e2eFromSchedule),
-        dispatch_lag_ms: summarize(dispatchLag),
-        connect_ms: summarize(connect),
-        output_tokens_per_second: windowSeconds > 0 ? totalTokens / windowSeconds : 0,
-        requests_per_second: windowSeconds > 0 ? successes.length / windowSeconds : 0,
-        active_window_seconds: windowSeconds,
-        token_counts_from_chunks: fromChunks,
-        prompt_tokens: summarize(promptTokens),
-        cache_hit_rate: cacheReports > 0
-            ? cachedPromptTokens > 0
-                ? cachedTokens / cachedPromptTokens
-                : 0
-            : prefixReports > 0
-                ? prefixHits / prefixReports
-                : null,
-        cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
-        reasoning_tokens: reasoningTokens,
-        token_chunks: tokenChunks,
-        multi_token_chunk_requests: multiTokenChunkRequests,
-        invalid_events: invalidEvents,
-        requests_with_invalid_events: requestsWithInvalidEvents,
-        errors: breakdownErrors(records),
-    };
+    if (requests.length === 0 && problems.length === 0)
+        problem(0, '', 'the trace has no request (every line is blank)');
+    if (dropped > 0)
+        problems.push({ line: 0, field: '', message: `and ${dropped} more problem${dropped === 1 ? '' : 's'}` });
+    return { requests, problems };
 }
-/** Summarises a histogram; relative error of each percentile ≤ 1 % (src/metrics/histogram.ts). */
-function histogramSummary(histogram) {
-    return {
-        count: histogram.count,
-        mean: histogram.mean,
-        p50: histogram.percentile(50),
-        p90: histogram.percentile(90),
-        p95: histogram.percentile(95),
-        p99: histogram.percentile(99),
-        max: histogram.max,
-    };
-}
-/** Requested against achieved output tokens, over the successful non-warmup requests of a stage. */
-function outputLengthStatistics(allRecords, requestedTokens) {
-    const achieved = [];
-    let short = 0;
-    let over = 0;
-    let missing = 0;
-    const finishReasons = {};
-    for (const record of allRecords) {
-        if (record.warmup || !record.ok)
-            continue;
-        achieved.push(record.output_tokens);
-        if (record.output_tokens < requestedTokens)
-            short += 1;
-        if (record.output_tokens > requestedTokens)
-            over += 1;
-        missing += Math.max(0, requestedTokens - record.output_tokens);
-        const reason = record.finish_reason ?? 'none';
-        finishReasons[reason] = (finishReasons[reason] ?? 0) + 1;
-    }
-    return {
-        requested_tokens: requestedTokens,
-        achieved_tokens: summarize(achieved),
-        short_requests: short,
-        over_requests: over,
-        shortfall_ratio: achieved.length > 0 ? missing / (requestedTokens * achieved.length) : 0,
-        finish_reasons: finishReasons,
-    };
+/**
+ * The send offsets of a trace's first `count` requests, milliseconds from the stage's start: the
+ * timestamps relative to the first one, divided by `speed` (2 = twice as fast).
+ */
+function traceOffsetsMs(requests, speed, count = requests.length) {
+    const first = requests[0]?.timestamp ?? 0;
+    const offsets = [];
+    for (let index = 0; index < Math.min(count, requests.length); index += 1)
+        offsets.push((requests[index].timestamp - first) / speed);
+    return offsets;
 }
 
+// EXTERNAL MODULE: ./src/metrics/aggregate.ts
+var aggregate = __nccwpck_require__(7946);
 ;// CONCATENATED MODULE: ./src/metrics/histogram.ts
 /**
  * A streaming log-linear histogram (the HDR histogram layout) for per-token gaps: fixed memory, no
@@ -59570,134 +63150,10 @@ function bucketMiddleMs(index) {
     return (lowerUnits + width / 2) / UNITS_PER_MS;
 }
 
-;// CONCATENATED MODULE: ./src/metrics/seed.ts
-/**
- * Python's `round(x, digits)`: the nearest multiple of 10^-digits to the double's exact value, ties to
- * even. `toFixed` alone would round ties away from zero (JavaScript: 0.125 → 0.13; Python: 0.12).
- */
-function pythonRound(value, digits) {
-    if (!Number.isFinite(value))
-        return value;
-    const exact = Math.abs(value).toFixed(Math.min(100, digits + 60));
-    const point = exact.indexOf('.');
-    const kept = exact.slice(0, point + 1 + digits);
-    const rest = exact.slice(point + 1 + digits);
-    let rounded = Number(kept);
-    const step = 10 ** -digits;
-    if (rest > '5' + '0'.repeat(rest.length - 1))
-        rounded = Number((rounded + step).toFixed(digits));
-    else if (rest === '5' + '0'.repeat(rest.length - 1)) {
-        const lastDigit = Number(kept.replace('.', '').slice(-1));
-        if (lastDigit % 2 === 1)
-            rounded = Number((rounded + step).toFixed(digits));
-    }
-    return value < 0 ? -rounded : rounded;
-}
-/** Content chunks of a record: token chunks carry content or reasoning, never both counted. */
-function contentChunks(record) {
-    return record.token_chunks - record.reasoning_chunks;
-}
-/** One record, the seed's way. */
-function seedRequestResult(record) {
-    const tokens = contentChunks(record);
-    const success = record.ok && tokens >= 1;
-    const startMs = record.dispatched_at_ms;
-    let decodeTps = null;
-    if (record.first_content_at_ms !== undefined && record.last_token_at_ms !== undefined && tokens > 1) {
-        const decodeSeconds = (record.last_token_at_ms - record.first_content_at_ms) / 1000;
-        if (decodeSeconds > 0)
-            decodeTps = pythonRound((tokens - 1) / decodeSeconds, 2);
-    }
-    let error = null;
-    if (!success) {
-        error = record.ok
-            ? 'no content chunk (the answer carried reasoning only)'
-            : (record.error_message ?? record.error_class ?? 'failed');
-    }
-    return {
-        request_id: record.index,
-        success,
-        tokens,
-        elapsed_s: pythonRound((record.ended_at_ms - startMs) / 1000, 3),
-        started_at: startMs / 1000,
-        completed_at: record.ended_at_ms / 1000,
-        time_to_first_token_s: record.first_content_at_ms === undefined
-            ? null
-            : pythonRound((record.first_content_at_ms - startMs) / 1000, 3),
-        decode_tps: decodeTps,
-        error,
-    };
-}
-function mean(values) {
-    if (values.length === 0)
-        return null;
-    return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-/** Population standard deviation (÷ n); null below two values, as the seed reported it. */
-function populationStd(values) {
-    const average = mean(values);
-    if (average === null || values.length < 2)
-        return null;
-    const squared = values.reduce((sum, value) => sum + (value - average) ** 2, 0);
-    return Math.sqrt(squared / values.length);
-}
-const roundOrNull = (value, digits) => value === null ? null : pythonRound(value, digits);
-/**
- * A stage's seed statistics from all its records (any order; warmup included), the stage's start and
- * the moment it completed (after the drain), epoch ms.
- */
-function computeSeedStageStatistics(records, stageStartedAtMs, stageCompletedAtMs) {
-    const requests = [...records].sort((a, b) => a.index - b.index).map(seedRequestResult);
-    const total = requests.length;
-    const successes = requests.filter((request) => request.success);
-    const successful = successes.length;
-    const totalTokens = requests.reduce((sum, request) => sum + request.tokens, 0);
-    const totalElapsed = requests.reduce((sum, request) => sum + request.elapsed_s, 0);
-    // The seed's warm-up: the first success is left out of TTFT and decode figures when there are more.
-    const measured = successful > 1 ? successes.slice(1) : successes;
-    const ttfts = measured.flatMap((r) => (r.time_to_first_token_s === null ? [] : [r.time_to_first_token_s]));
-    const decodeRates = measured.flatMap((r) => (r.decode_tps === null ? [] : [r.decode_tps]));
-    const msPerToken = decodeRates.map((tps) => 1000 / tps);
-    return {
-        total_requests: total,
-        successful_requests: successful,
-        failed_requests: total - successful,
-        success_rate: total > 0 ? pythonRound(successful / total, 4) : 0,
-        total_tokens: totalTokens,
-        avg_tokens_per_request: successful > 0 ? pythonRound(totalTokens / successful, 2) : 0,
-        avg_time_per_request: successful > 0 ? pythonRound(totalElapsed / successful, 3) : 0,
-        avg_time_to_first_token: roundOrNull(mean(ttfts), 3),
-        std_time_to_first_token: roundOrNull(populationStd(ttfts), 3),
-        avg_decode_tps: roundOrNull(mean(decodeRates), 2),
-        avg_ms_per_token: roundOrNull(mean(msPerToken), 2),
-        std_ms_per_token: roundOrNull(populationStd(msPerToken), 2),
-        stage_started_at: stageStartedAtMs / 1000,
-        stage_completed_at: stageCompletedAtMs / 1000,
-        stage_duration_s: (stageCompletedAtMs - stageStartedAtMs) / 1000,
-        requests,
-    };
-}
-/** Moves a stage's completion to after the drain (the seed took `stage_completed_at` there). */
-function completeSeedStage(stage, startedAtMs, completedAtMs) {
-    stage.stage_completed_at = completedAtMs / 1000;
-    // From the milliseconds: a difference of epoch seconds would lose digits.
-    stage.stage_duration_s = (completedAtMs - startedAtMs) / 1000;
-}
-
-;// CONCATENATED MODULE: ./src/results/files.ts
-/**
- * The names of the files a run leaves in its output folder. The engine writes them, the post step and a
- * baseline read them back, and a rename here moves all three.
- */
-/** The results document (versioned schema, a superset of the seed script's document). */
-const RESULTS_FILE = 'results.json';
-/** One line per request, appended as each one ends, so a crash loses nothing. */
-const REQUESTS_FILE = 'requests.jsonl';
-/** The Markdown summary, as written to the job summary. */
-const SUMMARY_FILE = 'summary.md';
-/** The self-contained HTML report with the charts. */
-const REPORT_FILE = 'report.html';
-
+// EXTERNAL MODULE: ./src/metrics/seed.ts
+var seed = __nccwpck_require__(6780);
+// EXTERNAL MODULE: ./src/results/files.ts
+var files = __nccwpck_require__(6689);
 ;// CONCATENATED MODULE: ./src/report/jsonl.ts
 /**
  * requests.jsonl: one line per request, appended as it ends. Lines are batched and written with
@@ -59760,2448 +63216,16 @@ class JsonlWriter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/charts.ts
-
-/** The charts' per-request series from a run's records (every stage, warmup included). */
-function chartInputs(records) {
-    const requests = [];
-    const counted = [];
-    for (const record of records) {
-        const { sentAtMs, endedAtMs, ttftMs } = requestSample(record);
-        requests.push({ stage: record.stage, sentAtMs, endedAtMs, ...(ttftMs !== undefined ? { ttftMs } : {}) });
-        if (ttftMs !== undefined && !record.warmup)
-            counted.push({ sentAtMs, ttftMs });
-    }
-    counted.sort((a, b) => a.sentAtMs - b.sentAtMs);
-    return { ttftMsInSendOrder: counted.map((sample) => sample.ttftMs), requests };
-}
-/** Most buckets a time series gets: enough detail at ~900 px, few enough for a small summary. */
-const MAX_TIME_BUCKETS = 60;
-/** The axis of a run's stages, or undefined when there is no time to plot. */
-function timeAxis(stages, requests, maxBuckets = MAX_TIME_BUCKETS) {
-    if (stages.length === 0 || requests.length < 2)
-        return undefined;
-    const originMs = Math.min(...stages.map((s) => s.started_at_ms), ...requests.map((r) => r.sentAtMs));
-    const endMs = Math.max(...stages.map((s) => s.ended_at_ms), ...requests.map((r) => r.endedAtMs));
-    const spanMs = endMs - originMs;
-    if (!(spanMs > 0))
-        return undefined;
-    const buckets = Math.max(2, Math.min(maxBuckets, requests.length * 2));
-    const boundaries = stages
-        .slice(1)
-        .map((stage) => ({ name: stage.name, atSeconds: (stage.started_at_ms - originMs) / 1000 }));
-    return { originMs, spanMs, buckets, boundaries };
-}
-function series(axis, values) {
-    return {
-        bucketSeconds: axis.spanMs / axis.buckets / 1000,
-        spanSeconds: axis.spanMs / 1000,
-        values,
-        boundaries: axis.boundaries,
-    };
-}
-function bucketOf(axis, atMs) {
-    const index = Math.floor(((atMs - axis.originMs) / axis.spanMs) * axis.buckets);
-    return Math.min(axis.buckets - 1, Math.max(0, index));
-}
-/** The most requests in flight at any moment of each bucket. */
-function inFlightPeaks(axis, requests) {
-    // Ends sort before sends at the same instant: a request that ends as another starts is not overlap.
-    const events = requests
-        .flatMap((r) => [
-        { atMs: r.sentAtMs, delta: 1 },
-        { atMs: Math.max(r.sentAtMs, r.endedAtMs), delta: -1 },
-    ])
-        .sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
-    const peaks = new Array(axis.buckets).fill(0);
-    let open = 0;
-    let next = 0;
-    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
-        const bucketEndMs = axis.originMs + ((bucket + 1) * axis.spanMs) / axis.buckets;
-        let peak = open;
-        while (next < events.length &&
-            (events[next].atMs < bucketEndMs || bucket === axis.buckets - 1)) {
-            open += events[next].delta;
-            peak = Math.max(peak, open);
-            next += 1;
-        }
-        peaks[bucket] = peak;
-    }
-    return series(axis, peaks);
-}
-/** The mean TTFT of the requests sent in each bucket (a bucket without one repeats the last value). */
-function ttftOverTime(axis, requests) {
-    const sums = new Array(axis.buckets).fill(0);
-    const counts = new Array(axis.buckets).fill(0);
-    let any = 0;
-    for (const request of requests) {
-        if (request.ttftMs === undefined)
-            continue;
-        const bucket = bucketOf(axis, request.sentAtMs);
-        sums[bucket] = sums[bucket] + request.ttftMs;
-        counts[bucket] = counts[bucket] + 1;
-        any += 1;
-    }
-    if (any < 2)
-        return undefined;
-    const values = [];
-    let last = 0;
-    for (let bucket = 0; bucket < axis.buckets; bucket += 1) {
-        const count = counts[bucket];
-        if (count > 0)
-            last = sums[bucket] / count;
-        else if (values.length === 0)
-            last = 0;
-        values.push(last);
-    }
-    // Leading buckets before the first send take the first value, not 0.
-    const first = values.findIndex((_, i) => counts[i] > 0);
-    for (let i = 0; i < first; i += 1)
-        values[i] = values[first];
-    return series(axis, values);
-}
-/** A round upper bound for an axis starting at 0: 1, 2, 2.5, 5 × 10^k above the largest value. */
-function niceMax(values) {
-    const max = Math.max(0, ...values.filter((v) => Number.isFinite(v)));
-    if (max <= 0)
-        return 1;
-    const magnitude = 10 ** Math.floor(Math.log10(max));
-    for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10])
-        if (step * magnitude >= max * 1.05)
-            return step * magnitude;
-    return 10 * magnitude;
-}
-
-;// CONCATENATED MODULE: ./src/report/html-escape.ts
-/** Escaping for HTML built from user and server text (kept apart so every renderer can share it). */
-/** Escapes text for HTML element content and attribute values. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-}
-
-;// CONCATENATED MODULE: ./src/util/markdown.ts
-/**
- * Escaping for Markdown built from user data (labels, stage names, model ids, error messages), so a
- * name such as `a|b` or `<img>` can neither break a table nor inject HTML into a job summary.
- * CommonMark lets a backslash escape any ASCII punctuation, so escaping more than needed is harmless.
- */
-/** Characters that can start or end Markdown syntax anywhere in a line (emphasis, code, links, HTML, tables). */
-const INLINE_SPECIAL = /[\\`*_[\]<>|~#&!]/g;
-/** Line starts that would turn text into a list item, a heading or a quote. */
-const BLOCK_START = /^(\s*)([-+=]|\d+[.)])/;
-function collapseLineBreaks(text) {
-    // A line break would end a table row or start a new block; one line is what callers ask for.
-    return text.replace(/\r\n|\r|\n/g, ' ');
-}
-/** Escapes text for use in a Markdown paragraph or list item; line breaks become spaces. */
-function markdown_escapeMarkdownText(text) {
-    return collapseLineBreaks(text)
-        .replace(INLINE_SPECIAL, '\\$&')
-        .replace(BLOCK_START, (_match, space, marker) => `${space}${marker.replace(/([-+=.)])$/, '\\$1')}`);
-}
-/** Escapes text for one cell of a GFM table (a `|` would otherwise end the cell). */
-function escapeMarkdownCell(text) {
-    return markdown_escapeMarkdownText(text);
-}
-/**
- * Wraps text in an inline code span, which shows it verbatim. The fence is one backtick longer than
- * the longest run inside, as CommonMark requires. In a table cell `|` must still be escaped: GFM splits
- * cells before it parses code spans.
- */
-function markdown_markdownInlineCode(text, options = {}) {
-    let content = collapseLineBreaks(text);
-    if (options.inTableCell)
-        content = content.replace(/\|/g, '\\|');
-    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longestRun + 1);
-    // A space on each side keeps a leading or trailing backtick from merging with the fence.
-    const padded = content.startsWith('`') || content.endsWith('`') ? ` ${content} ` : content;
-    return `${fence}${padded}${fence}`;
-}
-/** Renders a Markdown table; cells are escaped by the caller where they hold foreign text. */
-function table(header, rows) {
-    const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-    for (const row of rows)
-        lines.push(`| ${row.join(' | ')} |`);
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/report/provenance.ts
-/**
- * Provenance, rendered: one line for the summary's header and a table for report.html, plus the banner
- * a simulated run carries. Pure functions; every value is escaped (a workflow or runner name is user
- * text), and a link is made only of parts that look like what they claim to be.
- */
-
-
-const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/;
-const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-const SHA = /^[0-9a-f]{7,64}$/;
-const RUN_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9_./-]+$/;
-/** The commit's page, when server, repository and SHA all look right. */
-function commitUrl(provenance) {
-    const { server_url: server, repository, commit } = provenance;
-    if (!server || !repository || !commit)
-        return undefined;
-    if (!SERVER.test(server) || !REPOSITORY.test(repository) || !SHA.test(commit))
-        return undefined;
-    return `${server}/${repository}/commit/${commit}`;
-}
-/** The run's page, when it is a plain http(s) URL. */
-function runUrl(provenance) {
-    return provenance.run_url && RUN_URL.test(provenance.run_url) ? provenance.run_url : undefined;
-}
-function shortSha(commit) {
-    return commit.slice(0, 7);
-}
-function runnerText(runner) {
-    if (!runner)
-        return undefined;
-    const platform = [runner.os, runner.arch].filter(Boolean).join(' ');
-    if (!runner.name && !platform)
-        return undefined;
-    return runner.name ? `${runner.name}${platform ? ` (${platform})` : ''}` : platform;
-}
-/** The banner of a simulated run, in Markdown: a quote block no reader skims past. */
-function simulatedBannerMarkdown(provenance) {
-    if (!provenance?.simulated)
-        return undefined;
-    const profile = provenance.simulator_profile
-        ? ` (profile ${markdown_markdownInlineCode(provenance.simulator_profile)})`
-        : '';
-    return `> 🧪 **SIMULATED RUN** — the server was exo-bench's built-in simulator${profile}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.`;
-}
-/**
- * The provenance line of the summary's header: repository @ commit (linked), ref, event, run and
- * attempt (linked), workflow / job, runner, tool version, start time, config and its hash.
- */
-function provenanceMarkdown(provenance) {
-    if (!provenance)
-        return undefined;
-    const parts = [];
-    if (provenance.repository || provenance.commit) {
-        const repository = provenance.repository ? markdown_escapeMarkdownText(provenance.repository) : '';
-        const url = commitUrl(provenance);
-        const sha = provenance.commit ? markdown_markdownInlineCode(shortSha(provenance.commit)) : '';
-        const commit = provenance.commit ? (url ? `[${sha}](${url})` : sha) : '';
-        parts.push([repository, commit].filter(Boolean).join(' @ '));
-    }
-    if (provenance.ref)
-        parts.push(markdown_markdownInlineCode(provenance.ref));
-    if (provenance.event)
-        parts.push(markdown_escapeMarkdownText(provenance.event));
-    if (provenance.run_id) {
-        const attempt = provenance.run_attempt !== undefined ? ` attempt ${provenance.run_attempt}` : '';
-        const text = `run ${markdown_escapeMarkdownText(provenance.run_id)}${attempt}`;
-        const url = runUrl(provenance);
-        parts.push(url ? `[${text}](${url})` : text);
-    }
-    if (provenance.workflow || provenance.job)
-        parts.push([
-            provenance.workflow ? `workflow ${markdown_escapeMarkdownText(provenance.workflow)}` : '',
-            provenance.job ? `job ${markdown_markdownInlineCode(provenance.job)}` : '',
-        ]
-            .filter(Boolean)
-            .join(' / '));
-    const runner = runnerText(provenance.runner);
-    if (runner)
-        parts.push(`${provenance.source === 'cli' ? 'host' : 'runner'} ${markdown_escapeMarkdownText(runner)}`);
-    // A version is digits and dots: escaped as text, `0.` would read as the start of a list.
-    parts.push(`exo-bench ${/^[0-9A-Za-z.+-]+$/.test(provenance.tool_version) ? provenance.tool_version : markdown_markdownInlineCode(provenance.tool_version)}`);
-    parts.push(`started ${markdown_escapeMarkdownText(formatUtc(provenance.started_at))}`);
-    parts.push(`config ${markdown_markdownInlineCode(provenance.config_file)}${provenance.config_sha256 ? ` (sha256 ${markdown_markdownInlineCode(provenance.config_sha256.slice(0, 12))})` : ''}`);
-    return parts.join(' · ');
-}
-/** `2025-01-02T03:04:05.678Z` → `2025-01-02 03:04:05 UTC`; anything else as is. */
-function formatUtc(iso) {
-    const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(iso);
-    return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-/** Provenance as rows of label and HTML (escaped; links only from checked parts). */
-function provenanceHtmlRows(provenance) {
-    if (!provenance)
-        return [];
-    const rows = [];
-    const link = (text, url) => url ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text);
-    if (provenance.repository)
-        rows.push(['Repository', escapeHtml(provenance.repository)]);
-    if (provenance.commit)
-        rows.push(['Commit', `<code>${link(shortSha(provenance.commit), commitUrl(provenance))}</code>`]);
-    if (provenance.ref)
-        rows.push(['Ref', `<code>${escapeHtml(provenance.ref)}</code>`]);
-    if (provenance.event)
-        rows.push(['Event', escapeHtml(provenance.event)]);
-    if (provenance.run_id)
-        rows.push([
-            'Run',
-            link(`${provenance.run_id}${provenance.run_attempt !== undefined ? ` (attempt ${provenance.run_attempt})` : ''}`, runUrl(provenance)),
-        ]);
-    if (provenance.workflow)
-        rows.push(['Workflow', escapeHtml(provenance.workflow)]);
-    if (provenance.job)
-        rows.push(['Job', escapeHtml(provenance.job)]);
-    const runner = runnerText(provenance.runner);
-    if (runner)
-        rows.push([provenance.source === 'cli' ? 'Host' : 'Runner', escapeHtml(runner)]);
-    rows.push(['exo-bench', escapeHtml(provenance.tool_version)]);
-    rows.push(['Started', escapeHtml(formatUtc(provenance.started_at))]);
-    rows.push([
-        'Config',
-        `<code>${escapeHtml(provenance.config_file)}</code>${provenance.config_sha256 ? ` (sha256 <code>${escapeHtml(provenance.config_sha256)}</code>)` : ''}`,
-    ]);
-    rows.push([
-        'Server',
-        provenance.simulated
-            ? `<strong>simulated</strong>${provenance.simulator_profile ? ` (profile <code>${escapeHtml(provenance.simulator_profile)}</code>)` : ''}`
-            : 'real',
-    ]);
-    return rows;
-}
-
-;// CONCATENATED MODULE: ./src/results/document.ts
-/** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.4.0';
-/** Our statistics whose names the seed's document uses for figures computed its own way. */
-const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
-    'total_requests',
-    'successful_requests',
-    'failed_requests',
-    'success_rate',
-    'total_tokens',
-    'avg_tokens_per_request',
-    'avg_time_per_request',
-]));
-/** Our statistics under their stage names in results.json (since 1.3). */
-function ownStageStatistics(stats) {
-    const { total_requests, successful_requests, failed_requests, success_rate, total_tokens, avg_tokens_per_request, avg_time_per_request, ...rest } = stats;
-    return {
-        ...rest,
-        counted_requests: total_requests,
-        counted_successful_requests: successful_requests,
-        counted_failed_requests: failed_requests,
-        counted_success_rate: success_rate,
-        output_tokens_total: total_tokens,
-        output_tokens_per_request: avg_tokens_per_request,
-        e2e_mean_s: avg_time_per_request,
-    };
-}
-/**
- * A stage's statistics under our names (what the summary, thresholds and tables read), whatever the seed
- * figures beside them say.
- */
-function stageStatistics(stage) {
-    const { counted_requests, counted_successful_requests, counted_failed_requests, counted_success_rate, output_tokens_total, output_tokens_per_request, e2e_mean_s, ...rest } = stage;
-    // `rest` also holds the seed's figures when given a whole stage; ours below take their names.
-    return {
-        ...rest,
-        total_requests: counted_requests,
-        successful_requests: counted_successful_requests,
-        failed_requests: counted_failed_requests,
-        success_rate: counted_success_rate,
-        total_tokens: output_tokens_total,
-        avg_tokens_per_request: output_tokens_per_request,
-        avg_time_per_request: e2e_mean_s,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
-/**
- * A seeded percentile bootstrap of the difference of one statistic between two samples. Deterministic:
- * the same two samples and seed give the same interval on every machine (a 32-bit generator, no
- * Math.random), so a comparison re-run on the same files says the same thing.
- */
-
-/** mulberry32: a small, fast 32-bit generator; plenty for resampling indices. Returns [0, 1). */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** FNV-1a of a string: a stable seed per (stage, metric), independent of the order of comparisons. */
-function seedOf(text) {
-    let hash = 0x811c9dc5;
-    for (let index = 0; index < text.length; index += 1) {
-        hash ^= text.charCodeAt(index);
-        hash = Math.imul(hash, 0x01000193);
-    }
-    return hash >>> 0;
-}
-/** Confidence level of the interval. */
-const CONFIDENCE_LEVEL = 0.95;
-/** Resamples for n requests: 1,000, fewer for large samples (≥ 200) so a comparison stays ~1 s per metric. */
-function resampleCount(sampleSize) {
-    return Math.max(200, Math.min(1000, Math.floor(2_000_000 / Math.max(1, sampleSize))));
-}
-function resample(items, random, into) {
-    for (let index = 0; index < items.length; index += 1) {
-        into[index] = items[Math.floor(random() * items.length)];
-    }
-    return into;
-}
-/**
- * Percentile bootstrap: draw each sample with replacement (same sizes), compute the statistic of each,
- * keep the difference; the interval is the 2.5th and 97.5th percentiles of the differences.
- */
-function bootstrapDifference(baseline, current, statistic, seed, resamples = resampleCount(Math.max(baseline.length, current.length))) {
-    if (baseline.length === 0 || current.length === 0)
-        return undefined;
-    const random = seededRandom(seed);
-    const differences = new Float64Array(resamples);
-    let count = 0;
-    const baselineDraw = new Array(baseline.length);
-    const currentDraw = new Array(current.length);
-    for (let round = 0; round < resamples; round += 1) {
-        const before = statistic(resample(baseline, random, baselineDraw));
-        const after = statistic(resample(current, random, currentDraw));
-        if (before === null || after === null)
-            continue;
-        differences[count++] = after - before;
-    }
-    if (count === 0)
-        return undefined;
-    const sorted = differences.subarray(0, count).sort();
-    const tail = ((1 - CONFIDENCE_LEVEL) / 2) * 100;
-    return {
-        low: percentile(sorted, tail),
-        high: percentile(sorted, 100 - tail),
-        resamples: count,
-        undefinedResamples: resamples - count,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/metrics/catalog.ts
-
-const SUMMARY_STATS = ['p50', 'p90', 'p95', 'p99', 'mean'];
-/** ⌈100 / (100 − q)⌉ for pq; 1 for the mean. */
-function requiredSamplesFor(stat) {
-    if (stat === 'mean')
-        return 1;
-    const q = Number(stat.slice(1));
-    return Math.ceil(100 / (100 - q));
-}
-function statOf(values, stat) {
-    if (values.length === 0)
-        return null;
-    if (stat === 'mean') {
-        let sum = 0;
-        for (const value of values)
-            sum += value;
-        return sum / values.length;
-    }
-    values.sort();
-    return percentile(values, Number(stat.slice(1)));
-}
-function collect(requests, pick) {
-    const values = new Float64Array(requests.length);
-    let count = 0;
-    for (const request of requests) {
-        const value = pick(request);
-        if (value !== undefined)
-            values[count++] = value;
-    }
-    return values.subarray(0, count);
-}
-const FAMILY_FIELDS = {
-    ttft: 'ttft_ms',
-    tpot: 'tpot_ms',
-    e2e: 'e2e_ms',
-    dispatch_lag: 'dispatch_lag_ms',
-};
-const FAMILY_SAMPLES = {
-    ttft: (r) => r.ttftMs,
-    tpot: (r) => r.tpotMs,
-    e2e: (r) => r.e2eMs,
-    dispatch_lag: (r) => r.dispatchLagMs,
-};
-function latencyMetric(family, stat) {
-    const definition = {
-        name: `${family}_${stat}_ms`,
-        unit: 'ms',
-        better: 'smaller',
-        stageOnly: family === 'itl',
-        requiredSamples: requiredSamplesFor(stat),
-        observe(stats, itl) {
-            if (family === 'itl') {
-                // The ITL histogram keeps no standard deviation or minimum, but it has every statistic named here.
-                return { value: itl?.[stat] ?? null, samples: itl?.count ?? 0 };
-            }
-            const summary = stats[FAMILY_FIELDS[family]];
-            return { value: summary[stat], samples: summary.count };
-        },
-    };
-    if (family !== 'itl') {
-        const pick = FAMILY_SAMPLES[family];
-        definition.fromRequests = (requests) => {
-            const values = collect(requests, pick);
-            return { value: statOf(values, stat), samples: values.length };
-        };
-    }
-    return definition;
-}
-function windowSeconds(requests) {
-    let start = Infinity;
-    let end = -Infinity;
-    for (const request of requests) {
-        if (request.sentAtMs < start)
-            start = request.sentAtMs;
-        if (request.endedAtMs > end)
-            end = request.endedAtMs;
-    }
-    return requests.length > 0 ? Math.max(0, (end - start) / 1000) : 0;
-}
-function countOk(requests) {
-    let ok = 0;
-    for (const request of requests)
-        if (request.ok)
-            ok += 1;
-    return ok;
-}
-function sumTokens(requests) {
-    let tokens = 0;
-    for (const request of requests)
-        tokens += request.outputTokens;
-    return tokens;
-}
-const SCALAR_METRICS = [
-    {
-        name: 'success_rate',
-        unit: 'ratio',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 1,
-        observe: (s) => ({ value: s.total_requests > 0 ? s.success_rate : null, samples: s.total_requests }),
-        fromRequests: (r) => ({ value: r.length > 0 ? countOk(r) / r.length : null, samples: r.length }),
-    },
-    {
-        name: 'failed_requests',
-        unit: 'requests',
-        better: 'smaller',
-        stageOnly: false,
-        requiredSamples: 0,
-        observe: (s) => ({ value: s.failed_requests, samples: s.total_requests }),
-        fromRequests: (r) => ({ value: r.length - countOk(r), samples: r.length }),
-    },
-    {
-        name: 'successful_requests',
-        unit: 'requests',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 0,
-        observe: (s) => ({ value: s.successful_requests, samples: s.total_requests }),
-        fromRequests: (r) => ({ value: countOk(r), samples: r.length }),
-    },
-    {
-        name: 'total_requests',
-        unit: 'requests',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 0,
-        observe: (s) => ({ value: s.total_requests, samples: s.total_requests }),
-    },
-    {
-        name: 'total_tokens',
-        unit: 'tokens',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 0,
-        observe: (s) => ({ value: s.total_tokens, samples: s.total_requests }),
-        fromRequests: (r) => ({ value: sumTokens(r), samples: r.length }),
-    },
-    {
-        name: 'avg_tokens_per_request',
-        unit: 'tokens',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 1,
-        observe: (s) => ({
-            value: s.successful_requests > 0 ? s.avg_tokens_per_request : null,
-            samples: s.successful_requests,
-        }),
-        fromRequests: (r) => {
-            const ok = countOk(r);
-            return { value: ok > 0 ? sumTokens(r) / ok : null, samples: ok };
-        },
-    },
-    {
-        name: 'avg_time_per_request_s',
-        unit: 's',
-        better: 'smaller',
-        stageOnly: false,
-        requiredSamples: 1,
-        observe: (s) => ({
-            value: s.successful_requests > 0 ? s.avg_time_per_request : null,
-            samples: s.successful_requests,
-        }),
-        fromRequests: (r) => {
-            const values = collect(r, (x) => x.e2eMs);
-            const mean = statOf(values, 'mean');
-            return { value: mean === null ? null : mean / 1000, samples: values.length };
-        },
-    },
-    {
-        name: 'output_tokens_per_second',
-        unit: 'tokens/s',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 1,
-        observe: (s) => ({
-            value: s.total_requests > 0 ? s.output_tokens_per_second : null,
-            samples: s.total_requests,
-        }),
-        fromRequests: (r) => {
-            const seconds = windowSeconds(r);
-            return { value: seconds > 0 ? sumTokens(r) / seconds : null, samples: r.length };
-        },
-    },
-    {
-        name: 'requests_per_second',
-        unit: 'requests/s',
-        better: 'bigger',
-        stageOnly: false,
-        requiredSamples: 1,
-        observe: (s) => ({
-            value: s.total_requests > 0 ? s.requests_per_second : null,
-            samples: s.total_requests,
-        }),
-        fromRequests: (r) => {
-            const seconds = windowSeconds(r);
-            return { value: seconds > 0 ? countOk(r) / seconds : null, samples: r.length };
-        },
-    },
-];
-/** Every metric, by name, in the order they are documented. */
-const METRICS = new Map([
-    ...['ttft', 'tpot', 'e2e', 'itl', 'dispatch_lag'].flatMap((family) => SUMMARY_STATS.map((stat) => latencyMetric(family, stat))),
-    ...SCALAR_METRICS,
-].map((metric) => [metric.name, metric]));
-/** Every metric name, for did-you-mean suggestions and the docs. */
-const METRIC_NAMES = [...METRICS.keys()];
-/** Metrics a baseline comparison can resample (they have a per-request statistic). */
-const COMPARABLE_METRIC_NAMES = METRIC_NAMES.filter((name) => METRICS.get(name)?.fromRequests !== undefined);
-
-;// CONCATENATED MODULE: ./src/config/describe.ts
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `['stages', 2, 'iterations']` → `stages[2].iterations`; odd keys are quoted: `hardware_plan["a.b"]`. */
-function formatPath(path) {
-    let text = '';
-    for (const segment of path) {
-        if (typeof segment === 'number')
-            text += `[${segment}]`;
-        else if (IDENTIFIER.test(segment))
-            text += text === '' ? segment : `.${segment}`;
-        else
-            text += `[${JSON.stringify(segment)}]`;
-    }
-    return text;
-}
-/** Integers get thousands separators (`10,000,000`), the YAML spellings stand for non-finite numbers. */
-function formatNumber(value) {
-    if (Number.isNaN(value))
-        return '.nan';
-    if (value === Infinity)
-        return '.inf';
-    if (value === -Infinity)
-        return '-.inf';
-    if (Number.isInteger(value) && Math.abs(value) >= 10_000 && Math.abs(value) < 1e21) {
-        const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+$)/g, ',');
-        return value < 0 ? `-${digits}` : digits;
-    }
-    return String(value);
-}
-const MAX_SHOWN_STRING_LENGTH = 60;
-function quote(text) {
-    const shown = text.length > MAX_SHOWN_STRING_LENGTH ? `${text.slice(0, MAX_SHOWN_STRING_LENGTH)}…` : text;
-    return JSON.stringify(shown);
-}
-/** YAML 1.2 reads these as strings, which surprises users of YAML 1.1 tools. */
-const YAML11_BOOLEAN_WORDS = new Set(['yes', 'no', 'on', 'off', 'y', 'n']);
-function typesOf(schema) {
-    if (schema.type === undefined)
-        return schema.enum ? ['string'] : [];
-    return typeof schema.type === 'string' ? [schema.type] : [...schema.type];
-}
-/**
- * Describes a value the user wrote; names its type when the type is what is wrong. `writtenAs` is the
- * number as spelled in the file, shown instead of the parsed value (which may have been rounded).
- */
-function describeValue(value, schema, writtenAs) {
-    const types = typesOf(schema);
-    if (value === null || value === undefined)
-        return 'an empty value';
-    if (Array.isArray(value))
-        return value.length === 0 ? 'an empty list' : 'a list';
-    if (typeof value === 'object')
-        return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
-    if (typeof value === 'boolean')
-        return types.includes('boolean') ? String(value) : `${value} (a boolean)`;
-    if (typeof value === 'number') {
-        const shown = writtenAs ?? formatNumber(value);
-        if (!Number.isFinite(value)) {
-            // `1e400` is finite on paper; YAML reads it as infinity.
-            const spelledInfinite = writtenAs === undefined || /inf|nan/i.test(writtenAs);
-            return spelledInfinite
-                ? `${shown} (not a finite number)`
-                : `${shown} (too large: YAML reads it as infinity)`;
-        }
-        if (types.includes('number'))
-            return shown;
-        if (types.includes('integer'))
-            return Number.isInteger(value) ? shown : `${shown} (not an integer)`;
-        return `${shown} (a number)`;
-    }
-    if (typeof value === 'string') {
-        if (types.includes('string'))
-            return quote(value);
-        if (types.includes('boolean') && YAML11_BOOLEAN_WORDS.has(value.toLowerCase())) {
-            return `${quote(value)} (a string: YAML 1.2 reads yes/no/on/off as text)`;
-        }
-        return `${quote(value)} (a string)`;
-    }
-    return `a ${typeof value}`;
-}
-function joinAlternatives(items) {
-    if (items.length <= 1)
-        return items.join('');
-    return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
-}
-function lowerBound(schema) {
-    if (schema.exclusiveMinimum !== undefined)
-        return `> ${formatNumber(schema.exclusiveMinimum)}`;
-    if (schema.minimum !== undefined)
-        return `≥ ${formatNumber(schema.minimum)}`;
-    return undefined;
-}
-function plural(noun) {
-    return noun.endsWith('s') ? noun : `${noun}s`;
-}
-/**
- * What a schema node accepts, in words. `failed` holds the keywords the value broke: the bound that was
- * broken is the one named (`≤ 10,000,000` only matters to someone who wrote more).
- */
-function describeExpectation(schema, failed = new Set(), hiddenEnumValues = []) {
-    if (schema.enum) {
-        const shown = schema.enum.filter((value) => !hiddenEnumValues.includes(value));
-        return joinAlternatives(shown.map((value) => JSON.stringify(value)));
-    }
-    const types = typesOf(schema);
-    if (types.length > 1) {
-        if (failed.has('maximum') && schema.maximum !== undefined)
-            return `a number ≤ ${formatNumber(schema.maximum)}`;
-        if (failed.has('minimum') && schema.minimum !== undefined)
-            return `a number ≥ ${formatNumber(schema.minimum)}`;
-        return joinAlternatives(types.map((type) => (type === 'integer' ? 'an integer' : `a ${type}`)));
-    }
-    switch (types[0]) {
-        case 'integer':
-        case 'number': {
-            const noun = types[0] === 'integer' ? 'an integer' : 'a number';
-            if (failed.has('maximum') && schema.maximum !== undefined)
-                return `${noun} ≤ ${formatNumber(schema.maximum)}`;
-            const bound = lowerBound(schema);
-            return bound ? `${noun} ${bound}` : noun;
-        }
-        case 'string':
-            return schema.minLength !== undefined && schema.minLength > 0 ? 'a non-empty string' : 'a string';
-        case 'boolean':
-            return 'true or false';
-        case 'array': {
-            const what = schema.items?.title ? ` of ${plural(schema.items.title)}` : '';
-            return schema.minItems !== undefined && schema.minItems > 0
-                ? `a non-empty list${what}`
-                : `a list${what}`;
-        }
-        case 'object': {
-            if (schema.title && schema.required) {
-                return `a ${schema.title} (a mapping with ${joinAlternatives(schema.required).replace(/ or ([^ ]+)$/, ' and $1')})`;
-            }
-            const keyTitle = schema.propertyNames?.title;
-            if (schema.minProperties !== undefined && schema.minProperties > 0 && keyTitle) {
-                return `a mapping with at least one ${keyTitle}`;
-            }
-            return keyTitle ? `a mapping of ${keyTitle} to value` : 'a mapping';
-        }
-        default:
-            return 'a value';
-    }
-}
-/**
- * Edit distance with adjacent transpositions (optimal string alignment), so `iteartions` is one edit
- * from `iterations`, as a person would count it.
- */
-function editDistance(a, b) {
-    const rows = a.length + 1;
-    const columns = b.length + 1;
-    const distance = Array.from({ length: rows }, (_, row) => Array.from({ length: columns }, (_, column) => (row === 0 ? column : column === 0 ? row : 0)));
-    const at = (row, column) => distance[row]?.[column] ?? Infinity;
-    for (let row = 1; row < rows; row += 1) {
-        for (let column = 1; column < columns; column += 1) {
-            const cost = a[row - 1] === b[column - 1] ? 0 : 1;
-            let best = Math.min(at(row - 1, column) + 1, at(row, column - 1) + 1, at(row - 1, column - 1) + cost);
-            if (row > 1 && column > 1 && a[row - 1] === b[column - 2] && a[row - 2] === b[column - 1]) {
-                best = Math.min(best, at(row - 2, column - 2) + 1);
-            }
-            distance[row][column] = best;
-        }
-    }
-    return at(a.length, b.length);
-}
-/** A shortened key (`timeout` for `timeout_seconds`) needs this many letters to be recognised. */
-const MIN_PREFIX_LENGTH = 4;
-/**
- * The candidate closest to `word` (case-insensitive), if it is close enough to be a plausible typo:
- * at most a third of the candidate's length and never more than 3 edits; failing that, the only
- * candidate that starts with `word` (`hardware` → `hardware_plan`).
- */
-function closestMatch(word, candidates) {
-    const lowerWord = word.toLowerCase();
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const distance = editDistance(lowerWord, candidate.toLowerCase());
-        const allowed = Math.min(3, Math.max(1, Math.floor(candidate.length / 3)));
-        if (distance <= allowed && distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    if (best !== undefined || lowerWord.length < MIN_PREFIX_LENGTH)
-        return best;
-    const extensions = candidates.filter((candidate) => candidate.toLowerCase().startsWith(lowerWord));
-    return extensions.length === 1 ? extensions[0] : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/config/regression.ts
-/**
- * Regression tolerances: how much worse than the baseline a metric may get before it counts as a
- * regression. Written in the config as `regression: { ttft_p95_ms: 10%, output_tokens_per_second: 5% }`;
- * the mapping lists exactly the metrics compared (it replaces the default set, it does not add to it).
- */
-
-
-/** Compared when the config has no `regression` mapping: the figures people usually chart. */
-const DEFAULT_REGRESSION_TOLERANCES = {
-    ttft_p50_ms: '10%',
-    ttft_p95_ms: '15%',
-    tpot_p50_ms: '10%',
-    e2e_p50_ms: '10%',
-    e2e_p95_ms: '15%',
-    output_tokens_per_second: '10%',
-    success_rate: '1%',
-};
-/** What a tolerance may look like: a percentage, `0%` to `1000%`. */
-const TOLERANCE_PATTERN = '^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$';
-/** A tolerance as a ratio (`10%` → 0.1); undefined when not a valid percentage. */
-function parseTolerance(text) {
-    const match = new RegExp(TOLERANCE_PATTERN).exec(text);
-    if (!match)
-        return undefined;
-    const ratio = Number(match[1]) / 100;
-    return ratio <= 10 ? ratio : undefined;
-}
-/** Checks a metric name of the `regression` mapping; returns the problem, if any. */
-function regressionMetricProblem(name) {
-    if (COMPARABLE_METRIC_NAMES.includes(name))
-        return undefined;
-    if (METRICS.has(name)) {
-        return `"${name}" cannot be compared with a baseline (${METRICS.get(name)?.stageOnly ? 'it is not recorded per request' : 'the config fixes it'}); use a threshold`;
-    }
-    const suggestion = closestMatch(name, COMPARABLE_METRIC_NAMES);
-    return suggestion
-        ? `unknown metric "${name}"; did you mean "${suggestion}"?`
-        : `unknown metric "${name}"; configs/README.md lists the metrics a baseline comparison can use`;
-}
-/** The tolerances in force, metric → ratio, in the config's order (or the default set). */
-function regressionTolerances(regression) {
-    const tolerances = new Map();
-    for (const [name, text] of Object.entries(regression ?? DEFAULT_REGRESSION_TOLERANCES)) {
-        const ratio = parseTolerance(text);
-        if (ratio !== undefined && regressionMetricProblem(name) === undefined)
-            tolerances.set(name, ratio);
-    }
-    return tolerances;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/compare.ts
-
-
-
-
-/** The method, as printed under the comparison table. */
-const COMPARISON_METHOD = 'seeded percentile bootstrap (95 % interval) of the difference of each statistic over the requests of both runs; ' +
-    'regression = the interval excludes zero on the worse side and the change exceeds the tolerance; ' +
-    'unchanged = the whole interval lies within the tolerance; otherwise inconclusive';
-/** Below this many samples on either side, a comparison says `inconclusive`. */
-const MIN_COMPARISON_SAMPLES = 10;
-const stageKey = (stage) => JSON.stringify([
-    stage.name,
-    stage.prompt_length,
-    stage.generation_length,
-    stage.iterations,
-    stage.time_between_requests,
-    stage.no_overlap,
-    stage.warmup_requests,
-]);
-const describeStage = (stage) => `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
-const labels = (document) => Object.entries(document.configuration.hardware_plan)
-    .map(([label, count]) => `${label}×${count}`)
-    .sort()
-    .join(', ');
-/**
- * How the models were placed, per model: node count, sharding and instance kind (node IDs are new on
- * every EXO start, so they are not compared). Undefined for documents older than 1.3 or without an
- * EXO cluster, which have nothing to compare.
- */
-const placements = (document) => {
-    const instances = document.cluster.instances.filter((i) => i.sharding !== undefined);
-    if (instances.length === 0)
-        return undefined;
-    return instances
-        .map((i) => `${i.model_id} on ${i.node_ids.length} node${i.node_ids.length === 1 ? '' : 's'} (${i.sharding}, ${i.instance_meta})`)
-        .sort()
-        .join('; ');
-};
-/** Why two runs cannot be compared like for like; empty when they can. */
-function likeForLikeProblems(baseline, current) {
-    const problems = [];
-    const [baselineMajor] = baseline.schema_version.split('.');
-    const [currentMajor] = current.schema_version.split('.');
-    if (baselineMajor !== currentMajor) {
-        problems.push(`results schema ${baseline.schema_version} vs ${current.schema_version} (different major version)`);
-        return problems;
-    }
-    if (!baseline.metadata.is_primary)
-        problems.push('the baseline is a secondary node (only the primary measures)');
-    if (baseline.verdict === 'error' || baseline.verdict === 'invalid') {
-        problems.push(`the baseline run's verdict is ${baseline.verdict}, its numbers cannot be trusted`);
-    }
-    const models = (d) => [...(d.configuration.model_ids ?? [])].sort().join(', ');
-    if (models(baseline) !== models(current))
-        problems.push(`models differ: ${models(baseline)} vs ${models(current)}`);
-    if (baseline.configuration.endpoint !== current.configuration.endpoint) {
-        problems.push(`endpoint differs: ${baseline.configuration.endpoint} vs ${current.configuration.endpoint}`);
-    }
-    if (baseline.cluster.expected_nodes !== current.cluster.expected_nodes) {
-        problems.push(`node count differs: ${baseline.cluster.expected_nodes} vs ${current.cluster.expected_nodes}`);
-    }
-    const baselinePlacements = placements(baseline);
-    const currentPlacements = placements(current);
-    if (baselinePlacements && currentPlacements && baselinePlacements !== currentPlacements) {
-        problems.push(`placements differ: ${baselinePlacements} vs ${currentPlacements}`);
-    }
-    if (labels(baseline) !== labels(current)) {
-        problems.push(`hardware labels differ: ${labels(baseline)} vs ${labels(current)}`);
-    }
-    const baselineStages = baseline.configuration.stages;
-    const currentStages = current.configuration.stages;
-    if (baselineStages.length !== currentStages.length) {
-        problems.push(`stage count differs: ${baselineStages.length} vs ${currentStages.length}`);
-    }
-    else {
-        baselineStages.forEach((stage, index) => {
-            const other = currentStages[index];
-            if (other && stageKey(stage) !== stageKey(other)) {
-                problems.push(`stage ${index + 1} differs: ${describeStage(stage)} vs ${describeStage(other)}`);
-            }
-        });
-    }
-    return problems;
-}
-function classify(better, baselineValue, difference, low, high, tolerance) {
-    // Turn everything so that positive is worse.
-    const sign = better === 'smaller' ? 1 : -1;
-    const worse = sign * difference;
-    const [worseLow, worseHigh] = sign === 1 ? [low, high] : [-high, -low];
-    const allowed = tolerance * Math.abs(baselineValue);
-    if (worseLow > 0 && worse > allowed)
-        return 'regression';
-    if (worseHigh < 0 && -worse > allowed)
-        return 'improvement';
-    if (worseLow >= -allowed && worseHigh <= allowed)
-        return 'unchanged';
-    return 'inconclusive';
-}
-/** Compares one metric of one stage. */
-function compareMetric(metricName, tolerance, baseline, current, seedText) {
-    const metric = METRICS.get(metricName);
-    const statistic = metric?.fromRequests;
-    if (!metric || !statistic)
-        throw new Error(`metric ${metricName} cannot be compared`);
-    const before = statistic(baseline);
-    const after = statistic(current);
-    const result = {
-        metric: metric.name,
-        unit: metric.unit,
-        better: metric.better,
-        baseline: before.value,
-        current: after.value,
-        change_ratio: before.value !== null && after.value !== null && before.value !== 0
-            ? (after.value - before.value) / Math.abs(before.value)
-            : before.value === 0 && after.value === 0
-                ? 0
-                : null,
-        ci_low: null,
-        ci_high: null,
-        tolerance_ratio: tolerance,
-        samples_baseline: before.samples,
-        samples_current: after.samples,
-        status: 'inconclusive',
-    };
-    const needed = Math.max(MIN_COMPARISON_SAMPLES, metric.requiredSamples);
-    if (before.samples < needed || after.samples < needed) {
-        result.reason = `needs ≥ ${needed} samples on each side, has ${before.samples} (baseline) and ${after.samples} (now)`;
-        return result;
-    }
-    if (before.value === null || after.value === null) {
-        result.reason = 'no value on one side';
-        return result;
-    }
-    const interval = bootstrapDifference(baseline, current, (sample) => statistic(sample).value, seedOf(seedText));
-    if (!interval || interval.undefinedResamples > interval.resamples / 10) {
-        result.reason = 'too few resamples produced a value';
-        return result;
-    }
-    result.ci_low = interval.low;
-    result.ci_high = interval.high;
-    result.status = classify(metric.better, before.value, after.value - before.value, interval.low, interval.high, tolerance);
-    return result;
-}
-function groupByStage(records) {
-    const byStage = new Map();
-    for (const record of records) {
-        let list = byStage.get(record.stage);
-        if (!list)
-            byStage.set(record.stage, (list = []));
-        list.push(record);
-    }
-    return byStage;
-}
-function baselineFacts(baseline) {
-    return {
-        source: baseline.source,
-        ...(baseline.url ? { url: baseline.url } : {}),
-        run_id: baseline.document.metadata.run_id,
-        started_at: baseline.document.metadata.started_at,
-        verdict: baseline.document.verdict,
-    };
-}
-/** A comparison that did not happen, with the reason. */
-function notCompared(baseline, reasons) {
-    return {
-        baseline,
-        comparable: false,
-        reasons,
-        method: COMPARISON_METHOD,
-        confidence_level: CONFIDENCE_LEVEL,
-        stages: [],
-        regressions: 0,
-        improvements: 0,
-    };
-}
-/**
- * Compares the current run (its document and records) with a baseline, stage by stage, over the
- * metrics of the config's `regression` mapping (or the default set).
- */
-function compareWithBaseline(current, currentRecords, baseline) {
-    const facts = baselineFacts(baseline);
-    const problems = likeForLikeProblems(baseline.document, current);
-    if (problems.length > 0)
-        return notCompared(facts, problems);
-    if (baseline.records === null) {
-        return notCompared(facts, [
-            'the baseline has no requests.jsonl beside its results.json; the comparison needs its per-request samples',
-        ]);
-    }
-    const tolerances = regressionTolerances(current.configuration.regression);
-    const baselineByStage = groupByStage(baseline.records);
-    const currentByStage = groupByStage(currentRecords);
-    const stages = [];
-    for (const stage of current.configuration.stages) {
-        const currentStage = currentByStage.get(stage.name);
-        // A warm-up stage is shown but never judged, against a baseline neither.
-        if (!currentStage || stage.warmup)
-            continue;
-        const before = requestSamples(baselineByStage.get(stage.name) ?? []);
-        const after = requestSamples(currentStage);
-        const metrics = [...tolerances].map(([metric, tolerance]) => compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`));
-        stages.push({ stage: stage.name, metrics });
-    }
-    const all = stages.flatMap((stage) => stage.metrics);
-    return {
-        baseline: facts,
-        comparable: true,
-        reasons: [],
-        method: COMPARISON_METHOD,
-        confidence_level: CONFIDENCE_LEVEL,
-        stages,
-        regressions: all.filter((m) => m.status === 'regression').length,
-        improvements: all.filter((m) => m.status === 'improvement').length,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config/thresholds.ts
-/**
- * Threshold expressions as a config writes them: `<metric> <comparator> <number>`, e.g.
- * `ttft_p95_ms <= 800`. Parsed when the config is validated (errors carry the config position) and again
- * when judged (src/verdict/thresholds.ts); the metric names come from the one table, src/metrics/catalog.ts.
- */
-
-
-const EXPRESSION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>|=)?\s*(.*?)\s*$/;
-const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const FORM = 'write "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"';
-/** Parses one threshold; returns the reason in the user's terms when it cannot. */
-function parseThreshold(text, scope) {
-    const match = EXPRESSION.exec(text);
-    if (!match || text.trim() === '')
-        return { error: `expected a threshold; ${FORM}, found ${JSON.stringify(text)}` };
-    const [, name = '', comparatorText, limitText = ''] = match;
-    const metric = METRICS.get(name);
-    if (!metric) {
-        const suggestion = closestMatch(name, METRIC_NAMES);
-        const hint = suggestion
-            ? `did you mean "${suggestion}"?`
-            : 'configs/README.md lists the metrics (the unit is part of the name: _ms, _s)';
-        return { error: `unknown metric "${name}"; ${hint}` };
-    }
-    if (metric.stageOnly && scope === 'run') {
-        return { error: `"${name}" is only measured per stage; put this threshold under a stage's thresholds` };
-    }
-    if (comparatorText === undefined) {
-        return { error: `expected a comparator (<, <=, >, >=, == or !=) after "${name}"; ${FORM}` };
-    }
-    if (comparatorText === '=')
-        return { error: `"=" is not a comparator; did you mean "=="?` };
-    if (limitText.endsWith('%')) {
-        return {
-            error: `expected a number, found "${limitText}"; ${metric.name === 'success_rate' ? 'success_rate is a ratio from 0 to 1 (write 0.99 for 99%)' : 'percentages are not numbers here'}`,
-        };
-    }
-    if (!NUMBER.test(limitText)) {
-        return {
-            error: `expected a number after "${name} ${comparatorText}", found ${limitText === '' ? 'nothing' : JSON.stringify(limitText)}${/^\d/.test(limitText) ? ' (no unit: it is in the metric name)' : ''}`,
-        };
-    }
-    const limit = Number(limitText);
-    if (!Number.isFinite(limit))
-        return { error: `expected a finite number, found "${limitText}"` };
-    return { threshold: { expression: text.trim(), metric, comparator: comparatorText, limit } };
-}
-
-;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
-
-
-function holds(observed, comparator, limit) {
-    switch (comparator) {
-        case '<':
-            return observed < limit;
-        case '<=':
-            return observed <= limit;
-        case '>':
-            return observed > limit;
-        case '>=':
-            return observed >= limit;
-        case '==':
-            return observed === limit;
-        case '!=':
-            return observed !== limit;
-    }
-}
-/** Judges a threshold against statistics; inconclusive below the metric's sample rule. */
-function evaluateThreshold(threshold, scope, stats, itl) {
-    const { metric } = threshold;
-    const observation = metric.observe(stats, itl);
-    const outcome = {
-        expression: threshold.expression,
-        scope,
-        metric: metric.name,
-        comparator: threshold.comparator,
-        limit: threshold.limit,
-        observed: observation.value,
-        samples: observation.samples,
-        required_samples: metric.requiredSamples,
-        status: 'inconclusive',
-    };
-    if (observation.samples < metric.requiredSamples) {
-        outcome.reason = `needs ≥ ${metric.requiredSamples} samples, has ${observation.samples}`;
-    }
-    else if (observation.value === null) {
-        outcome.reason = 'no value (no request produced a sample)';
-    }
-    else {
-        outcome.status = holds(observation.value, threshold.comparator, threshold.limit) ? 'pass' : 'fail';
-    }
-    return outcome;
-}
-/**
- * Judges every threshold of a config (top level on the run, each stage's on that stage). Expressions
- * were checked when the config loaded; one that still fails to parse is skipped (it cannot happen).
- */
-function evaluateThresholds(config, subjects) {
-    const outcomes = [];
-    const judge = (text, scope, stats, itl) => {
-        const parsed = parseThreshold(text, scope === 'run' ? 'run' : 'stage');
-        if (!('threshold' in parsed))
-            return;
-        if (stats === null) {
-            outcomes.push({
-                expression: parsed.threshold.expression,
-                scope,
-                metric: parsed.threshold.metric.name,
-                comparator: parsed.threshold.comparator,
-                limit: parsed.threshold.limit,
-                observed: null,
-                samples: 0,
-                required_samples: parsed.threshold.metric.requiredSamples,
-                status: 'inconclusive',
-                reason: 'not measured (the run ended before this stage)',
-            });
-            return;
-        }
-        outcomes.push(evaluateThreshold(parsed.threshold, scope, stats, itl));
-    };
-    for (const text of config.thresholds ?? [])
-        judge(text, 'run', subjects.run);
-    for (const stage of config.stages) {
-        const stats = subjects.stages.find((candidate) => candidate.name === stage.name) ?? null;
-        for (const text of stage.thresholds ?? [])
-            judge(text, { stage: stage.name }, stats, stats?.itl_ms);
-    }
-    return outcomes;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/baseline.ts
-/**
- * Where a baseline comes from: a `results.json` path (with `requests.jsonl` beside it), a workflow
- * run's artifact (`run:<id>`) or the latest successful run on the default branch (`latest`). Reading
- * files is plain Node and lives here; fetching artifacts needs @actions/* and lives behind the
- * `BaselineFetcher` port (src/action/baseline.ts), so the engine never imports the runner's toolkit.
- */
-
-
-
-
-/** Parses the `baseline` input / `--baseline` flag. */
-function parseBaselineSpec(text) {
-    const value = text.trim();
-    if (value === 'latest')
-        return { kind: 'latest' };
-    const run = /^run:\s*(\d+)$/.exec(value);
-    if (run)
-        return { kind: 'run', runId: Number(run[1]) };
-    if (value.startsWith('run:')) {
-        throw new errors/* InputError */.dz(`baseline "${value}" is not a workflow run: expected run:<id>, e.g. run:1234567890`, "Take the id from the run's URL: …/actions/runs/<id>.");
-    }
-    return { kind: 'file', path: value };
-}
-/** Parses requests.jsonl; lines that are not records (a torn last line after a crash) are skipped. */
-function parseRequestsJsonl(text) {
-    const records = [];
-    for (const line of text.split('\n')) {
-        if (line.trim() === '')
-            continue;
-        try {
-            const value = JSON.parse(line);
-            if (typeof value === 'object' && value !== null && typeof value.stage === 'string')
-                records.push(value);
-        }
-        catch {
-            // A line cut short by a crash: the records before it still count.
-        }
-    }
-    return records;
-}
-/**
- * Reads a baseline from a results.json path (or a folder holding one) and the requests.jsonl beside it.
- * Throws InputError with a hint when the file is missing or is not an exo-bench results document.
- */
-function readBaselineFiles(path, source = path) {
-    const resultsPath = (0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory() ? (0,external_node_path_.join)(path, RESULTS_FILE) : path;
-    if (!(0,external_node_fs_.existsSync)(resultsPath)) {
-        throw new errors/* InputError */.dz(`baseline ${resultsPath} does not exist`, 'Give the results.json of an earlier run.');
-    }
-    let document;
-    try {
-        document = JSON.parse((0,external_node_fs_.readFileSync)(resultsPath, 'utf8'));
-    }
-    catch (error) {
-        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'Give the results.json of an earlier run.');
-    }
-    if (typeof document !== 'object' ||
-        document === null ||
-        document.tool?.name !== 'exo-bench' ||
-        typeof document.schema_version !== 'string') {
-        throw new errors/* InputError */.dz(`baseline ${resultsPath} is not an exo-bench results.json`, 'Give the results.json of an earlier run.');
-    }
-    const requestsPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(resultsPath), REQUESTS_FILE);
-    const records = (0,external_node_fs_.existsSync)(requestsPath) ? parseRequestsJsonl((0,external_node_fs_.readFileSync)(requestsPath, 'utf8')) : null;
-    return { source, document, records };
-}
-/**
- * Resolves the user's baseline to what the engine takes. Never throws: a baseline that cannot be had
- * (no earlier successful run, a missing file, a token without `actions: read`) becomes `unavailable`
- * with the reason, which the summary prints; the run itself goes on.
- */
-async function resolveBaseline(text, fetcher) {
-    try {
-        const spec = parseBaselineSpec(text);
-        if (spec.kind === 'file')
-            return { status: 'loaded', baseline: readBaselineFiles(spec.path) };
-        if (!fetcher) {
-            return {
-                status: 'unavailable',
-                source: text,
-                reason: `"${text}" needs the GitHub Action (with github-token); on the command line give a results.json path`,
-            };
-        }
-        const fetched = await fetcher.fetch(spec);
-        const baseline = readBaselineFiles(fetched.directory, fetched.source);
-        if (fetched.url)
-            baseline.url = fetched.url;
-        return { status: 'loaded', baseline };
-    }
-    catch (error) {
-        return {
-            status: 'unavailable',
-            source: text,
-            reason: error instanceof Error ? error.message : String(error),
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/verdict/benchmark-action.ts
-/**
- * Files for github-action-benchmark (`tool: customSmallerIsBetter` / `customBiggerIsBetter`): a JSON
- * array of `{ name, unit, value, extra? }` each, so teams can chart a metric's history with that action.
- * Names are stable across runs (`<stage> · <metric>`; `all stages · <metric>` for the run), since that
- * action matches points by name.
- */
-
-
-
-
-/** The metrics charted, by direction. ITL is per stage only. */
-const CHARTED_METRICS = {
-    smaller: [
-        'ttft_p50_ms',
-        'ttft_p95_ms',
-        'ttft_p99_ms',
-        'tpot_p50_ms',
-        'tpot_p95_ms',
-        'itl_p50_ms',
-        'itl_p99_ms',
-        'e2e_p50_ms',
-        'e2e_p95_ms',
-        'e2e_p99_ms',
-        'failed_requests',
-    ],
-    bigger: ['success_rate', 'output_tokens_per_second', 'requests_per_second'],
-};
-/** File names in the output folder. */
-const BENCHMARK_SMALLER_FILE = 'benchmark-smaller-is-better.json';
-const BENCHMARK_BIGGER_FILE = 'benchmark-bigger-is-better.json';
-/** The entries of one direction. Metrics without a value (no samples) are left out, not charted as 0. */
-function benchmarkActionEntries(document, direction) {
-    const entries = [];
-    const scopes = [
-        ...document.results.stages.map((stage) => ({
-            label: stage.name,
-            stats: stageStatistics(stage),
-            itl: stage.itl_ms,
-        })),
-        ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
-    ];
-    const label = document.metadata.hardware_label;
-    for (const scope of scopes) {
-        for (const name of CHARTED_METRICS[direction]) {
-            const metric = METRICS.get(name);
-            if (!metric || (metric.stageOnly && scope.itl === undefined))
-                continue;
-            const observation = metric.observe(scope.stats, scope.itl);
-            if (observation.value === null || !Number.isFinite(observation.value))
-                continue;
-            entries.push({
-                name: `${scope.label} · ${name}`,
-                unit: metric.unit,
-                value: Number(observation.value.toFixed(4)),
-                extra: `samples: ${observation.samples}${label ? `\nhardware: ${label}` : ''}\nverdict: ${document.verdict}`,
-            });
-        }
-    }
-    return entries;
-}
-/** Writes both files into `outputDir`; returns their paths. */
-function writeBenchmarkActionFiles(outputDir, document) {
-    const smallerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_SMALLER_FILE);
-    const biggerPath = (0,external_node_path_.join)(outputDir, BENCHMARK_BIGGER_FILE);
-    (0,external_node_fs_.writeFileSync)(smallerPath, `${JSON.stringify(benchmarkActionEntries(document, 'smaller'), null, 2)}\n`);
-    (0,external_node_fs_.writeFileSync)(biggerPath, `${JSON.stringify(benchmarkActionEntries(document, 'bigger'), null, 2)}\n`);
-    return { smallerPath, biggerPath };
-}
-
-;// CONCATENATED MODULE: ./src/verdict/index.ts
-
-
-
-
-
-/**
- * Judges the thresholds and compares with the baseline. Never throws (runNode's contract): an
- * unexpected failure is logged and recorded as a comparison that did not happen.
- */
-function evaluateGates(document, records, baseline, logger) {
-    let thresholds = [];
-    try {
-        thresholds = evaluateThresholds(document.configuration, {
-            run: document.results.run,
-            // Our figures, not the seed's of the same names (src/results/document.ts).
-            stages: document.results.stages.map((stage) => ({
-                ...stageStatistics(stage),
-                name: stage.name,
-                itl_ms: stage.itl_ms,
-            })),
-        });
-    }
-    catch (error) {
-        logger.error(`could not judge the thresholds: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    let comparison = null;
-    if (baseline?.status === 'unavailable') {
-        comparison = notCompared({ source: baseline.source }, [`no baseline: ${baseline.reason}`]);
-    }
-    else if (baseline?.status === 'loaded') {
-        try {
-            comparison = compareWithBaseline(document, records, baseline.baseline);
-        }
-        catch (error) {
-            comparison = notCompared({ source: baseline.baseline.source }, [
-                `the comparison failed: ${error instanceof Error ? error.message : String(error)}`,
-            ]);
-        }
-    }
-    for (const outcome of thresholds) {
-        if (outcome.status === 'inconclusive')
-            logger.warning(`threshold ${outcome.expression} (${scopeName(outcome.scope)}) is inconclusive: ${outcome.reason ?? ''}`);
-        else
-            logger.info(`threshold ${outcome.expression} (${scopeName(outcome.scope)}): ${outcome.status}, observed ${outcome.observed ?? '–'}`);
-    }
-    if (comparison) {
-        if (!comparison.comparable)
-            logger.warning(`not compared with baseline ${comparison.baseline.source}: ${comparison.reasons.join('; ')}`);
-        else
-            logger.info(`compared with baseline ${comparison.baseline.source}: ${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)`);
-    }
-    return { thresholds, comparison };
-}
-/** `run` or `stage <name>`. */
-function scopeName(scope) {
-    return scope === 'run' ? 'run' : `stage ${scope.stage}`;
-}
-/** True when a threshold failed or the comparison found a regression. */
-function gatesFailed(document) {
-    return ((document.thresholds ?? []).some((outcome) => outcome.status === 'fail') ||
-        (document.comparison?.regressions ?? 0) > 0);
-}
-/**
- * True when the verdict is `fail` only because of thresholds or regressions (the run itself went
- * well): what `fail-on-threshold: false` / `--no-fail-on-threshold` lets through.
- */
-function failedOnlyOnGates(document) {
-    if (document.verdict !== 'fail' || !gatesFailed(document))
-        return false;
-    const run = document.results.run;
-    return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
-}
-/**
- * Every reason the verdict is not `pass`, in one list: the error, each validity bound exceeded, no
- * successful request, each failed threshold and each regression. The CLI and the step print them all
- * in one message, so a run that is invalid *and* misses a threshold says both.
- */
-function verdictReasons(document) {
-    const reasons = [];
-    if (document.error)
-        reasons.push(document.error.message);
-    reasons.push(...document.validity.reasons);
-    const run = document.results.run;
-    if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
-        reasons.push('no request succeeded');
-    const gates = describeGateFailures(document);
-    if (gates)
-        reasons.push(...gates.split('; '));
-    return reasons;
-}
-/** `verdict: invalid (a; b; c)` — the verdict and every reason, for the CLI and the step's failure. */
-function describeVerdict(document) {
-    const reasons = verdictReasons(document);
-    return `verdict: ${document.verdict}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
-}
-/** One line saying why the gates failed, for the step's failure message. */
-function describeGateFailures(document) {
-    const parts = [];
-    for (const outcome of document.thresholds ?? []) {
-        if (outcome.status === 'fail')
-            parts.push(`${outcome.expression} (${scopeName(outcome.scope)}: observed ${formatObserved(outcome.observed)})`);
-    }
-    for (const stage of document.comparison?.stages ?? []) {
-        for (const metric of stage.metrics) {
-            if (metric.status === 'regression')
-                parts.push(`${metric.metric} regressed in stage ${stage.stage} (${formatChange(metric.change_ratio)})`);
-        }
-    }
-    return parts.join('; ');
-}
-function formatObserved(value) {
-    return value === null ? '–' : String(Number(value.toPrecision(6)));
-}
-/** A relative change as a signed percentage. */
-function formatChange(ratio) {
-    if (ratio === null)
-        return '–';
-    return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`;
-}
-
-;// CONCATENATED MODULE: ./src/verdict/render.ts
-/**
- * Markdown of the gates: the thresholds table and the comparison tables (in the job summary and the PR
- * comment), and the PR comment itself. Pure functions; text from the config or a baseline is escaped.
- */
-
-
-/** GitHub refuses issue comments longer than this many characters. */
-const COMMENT_MAX_CHARS = 65_536;
-/** The sample rule, as printed under the thresholds table. */
-const SAMPLE_RULE = 'A percentile pq is judged on ≥ ⌈100 ÷ (100 − q)⌉ samples (p50 ≥ 2, p90 ≥ 10, p95 ≥ 20, p99 ≥ 100); below that it is inconclusive.';
-const DECIMALS = {
-    ms: 1,
-    s: 3,
-    ratio: 4,
-    requests: 0,
-    tokens: 1,
-    'tokens/s': 1,
-    'requests/s': 2,
-};
-/** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */
-function formatValue(value, unit) {
-    if (value === null || value === undefined || !Number.isFinite(value))
-        return '–';
-    const text = value.toLocaleString('en-US', {
-        minimumFractionDigits: DECIMALS[unit],
-        maximumFractionDigits: DECIMALS[unit],
-    });
-    return unit === 'ratio' ? text : `${text} ${unit}`;
-}
-function unitOf(metric) {
-    if (metric.endsWith('_ms'))
-        return 'ms';
-    if (metric.endsWith('_s'))
-        return 's';
-    if (metric === 'success_rate')
-        return 'ratio';
-    if (metric.endsWith('_per_second'))
-        return metric.startsWith('output_tokens') ? 'tokens/s' : 'requests/s';
-    return metric.includes('tokens') ? 'tokens' : 'requests';
-}
-const THRESHOLD_BADGES = { pass: '✅ pass', fail: '❌ fail', inconclusive: '⚠️ inconclusive' };
-/** The thresholds table, or undefined when the config has none. */
-function renderThresholdsSection(thresholds) {
-    if (!thresholds || thresholds.length === 0)
-        return undefined;
-    const rows = thresholds.map((outcome) => [
-        outcome.scope === 'run' ? 'run' : `stage ${escapeMarkdownCell(outcome.scope.stage)}`,
-        markdown_markdownInlineCode(outcome.expression, { inTableCell: true }),
-        formatValue(outcome.observed, unitOf(outcome.metric)),
-        String(outcome.samples),
-        `${THRESHOLD_BADGES[outcome.status]}${outcome.reason ? `: ${escapeMarkdownCell(outcome.reason)}` : ''}`,
-    ]);
-    const failed = thresholds.filter((t) => t.status === 'fail').length;
-    const inconclusive = thresholds.filter((t) => t.status === 'inconclusive').length;
-    const tally = `${thresholds.length - failed - inconclusive} passed, ${failed} failed, ${inconclusive} inconclusive.`;
-    return `### Thresholds\n\n${tally}\n\n${table(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], rows)}\n\n_${SAMPLE_RULE}_`;
-}
-const COMPARISON_BADGES = {
-    regression: '❌ regression',
-    improvement: '🚀 improvement',
-    unchanged: '✅ unchanged',
-    inconclusive: '➖ inconclusive',
-};
-function interval(metric) {
-    if (metric.ci_low === null || metric.ci_high === null)
-        return '–';
-    const signed = (value) => `${value >= 0 ? '+' : '−'}${formatValue(Math.abs(value), metric.unit)}`;
-    return `${signed(metric.ci_low)} … ${signed(metric.ci_high)}`;
-}
-function comparisonRow(metric) {
-    return [
-        `${markdown_markdownInlineCode(metric.metric, { inTableCell: true })} ${metric.better === 'smaller' ? '↓' : '↑'}`,
-        formatValue(metric.baseline, metric.unit),
-        formatValue(metric.current, metric.unit),
-        formatChange(metric.change_ratio),
-        interval(metric),
-        `±${(metric.tolerance_ratio * 100).toFixed(metric.tolerance_ratio * 100 < 1 ? 1 : 0)}%`,
-        `${COMPARISON_BADGES[metric.status]}${metric.reason ? ` (${escapeMarkdownCell(metric.reason)})` : ''}`,
-    ];
-}
-function baselineLine(comparison) {
-    const { baseline } = comparison;
-    const parts = [`Baseline: ${markdown_markdownInlineCode(baseline.source)}`];
-    if (baseline.run_id)
-        parts.push(`run ${markdown_markdownInlineCode(baseline.run_id)}`);
-    if (baseline.started_at)
-        parts.push(`started ${markdown_escapeMarkdownText(baseline.started_at)}`);
-    if (baseline.verdict)
-        parts.push(`verdict ${markdown_escapeMarkdownText(baseline.verdict)}`);
-    if (baseline.url && /^https?:\/\//.test(baseline.url))
-        parts.push(`[link](${encodeURI(baseline.url)})`);
-    return parts.join(' · ');
-}
-/** The comparison tables (one per stage), or why there was no comparison; undefined without a baseline. */
-function renderComparisonSection(comparison, maxChars = Infinity) {
-    if (!comparison)
-        return undefined;
-    const parts = ['### Compared with the baseline', baselineLine(comparison)];
-    if (!comparison.comparable) {
-        parts.push(`**Not compared:**\n${comparison.reasons.map((reason) => `- ${markdown_escapeMarkdownText(reason)}`).join('\n')}`);
-        return parts.join('\n\n');
-    }
-    parts.push(`${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'}, ${comparison.improvements} improvement${comparison.improvements === 1 ? '' : 's'}.`);
-    const footer = `_Method: ${markdown_escapeMarkdownText(comparison.method)}. ↓ smaller is better, ↑ bigger is better; the interval is of now − baseline._`;
-    let used = parts.join('\n\n').length + footer.length + 200;
-    let omitted = 0;
-    for (const stage of comparison.stages) {
-        const text = `#### Stage ${markdown_escapeMarkdownText(stage.stage)}\n\n${table(['Metric', 'Baseline', 'Now', 'Change', '95% interval', 'Tolerance', 'Verdict'], stage.metrics.map(comparisonRow))}`;
-        if (used + text.length + 2 > maxChars) {
-            omitted += 1;
-            continue;
-        }
-        parts.push(text);
-        used += text.length + 2;
-    }
-    if (omitted > 0)
-        parts.push(`_${omitted} stage table${omitted === 1 ? '' : 's'} omitted for size; see results.json in the artifact._`);
-    parts.push(footer);
-    return parts.join('\n\n');
-}
-const VERDICT_BADGES = {
-    pass: '✅ pass',
-    fail: '❌ fail',
-    invalid: '⚠️ invalid',
-    error: '💥 error',
-};
-/** The hidden marker that identifies this workflow's and config's comment, so it is updated in place. */
-function commentMarker(workflow, configFile) {
-    // The marker must stay one HTML comment: no "--" or ">" from the names can end it early.
-    const clean = (text) => text.replace(/[^A-Za-z0-9._/ @:+-]/g, '_').replace(/-{2,}/g, '-');
-    return `<!-- exo-bench:${clean(workflow)}:${clean(configFile)} -->`;
-}
-/**
- * The PR comment: marker, verdict, thresholds, comparison and links, kept within GitHub's 65,536
- * characters (stage tables are dropped first, then the text is cut with a note).
- */
-function renderPrComment(document, marker, links, maxChars = COMMENT_MAX_CHARS) {
-    const meta = document.metadata;
-    const head = [
-        marker,
-        `## exo-bench: ${VERDICT_BADGES[document.verdict]}`,
-        '',
-        `Config ${markdownInlineCode(meta.config_file)}${meta.hardware_label ? ` · ${escapeMarkdownText(meta.hardware_label)}` : ''} · ${[...new Set(document.configuration.model_ids)].map((m) => markdownInlineCode(m)).join(', ')}`,
-    ];
-    if (document.error)
-        head.push('', `> **${escapeMarkdownText(document.error.kind)} error:** ${escapeMarkdownText(document.error.message)}`);
-    if (!document.validity.valid) {
-        head.push('', '**The run is invalid — the load generator could not keep its schedule:**');
-        for (const reason of document.validity.reasons)
-            head.push(`- ${escapeMarkdownText(reason)}`);
-    }
-    const run = document.results.run;
-    if (run) {
-        head.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded · TTFT p95 ${formatValue(run.ttft_ms.p95, 'ms')} · ${formatValue(run.output_tokens_per_second, 'tokens/s')}`);
-    }
-    const linkParts = [];
-    if (links.runUrl && /^https?:\/\//.test(links.runUrl))
-        linkParts.push(`[Workflow run](${encodeURI(links.runUrl)})`);
-    if (links.artifactUrl && /^https?:\/\//.test(links.artifactUrl))
-        linkParts.push(`[Artifact (results.json, requests.jsonl, report.html)](${encodeURI(links.artifactUrl)})`);
-    const footer = linkParts.length > 0 ? linkParts.join(' · ') : '';
-    const thresholds = renderThresholdsSection(document.thresholds) ?? '';
-    const fixed = [head.join('\n'), thresholds, footer].join('\n\n').length;
-    const comparison = renderComparisonSection(document.comparison, maxChars - fixed - 100) ?? '';
-    let body = [head.join('\n'), thresholds, comparison, footer].filter((part) => part !== '').join('\n\n');
-    if (body.length > maxChars) {
-        const note = '\n\n_Cut to fit a comment; the job summary and the artifact have everything._';
-        body = body.slice(0, maxChars - note.length) + note;
-    }
-    return `${body}\n`.slice(0, maxChars);
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: verdict first, then per-stage tables, latency, cluster facts, errors, charts and the
- * legend. Pure functions over results.json; everything from a server or a user file is escaped. The
- * whole text is kept under a size budget far below GitHub's 1 MiB limit: sections are added in order of
- * importance and the ones that do not fit are named at the end (they are in the artifact).
- */
-
-
-
-
-
-
-/** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
-const SUMMARY_BUDGET_BYTES = 512 * 1024;
-/** Most points a series of requests gets; longer series are averaged into this many buckets. */
-const MAX_CHART_POINTS = 100;
-const summary_VERDICT_BADGES = {
-    pass: '✅ pass',
-    fail: '❌ fail',
-    invalid: '⚠️ invalid',
-    error: '💥 error',
-};
-/** Formats a number for a table: fixed decimals, `–` for missing. */
-function summary_formatNumber(value, decimals = 1) {
-    if (value === null || value === undefined || !Number.isFinite(value))
-        return '–';
-    return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-}
-function formatPercent(ratio, total) {
-    return total === 0 ? '–' : `${(ratio * 100).toFixed(1)}%`;
-}
-function formatBytes(bytes) {
-    if (bytes === undefined)
-        return '–';
-    return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-function seedRow(name, stats, peakInFlight) {
-    return [
-        name,
-        String(stats.total_requests),
-        String(stats.successful_requests),
-        String(stats.failed_requests),
-        formatPercent(stats.success_rate, stats.total_requests),
-        String(stats.total_tokens),
-        summary_formatNumber(stats.avg_tokens_per_request),
-        summary_formatNumber(stats.avg_time_per_request, 2),
-        summary_formatNumber(stats.output_tokens_per_second),
-        summary_formatNumber(stats.requests_per_second, 2),
-        peakInFlight,
-    ];
-}
-function latencyRow(name, stats, itl) {
-    const ms = (summary, key) => summary_formatNumber(summary[key]);
-    return [
-        name,
-        ms(stats.ttft_ms, 'p50'),
-        ms(stats.ttft_ms, 'p95'),
-        ms(stats.ttft_ms, 'p99'),
-        ms(stats.tpot_ms, 'p50'),
-        ms(stats.tpot_ms, 'p95'),
-        summary_formatNumber(itl?.p50),
-        summary_formatNumber(itl?.p99),
-        ms(stats.e2e_ms, 'p50'),
-        ms(stats.e2e_ms, 'p95'),
-        ms(stats.e2e_ms, 'p99'),
-        summary_formatNumber(stats.dispatch_lag_ms.p50, 2),
-        summary_formatNumber(stats.dispatch_lag_ms.p99, 2),
-    ];
-}
-/** `a`, `a and b`, `a, b and c`: names joined for a sentence (escaped). */
-function nameList(names) {
-    const escaped = names.map((name) => markdown_escapeMarkdownText(name));
-    if (escaped.length <= 1)
-        return escaped.join('');
-    return `${escaped.slice(0, -1).join(', ')} and ${escaped.at(-1) ?? ''}`;
-}
-/** The stages the run-level figures cover (results.run_stages; every stage in documents before 1.4). */
-function runStages(document) {
-    return document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
-}
-function headline(document) {
-    const simulated = document.provenance?.simulated ? ' · 🧪 simulated' : '';
-    const lines = [`## exo-bench: ${summary_VERDICT_BADGES[document.verdict]}${simulated}`, ''];
-    const banner = simulatedBannerMarkdown(document.provenance);
-    if (banner)
-        lines.push(banner, '');
-    const meta = document.metadata;
-    const role = meta.is_primary ? 'primary' : 'secondary';
-    const label = meta.hardware_label
-        ? ` · ${markdown_escapeMarkdownText(meta.hardware_label)}#${meta.node_index ?? 0}`
-        : '';
-    const models = [...new Set(document.configuration.model_ids)].map((m) => markdown_markdownInlineCode(m)).join(', ');
-    const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server ${markdown_markdownInlineCode(meta.target.base_url)}`
-        : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
-    lines.push(`Config ${markdown_markdownInlineCode(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${markdown_markdownInlineCode(meta.endpoint)}`);
-    const provenance = provenanceMarkdown(document.provenance);
-    if (provenance)
-        lines.push('', `<sub>${provenance}</sub>`);
-    if (document.error) {
-        lines.push('', `> **${markdown_escapeMarkdownText(document.error.kind)} error:** ${markdown_escapeMarkdownText(document.error.message)}`);
-        if (document.error.hint)
-            lines.push(`>`, `> Hint: ${markdown_escapeMarkdownText(document.error.hint)}`);
-    }
-    if (!document.validity.valid) {
-        lines.push('', '**The run is invalid — the load generator could not keep its schedule:**');
-        for (const reason of document.validity.reasons)
-            lines.push(`- ${markdown_escapeMarkdownText(reason)}`);
-    }
-    const run = document.results.run;
-    if (run) {
-        const covered = runStages(document);
-        const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
-        const scope = document.results.stages.length <= 1
-            ? ''
-            : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
-                (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
-                (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
-        lines.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded (${formatPercent(run.success_rate, run.total_requests)}), ` +
-            `TTFT p50 ${summary_formatNumber(run.ttft_ms.p50)} ms / p95 ${summary_formatNumber(run.ttft_ms.p95)} ms, ` +
-            `E2E p95 ${summary_formatNumber(run.e2e_ms.p95)} ms, ${summary_formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`);
-    }
-    return lines.join('\n');
-}
-/** The failed thresholds of a scope, as `ttft_p95_ms <= 800 (912.3)`; `–` when none failed. */
-function failedThresholds(document, scope) {
-    const failed = (document.thresholds ?? []).filter((outcome) => outcome.status === 'fail' &&
-        (scope === 'run' ? outcome.scope === 'run' : outcome.scope !== 'run' && outcome.scope.stage === scope));
-    if (failed.length === 0)
-        return '–';
-    return failed
-        .map((outcome) => `❌ ${markdown_markdownInlineCode(outcome.expression, { inTableCell: true })} (${summary_formatNumber(outcome.observed)})`)
-        .join('<br>');
-}
-/** The columns of the compact stage table, in the summary and in report.html. */
-const COMPACT_STAGE_HEADER = [
-    'Stage',
-    'Requests',
-    'Success',
-    'TTFT p50 ms',
-    'TTFT p95 ms',
-    'E2E p95 ms',
-    'Output tok/s',
-    'Failed thresholds',
-];
-/** A row of the compact stage table; `name` and `thresholds` come escaped for where they go. */
-function compactRow(name, stats, thresholds) {
-    return [
-        name,
-        String(stats.total_requests),
-        `${formatPercent(stats.success_rate, stats.total_requests)}${stats.failed_requests > 0 ? ` (${stats.failed_requests} failed)` : ''}`,
-        summary_formatNumber(stats.ttft_ms.p50),
-        summary_formatNumber(stats.ttft_ms.p95),
-        summary_formatNumber(stats.e2e_ms.p95),
-        summary_formatNumber(stats.output_tokens_per_second),
-        thresholds,
-    ];
-}
-/**
- * One compact table (8 columns, fits ~1,000 px): the figures people compare, and any failed threshold.
- * The full tables follow, folded.
- */
-function compactStagesSection(document) {
-    const { stages, run } = document.results;
-    if (stages.length === 0)
-        return undefined;
-    const covered = runStages(document);
-    const rows = stages.map((stage) => compactRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`, stageStatistics(stage), failedThresholds(document, stage.name)));
-    if (run && stages.length > 1)
-        rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
-    return `### Stages\n\n${table([...COMPACT_STAGE_HEADER], rows)}`;
-}
-function stagesSection(document) {
-    const { stages, run } = document.results;
-    if (stages.length === 0)
-        return undefined;
-    const header = [
-        'Stage',
-        'Requests',
-        'Successful',
-        'Failed',
-        'Success Rate',
-        'Total Tokens',
-        'Avg Tokens/Req',
-        'Avg Time/Req (s)',
-        'Output tok/s',
-        'Req/s',
-        'Peak in flight',
-    ];
-    const rows = stages.map((stage) => seedRow(`${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}`, stageStatistics(stage), String(stage.peak_in_flight)));
-    const covered = runStages(document);
-    const runName = covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)';
-    if (run && stages.length > 1)
-        rows.push(seedRow(runName, run, String(Math.max(...stages.filter((s) => covered.includes(s.name)).map((s) => s.peak_in_flight)))));
-    const warmups = stages.filter((stage) => stage.warmup_requests > 0);
-    const note = warmups.length
-        ? `\n\nExcluded as warmup: ${warmups.map((s) => `${markdown_escapeMarkdownText(s.name)} ${s.warmup_requests}`).join(', ')}.`
-        : '';
-    return `#### Requests and throughput (the seed's metrics)\n\n${table(header, rows)}${note}`;
-}
-function latencySection(document) {
-    const { stages, run } = document.results;
-    if (stages.length === 0)
-        return undefined;
-    const header = [
-        'Stage',
-        'TTFT p50',
-        'TTFT p95',
-        'TTFT p99',
-        'TPOT p50',
-        'TPOT p95',
-        'ITL p50',
-        'ITL p99',
-        'E2E p50',
-        'E2E p95',
-        'E2E p99',
-        'Lag p50',
-        'Lag p99',
-    ];
-    const rows = stages.map((stage) => latencyRow(escapeMarkdownCell(stage.name), stageStatistics(stage), stage.itl_ms));
-    const covered = runStages(document);
-    if (run && stages.length > 1)
-        rows.push(latencyRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, undefined));
-    const chunkNote = stages.some((s) => s.token_counts_from_chunks > 0)
-        ? '\n\nSome responses carried no `usage`: their token counts are chunk counts (flagged in results.json).'
-        : '';
-    const multiTokenStages = stages
-        .filter((s) => s.multi_token_chunk_requests > 0)
-        .map((s) => markdown_escapeMarkdownText(s.name));
-    const multiTokenNote = multiTokenStages.length
-        ? `\n\n**Several tokens per chunk** in ${multiTokenStages.join(', ')}: ITL there is the gap between chunks, not between tokens; TPOT comes from the server's token count.`
-        : '';
-    return `#### Latency (ms)\n\n${table(header, rows)}${chunkNote}${multiTokenNote}`;
-}
-function calibrationCell(stage) {
-    const calibration = stage.prompt_length.calibration;
-    const probes = calibration.probes > 0 ? `, ${calibration.probes} probe${calibration.probes === 1 ? '' : 's'}` : '';
-    const flag = calibration.status === 'exact' ? '' : ' ⚠️';
-    return `${calibration.status}${probes}${flag}`;
-}
-function promptOutputRow(stage) {
-    const prompt = stage.prompt_length;
-    const output = stage.output_length;
-    const achieved = stage.prompt_tokens;
-    const tokensPerChunk = stage.token_chunks > 0 ? stage.output_tokens_total / stage.token_chunks : null;
-    return [
-        escapeMarkdownCell(stage.name),
-        String(prompt.requested_tokens),
-        achieved.count > 0
-            ? `${summary_formatNumber(achieved.min, 0)} / ${summary_formatNumber(achieved.p50, 0)} / ${summary_formatNumber(achieved.max, 0)}`
-            : '–',
-        prompt.reported_requests > 0 ? `${prompt.exact_requests}/${prompt.reported_requests}` : '–',
-        calibrationCell(stage),
-        stage.cache_hit_rate === null ? '–' : `${(stage.cache_hit_rate * 100).toFixed(1)}%`,
-        String(output.requested_tokens),
-        summary_formatNumber(output.achieved_tokens.mean),
-        `${output.short_requests} / ${output.over_requests}`,
-        `${(output.shortfall_ratio * 100).toFixed(1)}%`,
-        summary_formatNumber(tokensPerChunk, 2),
-    ];
-}
-/**
- * Prompt and output lengths as the server counted them: requested against achieved, calibration, cache
- * hits, early stops; plus the notes a reader needs to trust the latency figures (multi-token chunks,
- * counts from chunks, reasoning).
- */
-function promptsSection(document) {
-    const stages = document.results.stages.filter((stage) => stage.prompt_length !== undefined);
-    if (stages.length === 0)
-        return undefined;
-    const header = [
-        'Stage',
-        'Prompt req',
-        'Prompt min / p50 / max',
-        'Exact',
-        'Calibration',
-        'Cache hit',
-        'Output req',
-        'Output mean',
-        'Short / over',
-        'Shortfall',
-        'Tokens/chunk',
-    ];
-    const notes = [];
-    for (const stage of stages) {
-        const name = markdown_escapeMarkdownText(stage.name);
-        const calibration = stage.prompt_length.calibration;
-        for (const model of calibration.models) {
-            if (model.status === 'approximate' || model.status === 'estimate')
-                notes.push(`- ${name}: prompt length is **approximate** for ${markdown_markdownInlineCode(model.model)} (${model.status}${model.note ? `: ${markdown_escapeMarkdownText(model.note)}` : ''}).`);
-        }
-        if (stage.multi_token_chunk_requests > 0) {
-            notes.push(`- ${name}: the server sent several tokens per chunk (${stage.multi_token_chunk_requests} of ${stage.counted_successful_requests} requests, ${summary_formatNumber(stage.output_tokens_total / Math.max(1, stage.token_chunks), 2)} tokens/chunk): **ITL shows gaps between chunks, not tokens**; TPOT uses the server's token count.`);
-        }
-        if (stage.invalid_events > 0) {
-            notes.push(`- ${name}: ${stage.invalid_events} stream line${stage.invalid_events === 1 ? '' : 's'} could not be used (not JSON, not SSE) in ${stage.requests_with_invalid_events} of ${stage.counted_requests} requests: the server's stream is malformed; counts per request are in requests.jsonl (\`invalid_events\`).`);
-        }
-        if (stage.token_counts_from_chunks > 0) {
-            notes.push(`- ${name}: ${stage.token_counts_from_chunks} responses carried no \`usage\`: their output tokens are chunk counts (approximate if chunks hold several tokens).`);
-        }
-        const output = stage.output_length;
-        if (output.short_requests > 0 || output.over_requests > 0) {
-            const reasons = Object.entries(output.finish_reasons)
-                .map(([reason, count]) => `${markdown_escapeMarkdownText(reason)} ${count}`)
-                .join(', ');
-            notes.push(`- ${name}: output ${summary_formatNumber(output.achieved_tokens.mean)} tokens on average for ${output.requested_tokens} requested; ${output.short_requests} short, ${output.over_requests} over \`max_tokens\` (finish reasons: ${reasons}).`);
-        }
-        if (stage.reasoning_tokens > 0 ||
-            (stage.ttfat_ms.p50 !== null && stage.ttfat_ms.p50 !== stage.ttft_ms.p50)) {
-            notes.push(`- ${name}: reasoning model — ${stage.reasoning_tokens > 0 ? `${stage.reasoning_tokens} reasoning tokens (usage)` : 'the server reported no reasoning token count'}; time to first answer token (TTFAT) p50 ${summary_formatNumber(stage.ttfat_ms.p50)} ms / p95 ${summary_formatNumber(stage.ttfat_ms.p95)} ms, against TTFT p50 ${summary_formatNumber(stage.ttft_ms.p50)} ms.`);
-        }
-    }
-    const notesText = notes.length > 0 ? `\n\n${notes.slice(0, 40).join('\n')}` : '';
-    return `#### Prompt and output lengths\n\n${table(header, stages.map(promptOutputRow))}${notesText}`;
-}
-function clusterSection(document) {
-    const { nodes, instances } = document.cluster;
-    if (nodes.length === 0 && instances.length === 0)
-        return undefined;
-    const parts = ['### Cluster'];
-    if (nodes.length > 0) {
-        parts.push(table(['Node', 'Chip', 'Name', 'RAM total', 'RAM available'], nodes.map((node) => [
-            markdown_markdownInlineCode(node.node_id.slice(0, 12), { inTableCell: true }),
-            escapeMarkdownCell(node.chip || '–'),
-            escapeMarkdownCell(node.friendly_name || '–'),
-            formatBytes(node.ram_total_bytes),
-            formatBytes(node.ram_available_bytes),
-        ])));
-    }
-    if (instances.length > 0) {
-        parts.push(table(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((instance) => [
-            markdown_markdownInlineCode(instance.instance_id.slice(0, 8), { inTableCell: true }),
-            escapeMarkdownCell(instance.model_id),
-            escapeMarkdownCell(`${instance.kind} / ${instance.shard_kind}`),
-            String(instance.node_ids.length),
-        ])));
-    }
-    return parts.join('\n\n');
-}
-function errorsSection(document) {
-    const rows = [];
-    for (const stage of document.results.stages) {
-        for (const error of stage.errors.slice(0, 5)) {
-            rows.push([
-                escapeMarkdownCell(stage.name),
-                `\`${error.error_class}\``,
-                String(error.count),
-                escapeMarkdownCell(error.example.slice(0, 200)),
-            ]);
-        }
-    }
-    if (rows.length === 0)
-        return undefined;
-    return `### Most frequent errors\n\n${table(['Stage', 'Class', 'Count', 'Example'], rows)}`;
-}
-/** Averages a series into at most `maxPoints` buckets (charts stay readable and small). */
-function downsample(values, maxPoints = MAX_CHART_POINTS) {
-    if (values.length <= maxPoints)
-        return values;
-    const out = [];
-    for (let bucket = 0; bucket < maxPoints; bucket += 1) {
-        const from = Math.floor((bucket * values.length) / maxPoints);
-        const to = Math.floor(((bucket + 1) * values.length) / maxPoints);
-        let sum = 0;
-        for (let i = from; i < to; i += 1)
-            sum += values[i];
-        out.push(sum / Math.max(1, to - from));
-    }
-    return out;
-}
-/**
- * Colours of every chart, set in each chart's init block: GitHub's default Mermaid theme draws pale
- * lavender lines, and a dark-mode page would turn black text invisible. A white plot with dark text
- * and saturated series reads the same in both modes. The data is dark blue; stage starts are light
- * red bands behind it.
- */
-const CHART_PALETTE = {
-    data: '#0550ae',
-    boundary: '#ffcecb',
-    boundaryText: '#cf222e',
-    text: '#1f2328',
-    axis: '#57606a',
-};
-function mermaidInit(seriesColours) {
-    const theme = {
-        xyChart: {
-            backgroundColor: '#ffffff',
-            titleColor: CHART_PALETTE.text,
-            xAxisLabelColor: CHART_PALETTE.text,
-            xAxisTitleColor: CHART_PALETTE.text,
-            xAxisTickColor: CHART_PALETTE.axis,
-            xAxisLineColor: CHART_PALETTE.axis,
-            yAxisLabelColor: CHART_PALETTE.text,
-            yAxisTitleColor: CHART_PALETTE.text,
-            yAxisTickColor: CHART_PALETTE.axis,
-            yAxisLineColor: CHART_PALETTE.axis,
-            plotColorPalette: seriesColours.join(', '),
-        },
-    };
-    return `%%{init: ${JSON.stringify({ theme: 'base', themeVariables: theme, xyChart: { width: 900, height: 300 } })}}%%`;
-}
-/** Mermaid reads labels as HTML and `#…;` as entity codes: keep letters and plain punctuation only. */
-function mermaidLabel(text, maxLength = 30) {
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/["\\<>&#;`\u0000-\u001f]/g, ' ').slice(0, maxLength);
-}
-function fixed(value) {
-    return String(Number(value.toFixed(2)));
-}
-/**
- * A line over time: x in seconds from 0, y from 0. Stage starts are drawn as thin full-height bars of a
- * light colour behind the line (xychart-beta has no vertical rules), and named in the caption.
- */
-function mermaidTimeChart(title, yLabel, series) {
-    const yMax = niceMax(series.values);
-    const marked = series.boundaries.length > 0;
-    const lines = [
-        '```mermaid',
-        mermaidInit(marked ? [CHART_PALETTE.boundary, CHART_PALETTE.data] : [CHART_PALETTE.data]),
-        'xychart-beta',
-        `    title "${mermaidLabel(title, 80)}"`,
-        `    x-axis "time since the first stage started (s)" 0 --> ${fixed(series.spanSeconds)}`,
-        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(yMax)}`,
-    ];
-    if (marked) {
-        const rules = new Array(series.values.length).fill(0);
-        for (const boundary of series.boundaries) {
-            const index = Math.min(rules.length - 1, Math.max(0, Math.floor(boundary.atSeconds / series.bucketSeconds)));
-            rules[index] = yMax;
-        }
-        lines.push(`    bar [${rules.map(fixed).join(', ')}]`);
-    }
-    lines.push(`    line [${series.values.map(fixed).join(', ')}]`, '```');
-    return lines.join('\n');
-}
-/** The caption under a time chart: bucket width, and where each stage starts. */
-function timeCaption(series, what, stages) {
-    const starts = [
-        `${markdown_escapeMarkdownText(stages[0]?.name ?? '')} 0 s`,
-        ...series.boundaries.map((b) => `${markdown_escapeMarkdownText(b.name)} ${summary_formatNumber(b.atSeconds, 1)} s`),
-    ];
-    return `<sub>${what}, per ${summary_formatNumber(series.bucketSeconds, 2)} s. ${series.boundaries.length ? 'Light red bands mark where a stage starts: ' : 'Stage: '}${starts.join(' · ')}.</sub>`;
-}
-/** The bar chart of a per-stage figure: y from 0; only for two stages or more (one bar shows nothing). */
-function mermaidStageBars(title, yLabel, names, values) {
-    return [
-        '```mermaid',
-        mermaidInit([CHART_PALETTE.data]),
-        'xychart-beta',
-        `    title "${mermaidLabel(title, 80)}"`,
-        `    x-axis [${names.map((name) => `"${mermaidLabel(name)}"`).join(', ')}]`,
-        `    y-axis "${mermaidLabel(yLabel)}" 0 --> ${fixed(niceMax(values))}`,
-        `    bar [${values.map((v) => v.toFixed(1)).join(', ')}]`,
-        '```',
-    ].join('\n');
-}
-function chartsSection(document, charts) {
-    const { stages } = document.results;
-    if (stages.length === 0)
-        return undefined;
-    const parts = [];
-    const requests = charts?.requests ?? [];
-    const axis = timeAxis(stages, requests);
-    if (axis) {
-        const ttft = ttftOverTime(axis, requests);
-        if (ttft)
-            parts.push(mermaidTimeChart('TTFT of the requests sent, over time', 'TTFT (ms)', ttft), timeCaption(ttft, 'Mean TTFT of the requests sent', stages));
-        const inFlight = inFlightPeaks(axis, requests);
-        parts.push(mermaidTimeChart('Requests in flight (peak)', 'requests in flight', inFlight), timeCaption(inFlight, 'Most requests in flight at any moment', stages));
-    }
-    if (stages.length >= 2)
-        parts.push(mermaidStageBars('Output tokens/s per stage', 'output tok/s', stages.map((stage) => stage.name), stages.map((stage) => stage.output_tokens_per_second)));
-    return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
-}
-function validitySection(document) {
-    const v = document.validity;
-    if (!document.metadata.is_primary || document.results.stages.length === 0)
-        return undefined;
-    const status = v.status ?? (v.valid ? 'valid' : 'invalid');
-    const verdict = status === 'invalid'
-        ? '**invalid**'
-        : status === 'inconclusive'
-            ? 'inconclusive (too few requests to judge a p99; not failed)'
-            : 'valid';
-    const notes = (v.notes ?? []).map((note) => `- ${markdown_escapeMarkdownText(note)}`).join('\n');
-    return (`### Load generator\n\nDispatch lag p99 ${summary_formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
-        `event-loop delay p99 ${summary_formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
-        (notes ? `\n\n${notes}` : ''));
-}
-/** The full per-stage tables, folded: they are wide, and most readers need only the compact one. */
-function detailsSection(document) {
-    const tables = [stagesSection(document), latencySection(document), promptsSection(document)].filter((text) => text !== undefined);
-    if (tables.length === 0)
-        return undefined;
-    return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
-}
-function legendSection() {
-    return `<details><summary>Metric definitions</summary>\n\n${table(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([name, formula]) => [name, escapeMarkdownCell(formula)]))}\n\n</details>`;
-}
-/** The thresholds and the baseline comparison (src/verdict/render.ts), right under the headline. */
-function gateSections(document) {
-    return [
-        ['thresholds', renderThresholdsSection(document.thresholds)],
-        ['comparison', renderComparisonSection(document.comparison, SUMMARY_BUDGET_BYTES / 4)],
-    ];
-}
-/** Renders the whole summary within the budget. */
-function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
-    const sections = [
-        ['headline', headline(document)],
-        ...gateSections(document),
-        ['stages', compactStagesSection(document)],
-        ['all figures per stage', detailsSection(document)],
-        ['errors', errorsSection(document)],
-        ['cluster', clusterSection(document)],
-        ['load generator', validitySection(document)],
-        ['charts', chartsSection(document, charts)],
-        ['legend', document.results.stages.length > 0 ? legendSection() : undefined],
-    ];
-    const kept = [];
-    const omitted = [];
-    let size = 0;
-    const reserve = 200; // room for the "omitted" note
-    for (const [name, text] of sections) {
-        if (text === undefined)
-            continue;
-        const bytes = Buffer.byteLength(text, 'utf8') + 2;
-        if (size + bytes + reserve > budgetBytes) {
-            omitted.push(name);
-            continue;
-        }
-        kept.push(text);
-        size += bytes;
-    }
-    if (omitted.length > 0)
-        kept.push(`_Omitted to stay under the summary size limit: ${omitted.join(', ')} (see the artifact)._`);
-    return `${kept.join('\n\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/html.ts
-/**
- * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
- * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
- * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
- * All text is HTML-escaped; links are made only from checked parts.
- */
-
-
-
-
-
-
-
-const WIDTH = 900;
-const HEIGHT = 280;
-const LEFT = 64;
-const RIGHT = 16;
-const TOP = 28;
-const BOTTOM = 44;
-/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
-function ticks(max) {
-    return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
-}
-function svgFrame(title, xTitle, yTitle, body, yMax) {
-    const plotBottom = HEIGHT - BOTTOM;
-    const yTicks = ticks(yMax)
-        .map((value) => {
-        const y = plotBottom - (value / yMax) * (plotBottom - TOP);
-        return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
-            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(summary_formatNumber(value, value < 10 ? 1 : 0))}</text>`);
-    })
-        .join('');
-    return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui,sans-serif" fill="${CHART_PALETTE.text}">
-${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${CHART_PALETTE.axis}"/>
-${body}
-<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${escapeHtml(xTitle)}</text>
-<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${escapeHtml(yTitle)}</text></svg></figure>`;
-}
-/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
-function svgTimeChart(title, yTitle, series) {
-    const yMax = niceMax(series.values);
-    const plotWidth = WIDTH - LEFT - RIGHT;
-    const plotBottom = HEIGHT - BOTTOM;
-    const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
-    const y = (value) => plotBottom - (value / yMax) * (plotBottom - TOP);
-    const points = series.values
-        .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
-        .join(' ');
-    const xMax = niceMax([series.spanSeconds]);
-    const xTicks = ticks(xMax)
-        .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
-        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${CHART_PALETTE.axis}"/>` +
-        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(summary_formatNumber(seconds, seconds < 10 ? 1 : 0))}</text>`)
-        .join('');
-    const boundaries = series.boundaries
-        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${CHART_PALETTE.boundaryText}" stroke-dasharray="4 3"/>` +
-        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${CHART_PALETTE.boundaryText}">${escapeHtml(boundary.name.slice(0, 24))}</text>`)
-        .join('');
-    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${CHART_PALETTE.data}" stroke-width="2" points="${points}"/>`, yMax);
-}
-/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
-function svgBars(title, yTitle, labels, values) {
-    const yMax = niceMax(values);
-    const plotBottom = HEIGHT - BOTTOM;
-    const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
-    const bars = values
-        .map((value, i) => {
-        const h = (value / yMax) * (plotBottom - TOP);
-        const x = LEFT + i * slot + slot * 0.2;
-        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${CHART_PALETTE.data}"><title>${escapeHtml(labels[i] ?? '')}: ${escapeHtml(summary_formatNumber(value))}</title></rect>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${escapeHtml(summary_formatNumber(value))}</text>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml((labels[i] ?? '').slice(0, 24))}</text>`);
-    })
-        .join('');
-    return svgFrame(title, 'stage', yTitle, bars, yMax);
-}
-function htmlTable(header, rows) {
-    const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-    const cell = (value) => {
-        if (typeof value !== 'string')
-            return `<td>${value.html}</td>`;
-        const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
-        return `<td${numeric ? ' class="num"' : ''}>${escapeHtml(value)}</td>`;
-    };
-    const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
-    return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-function percent(stats) {
-    return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
-}
-function fullRow(name, stats) {
-    return [
-        name,
-        String(stats.successful_requests),
-        String(stats.failed_requests),
-        String(stats.total_tokens),
-        summary_formatNumber(stats.ttft_ms.p99),
-        summary_formatNumber(stats.tpot_ms.p50),
-        summary_formatNumber(stats.tpot_ms.p95),
-        summary_formatNumber(stats.e2e_ms.p50),
-        summary_formatNumber(stats.e2e_ms.p99),
-        summary_formatNumber(stats.requests_per_second, 2),
-        summary_formatNumber(stats.dispatch_lag_ms.p99, 2),
-    ];
-}
-function html_failedThresholds(document, scope) {
-    const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
-        (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
-    return failed.length
-        ? failed.map((t) => `✗ ${t.expression} (${summary_formatNumber(t.observed)})`).join('; ')
-        : '–';
-}
-/** Renders the whole page. */
-function renderHtmlReport(document, charts) {
-    const { stages, run } = document.results;
-    const meta = document.metadata;
-    const covered = runStages(document);
-    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
-    const simulated = document.provenance?.simulated === true;
-    const parts = [`<h1>exo-bench: ${escapeHtml(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
-    if (simulated)
-        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${escapeHtml(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
-    const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
-        : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`);
-    const provenance = provenanceHtmlRows(document.provenance);
-    if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
-    if (document.error)
-        parts.push(`<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}${document.error.hint ? `<br>Hint: ${escapeHtml(document.error.hint)}` : ''}</p>`);
-    for (const reason of document.validity.reasons)
-        parts.push(`<p class="error">Invalid: ${escapeHtml(reason)}</p>`);
-    if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(summary_formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(summary_formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(summary_formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(summary_formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${covered.length < stages.length
-            ? ` (warm-up left out: ${escapeHtml(stages
-                .filter((s) => !covered.includes(s.name))
-                .map((s) => s.name)
-                .join(', '))})`
-            : ''}.</p>`);
-    if (document.thresholds && document.thresholds.length > 0)
-        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
-            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${escapeHtml(t.expression)}</code>` },
-            summary_formatNumber(t.observed, 2),
-            String(t.samples),
-            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
-        ])));
-    if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${escapeHtml(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
-    if (stages.length > 0) {
-        const compactRows = stages.map((s) => compactRow(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, stageStatistics(s), html_failedThresholds(document, s.name)));
-        if (run && stages.length > 1)
-            compactRows.push(compactRow(runName, run, html_failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], compactRows));
-        const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
-        if (run && stages.length > 1)
-            fullRows.push(fullRow(runName, run));
-        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
-            'Stage',
-            'OK',
-            'Failed',
-            'Tokens',
-            'TTFT p99 ms',
-            'TPOT p50 ms',
-            'TPOT p95 ms',
-            'E2E p50 ms',
-            'E2E p99 ms',
-            'Req/s',
-            'Lag p99 ms',
-        ], fullRows), '</details>');
-    }
-    const { nodes, instances } = document.cluster;
-    if (nodes.length > 0 || instances.length > 0) {
-        parts.push('<h2>Cluster</h2>');
-        if (nodes.length > 0)
-            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${escapeHtml(n.node_id.slice(0, 12))}</code>` },
-                n.chip || '–',
-                n.friendly_name || '–',
-                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
-                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
-            ])));
-        if (instances.length > 0)
-            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${escapeHtml(i.instance_id.slice(0, 8))}</code>` },
-                i.model_id,
-                `${i.kind} / ${i.shard_kind}`,
-                String(i.node_ids.length),
-            ])));
-    }
-    if (meta.is_primary && stages.length > 0) {
-        const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${escapeHtml(summary_formatNumber(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(summary_formatNumber(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`));
-    }
-    if (stages.length > 0) {
-        const chartParts = [];
-        const requests = charts.requests ?? [];
-        const axis = timeAxis(stages, requests);
-        if (axis) {
-            const ttft = ttftOverTime(axis, requests);
-            if (ttft)
-                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', inFlightPeaks(axis, requests)));
-        }
-        if (stages.length >= 2)
-            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
-        if (chartParts.length > 0)
-            parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], METRIC_DEFINITIONS.map(([a, b]) => [a, b])));
-    }
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
-</head><body>
-${parts.join('\n')}
-</body></html>
-`;
-}
-
-;// CONCATENATED MODULE: ./src/core/version.ts
-/** exo-bench's version; a test keeps it equal to package.json's. */
-const VERSION = '1.0.0';
-
+// EXTERNAL MODULE: ./src/report/html.ts
+var html = __nccwpck_require__(6433);
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(5200);
+// EXTERNAL MODULE: ./src/report/charts.ts
+var report_charts = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./src/core/version.ts
+var version = __nccwpck_require__(3323);
+// EXTERNAL MODULE: ./src/results/document.ts
+var results_document = __nccwpck_require__(2629);
 ;// CONCATENATED MODULE: ./src/results/seed-document.ts
 /** The seed's metadata keys of a run. */
 function seedMetadata(input) {
@@ -62248,27 +63272,8 @@ function parseHardwareLabels(text) {
         .filter((label) => label !== '');
 }
 
-;// CONCATENATED MODULE: ./src/load/prompt-length.ts
-/** Achieved against requested prompt length, over the successful non-warmup requests of a stage. */
-function promptLengthStatistics(allRecords, requestedTokens, calibration) {
-    let exact = 0;
-    let reported = 0;
-    for (const record of allRecords) {
-        if (record.warmup || !record.ok || record.prompt_tokens === undefined)
-            continue;
-        reported += 1;
-        if (record.prompt_tokens === requestedTokens)
-            exact += 1;
-    }
-    return {
-        requested_tokens: requestedTokens,
-        exact_requests: exact,
-        reported_requests: reported,
-        calibration,
-        approximate: calibration.status !== 'exact' || exact < reported,
-    };
-}
-
+// EXTERNAL MODULE: ./src/load/prompt-length.ts
+var prompt_length = __nccwpck_require__(5909);
 ;// CONCATENATED MODULE: ./src/report/results-document.ts
 
 
@@ -62282,8 +63287,8 @@ function buildResultsDocument(input) {
     const { loaded, run, startedAtMs, completedAtMs, target, cluster } = input;
     const { config } = loaded;
     return {
-        schema_version: RESULTS_SCHEMA_VERSION,
-        tool: { name: 'exo-bench', version: VERSION },
+        schema_version: results_document/* RESULTS_SCHEMA_VERSION */.q3,
+        tool: { name: 'exo-bench', version: version/* VERSION */.x },
         metadata: {
             started_at: new Date(startedAtMs).toISOString(),
             ended_at: new Date(completedAtMs).toISOString(),
@@ -62366,100 +63371,49 @@ function instanceFacts(instances) {
     }));
 }
 /** A stage's results: the seed's figures under its names, ours beside them. */
-function stageResults(run, gaps, calibration) {
+function stageResults(run, gaps, calibration, expected) {
+    const statistics = (0,aggregate/* computeStatistics */.Dh)(run.records);
     return {
         name: run.stage.name,
         config: run.stage,
         // The seed's figures under its names, ours beside them (src/results/document.ts).
-        ...computeSeedStageStatistics(run.records, run.startedAtMs, run.endedAtMs),
-        ...ownStageStatistics(computeStatistics(run.records)),
-        prompt_length: promptLengthStatistics(run.records, run.stage.prompt_length, calibration),
-        output_length: outputLengthStatistics(run.records, run.stage.generation_length),
+        ...(0,seed/* computeSeedStageStatistics */.kt)(run.records, run.startedAtMs, run.endedAtMs),
+        ...(0,results_document/* ownStageStatistics */.wh)(statistics),
+        prompt_length: (0,prompt_length/* promptLengthStatistics */.g)(run.records, run.stage.prompt_length, calibration),
+        output_length: (0,aggregate/* outputLengthStatistics */.r8)(run.records, run.stage.generation_length),
         started_at_ms: run.startedAtMs,
         ended_at_ms: run.endedAtMs,
         peak_in_flight: run.peakInFlight,
-        itl_ms: histogramSummary(gaps),
+        itl_ms: (0,aggregate/* histogramSummary */.fK)(gaps),
         interrupted: run.interrupted,
         in_flight_samples: run.inFlightSamples,
+        ...(expected ? { prefix_cache: prefixCacheComparison(expected.source, expected.cache, statistics) } : {}),
     };
 }
-
-;// CONCATENATED MODULE: ./src/verdict/validity.ts
-
-/**
- * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
- * timestamp, so its bound follows the config's dispatch-lag bound: 4 × 5 ms = 20 ms by default; a user
- * who relaxes one relaxes both.
- */
-const EVENT_LOOP_DELAY_PER_DISPATCH_LAG = 4;
-/**
- * Fewest samples a p99 is judged on: ⌈100 / (100 − 99)⌉, the thresholds' rule (src/metrics/catalog.ts).
- * Below it the p99 is the largest sample or close to it: one late first request would decide the gate.
- */
-const MIN_P99_SAMPLES = 100;
-/**
- * Judges whether the load generator kept up; an invalid run never passes silently. A stage's
- * dispatch-lag p99 is judged on at least MIN_P99_SAMPLES requests; a smaller stage's lag is reported in
- * `notes` and the gate is `inconclusive` (not failed). The event-loop delay is judged on as many samples.
- */
-function judgeValidity(config, stages, eventLoopDelayP99Ms, eventLoopDelaySamples = Infinity) {
-    const reasons = [];
-    const notes = [];
-    // Warm-up stages are shown, never judged.
-    const judged = stages.filter((stage) => !stage.config.warmup);
-    const allLags = judged.flatMap((stage) => stage.dispatch_lag_ms.p99 === null ? [] : [stage.dispatch_lag_ms.p99]);
-    const worstLag = allLags.length > 0 ? Math.max(...allLags) : null;
-    let judgedStages = 0;
-    for (const stage of judged) {
-        const p99 = stage.dispatch_lag_ms.p99;
-        const samples = stage.dispatch_lag_ms.count;
-        if (p99 === null)
-            continue;
-        if (samples < MIN_P99_SAMPLES) {
-            notes.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms from ${samples} request${samples === 1 ? '' : 's'}, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
-            continue;
-        }
-        judgedStages += 1;
-        if (p99 > config.max_dispatch_lag_p99_ms) {
-            reasons.push(`stage ${stage.name}: dispatch lag p99 ${p99.toFixed(2)} ms > ${config.max_dispatch_lag_p99_ms} ms over ${samples} requests (the load generator fell behind its schedule)`);
-        }
-    }
-    const maxLoopDelayMs = EVENT_LOOP_DELAY_PER_DISPATCH_LAG * config.max_dispatch_lag_p99_ms;
-    if (eventLoopDelayP99Ms !== null && eventLoopDelaySamples < MIN_P99_SAMPLES) {
-        notes.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms from ${eventLoopDelaySamples} samples, not judged (a p99 needs ≥ ${MIN_P99_SAMPLES})`);
-    }
-    else if (eventLoopDelayP99Ms !== null && eventLoopDelayP99Ms > maxLoopDelayMs) {
-        reasons.push(`event-loop delay p99 ${eventLoopDelayP99Ms.toFixed(1)} ms > ${maxLoopDelayMs} ms (timestamps may be late by that much)`);
-    }
-    const status = reasons.length > 0 ? 'invalid' : notes.length > 0 && judgedStages === 0 ? 'inconclusive' : 'valid';
+/** The expected prefix-cache hit rate beside the server's, in the definition the server's figure uses. */
+function prefixCacheComparison(source, cache, statistics) {
+    const reportedSource = statistics.cache_hit_source;
     return {
-        valid: reasons.length === 0,
-        status,
-        reasons,
-        ...(notes.length > 0 ? { notes } : {}),
-        dispatch_lag_p99_ms: worstLag,
-        max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
-        event_loop_delay_p99_ms: eventLoopDelayP99Ms,
-        max_event_loop_delay_p99_ms: maxLoopDelayMs,
+        source,
+        expected_cached_tokens: cache.cached_tokens,
+        expected_prompt_tokens: cache.prompt_tokens,
+        expected_hit_rate: cache.hit_rate,
+        expected_hit_requests: cache.hit_requests,
+        expected_request_hit_share: cache.request_hit_share,
+        reported_hit_rate: statistics.cache_hit_rate,
+        reported_source: reportedSource,
+        expected_for_reported: reportedSource === 'cached_tokens'
+            ? cache.hit_rate
+            : reportedSource === 'prefix_cache_hit'
+                ? cache.request_hit_share
+                : null,
     };
 }
-/**
- * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
- * then a failed threshold or a regression against the baseline fails.
- */
-function judgeVerdict(document) {
-    if (document.error)
-        return 'error';
-    if (!document.validity.valid)
-        return 'invalid';
-    const run = document.results.run;
-    if (!run || run.successful_requests === 0)
-        return 'fail';
-    if (gatesFailed(document))
-        return 'fail';
-    return 'pass';
-}
 
+// EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
+var verdict = __nccwpck_require__(9764);
+// EXTERNAL MODULE: ./src/verdict/validity.ts
+var verdict_validity = __nccwpck_require__(8023);
 ;// CONCATENATED MODULE: ./src/run/benchmark.ts
 /**
  * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
@@ -62467,6 +63421,8 @@ function judgeVerdict(document) {
  * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
  * folder, on every path, and returns a verdict instead of throwing.
  */
+
+
 
 
 
@@ -62520,10 +63476,10 @@ function openRun(loaded, options, ports, signal) {
     const clock = options.clock ?? util_clock/* systemClock */.ml;
     (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
     const paths = {
-        results: (0,external_node_path_.join)(options.outputDir, RESULTS_FILE),
-        requests: (0,external_node_path_.join)(options.outputDir, REQUESTS_FILE),
-        summary: (0,external_node_path_.join)(options.outputDir, SUMMARY_FILE),
-        report: (0,external_node_path_.join)(options.outputDir, REPORT_FILE),
+        results: (0,external_node_path_.join)(options.outputDir, files/* RESULTS_FILE */.yG),
+        requests: (0,external_node_path_.join)(options.outputDir, files/* REQUESTS_FILE */.U0),
+        summary: (0,external_node_path_.join)(options.outputDir, files/* SUMMARY_FILE */.u7),
+        report: (0,external_node_path_.join)(options.outputDir, files/* REPORT_FILE */.Uq),
     };
     (0,external_node_fs_.writeFileSync)(paths.requests, '');
     const requestsFile = new JsonlWriter(paths.requests);
@@ -62627,9 +63583,18 @@ async function runOneStage(run, target, stage, calibrator) {
     const { config } = run.loaded;
     const { logger, clock, secrets } = run;
     const gaps = new Histogram();
+    const trace = run.loaded.traces?.get(stage.name);
+    const workload = stageWorkload(stage, trace);
+    // A trace's requests are sent at their timestamps (scaled), from the stage's start.
+    const offsets = trace
+        ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
+        : undefined;
     const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
-        // Probes run before the stage's schedule starts: they are not stage requests.
-        const prompts = await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
+        // Probes run before the stage's schedule starts: they are not stage requests. A trace or
+        // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
+        const prompts = workload
+            ? await prepareWorkloadPrompts(calibrator, target.models, workload, config.unique_prompts, `${run.options.runId}\u0000${stage.name}`)
+            : await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
         for (const calibration of prompts.calibration.models) {
             const line = describeCalibration(calibration);
             if (line.warn)
@@ -62655,10 +63620,16 @@ async function runOneStage(run, target, stage, calibrator) {
             },
             signal: run.context.signal,
             progressIntervalMs: run.context.progressIntervalMs,
+            ...(offsets ? { offsetMs: (index) => offsets[index] ?? 0 } : {}),
         });
         return { stageRun, prompts };
     });
-    const ranStage = stageResults(stageRun, gaps, prompts.calibration);
+    const ranStage = stageResults(stageRun, gaps, prompts.calibration, workload
+        ? {
+            source: workload.source,
+            cache: expectedCache(workload, config.unique_prompts, stage.warmup_requests),
+        }
+        : undefined);
     run.stages.push(ranStage);
     if (run.lostInstances)
         throw run.lostInstances;
@@ -62668,7 +63639,7 @@ async function runOneStage(run, target, stage, calibrator) {
     if (target.kind === 'exo')
         await (0,orchestrate/* waitForQuiet */.PL)(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
     // The seed's stage ends after the drain.
-    completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+    (0,seed/* completeSeedStage */.PM)(ranStage, ranStage.started_at_ms, clock.nowMs());
 }
 /** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
 async function closeRun(run) {
@@ -62697,7 +63668,7 @@ function judgeRun(run, failure) {
     const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
     const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
     const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-    const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
+    const validity = (0,verdict_validity/* judgeValidity */.A8)(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
     const errorInfo = failure
         ? {
             kind: failure instanceof errors/* ExoBenchError */.Ll ? failure.kind : 'internal',
@@ -62715,26 +63686,26 @@ function judgeRun(run, failure) {
         statePolling: run.statePolling,
         stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
         stages,
-        runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+        runStatistics: options.isPrimary && runRecords.length > 0 ? (0,aggregate/* computeStatistics */.Dh)(runRecords) : null,
         runStages,
         snapshots: run.snapshots?.snapshots ?? [],
         validity,
         error: errorInfo,
     });
     if (options.isPrimary)
-        Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
-    document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
+        Object.assign(document, (0,verdict/* evaluateGates */.ud)(document, runRecords, options.baseline, run.logger));
+    document.verdict = options.isPrimary ? (0,verdict_validity/* judgeVerdict */.Lp)(document) : errorInfo ? 'error' : 'pass';
     return document;
 }
 /** Writes results.json, the benchmark-action files, summary.md and report.html. */
 function writeReports(run, document) {
     const { paths } = run;
     (0,external_node_fs_.writeFileSync)(paths.results, `${JSON.stringify(document, null, 2)}\n`);
-    const benchmarkFiles = writeBenchmarkActionFiles(run.options.outputDir, document);
-    const charts = chartInputs(run.allRecords);
-    const summaryMarkdown = renderSummary(document, charts);
+    const benchmarkFiles = (0,verdict/* writeBenchmarkActionFiles */.GY)(run.options.outputDir, document);
+    const charts = (0,report_charts/* chartInputs */.Mw)(run.allRecords);
+    const summaryMarkdown = (0,summary/* renderSummary */.Br)(document, charts);
     (0,external_node_fs_.writeFileSync)(paths.summary, summaryMarkdown);
-    (0,external_node_fs_.writeFileSync)(paths.report, renderHtmlReport(document, charts));
+    (0,external_node_fs_.writeFileSync)(paths.report, (0,html/* renderHtmlReport */.w4)(document, charts));
     return {
         verdict: document.verdict,
         document,
@@ -62909,6 +63880,8 @@ function findStructureProblems(source) {
     return problems;
 }
 
+// EXTERNAL MODULE: ./src/config/regression.ts
+var regression = __nccwpck_require__(3277);
 ;// CONCATENATED MODULE: ./src/config/target.ts
 /**
  * The `target` and prompt-calibration parts of a config: their schema nodes (wired into schema.ts) and
@@ -63034,7 +64007,7 @@ function targetProblems(data, badPaths, describeRequired) {
         if (total > 1)
             problems.push({
                 path: ['hardware_plan'],
-                message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${formatNumber(total)}`,
+                message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${(0,describe/* formatNumber */.ZV)(total)}`,
                 at: 'value',
             });
     }
@@ -63059,6 +64032,8 @@ function targetModels(config) {
     return config.target.kind === 'openai' ? [config.target.model] : [...config.model_ids];
 }
 
+// EXTERNAL MODULE: ./src/config/stage-keys.ts
+var stage_keys = __nccwpck_require__(1);
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The JSON schema of a benchmark config: the one source of truth for what a config file may contain,
@@ -63087,6 +64062,12 @@ const LIMITS = {
     maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
     maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
     maxDispatchLagP99Ms: 3_600_000,
+    /** `trace_speed`: a thousand times faster or slower than recorded. */
+    maxTraceSpeed: 1000,
+    /** `trace_block_tokens`: tokens of one hash_ids block. */
+    maxTraceBlockTokens: 1_000_000,
+    /** `shared_prefix.groups`. */
+    maxSharedPrefixGroups: 1_000_000,
     /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
     maxNodesTotal: 256,
     /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
@@ -63119,7 +64100,9 @@ const stageSchema = {
     description: 'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests.',
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'prompt_length', 'generation_length', 'time_between_requests', 'iterations'],
+    // prompt_length, generation_length, time_between_requests and iterations are required unless the
+    // stage replays a trace (src/config/validate.ts checks it, with the schema's own message).
+    required: ['name'],
     properties: {
         name: {
             description: 'Name of the stage, unique within the config; used in logs, summaries and results.',
@@ -63128,25 +64111,25 @@ const stageSchema = {
             pattern: '\\S',
         },
         prompt_length: {
-            description: 'Target prompt length in tokens.',
+            description: 'Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).',
             type: 'integer',
             minimum: 1,
             maximum: LIMITS.maxPromptLengthTokens,
         },
         generation_length: {
-            description: 'Maximum tokens to generate per request (`max_tokens`).',
+            description: 'Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).',
             type: 'integer',
             minimum: 1,
             maximum: LIMITS.maxGenerationLengthTokens,
         },
         time_between_requests: {
-            description: 'Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion.',
+            description: "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion. Required, except in a trace stage (the trace's timestamps schedule it).",
             type: 'number',
             minimum: 0,
             maximum: LIMITS.maxTimeBetweenRequestsSeconds,
         },
         iterations: {
-            description: 'Number of requests in this stage.',
+            description: 'Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.',
             type: 'integer',
             minimum: 1,
             maximum: LIMITS.maxIterations,
@@ -63168,8 +64151,62 @@ const stageSchema = {
             default: false,
         },
         thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
+        trace: {
+            description: "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.",
+            type: 'string',
+            minLength: 1,
+            pattern: '\\S',
+            examples: ['traces/mooncake-sample.jsonl'],
+        },
+        trace_speed: {
+            description: 'Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxTraceSpeed,
+        },
+        trace_block_tokens: {
+            description: 'Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxTraceBlockTokens,
+        },
+        shared_prefix: {
+            title: 'shared prefix',
+            description: 'Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.',
+            type: 'object',
+            additionalProperties: false,
+            required: ['tokens'],
+            properties: {
+                tokens: {
+                    description: 'Prompt tokens of each shared prefix, chat template included; less than prompt_length.',
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: LIMITS.maxPromptLengthTokens,
+                },
+                groups: {
+                    description: 'Number of distinct prefixes (default 1: every prompt shares the same prefix).',
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: LIMITS.maxSharedPrefixGroups,
+                    default: 1,
+                },
+            },
+            examples: [{ tokens: 1024, groups: 4 }],
+        },
     },
 };
+/** Keys allowed in a stage's `shared_prefix`. */
+const SHARED_PREFIX_KEYS = ['tokens', 'groups'];
+/** Stage fields a trace stage takes from its trace (an error when also written in the stage). */
+const TRACE_DERIVED_KEYS = [
+    'prompt_length',
+    'generation_length',
+    'time_between_requests',
+];
+/** Stage fields required unless the stage replays a trace. */
+
+/** `trace_block_tokens` when not given (Mooncake's block size). */
+const DEFAULT_TRACE_BLOCK_TOKENS = 512;
 /** The config schema (JSON schema draft-07). Written to configs/schema.json as is. */
 const configSchema = {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -63259,7 +64296,7 @@ const configSchema = {
             description: 'Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.',
             type: 'object',
             propertyNames: { title: 'metric name', type: 'string' },
-            additionalProperties: { title: 'tolerance', type: 'string', pattern: TOLERANCE_PATTERN },
+            additionalProperties: { title: 'tolerance', type: 'string', pattern: regression/* TOLERANCE_PATTERN */.b$ },
             examples: [{ ttft_p95_ms: '10%', output_tokens_per_second: '5%' }],
         },
     },
@@ -63330,8 +64367,101 @@ function substituteVariables(text, variables) {
     return { text: output, problems };
 }
 
+;// CONCATENATED MODULE: ./src/config/trace-file.ts
+/**
+ * The trace files of a config's trace stages: read (relative to the config file, or absolute), parsed
+ * (src/config/trace.ts) and checked against the stage, and the stage's derived fields filled in. Problems
+ * inside a trace point at the trace file's line; problems with the file itself at the config's `trace`.
+ */
+
+
+
+
+/** Where a trace path written in a config points: relative to the config file's folder. */
+function traceFilePath(configFile, trace) {
+    return (0,external_node_path_.isAbsolute)(trace) ? trace : (0,external_node_path_.join)((0,external_node_path_.dirname)(configFile), trace);
+}
+/**
+ * Reads the trace of every trace stage of `config` (mutated: each trace stage gets its iterations,
+ * prompt_length, generation_length and time_between_requests). Returns the traces by stage name and
+ * every problem found.
+ */
+function loadStageTraces(config, configFile, 
+/** Wrote `iterations` explicitly in stage `index`. */
+iterationsWritten, positionOf) {
+    const traces = new Map();
+    const problems = [];
+    config.stages.forEach((stage, index) => {
+        if (stage.trace === undefined)
+            return;
+        const atConfig = (key, message) => {
+            const path = ['stages', index, key];
+            return { file: configFile, ...positionOf(path, 'value'), path: (0,describe/* formatPath */.jV)(path), message };
+        };
+        const file = traceFilePath(configFile, stage.trace);
+        let text;
+        try {
+            const info = (0,external_node_fs_.statSync)(file);
+            if (info.isDirectory()) {
+                problems.push(atConfig('trace', `${file} is a directory; expected a JSONL trace file`));
+                return;
+            }
+            if (info.size > TRACE_LIMITS.maxFileBytes) {
+                problems.push(atConfig('trace', `expected a trace of at most ${TRACE_LIMITS.maxFileBytes / 1024 / 1024} MiB, found ${(0,describe/* formatNumber */.ZV)(info.size)} bytes in ${file}; cut the trace`));
+                return;
+            }
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+        }
+        catch (error) {
+            const code = error?.code;
+            problems.push(atConfig('trace', code === 'ENOENT'
+                ? `no such trace file: looked for ${file} (a trace path is relative to the config file's folder)`
+                : `cannot read the trace file ${file}: ${error instanceof Error ? error.message : String(error)}`));
+            return;
+        }
+        const parsed = parseTrace(text);
+        for (const problem of parsed.problems) {
+            problems.push({
+                file,
+                line: problem.line,
+                column: problem.line > 0 ? 1 : 0,
+                path: problem.field,
+                message: `${problem.message} (trace of stages[${index}])`,
+            });
+        }
+        if (parsed.problems.length > 0)
+            return;
+        const available = parsed.requests.length;
+        if (iterationsWritten(index) && stage.iterations > available) {
+            problems.push(atConfig('iterations', `expected at most ${(0,describe/* formatNumber */.ZV)(available)} (the requests of the trace ${stage.trace}), found ${(0,describe/* formatNumber */.ZV)(stage.iterations)}; iterations replays the first N requests of a trace`));
+            return;
+        }
+        const count = iterationsWritten(index) ? stage.iterations : available;
+        const requests = parsed.requests.slice(0, count);
+        if (stage.warmup_requests >= count) {
+            problems.push(atConfig('warmup_requests', `expected an integer < the requests replayed (${(0,describe/* formatNumber */.ZV)(count)}), found ${(0,describe/* formatNumber */.ZV)(stage.warmup_requests)}; at least one request of the stage must be measured`));
+            return;
+        }
+        deriveTraceStage(stage, requests.length, requests, stage.trace_speed ?? 1);
+        traces.set(stage.name, { file, requests });
+    });
+    return { traces, problems };
+}
+/** A trace stage's config figures from its requests: rounded mean lengths, the mean gap (seconds). */
+function deriveTraceStage(stage, count, requests, speed) {
+    const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const offsets = traceOffsetsMs(requests, speed);
+    stage.iterations = count;
+    stage.prompt_length = Math.max(1, Math.round(mean(requests.map((request) => request.input_length))));
+    stage.generation_length = Math.max(1, Math.round(mean(requests.map((request) => request.output_length))));
+    const spanMs = offsets[offsets.length - 1] ?? 0;
+    stage.time_between_requests = count > 1 ? spanMs / (count - 1) / 1000 : 0;
+}
+
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./src/config/thresholds.ts
+var thresholds = __nccwpck_require__(36);
 ;// CONCATENATED MODULE: ./src/config/validate.ts
 /**
  * Validation of a config value (already parsed and substituted) against the schema, plus the rules the
@@ -63395,15 +64525,21 @@ const KEY_PATTERN_WORDS = {
 };
 function unknownKeyMessage(key, parentPath) {
     if (parentPath.length === 1 && parentPath[0] === 'target') {
-        const suggestion = closestMatch(key, TARGET_KEYS);
+        const suggestion = (0,describe/* closestMatch */.h0)(key, TARGET_KEYS);
         return suggestion
             ? `unknown key; did you mean "${suggestion}"?`
             : `unknown key; expected one of ${TARGET_KEYS.join(', ')}`;
     }
+    if (parentPath.length === 3 && parentPath[0] === 'stages' && parentPath[2] === 'shared_prefix') {
+        const suggestion = (0,describe/* closestMatch */.h0)(key, SHARED_PREFIX_KEYS);
+        return suggestion
+            ? `unknown key; did you mean "${suggestion}"?`
+            : `unknown key; expected one of ${SHARED_PREFIX_KEYS.join(', ')}`;
+    }
     const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
     const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
     const other = inStage ? TOP_LEVEL_KEYS : STAGE_KEYS;
-    const suggestion = closestMatch(key, known);
+    const suggestion = (0,describe/* closestMatch */.h0)(key, known);
     if (suggestion)
         return `unknown key; did you mean "${suggestion}"?`;
     if (other.includes(key)) {
@@ -63450,7 +64586,7 @@ function schemaProblems(errors, data, writtenAs) {
         }
         else if (error.keyword === 'required') {
             const key = String(params.missingProperty);
-            const expected = describeExpectation(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
+            const expected = (0,describe/* describeExpectation */.uN)(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
             problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
         }
         else if (VALUE_KEYWORDS.has(error.keyword)) {
@@ -63465,18 +64601,18 @@ function schemaProblems(errors, data, writtenAs) {
         const value = valueAt(data, path);
         const lastKey = path[path.length - 1];
         const hidden = typeof lastKey === 'string' ? hiddenEnumValues(lastKey) : [];
-        let message = `expected ${describeExpectation(schema, failed, hidden)}, found ${describeValue(value, schema, writtenAs(path))}`;
+        let message = `expected ${(0,describe/* describeExpectation */.uN)(schema, failed, hidden)}, found ${(0,describe/* describeValue */.bp)(value, schema, writtenAs(path))}`;
         if (path[0] === 'environment' && (failed.has('maximum') || failed.has('minimum'))) {
             message += '; quote the value to export it as text, digit for digit';
         }
         if (path[0] === 'target' && path[1] === 'base_url' && failed.has('pattern')) {
-            message = `expected an http:// or https:// URL, found ${describeValue(value, schema, writtenAs(path))}`;
+            message = `expected an http:// or https:// URL, found ${(0,describe/* describeValue */.bp)(value, schema, writtenAs(path))}`;
         }
         if (path[0] === 'regression' && path.length === 2) {
-            message = `expected a tolerance as a percentage, e.g. 10%, found ${describeValue(value, schema, writtenAs(path))}`;
+            message = `expected a tolerance as a percentage, e.g. 10%, found ${(0,describe/* describeValue */.bp)(value, schema, writtenAs(path))}`;
         }
         if (failed.has('enum') && typeof value === 'string' && schema.enum) {
-            const suggestion = closestMatch(value, schema.enum.filter((option) => !hidden.includes(option)));
+            const suggestion = (0,describe/* closestMatch */.h0)(value, schema.enum.filter((option) => !hidden.includes(option)));
             if (suggestion)
                 message += `; did you mean "${suggestion}"?`;
         }
@@ -63551,7 +64687,7 @@ function crossFieldProblems(data, badPaths) {
         if (counts.length === Object.keys(plan).length && totalNodes > LIMITS.maxNodesTotal) {
             problems.push({
                 path: ['hardware_plan'],
-                message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${formatNumber(totalNodes)}`,
+                message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${(0,describe/* formatNumber */.ZV)(totalNodes)}`,
                 at: 'value',
             });
         }
@@ -63585,6 +64721,7 @@ function crossFieldProblems(data, badPaths) {
                 });
             }
         }
+        problems.push(...stageShapeProblems(stage, index, ok));
         const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
         if (iterationsOk &&
             isFiniteNumber(warmup) &&
@@ -63592,7 +64729,7 @@ function crossFieldProblems(data, badPaths) {
             warmup >= iterations) {
             problems.push({
                 path: ['stages', index, 'warmup_requests'],
-                message: `expected an integer < iterations (${formatNumber(iterations)}), found ${formatNumber(warmup)}; at least one request of the stage must be measured`,
+                message: `expected an integer < iterations (${(0,describe/* formatNumber */.ZV)(iterations)}), found ${(0,describe/* formatNumber */.ZV)(warmup)}; at least one request of the stage must be measured`,
                 at: 'value',
             });
         }
@@ -63608,7 +64745,7 @@ function crossFieldProblems(data, badPaths) {
             if (durationSeconds > LIMITS.maxStageDurationSeconds) {
                 problems.push({
                     path: ['stages', index],
-                    message: `expected iterations × time_between_requests ≤ ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found ${formatNumber(iterations)} × ${formatNumber(gapSeconds)} = ${formatNumber(durationSeconds)} s`,
+                    message: `expected iterations × time_between_requests ≤ ${(0,describe/* formatNumber */.ZV)(LIMITS.maxStageDurationSeconds)} s (30 days), found ${(0,describe/* formatNumber */.ZV)(iterations)} × ${(0,describe/* formatNumber */.ZV)(gapSeconds)} = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
                     at: 'value',
                 });
             }
@@ -63624,6 +64761,67 @@ function crossFieldProblems(data, badPaths) {
     }
     return problems;
 }
+/**
+ * The fields of a stage that depend on whether it replays a trace: a trace gives the lengths and the
+ * times (so they are required elsewhere, and contradictions here), and trace_speed / trace_block_tokens
+ * mean nothing without one. shared_prefix needs room after its prefix for the request's own tokens.
+ */
+function stageShapeProblems(stage, index, ok) {
+    const problems = [];
+    const path = ['stages', index];
+    const isTrace = stage.trace !== undefined;
+    if (isTrace) {
+        for (const key of TRACE_DERIVED_KEYS) {
+            if (stage[key] === undefined)
+                continue;
+            problems.push({
+                path: [...path, key],
+                message: `a trace stage takes ${key} from its trace (${key === 'time_between_requests' ? 'the timestamps' : key === 'prompt_length' ? "each request's input_length" : "each request's output_length"}); remove it, or remove trace`,
+                at: 'key',
+            });
+        }
+        if (stage.no_overlap === true)
+            problems.push({
+                path: [...path, 'no_overlap'],
+                message: 'a trace stage sends each request at its timestamp; no_overlap cannot apply: remove it, or remove trace',
+                at: 'key',
+            });
+        if (stage.shared_prefix !== undefined)
+            problems.push({
+                path: [...path, 'shared_prefix'],
+                message: "a trace stage's prompts share what its hash_ids say; shared_prefix cannot apply: remove it, or remove trace",
+                at: 'key',
+            });
+    }
+    else {
+        const missing = stage_keys/* STAGE_LOAD_KEYS */.d.filter((key) => stage[key] === undefined);
+        for (const key of missing) {
+            const expected = (0,describe/* describeExpectation */.uN)(schemaAt([...path, key]), new Set());
+            problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+        }
+        for (const key of ['trace_speed', 'trace_block_tokens'])
+            if (stage[key] !== undefined)
+                problems.push({
+                    path: [...path, key],
+                    message: `${key} applies to a trace replay only; add trace: FILE, or remove it`,
+                    at: 'key',
+                });
+    }
+    const prefix = stage.shared_prefix;
+    if (validate_isRecord(prefix) &&
+        isFiniteNumber(prefix.tokens) &&
+        isFiniteNumber(stage.prompt_length) &&
+        ok(...path, 'shared_prefix') &&
+        ok(...path, 'prompt_length') &&
+        prefix.tokens >= stage.prompt_length) {
+        problems.push({
+            path: [...path, 'shared_prefix', 'tokens'],
+            message: `expected an integer < prompt_length (${(0,describe/* formatNumber */.ZV)(stage.prompt_length)}), found ${(0,describe/* formatNumber */.ZV)(prefix.tokens)}; each prompt needs tokens of its own after the shared prefix`,
+            at: 'value',
+        });
+    }
+    return problems;
+}
 /** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
 function gateProblems(data, ok) {
     const problems = [];
@@ -63633,7 +64831,7 @@ function gateProblems(data, ok) {
         list.forEach((text, index) => {
             if (typeof text !== 'string')
                 return;
-            const parsed = parseThreshold(text, scope);
+            const parsed = (0,thresholds/* parseThreshold */.B)(text, scope);
             if ('error' in parsed)
                 problems.push({ path: [...path, index], message: parsed.error, at: 'value' });
         });
@@ -63647,7 +64845,7 @@ function gateProblems(data, ok) {
     }
     if (validate_isRecord(data.regression)) {
         for (const name of Object.keys(data.regression)) {
-            const problem = regressionMetricProblem(name);
+            const problem = (0,regression/* regressionMetricProblem */.Fh)(name);
             if (problem)
                 problems.push({ path: ['regression', name], message: problem, at: 'key' });
         }
@@ -63673,16 +64871,29 @@ function aliasWarnings(data) {
     return warnings;
 }
 function buildConfig(checked) {
+    // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
+    // (src/config/trace-file.ts); until then they are 0.
     const stages = checked.stages.map((stage) => ({
         name: stage.name,
-        prompt_length: stage.prompt_length,
-        generation_length: stage.generation_length,
-        time_between_requests: stage.time_between_requests,
-        iterations: stage.iterations,
-        no_overlap: stage.no_overlap ?? checked.no_overlap,
+        prompt_length: stage.prompt_length ?? 0,
+        generation_length: stage.generation_length ?? 0,
+        time_between_requests: stage.time_between_requests ?? 0,
+        iterations: stage.iterations ?? 0,
+        // A trace stage sends at its timestamps: never one at a time (the top-level no_overlap does not apply).
+        no_overlap: stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
         warmup_requests: stage.warmup_requests,
         warmup: stage.warmup,
         ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
+        ...(stage.trace !== undefined
+            ? {
+                trace: stage.trace,
+                trace_speed: stage.trace_speed ?? 1,
+                trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
+            }
+            : {}),
+        ...(stage.shared_prefix
+            ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
+            : {}),
     }));
     const environment = {};
     // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
@@ -63721,7 +64932,7 @@ function validateConfig(data, writtenAs = () => undefined) {
     const valid = validate(data);
     const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
     // First, so that a missing hardware_plan or model_ids reads before the schema's own missing keys.
-    errors.unshift(...targetProblems(data, errors.map((problem) => problem.path), (key) => describeExpectation(schemaAt([key]), new Set(), hiddenEnumValues(key))));
+    errors.unshift(...targetProblems(data, errors.map((problem) => problem.path), (key) => (0,describe/* describeExpectation */.uN)(schemaAt([key]), new Set(), hiddenEnumValues(key))));
     errors.push(...crossFieldProblems(data, errors.map((problem) => problem.path)));
     const warnings = aliasWarnings(data);
     if (errors.length > 0)
@@ -63735,6 +64946,7 @@ function validateConfig(data, writtenAs = () => undefined) {
  * defaults. Every problem is collected and thrown once as a `ConfigError`, each with file, line,
  * column and config path; nothing here lets a bare exception or a stack trace reach the user.
  */
+
 
 
 
@@ -63765,7 +64977,7 @@ function yamlSyntaxProblems(source, file) {
         const offset = error.pos[0];
         const { line, column } = positionAtOffset(source, offset);
         const firstLine = error.message.split('\n')[0] ?? error.message;
-        const path = error.code === 'DUPLICATE_KEY' ? formatPath(pathAtOffset(source, offset)) : '';
+        const path = error.code === 'DUPLICATE_KEY' ? (0,describe/* formatPath */.jV)(pathAtOffset(source, offset)) : '';
         const message = error.code === 'DUPLICATE_KEY'
             ? 'duplicate key; a key may appear only once in a mapping'
             : error.code === 'MULTIPLE_DOCS'
@@ -63797,7 +65009,8 @@ function substituteAll(value, variables, path) {
     return problems;
 }
 /**
- * Parses and validates config text. `file` is only used in messages. `variables` resolves `${VAR}`
+ * Parses and validates config text. `file` is used in messages, and to find the trace files of trace
+ * stages (relative to its folder; they are read here). `variables` resolves `${VAR}`
  * references (default: `process.env`). Throws `ConfigError` holding every problem found.
  */
 function parseConfigText(text, file, variables = process.env) {
@@ -63809,19 +65022,19 @@ function parseConfigText(text, file, variables = process.env) {
     const positioned = (problem) => ({
         file,
         ...positionOfPath(source, problem.path, problem.at),
-        path: formatPath(problem.path),
+        path: (0,describe/* formatPath */.jV)(problem.path),
         message: problem.message,
     });
     const yamlWarnings = source.document.warnings.map((warning) => ({
         file,
         ...positionAtOffset(source, warning.pos[0]),
-        path: formatPath(pathAtOffset(source, warning.pos[0])),
+        path: (0,describe/* formatPath */.jV)(pathAtOffset(source, warning.pos[0])),
         message: `YAML: ${warning.message.split('\n')[0] ?? warning.message}`,
     }));
     const structureProblems = findStructureProblems(source).map(({ offset, message }) => ({
         file,
         ...positionAtOffset(source, offset),
-        path: formatPath(pathAtOffset(source, offset)),
+        path: (0,describe/* formatPath */.jV)(pathAtOffset(source, offset)),
         message,
     }));
     if (structureProblems.length > 0)
@@ -63858,17 +65071,26 @@ function parseConfigText(text, file, variables = process.env) {
     const problems = [...substitutionProblems, ...result.errors].map(positioned).sort(byPosition);
     if (problems.length > 0 || result.config === undefined)
         throw new errors/* ConfigError */.xL(problems);
+    // Trace stages: their files are read now (relative to this file), so a bad trace fails the load.
+    const rawStages = Array.isArray(data.stages) ? data.stages : [];
+    const { traces, problems: traceProblems } = loadStageTraces(result.config, file, (index) => {
+        const raw = rawStages[index];
+        return typeof raw === 'object' && raw !== null && 'iterations' in raw;
+    }, (path, at) => positionOfPath(source, path, at));
+    if (traceProblems.length > 0)
+        throw new errors/* ConfigError */.xL(traceProblems);
     return {
         config: result.config,
         file,
         warnings: [...yamlWarnings, ...result.warnings.map(positioned)].sort(byPosition),
+        ...(traces.size > 0 ? { traces } : {}),
     };
 }
 /** A YAML file beside the missing one whose name is close (`bench-simple.yml` for `bench_simple.yaml`). */
 async function similarConfigFile(path) {
     try {
         const names = (await (0,promises_.readdir)((0,external_node_path_.dirname)((0,external_node_path_.resolve)(path)))).filter((name) => /\.ya?ml$/i.test(name));
-        const match = closestMatch((0,external_node_path_.basename)(path), names);
+        const match = (0,describe/* closestMatch */.h0)((0,external_node_path_.basename)(path), names);
         return match === undefined ? undefined : (0,external_node_path_.join)((0,external_node_path_.dirname)(path), match);
     }
     catch {
@@ -63906,7 +65128,7 @@ async function loadConfigFile(path, variables = process.env) {
             throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
         if (info.size > MAX_CONFIG_FILE_BYTES) {
             throw new errors/* ConfigError */.xL([
-                unpositioned(path, `expected a config of at most 1 MiB, found ${formatNumber(info.size)} bytes; is this the right file?`),
+                unpositioned(path, `expected a config of at most 1 MiB, found ${(0,describe/* formatNumber */.ZV)(info.size)} bytes; is this the right file?`),
             ]);
         }
         text = await (0,promises_.readFile)(path, 'utf8');
@@ -63928,23 +65150,8 @@ async function loadConfigFile(path, variables = process.env) {
 
 
 
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-/**
- * One entry per node, labels in config order, indices counting from 0 within each label; the very
- * first entry is the primary. `{a: 2, b: 1}` → a/0 (primary), a/1, b/0, each expecting 3 nodes.
- */
-function buildPlan(config) {
-    const counts = Object.entries(config.hardware_plan);
-    const expectedNodes = counts.reduce((total, [, count]) => total + count, 0);
-    const include = [];
-    for (const [label, count] of counts) {
-        for (let index = 0; index < count; index += 1) {
-            include.push({ label, index, is_primary: include.length === 0, expected_nodes: expectedNodes });
-        }
-    }
-    return { include };
-}
-
+// EXTERNAL MODULE: ./src/plan/plan.ts
+var plan = __nccwpck_require__(8720);
 ;// CONCATENATED MODULE: ./src/util/signals.ts
 /**
  * SIGINT/SIGTERM as an AbortSignal. Both shells stop a run the same way (abort, then clean up and
@@ -64003,7 +65210,7 @@ function baseProvenance(source, configFile, simulation) {
     const sha = fileSha256(configFile);
     return {
         source,
-        tool_version: VERSION,
+        tool_version: version/* VERSION */.x,
         started_at: new Date().toISOString(),
         config_file: configFile,
         ...(sha ? { config_sha256: sha } : {}),
@@ -64070,12 +65277,12 @@ function row(name, s) {
         String(s.failed_requests),
         s.total_requests ? `${(s.success_rate * 100).toFixed(1)}%` : '–',
         String(s.total_tokens),
-        summary_formatNumber(s.avg_tokens_per_request),
-        summary_formatNumber(s.avg_time_per_request, 2),
-        summary_formatNumber(s.ttft_ms.p50),
-        summary_formatNumber(s.ttft_ms.p95),
-        summary_formatNumber(s.e2e_ms.p95),
-        summary_formatNumber(s.output_tokens_per_second),
+        (0,summary/* formatNumber */.ZV)(s.avg_tokens_per_request),
+        (0,summary/* formatNumber */.ZV)(s.avg_time_per_request, 2),
+        (0,summary/* formatNumber */.ZV)(s.ttft_ms.p50),
+        (0,summary/* formatNumber */.ZV)(s.ttft_ms.p95),
+        (0,summary/* formatNumber */.ZV)(s.e2e_ms.p95),
+        (0,summary/* formatNumber */.ZV)(s.output_tokens_per_second),
     ];
 }
 /** The end-of-run table for a terminal. */
@@ -64097,7 +65304,7 @@ function renderResultsTable(document) {
     const covered = document.results.run_stages ?? document.results.stages.map((stage) => stage.name);
     const rows = [
         header,
-        ...document.results.stages.map((stage) => row(`${stage.name}${covered.includes(stage.name) ? '' : ' (warm-up)'}`, stageStatistics(stage))),
+        ...document.results.stages.map((stage) => row(`${stage.name}${covered.includes(stage.name) ? '' : ' (warm-up)'}`, (0,results_document/* stageStatistics */.MG)(stage))),
     ];
     if (document.results.run && document.results.stages.length > 1)
         rows.push(row(covered.length === document.results.stages.length ? 'all stages' : 'run (no warm-up)', document.results.run));
@@ -64197,11 +65404,12 @@ function validateApiUrl(name, value) {
 
 /** Exit codes of the command. */
 const ExitCode = { Pass: 0, Fail: 1, Usage: 2 };
-const usage = `exo-bench ${VERSION}: staged, fire-and-forget load benchmarks for EXO clusters
+const usage = `exo-bench ${version/* VERSION */.x}: staged, fire-and-forget load benchmarks for EXO clusters
 
 Usage:
   exo-bench [run] --config FILE [options]     run this node's part of a benchmark
   exo-bench plan --config FILE                print the GitHub Actions matrix for hardware_plan
+  exo-bench merge --output DIR NODE_DIR...    merge the result folders of a run's nodes into one result
   exo-bench simulate [options]                run the EXO simulator (see exo-bench simulate --help)
 
 Run options, the seed bench script's (same meaning; the seed's command line runs unchanged):
@@ -64227,6 +65435,8 @@ Run options, ours:
                          OpenAI-compatible server for target kind openai) and run against it
   --simulate-profile F   simulator profile file (JSON or YAML) for --simulate
   --label L --index I    hardware label and node index, recorded in the results
+  --run-id ID            the run's id, recorded as metadata.run_id (default: random per process); give
+                         every node of one run the same ID (and its own --label/--index) to merge them
   --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
   --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
@@ -64294,8 +65504,64 @@ async function planCommand(args, streams, env, logger) {
         return ExitCode.Pass;
     }
     const loaded = await loadConfig(values.config, env, logger);
-    streams.stdout(`${JSON.stringify(buildPlan(loaded.config))}\n`);
+    streams.stdout(`${JSON.stringify((0,plan/* buildPlan */.G)(loaded.config))}\n`);
     return ExitCode.Pass;
+}
+const mergeUsage = `Usage: exo-bench merge --output DIR [--baseline FILE] [--no-fail-on-threshold] NODE_DIR...
+
+Merges the result folders of one run's nodes (each holds results.json and requests.jsonl, as a node run
+writes them) into one result for the whole run in DIR: results.json, requests.jsonl (every request once,
+each line with its "node"), summary.md and report.html with a per-node breakdown. Every figure is
+recomputed from the merged records; thresholds and --baseline are judged on the merged result.
+
+Exit codes: 0 pass, 1 fail / invalid / error (a node missing or failed), 2 bad usage or input (a folder
+without results.json, a node given twice, folders of different runs or configs).
+`;
+const MERGE_OPTIONS = {
+    output: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-fail-on-threshold': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+};
+async function mergeCommand(args, streams, logger) {
+    const { values, positionals } = (0,external_node_util_.parseArgs)({
+        args,
+        options: MERGE_OPTIONS,
+        strict: true,
+        allowPositionals: true,
+    });
+    if (values.help) {
+        streams.stdout(mergeUsage);
+        return ExitCode.Pass;
+    }
+    if (values.output === undefined)
+        throw new errors/* InputError */.dz('merge: --output DIR is required', 'Name the folder the merged result goes to.');
+    if (positionals.length === 0)
+        throw new errors/* InputError */.dz('merge: no NODE_DIR given', 'Give the result folder of every node of the run.');
+    const { readNodeFolder, runMerge } = await __nccwpck_require__.e(/* import() */ 949).then(__nccwpck_require__.bind(__nccwpck_require__, 3949));
+    const nodes = positionals.map((folder) => readNodeFolder((0,external_node_path_.resolve)(folder), folder));
+    const baseline = values.baseline === undefined ? undefined : await (0,verdict/* resolveBaseline */.oL)(values.baseline, undefined);
+    if (baseline?.status === 'unavailable')
+        logger.warning(`baseline: ${baseline.reason}`);
+    const outcome = runMerge(nodes, {
+        outputDir: (0,external_node_path_.resolve)(values.output),
+        logger,
+        ...(baseline ? { baseline } : {}),
+    });
+    if (outcome.document.results.stages.length > 0)
+        streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
+    const verdictLine = (0,verdict/* describeVerdict */.XZ)(outcome.document);
+    if (outcome.verdict === 'pass')
+        logger.info(verdictLine);
+    else
+        logger.warning(verdictLine);
+    logger.info(`results: ${outcome.resultsPath}`);
+    logger.info(`requests: ${outcome.requestsPath}`);
+    logger.info(`summary: ${outcome.summaryPath}`);
+    logger.info(`report: ${outcome.reportPath}`);
+    if (outcome.verdict !== 'pass' && (0,verdict/* failedOnlyOnGates */.x2)(outcome.document) && values['no-fail-on-threshold'])
+        return ExitCode.Pass;
+    return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
 }
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
 const RUN_OPTIONS = {
@@ -64313,16 +65579,23 @@ const RUN_OPTIONS = {
     'simulate-profile': { type: 'string' },
     label: { type: 'string' },
     index: { type: 'string' },
+    'run-id': { type: 'string' },
     baseline: { type: 'string' },
     'no-fail-on-threshold': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
 };
+/** `--run-id`: letters, digits, `.`, `_` and `-`, at most 100 (it goes into nonces and file names' metadata). */
+function parseRunId(value) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(value))
+        throw new errors/* InputError */.dz(`--run-id must be 1 to 100 letters, digits, ".", "_" or "-", got ${JSON.stringify(value)}`, 'Give every node of one run the same id, e.g. --run-id "$(date +%s)".');
+    return value;
+}
 /** `Unknown option '--simulat'` → ` Did you mean --simulate?` (or '' when nothing is close). */
 function didYouMean(message, flags) {
     const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
     if (!unknown)
         return '';
-    const match = closestMatch(unknown, flags);
+    const match = (0,describe/* closestMatch */.h0)(unknown, flags);
     return match ? ` Did you mean --${match}?` : '';
 }
 /**
@@ -64395,7 +65668,7 @@ async function runCommand(args, streams, env, cliLogger) {
             // An openai target's base_url, else EXO on this machine.
             apiUrl = targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
         }
-        const baseline = values.baseline === undefined ? undefined : await resolveBaseline(values.baseline, undefined);
+        const baseline = values.baseline === undefined ? undefined : await (0,verdict/* resolveBaseline */.oL)(values.baseline, undefined);
         if (baseline?.status === 'unavailable')
             logger.warning(`baseline: ${baseline.reason}`);
         const outcome = await runNode(loaded, {
@@ -64405,7 +65678,7 @@ async function runCommand(args, streams, env, cliLogger) {
             expectedNodes,
             timeoutSeconds,
             outputDir,
-            runId: defaults.runId,
+            runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : defaults.runId,
             env,
             gitCommit: values['git-commit'] ?? null,
             hardwareLabels,
@@ -64424,7 +65697,7 @@ async function runCommand(args, streams, env, cliLogger) {
         if (outcome.document.results.stages.length > 0)
             streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
         // Every reason at once (validity and thresholds), never a bare `verdict: invalid`.
-        const verdictLine = describeVerdict(outcome.document);
+        const verdictLine = (0,verdict/* describeVerdict */.XZ)(outcome.document);
         if (outcome.verdict === 'pass')
             logger.info(verdictLine);
         else
@@ -64439,7 +65712,7 @@ async function runCommand(args, streams, env, cliLogger) {
         logger.info(`report: ${outcome.reportPath}`);
         // The seed's last block, after everything else on stdout (scripts scrape the log for it).
         streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
-        if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
+        if (outcome.verdict !== 'pass' && (0,verdict/* failedOnlyOnGates */.x2)(outcome.document) && values['no-fail-on-threshold'])
             return ExitCode.Pass;
         return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
     }
@@ -64454,7 +65727,7 @@ async function runCli(argv, streams, env) {
     const [first, ...rest] = argv;
     try {
         if (first === '--version') {
-            streams.stdout(`${VERSION}\n`);
+            streams.stdout(`${version/* VERSION */.x}\n`);
             return ExitCode.Pass;
         }
         if (first === '-h' || first === '--help' || first === 'help') {
@@ -64463,6 +65736,8 @@ async function runCli(argv, streams, env) {
         }
         if (first === 'plan')
             return await planCommand(rest, streams, env, logger);
+        if (first === 'merge')
+            return await mergeCommand(rest, streams, logger);
         if (first === 'simulate') {
             if (rest.includes('--help') || rest.includes('-h')) {
                 streams.stdout((await __nccwpck_require__.e(/* import() */ 233).then(__nccwpck_require__.bind(__nccwpck_require__, 3233))).simulateUsage);
@@ -64480,7 +65755,11 @@ async function runCli(argv, streams, env) {
         // By code, not class: parseArgs' TypeError may come from another realm (a VM context).
         const code = error?.code;
         if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-            const flags = first === 'plan' ? ['config', 'help'] : Object.keys(RUN_OPTIONS);
+            const flags = first === 'plan'
+                ? ['config', 'help']
+                : first === 'merge'
+                    ? Object.keys(MERGE_OPTIONS)
+                    : Object.keys(RUN_OPTIONS);
             logger.error(`${error.message}${didYouMean(error.message, flags)}\nRun exo-bench --help for the flags.`);
             return ExitCode.Usage;
         }

@@ -85,73 +85,26 @@ function createGitHubRunnerSource(token, scope, options = {}) {
     if (token.trim() === '')
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('github-token is empty', 'Pass a token, or leave the input unset.');
     const retry = options.retry ?? {};
-    const maxWaitMs = retry.maxWaitMs ?? 20_000;
-    const maxRetries = retry.maxRetries ?? 3;
-    const requestTimeoutMs = retry.requestTimeoutMs ?? 30_000;
-    const sleep = retry.sleep ?? _util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .sleepMs */ .Mb;
-    const now = retry.now ?? Date.now;
     const target = resolveTarget(scope, options);
-    // Tokens are opaque; still, never let one reach a message, whatever a server echoes back.
-    const scrub = (text) => text.split(token).join('***');
+    const policy = {
+        maxWaitMs: retry.maxWaitMs ?? 20_000,
+        maxRetries: retry.maxRetries ?? 3,
+        requestTimeoutMs: retry.requestTimeoutMs ?? 30_000,
+        sleep: retry.sleep ?? _util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .sleepMs */ .Mb,
+        now: retry.now ?? Date.now,
+        target,
+        scope,
+        // Tokens are opaque; still, never let one reach a message, whatever a server echoes back.
+        scrub: (text) => text.split(token).join('***'),
+        ...(options.logger ? { logger: options.logger } : {}),
+    };
     async function list(signal) {
         // One client per listing: its hook carries this call's signal into every page request.
         const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(token, {
             ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
             userAgent: 'exo-bench',
         });
-        octokit.hook.wrap('request', async (request, requestOptions) => {
-            /** One request with its own timeout; the timer is gone before any rate-limit wait starts. */
-            const attempt = async () => {
-                const timeout = new AbortController();
-                const onAbort = () => timeout.abort();
-                signal?.addEventListener('abort', onAbort, { once: true });
-                const timer = setTimeout(() => timeout.abort(), requestTimeoutMs);
-                try {
-                    // before-after-hook binds the options object for the inner hooks and ignores arguments
-                    // passed here, so the signal must be set on that object itself.
-                    requestOptions.request = { ...requestOptions.request, signal: timeout.signal };
-                    return await request(requestOptions);
-                }
-                catch (error) {
-                    if (signal?.aborted)
-                        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc('runner listing cancelled');
-                    if (timeout.signal.aborted) {
-                        throw new Error(`GitHub did not answer within ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(requestTimeoutMs)} (${target.label})`);
-                    }
-                    throw error;
-                }
-                finally {
-                    clearTimeout(timer);
-                    signal?.removeEventListener('abort', onAbort);
-                }
-            };
-            for (let retries = 0;; retries += 1) {
-                try {
-                    return await attempt();
-                }
-                catch (error) {
-                    const http = asHttpError(error);
-                    if (http === undefined)
-                        throw error;
-                    const waitMs = rateLimitWaitMs(http.status, http.response?.headers ?? {}, now());
-                    if (waitMs !== undefined) {
-                        const what = `GitHub rate limit (${http.status}) while listing the self-hosted runners of ${target.label}`;
-                        if (waitMs > maxWaitMs || retries >= maxRetries) {
-                            throw new _preflight_runners_js__WEBPACK_IMPORTED_MODULE_2__/* .RunnerRateLimitError */ .KT(http.status, waitMs, what);
-                        }
-                        options.logger?.info(`${what}: waiting ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(waitMs)}, then retrying`);
-                        await sleep(waitMs, signal);
-                        continue;
-                    }
-                    if (http.status === 401 || http.status === 403 || http.status === 404) {
-                        throw new _preflight_runners_js__WEBPACK_IMPORTED_MODULE_2__/* .RunnerAccessError */ .Xv(http.status, accessMessage(http, target.label, scrub), accessHint(scope, http.status));
-                    }
-                    // Octokit reports a failed connection as status 500 without a response; don't call that an answer.
-                    const answered = http.response === undefined ? '' : ` (${http.status})`;
-                    throw new Error(`Listing the self-hosted runners of ${target.label} failed${answered}: ${scrub(http.message)}`);
-                }
-            }
-        });
+        octokit.hook.wrap('request', (request, requestOptions) => requestWithRetries(() => requestWithTimeout(request, requestOptions, policy, signal), policy, signal));
         const runners = target.scope === 'repo'
             ? await octokit.paginate(octokit.rest.actions.listSelfHostedRunnersForRepo, {
                 owner: target.owner,
@@ -170,6 +123,64 @@ function createGitHubRunnerSource(token, scope, options = {}) {
         }));
     }
     return { list };
+}
+/** One request with its own timeout; the timer is gone before any rate-limit wait starts. */
+async function requestWithTimeout(request, requestOptions, policy, signal) {
+    const timeout = new AbortController();
+    const onAbort = () => timeout.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => timeout.abort(), policy.requestTimeoutMs);
+    try {
+        // before-after-hook binds the options object for the inner hooks and ignores arguments
+        // passed here, so the signal must be set on that object itself.
+        requestOptions.request = { ...requestOptions.request, signal: timeout.signal };
+        return await request(requestOptions);
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CancelledError */ .cc('runner listing cancelled');
+        if (timeout.signal.aborted) {
+            throw new Error(`GitHub did not answer within ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(policy.requestTimeoutMs)} (${policy.target.label})`);
+        }
+        throw error;
+    }
+    finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+    }
+}
+/**
+ * Runs `attempt` until it answers: rate-limit answers are waited out (within the policy's bounds) and
+ * retried; 401, a plain 403 and 404 become RunnerAccessError; anything else fails with the token scrubbed.
+ */
+async function requestWithRetries(attempt, policy, signal) {
+    const { target } = policy;
+    for (let retries = 0;; retries += 1) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const http = asHttpError(error);
+            if (http === undefined)
+                throw error;
+            const waitMs = rateLimitWaitMs(http.status, http.response?.headers ?? {}, policy.now());
+            if (waitMs !== undefined) {
+                const what = `GitHub rate limit (${http.status}) while listing the self-hosted runners of ${target.label}`;
+                if (waitMs > policy.maxWaitMs || retries >= policy.maxRetries) {
+                    throw new _preflight_runners_js__WEBPACK_IMPORTED_MODULE_2__/* .RunnerRateLimitError */ .KT(http.status, waitMs, what);
+                }
+                policy.logger?.info(`${what}: waiting ${(0,_util_clock_js__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(waitMs)}, then retrying`);
+                await policy.sleep(waitMs, signal);
+                continue;
+            }
+            if (http.status === 401 || http.status === 403 || http.status === 404) {
+                throw new _preflight_runners_js__WEBPACK_IMPORTED_MODULE_2__/* .RunnerAccessError */ .Xv(http.status, accessMessage(http, target.label, policy.scrub), accessHint(policy.scope, http.status));
+            }
+            // Octokit reports a failed connection as status 500 without a response; don't call that an answer.
+            const answered = http.response === undefined ? '' : ` (${http.status})`;
+            throw new Error(`Listing the self-hosted runners of ${target.label} failed${answered}: ${policy.scrub(http.message)}`);
+        }
+    }
 }
 function resolveTarget(scope, options) {
     const fromContext = () => {

@@ -2056,39 +2056,50 @@ function modelListEntry(spec) {
         reasoning_dialect: 'none',
     };
 }
+/**
+ * `topology.connections`: source node → sink node → the edges between them, for every pair whose link
+ * has formed by `now` (plus the RDMA interfaces when the profile has them).
+ */
+function connectionsJson(cluster, live, now) {
+    const connections = {};
+    for (const source of live) {
+        const sinks = {};
+        for (const sink of live) {
+            if (!cluster.edgeExists(source, sink, now))
+                continue;
+            const edges = [
+                {
+                    sinkMultiaddr: {
+                        address: `/ip4/127.0.0.1/tcp/${sink.port}`,
+                        address_type: 'ip4',
+                        ip_address: '127.0.0.1',
+                        port: sink.port,
+                    },
+                },
+            ];
+            if (cluster.profile.rdmaEnabled)
+                edges.push({
+                    sourceRdmaIface: `rdma_en${3 + sink.index}`,
+                    sinkRdmaIface: `rdma_en${3 + source.index}`,
+                });
+            sinks[sink.id] = edges;
+        }
+        if (Object.keys(sinks).length > 0)
+            connections[source.id] = sinks;
+    }
+    return connections;
+}
 /** The whole `/state` document (camelCase). `tsSuffix` differs between `/state` and `/state/<path>`. */
 function buildState(cluster, tsSuffix) {
     const live = cluster.liveNodes();
     const objectOf = (entries) => Object.fromEntries(entries);
     const busyNodes = new Set();
-    for (const inst of cluster.instances.values())
-        if (inst.engine.active.length > 0)
-            for (const n of inst.nodeIds)
-                busyNodes.add(n);
+    for (const instance of cluster.instances.values())
+        if (instance.engine.active.length > 0)
+            for (const nodeId of instance.nodeIds)
+                busyNodes.add(nodeId);
     const now = (0,clock/* preciseNowMs */.GL)();
-    const connections = {};
-    for (const a of live) {
-        const sinks = {};
-        for (const b of live) {
-            if (!cluster.edgeExists(a, b, now))
-                continue;
-            const edges = [
-                {
-                    sinkMultiaddr: {
-                        address: `/ip4/127.0.0.1/tcp/${b.port}`,
-                        address_type: 'ip4',
-                        ip_address: '127.0.0.1',
-                        port: b.port,
-                    },
-                },
-            ];
-            if (cluster.profile.rdmaEnabled)
-                edges.push({ sourceRdmaIface: `rdma_en${3 + b.index}`, sinkRdmaIface: `rdma_en${3 + a.index}` });
-            sinks[b.id] = edges;
-        }
-        if (Object.keys(sinks).length > 0)
-            connections[a.id] = sinks;
-    }
+    const connections = connectionsJson(cluster, live, now);
     const networked = live.filter((n) => now >= networkAtMs(n, cluster.profile));
     const withBackends = live.filter((n) => cluster.hasBackends(n, now));
     const p = cluster.profile;
