@@ -20,13 +20,14 @@ import type {
   PromptLengthStatistics,
 } from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { SearchResults } from '../load/search.js';
 import type { SeedStageStatistics } from '../metrics/seed.js';
 import type { SeedCluster, SeedMetadata } from './seed-document.js';
 import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.4.0';
+export const RESULTS_SCHEMA_VERSION = '1.5.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -174,6 +175,16 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   prompt_length: PromptLengthStatistics;
   /** Since 1.1: achieved against requested output length (early stops, ignored max_tokens). */
   output_length: OutputLengthStatistics;
+  /**
+   * Since 1.5: a capacity search stage's outcome (src/load/search.ts): the capacity, its bracket and
+   * every probe. The stage's statistics above cover all its probes together.
+   */
+  search?: SearchResults;
+}
+
+/** The capacity searches of a run, in stage order. */
+export function runSearches(document: Pick<ResultsDocument, 'results'>): SearchResults[] {
+  return document.results.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
 }
 
 /**

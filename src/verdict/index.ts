@@ -8,6 +8,7 @@ import type { Logger } from '../ports.js';
 import { stageStatistics, type ResultsDocument } from '../report/results.js';
 import { compareWithBaseline, notCompared, type BaselineInput, type ComparisonResult } from './compare.js';
 import { evaluateThresholds, type ThresholdOutcome } from './thresholds.js';
+import { measuredNothing } from './validity.js';
 
 export type { BaselineInput, ComparisonResult, LoadedBaseline, MetricComparison } from './compare.js';
 export type { ThresholdOutcome } from './thresholds.js';
@@ -98,8 +99,7 @@ export function gatesFailed(document: Partial<Pick<ResultsDocument, 'thresholds'
  */
 export function failedOnlyOnGates(document: ResultsDocument): boolean {
   if (document.verdict !== 'fail' || !gatesFailed(document)) return false;
-  const run = document.results.run;
-  return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
+  return !document.error && document.validity.valid && !measuredNothing(document);
 }
 
 /**
@@ -111,8 +111,7 @@ export function verdictReasons(document: ResultsDocument): string[] {
   const reasons: string[] = [];
   if (document.error) reasons.push(document.error.message);
   reasons.push(...document.validity.reasons);
-  const run = document.results.run;
-  if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+  if (!document.error && document.metadata.is_primary && measuredNothing(document))
     reasons.push('no request succeeded');
   const gates = describeGateFailures(document);
   if (gates) reasons.push(...gates.split('; '));

@@ -24,6 +24,7 @@ const DECIMALS: Record<MetricUnit, number> = {
   tokens: 1,
   'tokens/s': 1,
   'requests/s': 2,
+  'requests in flight': 0,
 };
 
 /** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */

@@ -3,8 +3,9 @@
  * `failed_requests == 0`. Parsed once when the config is validated (errors carry the config position)
  * and again when judged; judged against the run's statistics (top-level `thresholds`) or a stage's.
  */
-import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
+import { computeStatistics, type HistogramSummary, type LoadStatistics } from '../metrics/aggregate.js';
 import { closestMatch } from '../config/describe.js';
+import type { SearchResults } from '../load/search.js';
 import { METRICS, METRIC_NAMES, type MetricDefinition } from './metrics.js';
 
 /** The comparators a threshold may use. */
@@ -40,6 +41,9 @@ export interface ThresholdOutcome {
 
 const EXPRESSION = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>|=)?\s*(.*?)\s*$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** What a capacity threshold is judged with when the run has no run-level requests (search stages only). */
+const EMPTY_STATISTICS: LoadStatistics = computeStatistics([]);
 
 const FORM = 'write "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"';
 
@@ -105,9 +109,10 @@ export function evaluateThreshold(
   scope: ThresholdOutcome['scope'],
   stats: LoadStatistics,
   itl?: HistogramSummary,
+  searches?: readonly SearchResults[],
 ): ThresholdOutcome {
   const { metric } = threshold;
-  const observation = metric.observe(stats, itl);
+  const observation = metric.observe(stats, itl, searches);
   const outcome: ThresholdOutcome = {
     expression: threshold.expression,
     scope,
@@ -132,7 +137,9 @@ export function evaluateThreshold(
 /** What the thresholds of a run are judged against: the run's statistics and each stage's. */
 export interface ThresholdSubjects {
   run: LoadStatistics | null;
-  stages: ReadonlyArray<LoadStatistics & { name: string; itl_ms?: HistogramSummary }>;
+  stages: ReadonlyArray<
+    LoadStatistics & { name: string; itl_ms?: HistogramSummary; search?: SearchResults | undefined }
+  >;
 }
 
 /**
@@ -152,10 +159,14 @@ export function evaluateThresholds(
     scope: ThresholdOutcome['scope'],
     stats: LoadStatistics | null,
     itl?: HistogramSummary,
+    searches?: readonly SearchResults[],
   ): void => {
     const parsed = parseThreshold(text, scope === 'run' ? 'run' : 'stage');
     if (!('threshold' in parsed)) return;
-    if (stats === null) {
+    // A capacity is judged on the searches even when the run-level statistics are empty (a run made of
+    // search stages only has no run-level requests).
+    const subject = stats ?? (parsed.threshold.metric.capacity && scope === 'run' ? EMPTY_STATISTICS : null);
+    if (subject === null) {
       outcomes.push({
         expression: parsed.threshold.expression,
         scope,
@@ -170,12 +181,14 @@ export function evaluateThresholds(
       });
       return;
     }
-    outcomes.push(evaluateThreshold(parsed.threshold, scope, stats, itl));
+    outcomes.push(evaluateThreshold(parsed.threshold, scope, subject, itl, searches));
   };
-  for (const text of config.thresholds ?? []) judge(text, 'run', subjects.run);
+  const runSearches = subjects.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
+  for (const text of config.thresholds ?? []) judge(text, 'run', subjects.run, undefined, runSearches);
   for (const stage of config.stages) {
     const stats = subjects.stages.find((candidate) => candidate.name === stage.name) ?? null;
-    for (const text of stage.thresholds ?? []) judge(text, { stage: stage.name }, stats, stats?.itl_ms);
+    for (const text of stage.thresholds ?? [])
+      judge(text, { stage: stage.name }, stats, stats?.itl_ms, stats?.search ? [stats.search] : []);
   }
   return outcomes;
 }

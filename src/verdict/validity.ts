@@ -85,14 +85,26 @@ export function judgeValidity(
  * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
  * then a failed threshold or a regression against the baseline fails.
  */
+/**
+ * True when no request the verdict rests on succeeded: the run-level requests, or — in a run whose
+ * stages are all capacity searches (and warm-ups), which has no run-level figures — the searches'.
+ */
+export function measuredNothing(document: Pick<ResultsDocument, 'results'>): boolean {
+  const run = document.results.run;
+  if (run) return run.successful_requests === 0;
+  const searches = document.results.stages.filter((stage) => stage.search && !stage.config.warmup);
+  if (document.results.run_stages?.length === 0 && searches.length > 0)
+    return searches.every((stage) => stage.counted_successful_requests === 0);
+  return true;
+}
+
 export function judgeVerdict(
   document: Pick<ResultsDocument, 'results' | 'validity' | 'error'> &
     Partial<Pick<ResultsDocument, 'thresholds' | 'comparison'>>,
 ): Verdict {
   if (document.error) return 'error';
   if (!document.validity.valid) return 'invalid';
-  const run = document.results.run;
-  if (!run || run.successful_requests === 0) return 'fail';
+  if (measuredNothing(document)) return 'fail';
   if (gatesFailed(document)) return 'fail';
   return 'pass';
 }
