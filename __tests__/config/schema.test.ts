@@ -62,6 +62,7 @@ describe('known keys', () => {
       'warmup_requests',
       'warmup',
       'thresholds',
+      'search',
     ]);
   });
 

@@ -135,7 +135,10 @@ export function describeExpectation(
     }
     case 'object': {
       if (schema.title && schema.required) {
-        return `a ${schema.title} (a mapping with ${joinAlternatives(schema.required).replace(/ or ([^ ]+)$/, ' and $1')})`;
+        // A stage also needs time_between_requests and iterations unless it is a search (validate.ts).
+        const keys =
+          schema.title === 'stage' ? [...schema.required, 'time_between_requests', 'iterations'] : schema.required;
+        return `a ${schema.title} (a mapping with ${joinAlternatives(keys).replace(/ or ([^ ]+)$/, ' and $1')})`;
       }
       const keyTitle = schema.propertyNames?.title;
       if (schema.minProperties !== undefined && schema.minProperties > 0 && keyTitle) {
