@@ -460,7 +460,8 @@ async function runSearchStage(
       runs.push(stageRun);
       const stats = computeStatistics(stageRun.records);
       const observation = metric.observe(stats, histogramSummary(probeGaps));
-      const interrupted = stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
+      const interrupted =
+        stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
       // Drain: the next probe must not start on this one's queue (runStage already waited for every request).
       if (!interrupted && target.kind === 'exo')
         await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
@@ -493,7 +494,10 @@ async function runSearchStage(
     stage,
     records: runs.flatMap((probeRun) => probeRun.records).sort((a, b) => a.index - b.index),
     startedAtMs: runs[0]?.startedAtMs ?? clock.nowMs(),
-    endedAtMs: runs.reduce((latest, probeRun) => Math.max(latest, probeRun.endedAtMs), runs[0]?.startedAtMs ?? 0),
+    endedAtMs: runs.reduce(
+      (latest, probeRun) => Math.max(latest, probeRun.endedAtMs),
+      runs[0]?.startedAtMs ?? 0,
+    ),
     peakInFlight: runs.reduce((peak, probeRun) => Math.max(peak, probeRun.peakInFlight), 0),
     inFlightSamples: runs.flatMap((probeRun) => probeRun.inFlightSamples),
     interrupted: runs.some((probeRun) => probeRun.interrupted),

@@ -73,7 +73,10 @@ describe('configs/', () => {
   });
 
   it('capacity-search.yaml is a rate search of TTFT p95 with every default applied', async () => {
-    const { config } = await loadConfigFile(join(repositoryRoot, 'configs/examples/capacity-search.yaml'), {});
+    const { config } = await loadConfigFile(
+      join(repositoryRoot, 'configs/examples/capacity-search.yaml'),
+      {},
+    );
     const search = config.stages.find((stage) => stage.search)?.search;
     expect(search).toEqual({
       metric: 'ttft_p95_ms',

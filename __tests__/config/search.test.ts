@@ -121,7 +121,9 @@ describe('search: errors', () => {
       problemsOf(
         searchStage('{metric: ttft_p95_ms, max: 500, rate: {min: 1, max: 8}, concurrency: {min: 1, max: 8}}'),
       ),
-    ).toEqual(['7:13: stages[0].search: give either "rate" or "concurrency", not both: a search varies one load']);
+    ).toEqual([
+      '7:13: stages[0].search: give either "rate" or "concurrency", not both: a search varies one load',
+    ]);
     expect(problemsOf(searchStage('{metric: ttft_p95_ms, max: 500, rate: {min: 8, max: 2}}'))).toEqual([
       '7:65: stages[0].search.rate.max: expected max ≥ min (8), found 2',
     ]);
@@ -130,7 +132,9 @@ describe('search: errors', () => {
     ).toEqual([
       '7:85: stages[0].search.probe_requests: expected at least 100 (the samples ttft_p99_ms needs to be judged), found 50',
     ]);
-    expect(problemsOf(searchStage('{metric: ttft_p95_ms, max: 500, concurrency: {min: 0.5, max: 8}}'))).toEqual([
+    expect(
+      problemsOf(searchStage('{metric: ttft_p95_ms, max: 500, concurrency: {min: 0.5, max: 8}}')),
+    ).toEqual([
       '7:64: stages[0].search.concurrency.min: expected an integer ≥ 1, found 0.5 (not an integer)',
     ]);
   });
@@ -148,11 +152,13 @@ describe('search: errors', () => {
   it('keeps capacity thresholds to search stages, and a search stage to capacity thresholds', () => {
     expect(
       problemsOf(
-        searchStage('{metric: ttft_p95_ms, max: 500, rate: {min: 1, max: 8}}', `    thresholds: ['ttft_p95_ms <= 500', 'capacity_concurrency >= 2']\n`) +
-          `thresholds: ['capacity_concurrency >= 4']\n`,
+        searchStage(
+          '{metric: ttft_p95_ms, max: 500, rate: {min: 1, max: 8}}',
+          `    thresholds: ['ttft_p95_ms <= 500', 'capacity_concurrency >= 2']\n`,
+        ) + `thresholds: ['capacity_concurrency >= 4']\n`,
       ),
     ).toEqual([
-      "7:18: stages[0].thresholds[0]: a search stage's thresholds judge its capacity (capacity_rps, capacity_concurrency), not \"ttft_p95_ms\": its probes are overloaded on purpose; the search's own bound is search.max",
+      '7:18: stages[0].thresholds[0]: a search stage\'s thresholds judge its capacity (capacity_rps, capacity_concurrency), not "ttft_p95_ms": its probes are overloaded on purpose; the search\'s own bound is search.max',
       '7:40: stages[0].thresholds[1]: capacity_concurrency is measured by a concurrency search only (a stage with search.concurrency); this stage has none',
       '9:14: thresholds[0]: capacity_concurrency is measured by a concurrency search only (a stage with search.concurrency); no stage has one',
     ]);

@@ -40,6 +40,8 @@ import type { RequestRecord } from '../../src/metrics/record.js';
 import { percentile } from '../../src/metrics/stats.js';
 import type { GroundTruthRecord } from '../../src/simulator/groundTruth.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE } from '../../src/simulator/index.js';
+import { Ajv } from 'ajv';
+import { resultsSchema } from '../../src/report/results-schema.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { startSimulatorProcess, writeProfile } from '../helpers/simulator-process.js';
 
@@ -83,6 +85,7 @@ describe('capacity search against the simulator (openai flavour)', () => {
   let outcome: NodeRunOutcome;
   let records: RequestRecord[];
   let truth: GroundTruthRecord[];
+  let outputDir = '';
 
   beforeAll(async () => {
     // In its own process, so that the server's step clock never waits for the client's event loop.
@@ -124,7 +127,7 @@ thresholds: ["capacity_rps >= 20"]
         'search.yaml',
         {},
       );
-      const outputDir = mkdtempSync(join(tmpdir(), 'exo-bench-search-'));
+      outputDir = mkdtempSync(join(tmpdir(), 'exo-bench-search-'));
       outcome = await runNode(
         config,
         {
@@ -142,8 +145,7 @@ thresholds: ["capacity_rps >= 20"]
         .filter(Boolean)
         .map((line) => JSON.parse(line) as RequestRecord);
       const body = (await (await fetch(`${url}/_simulator/requests`)).json()) as
-        | GroundTruthRecord[]
-        | { requests: GroundTruthRecord[] };
+        GroundTruthRecord[] | { requests: GroundTruthRecord[] };
       truth = Array.isArray(body) ? body : body.requests;
     } finally {
       await simulator.stop();
@@ -160,7 +162,10 @@ thresholds: ["capacity_rps >= 20"]
   it('the ground truth confirms the model: a saturated slot turns over in (G − 1) × step', () => {
     // Requests that waited in the queue were admitted at a step tick: first token − prefill.
     const queued = truth.filter(
-      (r) => r.first_token_at_ms !== null && r.ended_at_ms !== null && r.first_token_at_ms - r.arrived_at_ms > 3 * STEP_MS,
+      (r) =>
+        r.first_token_at_ms !== null &&
+        r.ended_at_ms !== null &&
+        r.first_token_at_ms - r.arrived_at_ms > 3 * STEP_MS,
     );
     expect(queued.length).toBeGreaterThan(20);
     const services = queued
@@ -179,7 +184,7 @@ thresholds: ["capacity_rps >= 20"]
     const mu = (C / SERVICE_MS) * 1000;
     // eslint-disable-next-line no-console
     console.log(
-      `knee C/S ${mu.toFixed(2)} req/s, predicted crossing ${crossing.toFixed(2)} req/s; found ${capacity} [${search.capacity_low}, ${search.capacity_high}] in ${search.probes.length} probes: ${search.probes.map((p) => `${p.load}→${p.value?.toFixed(1)}${p.passed ? '✓' : '✗'}`).join(' ')}`,
+      `knee C/S ${mu.toFixed(2)} req/s, predicted crossing ${crossing.toFixed(2)} req/s; found ${capacity} [${search.capacity_low}, ${search.capacity_high}] in ${search.probes.length} probes (outputs in ${outputDir}): ${search.probes.map((p) => `${p.load}→${p.value?.toFixed(1)}${p.passed ? '✓' : '✗'}`).join(' ')}`,
     );
     expect(search.reason).toBe('converged');
     expect(search.converged).toBe(true);
@@ -218,5 +223,14 @@ thresholds: ["capacity_rps >= 20"]
       ['capacity_rps >= 20', 'pass'],
     ]);
     expect(thresholds[0]?.observed).toBe(document.results.stages[0]?.search?.capacity);
+  });
+
+  it('writes a results.json the results schema accepts, and the curve into the summary', () => {
+    const validate = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(resultsSchema);
+    const written: unknown = JSON.parse(readFileSync(outcome.resultsPath, 'utf8'));
+    expect(validate(written) ? [] : validate.errors).toEqual([]);
+    expect(outcome.summaryMarkdown).toContain('### Capacity search: knee');
+    expect(outcome.summaryMarkdown).toContain('    x-axis "requests per second" ["15", "30", ');
+    expect(readFileSync(outcome.reportPath, 'utf8')).toContain('<h2>Capacity search: knee</h2>');
   });
 });

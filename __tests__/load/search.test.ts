@@ -65,7 +65,13 @@ describe('searchCapacity (rate)', () => {
       ...Array<string>(4).fill('bisect'),
     ]);
     expect(result.probes.filter((p) => !p.passed).every((p) => p.failed_on === 'metric')).toBe(true);
-    expect(result).toMatchObject({ metric: 'ttft_p95_ms', max: 500, mode: 'rate', range_min: 0.5, range_max: 64 });
+    expect(result).toMatchObject({
+      metric: 'ttft_p95_ms',
+      max: 500,
+      mode: 'rate',
+      range_min: 0.5,
+      range_max: 64,
+    });
   });
 
   it('reports the budget and the bracket when the probes run out first', async () => {
@@ -94,7 +100,12 @@ describe('searchCapacity (rate)', () => {
     const server = stepServer(1000);
     const result = await searchCapacity(rateSearch({ rate: { min: 5, max: 30 } }), 20, server.probe);
     expect(server.loads).toEqual([5, 10, 20, 30]);
-    expect(result).toMatchObject({ capacity: 30, capacity_high: null, converged: false, reason: 'above_range' });
+    expect(result).toMatchObject({
+      capacity: 30,
+      capacity_high: null,
+      converged: false,
+      reason: 'above_range',
+    });
   });
 
   it('counts a probe with too many failures as over the bound, whatever its metric', async () => {
@@ -132,11 +143,22 @@ describe('searchCapacity (concurrency)', () => {
 
 describe('the pieces', () => {
   it('judges failures, then samples, then the bound (max or min)', () => {
-    const base = { requests: 40, failures: 0, value: 100, samples: 40, started_at_ms: 0, ended_at_ms: 1, achieved_rps: 1 };
+    const base = {
+      requests: 40,
+      failures: 0,
+      value: 100,
+      samples: 40,
+      started_at_ms: 0,
+      ended_at_ms: 1,
+      achieved_rps: 1,
+    };
     const bounds = { max: 500, max_failure_rate: 0.05 };
     expect(judgeProbe(bounds, 20, base)).toEqual({ passed: true });
     expect(judgeProbe(bounds, 20, { ...base, value: 501 })).toEqual({ passed: false, failed_on: 'metric' });
-    expect(judgeProbe(bounds, 20, { ...base, failures: 3 })).toEqual({ passed: false, failed_on: 'failures' });
+    expect(judgeProbe(bounds, 20, { ...base, failures: 3 })).toEqual({
+      passed: false,
+      failed_on: 'failures',
+    });
     expect(judgeProbe(bounds, 20, { ...base, failures: 2 })).toEqual({ passed: true });
     expect(judgeProbe(bounds, 20, { ...base, samples: 19 })).toEqual({ passed: false, failed_on: 'samples' });
     expect(judgeProbe(bounds, 20, { ...base, value: null })).toEqual({ passed: false, failed_on: 'samples' });

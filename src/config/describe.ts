@@ -137,7 +137,9 @@ export function describeExpectation(
       if (schema.title && schema.required) {
         // A stage also needs time_between_requests and iterations unless it is a search (validate.ts).
         const keys =
-          schema.title === 'stage' ? [...schema.required, 'time_between_requests', 'iterations'] : schema.required;
+          schema.title === 'stage'
+            ? [...schema.required, 'time_between_requests', 'iterations']
+            : schema.required;
         return `a ${schema.title} (a mapping with ${joinAlternatives(keys).replace(/ or ([^ ]+)$/, ' and $1')})`;
       }
       const keyTitle = schema.propertyNames?.title;

@@ -454,7 +454,8 @@ function searchStageProblems(
   };
   if (stage.time_between_requests !== undefined) setsLoad('time_between_requests', 'each probe has its rate');
   if (stage.iterations !== undefined) setsLoad('iterations', 'search.probe_requests sizes each probe');
-  if (stage.no_overlap !== undefined) setsLoad('no_overlap', 'search.concurrency: {min: 1, max: 1} probes one at a time');
+  if (stage.no_overlap !== undefined)
+    setsLoad('no_overlap', 'search.concurrency: {min: 1, max: 1} probes one at a time');
   if (isFiniteNumber(stage.warmup_requests) && stage.warmup_requests > 0)
     setsLoad('warmup_requests', 'every request of a probe counts');
   if (stage.warmup === true)
@@ -500,7 +501,11 @@ function searchStageProblems(
         at: 'value',
       });
     }
-    if (isFiniteNumber(probeRequests) && ok(...path, 'probe_requests') && probeRequests < definition.requiredSamples) {
+    if (
+      isFiniteNumber(probeRequests) &&
+      ok(...path, 'probe_requests') &&
+      probeRequests < definition.requiredSamples
+    ) {
       problems.push({
         path: [...path, 'probe_requests'],
         message: `expected at least ${definition.requiredSamples} (the samples ${metric} needs to be judged), found ${formatNumber(probeRequests)}`,

@@ -81,7 +81,10 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     const nowMs = clock.nowMs();
     if (!force && nowMs - lastProgressMs < options.progressIntervalMs) return;
     lastProgressMs = nowMs;
-    const remainingMs = stage.no_overlap || stage.concurrency !== undefined ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
+    const remainingMs =
+      stage.no_overlap || stage.concurrency !== undefined
+        ? undefined
+        : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
     logger.info(
       `stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
         `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${formatDuration(remainingMs)}`}`,

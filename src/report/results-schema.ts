@@ -624,7 +624,7 @@ const searchProbeSchema = closedObject<SearchProbe>(
     started_at_ms: quantity("The probe's schedule origin, ms on the run's monotonic clock."),
     ended_at_ms: quantity("When the probe's last request ended, ms on the run's monotonic clock."),
     achieved_rps: nullableQuantity(
-      "Requests ÷ (last end − first send) of the probe, per second; null when it sent none.",
+      'Requests ÷ (last end − first send) of the probe, per second; null when it sent none.',
     ),
   },
 );

@@ -61,7 +61,14 @@ export function benchmarkActionEntries(
       searches: stage.search ? [stage.search] : undefined,
     })),
     ...(document.results.run
-      ? [{ label: 'all stages', stats: document.results.run, itl: undefined, searches: runSearches(document) }]
+      ? [
+          {
+            label: 'all stages',
+            stats: document.results.run,
+            itl: undefined,
+            searches: runSearches(document),
+          },
+        ]
       : []),
   ];
   const label = document.metadata.hardware_label;

@@ -17,14 +17,7 @@ import type { SearchResults } from '../load/search.js';
 
 /** The unit of a metric, as printed. */
 export type MetricUnit =
-  | 'ms'
-  | 's'
-  | 'ratio'
-  | 'requests'
-  | 'tokens'
-  | 'tokens/s'
-  | 'requests/s'
-  | 'requests in flight';
+  'ms' | 's' | 'ratio' | 'requests' | 'tokens' | 'tokens/s' | 'requests/s' | 'requests in flight';
 
 /** Which direction is good. */
 export type Better = 'smaller' | 'bigger';
