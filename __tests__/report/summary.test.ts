@@ -393,7 +393,7 @@ describe('a capacity search stage', () => {
     );
   });
 
-  it('draws the metric against the load, probes sorted by load, with the bound and the capacity band', () => {
+  it('draws the metric against the load, probes sorted by load, with the bound and the capacity', () => {
     expect(summary).toContain(
       [
         '### Capacity search: knee',
@@ -407,16 +407,15 @@ describe('a capacity search stage', () => {
       [
         'xychart-beta',
         '    title "knee: ttft_p95_ms against the load"',
-        '    x-axis "requests per second" ["15", "30", "35.68", "38.91", "40.63", "42.43", "60"]',
+        '    x-axis "requests per second" ["15", "30", "35.68", "38.91", "40.63 = capacity", "42.43", "60"]',
         '    y-axis "ttft_p95_ms" 0 --> 1200',
-        '    bar [0, 0, 0, 0, 1200, 0, 0]',
         '    line [7.7, 12.3, 11.1, 23.3, 40.8, 157.9, 1069.5]',
         '    line [100, 100, 100, 100, 100, 100, 100]',
         '```',
       ].join('\n'),
     );
-    // The band, the metric and the bound: green, blue, red.
-    expect(summary).toContain('"plotColorPalette":"#aceebb, #0550ae, #cf222e"');
+    // The metric and the bound: blue, red.
+    expect(summary).toContain('"plotColorPalette":"#0550ae, #cf222e"');
   });
 
   it('lists the probes in the order they ran', () => {

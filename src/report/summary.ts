@@ -617,8 +617,8 @@ function chartsSection(document: ResultsDocument, charts: ChartInputs | undefine
 
 /**
  * A capacity search's curve: the metric of each probe against its load (probes sorted by load, one
- * category each: xychart-beta spaces points evenly), the bound as a second line, and the capacity as a
- * light band behind them (xychart-beta has no vertical rules).
+ * category each: xychart-beta spaces points evenly), the bound as a second line, and the capacity
+ * named on its own x label (xychart-beta has no vertical rules, and a bar series draws a stub even at 0).
  */
 export function mermaidSearchChart(stageName: string, search: SearchResults): string | undefined {
   const points = curvePoints(search);
@@ -626,20 +626,15 @@ export function mermaidSearchChart(stageName: string, search: SearchResults): st
   const bound = boundValue(search);
   const values = points.map((probe) => probe.value as number);
   const yMax = niceMax([...values, bound]);
-  const band = points.map((probe) => (search.capacity !== null && probe.load === search.capacity ? yMax : 0));
-  const marked = band.some((value) => value > 0);
+  const label = (load: number): string =>
+    `"${formatLoad(load)}${search.capacity !== null && load === search.capacity ? ' = capacity' : ''}"`;
   return [
     '```mermaid',
-    mermaidInit(
-      marked
-        ? [CHART_PALETTE.capacity, CHART_PALETTE.data, CHART_PALETTE.boundaryText]
-        : [CHART_PALETTE.data, CHART_PALETTE.boundaryText],
-    ),
+    mermaidInit([CHART_PALETTE.data, CHART_PALETTE.boundaryText]),
     'xychart-beta',
     `    title "${mermaidLabel(`${stageName}: ${search.metric} against the load`, 80)}"`,
-    `    x-axis "${mermaidLabel(search.mode === 'rate' ? 'requests per second' : 'requests in flight')}" [${points.map((probe) => `"${formatLoad(probe.load)}"`).join(', ')}]`,
+    `    x-axis "${mermaidLabel(search.mode === 'rate' ? 'requests per second' : 'requests in flight')}" [${points.map((probe) => label(probe.load)).join(', ')}]`,
     `    y-axis "${mermaidLabel(search.metric)}" 0 --> ${fixed(yMax)}`,
-    ...(marked ? [`    bar [${band.map(fixed).join(', ')}]`] : []),
     `    line [${values.map(fixed).join(', ')}]`,
     `    line [${points.map(() => fixed(bound)).join(', ')}]`,
     '```',
@@ -659,7 +654,7 @@ function searchSections(document: ResultsDocument): string | undefined {
       const capacity =
         search.capacity === null
           ? ''
-          : ` Green band: the capacity, ${formatLoad(search.capacity)} ${loadUnit(search)}.`;
+          : ` The capacity, ${formatLoad(search.capacity)} ${loadUnit(search)}, is the highest passing load (marked on its label).`;
       parts.push(
         chart,
         `<sub>Blue: ${escapeMarkdownText(search.metric)} of each probe, probes sorted by load (one step each, not to scale). Red: the bound ${escapeMarkdownText(String(boundValue(search)))}.${capacity} A search stage's requests are left out of the run-level figures: they are overloaded on purpose.</sub>`,
