@@ -91,7 +91,6 @@ stages:
 
   it('finds the batch size as the capacity, bracket [C, C + 1], in at most 6 probes', () => {
     const search = outcome.document.results.stages[0]?.search;
-    // eslint-disable-next-line no-console
     console.log(
       `concurrency search: ${search?.probes.map((p) => `${p.load}→${p.value?.toFixed(1)}${p.passed ? '✓' : '✗'}`).join(' ')}`,
     );

@@ -182,7 +182,6 @@ thresholds: ["capacity_rps >= 20"]
     if (!search) return;
     const capacity = search.capacity as number;
     const mu = (C / SERVICE_MS) * 1000;
-    // eslint-disable-next-line no-console
     console.log(
       `knee C/S ${mu.toFixed(2)} req/s, predicted crossing ${crossing.toFixed(2)} req/s; found ${capacity} [${search.capacity_low}, ${search.capacity_high}] in ${search.probes.length} probes (outputs in ${outputDir}): ${search.probes.map((p) => `${p.load}→${p.value?.toFixed(1)}${p.passed ? '✓' : '✗'}`).join(' ')}`,
     );
