@@ -103,4 +103,19 @@ describe('capacity search on an EXO target (simulated cluster)', () => {
     expect(outcome.verdict).toBe('pass');
     expect(outcome.summaryMarkdown).toContain('(capacity search left out: slots)');
   });
+
+  it("charts the capacity for github-action-benchmark, and none of the probes' mixed latencies", () => {
+    const bigger = JSON.parse(readFileSync(outcome.benchmarkBiggerPath, 'utf8')) as Array<{
+      name: string;
+      value: number;
+    }>;
+    const smaller = JSON.parse(readFileSync(outcome.benchmarkSmallerPath, 'utf8')) as Array<{ name: string }>;
+    expect(bigger.filter((entry) => entry.name.startsWith('slots'))).toEqual([
+      expect.objectContaining({ name: 'slots · capacity_concurrency', value: 4, unit: 'requests in flight' }),
+    ]);
+    expect(bigger).toContainEqual(
+      expect.objectContaining({ name: 'all stages · capacity_concurrency', value: 4 }),
+    );
+    expect(smaller.some((entry) => entry.name.startsWith('slots'))).toBe(false);
+  });
 });
