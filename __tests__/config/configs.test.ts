@@ -25,6 +25,7 @@ describe('configs/', () => {
         'configs/bench_simple.yaml',
         'configs/examples/sustained_load.yaml',
         'configs/examples/varying_prompts.yaml',
+        'configs/examples/capacity-search.yaml',
       ]),
     );
   });
@@ -69,5 +70,23 @@ describe('configs/', () => {
     expect(stress?.time_between_requests).toBeLessThan(medium?.time_between_requests ?? 0);
     expect(stress?.prompt_length).toBeGreaterThan(medium?.prompt_length ?? Infinity);
     expect(medium?.prompt_length).toBeGreaterThan(warmup?.prompt_length ?? Infinity);
+  });
+
+  it('capacity-search.yaml is a rate search of TTFT p95 with every default applied', async () => {
+    const { config } = await loadConfigFile(
+      join(repositoryRoot, 'configs/examples/capacity-search.yaml'),
+      {},
+    );
+    const search = config.stages.find((stage) => stage.search)?.search;
+    expect(search).toEqual({
+      metric: 'ttft_p95_ms',
+      max: 500,
+      rate: { min: 0.5, max: 64 },
+      probe_requests: 40,
+      tolerance: 0.05,
+      max_probes: 12,
+      max_failure_rate: 0.01,
+    });
+    expect(config.thresholds).toEqual(['capacity_rps >= 4']);
   });
 });

@@ -66,6 +66,7 @@ describe('known keys', () => {
       'trace_speed',
       'trace_block_tokens',
       'shared_prefix',
+      'search',
     ]);
   });
 

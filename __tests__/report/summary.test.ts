@@ -18,6 +18,7 @@ import {
 } from '../../src/results/document.js';
 import { mermaidTimeChart, renderSummary } from '../../src/report/summary.js';
 import { promptLengthStatistics } from '../../src/load/prompt-length.js';
+import type { SearchResults } from '../../src/load/search.js';
 
 const PROVENANCE: Provenance = {
   source: 'github-actions',
@@ -357,5 +358,105 @@ describe('the error summary of a step that could not run', () => {
       links: [{ label: 'bad', url: 'javascript:alert(1)' }],
     });
     expect(text).not.toContain('javascript');
+  });
+});
+
+describe('a capacity search stage', () => {
+  const SEARCH: SearchResults = {
+    metric: 'ttft_p95_ms',
+    max: 100,
+    mode: 'rate',
+    range_min: 15,
+    range_max: 120,
+    tolerance: 0.05,
+    capacity: 40.63,
+    capacity_low: 40.63,
+    capacity_high: 42.43,
+    converged: true,
+    reason: 'converged',
+    probes: (
+      [
+        [15, 'bracket', 7.7, true],
+        [30, 'bracket', 12.3, true],
+        [60, 'bracket', 1069.5, false],
+        [42.43, 'bisect', 157.9, false],
+        [35.68, 'bisect', 11.1, true],
+        [38.91, 'bisect', 23.3, true],
+        [40.63, 'bisect', 40.8, true],
+      ] as const
+    ).map(([load, phase, value, passed], index) => ({
+      index,
+      phase,
+      load,
+      requests: 120,
+      failures: 0,
+      value,
+      samples: 120,
+      passed,
+      ...(passed ? {} : { failed_on: 'metric' as const }),
+      started_at_ms: 1000 * index,
+      ended_at_ms: 1000 * index + 900,
+      achieved_rps: load * 0.98,
+    })),
+  };
+  const knee = { ...stage('knee', records('knee', 7, 0, 100, 50)), search: SEARCH } as StageResults;
+  const doc = document([knee], [], []);
+  doc.results.run = null;
+  const summary = renderSummary(doc, { ttftMsInSendOrder: [], requests: [] });
+
+  it('says the capacity and its bracket under the headline', () => {
+    expect(summary).toContain(
+      '**Capacity search knee:** capacity 40.63 req/s within ttft\\_p95\\_ms ≤ 100 (bracket 40.63–42.43 req/s; converged, 7 probes).',
+    );
+  });
+
+  it('draws the metric against the load, probes sorted by load, with the bound and the capacity', () => {
+    expect(summary).toContain(
+      [
+        '### Capacity search: knee',
+        '',
+        'capacity 40.63 req/s within ttft\\_p95\\_ms ≤ 100 (bracket 40.63–42.43 req/s; converged, 7 probes).',
+        '',
+        '```mermaid',
+      ].join('\n'),
+    );
+    expect(summary).toContain(
+      [
+        'xychart-beta',
+        '    title "knee: ttft_p95_ms against the load"',
+        '    x-axis "requests per second" ["15", "30", "35.68", "38.91", "40.63 = capacity", "42.43", "60"]',
+        '    y-axis "ttft_p95_ms" 0 --> 1200',
+        '    line [7.7, 12.3, 11.1, 23.3, 40.8, 157.9, 1069.5]',
+        '    line [100, 100, 100, 100, 100, 100, 100]',
+        '```',
+      ].join('\n'),
+    );
+    // The metric and the bound: blue, red.
+    expect(summary).toContain('"plotColorPalette":"#0550ae, #cf222e"');
+  });
+
+  it('lists the probes in the order they ran', () => {
+    expect(summary).toContain(
+      [
+        '| Probe | Phase | Load (req/s) | Requests | Failed | ttft\\_p95\\_ms | Samples | Achieved req/s | Result |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| 0 | bracket | 15 | 120 | 0 | 7.7 | 120 | 14.70 | pass |',
+        '| 1 | bracket | 30 | 120 | 0 | 12.3 | 120 | 29.40 | pass |',
+        '| 2 | bracket | 60 | 120 | 0 | 1070 | 120 | 58.80 | fail (over the bound) |',
+      ].join('\n'),
+    );
+  });
+
+  it('marks the stage row as all probes together', () => {
+    expect(summary).toContain('| knee _(search: all probes)_ |');
+  });
+
+  it('draws the same curve in report.html, with the bound and the capacity', () => {
+    const html = renderHtmlReport(doc, { ttftMsInSendOrder: [], requests: [] });
+    expect(html).toContain('<h2>Capacity search: knee</h2>');
+    expect(html).toContain('capacity 40.63 req/s</text>');
+    expect(html).toContain('ttft_p95_ms ≤ 100</text>');
+    expect(html).toContain('<title>probe 2: 60 req/s → 1070 (fail)</title>');
+    expect(html).toContain('<td>fail (over the bound)</td>');
   });
 });

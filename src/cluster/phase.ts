@@ -142,9 +142,34 @@ export async function prepareExoCluster(
   logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
+/**
+ * Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only): a lower
+ * bound of the primary's load. A capacity search counts its first probe only (at `min`, the one it
+ * always runs; a concurrency probe's length depends on the server: 0).
+ */
 function scheduledLoadMs(config: BenchConfig): number {
-  return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+  return config.stages.reduce((sum, stage) => {
+    const search = stage.search;
+    if (!search) return sum + stage.iterations * stage.time_between_requests * 1000;
+    return sum + (search.rate ? ((search.probe_requests - 1) / search.rate.min) * 1000 : 0);
+  }, 0);
+}
+
+/**
+ * How much longer than its schedule the primary's load may take, ms: a capacity search's probes beyond
+ * the first (each at most the length of a probe at `min`), and a concurrency search's probes whole
+ * (each at most ⌈probe_requests ÷ min⌉ requests one after another, each within its deadline).
+ */
+function unscheduledLoadMs(config: BenchConfig): number {
+  const requestMs = config.request_timeout_seconds * 1000;
+  return config.stages.reduce((sum, stage) => {
+    const search = stage.search;
+    if (!search) return sum;
+    if (search.rate)
+      return sum + (search.max_probes - 1) * ((search.probe_requests / search.rate.min) * 1000 + requestMs);
+    const min = search.concurrency?.min ?? 1;
+    return sum + search.max_probes * Math.ceil(search.probe_requests / min) * requestMs;
+  }, 0);
 }
 
 /** The cluster snapshots of a primary's run, and the facts results.json keeps about their polling. */
@@ -249,6 +274,7 @@ export async function waitForPrimaryToFinish(
     context.clock.nowMs() +
     options.timeoutSeconds * 1000 +
     scheduledLoadMs(config) +
+    unscheduledLoadMs(config) +
     config.request_timeout_seconds * 1000;
   const view = cluster.view;
   await waitForInstancesGone(context, ids, secondaryDeadlineMs, {

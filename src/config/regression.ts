@@ -4,7 +4,7 @@
  * the mapping lists exactly the metrics compared (it replaces the default set, it does not add to it).
  */
 import { closestMatch } from './describe.js';
-import { COMPARABLE_METRIC_NAMES, METRICS } from '../metrics/catalog.js';
+import { CAPACITY_METRIC_NAMES, COMPARABLE_METRIC_NAMES, METRICS } from '../metrics/catalog.js';
 
 /** Compared when the config has no `regression` mapping: the figures people usually chart. */
 export const DEFAULT_REGRESSION_TOLERANCES: Readonly<Record<string, string>> = {
@@ -15,6 +15,9 @@ export const DEFAULT_REGRESSION_TOLERANCES: Readonly<Record<string, string>> = {
   e2e_p95_ms: '15%',
   output_tokens_per_second: '10%',
   success_rate: '1%',
+  // Compared on search stages only (src/verdict/compare.ts): the capacity found, on its bracket.
+  capacity_rps: '10%',
+  capacity_concurrency: '10%',
 };
 
 /** What a tolerance may look like: a percentage, `0%` to `1000%`. */
@@ -30,11 +33,11 @@ export function parseTolerance(text: string): number | undefined {
 
 /** Checks a metric name of the `regression` mapping; returns the problem, if any. */
 export function regressionMetricProblem(name: string): string | undefined {
-  if (COMPARABLE_METRIC_NAMES.includes(name)) return undefined;
+  if (COMPARABLE_METRIC_NAMES.includes(name) || CAPACITY_METRIC_NAMES.includes(name)) return undefined;
   if (METRICS.has(name)) {
     return `"${name}" cannot be compared with a baseline (${METRICS.get(name)?.stageOnly ? 'it is not recorded per request' : 'the config fixes it'}); use a threshold`;
   }
-  const suggestion = closestMatch(name, COMPARABLE_METRIC_NAMES);
+  const suggestion = closestMatch(name, [...COMPARABLE_METRIC_NAMES, ...CAPACITY_METRIC_NAMES]);
   return suggestion
     ? `unknown metric "${name}"; did you mean "${suggestion}"?`
     : `unknown metric "${name}"; configs/README.md lists the metrics a baseline comparison can use`;

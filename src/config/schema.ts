@@ -64,6 +64,8 @@ export const LIMITS = {
   maxTraceBlockTokens: 1_000_000,
   /** `shared_prefix.groups`. */
   maxSharedPrefixGroups: 1_000_000,
+  /** A capacity search's loads: requests per second or requests in flight. */
+  maxSearchLoad: 100_000,
   /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
   maxNodesTotal: 256,
   /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
@@ -97,6 +99,91 @@ const thresholdsSchema = (description: string): SchemaNode => ({
   examples: [['success_rate >= 0.99', 'ttft_p95_ms <= 800']],
 });
 
+const searchRange = (description: string, type: 'number' | 'integer', lowest: number): SchemaNode => ({
+  description,
+  type: 'object',
+  additionalProperties: false,
+  required: ['min', 'max'],
+  properties: {
+    min: {
+      description: 'The least load probed (the search starts here).',
+      type,
+      ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+      maximum: LIMITS.maxSearchLoad,
+    },
+    max: {
+      description: 'The most load probed; at least `min`.',
+      type,
+      ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+      maximum: LIMITS.maxSearchLoad,
+    },
+  },
+});
+
+/** `search:` of a stage: a capacity search (src/load/search.ts). */
+const searchSchema: SchemaNode = {
+  title: 'search',
+  description:
+    'Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['metric'],
+  properties: {
+    metric: {
+      description:
+        'The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …',
+      type: 'string',
+      minLength: 1,
+    },
+    max: {
+      description: 'A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).',
+      type: 'number',
+      exclusiveMinimum: 0,
+    },
+    min: {
+      description: 'A probe passes when the metric is ≥ min (metrics where bigger is better).',
+      type: 'number',
+      minimum: 0,
+    },
+    rate: searchRange('Search the open-loop request rate, in requests per second.', 'number', 0),
+    concurrency: searchRange(
+      'Search the closed-loop concurrency, in requests kept in flight (integers).',
+      'integer',
+      1,
+    ),
+    probe_requests: {
+      description:
+        "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).",
+      type: 'integer',
+      minimum: 1,
+      maximum: LIMITS.maxIterations,
+    },
+    tolerance: {
+      description:
+        'Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).',
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 1,
+      default: 0.05,
+    },
+    max_probes: {
+      description: 'Most probes the search may run; it reports what it bracketed when they are spent.',
+      type: 'integer',
+      minimum: 2,
+      maximum: 100,
+      default: 12,
+    },
+    max_failure_rate: {
+      description:
+        'A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).',
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.01,
+    },
+  },
+};
+
 const stageSchema: SchemaNode = {
   title: 'stage',
   description:
@@ -104,7 +191,8 @@ const stageSchema: SchemaNode = {
   type: 'object',
   additionalProperties: false,
   // prompt_length, generation_length, time_between_requests and iterations are required unless the
-  // stage replays a trace (src/config/validate.ts checks it, with the schema's own message).
+  // stage replays a trace (which gives them) or searches (which sets its own schedule):
+  // src/config/validate.ts checks it, with the schema's own message.
   required: ['name'],
   properties: {
     name: {
@@ -207,6 +295,7 @@ const stageSchema: SchemaNode = {
       },
       examples: [{ tokens: 1024, groups: 4 }],
     },
+    search: searchSchema,
   },
 };
 
@@ -348,6 +437,9 @@ export const TOP_LEVEL_KEYS: readonly string[] = Object.keys(configSchema.proper
 
 /** Keys allowed in a stage, in schema order. */
 export const STAGE_KEYS: readonly string[] = Object.keys(stageSchema.properties ?? {});
+
+/** Keys allowed in a stage's `search`, in schema order. */
+export const SEARCH_KEYS: readonly string[] = Object.keys(searchSchema.properties ?? {});
 
 /** The text of configs/schema.json: what editors read. */
 export function renderSchemaJson(): string {

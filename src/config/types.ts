@@ -67,6 +67,17 @@ export interface StageConfig {
   trace_block_tokens?: number;
   /** Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens. */
   shared_prefix?: SharedPrefixConfig;
+  /**
+   * Closed loop: keep exactly N requests in flight until `iterations` have been sent (absent: open loop).
+   * A capacity search's concurrency probes set it.
+   */
+  concurrency?: number;
+  /**
+   * A capacity search stage (absent for an ordinary stage): the stage runs probes at several loads
+   * instead of one schedule. Its `iterations` is then the most requests the search may send
+   * (`max_probes × probe_requests`) and `time_between_requests` is 0: each probe sets its own.
+   */
+  search?: SearchConfig;
 }
 
 /** `shared_prefix:` of a stage. */
@@ -75,6 +86,36 @@ export interface SharedPrefixConfig {
   tokens: number;
   /** Distinct prefixes; request i uses prefix i mod groups. */
   groups: number;
+}
+
+export type { SearchMode } from '../metrics/capacity.js';
+
+/** The loads a search may probe, both ends included. */
+export interface SearchRange {
+  min: number;
+  max: number;
+}
+
+/** A capacity search, every default applied. */
+export interface SearchConfig {
+  /** The metric judged on each probe (a latency percentile, `success_rate`, …): src/load/search.ts. */
+  metric: string;
+  /** A probe passes when the metric is ≤ max (metrics where smaller is better)… */
+  max?: number;
+  /** …or ≥ min (metrics where bigger is better). Exactly one of the two is set. */
+  min?: number;
+  /** Search the open-loop request rate, requests per second… */
+  rate?: SearchRange;
+  /** …or the closed-loop concurrency, requests in flight (integers). Exactly one of the two is set. */
+  concurrency?: SearchRange;
+  /** Requests per probe. */
+  probe_requests: number;
+  /** The search stops once (first fail − last pass) ÷ last pass ≤ tolerance. */
+  tolerance: number;
+  /** Most probes the search may run. */
+  max_probes: number;
+  /** A probe whose failed requests exceed this share of its requests fails whatever its metric. */
+  max_failure_rate: number;
 }
 
 /** A loaded, validated config with every default applied. */

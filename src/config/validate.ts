@@ -4,7 +4,15 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { BenchConfig, ChatEndpoint, InstanceMeta, Sharding, StageConfig } from './types.js';
+import type {
+  BenchConfig,
+  ChatEndpoint,
+  InstanceMeta,
+  SearchConfig,
+  SearchRange,
+  Sharding,
+  StageConfig,
+} from './types.js';
 import {
   configSchema,
   DEFAULT_TRACE_BLOCK_TOKENS,
@@ -13,6 +21,7 @@ import {
   LIMITS,
   RUNNER_LABEL_PATTERN,
   SHARED_PREFIX_KEYS,
+  SEARCH_KEYS,
   STAGE_KEYS,
   STAGE_LOAD_KEYS,
   TRACE_DERIVED_KEYS,
@@ -24,6 +33,7 @@ import type { PathSegment } from './source.js';
 import { buildTarget, TARGET_KEYS, targetProblems } from './target.js';
 import { parseThreshold } from './thresholds.js';
 import { regressionMetricProblem } from './regression.js';
+import { METRICS, SEARCHABLE_METRIC_NAMES } from '../metrics/catalog.js';
 
 /** A problem before it is positioned: where in the config, what, and whether it is about a key. */
 export interface PathProblem {
@@ -107,6 +117,13 @@ function unknownKeyMessage(key: string, parentPath: readonly PathSegment[]): str
     return suggestion
       ? `unknown key; did you mean "${suggestion}"?`
       : `unknown key; expected one of ${SHARED_PREFIX_KEYS.join(', ')}`;
+  }
+  if (parentPath.length >= 3 && parentPath[0] === 'stages' && parentPath[2] === 'search') {
+    const known = parentPath.length === 3 ? SEARCH_KEYS : ['min', 'max'];
+    const suggestion = closestMatch(key, known);
+    return suggestion
+      ? `unknown key; did you mean "${suggestion}"?`
+      : `unknown key; expected one of ${known.join(', ')}`;
   }
   const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
   const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
@@ -215,6 +232,27 @@ interface CheckedStage {
   trace_speed?: number;
   trace_block_tokens?: number;
   shared_prefix?: { tokens: number; groups: number };
+  search?: CheckedSearch;
+}
+
+interface CheckedSearch {
+  metric: string;
+  max?: number;
+  min?: number;
+  rate?: SearchRange;
+  concurrency?: SearchRange;
+  probe_requests?: number;
+  tolerance: number;
+  max_probes: number;
+  max_failure_rate: number;
+}
+
+/** The keys an ordinary stage requires and a search stage must leave out (it sets its own load). */
+const SCHEDULE_KEYS = ['time_between_requests', 'iterations'] as const;
+
+/** Requests per probe when `probe_requests` is not given: twice the metric's sample minimum, ≥ 20. */
+export function defaultProbeRequests(metric: string): number {
+  return Math.max(20, 2 * (METRICS.get(metric)?.requiredSamples ?? 0));
 }
 
 interface CheckedConfig {
@@ -348,6 +386,7 @@ function crossFieldProblems(
       }
     }
     problems.push(...stageShapeProblems(stage, index, ok));
+    problems.push(...searchStageProblems(stage, index, ok));
     const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
     if (
       iterationsOk &&
@@ -433,7 +472,12 @@ function stageShapeProblems(
         at: 'key',
       });
   } else {
-    const missing = STAGE_LOAD_KEYS.filter((key) => stage[key] === undefined);
+    // A search stage sets its own schedule (searchStageProblems): it needs only the lengths.
+    const required =
+      stage.search === undefined
+        ? STAGE_LOAD_KEYS
+        : STAGE_LOAD_KEYS.filter((key) => !(SCHEDULE_KEYS as readonly string[]).includes(key));
+    const missing = required.filter((key) => stage[key] === undefined);
     for (const key of missing) {
       const expected = describeExpectation(schemaAt([...path, key]), new Set());
       problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
@@ -464,6 +508,115 @@ function stageShapeProblems(
   return problems;
 }
 
+/**
+ * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
+ * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
+ * can judge, with the bound on the metric's good side, and one range.
+ */
+function searchStageProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const search = stage.search;
+  if (search === undefined) return problems;
+  if (!isRecord(search) || !ok('stages', index, 'search')) return problems;
+  const setsLoad = (key: string, why: string): void => {
+    problems.push({
+      path: ['stages', index, key],
+      message: `a search stage sets its own load, so it takes no ${key} (${why}); remove it, or remove search`,
+      at: 'key',
+    });
+  };
+  if (stage.time_between_requests !== undefined) setsLoad('time_between_requests', 'each probe has its rate');
+  if (stage.iterations !== undefined) setsLoad('iterations', 'search.probe_requests sizes each probe');
+  if (stage.no_overlap !== undefined)
+    setsLoad('no_overlap', 'search.concurrency: {min: 1, max: 1} probes one at a time');
+  if (isFiniteNumber(stage.warmup_requests) && stage.warmup_requests > 0)
+    setsLoad('warmup_requests', 'every request of a probe counts');
+  if (stage.warmup === true)
+    setsLoad('warmup', 'a search stage is already left out of the run-level figures');
+  if (stage.trace !== undefined) setsLoad('trace', 'a trace has its own times');
+  if (Array.isArray(stage.thresholds)) {
+    stage.thresholds.forEach((text: unknown, thresholdIndex) => {
+      if (typeof text !== 'string') return;
+      const parsed = parseThreshold(text, 'stage');
+      if ('threshold' in parsed && !parsed.threshold.metric.capacity) {
+        problems.push({
+          path: ['stages', index, 'thresholds', thresholdIndex],
+          message: `a search stage's thresholds judge its capacity (capacity_rps, capacity_concurrency), not "${parsed.threshold.metric.name}": its probes are overloaded on purpose; the search's own bound is search.max`,
+          at: 'value',
+        });
+      }
+    });
+  }
+  const path: PathSegment[] = ['stages', index, 'search'];
+  const { metric, max, min, rate, concurrency, probe_requests: probeRequests } = search;
+  const definition = typeof metric === 'string' ? METRICS.get(metric) : undefined;
+  if (typeof metric === 'string' && !SEARCHABLE_METRIC_NAMES.includes(metric)) {
+    const suggestion = closestMatch(metric, SEARCHABLE_METRIC_NAMES);
+    problems.push({
+      path: [...path, 'metric'],
+      message: definition
+        ? `"${metric}" cannot be searched (the load does not move it); search a latency such as ttft_p95_ms, or success_rate, output_tokens_per_second`
+        : `unknown metric "${metric}"; ${suggestion ? `did you mean "${suggestion}"?` : 'configs/README.md lists the metrics a search can judge'}`,
+      at: 'value',
+    });
+  } else if (definition) {
+    const side = definition.better === 'smaller' ? 'max' : 'min';
+    const other = side === 'max' ? 'min' : 'max';
+    if (search[other] !== undefined) {
+      problems.push({
+        path: [...path, other],
+        message: `${metric} is better ${definition.better}, so its bound is "${side}" (a probe passes at ${side === 'max' ? '≤' : '≥'} it), not "${other}"`,
+        at: 'key',
+      });
+    } else if (search[side] === undefined) {
+      problems.push({
+        path,
+        message: `missing required key "${side}" (the bound of ${metric}: a probe passes at ${side === 'max' ? '≤' : '≥'} it)`,
+        at: 'value',
+      });
+    }
+    if (
+      isFiniteNumber(probeRequests) &&
+      ok(...path, 'probe_requests') &&
+      probeRequests < definition.requiredSamples
+    ) {
+      problems.push({
+        path: [...path, 'probe_requests'],
+        message: `expected at least ${definition.requiredSamples} (the samples ${metric} needs to be judged), found ${formatNumber(probeRequests)}`,
+        at: 'value',
+      });
+    }
+  } else if (max === undefined && min === undefined) {
+    problems.push({ path, message: 'missing required key "max" (the bound of the metric)', at: 'value' });
+  }
+  if ((rate === undefined) === (concurrency === undefined)) {
+    problems.push({
+      path,
+      message:
+        rate === undefined
+          ? 'missing the range: give "rate: {min, max}" (requests per second) or "concurrency: {min, max}" (requests in flight)'
+          : 'give either "rate" or "concurrency", not both: a search varies one load',
+      at: 'value',
+    });
+  }
+  for (const key of ['rate', 'concurrency'] as const) {
+    const range = search[key];
+    if (!isRecord(range) || !ok(...path, key)) continue;
+    if (isFiniteNumber(range.min) && isFiniteNumber(range.max) && range.min > range.max) {
+      problems.push({
+        path: [...path, key, 'max'],
+        message: `expected max ≥ min (${formatNumber(range.min)}), found ${formatNumber(range.max)}`,
+        at: 'value',
+      });
+    }
+  }
+  return problems;
+}
+
 /** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
 function gateProblems(data: Record<string, unknown>, ok: (...path: PathSegment[]) => boolean): PathProblem[] {
   const problems: PathProblem[] = [];
@@ -476,6 +629,38 @@ function gateProblems(data: Record<string, unknown>, ok: (...path: PathSegment[]
     });
   };
   checkThresholds(data.thresholds, ['thresholds'], 'run');
+  const modes = new Set(
+    (Array.isArray(data.stages) ? data.stages : []).flatMap((stage: unknown) => {
+      if (!isRecord(stage) || !isRecord(stage.search)) return [];
+      return [stage.search.concurrency !== undefined ? 'concurrency' : 'rate'];
+    }),
+  );
+  const checkCapacity = (list: unknown, path: PathSegment[], stageModes: Set<string>): void => {
+    if (!Array.isArray(list) || !ok(...path)) return;
+    list.forEach((text: unknown, index) => {
+      if (typeof text !== 'string') return;
+      const parsed = parseThreshold(text, 'stage');
+      if (!('threshold' in parsed)) return;
+      const mode = parsed.threshold.metric.capacity;
+      if (mode && !stageModes.has(mode)) {
+        problems.push({
+          path: [...path, index],
+          message: `${parsed.threshold.metric.name} is measured by a ${mode} search only (a stage with search.${mode}); ${path.length === 1 ? 'no stage has one' : 'this stage has none'}`,
+          at: 'value',
+        });
+      }
+    });
+  };
+  checkCapacity(data.thresholds, ['thresholds'], modes);
+  if (Array.isArray(data.stages)) {
+    data.stages.forEach((stage: unknown, index) => {
+      if (!isRecord(stage)) return;
+      const own = isRecord(stage.search)
+        ? new Set([stage.search.concurrency !== undefined ? 'concurrency' : 'rate'])
+        : new Set<string>();
+      checkCapacity(stage.thresholds, ['stages', index, 'thresholds'], own);
+    });
+  }
   if (Array.isArray(data.stages)) {
     data.stages.forEach((stage: unknown, index) => {
       if (isRecord(stage)) checkThresholds(stage.thresholds, ['stages', index, 'thresholds'], 'stage');
@@ -507,31 +692,50 @@ function aliasWarnings(data: Record<string, unknown>): PathProblem[] {
   return warnings;
 }
 
+function buildSearch(search: CheckedSearch): SearchConfig {
+  return {
+    metric: search.metric,
+    ...(search.max !== undefined ? { max: search.max } : {}),
+    ...(search.min !== undefined ? { min: search.min } : {}),
+    ...(search.rate ? { rate: { ...search.rate } } : {}),
+    ...(search.concurrency ? { concurrency: { ...search.concurrency } } : {}),
+    probe_requests: search.probe_requests ?? defaultProbeRequests(search.metric),
+    tolerance: search.tolerance,
+    max_probes: search.max_probes,
+    max_failure_rate: search.max_failure_rate,
+  };
+}
+
 function buildConfig(checked: CheckedConfig): BenchConfig {
-  // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
-  // (src/config/trace-file.ts); until then they are 0.
-  const stages: StageConfig[] = checked.stages.map((stage) => ({
-    name: stage.name,
-    prompt_length: stage.prompt_length ?? 0,
-    generation_length: stage.generation_length ?? 0,
-    time_between_requests: stage.time_between_requests ?? 0,
-    iterations: stage.iterations ?? 0,
-    // A trace stage sends at its timestamps: never one at a time (the top-level no_overlap does not apply).
-    no_overlap: stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
-    warmup_requests: stage.warmup_requests,
-    warmup: stage.warmup,
-    ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
-    ...(stage.trace !== undefined
-      ? {
-          trace: stage.trace,
-          trace_speed: stage.trace_speed ?? 1,
-          trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
-        }
-      : {}),
-    ...(stage.shared_prefix
-      ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
-      : {}),
-  }));
+  const stages: StageConfig[] = checked.stages.map((stage) => {
+    const search = stage.search ? buildSearch(stage.search) : undefined;
+    return {
+      name: stage.name,
+      // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
+      // (src/config/trace-file.ts); until then they are 0.
+      prompt_length: stage.prompt_length ?? 0,
+      generation_length: stage.generation_length ?? 0,
+      // A search stage: no schedule of its own (each probe sets one); iterations = its request budget.
+      time_between_requests: stage.time_between_requests ?? 0,
+      iterations: stage.iterations ?? (search ? search.max_probes * search.probe_requests : 0),
+      // A trace stage sends at its timestamps, a search stage sets its own load: never one at a time.
+      no_overlap: search || stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
+      warmup_requests: stage.warmup_requests,
+      warmup: stage.warmup,
+      ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
+      ...(stage.trace !== undefined
+        ? {
+            trace: stage.trace,
+            trace_speed: stage.trace_speed ?? 1,
+            trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
+          }
+        : {}),
+      ...(stage.shared_prefix
+        ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
+        : {}),
+      ...(search ? { search } : {}),
+    };
+  });
   const environment: Record<string, string> = {};
   // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
   for (const [name, value] of Object.entries(checked.environment)) environment[name] = String(value);

@@ -78,7 +78,8 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   await warmUpRequestPath(options.buildRequest(0));
 
   const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-  const expectedDurationMs = stage.no_overlap ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
+  const expectedDurationMs =
+    stage.no_overlap || stage.concurrency !== undefined ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
   const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
   let onDrained: (() => void) | undefined;
   let lastProgressMs = clock.nowMs();
@@ -86,7 +87,10 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     const nowMs = clock.nowMs();
     if (!force && nowMs - lastProgressMs < options.progressIntervalMs) return;
     lastProgressMs = nowMs;
-    const remainingMs = stage.no_overlap ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
+    const remainingMs =
+      stage.no_overlap || stage.concurrency !== undefined
+        ? undefined
+        : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
     logger.info(
       `stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
         `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${formatDuration(remainingMs)}`}`,
@@ -123,8 +127,21 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   };
 
   try {
+    if (stage.concurrency !== undefined) {
+      // Closed loop: N requests in flight; each completion sends the next, until iterations are sent.
+      const slots = Math.max(1, Math.floor(stage.concurrency));
+      if (clock.nowMs() < startedAtMs) await clock.sleepUntil(startedAtMs, signal).catch(() => undefined);
+      let next = 0;
+      const loop = async (): Promise<void> => {
+        while (next < stage.iterations && !signal?.aborted) {
+          const index = next++;
+          await fire(index, clock.nowMs()).done;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(slots, stage.iterations) }, loop));
+    }
     let nextScheduledMs = startedAtMs;
-    for (let index = 0; index < stage.iterations; index += 1) {
+    for (let index = 0; stage.concurrency === undefined && index < stage.iterations; index += 1) {
       if (signal?.aborted) break;
       if (!stage.no_overlap) nextScheduledMs = startedAtMs + offsetMs(index);
       if (clock.nowMs() < nextScheduledMs) {

@@ -13,9 +13,11 @@
 import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
 import type { RequestSample } from '../metrics/samples.js';
 import { percentile, type Summary } from '../metrics/stats.js';
+import type { SearchResults } from './capacity.js';
 
 /** The unit of a metric, as printed. */
-export type MetricUnit = 'ms' | 's' | 'ratio' | 'requests' | 'tokens' | 'tokens/s' | 'requests/s';
+export type MetricUnit =
+  'ms' | 's' | 'ratio' | 'requests' | 'tokens' | 'tokens/s' | 'requests/s' | 'requests in flight';
 
 /** Which direction is good. */
 export type Better = 'smaller' | 'bigger';
@@ -37,8 +39,17 @@ export interface MetricDefinition {
   stageOnly: boolean;
   /** Samples needed before the value is judged (see the module comment). */
   requiredSamples: number;
-  /** Reads the metric from a stage's or the run's statistics. */
-  observe(stats: LoadStatistics, itl: HistogramSummary | undefined): Observation;
+  /**
+   * Reads the metric from a stage's or the run's statistics (`searches`: the capacity searches of the
+   * stage, or of the whole run).
+   */
+  observe(
+    stats: LoadStatistics,
+    itl: HistogramSummary | undefined,
+    searches?: readonly SearchResults[],
+  ): Observation;
+  /** Only measured by a capacity search stage (`capacity_rps`, `capacity_concurrency`). */
+  capacity?: 'rate' | 'concurrency';
   /**
    * The same figure computed from per-request samples, for the bootstrap comparison; absent when the
    * metric cannot be recomputed from requests.jsonl (ITL) or is fixed by the config (total_requests).
@@ -252,6 +263,31 @@ const SCALAR_METRICS: MetricDefinition[] = [
   },
 ];
 
+/**
+ * The capacity a search found (src/load/search.ts): the highest passing load. With several searches of
+ * the mode in scope (run-level), the lowest: the run takes at most that. A search that failed even at
+ * its `min` counts as 0 (its bracket is [0, min]), so `capacity_rps >= 12` fails rather than goes
+ * unjudged; a search that ran no probe gives no value.
+ */
+function capacityMetric(mode: 'rate' | 'concurrency'): MetricDefinition {
+  return {
+    name: mode === 'rate' ? 'capacity_rps' : 'capacity_concurrency',
+    unit: mode === 'rate' ? 'requests/s' : 'requests in flight',
+    better: 'bigger',
+    stageOnly: false,
+    requiredSamples: 1,
+    capacity: mode,
+    observe: (_stats, _itl, searches) => {
+      const found = (searches ?? []).filter((s) => s.mode === mode && s.probes.length > 0);
+      if (found.length === 0) return { value: null, samples: 0 };
+      return {
+        value: Math.min(...found.map((s) => s.capacity ?? 0)),
+        samples: found.reduce((sum, s) => sum + s.probes.length, 0),
+      };
+    },
+  };
+}
+
 /** Every metric, by name, in the order they are documented. */
 export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(
   [
@@ -259,8 +295,27 @@ export const METRICS: ReadonlyMap<string, MetricDefinition> = new Map(
       SUMMARY_STATS.map((stat) => latencyMetric(family, stat)),
     ),
     ...SCALAR_METRICS,
+    capacityMetric('rate'),
+    capacityMetric('concurrency'),
   ].map((metric) => [metric.name, metric]),
 );
+
+/** The capacity metrics: measured by search stages only, compared with a baseline on their brackets. */
+export const CAPACITY_METRIC_NAMES: readonly string[] = ['capacity_rps', 'capacity_concurrency'];
+
+/**
+ * Metrics a capacity search may judge its probes on: what a server's load moves — latencies (not our
+ * own dispatch lag), the success rate and the throughputs. Counts are fixed by the probe size.
+ */
+export const SEARCHABLE_METRIC_NAMES: readonly string[] = [
+  ...(['ttft', 'tpot', 'e2e', 'itl'] as const).flatMap((family) =>
+    SUMMARY_STATS.map((stat) => `${family}_${stat}_ms`),
+  ),
+  'avg_time_per_request_s',
+  'success_rate',
+  'output_tokens_per_second',
+  'requests_per_second',
+];
 
 /** Every metric name, for did-you-mean suggestions and the docs. */
 export const METRIC_NAMES: readonly string[] = [...METRICS.keys()];

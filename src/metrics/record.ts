@@ -35,6 +35,11 @@ export interface RequestRecord {
   index: number;
   /** True for the stage's first `warmup_requests` requests (excluded from statistics). */
   warmup: boolean;
+  /**
+   * A capacity search stage's probe that sent the request (its `search.probes[].index` in results.json);
+   * absent in other stages. `index` runs on across the probes of the stage.
+   */
+  probe?: number;
   /** Server-side ID (the chat completion's `id`, EXO's command ID), when seen. */
   response_id?: string;
   /** When the schedule said to send. */

@@ -17,6 +17,18 @@ import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
 import { stageStatistics, type MergeFacts, type ResultsDocument } from '../results/document.js';
 import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
+import type { SearchResults } from '../load/search.js';
+import {
+  boundValue,
+  curvePoints,
+  formatLoad,
+  formatMetric,
+  loadUnit,
+  probeTableHeader,
+  probeTableRows,
+  searchBound,
+  searchSentence,
+} from './search-report.js';
 
 export { escapeHtml } from './html-escape.js';
 
@@ -81,6 +93,55 @@ export function svgTimeChart(title: string, yTitle: string, series: TimeSeries):
     'time since the first stage started (s)',
     yTitle,
     `${xTicks}${boundaries}<polyline fill="none" stroke="${CHART_PALETTE.data}" stroke-width="2" points="${points}"/>`,
+    yMax,
+  );
+}
+
+/**
+ * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
+ * 0 (probes sorted by load, passing ones filled, failing ones hollow), the bound as a dashed red rule,
+ * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
+ */
+export function svgSearchChart(stageName: string, search: SearchResults): string | undefined {
+  const points = curvePoints(search);
+  if (points.length === 0) return undefined;
+  const bound = boundValue(search);
+  const yMax = niceMax([...points.map((p) => p.value as number), bound]);
+  const xMax = niceMax([...points.map((p) => p.load), search.capacity_high ?? 0]);
+  const plotWidth = WIDTH - LEFT - RIGHT;
+  const plotBottom = HEIGHT - BOTTOM;
+  const x = (load: number): number => LEFT + (load / xMax) * plotWidth;
+  const y = (value: number): number => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
+  const xTicks = ticks(xMax)
+    .map(
+      (load) =>
+        `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${CHART_PALETTE.axis}"/>` +
+        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatNumber(load, load < 10 ? 1 : 0))}</text>`,
+    )
+    .join('');
+  let band = '';
+  if (search.capacity !== null) {
+    const high = search.capacity_high ?? xMax;
+    band =
+      `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${CHART_PALETTE.capacity}" opacity="0.6"><title>bracket ${escapeHtml(formatLoad(search.capacity_low))}–${escapeHtml(search.capacity_high === null ? '∞' : formatLoad(search.capacity_high))} ${escapeHtml(loadUnit(search))}</title></rect>` +
+      `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
+      `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${escapeHtml(formatLoad(search.capacity))} ${escapeHtml(loadUnit(search))}</text>`;
+  }
+  const rule =
+    `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${CHART_PALETTE.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
+    `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${CHART_PALETTE.boundaryText}">${escapeHtml(searchBound(search))}</text>`;
+  const line = `<polyline fill="none" stroke="${CHART_PALETTE.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value as number).toFixed(1)}`).join(' ')}"/>`;
+  const dots = points
+    .map(
+      (p) =>
+        `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value as number).toFixed(1)}" r="4" stroke="${CHART_PALETTE.data}" stroke-width="2" fill="${p.passed ? CHART_PALETTE.data : '#ffffff'}"><title>probe ${p.index}: ${escapeHtml(formatLoad(p.load))} ${escapeHtml(loadUnit(search))} → ${escapeHtml(formatMetric(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`,
+    )
+    .join('');
+  return svgFrame(
+    `${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`,
+    search.mode === 'rate' ? 'requests per second' : 'requests in flight',
+    search.metric,
+    `${band}${xTicks}${rule}${line}${dots}`,
     yMax,
   );
 }
@@ -185,6 +246,17 @@ function failedThresholds(document: ResultsDocument, scope: string): string {
     : '–';
 }
 
+/** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
+function leftOutNote(stages: ResultsDocument['results']['stages'], covered: readonly string[]): string {
+  const left = stages.filter((stage) => !covered.includes(stage.name));
+  const warmups = left.filter((stage) => !stage.search).map((stage) => stage.name);
+  const searches = left.filter((stage) => stage.search).map((stage) => stage.name);
+  return [
+    ...(warmups.length ? [`warm-up left out: ${warmups.join(', ')}`] : []),
+    ...(searches.length ? [`capacity search left out: ${searches.join(', ')}`] : []),
+  ].join('; ');
+}
+
 /** Renders the whole page. */
 export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs): string {
   const { stages, run } = document.results;
@@ -218,14 +290,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   if (run)
     parts.push(
       `<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${
-        covered.length < stages.length
-          ? ` (warm-up left out: ${escapeHtml(
-              stages
-                .filter((s) => !covered.includes(s.name))
-                .map((s) => s.name)
-                .join(', '),
-            )})`
-          : ''
+        covered.length < stages.length ? ` (${escapeHtml(leftOutNote(stages, covered))})` : ''
       }.</p>`,
     );
   if (document.merge) parts.push(...mergedNodesHtml(document.merge));
@@ -251,7 +316,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   if (stages.length > 0) {
     const compactRows = stages.map((s) =>
       compactRow(
-        `${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`,
+        `${s.name}${covered.includes(s.name) ? '' : s.search ? ' (search: all probes)' : ' (warm-up)'}`,
         stageStatistics(s),
         failedThresholds(document, s.name),
       ),
@@ -259,6 +324,16 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
     if (run && stages.length > 1)
       compactRows.push(compactRow(runName, run, failedThresholds(document, 'run')));
     parts.push('<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], compactRows));
+    for (const stage of stages) {
+      if (!stage.search) continue;
+      const chart = svgSearchChart(stage.name, stage.search);
+      parts.push(
+        `<h2>Capacity search: ${escapeHtml(stage.name)}</h2>`,
+        `<p>${escapeHtml(searchSentence(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`,
+        ...(chart ? [chart] : []),
+        htmlTable(probeTableHeader(stage.search), probeTableRows(stage.search)),
+      );
+    }
     const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
     if (run && stages.length > 1) fullRows.push(fullRow(runName, run));
     parts.push(

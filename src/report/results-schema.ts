@@ -18,6 +18,7 @@
 import type { ErrorKind } from '../core/errors.js';
 import type { CalibrationStatus, PromptCalibration, StageCalibration } from '../load/calibrate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { SearchProbe, SearchReason, SearchResults } from '../load/search.js';
 import type { PromptShape } from '../load/prompt.js';
 import type {
   ClusterSnapshot,
@@ -383,6 +384,17 @@ const stageConfigSchema = closedObject<StageConfig>(
       description: `Since 1.5: ${stageProperty('shared_prefix').description ?? ''} Absent when not configured; groups is always set (default 1).`,
       required: ['tokens', 'groups'],
     }),
+    concurrency: optional({
+      description:
+        'Closed loop: requests kept in flight until iterations have been sent. Absent: open loop. A concurrency search sets it on its probes.',
+      type: 'integer',
+      minimum: 1,
+    }),
+    search: optional({
+      ...stageProperty('search'),
+      description:
+        'Since 1.5: the stage is a capacity search (configs/README.md), every default applied (probe_requests resolved). Its iterations is then the most requests the search may send (max_probes × probe_requests) and time_between_requests 0: each probe sets its own load.',
+    }),
   },
 );
 
@@ -608,6 +620,68 @@ const ownStageProperties: PropertyMap<OwnStageStatistics> = (() => {
   };
 })();
 
+const searchProbeSchema = closedObject<SearchProbe>(
+  { description: 'One probe of a capacity search: a short sub-stage at one load.' },
+  {
+    index: count("Order of the probe in the search, from 0; requests.jsonl's `probe` field."),
+    phase: oneOfText<SearchProbe['phase']>('`bracket` while doubling from min, `bisect` afterwards.', {
+      bracket: true,
+      bisect: true,
+    }),
+    load: quantity('Requests per second (rate) or requests in flight (concurrency) the probe ran at.'),
+    requests: count('Requests the probe sent.'),
+    failures: count('Requests of the probe that failed.'),
+    value: nullableQuantity(
+      "The searched metric over the probe's requests (its unit is in its name); null when no request gave a sample.",
+    ),
+    samples: count('Samples behind value.'),
+    passed: flag('True when the probe met the bound, with few enough failures and enough samples.'),
+    failed_on: optional(
+      oneOfText<NonNullable<SearchProbe['failed_on']>>(
+        'Why it failed: `metric` (out of bounds), `failures` (more than max_failure_rate of its requests), `samples` (too few for the metric).',
+        { metric: true, failures: true, samples: true },
+      ),
+    ),
+    started_at_ms: quantity("The probe's schedule origin, ms on the run's monotonic clock."),
+    ended_at_ms: quantity("When the probe's last request ended, ms on the run's monotonic clock."),
+    achieved_rps: nullableQuantity(
+      'Requests ÷ (last end − first send) of the probe, per second; null when it sent none.',
+    ),
+  },
+);
+
+const searchResultsSchema = closedObject<SearchResults>(
+  {
+    description:
+      'Since 1.5: the outcome of a capacity search stage: the highest passing load, the bracket [capacity_low, capacity_high] that holds the true crossing, and every probe. Its probes are left out of the run-level figures (results.run), like a warm-up stage: they are overloaded on purpose.',
+  },
+  {
+    metric: text('The metric judged on each probe.'),
+    max: optional(quantity('The bound for metrics where smaller is better: a probe passes at ≤ max.')),
+    min: optional(quantity('The bound for metrics where bigger is better: a probe passes at ≥ min.')),
+    mode: oneOfText<SearchResults['mode']>(
+      '`rate`: open-loop requests per second; `concurrency`: closed-loop requests in flight.',
+      { rate: true, concurrency: true },
+    ),
+    range_min: quantity('The least load the search could probe.'),
+    range_max: quantity('The most load the search could probe.'),
+    tolerance: quantity('The relative bracket width at which the search stops.'),
+    capacity: nullableQuantity(
+      'The highest passing load (= capacity_low); null when no probe passed (below the range, or interrupted first).',
+    ),
+    capacity_low: quantity('Lower end of the bracket: the highest passing load, 0 when none passed.'),
+    capacity_high: nullableQuantity(
+      'Upper end of the bracket: the lowest failing load above capacity_low; null when none failed (the capacity is at least range_max).',
+    ),
+    converged: flag('True when the bracket narrowed to the tolerance.'),
+    reason: oneOfText<SearchReason>(
+      'Why the search ended: `converged`, `budget` (max_probes spent first), `below_range` (min failed), `above_range` (max passed), `interrupted`.',
+      { converged: true, budget: true, below_range: true, above_range: true, interrupted: true },
+    ),
+    probes: arrayOf('Every probe, in the order it ran.', searchProbeSchema),
+  },
+);
+
 const stageResultsSchema = closedObject<StageResults>(
   {
     title: 'stage results',
@@ -640,6 +714,7 @@ const stageResultsSchema = closedObject<StageResults>(
       },
     ),
     interrupted: flag('True when the stage stopped early (cancellation).'),
+    search: optional(searchResultsSchema),
     in_flight_samples: arrayOf(
       'The in-flight series: how many requests were open at a time.',
       closedObject<InFlightSample>(
@@ -778,6 +853,7 @@ const metricComparisonSchema = closedObject<MetricComparison>(
       tokens: true,
       'tokens/s': true,
       'requests/s': true,
+      'requests in flight': true,
     }),
     better: oneOfText<Better>('Which direction is an improvement.', { smaller: true, bigger: true }),
     baseline: nullableQuantity("The statistic over the baseline's requests; null when it has none."),

@@ -24,6 +24,16 @@ import {
   type TimeSeries,
 } from './charts.js';
 import { provenanceMarkdown, simulatedBannerMarkdown } from './provenance.js';
+import {
+  boundValue,
+  curvePoints,
+  formatLoad,
+  loadUnit,
+  probeTableHeader,
+  probeTableRows,
+  searchSentence,
+} from './search-report.js';
+import type { SearchResults } from '../load/search.js';
 
 export type { ChartInputs } from './charts.js';
 
@@ -142,12 +152,18 @@ function headline(document: ResultsDocument): string {
   const run = document.results.run;
   if (run) {
     const covered = runStages(document);
-    const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
+    const left = document.results.stages.filter((s) => !covered.includes(s.name));
+    const warmups = left.filter((s) => !s.search).map((s) => s.name);
+    const searches = left.filter((s) => s.search).map((s) => s.name);
+    const leftOut = [
+      ...(warmups.length ? [`warm-up left out: ${nameList(warmups)}`] : []),
+      ...(searches.length ? [`capacity search left out: ${nameList(searches)}`] : []),
+    ];
     const scope =
       document.results.stages.length <= 1
         ? ''
         : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
-          (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
+          (leftOut.length ? ` (${leftOut.join('; ')})` : '') +
           (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
     lines.push(
       '',
@@ -156,6 +172,12 @@ function headline(document: ResultsDocument): string {
         `E2E p95 ${formatNumber(run.e2e_ms.p95)} ms, ${formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`,
     );
   }
+  for (const stage of document.results.stages)
+    if (stage.search)
+      lines.push(
+        '',
+        `**Capacity search ${escapeMarkdownText(stage.name)}:** ${escapeMarkdownText(searchSentence(stage.search))}.`,
+      );
   return lines.join('\n');
 }
 
@@ -211,7 +233,7 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
   const covered = runStages(document);
   const rows = stages.map((stage) =>
     compactRow(
-      `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
+      `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(search: all probes)_' : ' _(warm-up)_'}`,
       stageStatistics(stage),
       failedThresholds(document, stage.name),
     ),
@@ -550,6 +572,8 @@ export const CHART_PALETTE = {
   data: '#0550ae',
   boundary: '#ffcecb',
   boundaryText: '#cf222e',
+  /** The capacity band of a search chart. */
+  capacity: '#aceebb',
   text: '#1f2328',
   axis: '#57606a',
 } as const;
@@ -672,6 +696,62 @@ function chartsSection(document: ResultsDocument, charts: ChartInputs | undefine
   return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
 }
 
+/**
+ * A capacity search's curve: the metric of each probe against its load (probes sorted by load, one
+ * category each: xychart-beta spaces points evenly), the bound as a second line, and the capacity
+ * named on its own x label (xychart-beta has no vertical rules, and a bar series draws a stub even at 0).
+ */
+export function mermaidSearchChart(stageName: string, search: SearchResults): string | undefined {
+  const points = curvePoints(search);
+  if (points.length === 0) return undefined;
+  const bound = boundValue(search);
+  const values = points.map((probe) => probe.value as number);
+  const yMax = niceMax([...values, bound]);
+  const label = (load: number): string =>
+    `"${formatLoad(load)}${search.capacity !== null && load === search.capacity ? ' = capacity' : ''}"`;
+  return [
+    '```mermaid',
+    mermaidInit([CHART_PALETTE.data, CHART_PALETTE.boundaryText]),
+    'xychart-beta',
+    `    title "${mermaidLabel(`${stageName}: ${search.metric} against the load`, 80)}"`,
+    `    x-axis "${mermaidLabel(search.mode === 'rate' ? 'requests per second' : 'requests in flight')}" [${points.map((probe) => label(probe.load)).join(', ')}]`,
+    `    y-axis "${mermaidLabel(search.metric)}" 0 --> ${fixed(yMax)}`,
+    `    line [${values.map(fixed).join(', ')}]`,
+    `    line [${points.map(() => fixed(bound)).join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+/** Each search stage: its sentence, its curve and its probes. */
+function searchSections(document: ResultsDocument): string | undefined {
+  const parts: string[] = [];
+  for (const stage of document.results.stages) {
+    const search = stage.search;
+    if (!search) continue;
+    const name = escapeMarkdownText(stage.name);
+    parts.push(`### Capacity search: ${name}`, `${escapeMarkdownText(searchSentence(search))}.`);
+    const chart = mermaidSearchChart(stage.name, search);
+    if (chart) {
+      const capacity =
+        search.capacity === null
+          ? ''
+          : ` The capacity, ${formatLoad(search.capacity)} ${loadUnit(search)}, is the highest passing load (marked on its label).`;
+      parts.push(
+        chart,
+        `<sub>Blue: ${escapeMarkdownText(search.metric)} of each probe, probes sorted by load (one step each, not to scale). Red: the bound ${escapeMarkdownText(String(boundValue(search)))}.${capacity} A search stage's requests are left out of the run-level figures: they are overloaded on purpose.</sub>`,
+      );
+    }
+    parts.push(
+      table(
+        probeTableHeader(search).map(escapeMarkdownCell),
+        // Numbers and fixed words only (nothing from a server): no escaping, which would turn 7.7 into 7\.7.
+        probeTableRows(search),
+      ),
+    );
+  }
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
 function validitySection(document: ResultsDocument): string | undefined {
   const v = document.validity;
   if (!document.metadata.is_primary || document.results.stages.length === 0) return undefined;
@@ -725,6 +805,7 @@ export function renderSummary(
     ...gateSections(document),
     ['nodes', nodesSection(document)],
     ['stages', compactStagesSection(document)],
+    ['capacity search', searchSections(document)],
     ['all figures per stage', detailsSection(document)],
     ['errors', errorsSection(document)],
     ['cluster', clusterSection(document)],

@@ -15,6 +15,7 @@ import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { HistogramSummary, LoadStatistics, OutputLengthStatistics } from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { SearchResults } from '../load/search.js';
 import type { SeedStageStatistics } from '../metrics/seed.js';
 import type { SeedCluster, SeedMetadata } from './seed-document.js';
 import type { ComparisonResult, ThresholdOutcome } from './outcomes.js';
@@ -171,6 +172,16 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   output_length: OutputLengthStatistics;
   /** Since 1.5: a shared_prefix or trace stage's expected prefix-cache hit rate beside the server's. */
   prefix_cache?: PrefixCacheComparison;
+  /**
+   * Since 1.5: a capacity search stage's outcome (src/load/search.ts): the capacity, its bracket and
+   * every probe. The stage's statistics above cover all its probes together.
+   */
+  search?: SearchResults;
+}
+
+/** The capacity searches of a run, in stage order. */
+export function runSearches(document: Pick<ResultsDocument, 'results'>): SearchResults[] {
+  return document.results.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   type ClusterPhaseState,
 } from '../cluster/phase.js';
 import type { SnapshotRecorder } from '../cluster/snapshots.js';
-import type { LoadedConfig, StageConfig } from '../config/types.js';
+import type { LoadedConfig, SearchConfig, StageConfig } from '../config/types.js';
 import { CancelledError, ExoBenchError, describeError } from '../core/errors.js';
 import {
   calibrationNonce,
@@ -35,10 +35,11 @@ import {
   PromptCalibrator,
 } from '../load/calibrate.js';
 import { requestBuilder } from '../load/request-builder.js';
-import { runStage } from '../load/stage.js';
+import { searchCapacity, searchMode, searchRange } from '../load/search.js';
+import { runStage, type StageRun } from '../load/stage.js';
 import { traceOffsetsMs } from '../config/trace.js';
 import { expectedCache, stageWorkload } from '../load/workload.js';
-import { computeStatistics } from '../metrics/aggregate.js';
+import { computeStatistics, histogramSummary } from '../metrics/aggregate.js';
 import { Histogram } from '../metrics/histogram.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { completeSeedStage } from '../metrics/seed.js';
@@ -60,6 +61,7 @@ import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../targ
 import { systemClock, type Clock } from '../util/clock.js';
 import { SecretRedactor, urlPassword } from '../util/redact.js';
 import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from '../verdict/index.js';
+import { METRICS } from '../metrics/catalog.js';
 import { judgeValidity, judgeVerdict } from '../verdict/validity.js';
 
 /** How a node takes part in the run. */
@@ -325,6 +327,10 @@ async function runOneStage(
   stage: StageConfig,
   calibrator: PromptCalibrator | undefined,
 ): Promise<void> {
+  if (stage.search) {
+    await runSearchStage(run, target, stage, stage.search, calibrator);
+    return;
+  }
   const { config } = run.loaded;
   const { logger, clock, secrets } = run;
   const gaps = new Histogram();
@@ -395,6 +401,144 @@ async function runOneStage(
   completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
 }
 
+/**
+ * A capacity search stage (src/load/search.ts): each probe is a sub-stage run through runStage with a
+ * synthetic StageConfig — `probe_requests` requests at a constant rate of `load` per second, or with
+ * `concurrency: load` — under the stage's name, its records numbered on across probes and tagged with
+ * `probe`. Every probe ends when all of its requests have ended (runStage drains), and on an EXO target
+ * the cluster is also let go quiet before the next, so no probe inherits another's queue.
+ */
+async function runSearchStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  search: SearchConfig,
+  calibrator: PromptCalibrator | undefined,
+): Promise<void> {
+  const { config } = run.loaded;
+  const { logger, clock, secrets } = run;
+  const metric = METRICS.get(search.metric);
+  if (!metric) throw new Error(`unknown search metric ${search.metric}`);
+  const mode = searchMode(search);
+  const unit = mode === 'rate' ? 'req/s' : 'in flight';
+  const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
+  const gaps = new Histogram();
+  const runs: StageRun[] = [];
+  const { results, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+    const prompts = await prepareStagePrompts(
+      calibrator,
+      target.models,
+      stage.prompt_length,
+      config.unique_prompts,
+    );
+    for (const calibration of prompts.calibration.models) {
+      const line = describeCalibration(calibration);
+      if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
+      else logger.info(`stage ${stage.name}: ${line.text}`);
+    }
+    logger.info(
+      `stage ${stage.name}: capacity search, ${search.metric} ${bound}, ${mode} ${searchRange(search).min}–${searchRange(search).max}, ${search.probe_requests} requests per probe, at most ${search.max_probes} probes`,
+    );
+    // Requests are numbered on across probes, so that (stage, index) stays unique in requests.jsonl.
+    let offset = 0;
+    const buildRequest = requestBuilder(config, target, run.options.runId, stage, prompts);
+    const results = await searchCapacity(search, metric.requiredSamples, async (load, probeIndex) => {
+      const probeStage: StageConfig = {
+        name: stage.name,
+        prompt_length: stage.prompt_length,
+        generation_length: stage.generation_length,
+        time_between_requests: mode === 'rate' ? 1 / load : 0,
+        iterations: search.probe_requests,
+        no_overlap: false,
+        warmup_requests: 0,
+        warmup: false,
+        ...(mode === 'concurrency' ? { concurrency: load } : {}),
+      };
+      const first = offset;
+      offset += search.probe_requests;
+      const probeGaps = new Histogram();
+      const stageRun = await runStage(probeStage, {
+        clock,
+        logger,
+        request: {
+          dispatcher: run.dispatcher,
+          requestTimeoutMs: config.request_timeout_seconds * 1000,
+          idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+          onTokenGap: (gapMs) => {
+            gaps.record(gapMs);
+            probeGaps.record(gapMs);
+          },
+        },
+        buildRequest: (index) => buildRequest(first + index),
+        onRecord: (record) => {
+          record.index += first;
+          record.probe = probeIndex;
+          if (secrets.any && record.error_message !== undefined)
+            record.error_message = secrets.redact(record.error_message);
+          run.requestsFile.append(record);
+          run.allRecords.push(record);
+        },
+        signal: run.context.signal,
+        progressIntervalMs: run.context.progressIntervalMs,
+      });
+      runs.push(stageRun);
+      const stats = computeStatistics(stageRun.records);
+      const observation = metric.observe(stats, histogramSummary(probeGaps));
+      const interrupted =
+        stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
+      // Drain: the next probe must not start on this one's queue (runStage already waited for every request).
+      if (!interrupted && target.kind === 'exo')
+        await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+      const value = observation.value === null ? '–' : formatProbeValue(observation.value);
+      logger.info(
+        `stage ${stage.name}: probe ${probeIndex} at ${load} ${unit}: ${search.metric} ${value} over ${observation.samples} samples, ${stats.failed_requests}/${stats.total_requests} failed`,
+      );
+      return {
+        requests: stats.total_requests,
+        failures: stats.failed_requests,
+        value: observation.value,
+        samples: observation.samples,
+        started_at_ms: stageRun.startedAtMs,
+        ended_at_ms: stageRun.endedAtMs,
+        achieved_rps: stats.total_requests > 0 ? stats.requests_per_second : null,
+        interrupted,
+      };
+    });
+    const capacity =
+      results.capacity === null
+        ? `below ${results.capacity_high ?? searchRange(search).min} ${unit}`
+        : `${results.capacity} ${unit} (bracket ${results.capacity_low}–${results.capacity_high ?? '∞'})`;
+    logger.info(
+      `stage ${stage.name}: capacity ${capacity}, ${results.probes.length} probes, ${results.reason}`,
+    );
+    return { results, prompts };
+  });
+  // The stage's results cover all its probes together; its `search` says what each found.
+  const combined: StageRun = {
+    stage,
+    records: runs.flatMap((probeRun) => probeRun.records).sort((a, b) => a.index - b.index),
+    startedAtMs: runs[0]?.startedAtMs ?? clock.nowMs(),
+    endedAtMs: runs.reduce(
+      (latest, probeRun) => Math.max(latest, probeRun.endedAtMs),
+      runs[0]?.startedAtMs ?? 0,
+    ),
+    peakInFlight: runs.reduce((peak, probeRun) => Math.max(peak, probeRun.peakInFlight), 0),
+    inFlightSamples: runs.flatMap((probeRun) => probeRun.inFlightSamples),
+    interrupted: runs.some((probeRun) => probeRun.interrupted),
+  };
+  const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
+  run.stages.push(ranStage);
+  if (run.lostInstances) throw run.lostInstances;
+  if (combined.interrupted || run.signal?.aborted)
+    throw new CancelledError('cancelled during stage ' + stage.name);
+  completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/** A probe's metric value in a log line: 3 significant digits, no exponent. */
+function formatProbeValue(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
+}
+
 /** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
 async function closeRun(run: NodeRun): Promise<void> {
   const { options, cluster, logger, snapshots, statePolling } = run;
@@ -417,8 +561,11 @@ async function closeRun(run: NodeRun): Promise<void> {
 /** The results document with validity, gates and verdict judged. */
 function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): ResultsDocument {
   const { loaded, options, stages, loopDelay, secrets } = run;
-  // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
-  const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+  // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so; and
+  // capacity search stages, whose probes are overloaded on purpose (their capacity is their figure).
+  const runStages = stages
+    .filter((stage) => !stage.config.warmup && !stage.config.search)
+    .map((stage) => stage.name);
   const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
   const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
   const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stageStatistics, type ResultsDocument } from '../results/document.js';
+import type { HistogramSummary } from '../metrics/aggregate.js';
+import { runSearches, stageStatistics, type ResultsDocument } from '../results/document.js';
 import { METRICS } from '../metrics/catalog.js';
 
 /** One point for github-action-benchmark. */
@@ -32,7 +33,13 @@ export const CHARTED_METRICS = {
     'e2e_p99_ms',
     'failed_requests',
   ],
-  bigger: ['success_rate', 'output_tokens_per_second', 'requests_per_second'],
+  bigger: [
+    'success_rate',
+    'output_tokens_per_second',
+    'requests_per_second',
+    'capacity_rps',
+    'capacity_concurrency',
+  ],
 } as const;
 
 /** File names in the output folder. */
@@ -49,16 +56,28 @@ export function benchmarkActionEntries(
     ...document.results.stages.map((stage) => ({
       label: stage.name,
       stats: stageStatistics(stage),
-      itl: stage.itl_ms,
+      itl: stage.itl_ms as HistogramSummary | undefined,
+      // A search stage's own statistics mix deliberately overloaded probes: only its capacity is charted.
+      searches: stage.search ? [stage.search] : undefined,
     })),
-    ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
+    ...(document.results.run
+      ? [
+          {
+            label: 'all stages',
+            stats: document.results.run,
+            itl: undefined,
+            searches: runSearches(document),
+          },
+        ]
+      : []),
   ];
   const label = document.metadata.hardware_label;
   for (const scope of scopes) {
     for (const name of CHARTED_METRICS[direction]) {
       const metric = METRICS.get(name);
       if (!metric || (metric.stageOnly && scope.itl === undefined)) continue;
-      const observation = metric.observe(scope.stats, scope.itl);
+      if (scope.searches && scope.label !== 'all stages' && !metric.capacity) continue;
+      const observation = metric.observe(scope.stats, scope.itl, scope.searches);
       if (observation.value === null || !Number.isFinite(observation.value)) continue;
       entries.push({
         name: `${scope.label} · ${name}`,

@@ -16,6 +16,7 @@ import type { ResultsDocument } from '../results/document.js';
 import { bootstrapDifference, CONFIDENCE_LEVEL, seedOf } from './bootstrap.js';
 import { requestSamples, type RequestSample } from '../metrics/samples.js';
 import { METRICS, type Better } from '../metrics/catalog.js';
+import type { SearchResults } from '../load/search.js';
 import { regressionTolerances } from '../config/regression.js';
 import type {
   ComparisonResult,
@@ -64,10 +65,13 @@ const stageKey = (stage: ResultsDocument['configuration']['stages'][number]): st
     stage.time_between_requests,
     stage.no_overlap,
     stage.warmup_requests,
+    stage.search ?? null,
   ]);
 
 const describeStage = (stage: ResultsDocument['configuration']['stages'][number]): string =>
-  `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
+  stage.search
+    ? `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, search ${JSON.stringify(stage.search)})`
+    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
 
 const labels = (document: ResultsDocument): string =>
   Object.entries(document.configuration.hardware_plan)
@@ -227,6 +231,55 @@ export function compareMetric(
   return result;
 }
 
+/**
+ * Compares the capacity two searches found. A capacity is no per-request statistic: its uncertainty is
+ * the search's bracket [capacity_low, capacity_high] (the true crossing lies in it), so the interval of
+ * the difference is [current low − baseline high, current high − baseline low], read against the
+ * tolerance like a bootstrap interval (higher is better). A bracket open at the top (the search passed
+ * its whole range) leaves the interval open: inconclusive.
+ */
+export function compareCapacity(
+  metricName: string,
+  tolerance: number,
+  baseline: SearchResults | undefined,
+  current: SearchResults,
+): MetricComparison {
+  const metric = METRICS.get(metricName);
+  if (!metric?.capacity) throw new Error(`metric ${metricName} is not a capacity`);
+  const before = baseline ? (baseline.capacity ?? 0) : null;
+  const after = current.capacity ?? 0;
+  const result: MetricComparison = {
+    metric: metric.name,
+    unit: metric.unit,
+    better: metric.better,
+    baseline: before,
+    current: after,
+    change_ratio: before !== null && before !== 0 ? (after - before) / before : null,
+    ci_low: null,
+    ci_high: null,
+    tolerance_ratio: tolerance,
+    samples_baseline: baseline?.probes.length ?? 0,
+    samples_current: current.probes.length,
+    status: 'inconclusive',
+  };
+  if (!baseline || before === null) {
+    result.reason = 'the baseline stage ran no search of this kind';
+    return result;
+  }
+  if (baseline.probes.length === 0 || current.probes.length === 0) {
+    result.reason = 'a search ran no probe';
+    return result;
+  }
+  if (baseline.capacity_high === null || current.capacity_high === null) {
+    result.reason = 'a search passed its whole range: its capacity is only known to be at least its max';
+    return result;
+  }
+  result.ci_low = current.capacity_low - baseline.capacity_high;
+  result.ci_high = current.capacity_high - baseline.capacity_low;
+  result.status = classify(metric.better, before, after - before, result.ci_low, result.ci_high, tolerance);
+  return result;
+}
+
 function groupByStage(records: readonly RequestRecord[]): Map<string, RequestRecord[]> {
   const byStage = new Map<string, RequestRecord[]>();
   for (const record of records) {
@@ -286,11 +339,24 @@ export function compareWithBaseline(
     const currentStage = currentByStage.get(stage.name);
     // A warm-up stage is shown but never judged, against a baseline neither.
     if (!currentStage || stage.warmup) continue;
+    const search = current.results.stages.find((s) => s.name === stage.name)?.search;
+    if (stage.search) {
+      // A search stage is compared on its capacity only: its requests are overloaded on purpose.
+      if (!search) continue;
+      const before = baseline.document.results.stages.find((s) => s.name === stage.name)?.search;
+      const metrics = [...tolerances]
+        .filter(([metric]) => METRICS.get(metric)?.capacity === search.mode)
+        .map(([metric, tolerance]) => compareCapacity(metric, tolerance, before, search));
+      if (metrics.length > 0) stages.push({ stage: stage.name, metrics });
+      continue;
+    }
     const before = requestSamples(baselineByStage.get(stage.name) ?? []);
     const after = requestSamples(currentStage);
-    const metrics = [...tolerances].map(([metric, tolerance]) =>
-      compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`),
-    );
+    const metrics = [...tolerances]
+      .filter(([metric]) => !METRICS.get(metric)?.capacity)
+      .map(([metric, tolerance]) =>
+        compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`),
+      );
     stages.push({ stage: stage.name, metrics });
   }
   const all = stages.flatMap((stage) => stage.metrics);

@@ -98,8 +98,7 @@ export function gatesFailed(document: Partial<Pick<ResultsDocument, 'thresholds'
  */
 export function failedOnlyOnGates(document: ResultsDocument): boolean {
   if (document.verdict !== 'fail' || !gatesFailed(document)) return false;
-  const run = document.results.run;
-  return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
+  return !document.error && document.validity.valid && !measuredNothing(document);
 }
 
 /**
@@ -111,8 +110,7 @@ export function verdictReasons(document: ResultsDocument): string[] {
   const reasons: string[] = [];
   if (document.error) reasons.push(document.error.message);
   reasons.push(...document.validity.reasons);
-  const run = document.results.run;
-  if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+  if (!document.error && document.metadata.is_primary && measuredNothing(document))
     reasons.push('no request succeeded');
   const gates = describeGateFailures(document);
   if (gates) reasons.push(...gates.split('; '));
@@ -153,4 +151,17 @@ function formatObserved(value: number | null): string {
 export function formatChange(ratio: number | null): string {
   if (ratio === null) return '–';
   return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`;
+}
+
+/**
+ * True when no request the verdict rests on succeeded: the run-level requests, or — in a run whose
+ * stages are all capacity searches (and warm-ups), which has no run-level figures — the searches'.
+ */
+export function measuredNothing(document: Pick<ResultsDocument, 'results'>): boolean {
+  const run = document.results.run;
+  if (run) return run.successful_requests === 0;
+  const searches = document.results.stages.filter((stage) => stage.search && !stage.config.warmup);
+  if (document.results.run_stages?.length === 0 && searches.length > 0)
+    return searches.every((stage) => stage.counted_successful_requests === 0);
+  return true;
 }

@@ -24,6 +24,7 @@ const DECIMALS: Record<MetricUnit, number> = {
   tokens: 1,
   'tokens/s': 1,
   'requests/s': 2,
+  'requests in flight': 0,
 };
 
 /** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */
@@ -40,6 +41,8 @@ function unitOf(metric: string): MetricUnit {
   if (metric.endsWith('_ms')) return 'ms';
   if (metric.endsWith('_s')) return 's';
   if (metric === 'success_rate') return 'ratio';
+  if (metric === 'capacity_rps') return 'requests/s';
+  if (metric === 'capacity_concurrency') return 'requests in flight';
   if (metric.endsWith('_per_second')) return metric.startsWith('output_tokens') ? 'tokens/s' : 'requests/s';
   return metric.includes('tokens') ? 'tokens' : 'requests';
 }

@@ -3,12 +3,16 @@
  * `failed_requests == 0`. Parsed once when the config is validated (errors carry the config position)
  * and again when judged; judged against the run's statistics (top-level `thresholds`) or a stage's.
  */
-import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
+import { computeStatistics, type HistogramSummary, type LoadStatistics } from '../metrics/aggregate.js';
+import type { SearchResults } from '../load/search.js';
 import { parseThreshold, type Comparator, type Threshold } from '../config/thresholds.js';
 import type { ThresholdOutcome } from '../results/outcomes.js';
 
 export { parseThreshold, type Comparator, type Threshold } from '../config/thresholds.js';
 export type { ThresholdOutcome, ThresholdStatus } from '../results/outcomes.js';
+
+/** What a capacity threshold is judged with when the run has no run-level requests (search stages only). */
+const EMPTY_STATISTICS: LoadStatistics = computeStatistics([]);
 
 function holds(observed: number, comparator: Comparator, limit: number): boolean {
   switch (comparator) {
@@ -33,9 +37,10 @@ export function evaluateThreshold(
   scope: ThresholdOutcome['scope'],
   stats: LoadStatistics,
   itl?: HistogramSummary,
+  searches?: readonly SearchResults[],
 ): ThresholdOutcome {
   const { metric } = threshold;
-  const observation = metric.observe(stats, itl);
+  const observation = metric.observe(stats, itl, searches);
   const outcome: ThresholdOutcome = {
     expression: threshold.expression,
     scope,
@@ -60,7 +65,9 @@ export function evaluateThreshold(
 /** What the thresholds of a run are judged against: the run's statistics and each stage's. */
 export interface ThresholdSubjects {
   run: LoadStatistics | null;
-  stages: ReadonlyArray<LoadStatistics & { name: string; itl_ms?: HistogramSummary }>;
+  stages: ReadonlyArray<
+    LoadStatistics & { name: string; itl_ms?: HistogramSummary; search?: SearchResults | undefined }
+  >;
 }
 
 /**
@@ -80,10 +87,14 @@ export function evaluateThresholds(
     scope: ThresholdOutcome['scope'],
     stats: LoadStatistics | null,
     itl?: HistogramSummary,
+    searches?: readonly SearchResults[],
   ): void => {
     const parsed = parseThreshold(text, scope === 'run' ? 'run' : 'stage');
     if (!('threshold' in parsed)) return;
-    if (stats === null) {
+    // A capacity is judged on the searches even when the run-level statistics are empty (a run made of
+    // search stages only has no run-level requests).
+    const subject = stats ?? (parsed.threshold.metric.capacity && scope === 'run' ? EMPTY_STATISTICS : null);
+    if (subject === null) {
       outcomes.push({
         expression: parsed.threshold.expression,
         scope,
@@ -98,12 +109,14 @@ export function evaluateThresholds(
       });
       return;
     }
-    outcomes.push(evaluateThreshold(parsed.threshold, scope, stats, itl));
+    outcomes.push(evaluateThreshold(parsed.threshold, scope, subject, itl, searches));
   };
-  for (const text of config.thresholds ?? []) judge(text, 'run', subjects.run);
+  const runSearches = subjects.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
+  for (const text of config.thresholds ?? []) judge(text, 'run', subjects.run, undefined, runSearches);
   for (const stage of config.stages) {
     const stats = subjects.stages.find((candidate) => candidate.name === stage.name) ?? null;
-    for (const text of stage.thresholds ?? []) judge(text, { stage: stage.name }, stats, stats?.itl_ms);
+    for (const text of stage.thresholds ?? [])
+      judge(text, { stage: stage.name }, stats, stats?.itl_ms, stats?.search ? [stats.search] : []);
   }
   return outcomes;
 }

@@ -5,7 +5,7 @@
  */
 import type { BenchConfig } from '../config/types.js';
 import type { ResultsDocument, StageResults, Validity, Verdict } from '../results/document.js';
-import { gatesFailed } from './index.js';
+import { gatesFailed, measuredNothing } from './index.js';
 
 /**
  * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
@@ -85,14 +85,14 @@ export function judgeValidity(
  * The verdict of a completed run: zero successes fail; an invalid run is invalid (never a silent pass);
  * then a failed threshold or a regression against the baseline fails.
  */
+
 export function judgeVerdict(
   document: Pick<ResultsDocument, 'results' | 'validity' | 'error'> &
     Partial<Pick<ResultsDocument, 'thresholds' | 'comparison'>>,
 ): Verdict {
   if (document.error) return 'error';
   if (!document.validity.valid) return 'invalid';
-  const run = document.results.run;
-  if (!run || run.successful_requests === 0) return 'fail';
+  if (measuredNothing(document)) return 'fail';
   if (gatesFailed(document)) return 'fail';
   return 'pass';
 }
