@@ -74,7 +74,13 @@ signal) {
         for (const modelId of config.model_ids)
             placed.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
         await waitForInstancesReady(context, placed, deadlineMs);
-        const scheduledMs = config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+        // A capacity search stage has no schedule of its own: its first probe, at `min`, stands for it.
+        const scheduledMs = config.stages.reduce((sum, stage) => sum +
+            (stage.search
+                ? stage.search.rate
+                    ? (stage.search.probe_requests / stage.search.rate.min) * 1000
+                    : 0
+                : stage.iterations * stage.time_between_requests * 1000), 0);
         await systemClock.sleep(Math.min(STAND_IN_HOLD_MAX_MS, scheduledMs), signal);
     }
     catch (error) {

@@ -46062,6 +46062,9 @@ const DEFAULT_REGRESSION_TOLERANCES = {
     e2e_p95_ms: '15%',
     output_tokens_per_second: '10%',
     success_rate: '1%',
+    // Compared on search stages only (src/verdict/compare.ts): the capacity found, on its bracket.
+    capacity_rps: '10%',
+    capacity_concurrency: '10%',
 };
 /** What a tolerance may look like: a percentage, `0%` to `1000%`. */
 const TOLERANCE_PATTERN = '^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$';
@@ -46075,12 +46078,12 @@ function parseTolerance(text) {
 }
 /** Checks a metric name of the `regression` mapping; returns the problem, if any. */
 function regressionMetricProblem(name) {
-    if (_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR.includes(name))
+    if (_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR.includes(name) || _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .CAPACITY_METRIC_NAMES */ .zJ.includes(name))
         return undefined;
     if (_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .METRICS */ .Cb.has(name)) {
         return `"${name}" cannot be compared with a baseline (${_metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .METRICS */ .Cb.get(name)?.stageOnly ? 'it is not recorded per request' : 'the config fixes it'}); use a threshold`;
     }
-    const suggestion = (0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .closestMatch */ .h0)(name, _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR);
+    const suggestion = (0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .closestMatch */ .h0)(name, [..._metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPARABLE_METRIC_NAMES */ .PR, ..._metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__/* .CAPACITY_METRIC_NAMES */ .zJ]);
     return suggestion
         ? `unknown metric "${name}"; did you mean "${suggestion}"?`
         : `unknown metric "${name}"; configs/README.md lists the metrics a baseline comparison can use`;
@@ -46600,8 +46603,10 @@ function outputLengthStatistics(allRecords, requestedTokens) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cb: () => (/* binding */ METRICS),
+/* harmony export */   Nw: () => (/* binding */ SEARCHABLE_METRIC_NAMES),
 /* harmony export */   PR: () => (/* binding */ COMPARABLE_METRIC_NAMES),
-/* harmony export */   Uw: () => (/* binding */ METRIC_NAMES)
+/* harmony export */   Uw: () => (/* binding */ METRIC_NAMES),
+/* harmony export */   zJ: () => (/* binding */ CAPACITY_METRIC_NAMES)
 /* harmony export */ });
 /* unused harmony export requiredSamplesFor */
 /* harmony import */ var _metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4522);
@@ -46804,11 +46809,51 @@ const SCALAR_METRICS = [
         },
     },
 ];
+/**
+ * The capacity a search found (src/load/search.ts): the highest passing load. With several searches of
+ * the mode in scope (run-level), the lowest: the run takes at most that. A search that failed even at
+ * its `min` counts as 0 (its bracket is [0, min]), so `capacity_rps >= 12` fails rather than goes
+ * unjudged; a search that ran no probe gives no value.
+ */
+function capacityMetric(mode) {
+    return {
+        name: mode === 'rate' ? 'capacity_rps' : 'capacity_concurrency',
+        unit: mode === 'rate' ? 'requests/s' : 'requests in flight',
+        better: 'bigger',
+        stageOnly: false,
+        requiredSamples: 1,
+        capacity: mode,
+        observe: (_stats, _itl, searches) => {
+            const found = (searches ?? []).filter((s) => s.mode === mode && s.probes.length > 0);
+            if (found.length === 0)
+                return { value: null, samples: 0 };
+            return {
+                value: Math.min(...found.map((s) => s.capacity ?? 0)),
+                samples: found.reduce((sum, s) => sum + s.probes.length, 0),
+            };
+        },
+    };
+}
 /** Every metric, by name, in the order they are documented. */
 const METRICS = new Map([
     ...['ttft', 'tpot', 'e2e', 'itl', 'dispatch_lag'].flatMap((family) => SUMMARY_STATS.map((stat) => latencyMetric(family, stat))),
     ...SCALAR_METRICS,
+    capacityMetric('rate'),
+    capacityMetric('concurrency'),
 ].map((metric) => [metric.name, metric]));
+/** The capacity metrics: measured by search stages only, compared with a baseline on their brackets. */
+const CAPACITY_METRIC_NAMES = ['capacity_rps', 'capacity_concurrency'];
+/**
+ * Metrics a capacity search may judge its probes on: what a server's load moves — latencies (not our
+ * own dispatch lag), the success rate and the throughputs. Counts are fixed by the probe size.
+ */
+const SEARCHABLE_METRIC_NAMES = [
+    ...['ttft', 'tpot', 'e2e', 'itl'].flatMap((family) => SUMMARY_STATS.map((stat) => `${family}_${stat}_ms`)),
+    'avg_time_per_request_s',
+    'success_rate',
+    'output_tokens_per_second',
+    'requests_per_second',
+];
 /** Every metric name, for did-you-mean suggestions and the docs. */
 const METRIC_NAMES = [...METRICS.keys()];
 /** Metrics a baseline comparison can resample (they have a per-request statistic). */
@@ -47247,19 +47292,21 @@ function escapeHtml(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   w4: () => (/* binding */ renderHtmlReport)
 /* harmony export */ });
-/* unused harmony exports svgTimeChart, svgBars */
-/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7946);
-/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3337);
-/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6313);
-/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8267);
-/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2629);
+/* unused harmony exports svgTimeChart, svgSearchChart, svgBars */
+/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7946);
+/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3337);
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6313);
+/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8267);
+/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2629);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5200);
+/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1831);
 /**
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
  * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
  * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
  * All text is HTML-escaped; links are made only from checked parts.
  */
+
 
 
 
@@ -47283,18 +47330,18 @@ function svgFrame(title, xTitle, yTitle, body, yMax) {
         .map((value) => {
         const y = plotBottom - (value / yMax) * (plotBottom - TOP);
         return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
-            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
     })
         .join('');
-    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.text}">
+    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.text}">
 ${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>
 ${body}
-<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(xTitle)}</text>
-<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
 }
 /** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
 function svgTimeChart(title, yTitle, series) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)(series.values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)(series.values);
     const plotWidth = WIDTH - LEFT - RIGHT;
     const plotBottom = HEIGHT - BOTTOM;
     const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
@@ -47302,41 +47349,77 @@ function svgTimeChart(title, yTitle, series) {
     const points = series.values
         .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
         .join(' ');
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)([series.spanSeconds]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([series.spanSeconds]);
     const xTicks = ticks(xMax)
         .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
         .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
         .join('');
     const boundaries = series.boundaries
         .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
-        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
         .join('');
     return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
 }
+/**
+ * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
+ * 0 (probes sorted by load, passing ones filled, failing ones hollow), the bound as a dashed red rule,
+ * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
+ */
+function svgSearchChart(stageName, search) {
+    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .curvePoints */ .Fl)(search);
+    if (points.length === 0)
+        return undefined;
+    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .boundValue */ .O)(search);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
+    const plotWidth = WIDTH - LEFT - RIGHT;
+    const plotBottom = HEIGHT - BOTTOM;
+    const x = (load) => LEFT + (load / xMax) * plotWidth;
+    const y = (value) => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
+    const xTicks = ticks(xMax)
+        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
+        .join('');
+    let band = '';
+    if (search.capacity !== null) {
+        const high = search.capacity_high ?? xMax;
+        band =
+            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))}</title></rect>` +
+                `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
+                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))}</text>`;
+    }
+    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
+        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .searchBound */ .hD)(search))}</text>`;
+    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
+    const dots = points
+        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
+        .join('');
+    return svgFrame(`${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`, search.mode === 'rate' ? 'requests per second' : 'requests in flight', search.metric, `${band}${xTicks}${rule}${line}${dots}`, yMax);
+}
 /** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
 function svgBars(title, yTitle, labels, values) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .niceMax */ .Cd)(values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)(values);
     const plotBottom = HEIGHT - BOTTOM;
     const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
     const bars = values
         .map((value, i) => {
         const h = (value / yMax) * (plotBottom - TOP);
         const x = LEFT + i * slot + slot * 0.2;
-        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</title></rect>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</text>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
     })
         .join('');
     return svgFrame(title, 'stage', yTitle, bars, yMax);
 }
 function htmlTable(header, rows) {
-    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(h)}</th>`).join('');
+    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(h)}</th>`).join('');
     const cell = (value) => {
         if (typeof value !== 'string')
             return `<td>${value.html}</td>`;
         const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
-        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(value)}</td>`;
+        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(value)}</td>`;
     };
     const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
     return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
@@ -47370,7 +47453,7 @@ function mergedNodesHtml(merge) {
         ])),
     ];
     for (const problem of merge.problems)
-        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(problem)}</p>`);
+        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(problem)}</p>`);
     return parts;
 }
 function percent(stats) {
@@ -47398,6 +47481,16 @@ function failedThresholds(document, scope) {
         ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
         : '–';
 }
+/** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
+function leftOutNote(stages, covered) {
+    const left = stages.filter((stage) => !covered.includes(stage.name));
+    const warmups = left.filter((stage) => !stage.search).map((stage) => stage.name);
+    const searches = left.filter((stage) => stage.search).map((stage) => stage.name);
+    return [
+        ...(warmups.length ? [`warm-up left out: ${warmups.join(', ')}`] : []),
+        ...(searches.length ? [`capacity search left out: ${searches.join(', ')}`] : []),
+    ].join('; ');
+}
 /** Renders the whole page. */
 function renderHtmlReport(document, charts) {
     const { stages, run } = document.results;
@@ -47405,45 +47498,46 @@ function renderHtmlReport(document, charts) {
     const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .runStages */ .JQ)(document);
     const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
     const simulated = document.provenance?.simulated === true;
-    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
     if (simulated)
-        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
     const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
+        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
         : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
-    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_3__/* .provenanceHtmlRows */ .G9)(document.provenance);
+    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
+    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_4__/* .provenanceHtmlRows */ .G9)(document.provenance);
     if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
     if (document.error)
-        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
+        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
     for (const reason of document.validity.reasons)
-        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(reason)}</p>`);
+        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(reason)}</p>`);
     if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length
-            ? ` (warm-up left out: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(stages
-                .filter((s) => !covered.includes(s.name))
-                .map((s) => s.name)
-                .join(', '))})`
-            : ''}.</p>`);
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
     if (document.merge)
         parts.push(...mergedNodesHtml(document.merge));
     if (document.thresholds && document.thresholds.length > 0)
         parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
             t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(t.expression)}</code>` },
+            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(t.expression)}</code>` },
             (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed, 2),
             String(t.samples),
             `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
         ])));
     if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
     if (stages.length > 0) {
-        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(`${s.name}${covered.includes(s.name) ? '' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_4__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
+        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(`${s.name}${covered.includes(s.name) ? '' : s.search ? ' (search: all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_5__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
         if (run && stages.length > 1)
             compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
         parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_0__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
-        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_4__/* .stageStatistics */ .MG)(s)));
+        for (const stage of stages) {
+            if (!stage.search)
+                continue;
+            const chart = svgSearchChart(stage.name, stage.search);
+            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .probeTableRows */ .q7)(stage.search)));
+        }
+        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_5__/* .stageStatistics */ .MG)(s)));
         if (run && stages.length > 1)
             fullRows.push(fullRow(runName, run));
         parts.push('<details><summary>More figures per stage</summary>', htmlTable([
@@ -47465,7 +47559,7 @@ function renderHtmlReport(document, charts) {
         parts.push('<h2>Cluster</h2>');
         if (nodes.length > 0)
             parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
                 n.chip || '–',
                 n.friendly_name || '–',
                 n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
@@ -47473,7 +47567,7 @@ function renderHtmlReport(document, charts) {
             ])));
         if (instances.length > 0)
             parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
                 i.model_id,
                 `${i.kind} / ${i.shard_kind}`,
                 String(i.node_ids.length),
@@ -47481,23 +47575,23 @@ function renderHtmlReport(document, charts) {
     }
     if (meta.is_primary && stages.length > 0) {
         const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeHtml */ .Z)(note)}</p>`));
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(note)}</p>`));
     }
     if (stages.length > 0) {
         const chartParts = [];
         const requests = charts.requests ?? [];
-        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .timeAxis */ .lU)(stages, requests);
+        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .timeAxis */ .lU)(stages, requests);
         if (axis) {
-            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .ttftOverTime */ .Ap)(axis, requests);
+            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .ttftOverTime */ .Ap)(axis, requests);
             if (ttft)
                 chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_2__/* .inFlightPeaks */ .A$)(axis, requests)));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .inFlightPeaks */ .A$)(axis, requests)));
         }
         if (stages.length >= 2)
             chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
         if (chartParts.length > 0)
             parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_5__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
+        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_6__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
     }
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
@@ -47656,6 +47750,108 @@ function provenanceHtmlRows(provenance) {
 
 /***/ }),
 
+/***/ 1831:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fl: () => (/* binding */ curvePoints),
+/* harmony export */   LM: () => (/* binding */ loadUnit),
+/* harmony export */   O: () => (/* binding */ boundValue),
+/* harmony export */   _3: () => (/* binding */ probeTableHeader),
+/* harmony export */   gI: () => (/* binding */ formatMetric),
+/* harmony export */   hD: () => (/* binding */ searchBound),
+/* harmony export */   q7: () => (/* binding */ probeTableRows),
+/* harmony export */   uN: () => (/* binding */ formatLoad),
+/* harmony export */   yG: () => (/* binding */ searchSentence)
+/* harmony export */ });
+/** The unit of the load, as printed. */
+function loadUnit(search) {
+    return search.mode === 'rate' ? 'req/s' : 'in flight';
+}
+/** The bound as written: `ttft_p95_ms ≤ 500`. */
+function searchBound(search) {
+    return search.max !== undefined
+        ? `${search.metric} ≤ ${search.max}`
+        : `${search.metric} ≥ ${search.min ?? 0}`;
+}
+/** The bound's value (max or min). */
+function boundValue(search) {
+    return search.max ?? search.min ?? 0;
+}
+/** A load as printed: up to 4 significant digits. */
+function formatLoad(load) {
+    return String(Number(load.toPrecision(4)));
+}
+/** A metric value as printed: 1 decimal under 1,000, none above; ratios with 4. */
+function formatMetric(value, metric) {
+    if (value === null)
+        return '–';
+    if (metric === 'success_rate')
+        return value.toFixed(4);
+    return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toFixed(1);
+}
+const REASONS = {
+    converged: 'converged',
+    budget: 'probe budget spent before the bracket narrowed to the tolerance',
+    below_range: 'even the least load failed',
+    above_range: 'even the most load passed',
+    interrupted: 'interrupted',
+};
+/** One sentence: the capacity, its bracket, how the search ended. */
+function searchSentence(search) {
+    const unit = loadUnit(search);
+    const probes = `${search.probes.length} probe${search.probes.length === 1 ? '' : 's'}`;
+    const bound = searchBound(search);
+    if (search.capacity === null) {
+        return search.reason === 'below_range'
+            ? `capacity below ${formatLoad(search.capacity_high ?? search.range_min)} ${unit}: ${bound} failed even there (${probes})`
+            : `no capacity found (${REASONS[search.reason]}, ${probes})`;
+    }
+    const bracket = search.capacity_high === null
+        ? `at least ${formatLoad(search.capacity)} ${unit}, the top of the range`
+        : `bracket ${formatLoad(search.capacity_low)}–${formatLoad(search.capacity_high)} ${unit}`;
+    return `capacity ${formatLoad(search.capacity)} ${unit} within ${bound} (${bracket}; ${REASONS[search.reason]}, ${probes})`;
+}
+/** The probes sorted by load (the curve), those with a value only. */
+function curvePoints(search) {
+    return search.probes
+        .filter((probe) => probe.value !== null && Number.isFinite(probe.value))
+        .sort((a, b) => a.load - b.load || a.index - b.index);
+}
+/** The header of the probes table. */
+function probeTableHeader(search) {
+    return [
+        'Probe',
+        'Phase',
+        `Load (${loadUnit(search)})`,
+        'Requests',
+        'Failed',
+        search.metric,
+        'Samples',
+        'Achieved req/s',
+        'Result',
+    ];
+}
+/** The probes table's rows, in the order the probes ran (plain text: the caller escapes). */
+function probeTableRows(search) {
+    return search.probes.map((probe) => [
+        String(probe.index),
+        probe.phase,
+        formatLoad(probe.load),
+        String(probe.requests),
+        String(probe.failures),
+        formatMetric(probe.value, search.metric),
+        String(probe.samples),
+        probe.achieved_rps === null ? '–' : probe.achieved_rps.toFixed(2),
+        probe.passed
+            ? 'pass'
+            : `fail (${probe.failed_on === 'failures' ? 'failures' : probe.failed_on === 'samples' ? 'too few samples' : 'over the bound'})`,
+    ]);
+}
+
+
+/***/ }),
+
 /***/ 5200:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -47670,7 +47866,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   JQ: () => (/* binding */ runStages)
 });
 
-// UNUSED EXPORTS: MAX_CHART_POINTS, SUMMARY_BUDGET_BYTES, downsample, mermaidStageBars, mermaidTimeChart
+// UNUSED EXPORTS: MAX_CHART_POINTS, SUMMARY_BUDGET_BYTES, downsample, mermaidSearchChart, mermaidStageBars, mermaidTimeChart
 
 // EXTERNAL MODULE: ./src/metrics/aggregate.ts
 var aggregate = __nccwpck_require__(7946);
@@ -47699,6 +47895,7 @@ const DECIMALS = {
     tokens: 1,
     'tokens/s': 1,
     'requests/s': 2,
+    'requests in flight': 0,
 };
 /** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */
 function formatValue(value, unit) {
@@ -47717,6 +47914,10 @@ function unitOf(metric) {
         return 's';
     if (metric === 'success_rate')
         return 'ratio';
+    if (metric === 'capacity_rps')
+        return 'requests/s';
+    if (metric === 'capacity_concurrency')
+        return 'requests in flight';
     if (metric.endsWith('_per_second'))
         return metric.startsWith('output_tokens') ? 'tokens/s' : 'requests/s';
     return metric.includes('tokens') ? 'tokens' : 'requests';
@@ -47857,6 +48058,8 @@ function renderPrComment(document, marker, links, maxChars = COMMENT_MAX_CHARS) 
 var report_charts = __nccwpck_require__(3337);
 // EXTERNAL MODULE: ./src/report/provenance.ts
 var report_provenance = __nccwpck_require__(8267);
+// EXTERNAL MODULE: ./src/report/search-report.ts
+var search_report = __nccwpck_require__(1831);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: verdict first, then per-stage tables, latency, cluster facts, errors, charts and the
@@ -47864,6 +48067,7 @@ var report_provenance = __nccwpck_require__(8267);
  * whole text is kept under a size budget far below GitHub's 1 MiB limit: sections are added in order of
  * importance and the ones that do not fit are named at the end (they are in the artifact).
  */
+
 
 
 
@@ -47975,16 +48179,25 @@ function headline(document) {
     const run = document.results.run;
     if (run) {
         const covered = runStages(document);
-        const warmups = document.results.stages.filter((s) => !covered.includes(s.name)).map((s) => s.name);
+        const left = document.results.stages.filter((s) => !covered.includes(s.name));
+        const warmups = left.filter((s) => !s.search).map((s) => s.name);
+        const searches = left.filter((s) => s.search).map((s) => s.name);
+        const leftOut = [
+            ...(warmups.length ? [`warm-up left out: ${nameList(warmups)}`] : []),
+            ...(searches.length ? [`capacity search left out: ${nameList(searches)}`] : []),
+        ];
         const scope = document.results.stages.length <= 1
             ? ''
             : ` Run-level figures cover ${covered.length === 1 ? 'stage' : 'stages'} ${nameList(covered)}` +
-                (warmups.length ? ` (warm-up left out: ${nameList(warmups)})` : '') +
+                (leftOut.length ? ` (${leftOut.join('; ')})` : '') +
                 (covered.length > 1 ? "; where their shapes differ, compare the stages' own rows." : '.');
         lines.push('', `**${run.successful_requests}/${run.total_requests}** requests succeeded (${formatPercent(run.success_rate, run.total_requests)}), ` +
             `TTFT p50 ${formatNumber(run.ttft_ms.p50)} ms / p95 ${formatNumber(run.ttft_ms.p95)} ms, ` +
             `E2E p95 ${formatNumber(run.e2e_ms.p95)} ms, ${formatNumber(run.output_tokens_per_second)} output tok/s.${scope}`);
     }
+    for (const stage of document.results.stages)
+        if (stage.search)
+            lines.push('', `**Capacity search ${(0,markdown/* escapeMarkdownText */.m4)(stage.name)}:** ${(0,markdown/* escapeMarkdownText */.m4)((0,search_report/* searchSentence */.yG)(stage.search))}.`);
     return lines.join('\n');
 }
 /** The failed thresholds of a scope, as `ttft_p95_ms <= 800 (912.3)`; `–` when none failed. */
@@ -48030,7 +48243,7 @@ function compactStagesSection(document) {
     if (stages.length === 0)
         return undefined;
     const covered = runStages(document);
-    const rows = stages.map((stage) => compactRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
+    const rows = stages.map((stage) => compactRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(search: all probes)_' : ' _(warm-up)_'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
     if (run && stages.length > 1)
         rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
     return `### Stages\n\n${(0,markdown/* table */.tp)([...COMPACT_STAGE_HEADER], rows)}`;
@@ -48304,6 +48517,8 @@ const CHART_PALETTE = {
     data: '#0550ae',
     boundary: '#ffcecb',
     boundaryText: '#cf222e',
+    /** The capacity band of a search chart. */
+    capacity: '#aceebb',
     text: '#1f2328',
     axis: '#57606a',
 };
@@ -48398,6 +48613,53 @@ function chartsSection(document, charts) {
         parts.push(mermaidStageBars('Output tokens/s per stage', 'output tok/s', stages.map((stage) => stage.name), stages.map((stage) => stage.output_tokens_per_second)));
     return parts.length > 0 ? ['### Charts', ...parts].join('\n\n') : undefined;
 }
+/**
+ * A capacity search's curve: the metric of each probe against its load (probes sorted by load, one
+ * category each: xychart-beta spaces points evenly), the bound as a second line, and the capacity
+ * named on its own x label (xychart-beta has no vertical rules, and a bar series draws a stub even at 0).
+ */
+function mermaidSearchChart(stageName, search) {
+    const points = (0,search_report/* curvePoints */.Fl)(search);
+    if (points.length === 0)
+        return undefined;
+    const bound = (0,search_report/* boundValue */.O)(search);
+    const values = points.map((probe) => probe.value);
+    const yMax = (0,report_charts/* niceMax */.Cd)([...values, bound]);
+    const label = (load) => `"${(0,search_report/* formatLoad */.uN)(load)}${search.capacity !== null && load === search.capacity ? ' = capacity' : ''}"`;
+    return [
+        '```mermaid',
+        mermaidInit([CHART_PALETTE.data, CHART_PALETTE.boundaryText]),
+        'xychart-beta',
+        `    title "${mermaidLabel(`${stageName}: ${search.metric} against the load`, 80)}"`,
+        `    x-axis "${mermaidLabel(search.mode === 'rate' ? 'requests per second' : 'requests in flight')}" [${points.map((probe) => label(probe.load)).join(', ')}]`,
+        `    y-axis "${mermaidLabel(search.metric)}" 0 --> ${fixed(yMax)}`,
+        `    line [${values.map(fixed).join(', ')}]`,
+        `    line [${points.map(() => fixed(bound)).join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+/** Each search stage: its sentence, its curve and its probes. */
+function searchSections(document) {
+    const parts = [];
+    for (const stage of document.results.stages) {
+        const search = stage.search;
+        if (!search)
+            continue;
+        const name = (0,markdown/* escapeMarkdownText */.m4)(stage.name);
+        parts.push(`### Capacity search: ${name}`, `${(0,markdown/* escapeMarkdownText */.m4)((0,search_report/* searchSentence */.yG)(search))}.`);
+        const chart = mermaidSearchChart(stage.name, search);
+        if (chart) {
+            const capacity = search.capacity === null
+                ? ''
+                : ` The capacity, ${(0,search_report/* formatLoad */.uN)(search.capacity)} ${(0,search_report/* loadUnit */.LM)(search)}, is the highest passing load (marked on its label).`;
+            parts.push(chart, `<sub>Blue: ${(0,markdown/* escapeMarkdownText */.m4)(search.metric)} of each probe, probes sorted by load (one step each, not to scale). Red: the bound ${(0,markdown/* escapeMarkdownText */.m4)(String((0,search_report/* boundValue */.O)(search)))}.${capacity} A search stage's requests are left out of the run-level figures: they are overloaded on purpose.</sub>`);
+        }
+        parts.push((0,markdown/* table */.tp)((0,search_report/* probeTableHeader */._3)(search).map(markdown/* escapeMarkdownCell */.Vf), 
+        // Numbers and fixed words only (nothing from a server): no escaping, which would turn 7.7 into 7\.7.
+        (0,search_report/* probeTableRows */.q7)(search)));
+    }
+    return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
 function validitySection(document) {
     const v = document.validity;
     if (!document.metadata.is_primary || document.results.stages.length === 0)
@@ -48437,6 +48699,7 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
         ...gateSections(document),
         ['nodes', nodesSection(document)],
         ['stages', compactStagesSection(document)],
+        ['capacity search', searchSections(document)],
         ['all figures per stage', detailsSection(document)],
         ['errors', errorsSection(document)],
         ['cluster', clusterSection(document)],
@@ -48472,6 +48735,7 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   MG: () => (/* binding */ stageStatistics),
+/* harmony export */   W5: () => (/* binding */ runSearches),
 /* harmony export */   q3: () => (/* binding */ RESULTS_SCHEMA_VERSION),
 /* harmony export */   wh: () => (/* binding */ ownStageStatistics)
 /* harmony export */ });
@@ -48519,6 +48783,10 @@ function stageStatistics(stage) {
         avg_tokens_per_request: output_tokens_per_request,
         avg_time_per_request: e2e_mean_s,
     };
+}
+/** The capacity searches of a run, in stage order. */
+function runSearches(document) {
+    return document.results.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
 }
 
 
@@ -48808,6 +49076,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   x2: () => (/* binding */ failedOnlyOnGates),
   eD: () => (/* binding */ formatChange),
   uj: () => (/* binding */ gatesFailed),
+  MI: () => (/* binding */ measuredNothing),
   oL: () => (/* reexport */ resolveBaseline),
   GY: () => (/* reexport */ writeBenchmarkActionFiles)
 });
@@ -48913,8 +49182,11 @@ const stageKey = (stage) => JSON.stringify([
     stage.time_between_requests,
     stage.no_overlap,
     stage.warmup_requests,
+    stage.search ?? null,
 ]);
-const describeStage = (stage) => `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
+const describeStage = (stage) => stage.search
+    ? `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, search ${JSON.stringify(stage.search)})`
+    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
 const labels = (document) => Object.entries(document.configuration.hardware_plan)
     .map(([label, count]) => `${label}×${count}`)
     .sort()
@@ -49038,6 +49310,50 @@ function compareMetric(metricName, tolerance, baseline, current, seedText) {
     result.status = classify(metric.better, before.value, after.value - before.value, interval.low, interval.high, tolerance);
     return result;
 }
+/**
+ * Compares the capacity two searches found. A capacity is no per-request statistic: its uncertainty is
+ * the search's bracket [capacity_low, capacity_high] (the true crossing lies in it), so the interval of
+ * the difference is [current low − baseline high, current high − baseline low], read against the
+ * tolerance like a bootstrap interval (higher is better). A bracket open at the top (the search passed
+ * its whole range) leaves the interval open: inconclusive.
+ */
+function compareCapacity(metricName, tolerance, baseline, current) {
+    const metric = catalog/* METRICS */.Cb.get(metricName);
+    if (!metric?.capacity)
+        throw new Error(`metric ${metricName} is not a capacity`);
+    const before = baseline ? (baseline.capacity ?? 0) : null;
+    const after = current.capacity ?? 0;
+    const result = {
+        metric: metric.name,
+        unit: metric.unit,
+        better: metric.better,
+        baseline: before,
+        current: after,
+        change_ratio: before !== null && before !== 0 ? (after - before) / before : null,
+        ci_low: null,
+        ci_high: null,
+        tolerance_ratio: tolerance,
+        samples_baseline: baseline?.probes.length ?? 0,
+        samples_current: current.probes.length,
+        status: 'inconclusive',
+    };
+    if (!baseline || before === null) {
+        result.reason = 'the baseline stage ran no search of this kind';
+        return result;
+    }
+    if (baseline.probes.length === 0 || current.probes.length === 0) {
+        result.reason = 'a search ran no probe';
+        return result;
+    }
+    if (baseline.capacity_high === null || current.capacity_high === null) {
+        result.reason = 'a search passed its whole range: its capacity is only known to be at least its max';
+        return result;
+    }
+    result.ci_low = current.capacity_low - baseline.capacity_high;
+    result.ci_high = current.capacity_high - baseline.capacity_low;
+    result.status = classify(metric.better, before, after - before, result.ci_low, result.ci_high, tolerance);
+    return result;
+}
 function groupByStage(records) {
     const byStage = new Map();
     for (const record of records) {
@@ -49093,9 +49409,24 @@ function compareWithBaseline(current, currentRecords, baseline) {
         // A warm-up stage is shown but never judged, against a baseline neither.
         if (!currentStage || stage.warmup)
             continue;
+        const search = current.results.stages.find((s) => s.name === stage.name)?.search;
+        if (stage.search) {
+            // A search stage is compared on its capacity only: its requests are overloaded on purpose.
+            if (!search)
+                continue;
+            const before = baseline.document.results.stages.find((s) => s.name === stage.name)?.search;
+            const metrics = [...tolerances]
+                .filter(([metric]) => catalog/* METRICS */.Cb.get(metric)?.capacity === search.mode)
+                .map(([metric, tolerance]) => compareCapacity(metric, tolerance, before, search));
+            if (metrics.length > 0)
+                stages.push({ stage: stage.name, metrics });
+            continue;
+        }
         const before = (0,samples/* requestSamples */.j)(baselineByStage.get(stage.name) ?? []);
         const after = (0,samples/* requestSamples */.j)(currentStage);
-        const metrics = [...tolerances].map(([metric, tolerance]) => compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`));
+        const metrics = [...tolerances]
+            .filter(([metric]) => !catalog/* METRICS */.Cb.get(metric)?.capacity)
+            .map(([metric, tolerance]) => compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`));
         stages.push({ stage: stage.name, metrics });
     }
     const all = stages.flatMap((stage) => stage.metrics);
@@ -49111,11 +49442,21 @@ function compareWithBaseline(current, currentRecords, baseline) {
     };
 }
 
+// EXTERNAL MODULE: ./src/metrics/aggregate.ts
+var aggregate = __nccwpck_require__(7946);
 // EXTERNAL MODULE: ./src/config/thresholds.ts
 var thresholds = __nccwpck_require__(36);
 ;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
+/**
+ * Thresholds: `<metric> <comparator> <number>`, e.g. `ttft_p95_ms <= 800`, `success_rate >= 0.99`,
+ * `failed_requests == 0`. Parsed once when the config is validated (errors carry the config position)
+ * and again when judged; judged against the run's statistics (top-level `thresholds`) or a stage's.
+ */
 
 
+
+/** What a capacity threshold is judged with when the run has no run-level requests (search stages only). */
+const EMPTY_STATISTICS = (0,aggregate/* computeStatistics */.Dh)([]);
 function holds(observed, comparator, limit) {
     switch (comparator) {
         case '<':
@@ -49133,9 +49474,9 @@ function holds(observed, comparator, limit) {
     }
 }
 /** Judges a threshold against statistics; inconclusive below the metric's sample rule. */
-function evaluateThreshold(threshold, scope, stats, itl) {
+function evaluateThreshold(threshold, scope, stats, itl, searches) {
     const { metric } = threshold;
-    const observation = metric.observe(stats, itl);
+    const observation = metric.observe(stats, itl, searches);
     const outcome = {
         expression: threshold.expression,
         scope,
@@ -49164,11 +49505,14 @@ function evaluateThreshold(threshold, scope, stats, itl) {
  */
 function evaluateThresholds(config, subjects) {
     const outcomes = [];
-    const judge = (text, scope, stats, itl) => {
+    const judge = (text, scope, stats, itl, searches) => {
         const parsed = (0,thresholds/* parseThreshold */.B)(text, scope === 'run' ? 'run' : 'stage');
         if (!('threshold' in parsed))
             return;
-        if (stats === null) {
+        // A capacity is judged on the searches even when the run-level statistics are empty (a run made of
+        // search stages only has no run-level requests).
+        const subject = stats ?? (parsed.threshold.metric.capacity && scope === 'run' ? EMPTY_STATISTICS : null);
+        if (subject === null) {
             outcomes.push({
                 expression: parsed.threshold.expression,
                 scope,
@@ -49183,14 +49527,15 @@ function evaluateThresholds(config, subjects) {
             });
             return;
         }
-        outcomes.push(evaluateThreshold(parsed.threshold, scope, stats, itl));
+        outcomes.push(evaluateThreshold(parsed.threshold, scope, subject, itl, searches));
     };
+    const runSearches = subjects.stages.flatMap((stage) => (stage.search ? [stage.search] : []));
     for (const text of config.thresholds ?? [])
-        judge(text, 'run', subjects.run);
+        judge(text, 'run', subjects.run, undefined, runSearches);
     for (const stage of config.stages) {
         const stats = subjects.stages.find((candidate) => candidate.name === stage.name) ?? null;
         for (const text of stage.thresholds ?? [])
-            judge(text, { stage: stage.name }, stats, stats?.itl_ms);
+            judge(text, { stage: stage.name }, stats, stats?.itl_ms, stats?.search ? [stats.search] : []);
     }
     return outcomes;
 }
@@ -49328,7 +49673,13 @@ const CHARTED_METRICS = {
         'e2e_p99_ms',
         'failed_requests',
     ],
-    bigger: ['success_rate', 'output_tokens_per_second', 'requests_per_second'],
+    bigger: [
+        'success_rate',
+        'output_tokens_per_second',
+        'requests_per_second',
+        'capacity_rps',
+        'capacity_concurrency',
+    ],
 };
 /** File names in the output folder. */
 const BENCHMARK_SMALLER_FILE = 'benchmark-smaller-is-better.json';
@@ -49341,8 +49692,19 @@ function benchmarkActionEntries(document, direction) {
             label: stage.name,
             stats: (0,results_document/* stageStatistics */.MG)(stage),
             itl: stage.itl_ms,
+            // A search stage's own statistics mix deliberately overloaded probes: only its capacity is charted.
+            searches: stage.search ? [stage.search] : undefined,
         })),
-        ...(document.results.run ? [{ label: 'all stages', stats: document.results.run, itl: undefined }] : []),
+        ...(document.results.run
+            ? [
+                {
+                    label: 'all stages',
+                    stats: document.results.run,
+                    itl: undefined,
+                    searches: (0,results_document/* runSearches */.W5)(document),
+                },
+            ]
+            : []),
     ];
     const label = document.metadata.hardware_label;
     for (const scope of scopes) {
@@ -49350,7 +49712,9 @@ function benchmarkActionEntries(document, direction) {
             const metric = catalog/* METRICS */.Cb.get(name);
             if (!metric || (metric.stageOnly && scope.itl === undefined))
                 continue;
-            const observation = metric.observe(scope.stats, scope.itl);
+            if (scope.searches && scope.label !== 'all stages' && !metric.capacity)
+                continue;
+            const observation = metric.observe(scope.stats, scope.itl, scope.searches);
             if (observation.value === null || !Number.isFinite(observation.value))
                 continue;
             entries.push({
@@ -49442,8 +49806,7 @@ function gatesFailed(document) {
 function failedOnlyOnGates(document) {
     if (document.verdict !== 'fail' || !gatesFailed(document))
         return false;
-    const run = document.results.run;
-    return !document.error && document.validity.valid && run !== null && run.successful_requests > 0;
+    return !document.error && document.validity.valid && !measuredNothing(document);
 }
 /**
  * Every reason the verdict is not `pass`, in one list: the error, each validity bound exceeded, no
@@ -49455,8 +49818,7 @@ function verdictReasons(document) {
     if (document.error)
         reasons.push(document.error.message);
     reasons.push(...document.validity.reasons);
-    const run = document.results.run;
-    if (!document.error && document.metadata.is_primary && (!run || run.successful_requests === 0))
+    if (!document.error && document.metadata.is_primary && measuredNothing(document))
         reasons.push('no request succeeded');
     const gates = describeGateFailures(document);
     if (gates)
@@ -49491,6 +49853,19 @@ function formatChange(ratio) {
     if (ratio === null)
         return '–';
     return `${ratio >= 0 ? '+' : ''}${(ratio * 100).toFixed(1)}%`;
+}
+/**
+ * True when no request the verdict rests on succeeded: the run-level requests, or — in a run whose
+ * stages are all capacity searches (and warm-ups), which has no run-level figures — the searches'.
+ */
+function measuredNothing(document) {
+    const run = document.results.run;
+    if (run)
+        return run.successful_requests === 0;
+    const searches = document.results.stages.filter((stage) => stage.search && !stage.config.warmup);
+    if (document.results.run_stages?.length === 0 && searches.length > 0)
+        return searches.every((stage) => stage.counted_successful_requests === 0);
+    return true;
 }
 
 
@@ -49572,8 +49947,7 @@ function judgeVerdict(document) {
         return 'error';
     if (!document.validity.valid)
         return 'invalid';
-    const run = document.results.run;
-    if (!run || run.successful_requests === 0)
+    if ((0,_index_js__WEBPACK_IMPORTED_MODULE_0__/* .measuredNothing */ .MI)(document))
         return 'fail';
     if ((0,_index_js__WEBPACK_IMPORTED_MODULE_0__/* .gatesFailed */ .uj)(document))
         return 'fail';
@@ -60758,9 +61132,35 @@ async function prepareExoCluster(config, options, context, state, deadlineMs) {
     });
     logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
+/**
+ * Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only): a lower
+ * bound of the primary's load. A capacity search counts its first probe only (at `min`, the one it
+ * always runs; a concurrency probe's length depends on the server: 0).
+ */
 function scheduledLoadMs(config) {
-    return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+    return config.stages.reduce((sum, stage) => {
+        const search = stage.search;
+        if (!search)
+            return sum + stage.iterations * stage.time_between_requests * 1000;
+        return sum + (search.rate ? ((search.probe_requests - 1) / search.rate.min) * 1000 : 0);
+    }, 0);
+}
+/**
+ * How much longer than its schedule the primary's load may take, ms: a capacity search's probes beyond
+ * the first (each at most the length of a probe at `min`), and a concurrency search's probes whole
+ * (each at most ⌈probe_requests ÷ min⌉ requests one after another, each within its deadline).
+ */
+function unscheduledLoadMs(config) {
+    const requestMs = config.request_timeout_seconds * 1000;
+    return config.stages.reduce((sum, stage) => {
+        const search = stage.search;
+        if (!search)
+            return sum;
+        if (search.rate)
+            return sum + (search.max_probes - 1) * ((search.probe_requests / search.rate.min) * 1000 + requestMs);
+        const min = search.concurrency?.min ?? 1;
+        return sum + search.max_probes * Math.ceil(search.probe_requests / min) * requestMs;
+    }, 0);
 }
 /**
  * Starts the cluster snapshots of a primary's run on the node chosen by chooseStatePollTarget. Instances
@@ -60819,6 +61219,7 @@ async function waitForPrimaryToFinish(config, options, context, cluster) {
     const secondaryDeadlineMs = context.clock.nowMs() +
         options.timeoutSeconds * 1000 +
         scheduledLoadMs(config) +
+        unscheduledLoadMs(config) +
         config.request_timeout_seconds * 1000;
     const view = cluster.view;
     await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
@@ -61719,6 +62120,141 @@ function requestBuilder(config, target, runId, stage, prompts) {
             headers,
             targets: { promptTokens, maxTokens },
         };
+    };
+}
+
+;// CONCATENATED MODULE: ./src/load/search.ts
+/** `rate` or `concurrency`: which range the config gives. */
+function searchMode(search) {
+    return search.concurrency ? 'concurrency' : 'rate';
+}
+/** The range of a search (the one of `rate` or `concurrency` it has). */
+function searchRange(search) {
+    const range = search.concurrency ?? search.rate;
+    if (!range)
+        throw new Error('a search has a rate or a concurrency range');
+    return range;
+}
+/** Judges a probe's figures against the search's bounds. */
+function judgeProbe(search, requiredSamples, measured) {
+    if (measured.requests > 0 && measured.failures > search.max_failure_rate * measured.requests)
+        return { passed: false, failed_on: 'failures' };
+    if (measured.value === null || measured.samples < Math.max(1, requiredSamples))
+        return { passed: false, failed_on: 'samples' };
+    const within = search.max !== undefined
+        ? measured.value <= search.max
+        : search.min !== undefined
+            ? measured.value >= search.min
+            : true;
+    return within ? { passed: true } : { passed: false, failed_on: 'metric' };
+}
+/** True when the bracket [low, high] is narrow enough to stop. */
+function bracketNarrow(mode, low, high, tolerance) {
+    if (mode === 'concurrency' && high - low <= 1)
+        return true;
+    return (high - low) / low <= tolerance * (1 + 1e-9);
+}
+/** The next load inside (low, high): the geometric mean, an integer strictly inside for concurrency. */
+function bisectLoad(mode, low, high) {
+    const middle = Math.sqrt(low * high);
+    if (mode === 'rate')
+        return middle;
+    return Math.min(high - 1, Math.max(low + 1, Math.round(middle)));
+}
+/** Rounds a rate to 4 significant digits for display and records (the probe ran at exactly it). */
+function roundLoad(mode, load) {
+    return mode === 'concurrency' ? Math.round(load) : Number(load.toPrecision(4));
+}
+/**
+ * Runs the search: brackets from `min` by doubling, then bisects. `requiredSamples` is the metric's
+ * sample minimum (src/verdict/metrics.ts): a probe with fewer fails (`failed_on: samples`).
+ */
+async function searchCapacity(search, requiredSamples, probe) {
+    const mode = searchMode(search);
+    const range = searchRange(search);
+    const probes = [];
+    let low = null;
+    let high = null;
+    let reason;
+    const run = async (load, phase) => {
+        const rounded = roundLoad(mode, load);
+        const measured = await probe(rounded, probes.length);
+        const judged = judgeProbe(search, requiredSamples, measured);
+        const record = {
+            index: probes.length,
+            phase,
+            load: rounded,
+            requests: measured.requests,
+            failures: measured.failures,
+            value: measured.value,
+            samples: measured.samples,
+            ...judged,
+            started_at_ms: measured.started_at_ms,
+            ended_at_ms: measured.ended_at_ms,
+            achieved_rps: measured.achieved_rps,
+        };
+        probes.push(record);
+        if (measured.interrupted) {
+            reason = 'interrupted';
+            return undefined;
+        }
+        if (record.passed)
+            low = low === null ? rounded : Math.max(low, rounded);
+        else
+            high = high === null ? rounded : Math.min(high, rounded);
+        return record;
+    };
+    // 1. Bracket: min, 2·min, 4·min, … capped at max, until one fails or max passes.
+    let load = range.min;
+    for (;;) {
+        if (probes.length >= search.max_probes) {
+            reason = 'budget';
+            break;
+        }
+        const result = await run(load, 'bracket');
+        if (!result)
+            break;
+        if (!result.passed) {
+            if (low === null)
+                reason = 'below_range';
+            break;
+        }
+        if (result.load >= range.max) {
+            reason = 'above_range';
+            break;
+        }
+        load = Math.min(range.max, load * 2);
+    }
+    // 2. Bisect [low, high] until narrow or out of probes.
+    while (reason === undefined && low !== null && high !== null) {
+        if (bracketNarrow(mode, low, high, search.tolerance)) {
+            reason = 'converged';
+            break;
+        }
+        if (probes.length >= search.max_probes) {
+            reason = 'budget';
+            break;
+        }
+        if (!(await run(bisectLoad(mode, low, high), 'bisect')))
+            break;
+    }
+    const finalLow = low;
+    const finalHigh = high;
+    const converged = finalLow !== null && finalHigh !== null && bracketNarrow(mode, finalLow, finalHigh, search.tolerance);
+    return {
+        metric: search.metric,
+        ...(search.max !== undefined ? { max: search.max } : {}),
+        ...(search.min !== undefined ? { min: search.min } : {}),
+        mode,
+        range_min: range.min,
+        range_max: range.max,
+        tolerance: search.tolerance,
+        capacity: finalLow,
+        capacity_low: finalLow ?? 0,
+        capacity_high: finalHigh,
+        converged: reason !== 'interrupted' && converged,
+        reason: reason ?? 'budget',
+        probes,
     };
 }
 
@@ -62732,7 +63268,7 @@ async function runStage(stage, options) {
     // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
     await warmUpRequestPath(options.buildRequest(0));
     const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-    const expectedDurationMs = stage.no_overlap ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
+    const expectedDurationMs = stage.no_overlap || stage.concurrency !== undefined ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
     const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
     let onDrained;
     let lastProgressMs = clock.nowMs();
@@ -62741,7 +63277,9 @@ async function runStage(stage, options) {
         if (!force && nowMs - lastProgressMs < options.progressIntervalMs)
             return;
         lastProgressMs = nowMs;
-        const remainingMs = stage.no_overlap ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
+        const remainingMs = stage.no_overlap || stage.concurrency !== undefined
+            ? undefined
+            : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
         logger.info(`stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
             `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${(0,util_clock/* formatDuration */.a3)(remainingMs)}`}`);
     };
@@ -62774,8 +63312,22 @@ async function runStage(stage, options) {
         return request;
     };
     try {
+        if (stage.concurrency !== undefined) {
+            // Closed loop: N requests in flight; each completion sends the next, until iterations are sent.
+            const slots = Math.max(1, Math.floor(stage.concurrency));
+            if (clock.nowMs() < startedAtMs)
+                await clock.sleepUntil(startedAtMs, signal).catch(() => undefined);
+            let next = 0;
+            const loop = async () => {
+                while (next < stage.iterations && !signal?.aborted) {
+                    const index = next++;
+                    await fire(index, clock.nowMs()).done;
+                }
+            };
+            await Promise.all(Array.from({ length: Math.min(slots, stage.iterations) }, loop));
+        }
         let nextScheduledMs = startedAtMs;
-        for (let index = 0; index < stage.iterations; index += 1) {
+        for (let index = 0; stage.concurrency === undefined && index < stage.iterations; index += 1) {
             if (signal?.aborted)
                 break;
             if (!stage.no_overlap)
@@ -63412,6 +63964,8 @@ function prefixCacheComparison(source, cache, statistics) {
 
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
 var verdict = __nccwpck_require__(9764);
+// EXTERNAL MODULE: ./src/metrics/catalog.ts
+var catalog = __nccwpck_require__(7414);
 // EXTERNAL MODULE: ./src/verdict/validity.ts
 var verdict_validity = __nccwpck_require__(8023);
 ;// CONCATENATED MODULE: ./src/run/benchmark.ts
@@ -63421,6 +63975,8 @@ var verdict_validity = __nccwpck_require__(8023);
  * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
  * folder, on every path, and returns a verdict instead of throwing.
  */
+
+
 
 
 
@@ -63580,6 +64136,10 @@ async function runStagesAsPrimary(run, target) {
 }
 /** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
 async function runOneStage(run, target, stage, calibrator) {
+    if (stage.search) {
+        await runSearchStage(run, target, stage, stage.search, calibrator);
+        return;
+    }
     const { config } = run.loaded;
     const { logger, clock, secrets } = run;
     const gaps = new Histogram();
@@ -63641,6 +64201,124 @@ async function runOneStage(run, target, stage, calibrator) {
     // The seed's stage ends after the drain.
     (0,seed/* completeSeedStage */.PM)(ranStage, ranStage.started_at_ms, clock.nowMs());
 }
+/**
+ * A capacity search stage (src/load/search.ts): each probe is a sub-stage run through runStage with a
+ * synthetic StageConfig — `probe_requests` requests at a constant rate of `load` per second, or with
+ * `concurrency: load` — under the stage's name, its records numbered on across probes and tagged with
+ * `probe`. Every probe ends when all of its requests have ended (runStage drains), and on an EXO target
+ * the cluster is also let go quiet before the next, so no probe inherits another's queue.
+ */
+async function runSearchStage(run, target, stage, search, calibrator) {
+    const { config } = run.loaded;
+    const { logger, clock, secrets } = run;
+    const metric = catalog/* METRICS */.Cb.get(search.metric);
+    if (!metric)
+        throw new Error(`unknown search metric ${search.metric}`);
+    const mode = searchMode(search);
+    const unit = mode === 'rate' ? 'req/s' : 'in flight';
+    const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
+    const gaps = new Histogram();
+    const runs = [];
+    const { results, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+        const prompts = await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
+        for (const calibration of prompts.calibration.models) {
+            const line = describeCalibration(calibration);
+            if (line.warn)
+                logger.warning(`stage ${stage.name}: ${line.text}`);
+            else
+                logger.info(`stage ${stage.name}: ${line.text}`);
+        }
+        logger.info(`stage ${stage.name}: capacity search, ${search.metric} ${bound}, ${mode} ${searchRange(search).min}–${searchRange(search).max}, ${search.probe_requests} requests per probe, at most ${search.max_probes} probes`);
+        // Requests are numbered on across probes, so that (stage, index) stays unique in requests.jsonl.
+        let offset = 0;
+        const buildRequest = requestBuilder(config, target, run.options.runId, stage, prompts);
+        const results = await searchCapacity(search, metric.requiredSamples, async (load, probeIndex) => {
+            const probeStage = {
+                name: stage.name,
+                prompt_length: stage.prompt_length,
+                generation_length: stage.generation_length,
+                time_between_requests: mode === 'rate' ? 1 / load : 0,
+                iterations: search.probe_requests,
+                no_overlap: false,
+                warmup_requests: 0,
+                warmup: false,
+                ...(mode === 'concurrency' ? { concurrency: load } : {}),
+            };
+            const first = offset;
+            offset += search.probe_requests;
+            const probeGaps = new Histogram();
+            const stageRun = await runStage(probeStage, {
+                clock,
+                logger,
+                request: {
+                    dispatcher: run.dispatcher,
+                    requestTimeoutMs: config.request_timeout_seconds * 1000,
+                    idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+                    onTokenGap: (gapMs) => {
+                        gaps.record(gapMs);
+                        probeGaps.record(gapMs);
+                    },
+                },
+                buildRequest: (index) => buildRequest(first + index),
+                onRecord: (record) => {
+                    record.index += first;
+                    record.probe = probeIndex;
+                    if (secrets.any && record.error_message !== undefined)
+                        record.error_message = secrets.redact(record.error_message);
+                    run.requestsFile.append(record);
+                    run.allRecords.push(record);
+                },
+                signal: run.context.signal,
+                progressIntervalMs: run.context.progressIntervalMs,
+            });
+            runs.push(stageRun);
+            const stats = (0,aggregate/* computeStatistics */.Dh)(stageRun.records);
+            const observation = metric.observe(stats, (0,aggregate/* histogramSummary */.fK)(probeGaps));
+            const interrupted = stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
+            // Drain: the next probe must not start on this one's queue (runStage already waited for every request).
+            if (!interrupted && target.kind === 'exo')
+                await (0,orchestrate/* waitForQuiet */.PL)(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+            const value = observation.value === null ? '–' : formatProbeValue(observation.value);
+            logger.info(`stage ${stage.name}: probe ${probeIndex} at ${load} ${unit}: ${search.metric} ${value} over ${observation.samples} samples, ${stats.failed_requests}/${stats.total_requests} failed`);
+            return {
+                requests: stats.total_requests,
+                failures: stats.failed_requests,
+                value: observation.value,
+                samples: observation.samples,
+                started_at_ms: stageRun.startedAtMs,
+                ended_at_ms: stageRun.endedAtMs,
+                achieved_rps: stats.total_requests > 0 ? stats.requests_per_second : null,
+                interrupted,
+            };
+        });
+        const capacity = results.capacity === null
+            ? `below ${results.capacity_high ?? searchRange(search).min} ${unit}`
+            : `${results.capacity} ${unit} (bracket ${results.capacity_low}–${results.capacity_high ?? '∞'})`;
+        logger.info(`stage ${stage.name}: capacity ${capacity}, ${results.probes.length} probes, ${results.reason}`);
+        return { results, prompts };
+    });
+    // The stage's results cover all its probes together; its `search` says what each found.
+    const combined = {
+        stage,
+        records: runs.flatMap((probeRun) => probeRun.records).sort((a, b) => a.index - b.index),
+        startedAtMs: runs[0]?.startedAtMs ?? clock.nowMs(),
+        endedAtMs: runs.reduce((latest, probeRun) => Math.max(latest, probeRun.endedAtMs), runs[0]?.startedAtMs ?? 0),
+        peakInFlight: runs.reduce((peak, probeRun) => Math.max(peak, probeRun.peakInFlight), 0),
+        inFlightSamples: runs.flatMap((probeRun) => probeRun.inFlightSamples),
+        interrupted: runs.some((probeRun) => probeRun.interrupted),
+    };
+    const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
+    run.stages.push(ranStage);
+    if (run.lostInstances)
+        throw run.lostInstances;
+    if (combined.interrupted || run.signal?.aborted)
+        throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
+    (0,seed/* completeSeedStage */.PM)(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+/** A probe's metric value in a log line: 3 significant digits, no exponent. */
+function formatProbeValue(value) {
+    return Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
+}
 /** Closes the run on every path: snapshots stopped, requests.jsonl closed, placed instances deleted. */
 async function closeRun(run) {
     const { options, cluster, logger, snapshots, statePolling } = run;
@@ -63664,8 +64342,11 @@ async function closeRun(run) {
 /** The results document with validity, gates and verdict judged. */
 function judgeRun(run, failure) {
     const { loaded, options, stages, loopDelay, secrets } = run;
-    // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so.
-    const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+    // The run-level figures (outputs, headline, run thresholds) leave warm-up stages out, and say so; and
+    // capacity search stages, whose probes are overloaded on purpose (their capacity is their figure).
+    const runStages = stages
+        .filter((stage) => !stage.config.warmup && !stage.config.search)
+        .map((stage) => stage.name);
     const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
     const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
     const validity = (0,verdict_validity/* judgeValidity */.A8)(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
@@ -64068,6 +64749,8 @@ const LIMITS = {
     maxTraceBlockTokens: 1_000_000,
     /** `shared_prefix.groups`. */
     maxSharedPrefixGroups: 1_000_000,
+    /** A capacity search's loads: requests per second or requests in flight. */
+    maxSearchLoad: 100_000,
     /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
     maxNodesTotal: 256,
     /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
@@ -64095,13 +64778,88 @@ const thresholdsSchema = (description) => ({
     items: { title: 'threshold', type: 'string', minLength: 1, pattern: '\\S' },
     examples: [['success_rate >= 0.99', 'ttft_p95_ms <= 800']],
 });
+const schema_searchRange = (description, type, lowest) => ({
+    description,
+    type: 'object',
+    additionalProperties: false,
+    required: ['min', 'max'],
+    properties: {
+        min: {
+            description: 'The least load probed (the search starts here).',
+            type,
+            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+            maximum: LIMITS.maxSearchLoad,
+        },
+        max: {
+            description: 'The most load probed; at least `min`.',
+            type,
+            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+            maximum: LIMITS.maxSearchLoad,
+        },
+    },
+});
+/** `search:` of a stage: a capacity search (src/load/search.ts). */
+const searchSchema = {
+    title: 'search',
+    description: 'Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['metric'],
+    properties: {
+        metric: {
+            description: 'The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …',
+            type: 'string',
+            minLength: 1,
+        },
+        max: {
+            description: 'A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).',
+            type: 'number',
+            exclusiveMinimum: 0,
+        },
+        min: {
+            description: 'A probe passes when the metric is ≥ min (metrics where bigger is better).',
+            type: 'number',
+            minimum: 0,
+        },
+        rate: schema_searchRange('Search the open-loop request rate, in requests per second.', 'number', 0),
+        concurrency: schema_searchRange('Search the closed-loop concurrency, in requests kept in flight (integers).', 'integer', 1),
+        probe_requests: {
+            description: "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).",
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxIterations,
+        },
+        tolerance: {
+            description: 'Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: 1,
+            default: 0.05,
+        },
+        max_probes: {
+            description: 'Most probes the search may run; it reports what it bracketed when they are spent.',
+            type: 'integer',
+            minimum: 2,
+            maximum: 100,
+            default: 12,
+        },
+        max_failure_rate: {
+            description: 'A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).',
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            default: 0.01,
+        },
+    },
+};
 const stageSchema = {
     title: 'stage',
     description: 'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests.',
     type: 'object',
     additionalProperties: false,
     // prompt_length, generation_length, time_between_requests and iterations are required unless the
-    // stage replays a trace (src/config/validate.ts checks it, with the schema's own message).
+    // stage replays a trace (which gives them) or searches (which sets its own schedule):
+    // src/config/validate.ts checks it, with the schema's own message.
     required: ['name'],
     properties: {
         name: {
@@ -64193,6 +64951,7 @@ const stageSchema = {
             },
             examples: [{ tokens: 1024, groups: 4 }],
         },
+        search: searchSchema,
     },
 };
 /** Keys allowed in a stage's `shared_prefix`. */
@@ -64305,6 +65064,8 @@ const configSchema = {
 const TOP_LEVEL_KEYS = Object.keys(configSchema.properties ?? {});
 /** Keys allowed in a stage, in schema order. */
 const STAGE_KEYS = Object.keys(stageSchema.properties ?? {});
+/** Keys allowed in a stage's `search`, in schema order. */
+const SEARCH_KEYS = Object.keys(searchSchema.properties ?? {});
 /** The text of configs/schema.json: what editors read. */
 function renderSchemaJson() {
     return `${JSON.stringify(configSchema, null, 2)}\n`;
@@ -64473,6 +65234,7 @@ var thresholds = __nccwpck_require__(36);
 
 
 
+
 let compiled;
 /** Compiled once on first use: compiling costs milliseconds that a CLI `--help` should not pay. */
 function schemaValidator() {
@@ -64535,6 +65297,13 @@ function unknownKeyMessage(key, parentPath) {
         return suggestion
             ? `unknown key; did you mean "${suggestion}"?`
             : `unknown key; expected one of ${SHARED_PREFIX_KEYS.join(', ')}`;
+    }
+    if (parentPath.length >= 3 && parentPath[0] === 'stages' && parentPath[2] === 'search') {
+        const known = parentPath.length === 3 ? SEARCH_KEYS : ['min', 'max'];
+        const suggestion = (0,describe/* closestMatch */.h0)(key, known);
+        return suggestion
+            ? `unknown key; did you mean "${suggestion}"?`
+            : `unknown key; expected one of ${known.join(', ')}`;
     }
     const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
     const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
@@ -64622,6 +65391,12 @@ function schemaProblems(errors, data, writtenAs) {
 }
 function hiddenEnumValues(key) {
     return Object.keys(DEPRECATED_ALIASES[key] ?? {});
+}
+/** The keys an ordinary stage requires and a search stage must leave out (it sets its own load). */
+const SCHEDULE_KEYS = ['time_between_requests', 'iterations'];
+/** Requests per probe when `probe_requests` is not given: twice the metric's sample minimum, ≥ 20. */
+function defaultProbeRequests(metric) {
+    return Math.max(20, 2 * (catalog/* METRICS */.Cb.get(metric)?.requiredSamples ?? 0));
 }
 const validate_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isFiniteNumber = (value) => typeof value === 'number' && Number.isFinite(value);
@@ -64722,6 +65497,7 @@ function crossFieldProblems(data, badPaths) {
             }
         }
         problems.push(...stageShapeProblems(stage, index, ok));
+        problems.push(...searchStageProblems(stage, index, ok));
         const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
         if (iterationsOk &&
             isFiniteNumber(warmup) &&
@@ -64794,7 +65570,11 @@ function stageShapeProblems(stage, index, ok) {
             });
     }
     else {
-        const missing = stage_keys/* STAGE_LOAD_KEYS */.d.filter((key) => stage[key] === undefined);
+        // A search stage sets its own schedule (searchStageProblems): it needs only the lengths.
+        const required = stage.search === undefined
+            ? stage_keys/* STAGE_LOAD_KEYS */.d
+            : stage_keys/* STAGE_LOAD_KEYS */.d.filter((key) => !SCHEDULE_KEYS.includes(key));
+        const missing = required.filter((key) => stage[key] === undefined);
         for (const key of missing) {
             const expected = (0,describe/* describeExpectation */.uN)(schemaAt([...path, key]), new Set());
             problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
@@ -64822,6 +65602,117 @@ function stageShapeProblems(stage, index, ok) {
     }
     return problems;
 }
+/**
+ * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
+ * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
+ * can judge, with the bound on the metric's good side, and one range.
+ */
+function searchStageProblems(stage, index, ok) {
+    const problems = [];
+    const search = stage.search;
+    if (search === undefined)
+        return problems;
+    if (!validate_isRecord(search) || !ok('stages', index, 'search'))
+        return problems;
+    const setsLoad = (key, why) => {
+        problems.push({
+            path: ['stages', index, key],
+            message: `a search stage sets its own load, so it takes no ${key} (${why}); remove it, or remove search`,
+            at: 'key',
+        });
+    };
+    if (stage.time_between_requests !== undefined)
+        setsLoad('time_between_requests', 'each probe has its rate');
+    if (stage.iterations !== undefined)
+        setsLoad('iterations', 'search.probe_requests sizes each probe');
+    if (stage.no_overlap !== undefined)
+        setsLoad('no_overlap', 'search.concurrency: {min: 1, max: 1} probes one at a time');
+    if (isFiniteNumber(stage.warmup_requests) && stage.warmup_requests > 0)
+        setsLoad('warmup_requests', 'every request of a probe counts');
+    if (stage.warmup === true)
+        setsLoad('warmup', 'a search stage is already left out of the run-level figures');
+    if (stage.trace !== undefined)
+        setsLoad('trace', 'a trace has its own times');
+    if (Array.isArray(stage.thresholds)) {
+        stage.thresholds.forEach((text, thresholdIndex) => {
+            if (typeof text !== 'string')
+                return;
+            const parsed = (0,thresholds/* parseThreshold */.B)(text, 'stage');
+            if ('threshold' in parsed && !parsed.threshold.metric.capacity) {
+                problems.push({
+                    path: ['stages', index, 'thresholds', thresholdIndex],
+                    message: `a search stage's thresholds judge its capacity (capacity_rps, capacity_concurrency), not "${parsed.threshold.metric.name}": its probes are overloaded on purpose; the search's own bound is search.max`,
+                    at: 'value',
+                });
+            }
+        });
+    }
+    const path = ['stages', index, 'search'];
+    const { metric, max, min, rate, concurrency, probe_requests: probeRequests } = search;
+    const definition = typeof metric === 'string' ? catalog/* METRICS */.Cb.get(metric) : undefined;
+    if (typeof metric === 'string' && !catalog/* SEARCHABLE_METRIC_NAMES */.Nw.includes(metric)) {
+        const suggestion = (0,describe/* closestMatch */.h0)(metric, catalog/* SEARCHABLE_METRIC_NAMES */.Nw);
+        problems.push({
+            path: [...path, 'metric'],
+            message: definition
+                ? `"${metric}" cannot be searched (the load does not move it); search a latency such as ttft_p95_ms, or success_rate, output_tokens_per_second`
+                : `unknown metric "${metric}"; ${suggestion ? `did you mean "${suggestion}"?` : 'configs/README.md lists the metrics a search can judge'}`,
+            at: 'value',
+        });
+    }
+    else if (definition) {
+        const side = definition.better === 'smaller' ? 'max' : 'min';
+        const other = side === 'max' ? 'min' : 'max';
+        if (search[other] !== undefined) {
+            problems.push({
+                path: [...path, other],
+                message: `${metric} is better ${definition.better}, so its bound is "${side}" (a probe passes at ${side === 'max' ? '≤' : '≥'} it), not "${other}"`,
+                at: 'key',
+            });
+        }
+        else if (search[side] === undefined) {
+            problems.push({
+                path,
+                message: `missing required key "${side}" (the bound of ${metric}: a probe passes at ${side === 'max' ? '≤' : '≥'} it)`,
+                at: 'value',
+            });
+        }
+        if (isFiniteNumber(probeRequests) &&
+            ok(...path, 'probe_requests') &&
+            probeRequests < definition.requiredSamples) {
+            problems.push({
+                path: [...path, 'probe_requests'],
+                message: `expected at least ${definition.requiredSamples} (the samples ${metric} needs to be judged), found ${(0,describe/* formatNumber */.ZV)(probeRequests)}`,
+                at: 'value',
+            });
+        }
+    }
+    else if (max === undefined && min === undefined) {
+        problems.push({ path, message: 'missing required key "max" (the bound of the metric)', at: 'value' });
+    }
+    if ((rate === undefined) === (concurrency === undefined)) {
+        problems.push({
+            path,
+            message: rate === undefined
+                ? 'missing the range: give "rate: {min, max}" (requests per second) or "concurrency: {min, max}" (requests in flight)'
+                : 'give either "rate" or "concurrency", not both: a search varies one load',
+            at: 'value',
+        });
+    }
+    for (const key of ['rate', 'concurrency']) {
+        const range = search[key];
+        if (!validate_isRecord(range) || !ok(...path, key))
+            continue;
+        if (isFiniteNumber(range.min) && isFiniteNumber(range.max) && range.min > range.max) {
+            problems.push({
+                path: [...path, key, 'max'],
+                message: `expected max ≥ min (${(0,describe/* formatNumber */.ZV)(range.min)}), found ${(0,describe/* formatNumber */.ZV)(range.max)}`,
+                at: 'value',
+            });
+        }
+    }
+    return problems;
+}
 /** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
 function gateProblems(data, ok) {
     const problems = [];
@@ -64837,6 +65728,41 @@ function gateProblems(data, ok) {
         });
     };
     checkThresholds(data.thresholds, ['thresholds'], 'run');
+    const modes = new Set((Array.isArray(data.stages) ? data.stages : []).flatMap((stage) => {
+        if (!validate_isRecord(stage) || !validate_isRecord(stage.search))
+            return [];
+        return [stage.search.concurrency !== undefined ? 'concurrency' : 'rate'];
+    }));
+    const checkCapacity = (list, path, stageModes) => {
+        if (!Array.isArray(list) || !ok(...path))
+            return;
+        list.forEach((text, index) => {
+            if (typeof text !== 'string')
+                return;
+            const parsed = (0,thresholds/* parseThreshold */.B)(text, 'stage');
+            if (!('threshold' in parsed))
+                return;
+            const mode = parsed.threshold.metric.capacity;
+            if (mode && !stageModes.has(mode)) {
+                problems.push({
+                    path: [...path, index],
+                    message: `${parsed.threshold.metric.name} is measured by a ${mode} search only (a stage with search.${mode}); ${path.length === 1 ? 'no stage has one' : 'this stage has none'}`,
+                    at: 'value',
+                });
+            }
+        });
+    };
+    checkCapacity(data.thresholds, ['thresholds'], modes);
+    if (Array.isArray(data.stages)) {
+        data.stages.forEach((stage, index) => {
+            if (!validate_isRecord(stage))
+                return;
+            const own = validate_isRecord(stage.search)
+                ? new Set([stage.search.concurrency !== undefined ? 'concurrency' : 'rate'])
+                : new Set();
+            checkCapacity(stage.thresholds, ['stages', index, 'thresholds'], own);
+        });
+    }
     if (Array.isArray(data.stages)) {
         data.stages.forEach((stage, index) => {
             if (validate_isRecord(stage))
@@ -64870,31 +65796,49 @@ function aliasWarnings(data) {
     }
     return warnings;
 }
+function buildSearch(search) {
+    return {
+        metric: search.metric,
+        ...(search.max !== undefined ? { max: search.max } : {}),
+        ...(search.min !== undefined ? { min: search.min } : {}),
+        ...(search.rate ? { rate: { ...search.rate } } : {}),
+        ...(search.concurrency ? { concurrency: { ...search.concurrency } } : {}),
+        probe_requests: search.probe_requests ?? defaultProbeRequests(search.metric),
+        tolerance: search.tolerance,
+        max_probes: search.max_probes,
+        max_failure_rate: search.max_failure_rate,
+    };
+}
 function buildConfig(checked) {
-    // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
-    // (src/config/trace-file.ts); until then they are 0.
-    const stages = checked.stages.map((stage) => ({
-        name: stage.name,
-        prompt_length: stage.prompt_length ?? 0,
-        generation_length: stage.generation_length ?? 0,
-        time_between_requests: stage.time_between_requests ?? 0,
-        iterations: stage.iterations ?? 0,
-        // A trace stage sends at its timestamps: never one at a time (the top-level no_overlap does not apply).
-        no_overlap: stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
-        warmup_requests: stage.warmup_requests,
-        warmup: stage.warmup,
-        ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
-        ...(stage.trace !== undefined
-            ? {
-                trace: stage.trace,
-                trace_speed: stage.trace_speed ?? 1,
-                trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
-            }
-            : {}),
-        ...(stage.shared_prefix
-            ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
-            : {}),
-    }));
+    const stages = checked.stages.map((stage) => {
+        const search = stage.search ? buildSearch(stage.search) : undefined;
+        return {
+            name: stage.name,
+            // A trace stage's lengths, gap and (when not given) iterations are filled in once its trace is read
+            // (src/config/trace-file.ts); until then they are 0.
+            prompt_length: stage.prompt_length ?? 0,
+            generation_length: stage.generation_length ?? 0,
+            // A search stage: no schedule of its own (each probe sets one); iterations = its request budget.
+            time_between_requests: stage.time_between_requests ?? 0,
+            iterations: stage.iterations ?? (search ? search.max_probes * search.probe_requests : 0),
+            // A trace stage sends at its timestamps, a search stage sets its own load: never one at a time.
+            no_overlap: search || stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
+            warmup_requests: stage.warmup_requests,
+            warmup: stage.warmup,
+            ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
+            ...(stage.trace !== undefined
+                ? {
+                    trace: stage.trace,
+                    trace_speed: stage.trace_speed ?? 1,
+                    trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
+                }
+                : {}),
+            ...(stage.shared_prefix
+                ? { shared_prefix: { tokens: stage.shared_prefix.tokens, groups: stage.shared_prefix.groups } }
+                : {}),
+            ...(search ? { search } : {}),
+        };
+    });
     const environment = {};
     // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
     for (const [name, value] of Object.entries(checked.environment))
