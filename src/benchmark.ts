@@ -356,6 +356,9 @@ async function runOneStage(
       },
       signal: run.context.signal,
       progressIntervalMs: run.context.progressIntervalMs,
+      // Each stage draws its random arrivals from its own stream of the run's seed.
+      seed: config.seed,
+      stageIndex: config.stages.indexOf(stage),
     });
     return { stageRun, prompts };
   });

@@ -36,18 +36,36 @@ export type TargetConfig =
       force_output_length: ForceOutputLength;
     };
 
-/** One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests`. */
+/** How an open-loop stage spreads its arrivals (src/load/arrivals.ts). */
+export type ArrivalProcess = 'constant' | 'poisson' | 'gamma';
+
+/**
+ * One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests` by
+ * default; `arrival`, `ramp_to_rate` and `concurrency` change the shape (src/load/arrivals.ts).
+ */
 export interface StageConfig {
   name: string;
   /** Target prompt length in tokens. */
   prompt_length: number;
   /** `max_tokens` of every request. */
   generation_length: number;
-  /** Seconds between consecutive sends (open loop); with `no_overlap`, the gap after each completion. */
+  /**
+   * Seconds between consecutive sends (open loop; the mean gap for random arrivals, the starting gap of
+   * a ramp). With `no_overlap` or `concurrency`, the pause after each completion (0 when a concurrency
+   * stage leaves it out).
+   */
   time_between_requests: number;
   iterations: number;
   /** Run requests one at a time (inherits the top-level value). */
   no_overlap: boolean;
+  /** Open-loop arrival process; absent = `constant` (the loader always writes it). */
+  arrival?: ArrivalProcess;
+  /** Gamma shape factor (1 = Poisson, lower = burstier); present only with `arrival: gamma`. */
+  burstiness?: number;
+  /** Closed loop: keep this many requests in flight until `iterations` have been sent. */
+  concurrency?: number;
+  /** Requests per second the rate reaches, linearly from 1/time_between_requests, at the last request. */
+  ramp_to_rate?: number;
   /** The first N requests of the stage are excluded from its statistics (still fired and recorded). */
   warmup_requests: number;
   /** The whole stage is a warm-up: shown, but left out of the run-level figures, thresholds and gates. */
@@ -67,6 +85,8 @@ export interface BenchConfig {
   /** One instance per entry; repeats mean several instances of one model. An openai target: `[target.model]`. */
   model_ids: string[];
   stages: StageConfig[];
+  /** Seeds the random arrivals (each stage draws from its own stream of it); default 0. */
+  seed: number;
   sharding: Sharding;
   instance_meta: InstanceMeta;
   no_overlap: boolean;

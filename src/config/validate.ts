@@ -4,7 +4,14 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { BenchConfig, ChatEndpoint, InstanceMeta, Sharding, StageConfig } from './types.js';
+import type {
+  ArrivalProcess,
+  BenchConfig,
+  ChatEndpoint,
+  InstanceMeta,
+  Sharding,
+  StageConfig,
+} from './types.js';
 import {
   configSchema,
   DEPRECATED_ALIASES,
@@ -19,6 +26,7 @@ import { closestMatch, describeExpectation, describeValue, formatNumber } from '
 import type { PathSegment } from './source.js';
 import { buildTarget, TARGET_KEYS, targetProblems } from './target.js';
 import { parseThreshold } from '../verdict/thresholds.js';
+import { DEFAULT_BURSTINESS } from '../load/arrivals.js';
 import { regressionMetricProblem } from '../verdict/regression.js';
 
 /** A problem before it is positioned: where in the config, what, and whether it is about a key. */
@@ -150,7 +158,9 @@ function schemaProblems(
     } else if (error.keyword === 'required') {
       const key = String(params.missingProperty);
       const expected = describeExpectation(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
-      problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+      // The stage schema asks for the gap only where `concurrency` is not set: say so.
+      const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
+      problems.push({ path, message: `missing required key "${key}" (${expected})${unless}`, at: 'value' });
     } else if (VALUE_KEYWORDS.has(error.keyword)) {
       const failed = failedKeywordsByPointer.get(error.instancePath) ?? new Set<string>();
       failed.add(error.keyword);
@@ -194,9 +204,14 @@ interface CheckedStage {
   name: string;
   prompt_length: number;
   generation_length: number;
-  time_between_requests: number;
+  /** Absent only where `concurrency` is set (the schema checks it). */
+  time_between_requests?: number;
   iterations: number;
   no_overlap?: boolean;
+  arrival: ArrivalProcess;
+  burstiness?: number;
+  concurrency?: number;
+  ramp_to_rate?: number;
   warmup_requests: number;
   warmup: boolean;
   thresholds?: string[];
@@ -210,6 +225,7 @@ interface CheckedConfig {
   /** Absent only for an openai target. */
   model_ids?: string[];
   stages: CheckedStage[];
+  seed: number;
   sharding: Sharding;
   instance_meta: InstanceMeta | 'MlxIbv';
   no_overlap: boolean;
@@ -353,7 +369,25 @@ function crossFieldProblems(
         at: 'key',
       });
     }
-    if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
+    problems.push(...shapeProblems(stage, index, data.no_overlap === true, ok));
+    const ramp = stage.ramp_to_rate;
+    const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
+    if (iterationsOk && isFiniteNumber(gapSeconds) && gapSeconds > 0 && rampOk) {
+      // A ramp lasts 2(N − 1)/(r0 + R) (src/load/arrivals.ts), not N × gap.
+      const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
+      if (durationSeconds > LIMITS.maxStageDurationSeconds) {
+        problems.push({
+          path: ['stages', index],
+          message: `expected a ramp of at most ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${formatNumber(durationSeconds)} s`,
+          at: 'value',
+        });
+      }
+    } else if (
+      !rampOk &&
+      iterationsOk &&
+      isFiniteNumber(gapSeconds) &&
+      ok('stages', index, 'time_between_requests')
+    ) {
       const durationSeconds = iterations * gapSeconds;
       if (durationSeconds > LIMITS.maxStageDurationSeconds) {
         problems.push({
@@ -375,6 +409,71 @@ function crossFieldProblems(
       message:
         'every stage is a warm-up stage (warmup: true): nothing would be measured; keep warmup: true on the first stages only',
       at: 'key',
+    });
+  }
+  return problems;
+}
+
+/**
+ * The load-shape fields of a stage that only make sense together: `burstiness` with `gamma`, a closed
+ * loop (`concurrency`, `no_overlap`) without open-loop shapes, a ramp from a finite starting rate.
+ */
+function shapeProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  topLevelNoOverlap: boolean,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const usable = (key: string): boolean => stage[key] !== undefined && ok('stages', index, key);
+  const arrival = usable('arrival') ? stage.arrival : 'constant';
+  if (usable('burstiness') && arrival !== 'gamma') {
+    problems.push({
+      path: ['stages', index, 'burstiness'],
+      message: `burstiness is the shape of gamma gaps: it needs arrival: gamma, found arrival: ${String(arrival)}`,
+      at: 'key',
+    });
+  }
+  const openShapes = [
+    ...(arrival !== 'constant' ? [`arrival: ${String(arrival)}`] : []),
+    ...(usable('ramp_to_rate') ? ['ramp_to_rate'] : []),
+  ];
+  const noOverlapWritten = stage.no_overlap === true && ok('stages', index, 'no_overlap');
+  const noOverlapInherited = stage.no_overlap === undefined && topLevelNoOverlap;
+  const noOverlapWhere = noOverlapWritten
+    ? 'no_overlap: true'
+    : 'no_overlap: true (inherited from the top level; write no_overlap: false in this stage)';
+  if (usable('concurrency')) {
+    const concurrency = stage.concurrency as number;
+    const closedConflicts = [...openShapes, ...(noOverlapWritten || noOverlapInherited ? [noOverlapWhere] : [])];
+    if (closedConflicts.length > 0) {
+      problems.push({
+        path: ['stages', index, 'concurrency'],
+        message: `concurrency is a closed loop (a request is sent when one completes), so it does not combine with ${closedConflicts.join(' or ')}; remove one of them`,
+        at: 'key',
+      });
+    }
+    const iterations = stage.iterations;
+    if (isFiniteNumber(iterations) && ok('stages', index, 'iterations') && concurrency > iterations) {
+      problems.push({
+        path: ['stages', index, 'concurrency'],
+        message: `expected an integer ≤ iterations (${formatNumber(iterations)}), found ${formatNumber(concurrency)}; no more than iterations requests are ever in flight`,
+        at: 'value',
+      });
+    }
+  } else if (openShapes.length > 0 && (noOverlapWritten || noOverlapInherited)) {
+    problems.push({
+      path: ['stages', index, usable('ramp_to_rate') && arrival === 'constant' ? 'ramp_to_rate' : 'arrival'],
+      message: `${openShapes.join(' and ')} shape(s) open-loop arrivals, but the stage has ${noOverlapWhere}, which sends one request at a time`,
+      at: 'key',
+    });
+  }
+  if (usable('ramp_to_rate') && stage.time_between_requests === 0 && ok('stages', index, 'time_between_requests')) {
+    problems.push({
+      path: ['stages', index, 'time_between_requests'],
+      message:
+        'expected a number > 0 with ramp_to_rate (the ramp starts at 1/time_between_requests requests per second), found 0',
+      at: 'value',
     });
   }
   return problems;
@@ -428,9 +527,14 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     name: stage.name,
     prompt_length: stage.prompt_length,
     generation_length: stage.generation_length,
-    time_between_requests: stage.time_between_requests,
+    // A concurrency stage may leave its pause out: none.
+    time_between_requests: stage.time_between_requests ?? 0,
     iterations: stage.iterations,
     no_overlap: stage.no_overlap ?? checked.no_overlap,
+    arrival: stage.arrival,
+    ...(stage.arrival === 'gamma' ? { burstiness: stage.burstiness ?? DEFAULT_BURSTINESS } : {}),
+    ...(stage.concurrency !== undefined ? { concurrency: stage.concurrency } : {}),
+    ...(stage.ramp_to_rate !== undefined ? { ramp_to_rate: stage.ramp_to_rate } : {}),
     warmup_requests: stage.warmup_requests,
     warmup: stage.warmup,
     ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
@@ -446,6 +550,7 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     // An openai target's one model stands in model_ids, so every reader of the config sees what ran.
     model_ids: target.kind === 'openai' ? [target.model] : [...(checked.model_ids ?? [])],
     stages,
+    seed: checked.seed,
     sharding: checked.sharding,
     instance_meta: checked.instance_meta === 'MlxIbv' ? 'MlxJaccl' : checked.instance_meta,
     no_overlap: checked.no_overlap,

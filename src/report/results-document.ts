@@ -8,6 +8,7 @@ import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { ClusterView, InstanceView } from '../cluster/state.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { StageCalibration } from '../load/calibrate.js';
+import { DEFAULT_BURSTINESS, describeShape } from '../load/arrivals.js';
 import type { StageRun } from '../load/stage.js';
 import {
   computeStatistics,
@@ -28,6 +29,7 @@ import {
   type ClusterNodeFacts,
   type Provenance,
   type ResultsDocument,
+  type LoadShape,
   type StageResults,
   type StatePollingFacts,
   type StateResetFacts,
@@ -181,5 +183,35 @@ export function stageResults(run: StageRun, gaps: Histogram, calibration: StageC
     itl_ms: histogramSummary(gaps),
     interrupted: run.interrupted,
     in_flight_samples: run.inFlightSamples,
+    load_shape: loadShape(run),
+  };
+}
+
+/** The shape a stage ran: its plan, and the send rate it achieved (from the records' dispatch times). */
+export function loadShape(run: StageRun): LoadShape {
+  const { stage, plan } = run;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const record of run.records) {
+    firstMs = Math.min(firstMs, record.dispatched_at_ms);
+    lastMs = Math.max(lastMs, record.dispatched_at_ms);
+  }
+  const sent = run.records.length;
+  const open = plan.kind === 'open';
+  return {
+    loop: plan.kind,
+    description: describeShape(stage),
+    arrival: open ? plan.arrival : null,
+    burstiness: open && plan.arrival === 'gamma' ? (stage.burstiness ?? DEFAULT_BURSTINESS) : null,
+    seed: run.seed,
+    concurrency: open ? null : plan.concurrency,
+    pause_ms: open ? null : plan.pauseMs,
+    ramp_to_rate: stage.ramp_to_rate ?? null,
+    planned_duration_ms: open ? plan.durationMs : null,
+    planned_rate_rps:
+      open && stage.iterations > 1 && plan.durationMs > 0
+        ? ((stage.iterations - 1) * 1000) / plan.durationMs
+        : null,
+    achieved_rate_rps: sent > 1 && lastMs > firstMs ? ((sent - 1) * 1000) / (lastMs - firstMs) : null,
   };
 }

@@ -10,7 +10,7 @@
  * the schema follows (then `npm run schema` rewrites the file); a change of shape also bumps
  * RESULTS_SCHEMA_VERSION.
  */
-import type { BenchConfig, StageConfig } from '../config/types.js';
+import type { ArrivalProcess, BenchConfig, StageConfig } from '../config/types.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type {
@@ -26,7 +26,7 @@ import type { ComparisonResult } from '../verdict/compare.js';
 import type { ThresholdOutcome } from '../verdict/thresholds.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.4.0';
+export const RESULTS_SCHEMA_VERSION = '1.5.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -174,6 +174,37 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   prompt_length: PromptLengthStatistics;
   /** Since 1.1: achieved against requested output length (early stops, ignored max_tokens). */
   output_length: OutputLengthStatistics;
+  /** Since 1.5: the load shape that ran (arrivals, concurrency, ramp), planned and achieved. */
+  load_shape: LoadShape;
+}
+
+/**
+ * Since 1.5: what load a stage ran. Open loop: requests at times planned up front (arrival process,
+ * ramp); closed loop: `concurrency` slots (no_overlap is concurrency 1). Fields that do not apply to the
+ * stage's loop are null.
+ */
+export interface LoadShape {
+  loop: 'open' | 'closed';
+  /** In a few words, as in the summary: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`. */
+  description: string;
+  /** Open loop: the arrival process; null for a closed loop. */
+  arrival: ArrivalProcess | null;
+  /** Gamma's shape factor; null unless arrival is gamma. */
+  burstiness: number | null;
+  /** The run's seed the stage's random stream was derived from (with the stage's position). */
+  seed: number;
+  /** Closed loop: slots kept busy (1 with no_overlap); null for an open loop. */
+  concurrency: number | null;
+  /** Closed loop: pause after each completion before the slot sends again (ms); null for an open loop. */
+  pause_ms: number | null;
+  /** The ramp's end rate (requests/s); null without a ramp. */
+  ramp_to_rate: number | null;
+  /** Open loop: first to last planned send (ms); null for a closed loop. */
+  planned_duration_ms: number | null;
+  /** Open loop: (iterations − 1) ÷ planned_duration; null for a closed loop or a single request. */
+  planned_rate_rps: number | null;
+  /** (sent − 1) ÷ (last send − first send), from the records' dispatch times; null below 2 sends. */
+  achieved_rate_rps: number | null;
 }
 
 /**
