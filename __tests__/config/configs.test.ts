@@ -25,6 +25,9 @@ describe('configs/', () => {
         'configs/bench_simple.yaml',
         'configs/examples/sustained_load.yaml',
         'configs/examples/varying_prompts.yaml',
+        'configs/examples/poisson.yaml',
+        'configs/examples/concurrency.yaml',
+        'configs/examples/ramp.yaml',
       ]),
     );
   });
@@ -48,6 +51,7 @@ describe('configs/', () => {
         time_between_requests: 1,
         iterations: 1,
         no_overlap: false,
+        arrival: 'constant',
         warmup_requests: 0,
         warmup: false,
       },

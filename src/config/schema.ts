@@ -111,8 +111,8 @@ const stageSchema: SchemaNode = {
   additionalProperties: false,
   required: ['name', 'prompt_length', 'generation_length', 'iterations'],
   // A closed-loop stage (`concurrency`) may leave the gap out; every other stage needs it.
-  if: { required: ['concurrency'] },
-  else: { required: ['time_between_requests'] },
+  if: { properties: { concurrency: {} }, required: ['concurrency'] },
+  else: { properties: { time_between_requests: {} }, required: ['time_between_requests'] },
   properties: {
     name: {
       description: 'Name of the stage, unique within the config; used in logs, summaries and results.',

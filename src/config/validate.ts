@@ -140,6 +140,7 @@ function schemaProblems(
 ): PathProblem[] {
   const problems: PathProblem[] = [];
   const failedKeywordsByPointer = new Map<string, Set<string>>();
+  const missingKeysAt = new Map<string, { key: string; problem: PathProblem }[]>();
   for (const error of errors) {
     const path = pathFromPointer(error.instancePath, data);
     const params = error.params as Record<string, unknown>;
@@ -160,12 +161,28 @@ function schemaProblems(
       const expected = describeExpectation(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
       // The stage schema asks for the gap only where `concurrency` is not set: say so.
       const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
-      problems.push({ path, message: `missing required key "${key}" (${expected})${unless}`, at: 'value' });
+      const problem: PathProblem = {
+        path,
+        message: `missing required key "${key}" (${expected})${unless}`,
+        at: 'value',
+      };
+      problems.push(problem);
+      const siblings = missingKeysAt.get(error.instancePath) ?? [];
+      siblings.push({ key, problem });
+      missingKeysAt.set(error.instancePath, siblings);
     } else if (VALUE_KEYWORDS.has(error.keyword)) {
       const failed = failedKeywordsByPointer.get(error.instancePath) ?? new Set<string>();
       failed.add(error.keyword);
       failedKeywordsByPointer.set(error.instancePath, failed);
     }
+  }
+  // A conditional requirement (`else`) is reported before the plain ones: put the missing keys of one
+  // mapping back in the schema's order, in the places they took.
+  for (const [pointer, siblings] of missingKeysAt) {
+    const keys = Object.keys(schemaAt(pathFromPointer(pointer, data)).properties ?? {});
+    const positions = siblings.map((entry) => problems.indexOf(entry.problem)).sort((a, b) => a - b);
+    const sorted = [...siblings].sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
+    positions.forEach((position, index) => (problems[position] = (sorted[index] as (typeof sorted)[0]).problem));
   }
   for (const [pointer, failed] of failedKeywordsByPointer) {
     const path = pathFromPointer(pointer, data);

@@ -4,6 +4,7 @@
  * whole text is kept under a size budget far below GitHub's 1 MiB limit: sections are added in order of
  * importance and the ones that do not fit are named at the end (they are in the artifact).
  */
+import { describeShape } from '../load/arrivals.js';
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from './markdown.js';
@@ -199,7 +200,7 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
   const covered = runStages(document);
   const rows = stages.map((stage) =>
     compactRow(
-      `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
+      `${escapeMarkdownCell(stage.name)} · ${escapeMarkdownCell(describeShape(stage.config))}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : ' _(warm-up)_'}`,
       stageStatistics(stage),
       failedThresholds(document, stage.name),
     ),
