@@ -4,6 +4,7 @@
  * model. Both shells start it the same way. A simulated secondary also gets a stand-in primary, so a
  * matrix of dry-run jobs (each with its own simulator) passes like a real cluster's.
  */
+import { scheduledStageMs } from './load/arrivals.js';
 import { ExoClient } from './cluster/client.js';
 import {
   deleteInstances,
@@ -81,7 +82,7 @@ export async function playSimulatedPrimary(
       placed.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
     await waitForInstancesReady(context, placed, deadlineMs);
     const scheduledMs = config.stages.reduce(
-      (sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000,
+      (sum, stage, index) => sum + scheduledStageMs(stage, config.seed, index),
       0,
     );
     await systemClock.sleep(Math.min(STAND_IN_HOLD_MAX_MS, scheduledMs), signal);

@@ -9,16 +9,11 @@ import {
   gammaVariate,
   planArrivals,
   Random,
+  scheduledStageMs,
   type ArrivalFields,
   type OpenArrivalPlan,
 } from '../../src/load/arrivals.js';
-import {
-  exponentialCdf,
-  kolmogorovQ,
-  ksPValue,
-  ksStatistic,
-  meanAndCv,
-} from '../helpers/statistics.js';
+import { exponentialCdf, kolmogorovQ, ksPValue, ksStatistic, meanAndCv } from '../helpers/statistics.js';
 
 const open = (stage: ArrivalFields, seed = DEFAULT_SEED, stageIndex = 0): OpenArrivalPlan => {
   const plan = planArrivals(stage, seed, stageIndex);
@@ -132,7 +127,9 @@ describe('random arrivals: reproducible, per stage', () => {
     const { mean, cv } = meanAndCv(gammaGaps);
     // Relative standard errors: mean cv/√n; cv ≈ √((2.5/b + 0.5)/n) for a gamma of shape b.
     expect(Math.abs(mean / 20 - 1)).toBeLessThan((4 * (1 / Math.sqrt(burstiness))) / Math.sqrt(n));
-    expect(Math.abs(cv * Math.sqrt(burstiness) - 1)).toBeLessThan(4 * Math.sqrt((2.5 / burstiness + 0.5) / n));
+    expect(Math.abs(cv * Math.sqrt(burstiness) - 1)).toBeLessThan(
+      4 * Math.sqrt((2.5 / burstiness + 0.5) / n),
+    );
   });
 
   it('gamma draws of shape below and above 1 have the gamma mean and variance', () => {
@@ -201,9 +198,7 @@ describe('ramps: the rate moves linearly from 1/time_between_requests to ramp_to
     const plan = open({ ...ramp, iterations: n, arrival: 'poisson' }, 4, 0);
     const rampLengthMs = (2 * (n - 1)) / (r0 + r1);
     const cumulative = (t: number): number =>
-      t <= rampLengthMs
-        ? r0 * t + ((r1 - r0) * t * t) / (2 * rampLengthMs)
-        : n - 1 + r1 * (t - rampLengthMs);
+      t <= rampLengthMs ? r0 * t + ((r1 - r0) * t * t) / (2 * rampLengthMs) : n - 1 + r1 * (t - rampLengthMs);
     const increments = gaps(offsets(plan, n).map(cumulative));
     expect(ksPValue(increments, exponentialCdf(1))).toBeGreaterThan(0.01);
   });
@@ -245,7 +240,12 @@ describe('describeShape', () => {
       'gamma b=0.5 10/s',
     ],
     [{ iterations: 1, no_overlap: false, concurrency: 8 }, 'concurrency 8'],
-    [{ iterations: 1, no_overlap: true, time_between_requests: 1 }, 'one at a time'],
+    [{ iterations: 1, no_overlap: true, time_between_requests: 1 }, 'one at a time, pause 1 s'],
+    [{ iterations: 1, no_overlap: true, time_between_requests: 0 }, 'one at a time'],
+    [
+      { iterations: 1, no_overlap: false, concurrency: 8, time_between_requests: 0.5 },
+      'concurrency 8, pause 0.5 s',
+    ],
     [{ iterations: 1, no_overlap: false, time_between_requests: 0.5, ramp_to_rate: 20 }, 'ramp 2→20/s'],
     [
       { iterations: 1, no_overlap: false, time_between_requests: 0.5, ramp_to_rate: 20, arrival: 'poisson' },
@@ -253,4 +253,39 @@ describe('describeShape', () => {
     ],
     [{ iterations: 1, no_overlap: false, time_between_requests: 0.3 }, 'constant 3.33/s'],
   ])('%j → %s', (stage, text) => expect(describeShape(stage)).toBe(text));
+});
+
+describe('scheduledStageMs: how long the sends are scheduled to take', () => {
+  it("keeps the seed's iterations × gap for a constant stage, and no_overlap's gaps", () => {
+    expect(scheduledStageMs({ iterations: 30, no_overlap: false, time_between_requests: 0.5 }, 0, 0)).toBe(
+      15_000,
+    );
+    expect(scheduledStageMs({ iterations: 30, no_overlap: true, time_between_requests: 0.5 }, 0, 0)).toBe(
+      15_000,
+    );
+  });
+
+  it('a ramp: its length T; random arrivals: the last planned send exactly; a closed loop: its pauses', () => {
+    expect(
+      scheduledStageMs(
+        { iterations: 100, no_overlap: false, time_between_requests: 0.05, ramp_to_rate: 2 },
+        0,
+        0,
+      ),
+    ).toBeCloseTo(9000, 6);
+    const poisson: ArrivalFields = {
+      iterations: 50,
+      no_overlap: false,
+      time_between_requests: 0.1,
+      arrival: 'poisson',
+    };
+    expect(scheduledStageMs(poisson, 8, 2)).toBe(open(poisson, 8, 2).offsetMs(49));
+    expect(
+      scheduledStageMs(
+        { iterations: 40, no_overlap: false, concurrency: 4, time_between_requests: 0.5 },
+        0,
+        0,
+      ),
+    ).toBe(5000);
+  });
 });

@@ -3,6 +3,7 @@
  * instances (primary) or wait for the primary's (secondary); choose whose `/state` the snapshots poll
  * and start them; and, on a secondary, wait for the primary to finish.
  */
+import { scheduledStageMs } from '../load/arrivals.js';
 import type { Agent } from 'undici';
 import type { BenchConfig } from '../config/types.js';
 import type { ClusterError } from '../errors.js';
@@ -142,9 +143,9 @@ export async function prepareExoCluster(
   logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
-/** Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only). */
+/** Total time the stages are scheduled to take, ms (closed-loop stages count their pauses only). */
 function scheduledLoadMs(config: BenchConfig): number {
-  return config.stages.reduce((sum, stage) => sum + stage.iterations * stage.time_between_requests * 1000, 0);
+  return config.stages.reduce((sum, stage, index) => sum + scheduledStageMs(stage, config.seed, index), 0);
 }
 
 /** The cluster snapshots of a primary's run, and the facts results.json keeps about their polling. */

@@ -151,14 +151,14 @@ const stageSchema: SchemaNode = {
     },
     arrival: {
       description:
-        'How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run\'s `seed`.',
+        "How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run's `seed`.",
       type: 'string',
       enum: ['constant', 'poisson', 'gamma'],
       default: 'constant',
     },
     burstiness: {
       description:
-        'Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps\' coefficient of variation is 1/√burstiness.',
+        "Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps' coefficient of variation is 1/√burstiness.",
       type: 'number',
       exclusiveMinimum: 0,
       maximum: LIMITS.maxBurstiness,
@@ -172,7 +172,7 @@ const stageSchema: SchemaNode = {
     },
     ramp_to_rate: {
       description:
-        'Requests per second the rate reaches at the stage\'s last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).',
+        "Requests per second the rate reaches at the stage's last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).",
       type: 'number',
       exclusiveMinimum: 0,
       maximum: LIMITS.maxRampToRatePerSecond,

@@ -182,7 +182,9 @@ function schemaProblems(
     const keys = Object.keys(schemaAt(pathFromPointer(pointer, data)).properties ?? {});
     const positions = siblings.map((entry) => problems.indexOf(entry.problem)).sort((a, b) => a - b);
     const sorted = [...siblings].sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
-    positions.forEach((position, index) => (problems[position] = (sorted[index] as (typeof sorted)[0]).problem));
+    positions.forEach(
+      (position, index) => (problems[position] = (sorted[index] as (typeof sorted)[0]).problem),
+    );
   }
   for (const [pointer, failed] of failedKeywordsByPointer) {
     const path = pathFromPointer(pointer, data);
@@ -462,7 +464,10 @@ function shapeProblems(
     : 'no_overlap: true (inherited from the top level; write no_overlap: false in this stage)';
   if (usable('concurrency')) {
     const concurrency = stage.concurrency as number;
-    const closedConflicts = [...openShapes, ...(noOverlapWritten || noOverlapInherited ? [noOverlapWhere] : [])];
+    const closedConflicts = [
+      ...openShapes,
+      ...(noOverlapWritten || noOverlapInherited ? [noOverlapWhere] : []),
+    ];
     if (closedConflicts.length > 0) {
       problems.push({
         path: ['stages', index, 'concurrency'],
@@ -485,7 +490,11 @@ function shapeProblems(
       at: 'key',
     });
   }
-  if (usable('ramp_to_rate') && stage.time_between_requests === 0 && ok('stages', index, 'time_between_requests')) {
+  if (
+    usable('ramp_to_rate') &&
+    stage.time_between_requests === 0 &&
+    ok('stages', index, 'time_between_requests')
+  ) {
     problems.push({
       path: ['stages', index, 'time_between_requests'],
       message:

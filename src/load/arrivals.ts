@@ -70,7 +70,11 @@ export function planArrivals(stage: ArrivalFields, seed: number, stageIndex: num
   const gapMs = (stage.time_between_requests ?? 0) * 1000;
   if (stage.concurrency !== undefined || stage.no_overlap) {
     const concurrency = stage.no_overlap ? 1 : (stage.concurrency ?? 1);
-    return { kind: 'closed', concurrency: Math.max(1, Math.min(concurrency, stage.iterations)), pauseMs: gapMs };
+    return {
+      kind: 'closed',
+      concurrency: Math.max(1, Math.min(concurrency, stage.iterations)),
+      pauseMs: gapMs,
+    };
   }
   if (stage.time_between_requests === undefined)
     throw new Error('an open-loop stage needs time_between_requests (or concurrency)');
@@ -263,11 +267,15 @@ function rotl(value: number, bits: number): number {
   return ((value << bits) | (value >>> (32 - bits))) >>> 0;
 }
 
-/** What a stage's load looks like, in a few words for tables: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`. */
+/**
+ * What a stage's load looks like, in a few words for tables: `poisson 10/s`, `concurrency 8`,
+ * `concurrency 8, pause 0.5 s`, `ramp 2→20/s`, `one at a time, pause 1 s`.
+ */
 export function describeShape(stage: ArrivalFields): string {
-  if (stage.no_overlap) return 'one at a time';
-  if (stage.concurrency !== undefined) return `concurrency ${stage.concurrency}`;
   const gap = stage.time_between_requests ?? 0;
+  const pause = gap > 0 ? `, pause ${formatRate(gap)} s` : '';
+  if (stage.no_overlap) return `one at a time${pause}`;
+  if (stage.concurrency !== undefined) return `concurrency ${stage.concurrency}${pause}`;
   const rate = gap > 0 ? formatRate(1 / gap) : '∞';
   const arrival = stage.arrival ?? 'constant';
   const process =
@@ -281,4 +289,19 @@ export function describeShape(stage: ArrivalFields): string {
 
 function formatRate(value: number): string {
   return String(Number(value.toPrecision(3)));
+}
+
+/**
+ * How long a stage's sends are scheduled to take, ms: what another node may wait for without hearing
+ * from this one, and before which the stages cannot have finished. Open loop: the last planned send
+ * (exact, random arrivals included; a constant schedule keeps the seed's iterations × gap). Closed loop:
+ * its pauses only (iterations × pause ÷ concurrency), as no_overlap always counted — its requests'
+ * own durations are the server's.
+ */
+export function scheduledStageMs(stage: ArrivalFields, seed: number, stageIndex: number): number {
+  const gapMs = (stage.time_between_requests ?? 0) * 1000;
+  const plan = planArrivals(stage, seed, stageIndex);
+  if (plan.kind === 'closed') return (stage.iterations * plan.pauseMs) / plan.concurrency;
+  if (plan.arrival === 'constant' && stage.ramp_to_rate === undefined) return stage.iterations * gapMs;
+  return plan.durationMs;
 }

@@ -363,7 +363,8 @@ const stageConfigSchema = closedObject<StageConfig>(
     },
     arrival: optional({
       ...stageProperty('arrival'),
-      description: 'Since 1.5: the open-loop arrival process (always written by the loader; absent = constant).',
+      description:
+        'Since 1.5: the open-loop arrival process (always written by the loader; absent = constant).',
     }),
     burstiness: optional({
       ...stageProperty('burstiness'),
@@ -375,7 +376,8 @@ const stageConfigSchema = closedObject<StageConfig>(
     }),
     ramp_to_rate: optional({
       ...stageProperty('ramp_to_rate'),
-      description: 'Since 1.5: the rate (requests/s) a linear ramp reaches at the last request; absent without a ramp.',
+      description:
+        'Since 1.5: the rate (requests/s) a linear ramp reaches at the last request; absent without a ramp.',
     }),
     warmup_requests: stageProperty('warmup_requests'),
     warmup: stageProperty('warmup'),
@@ -448,7 +450,10 @@ function configurationSchema(): JsonSchema {
           'One instance per entry; repeats mean several instances of one model. An openai target: [target.model].',
       },
       stages: { ...configProperty('stages'), items: { $ref: '#/definitions/stage_config' } },
-      seed: { ...configProperty('seed'), description: `Since 1.5: ${configProperty('seed').description ?? ''}` },
+      seed: {
+        ...configProperty('seed'),
+        description: `Since 1.5: ${configProperty('seed').description ?? ''}`,
+      },
       sharding: { ...configProperty('sharding'), enum: valuesOf<Sharding>({ Pipeline: true, Tensor: true }) },
       instance_meta: {
         ...configProperty('instance_meta'),
@@ -658,20 +663,36 @@ const stageResultsSchema = closedObject<StageResults>(
           open: true,
           closed: true,
         }),
-        description: text('The shape in a few words, as in the summary: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`.'),
+        description: text(
+          'The shape in a few words, as in the summary: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`.',
+        ),
         arrival: {
           description: 'Open loop: the arrival process; null for a closed loop.',
           type: ['string', 'null'],
           enum: [...valuesOf<ArrivalProcess>({ constant: true, poisson: true, gamma: true }), null],
         },
-        burstiness: nullableQuantity("Gamma's shape factor (coefficient of variation of the gaps 1/√b); null unless arrival is gamma."),
+        burstiness: nullableQuantity(
+          "Gamma's shape factor (coefficient of variation of the gaps 1/√b); null unless arrival is gamma.",
+        ),
         seed: count("The run's seed; the stage's random stream is derived from it and the stage's position."),
-        concurrency: { description: 'Closed loop: slots kept busy (1 with no_overlap); null for an open loop.', type: ['integer', 'null'], minimum: 1 },
-        pause_ms: nullableQuantity('Closed loop: pause after each completion before the slot sends again (ms); null for an open loop.'),
+        concurrency: {
+          description: 'Closed loop: slots kept busy (1 with no_overlap); null for an open loop.',
+          type: ['integer', 'null'],
+          minimum: 1,
+        },
+        pause_ms: nullableQuantity(
+          'Closed loop: pause after each completion before the slot sends again (ms); null for an open loop.',
+        ),
         ramp_to_rate: nullableQuantity("The ramp's end rate (requests/s); null without a ramp."),
-        planned_duration_ms: nullableQuantity('Open loop: from the first to the last planned send (ms); null for a closed loop.'),
-        planned_rate_rps: nullableQuantity('Open loop: (iterations − 1) ÷ planned duration (requests/s); null for a closed loop or a single request.'),
-        achieved_rate_rps: nullableQuantity('(sent − 1) ÷ (last send − first send), from the dispatch times (requests/s); null below 2 sends.'),
+        planned_duration_ms: nullableQuantity(
+          'Open loop: from the first to the last planned send (ms); null for a closed loop.',
+        ),
+        planned_rate_rps: nullableQuantity(
+          'Open loop: (iterations − 1) ÷ planned duration (requests/s); null for a closed loop or a single request.',
+        ),
+        achieved_rate_rps: nullableQuantity(
+          '(sent − 1) ÷ (last send − first send), from the dispatch times (requests/s); null below 2 sends.',
+        ),
       },
     ),
     prompt_length: closedObject<PromptLengthStatistics>(
