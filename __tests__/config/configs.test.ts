@@ -26,6 +26,9 @@ describe('configs/', () => {
         'configs/examples/sustained_load.yaml',
         'configs/examples/varying_prompts.yaml',
         'configs/examples/capacity-search.yaml',
+        'configs/examples/poisson.yaml',
+        'configs/examples/concurrency.yaml',
+        'configs/examples/ramp.yaml',
       ]),
     );
   });
@@ -49,6 +52,7 @@ describe('configs/', () => {
         time_between_requests: 1,
         iterations: 1,
         no_overlap: false,
+        arrival: 'constant',
         warmup_requests: 0,
         warmup: false,
       },

@@ -48,10 +48,12 @@ describe('parseConfigText: a valid config', () => {
             time_between_requests: 1,
             iterations: 1,
             no_overlap: false,
+            arrival: 'constant',
             warmup_requests: 0,
             warmup: false,
           },
         ],
+        seed: 0,
         sharding: 'Pipeline',
         instance_meta: 'MlxRing',
         no_overlap: false,
@@ -278,7 +280,8 @@ stages:
         line: 5,
         column: 5,
         path: 'stages[0]',
-        message: 'missing required key "time_between_requests" (a number ≥ 0)',
+        message:
+          'missing required key "time_between_requests" (a number ≥ 0); required unless the stage sets concurrency',
       },
       {
         file: 'c.yaml',

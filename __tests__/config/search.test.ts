@@ -39,6 +39,7 @@ describe('search: a valid stage', () => {
       // The request budget: max_probes × probe_requests (p99 needs 100 samples: 200 per probe).
       iterations: 12 * 200,
       no_overlap: false,
+      arrival: 'constant',
       warmup_requests: 0,
       warmup: false,
       search: {
@@ -76,7 +77,7 @@ describe('search: errors', () => {
     generation_length: 8
 `),
     ).toEqual([
-      '4:5: stages[0]: missing required key "time_between_requests" (a number ≥ 0)',
+      '4:5: stages[0]: missing required key "time_between_requests" (a number ≥ 0); required unless the stage sets concurrency',
       '4:5: stages[0]: missing required key "iterations" (an integer ≥ 1)',
     ]);
   });

@@ -165,6 +165,7 @@ describe('trace stages in a config', () => {
       time_between_requests: 0.0625,
       iterations: 3,
       no_overlap: false,
+      arrival: 'constant',
       warmup_requests: 0,
       warmup: false,
       trace: 'traces/t.jsonl',
@@ -261,7 +262,8 @@ describe('trace stages in a config', () => {
         line: 4,
         column: 5,
         path: 'stages[0]',
-        message: 'missing required key "time_between_requests" (a number ≥ 0)',
+        message:
+          'missing required key "time_between_requests" (a number ≥ 0); required unless the stage sets concurrency',
       },
     ]);
     expect(

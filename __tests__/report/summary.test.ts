@@ -71,7 +71,12 @@ function records(
   });
 }
 
-function stage(name: string, stageRecords: RequestRecord[], warmup = false): StageResults {
+function stage(
+  name: string,
+  stageRecords: RequestRecord[],
+  warmup = false,
+  shape: Partial<StageConfig> = {},
+): StageResults {
   const config: StageConfig = {
     name,
     prompt_length: 64,
@@ -81,6 +86,7 @@ function stage(name: string, stageRecords: RequestRecord[], warmup = false): Sta
     no_overlap: false,
     warmup_requests: 0,
     warmup,
+    ...shape,
   };
   const calibration = { status: 'exact' as const, probes: 0, models: [] };
   return {
@@ -165,9 +171,14 @@ describe('provenance', () => {
 describe('the summary at a glance', () => {
   const warmup = records('warmup', 4, 0, 500, 300);
   const stress = records('stress_test', 6, 2000, 100, 400);
-  const doc = document([stage('warmup', warmup, true), stage('stress_test', stress)], stress, [
-    'stress_test',
-  ]);
+  const doc = document(
+    [
+      stage('warmup', warmup, true),
+      stage('stress_test', stress, false, { arrival: 'poisson', time_between_requests: 0.1 }),
+    ],
+    stress,
+    ['stress_test'],
+  );
   const requests: ChartRequest[] = [...warmup, ...stress].map((r) => ({
     stage: r.stage,
     sentAtMs: r.sent_at_ms,
@@ -191,15 +202,15 @@ describe('the summary at a glance', () => {
     );
   });
 
-  it('has one compact table of eight columns, the warm-up stage marked, the run row named for what it covers', () => {
+  it('has one compact table of eight columns, each stage with its load shape, the warm-up stage marked, the run row named for what it covers', () => {
     expect(summary).toContain(
       [
         '### Stages',
         '',
         '| Stage | Requests | Success | TTFT p50 ms | TTFT p95 ms | E2E p95 ms | Output tok/s | Failed thresholds |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |',
-        '| warmup _(warm-up)_ | 4 | 100.0% | 100.0 | 100.0 | 300.0 | 22.2 | – |',
-        '| stress\\_test | 6 | 100.0% | 100.0 | 100.0 | 400.0 | 66.7 | – |',
+        '| warmup · constant 1/s _(warm-up)_ | 4 | 100.0% | 100.0 | 100.0 | 300.0 | 22.2 | – |',
+        '| stress\\_test · poisson 10/s | 6 | 100.0% | 100.0 | 100.0 | 400.0 | 66.7 | – |',
         '| **run** (no warm-up) | 6 | 100.0% | 100.0 | 100.0 | 400.0 | 66.7 | – |',
       ].join('\n'),
     );
@@ -448,7 +459,7 @@ describe('a capacity search stage', () => {
   });
 
   it('marks the stage row as all probes together', () => {
-    expect(summary).toContain('| knee _(search: all probes)_ |');
+    expect(summary).toContain('| knee · capacity search _(all probes)_ |');
   });
 
   it('draws the same curve in report.html, with the bound and the capacity', () => {

@@ -142,36 +142,6 @@ export async function prepareExoCluster(
   logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 
-/**
- * Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only): a lower
- * bound of the primary's load. A capacity search counts its first probe only (at `min`, the one it
- * always runs; a concurrency probe's length depends on the server: 0).
- */
-function scheduledLoadMs(config: BenchConfig): number {
-  return config.stages.reduce((sum, stage) => {
-    const search = stage.search;
-    if (!search) return sum + stage.iterations * stage.time_between_requests * 1000;
-    return sum + (search.rate ? ((search.probe_requests - 1) / search.rate.min) * 1000 : 0);
-  }, 0);
-}
-
-/**
- * How much longer than its schedule the primary's load may take, ms: a capacity search's probes beyond
- * the first (each at most the length of a probe at `min`), and a concurrency search's probes whole
- * (each at most ⌈probe_requests ÷ min⌉ requests one after another, each within its deadline).
- */
-function unscheduledLoadMs(config: BenchConfig): number {
-  const requestMs = config.request_timeout_seconds * 1000;
-  return config.stages.reduce((sum, stage) => {
-    const search = stage.search;
-    if (!search) return sum;
-    if (search.rate)
-      return sum + (search.max_probes - 1) * ((search.probe_requests / search.rate.min) * 1000 + requestMs);
-    const min = search.concurrency?.min ?? 1;
-    return sum + search.max_probes * Math.ceil(search.probe_requests / min) * requestMs;
-  }, 0);
-}
-
 /** The cluster snapshots of a primary's run, and the facts results.json keeps about their polling. */
 export interface ClusterWatch {
   snapshots: SnapshotRecorder;
@@ -258,6 +228,14 @@ export async function startClusterSnapshots(
   return { snapshots, statePolling };
 }
 
+/** How long the primary's stages take (src/load/duration.ts computes it from the config). */
+export interface PrimaryLoadLength {
+  /** What the stages are scheduled to take: a lower bound of the primary's load. */
+  scheduledMs: number;
+  /** How much longer than its schedule the load may take (capacity searches beyond their first probe). */
+  unscheduledMs: number;
+}
+
 /**
  * A secondary's part once the instances are ready: wait until the primary has run the stages and
  * deleted its instances (bounded by the timeout, the scheduled load and one request timeout).
@@ -267,18 +245,19 @@ export async function waitForPrimaryToFinish(
   options: ClusterPhaseOptions,
   context: ClusterContext,
   cluster: ClusterPhaseState,
+  load: PrimaryLoadLength,
 ): Promise<void> {
   const ids = cluster.instances.map((instance) => instance.instanceId);
   context.logger.info('secondary: waiting for the primary to run the stages and delete its instances');
   const secondaryDeadlineMs =
     context.clock.nowMs() +
     options.timeoutSeconds * 1000 +
-    scheduledLoadMs(config) +
-    unscheduledLoadMs(config) +
+    load.scheduledMs +
+    load.unscheduledMs +
     config.request_timeout_seconds * 1000;
   const view = cluster.view;
   await waitForInstancesGone(context, ids, secondaryDeadlineMs, {
-    earliestFinishMs: context.clock.nowMs() + scheduledLoadMs(config),
+    earliestFinishMs: context.clock.nowMs() + load.scheduledMs,
     watchedNodeIds: view?.nodeIds ?? [],
     nodeNames: new Map(
       [...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName]),

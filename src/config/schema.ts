@@ -40,9 +40,19 @@ export interface SchemaNode {
   exclusiveMinimum?: number;
   default?: unknown;
   examples?: readonly unknown[];
+  /** Conditional keys (draft-07); only used to make a key required unless another is set. */
+  if?: SchemaNode;
+  then?: SchemaNode;
+  else?: SchemaNode;
 }
 
 const SECONDS_PER_DAY = 86_400;
+
+/** The run-level `seed` when the config names none: runs are reproducible by default. */
+export const DEFAULT_SEED = 0;
+
+/** `burstiness` when a `gamma` stage names none: a gamma of shape 1 is Poisson. */
+export const DEFAULT_BURSTINESS = 1;
 
 /**
  * Caps that keep every derived quantity (schedules in milliseconds, token buffers, timer delays) far
@@ -53,6 +63,14 @@ export const LIMITS = {
   maxPromptLengthTokens: 10_000_000,
   maxGenerationLengthTokens: 10_000_000,
   maxTimeBetweenRequestsSeconds: SECONDS_PER_DAY,
+  /** Requests kept in flight by a `concurrency` stage (each is an open connection). */
+  maxConcurrency: 100_000,
+  /** `ramp_to_rate`, requests per second. */
+  maxRampToRatePerSecond: 1_000_000,
+  /** `burstiness` (a gamma shape): beyond this the gaps are constant to a few digits. */
+  maxBurstiness: 1_000_000,
+  /** The run's `seed`: any integer a double holds exactly. */
+  maxSeed: Number.MAX_SAFE_INTEGER,
   /** iterations × time_between_requests of one stage. */
   maxStageDurationSeconds: 30 * SECONDS_PER_DAY,
   maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
@@ -187,12 +205,12 @@ const searchSchema: SchemaNode = {
 const stageSchema: SchemaNode = {
   title: 'stage',
   description:
-    'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests.',
+    'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests (by default; `arrival`, `ramp_to_rate` and `concurrency` change the shape).',
   type: 'object',
   additionalProperties: false,
   // prompt_length, generation_length, time_between_requests and iterations are required unless the
-  // stage replays a trace (which gives them) or searches (which sets its own schedule):
-  // src/config/validate.ts checks it, with the schema's own message.
+  // stage replays a trace (which gives them), searches (which sets its own schedule) or is a closed
+  // loop (`concurrency`: no gap): src/config/validate.ts checks it, with the schema's own message.
   required: ['name'],
   properties: {
     name: {
@@ -217,7 +235,7 @@ const stageSchema: SchemaNode = {
     },
     time_between_requests: {
       description:
-        "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion. Required, except in a trace stage (the trace's timestamps schedule it).",
+        "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one); the mean gap with `arrival: poisson` or `gamma`, the starting gap of a `ramp_to_rate`. With `no_overlap` or `concurrency`, the pause after each completion before that slot sends again. Required, except with `concurrency` (then default 0), in a trace stage (the trace's timestamps schedule it) and in a search stage (each probe sets its own).",
       type: 'number',
       minimum: 0,
       maximum: LIMITS.maxTimeBetweenRequestsSeconds,
@@ -232,6 +250,34 @@ const stageSchema: SchemaNode = {
     no_overlap: {
       description: 'Send one request at a time in this stage; overrides the top-level `no_overlap`.',
       type: 'boolean',
+    },
+    arrival: {
+      description:
+        "How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run's `seed`.",
+      type: 'string',
+      enum: ['constant', 'poisson', 'gamma'],
+      default: 'constant',
+    },
+    burstiness: {
+      description:
+        "Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps' coefficient of variation is 1/√burstiness.",
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: LIMITS.maxBurstiness,
+    },
+    concurrency: {
+      description:
+        'Closed loop: keep this many requests in flight until `iterations` have been sent; each slot sends its next request time_between_requests (default 0) after its previous one completes. Not with `arrival`, `ramp_to_rate` or `no_overlap`; at most `iterations`.',
+      type: 'integer',
+      minimum: 1,
+      maximum: LIMITS.maxConcurrency,
+    },
+    ramp_to_rate: {
+      description:
+        "Requests per second the rate reaches at the stage's last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).",
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: LIMITS.maxRampToRatePerSecond,
     },
     warmup_requests: {
       description:
@@ -365,6 +411,14 @@ export const configSchema: SchemaNode = {
       type: 'array',
       minItems: 1,
       items: stageSchema,
+    },
+    seed: {
+      description:
+        'Seeds the random arrivals (`arrival: poisson` or `gamma`): the same seed gives the same schedule. Each stage draws from its own stream (seed and stage position), so adding a stage does not change the others. Default 0, so runs are reproducible unless you change it.',
+      type: 'integer',
+      minimum: 0,
+      maximum: LIMITS.maxSeed,
+      default: 0,
     },
     sharding: {
       description: 'EXO sharding strategy for every instance.',

@@ -37,18 +37,39 @@ export type TargetConfig =
       force_output_length: ForceOutputLength;
     };
 
-/** One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests`. */
+/** How an open-loop stage spreads its arrivals (src/load/arrivals.ts). */
+export type ArrivalProcess = 'constant' | 'poisson' | 'gamma';
+
+/**
+ * One stage of load: `iterations` requests, the i-th fired at `start + i × time_between_requests` by
+ * default; `arrival`, `ramp_to_rate` and `concurrency` change the shape (src/load/arrivals.ts).
+ */
 export interface StageConfig {
   name: string;
   /** Target prompt length in tokens. */
   prompt_length: number;
   /** `max_tokens` of every request. */
   generation_length: number;
-  /** Seconds between consecutive sends (open loop); with `no_overlap`, the gap after each completion. */
+  /**
+   * Seconds between consecutive sends (open loop; the mean gap for random arrivals, the starting gap of
+   * a ramp). With `no_overlap` or `concurrency`, the pause after each completion (0 when a concurrency
+   * stage leaves it out).
+   */
   time_between_requests: number;
   iterations: number;
   /** Run requests one at a time (inherits the top-level value). */
   no_overlap: boolean;
+  /** Open-loop arrival process; absent = `constant` (the loader always writes it). */
+  arrival?: ArrivalProcess;
+  /** Gamma shape factor (1 = Poisson, lower = burstier); present only with `arrival: gamma`. */
+  burstiness?: number;
+  /**
+   * Closed loop: keep exactly N requests in flight until `iterations` have been sent (absent: open loop).
+   * A capacity search's concurrency probes set it.
+   */
+  concurrency?: number;
+  /** Requests per second the rate reaches, linearly from 1/time_between_requests, at the last request. */
+  ramp_to_rate?: number;
   /** The first N requests of the stage are excluded from its statistics (still fired and recorded). */
   warmup_requests: number;
   /** The whole stage is a warm-up: shown, but left out of the run-level figures, thresholds and gates. */
@@ -67,11 +88,6 @@ export interface StageConfig {
   trace_block_tokens?: number;
   /** Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens. */
   shared_prefix?: SharedPrefixConfig;
-  /**
-   * Closed loop: keep exactly N requests in flight until `iterations` have been sent (absent: open loop).
-   * A capacity search's concurrency probes set it.
-   */
-  concurrency?: number;
   /**
    * A capacity search stage (absent for an ordinary stage): the stage runs probes at several loads
    * instead of one schedule. Its `iterations` is then the most requests the search may send
@@ -129,6 +145,8 @@ export interface BenchConfig {
   /** One instance per entry; repeats mean several instances of one model. An openai target: `[target.model]`. */
   model_ids: string[];
   stages: StageConfig[];
+  /** Seeds the random arrivals (each stage draws from its own stream of it); default 0. */
+  seed: number;
   sharding: Sharding;
   instance_meta: InstanceMeta;
   no_overlap: boolean;

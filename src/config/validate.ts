@@ -5,6 +5,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type {
+  ArrivalProcess,
   BenchConfig,
   ChatEndpoint,
   InstanceMeta,
@@ -34,6 +35,7 @@ import { buildTarget, TARGET_KEYS, targetProblems } from './target.js';
 import { parseThreshold } from './thresholds.js';
 import { regressionMetricProblem } from './regression.js';
 import { METRICS, SEARCHABLE_METRIC_NAMES } from '../metrics/catalog.js';
+import { DEFAULT_BURSTINESS } from './schema.js';
 
 /** A problem before it is positioned: where in the config, what, and whether it is about a key. */
 export interface PathProblem {
@@ -159,6 +161,7 @@ function schemaProblems(
 ): PathProblem[] {
   const problems: PathProblem[] = [];
   const failedKeywordsByPointer = new Map<string, Set<string>>();
+  const missingKeysAt = new Map<string, { key: string; problem: PathProblem }[]>();
   for (const error of errors) {
     const path = pathFromPointer(error.instancePath, data);
     const params = error.params as Record<string, unknown>;
@@ -177,12 +180,32 @@ function schemaProblems(
     } else if (error.keyword === 'required') {
       const key = String(params.missingProperty);
       const expected = describeExpectation(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
-      problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+      // The stage schema asks for the gap only where `concurrency` is not set: say so.
+      const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
+      const problem: PathProblem = {
+        path,
+        message: `missing required key "${key}" (${expected})${unless}`,
+        at: 'value',
+      };
+      problems.push(problem);
+      const siblings = missingKeysAt.get(error.instancePath) ?? [];
+      siblings.push({ key, problem });
+      missingKeysAt.set(error.instancePath, siblings);
     } else if (VALUE_KEYWORDS.has(error.keyword)) {
       const failed = failedKeywordsByPointer.get(error.instancePath) ?? new Set<string>();
       failed.add(error.keyword);
       failedKeywordsByPointer.set(error.instancePath, failed);
     }
+  }
+  // A conditional requirement (`else`) is reported before the plain ones: put the missing keys of one
+  // mapping back in the schema's order, in the places they took.
+  for (const [pointer, siblings] of missingKeysAt) {
+    const keys = Object.keys(schemaAt(pathFromPointer(pointer, data)).properties ?? {});
+    const positions = siblings.map((entry) => problems.indexOf(entry.problem)).sort((a, b) => a - b);
+    const sorted = [...siblings].sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
+    positions.forEach(
+      (position, index) => (problems[position] = (sorted[index] as (typeof sorted)[0]).problem),
+    );
   }
   for (const [pointer, failed] of failedKeywordsByPointer) {
     const path = pathFromPointer(pointer, data);
@@ -219,12 +242,19 @@ function hiddenEnumValues(key: string): string[] {
 /** The fields the schema has already checked, as the code sees them. */
 interface CheckedStage {
   name: string;
-  /** The four load fields are absent only in a trace stage (iterations may be there too). */
+  /**
+   * The four load fields are absent only in a trace stage (iterations may be there too); a search stage
+   * and a closed loop (`concurrency`) have no gap.
+   */
   prompt_length?: number;
   generation_length?: number;
   time_between_requests?: number;
   iterations?: number;
   no_overlap?: boolean;
+  arrival: ArrivalProcess;
+  burstiness?: number;
+  concurrency?: number;
+  ramp_to_rate?: number;
   warmup_requests: number;
   warmup: boolean;
   thresholds?: string[];
@@ -263,6 +293,7 @@ interface CheckedConfig {
   /** Absent only for an openai target. */
   model_ids?: string[];
   stages: CheckedStage[];
+  seed: number;
   sharding: Sharding;
   instance_meta: InstanceMeta | 'MlxIbv';
   no_overlap: boolean;
@@ -408,7 +439,25 @@ function crossFieldProblems(
         at: 'key',
       });
     }
-    if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
+    problems.push(...shapeProblems(stage, index, data.no_overlap === true, ok));
+    const ramp = stage.ramp_to_rate;
+    const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
+    if (iterationsOk && isFiniteNumber(gapSeconds) && gapSeconds > 0 && rampOk) {
+      // A ramp lasts 2(N − 1)/(r0 + R) (src/load/arrivals.ts), not N × gap.
+      const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
+      if (durationSeconds > LIMITS.maxStageDurationSeconds) {
+        problems.push({
+          path: ['stages', index],
+          message: `expected a ramp of at most ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${formatNumber(durationSeconds)} s`,
+          at: 'value',
+        });
+      }
+    } else if (
+      !rampOk &&
+      iterationsOk &&
+      isFiniteNumber(gapSeconds) &&
+      ok('stages', index, 'time_between_requests')
+    ) {
       const durationSeconds = iterations * gapSeconds;
       if (durationSeconds > LIMITS.maxStageDurationSeconds) {
         problems.push({
@@ -464,6 +513,14 @@ function stageShapeProblems(
           'a trace stage sends each request at its timestamp; no_overlap cannot apply: remove it, or remove trace',
         at: 'key',
       });
+    // `arrival` is always there (the schema's default, constant): only another process contradicts a trace.
+    for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
+      if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
+        problems.push({
+          path: [...path, key],
+          message: `a trace stage sends each request at its timestamp; ${key} cannot apply: remove it, or remove trace`,
+          at: 'key',
+        });
     if (stage.shared_prefix !== undefined)
       problems.push({
         path: [...path, 'shared_prefix'],
@@ -473,14 +530,17 @@ function stageShapeProblems(
       });
   } else {
     // A search stage sets its own schedule (searchStageProblems): it needs only the lengths.
-    const required =
-      stage.search === undefined
-        ? STAGE_LOAD_KEYS
-        : STAGE_LOAD_KEYS.filter((key) => !(SCHEDULE_KEYS as readonly string[]).includes(key));
+    // A closed loop (concurrency) has no gap: time_between_requests is then its optional pause.
+    const required = STAGE_LOAD_KEYS.filter((key) =>
+      stage.search !== undefined
+        ? !(SCHEDULE_KEYS as readonly string[]).includes(key)
+        : key !== 'time_between_requests' || stage.concurrency === undefined,
+    );
     const missing = required.filter((key) => stage[key] === undefined);
     for (const key of missing) {
       const expected = describeExpectation(schemaAt([...path, key]), new Set());
-      problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+      const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
+      problems.push({ path, message: `missing required key "${key}" (${expected})${unless}`, at: 'value' });
     }
     for (const key of ['trace_speed', 'trace_block_tokens'])
       if (stage[key] !== undefined)
@@ -538,6 +598,9 @@ function searchStageProblems(
   if (stage.warmup === true)
     setsLoad('warmup', 'a search stage is already left out of the run-level figures');
   if (stage.trace !== undefined) setsLoad('trace', 'a trace has its own times');
+  for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
+    if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
+      setsLoad(key, 'its probes send at a constant rate or keep search.concurrency in flight');
   if (Array.isArray(stage.thresholds)) {
     stage.thresholds.forEach((text: unknown, thresholdIndex) => {
       if (typeof text !== 'string') return;
@@ -613,6 +676,78 @@ function searchStageProblems(
         at: 'value',
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * The load-shape fields of a stage that only make sense together: `burstiness` with `gamma`, a closed
+ * loop (`concurrency`, `no_overlap`) without open-loop shapes, a ramp from a finite starting rate.
+ */
+function shapeProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  topLevelNoOverlap: boolean,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const usable = (key: string): boolean => stage[key] !== undefined && ok('stages', index, key);
+  const arrival = usable('arrival') ? stage.arrival : 'constant';
+  if (usable('burstiness') && arrival !== 'gamma') {
+    problems.push({
+      path: ['stages', index, 'burstiness'],
+      message: `burstiness is the shape of gamma gaps: it needs arrival: gamma, found arrival: ${String(arrival)}`,
+      at: 'key',
+    });
+  }
+  const openShapes = [
+    ...(arrival !== 'constant' ? [`arrival: ${String(arrival)}`] : []),
+    ...(usable('ramp_to_rate') ? ['ramp_to_rate'] : []),
+  ];
+  const noOverlapWritten = stage.no_overlap === true && ok('stages', index, 'no_overlap');
+  const noOverlapInherited = stage.no_overlap === undefined && topLevelNoOverlap;
+  const noOverlapWhere = noOverlapWritten
+    ? 'no_overlap: true'
+    : 'no_overlap: true (inherited from the top level; write no_overlap: false in this stage)';
+  if (usable('concurrency')) {
+    const concurrency = stage.concurrency as number;
+    const closedConflicts = [
+      ...openShapes,
+      ...(noOverlapWritten || noOverlapInherited ? [noOverlapWhere] : []),
+    ];
+    if (closedConflicts.length > 0) {
+      problems.push({
+        path: ['stages', index, 'concurrency'],
+        message: `concurrency is a closed loop (a request is sent when one completes), so it does not combine with ${closedConflicts.join(' or ')}; remove one of them`,
+        at: 'key',
+      });
+    }
+    const iterations = stage.iterations;
+    if (isFiniteNumber(iterations) && ok('stages', index, 'iterations') && concurrency > iterations) {
+      problems.push({
+        path: ['stages', index, 'concurrency'],
+        message: `expected an integer ≤ iterations (${formatNumber(iterations)}), found ${formatNumber(concurrency)}; no more than iterations requests are ever in flight`,
+        at: 'value',
+      });
+    }
+  } else if (openShapes.length > 0 && (noOverlapWritten || noOverlapInherited)) {
+    problems.push({
+      path: ['stages', index, usable('ramp_to_rate') && arrival === 'constant' ? 'ramp_to_rate' : 'arrival'],
+      message: `${openShapes.join(' and ')} shape(s) open-loop arrivals, but the stage has ${noOverlapWhere}, which sends one request at a time`,
+      at: 'key',
+    });
+  }
+  if (
+    usable('ramp_to_rate') &&
+    stage.time_between_requests === 0 &&
+    ok('stages', index, 'time_between_requests')
+  ) {
+    problems.push({
+      path: ['stages', index, 'time_between_requests'],
+      message:
+        'expected a number > 0 with ramp_to_rate (the ramp starts at 1/time_between_requests requests per second), found 0',
+      at: 'value',
+    });
   }
   return problems;
 }
@@ -716,10 +851,15 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
       prompt_length: stage.prompt_length ?? 0,
       generation_length: stage.generation_length ?? 0,
       // A search stage: no schedule of its own (each probe sets one); iterations = its request budget.
+      // A concurrency stage may leave its pause out: none.
       time_between_requests: stage.time_between_requests ?? 0,
       iterations: stage.iterations ?? (search ? search.max_probes * search.probe_requests : 0),
       // A trace stage sends at its timestamps, a search stage sets its own load: never one at a time.
       no_overlap: search || stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
+      arrival: stage.arrival,
+      ...(stage.arrival === 'gamma' ? { burstiness: stage.burstiness ?? DEFAULT_BURSTINESS } : {}),
+      ...(stage.concurrency !== undefined ? { concurrency: stage.concurrency } : {}),
+      ...(stage.ramp_to_rate !== undefined ? { ramp_to_rate: stage.ramp_to_rate } : {}),
       warmup_requests: stage.warmup_requests,
       warmup: stage.warmup,
       ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
@@ -747,6 +887,7 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     // An openai target's one model stands in model_ids, so every reader of the config sees what ran.
     model_ids: target.kind === 'openai' ? [target.model] : [...(checked.model_ids ?? [])],
     stages,
+    seed: checked.seed,
     sharding: checked.sharding,
     instance_meta: checked.instance_meta === 'MlxIbv' ? 'MlxJaccl' : checked.instance_meta,
     no_overlap: checked.no_overlap,

@@ -1,9 +1,11 @@
 /**
- * Running one stage: open loop by default — the i-th request is sent at `start + i × gap`, computed from
- * one absolute start so sleeping never accumulates drift, and nobody waits for earlier responses.
- * `no_overlap` runs them one at a time instead, with the gap after each completion.
+ * Running one stage by its arrival plan (src/load/arrivals.ts). Open loop — the i-th request is sent at
+ * `start + offset(i)`, computed up front from one absolute start so sleeping never accumulates drift,
+ * and nobody waits for earlier responses. Closed loop (`concurrency`, and `no_overlap` as concurrency 1)
+ * — that many slots, each sending its next request a pause after its previous one completes.
  */
 import type { StageConfig } from '../config/types.js';
+import { DEFAULT_SEED, planArrivals, type ArrivalPlan } from './arrivals.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Logger } from '../core/ports.js';
 import { formatDuration, type Clock } from '../util/clock.js';
@@ -33,6 +35,10 @@ export interface StageRun {
   inFlightSamples: InFlightSample[];
   /** True when the stage stopped early (cancellation). */
   interrupted: boolean;
+  /** The plan the stage followed. */
+  plan: ArrivalPlan;
+  /** The run seed the plan's random stream was derived from. */
+  seed: number;
 }
 
 /** Everything a stage needs besides its config. */
@@ -49,11 +55,12 @@ export interface StageRunnerOptions {
   progressIntervalMs: number;
   /** Delay before the first send, so request 0 is scheduled in the future and not born late. */
   leadTimeMs?: number;
-  /**
-   * When the i-th request is due, ms after the stage's start (a trace's timestamps); default
-   * i × time_between_requests. Open loop only (ignored with no_overlap).
-   */
-  offsetMs?: (index: number) => number;
+  /** The run's `seed` (default DEFAULT_SEED): random arrivals draw from a stream of it. */
+  seed?: number;
+  /** The stage's position in the run: picks the stage's own stream of the seed (default 0). */
+  stageIndex?: number;
+  /** A plan made elsewhere (a trace's timestamps: tracePlan); default: the stage's own (planArrivals). */
+  plan?: ArrivalPlan;
 }
 
 /** At most this many in-flight samples per stage; the period is derived from the stage's length. */
@@ -62,8 +69,8 @@ const MAX_IN_FLIGHT_SAMPLES = 400;
 /** Runs a stage to its end (or to cancellation) and returns every record. */
 export async function runStage(stage: StageConfig, options: StageRunnerOptions): Promise<StageRun> {
   const { clock, logger, signal } = options;
-  const gapMs = stage.time_between_requests * 1000;
-  const offsetMs = options.offsetMs ?? ((index: number): number => index * gapMs);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const plan = options.plan ?? planArrivals(stage, seed, options.stageIndex ?? 0);
   const records: RequestRecord[] = [];
   const inFlight = new Set<InFlightRequest>();
   const inFlightSamples: InFlightSample[] = [];
@@ -78,8 +85,8 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   await warmUpRequestPath(options.buildRequest(0));
 
   const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-  const expectedDurationMs =
-    stage.no_overlap || stage.concurrency !== undefined ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
+  // A closed loop's length depends on the server: no ETA, and the shortest sampling period.
+  const expectedDurationMs = plan.kind === 'open' ? plan.durationMs : 0;
   const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
   let onDrained: (() => void) | undefined;
   let lastProgressMs = clock.nowMs();
@@ -88,19 +95,26 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     if (!force && nowMs - lastProgressMs < options.progressIntervalMs) return;
     lastProgressMs = nowMs;
     const remainingMs =
-      stage.no_overlap || stage.concurrency !== undefined
-        ? undefined
-        : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
+      plan.kind === 'closed' ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
     logger.info(
       `stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
         `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${formatDuration(remainingMs)}`}`,
     );
   };
-  const sampler = setInterval(() => {
-    if (inFlightSamples.length < MAX_IN_FLIGHT_SAMPLES * 2)
-      inFlightSamples.push({ at_ms: clock.nowMs(), in_flight: inFlight.size });
-    progress(false);
-  }, samplePeriodMs);
+  // The in-flight sampler waits on the injected clock, so a driven clock drives it too.
+  const stopSampler = new AbortController();
+  const sampler = (async (): Promise<void> => {
+    for (;;) {
+      try {
+        await clock.sleep(samplePeriodMs, stopSampler.signal);
+      } catch {
+        return; // the stage is over
+      }
+      if (inFlightSamples.length < MAX_IN_FLIGHT_SAMPLES * 2)
+        inFlightSamples.push({ at_ms: clock.nowMs(), in_flight: inFlight.size });
+      progress(false);
+    }
+  })();
   const onAbort = (): void => {
     interrupted = true;
     for (const request of inFlight) request.cancel('cancelled: the run was stopped');
@@ -126,46 +140,51 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     return request;
   };
 
+  /** Waits until `targetMs`; false when the run was stopped meanwhile. */
+  const waitUntil = async (targetMs: number): Promise<boolean> => {
+    if (signal?.aborted) return false;
+    if (clock.nowMs() >= targetMs) return true;
+    try {
+      await clock.sleepUntil(targetMs, signal);
+      return true;
+    } catch {
+      return false; // aborted while waiting: stop firing
+    }
+  };
+
   try {
-    if (stage.concurrency !== undefined) {
-      // Closed loop: N requests in flight; each completion sends the next, until iterations are sent.
-      const slots = Math.max(1, Math.floor(stage.concurrency));
-      if (clock.nowMs() < startedAtMs) await clock.sleepUntil(startedAtMs, signal).catch(() => undefined);
-      let next = 0;
-      const loop = async (): Promise<void> => {
-        while (next < stage.iterations && !signal?.aborted) {
-          const index = next++;
-          await fire(index, clock.nowMs()).done;
+    if (plan.kind === 'open') {
+      for (let index = 0; index < stage.iterations; index += 1) {
+        const scheduledAtMs = startedAtMs + plan.offsetMs(index);
+        if (!(await waitUntil(scheduledAtMs))) break;
+        fire(index, scheduledAtMs);
+      }
+    } else {
+      // Closed loop: the slots start together (one wait, not one spinning wait per slot), then each
+      // sends its next request `pauseMs` after its previous one ended; indices go out in order.
+      let nextIndex = 0;
+      const runSlot = async (): Promise<void> => {
+        let scheduledAtMs = startedAtMs;
+        while (nextIndex < stage.iterations) {
+          if (!(await waitUntil(scheduledAtMs))) return;
+          if (nextIndex >= stage.iterations) return;
+          const record = await fire(nextIndex++, scheduledAtMs).done;
+          scheduledAtMs = record.ended_at_ms + plan.pauseMs;
         }
       };
-      await Promise.all(Array.from({ length: Math.min(slots, stage.iterations) }, loop));
-    }
-    let nextScheduledMs = startedAtMs;
-    for (let index = 0; stage.concurrency === undefined && index < stage.iterations; index += 1) {
-      if (signal?.aborted) break;
-      if (!stage.no_overlap) nextScheduledMs = startedAtMs + offsetMs(index);
-      if (clock.nowMs() < nextScheduledMs) {
-        try {
-          await clock.sleepUntil(nextScheduledMs, signal);
-        } catch {
-          break; // aborted while waiting: stop firing
-        }
-      }
-      const request = fire(index, nextScheduledMs);
-      if (stage.no_overlap) {
-        const record = await request.done;
-        nextScheduledMs = record.ended_at_ms + gapMs;
-      }
+      if (await waitUntil(startedAtMs))
+        await Promise.all(Array.from({ length: plan.concurrency }, () => runSlot()));
     }
     // Drain: every request ends by itself (completion, its own deadline or cancellation).
     if (inFlight.size > 0) await new Promise<void>((resolve) => (onDrained = resolve));
   } finally {
-    clearInterval(sampler);
+    stopSampler.abort();
+    await sampler;
     signal?.removeEventListener('abort', onAbort);
   }
   if (signal?.aborted) interrupted = true;
   progress(true);
   records.sort((a, b) => a.index - b.index);
   const endedAtMs = records.reduce((latest, record) => Math.max(latest, record.ended_at_ms), startedAtMs);
-  return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted };
+  return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted, plan, seed };
 }

@@ -150,6 +150,8 @@ function mergeStage(
   return {
     name,
     config: first.config,
+    // The plan is the config's (the same on every node); its achieved rate is the sending node's.
+    load_shape: first.load_shape,
     ...seed,
     ...ownStageStatistics(computeStatistics(records)),
     prompt_length: promptLengthStatistics(

@@ -4,6 +4,7 @@
  * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
  * All text is HTML-escaped; links are made only from checked parts.
  */
+import { describeShape } from '../load/arrivals.js';
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import {
   inFlightPeaks,
@@ -316,7 +317,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   if (stages.length > 0) {
     const compactRows = stages.map((s) =>
       compactRow(
-        `${s.name}${covered.includes(s.name) ? '' : s.search ? ' (search: all probes)' : ' (warm-up)'}`,
+        `${s.name} · ${s.search ? 'capacity search' : describeShape(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`,
         stageStatistics(s),
         failedThresholds(document, s.name),
       ),

@@ -8,6 +8,7 @@ import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { ClusterView, InstanceView } from '../cluster/state.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { StageCalibration } from '../load/calibrate.js';
+import { DEFAULT_BURSTINESS, describeShape } from '../load/arrivals.js';
 import type { StageRun } from '../load/stage.js';
 import type { ExpectedCache } from '../load/workload.js';
 import {
@@ -29,6 +30,7 @@ import {
   type PrefixCacheComparison,
   type Provenance,
   type ResultsDocument,
+  type LoadShape,
   type StageResults,
   type StatePollingFacts,
   type StateResetFacts,
@@ -190,6 +192,7 @@ export function stageResults(
     interrupted: run.interrupted,
     in_flight_samples: run.inFlightSamples,
     ...(expected ? { prefix_cache: prefixCacheComparison(expected.source, expected.cache, statistics) } : {}),
+    load_shape: loadShape(run),
   };
 }
 
@@ -215,5 +218,37 @@ export function prefixCacheComparison(
         : reportedSource === 'prefix_cache_hit'
           ? cache.request_hit_share
           : null,
+  };
+}
+
+/** The shape a stage ran: its plan, and the send rate it achieved (from the records' dispatch times). */
+export function loadShape(run: StageRun): LoadShape {
+  const { stage, plan } = run;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const record of run.records) {
+    firstMs = Math.min(firstMs, record.dispatched_at_ms);
+    lastMs = Math.max(lastMs, record.dispatched_at_ms);
+  }
+  const sent = run.records.length;
+  const open = plan.kind === 'open';
+  const closed = plan.kind === 'closed';
+  // A capacity search ran probes of their own loads (results.stages[].search): no one plan to report.
+  const search = stage.search;
+  return {
+    loop: search ? (search.rate ? 'open' : 'closed') : plan.kind,
+    description: search ? `capacity search (${search.rate ? 'rate' : 'concurrency'})` : describeShape(stage),
+    arrival: open && !search ? plan.arrival : null,
+    burstiness: open && !search && plan.arrival === 'gamma' ? (stage.burstiness ?? DEFAULT_BURSTINESS) : null,
+    seed: run.seed,
+    concurrency: closed && !search ? plan.concurrency : null,
+    pause_ms: closed && !search ? plan.pauseMs : null,
+    ramp_to_rate: stage.ramp_to_rate ?? null,
+    planned_duration_ms: open && !search ? plan.durationMs : null,
+    planned_rate_rps:
+      open && !search && stage.iterations > 1 && plan.durationMs > 0
+        ? ((stage.iterations - 1) * 1000) / plan.durationMs
+        : null,
+    achieved_rate_rps: sent > 1 && lastMs > firstMs ? ((sent - 1) * 1000) / (lastMs - firstMs) : null,
   };
 }

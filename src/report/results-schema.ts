@@ -29,6 +29,7 @@ import type {
 import { configSchema, type SchemaNode } from '../config/schema.js';
 import { targetSchema } from '../config/target.js';
 import type {
+  ArrivalProcess,
   BenchConfig,
   ChatEndpoint,
   ForceOutputLength,
@@ -69,6 +70,7 @@ import {
   type StatePollingFacts,
   type StateResetFacts,
   type StageResults,
+  type LoadShape,
   type Validity,
   type Verdict,
 } from '../results/document.js';
@@ -363,6 +365,25 @@ const stageConfigSchema = closedObject<StageConfig>(
       ...stageProperty('no_overlap'),
       description: 'Run requests one at a time (inherits the top-level value).',
     },
+    arrival: optional({
+      ...stageProperty('arrival'),
+      description:
+        'Since 1.5: the open-loop arrival process (always written by the loader; absent = constant).',
+    }),
+    burstiness: optional({
+      ...stageProperty('burstiness'),
+      description: 'Since 1.5: the gamma shape factor; present only with arrival gamma (default 1 applied).',
+    }),
+    concurrency: optional({
+      ...stageProperty('concurrency'),
+      description:
+        'Since 1.5: closed loop, requests kept in flight; absent for an open-loop stage. A concurrency search sets it on its probes.',
+    }),
+    ramp_to_rate: optional({
+      ...stageProperty('ramp_to_rate'),
+      description:
+        'Since 1.5: the rate (requests/s) a linear ramp reaches at the last request; absent without a ramp.',
+    }),
     warmup_requests: stageProperty('warmup_requests'),
     warmup: stageProperty('warmup'),
     thresholds: thresholdsOfConfig(stageProperty('thresholds')),
@@ -383,12 +404,6 @@ const stageConfigSchema = closedObject<StageConfig>(
       ...stageProperty('shared_prefix'),
       description: `Since 1.5: ${stageProperty('shared_prefix').description ?? ''} Absent when not configured; groups is always set (default 1).`,
       required: ['tokens', 'groups'],
-    }),
-    concurrency: optional({
-      description:
-        'Closed loop: requests kept in flight until iterations have been sent. Absent: open loop. A concurrency search sets it on its probes.',
-      type: 'integer',
-      minimum: 1,
     }),
     search: optional({
       ...stageProperty('search'),
@@ -463,6 +478,10 @@ function configurationSchema(): JsonSchema {
           'One instance per entry; repeats mean several instances of one model. An openai target: [target.model].',
       },
       stages: { ...configProperty('stages'), items: { $ref: '#/definitions/stage_config' } },
+      seed: {
+        ...configProperty('seed'),
+        description: `Since 1.5: ${configProperty('seed').description ?? ''}`,
+      },
       sharding: { ...configProperty('sharding'), enum: valuesOf<Sharding>({ Pipeline: true, Tensor: true }) },
       instance_meta: {
         ...configProperty('instance_meta'),
@@ -724,6 +743,48 @@ const stageResultsSchema = closedObject<StageResults>(
           in_flight: count('Requests open at that time.'),
         },
       ),
+    ),
+    load_shape: closedObject<LoadShape>(
+      {
+        description:
+          'Since 1.5: the load shape the stage ran. Open loop: requests at times planned up front from the arrival process (and ramp); closed loop: concurrency slots (no_overlap is concurrency 1). Fields that do not apply to the loop are null.',
+      },
+      {
+        loop: oneOfText<LoadShape['loop']>('`open` (planned send times) or `closed` (concurrency slots).', {
+          open: true,
+          closed: true,
+        }),
+        description: text(
+          'The shape in a few words, as in the summary: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`.',
+        ),
+        arrival: {
+          description: 'Open loop: the arrival process; null for a closed loop.',
+          type: ['string', 'null'],
+          enum: [...valuesOf<ArrivalProcess>({ constant: true, poisson: true, gamma: true }), null],
+        },
+        burstiness: nullableQuantity(
+          "Gamma's shape factor (coefficient of variation of the gaps 1/√b); null unless arrival is gamma.",
+        ),
+        seed: count("The run's seed; the stage's random stream is derived from it and the stage's position."),
+        concurrency: {
+          description: 'Closed loop: slots kept busy (1 with no_overlap); null for an open loop.',
+          type: ['integer', 'null'],
+          minimum: 1,
+        },
+        pause_ms: nullableQuantity(
+          'Closed loop: pause after each completion before the slot sends again (ms); null for an open loop.',
+        ),
+        ramp_to_rate: nullableQuantity("The ramp's end rate (requests/s); null without a ramp."),
+        planned_duration_ms: nullableQuantity(
+          'Open loop: from the first to the last planned send (ms); null for a closed loop.',
+        ),
+        planned_rate_rps: nullableQuantity(
+          'Open loop: (iterations − 1) ÷ planned duration (requests/s); null for a closed loop or a single request.',
+        ),
+        achieved_rate_rps: nullableQuantity(
+          '(sent − 1) ÷ (last send − first send), from the dispatch times (requests/s); null below 2 sends.',
+        ),
+      },
     ),
     prompt_length: closedObject<PromptLengthStatistics>(
       {

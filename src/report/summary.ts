@@ -4,6 +4,7 @@
  * whole text is kept under a size budget far below GitHub's 1 MiB limit: sections are added in order of
  * importance and the ones that do not fit are named at the end (they are in the artifact).
  */
+import { describeShape } from '../load/arrivals.js';
 import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
 import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../util/markdown.js';
@@ -233,7 +234,7 @@ function compactStagesSection(document: ResultsDocument): string | undefined {
   const covered = runStages(document);
   const rows = stages.map((stage) =>
     compactRow(
-      `${escapeMarkdownCell(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(search: all probes)_' : ' _(warm-up)_'}`,
+      `${escapeMarkdownCell(stage.name)} · ${stage.search ? 'capacity search' : escapeMarkdownCell(describeShape(stage.config))}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(all probes)_' : ' _(warm-up)_'}`,
       stageStatistics(stage),
       failedThresholds(document, stage.name),
     ),

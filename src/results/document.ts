@@ -10,7 +10,7 @@
  * the schema follows (then `npm run schema` rewrites the file); a change of shape also bumps
  * RESULTS_SCHEMA_VERSION.
  */
-import type { BenchConfig, StageConfig } from '../config/types.js';
+import type { ArrivalProcess, BenchConfig, StageConfig } from '../config/types.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { HistogramSummary, LoadStatistics, OutputLengthStatistics } from '../metrics/aggregate.js';
@@ -177,6 +177,8 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
    * every probe. The stage's statistics above cover all its probes together.
    */
   search?: SearchResults;
+  /** Since 1.5: the load shape that ran (arrivals, concurrency, ramp), planned and achieved. */
+  load_shape: LoadShape;
 }
 
 /** The capacity searches of a run, in stage order. */
@@ -208,6 +210,35 @@ export interface PrefixCacheComparison {
   reported_source: 'cached_tokens' | 'prefix_cache_hit' | null;
   /** The expectation in reported_hit_rate's definition: expected_hit_rate or expected_request_hit_share; null with no report. */
   expected_for_reported: number | null;
+}
+
+/**
+ * Since 1.5: what load a stage ran. Open loop: requests at times planned up front (arrival process,
+ * ramp); closed loop: `concurrency` slots (no_overlap is concurrency 1). Fields that do not apply to the
+ * stage's loop are null.
+ */
+export interface LoadShape {
+  loop: 'open' | 'closed';
+  /** In a few words, as in the summary: `poisson 10/s`, `concurrency 8`, `ramp 2→20/s`. */
+  description: string;
+  /** Open loop: the arrival process (`trace`: a trace's timestamps); null for a closed loop. */
+  arrival: ArrivalProcess | 'trace' | null;
+  /** Gamma's shape factor; null unless arrival is gamma. */
+  burstiness: number | null;
+  /** The run's seed the stage's random stream was derived from (with the stage's position). */
+  seed: number;
+  /** Closed loop: slots kept busy (1 with no_overlap); null for an open loop. */
+  concurrency: number | null;
+  /** Closed loop: pause after each completion before the slot sends again (ms); null for an open loop. */
+  pause_ms: number | null;
+  /** The ramp's end rate (requests/s); null without a ramp. */
+  ramp_to_rate: number | null;
+  /** Open loop: first to last planned send (ms); null for a closed loop. */
+  planned_duration_ms: number | null;
+  /** Open loop: (iterations − 1) ÷ planned_duration; null for a closed loop or a single request. */
+  planned_rate_rps: number | null;
+  /** (sent − 1) ÷ (last send − first send), from the records' dispatch times; null below 2 sends. */
+  achieved_rate_rps: number | null;
 }
 
 /**

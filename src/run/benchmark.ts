@@ -38,6 +38,8 @@ import { requestBuilder } from '../load/request-builder.js';
 import { searchCapacity, searchMode, searchRange } from '../load/search.js';
 import { runStage, type StageRun } from '../load/stage.js';
 import { traceOffsetsMs } from '../config/trace.js';
+import { tracePlan } from '../load/arrivals.js';
+import { primaryLoadLength } from '../load/duration.js';
 import { expectedCache, stageWorkload } from '../load/workload.js';
 import { computeStatistics, histogramSummary } from '../metrics/aggregate.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -173,7 +175,14 @@ export async function runNode(
     if (options.isPrimary) await runStagesAsPrimary(run, target);
     else if (target.kind === 'openai')
       run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
-    else await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster);
+    else
+      await waitForPrimaryToFinish(
+        loaded.config,
+        options,
+        run.context,
+        run.cluster,
+        primaryLoadLength(loaded.config),
+      );
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
     run.logger.error(describeError(error));
@@ -375,7 +384,10 @@ async function runOneStage(
       },
       signal: run.context.signal,
       progressIntervalMs: run.context.progressIntervalMs,
-      ...(offsets ? { offsetMs: (index: number) => offsets[index] ?? 0 } : {}),
+      ...(offsets ? { plan: tracePlan((index: number) => offsets[index] ?? 0, stage.iterations) } : {}),
+      // Each stage draws its random arrivals from its own stream of the run's seed.
+      seed: config.seed,
+      stageIndex: config.stages.indexOf(stage),
     });
     return { stageRun, prompts };
   });
@@ -525,6 +537,9 @@ async function runSearchStage(
     peakInFlight: runs.reduce((peak, probeRun) => Math.max(peak, probeRun.peakInFlight), 0),
     inFlightSamples: runs.flatMap((probeRun) => probeRun.inFlightSamples),
     interrupted: runs.some((probeRun) => probeRun.interrupted),
+    // Each probe had its own plan; the stage's load shape says "capacity search" (loadShape).
+    plan: runs[0]?.plan ?? { kind: 'closed', concurrency: 1, pauseMs: 0 },
+    seed: config.seed,
   };
   const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
   run.stages.push(ranStage);

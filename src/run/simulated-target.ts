@@ -5,6 +5,7 @@
  * matrix of dry-run jobs (each with its own simulator) passes like a real cluster's.
  */
 import { ExoClient } from '../cluster/client.js';
+import { scheduledLoadMs } from '../load/duration.js';
 import {
   deleteInstances,
   placeInstance,
@@ -81,16 +82,7 @@ export async function playSimulatedPrimary(
       placed.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
     await waitForInstancesReady(context, placed, deadlineMs);
     // A capacity search stage has no schedule of its own: its first probe, at `min`, stands for it.
-    const scheduledMs = config.stages.reduce(
-      (sum, stage) =>
-        sum +
-        (stage.search
-          ? stage.search.rate
-            ? (stage.search.probe_requests / stage.search.rate.min) * 1000
-            : 0
-          : stage.iterations * stage.time_between_requests * 1000),
-      0,
-    );
+    const scheduledMs = scheduledLoadMs(config);
     await systemClock.sleep(Math.min(STAND_IN_HOLD_MAX_MS, scheduledMs), signal);
   } catch (error) {
     if (signal.aborted) return undefined;

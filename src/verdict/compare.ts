@@ -11,6 +11,7 @@
  * - `inconclusive`: anything else — within noise, or too few samples to say.
  * Only like-for-like runs are compared (same models, endpoint, stages, node count, placements, hardware labels).
  */
+import { describeShape } from '../load/arrivals.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { ResultsDocument } from '../results/document.js';
 import { bootstrapDifference, CONFIDENCE_LEVEL, seedOf } from './bootstrap.js';
@@ -66,12 +67,21 @@ const stageKey = (stage: ResultsDocument['configuration']['stages'][number]): st
     stage.no_overlap,
     stage.warmup_requests,
     stage.search ?? null,
+    // Since 1.5: the load shape, only when it is not the seed's (older documents have none).
+    ...(isSeedShape(stage)
+      ? []
+      : [stage.arrival ?? 'constant', stage.burstiness, stage.concurrency, stage.ramp_to_rate]),
   ]);
+
+const isSeedShape = (stage: ResultsDocument['configuration']['stages'][number]): boolean =>
+  (stage.arrival ?? 'constant') === 'constant' &&
+  stage.concurrency === undefined &&
+  stage.ramp_to_rate === undefined;
 
 const describeStage = (stage: ResultsDocument['configuration']['stages'][number]): string =>
   stage.search
     ? `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, search ${JSON.stringify(stage.search)})`
-    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
+    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${isSeedShape(stage) ? '' : `, ${describeShape(stage)}`}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
 
 const labels = (document: ResultsDocument): string =>
   Object.entries(document.configuration.hardware_plan)
