@@ -4,13 +4,14 @@
  * type, unit and computation (src/metrics/seed.ts, src/results/seed-document.ts); our own figures sit
  * beside them under their own names. Where a stage figure of ours had a seed name but not the seed's
  * computation, ours was renamed (SEED_NAMED_STATISTICS); `results.run` has no seed counterpart and keeps
- * our names. These interfaces are what the engine writes; its JSON schema,
- * src/report/results-schema.ts, ships as configs/results.schema.json. The schema's property maps are
- * typed against these interfaces, so renaming, adding or dropping a field here fails to compile until
- * the schema follows (then `npm run schema` rewrites the file); a change of shape also bumps
- * RESULTS_SCHEMA_VERSION.
+ * our names. These interfaces are what the engine writes, and its JSON schema,
+ * configs/results.schema.json, is generated from them (scripts/write-results-schema.mjs, run by
+ * `npm run schema`): a field's JSDoc is its description in the schema, `@asType integer`, `@minimum` and
+ * `@maximum` narrow a number, and a literal type becomes an enum. A test fails until the file is
+ * rewritten after a change here; a change of shape also bumps RESULTS_SCHEMA_VERSION.
  */
-import type { BenchConfig, StageConfig } from '../config/types.js';
+import type { ErrorKind } from '../core/errors.js';
+import type { BenchConfig, ChatEndpoint, StageConfig } from '../config/types.js';
 import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { HistogramSummary, LoadStatistics, OutputLengthStatistics } from '../metrics/aggregate.js';
@@ -29,41 +30,69 @@ export type Verdict = 'pass' | 'fail' | 'invalid' | 'error';
 
 /** One node as the run saw it. */
 export interface ClusterNodeFacts {
+  /** EXO's node id. */
   node_id: string;
+  /** Chip, as EXO reports it (empty when unknown). */
   chip: string;
+  /** The node's name, as EXO reports it (empty when unknown). */
   friendly_name: string;
+  /** Memory of the node, bytes; absent when EXO reported none. */
   ram_total_bytes?: number;
+  /** Memory available when the cluster was read, bytes. */
   ram_available_bytes?: number;
 }
 
 /** One instance the run used. */
 export interface ClusterInstanceFacts {
+  /** EXO's instance id. */
   instance_id: string;
+  /** The model it serves. */
   model_id: string;
+  /** Instance kind, as EXO names it (e.g. MlxRingInstance). */
   kind: string;
+  /** Sharding, as EXO names it (e.g. PipelineShardMetadata). */
   shard_kind: string;
+  /** The nodes it spans. */
   node_ids: string[];
-  /** Since 1.3: the sharding and instance kind as placed (one node is always Pipeline + MlxRing). */
+  /** Since 1.3: Pipeline or Tensor, as placed (one node is always Pipeline). */
   sharding?: string;
+  /** Since 1.3: MlxRing or MlxJaccl, as placed (one node is always MlxRing). */
   instance_meta?: string;
 }
 
 /** Since 1.3: which node's `/state` the snapshots polled, and how often (exo-api.md §12.4). */
 export interface StatePollingFacts {
+  /** The polled node's id. */
   node_id: string;
-  /** That node's API, without user info. */
+  /** The polled node's API, without user info. */
   api_url: string;
-  /** True when it is the node the load's requests went to (no other node could be reached). */
+  /** True when it is also the node the requests went to. */
   serves_load: boolean;
+  /** Seconds between two polls. */
   interval_seconds: number;
-  /** `/state` requests sent by the snapshots. */
+  /**
+   * /state requests the snapshots sent.
+   * @asType integer
+   * @minimum 0
+   */
   requests: number;
 }
 
-/** Since 1.3: a fall of EXO's event counter: a new master started from an empty state (§12.2). */
+/** One state reset. */
 export interface StateResetFacts {
+  /** When it was seen, ms on the run's clock. */
   at_ms: number;
+  /**
+   * lastEventAppliedIdx before.
+   * @asType integer
+   * @minimum 0
+   */
   from_event_idx: number;
+  /**
+   * lastEventAppliedIdx after.
+   * @asType integer
+   * @minimum 0
+   */
   to_event_idx: number;
 }
 
@@ -84,18 +113,41 @@ export type SeedNamedStatistic = (typeof SEED_NAMED_STATISTICS)[number];
  * there, so our figures of those names are renamed, units in the names.
  */
 export interface OwnStageStatistics extends Omit<LoadStatistics, SeedNamedStatistic> {
-  /** Our `total_requests`: requests of the stage, warmup excluded. */
+  /**
+   * Since 1.3 (was total_requests in a stage): Requests counted (warmup excluded).
+   * @asType integer
+   * @minimum 0
+   */
   counted_requests: number;
-  /** Our `successful_requests`: ≥ 1 token (content or reasoning) and `[DONE]`, warmup excluded. */
+  /**
+   * Since 1.3 (was successful_requests in a stage): Counted requests that succeeded (≥ 1 token, content or
+   * reasoning, and a proper end, `data: [DONE]`).
+   * @asType integer
+   * @minimum 0
+   */
   counted_successful_requests: number;
+  /**
+   * Since 1.3 (was failed_requests in a stage): Counted requests that failed.
+   * @asType integer
+   * @minimum 0
+   */
   counted_failed_requests: number;
-  /** counted_successful_requests ÷ counted_requests, 0..1, not rounded. */
+  /**
+   * Since 1.3 (was success_rate in a stage): successful ÷ counted requests (0..1), not rounded.
+   * @minimum 0
+   * @maximum 1
+   */
   counted_success_rate: number;
-  /** Σ output tokens of successful requests (server usage, else generation_stats, else chunks). */
+  /**
+   * Since 1.3 (was total_tokens in a stage): Sum of output tokens of successful requests (server usage, else
+   * EXO generation_stats, else chunks).
+   * @asType integer
+   * @minimum 0
+   */
   output_tokens_total: number;
-  /** output_tokens_total ÷ counted_successful_requests. */
+  /** Since 1.3 (was avg_tokens_per_request in a stage): total_tokens ÷ successful requests. */
   output_tokens_per_request: number;
-  /** Mean E2E (send → end) of successful requests, seconds. */
+  /** Since 1.3 (was avg_time_per_request in a stage): Mean E2E of successful requests, seconds. */
   e2e_mean_s: number;
 }
 
@@ -152,22 +204,43 @@ export function stageStatistics(stage: OwnStageStatistics): LoadStatistics {
 }
 
 /**
- * A stage's results: its config, the seed's statistics under the seed's names, our statistics beside
- * them, and what is only known per stage.
+ * A stage's results: its name and config, the seed script's statistics under its names, ours beside them, and
+ * what is only known per stage.
+ * @title stage results
  */
 export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
+  /** The stage's name. */
   name: string;
+  /** The stage's config as loaded. */
   config: StageConfig;
+  /** The schedule's origin (the first request's scheduled time), ms on the run's monotonic clock. */
   started_at_ms: number;
+  /** When the last request of the stage ended, ms on the run's monotonic clock. */
   ended_at_ms: number;
+  /**
+   * Largest number of requests open at once.
+   * @asType integer
+   * @minimum 0
+   */
   peak_in_flight: number;
-  /** Inter-token (chunk) gaps, from a streaming histogram. */
+  /**
+   * Inter-token (chunk) gaps, every gap of every successful request, from a streaming histogram (percentiles
+   * within 1 %); null figures when count is 0.
+   */
   itl_ms: HistogramSummary;
+  /** True when the stage stopped early (cancellation). */
   interrupted: boolean;
+  /** The in-flight series: how many requests were open at a time. */
   in_flight_samples: InFlightSample[];
-  /** Since 1.1: achieved against requested prompt length, and how prompts were calibrated. */
+  /**
+   * Since 1.1: achieved against requested prompt length (successful non-warmup requests), and how prompts
+   * were calibrated.
+   */
   prompt_length: PromptLengthStatistics;
-  /** Since 1.1: achieved against requested output length (early stops, ignored max_tokens). */
+  /**
+   * Since 1.1: achieved against requested output length (early stops, ignored max_tokens), successful
+   * non-warmup requests.
+   */
   output_length: OutputLengthStatistics;
 }
 
@@ -177,7 +250,7 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
  * The action fills it from the runner's GITHUB_* variables; the CLI from what it knows (git, host).
  */
 export interface Provenance {
-  /** `github-actions` (the action) or `cli` (the command line). */
+  /** Which shell ran the node. */
   source: 'github-actions' | 'cli';
   /** exo-bench's version. */
   tool_version: string;
@@ -185,94 +258,209 @@ export interface Provenance {
   started_at: string;
   /** The config file, as given. */
   config_file: string;
-  /** SHA-256 of the config file's bytes (hex); absent when it could not be read. */
+  /** SHA-256 of the config file's bytes, hex. */
   config_sha256?: string;
-  /** True when the server was exo-bench's own simulator: the figures describe no hardware. */
+  /** True when the server was exo-bench's simulator: the figures describe no hardware. */
   simulated: boolean;
-  /** The simulator's profile (`default`, or the profile file's name); only when simulated. */
+  /** The simulator's profile: default, or the profile file's name. */
   simulator_profile?: string;
-  /** `owner/name` of the repository the workflow ran in. */
+  /** owner/name of the repository the workflow ran in. */
   repository?: string;
-  /** Full commit SHA (the workflow's GITHUB_SHA, or the CLI's working directory's HEAD). */
+  /** Full commit SHA: the workflow's GITHUB_SHA, or HEAD of the CLI's working directory. */
   commit?: string;
-  /** The git ref (`refs/heads/main`, `refs/pull/12/merge`). */
+  /** The git ref (refs/heads/main, refs/pull/12/merge). */
   ref?: string;
-  /** The event that started the workflow (`push`, `pull_request`, `workflow_dispatch`). */
+  /** The event that started the workflow. */
   event?: string;
-  /** GitHub's server (`https://github.com`), for links. */
+  /** GitHub's server, for links. */
   server_url?: string;
+  /** The workflow run id. */
   run_id?: string;
+  /**
+   * The attempt of the workflow run (1-based).
+   * @asType integer
+   * @minimum 0
+   */
   run_attempt?: number;
   /** The workflow run's page. */
   run_url?: string;
+  /** The workflow's name. */
   workflow?: string;
+  /** The job's id. */
   job?: string;
-  /** The machine that ran this node: the runner's name, OS and architecture (or the CLI's host's). */
-  runner?: { name?: string; os?: string; arch?: string };
+  /** The machine that ran this node (the runner's, or the CLI's host's). */
+  runner?: {
+    /** Runner name, or host name. */
+    name?: string;
+    /** Operating system. */
+    os?: string;
+    /** CPU architecture. */
+    arch?: string;
+  };
 }
 
 /** Why a run is (in)valid. */
 export interface Validity {
+  /** False when the load generator fell behind; reasons say how. */
   valid: boolean;
   /**
-   * Since 1.4: `inconclusive` when no stage had enough dispatch-lag samples to judge a p99 (and nothing
-   * else was wrong): the lag is reported, the run is not failed for it.
+   * Since 1.4: valid, invalid, or inconclusive when no stage had enough dispatch-lag samples to judge its p99
+   * (the run is not failed for it; notes say why).
    */
   status?: 'valid' | 'invalid' | 'inconclusive';
+  /** Each bound the run exceeded, in words; empty when valid. */
   reasons: string[];
-  /** Since 1.4: why the gate could not judge (too few samples), stage by stage. */
+  /** Since 1.4: what the gate could not judge and why (too few dispatch-lag samples in a stage). */
   notes?: string[];
+  /** The worst stage's dispatch lag p99 (ms); null when no stage sent a request. */
   dispatch_lag_p99_ms: number | null;
+  /** The config's max_dispatch_lag_p99_ms (ms). */
   max_dispatch_lag_p99_ms: number;
+  /** The load generator's event-loop delay p99 during the stages (ms); null when it was not measured. */
   event_loop_delay_p99_ms: number | null;
+  /** The bound of the event-loop delay p99: 4 × max_dispatch_lag_p99_ms (ms). */
   max_event_loop_delay_p99_ms: number;
 }
 
-/** The whole document. */
+/**
+ * results.json, written by every node into its output folder: a versioned superset of the seed script's
+ * document (metadata, cluster, configuration, results.stages[], metrics.snapshots[]). Beside it,
+ * requests.jsonl holds one line per request.
+ * @title exo-bench results
+ */
 export interface ResultsDocument {
+  /**
+   * Version of this document's shape (semver): bumped on any change of shape, additions bump the minor
+   * part. (The generated schema adds which version it describes, and the pattern of its major version.)
+   */
   schema_version: string;
-  tool: { name: 'exo-bench'; version: string };
+  /** The program that wrote the document. */
+  tool: {
+    /** Always exo-bench. */
+    name: 'exo-bench';
+    /** Its version. */
+    version: string;
+  };
+  /** Where, when and against what this node ran. */
   metadata: {
+    /** When the node started, ISO 8601 (UTC). */
     started_at: string;
+    /** When the node wrote this document, ISO 8601 (UTC). */
     ended_at: string;
+    /** The config file, as given by the user. */
     config_file: string;
+    /** The API this node used (EXO, or the OpenAI-compatible server), without user info. */
     api_url: string;
+    /** True on the node that ran the load; secondaries only wait for the primary. */
     is_primary: boolean;
+    /** EXO's id of this node, once its API answered (EXO targets only). */
     node_id?: string;
+    /** Identifies the run in nonces and metadata. */
     run_id: string;
+    /** This node's runner label from hardware_plan. */
     hardware_label?: string;
+    /**
+     * This node's index among the nodes with its label (0-based).
+     * @asType integer
+     * @minimum 0
+     */
     node_index?: number;
-    endpoint: string;
-    /** Since 1.1: what the load was aimed at (never the API key; URL without user info). */
-    target?: { kind: 'exo' | 'openai'; base_url: string; models: string[] };
+    /**
+     * The chat endpoint of the load: chat = /v1/chat/completions; bench = EXO's /bench/chat/completions (EOS
+     * banned).
+     */
+    endpoint: ChatEndpoint;
+    /**
+     * Since 1.1: what the load was aimed at (never the API key; URL without user info). Absent when the run
+     * failed before the target was resolved.
+     */
+    target?: {
+      /** exo: an EXO cluster. openai: an OpenAI-compatible server. */
+      kind: 'exo' | 'openai';
+      /** The server root the requests went to, without user info. */
+      base_url: string;
+      /** The models the requests named, in rotation order. */
+      models: string[];
+    };
   } & SeedMetadata;
+  /** The EXO cluster as the run saw it; empty lists for an openai target. */
   cluster: {
+    /**
+     * Nodes the topology had to show (the hardware_plan total unless overridden).
+     * @asType integer
+     * @minimum 0
+     */
     expected_nodes: number;
+    /** The nodes of the topology. */
     nodes: ClusterNodeFacts[];
+    /** The instances the run used. */
     instances: ClusterInstanceFacts[];
-    /** Since 1.3: models that had to be downloaded before loading, and how long it took (not part of any stage). */
+    /**
+     * Since 1.3: models that had to be downloaded before loading (absent from models-dir), apart from every
+     * stage.
+     */
     downloads?: DownloadTime[];
-    /** Since 1.3: see StatePollingFacts (primary, EXO target). */
+    /** Since 1.3: which node's /state the snapshots polled, and how often (each poll costs that node CPU). */
     state_polling?: StatePollingFacts;
-    /** Since 1.3: state resets seen during the run; absent when none. */
+    /**
+     * Since 1.3: falls of EXO's event counter (a new master started from an empty state); absent when none.
+     */
     state_resets?: StateResetFacts[];
   } & SeedCluster;
   configuration: BenchConfig;
+  /** The statistics, per stage and for the whole run. */
   results: {
+    /** One entry per stage that ran, in config order (none on a secondary). */
     stages: StageResults[];
+    /**
+     * The statistics of every request of the run (all stages together, warm-up stages left out); null on a
+     * secondary or when no request was sent.
+     */
     run: LoadStatistics | null;
-    /** Since 1.4: the stages `run` (and the run-level outputs and thresholds) cover: warm-up stages are left out. */
+    /**
+     * Since 1.4: the stages `run`, the run-level outputs and the run thresholds cover, in config order
+     * (stages with `warmup: true` are left out).
+     */
     run_stages?: string[];
   };
-  metrics: { snapshots: ClusterSnapshot[] };
+  /** Series recorded during the load. */
+  metrics: {
+    /**
+     * Periodic snapshots of the EXO cluster while the stages ran (empty for an openai target); thinned to at
+     * most 1,000 on long runs.
+     */
+    snapshots: ClusterSnapshot[];
+  };
+  /**
+   * Why the run is (in)valid: the load generator must keep to its schedule, or the numbers describe it, not
+   * the server.
+   */
   validity: Validity;
+  /**
+   * pass: ran and met every criterion. fail: ran and missed one (no success, a threshold, a regression).
+   * invalid: the load generator fell behind, so the numbers describe it, not the server. error: the run could
+   * not be carried out.
+   */
   verdict: Verdict;
-  /** Why the run could not complete, when it could not. */
-  error: { kind: string; message: string; hint?: string } | null;
-  /** Since 1.1: each threshold of the config with its observed value and result (primary only). */
+  /** Why the run could not complete, when it could not; null otherwise. */
+  error: {
+    /** The family of the failure (the shells map it to exit codes). */
+    kind: ErrorKind;
+    /** What went wrong. */
+    message: string;
+    /** What the user can do about it. */
+    hint?: string;
+  } | null;
+  /**
+   * Since 1.1: each threshold of the config with its observed value and result, run thresholds first (primary
+   * only).
+   */
   thresholds?: ThresholdOutcome[];
   /** Since 1.1: the comparison with a baseline run; null when no baseline was asked for. */
   comparison?: ComparisonResult | null;
-  /** Since 1.4: see Provenance. */
+  /**
+   * Since 1.4: where the result came from (commit, run, runner, tool, config), and whether the server was the
+   * simulator.
+   */
   provenance?: Provenance;
 }
