@@ -18,13 +18,21 @@
 // `typeof SOME_CONSTANT`) instead. When one declaration is reached from several places with different
 // descriptions the first in walk order wins and the others are printed; a second run changes nothing.
 // Changed files are formatted with prettier. `configuration`, a stage's `config` and `schema_version`
-// are the generator's own (see its header) and are skipped.
+// are the generator's own (see its header) and are skipped. Last, it compares the hand-written schema
+// with what the generator now writes, $refs inlined: what documents may contain (types, required
+// lists, enums, bounds, properties) and how many descriptions differ (--verbose lists them).
+// Run it until it changes nothing and maps everything, then `npm run schema`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import prettier from 'prettier';
 import ts from 'typescript';
-import { GENERATOR_CONFIG, RESULTS_SCHEMA_FILE, generatedSchema } from './write-results-schema.mjs';
+import {
+  GENERATOR_CONFIG,
+  RESULTS_SCHEMA_FILE,
+  generatedSchema,
+  resultsSchema,
+} from './write-results-schema.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const PRINT_WIDTH = 110;
@@ -35,13 +43,17 @@ const GENERATOR_OWNED = new Set(['#.configuration', '#.schema_version']);
 const GENERATOR_OWNED_TYPE = new Set(['#.results.stages[].config']);
 
 function parseArguments(argv) {
-  const options = { from: RESULTS_SCHEMA_FILE, ref: undefined, dryRun: false };
+  const options = { from: RESULTS_SCHEMA_FILE, ref: undefined, dryRun: false, verbose: false };
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index];
     if (argument === '--from') options.from = argv[++index];
     else if (argument === '--ref') options.ref = argv[++index];
     else if (argument === '--dry-run') options.dryRun = true;
-    else throw new Error(`unknown argument ${argument} (use --from <file>, --ref <git-ref>, --dry-run)`);
+    else if (argument === '--verbose') options.verbose = true;
+    else
+      throw new Error(
+        `unknown argument ${argument} (use --from <file>, --ref <git-ref>, --dry-run, --verbose)`,
+      );
   }
   return options;
 }
@@ -547,6 +559,144 @@ async function main(argv) {
     for (const line of plan.unmapped) console.log(`  ${line}`);
   }
   console.log(`Skipped, the generator's own: ${[...GENERATOR_OWNED, ...GENERATOR_OWNED_TYPE].join(', ')}`);
+
+  // What the generator writes now (from the files as they are after this run) against the hand-written.
+  const { structural, descriptions } = schemaDifferences(handWritten, resultsSchema());
+  const when = options.dryRun ? 'before these changes' : 'after these changes';
+  console.log(`Remaining differences with what the generator writes ${when}, $refs inlined:`);
+  console.log(`  ${structural.length} in what documents may contain${structural.length > 0 ? ':' : ''}`);
+  for (const line of structural) console.log(`    ${line}`);
+  console.log(
+    `  ${descriptions.length} in descriptions or titles${options.verbose ? ':' : ' (--verbose lists them)'}`,
+  );
+  if (options.verbose) for (const line of descriptions) console.log(`    ${line}`);
+}
+
+/**
+ * A node with its $refs inlined (a sibling description wins over the definition's) and its forms
+ * normalized: null alternatives, `type: [T, null]` and null in an enum become `nullable`; literal
+ * alternatives and consts become an enum; oneOf is anyOf; an empty required list is none.
+ */
+function inlined(schema, node, depth = 0) {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+  if (depth > 100) throw new Error('$refs nest too deep to compare');
+  if (node.$ref !== undefined) {
+    const { $ref, ...siblings } = node;
+    const definition = schema.definitions?.[definitionName($ref)] ?? {};
+    return inlined(schema, { ...definition, ...siblings }, depth + 1);
+  }
+  let current = node;
+  let nullable = false;
+  for (const key of ['anyOf', 'oneOf']) {
+    if (current[key]?.some(isNullNode)) {
+      nullable = true;
+      const rest = current[key].filter((alternative) => !isNullNode(alternative));
+      const { [key]: _alternatives, ...others } = current;
+      current =
+        rest.length === 1
+          ? {
+              ...inlined(schema, rest[0], depth + 1),
+              ...(others.description !== undefined ? { description: others.description } : {}),
+              ...(others.title !== undefined ? { title: others.title } : {}),
+            }
+          : { ...others, [key]: rest };
+    }
+  }
+  if (Array.isArray(current.type) && current.type.includes('null')) {
+    nullable = true;
+    const types = current.type.filter((type) => type !== 'null');
+    current = { ...current, type: types.length === 1 ? types[0] : types };
+  }
+  if (current.enum?.includes(null)) {
+    nullable = true;
+    current = { ...current, enum: current.enum.filter((value) => value !== null) };
+  }
+  const result = { ...current };
+  delete result.definitions;
+  if (Array.isArray(result.required) && result.required.length === 0) delete result.required;
+  if (nullable || current.nullable) result.nullable = true;
+  if (result.properties !== undefined) {
+    result.properties = Object.fromEntries(
+      Object.entries(result.properties).map(([key, child]) => [key, inlined(schema, child, depth + 1)]),
+    );
+  }
+  if (result.items !== undefined) result.items = inlined(schema, result.items, depth + 1);
+  if (typeof result.additionalProperties === 'object') {
+    result.additionalProperties = inlined(schema, result.additionalProperties, depth + 1);
+  }
+  if (result.oneOf !== undefined) {
+    result.anyOf = result.oneOf;
+    delete result.oneOf;
+  }
+  if (result.anyOf !== undefined) {
+    result.anyOf = result.anyOf.map((alternative) => inlined(schema, alternative, depth + 1));
+    if (result.anyOf.every((alternative) => alternative.enum !== undefined)) {
+      result.enum = result.anyOf.flatMap((alternative) => alternative.enum);
+      result.type = 'string';
+      delete result.anyOf;
+    }
+  }
+  if (result.const !== undefined && result.enum === undefined) {
+    result.enum = [result.const];
+    delete result.const;
+  }
+  return result;
+}
+
+const NOT_COMPARED_AS_VALUES = new Set([
+  'properties',
+  'items',
+  'additionalProperties',
+  'anyOf',
+  'description',
+  'title',
+]);
+
+/** Where two schemas differ once inlined: in what they accept (structural) and in their words. */
+function schemaDifferences(handWritten, generated) {
+  const structural = [];
+  const descriptions = [];
+  const compare = (hand, gen, path) => {
+    if (hand?.description !== gen?.description) {
+      descriptions.push(
+        `${path}: ${JSON.stringify(hand?.description)} → ${JSON.stringify(gen?.description)}`,
+      );
+    }
+    if (hand?.title !== gen?.title)
+      descriptions.push(`${path} title: ${JSON.stringify(hand?.title)} → ${JSON.stringify(gen?.title)}`);
+    for (const key of new Set([...Object.keys(hand ?? {}), ...Object.keys(gen ?? {})])) {
+      if (NOT_COMPARED_AS_VALUES.has(key) || (path === '#' && key.startsWith('$'))) continue;
+      const sorted = (value) =>
+        Array.isArray(value) && (key === 'required' || key === 'enum') ? [...value].sort() : value;
+      const [a, b] = [JSON.stringify(sorted(hand?.[key])), JSON.stringify(sorted(gen?.[key]))];
+      if (a !== b)
+        structural.push(`${path} ${key}: hand-written ${a ?? '(none)'}, generated ${b ?? '(none)'}`);
+    }
+    const handProperties = hand?.properties ?? {};
+    const genProperties = gen?.properties ?? {};
+    for (const key of new Set([...Object.keys(handProperties), ...Object.keys(genProperties)])) {
+      if (!(key in handProperties)) structural.push(`${path}.${key}: only generated`);
+      else if (!(key in genProperties)) structural.push(`${path}.${key}: only hand-written`);
+      else compare(handProperties[key], genProperties[key], `${path}.${key}`);
+    }
+    if (hand?.items !== undefined || gen?.items !== undefined) compare(hand?.items, gen?.items, `${path}[]`);
+    const [handValues, genValues] = [hand?.additionalProperties, gen?.additionalProperties];
+    if (typeof handValues === 'object' || typeof genValues === 'object') {
+      compare(
+        typeof handValues === 'object' ? handValues : {},
+        typeof genValues === 'object' ? genValues : {},
+        `${path}{}`,
+      );
+    } else if (handValues !== genValues) {
+      structural.push(`${path} additionalProperties: hand-written ${handValues}, generated ${genValues}`);
+    }
+    const [handAlternatives, genAlternatives] = [hand?.anyOf ?? [], gen?.anyOf ?? []];
+    for (let index = 0; index < Math.max(handAlternatives.length, genAlternatives.length); index += 1) {
+      compare(handAlternatives[index], genAlternatives[index], `${path}|${index}`);
+    }
+  };
+  compare(inlined(handWritten, handWritten), inlined(generated, generated), '#');
+  return { structural, descriptions };
 }
 
 await main(process.argv.slice(2));
