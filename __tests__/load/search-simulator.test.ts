@@ -41,7 +41,7 @@ import { percentile } from '../../src/metrics/stats.js';
 import type { GroundTruthRecord } from '../../src/simulator/groundTruth.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE } from '../../src/simulator/index.js';
 import { Ajv } from 'ajv';
-import { resultsSchema } from '../../src/report/results-schema.js';
+import { resultsSchema } from '../helpers/results-schema.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { startSimulatorProcess, writeProfile } from '../helpers/simulator-process.js';
 

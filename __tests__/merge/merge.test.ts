@@ -15,7 +15,7 @@ import { parseConfigText } from '../../src/config/index.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import type { ResultsDocument } from '../../src/results/document.js';
-import { resultsSchema } from '../../src/report/results-schema.js';
+import { resultsSchema } from '../helpers/results-schema.js';
 import { FAST_TEST_PROFILE, startSimulator } from '../../src/simulator/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 

@@ -408,12 +408,17 @@ function describeLoading(view: ClusterView, instance: InstanceView): string {
   return `${instance.modelId}: ${parts.join(', ') || 'waiting'}`;
 }
 
-/** How long a model's download kept an instance waiting, as seen from the polls. */
+/** One model download, as the polls saw it. */
 export interface DownloadTime {
+  /** The model. */
   model_id: string;
-  /** Largest model size reported by a node's download, bytes. */
+  /**
+   * Its size as the download reported it, bytes.
+   * @asType integer
+   * @minimum 0
+   */
   bytes: number;
-  /** From the first poll that saw it incomplete on one of the instance's nodes until all were complete. */
+  /** From the first poll that saw it incomplete to the last, seconds. */
   seconds: number;
 }
 

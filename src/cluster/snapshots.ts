@@ -7,6 +7,7 @@
  * run keeps an even, coarser series.
  */
 import type { Logger } from '../core/ports.js';
+import type { Count } from '../metrics/stats.js';
 import type { Clock } from '../util/clock.js';
 import { ExoConnectionError, type ExoClient } from './client.js';
 import type { StateResetWatch } from './orchestrate.js';
@@ -14,50 +15,101 @@ import { bytesOf, countTasksByStatus, readClusterView, type InstanceView } from 
 
 /** One node's memory, the seed's keys (bytes; 0 where EXO does not report swap). */
 export interface SeedNodeMemory {
+  /** RAM, bytes. */
   ram_total_bytes: number;
+  /** RAM available, bytes. */
   ram_available_bytes: number;
+  /** ram_total_bytes − ram_available_bytes. */
   ram_used_bytes: number;
+  /** Swap, bytes. */
   swap_total_bytes: number;
+  /** Swap available, bytes. */
   swap_available_bytes: number;
+  /** swap_total_bytes − swap_available_bytes. */
   swap_used_bytes: number;
 }
 
 /** Request tasks of one instance on one of its nodes, the seed's keys. */
 export interface SeedInstanceTasks {
+  /** EXO's instance id. */
   instance_id: string;
+  /** A node of the instance. */
   node_id: string;
+  /**
+   * Pending request tasks of the instance.
+   * @asType integer
+   * @minimum 0
+   */
   pending_tasks: number;
+  /**
+   * Running request tasks of the instance.
+   * @asType integer
+   * @minimum 0
+   */
   running_tasks: number;
+  /**
+   * pending_tasks + running_tasks.
+   * @asType integer
+   * @minimum 0
+   */
   total_active_tasks: number;
 }
 
 /** Request tasks of the instances on one node, the seed's keys. */
 export interface SeedNodeTasks {
+  /** EXO's node id. */
   node_id: string;
+  /**
+   * Σ pending tasks of its instances.
+   * @asType integer
+   * @minimum 0
+   */
   pending_tasks: number;
+  /**
+   * Σ running tasks of its instances.
+   * @asType integer
+   * @minimum 0
+   */
   running_tasks: number;
+  /**
+   * pending_tasks + running_tasks.
+   * @asType integer
+   * @minimum 0
+   */
   total_active_tasks: number;
-  /** Instances of this run with a runner on the node. */
+  /**
+   * Instances of the run with a runner on it.
+   * @asType integer
+   * @minimum 0
+   */
   instance_count: number;
 }
 
-/**
- * One moment of the cluster: ours (`at_ms` … `in_flight_total`), and since results 1.3 the seed's keys
- * (`timestamp` … `node_tasks`) beside them.
- */
+/** One moment of the cluster. */
 export interface ClusterSnapshot {
+  /** When, ms on the run's monotonic clock. */
   at_ms: number;
+  /** Node id → memory in use, bytes. */
   memory_used_bytes_by_node: Record<string, number>;
+  /** Node id → memory available, bytes. */
   memory_available_bytes_by_node: Record<string, number>;
-  in_flight_by_instance: Record<string, number>;
-  in_flight_by_node: Record<string, number>;
+  /** Instance id → requests in flight. */
+  in_flight_by_instance: Record<string, Count>;
+  /** Node id → requests in flight on the instances it belongs to. */
+  in_flight_by_node: Record<string, Count>;
+  /**
+   * Requests in flight in the whole cluster.
+   * @asType integer
+   * @minimum 0
+   */
   in_flight_total: number;
-  /** Epoch seconds (the seed's). */
+  /** The seed script's key: when, epoch seconds. */
   timestamp: number;
+  /** The seed script's key: node id → its memory, bytes (swap 0 when EXO reports none). */
   node_memory: Record<string, SeedNodeMemory>;
-  /** One entry per (instance, node) of the run's instances. */
+  /** The seed script's key: one entry per (instance, node) of the run's instances: its request tasks. */
   instance_tasks: SeedInstanceTasks[];
-  /** One entry per node that reports memory or holds an instance of the run. */
+  /** The seed script's key: one entry per node: request tasks of the instances on it. */
   node_tasks: SeedNodeTasks[];
 }
 

@@ -16,6 +16,7 @@
  * flagged `estimate` (approximate).
  */
 import { request, type Dispatcher } from 'undici';
+import type { Count } from '../metrics/stats.js';
 import {
   composePrompt,
   ESTIMATED_NONCE_TOKENS,
@@ -45,13 +46,29 @@ export type CalibrationStatus = 'exact' | 'approximate' | 'estimate' | 'off';
 
 /** The calibration of one model at one length. */
 export interface PromptCalibration {
+  /** The model calibrated. */
   model: string;
+  /**
+   * The prompt length asked for (the stage’s prompt_length).
+   * @asType integer
+   * @minimum 0
+   */
   requested_tokens: number;
   /** Prompt tokens the chosen text measured in its probe; null when nothing was measured. */
-  measured_tokens: number | null;
+  measured_tokens: Count | null;
+  /**
+   * exact: probes measured the requested length, with every nonce tried. approximate: the closest length
+   * found differs, or nonces changed the count. estimate: the server reported no prompt tokens (or probing
+   * failed). off: calibration disabled in the config.
+   */
   status: CalibrationStatus;
+  /** What varies in a prompt body. */
   shape: PromptShape;
-  /** Probe requests this calibration sent (0 when it came from the cache). */
+  /**
+   * Probe requests this calibration sent (0 when it came from the cache).
+   * @asType integer
+   * @minimum 0
+   */
   probes: number;
   /** Whether two different nonces gave the same count; null without nonces or measurements. */
   nonce_stable: boolean | null;
@@ -522,9 +539,13 @@ async function calibrateWorkloadModel(
 
 /** A stage's calibration as results.json reports it. */
 export interface StageCalibration {
-  /** The least exact status among the stage's models (exact < approximate < estimate; `off` when disabled). */
+  /** The least exact status among the stage's models (exact < approximate < estimate; off when disabled). */
   status: CalibrationStatus;
-  /** Probe requests sent for this stage (0 when every length came from the cache); not stage requests. */
+  /**
+   * Probe requests sent for this stage (0 when every length came from the cache); not stage requests.
+   * @asType integer
+   * @minimum 0
+   */
   probes: number;
   /** One entry per model the stage requests. */
   models: PromptCalibration[];

@@ -8,12 +8,26 @@ import type { StageCalibration } from './calibrate.js';
 
 /** How a stage's prompts measured against its `prompt_length`. */
 export interface PromptLengthStatistics {
+  /**
+   * The stage's prompt_length (in a trace stage: the rounded mean of the requests' input_length).
+   * @asType integer
+   * @minimum 0
+   */
   requested_tokens: number;
-  /** Successful requests whose server-reported prompt tokens equal the requested length. */
+  /**
+   * Successful requests whose server-reported prompt tokens equal the requested length (each its own in a
+   * trace stage).
+   * @asType integer
+   * @minimum 0
+   */
   exact_requests: number;
-  /** Successful requests that reported prompt tokens at all. */
+  /**
+   * Successful requests that reported prompt tokens at all.
+   * @asType integer
+   * @minimum 0
+   */
   reported_requests: number;
-  /** How the prompt text was sized; `probes` are calibration requests, not in any other figure. */
+  /** How the prompt text was sized; probes are calibration requests, not in any other figure. */
   calibration: StageCalibration;
   /** True unless calibration was exact and every reporting request measured the requested length. */
   approximate: boolean;

@@ -39,6 +39,11 @@ export const ESTIMATED_NONCE_TOKENS = 6;
 
 /** What varies in a prompt body: the number of filler words and an optional final period. */
 export interface PromptShape {
+  /**
+   * Number of filler words.
+   * @asType integer
+   * @minimum 0
+   */
   words: number;
   /** A final `.`: one token more, for lengths a whole word cannot hit exactly. */
   period: boolean;

@@ -19,7 +19,13 @@ import {
 
 /** A point of the in-flight series: how many requests were open at a time. */
 export interface InFlightSample {
+  /** When, ms on the run's monotonic clock. */
   at_ms: number;
+  /**
+   * Requests open at that time.
+   * @asType integer
+   * @minimum 0
+   */
   in_flight: number;
 }
 

@@ -4,74 +4,156 @@
  * are written once, here, next to their code. Both are printed in the summary's legend
  * (METRIC_DEFINITIONS).
  */
-import type { RequestRecord } from './record.js';
+import type { ErrorClass, RequestRecord } from './record.js';
 import { requestSample } from './samples.js';
 import type { Histogram } from './histogram.js';
-import { summarize, type Summary } from './stats.js';
+import { summarize, type Count, type Summary } from './stats.js';
 
-/** Counts of failures by class, most frequent message of each. */
+/** Failures of one class, with the most frequent message of that class. */
 export interface ErrorBreakdown {
-  error_class: string;
+  /**
+   * Class of the failure (src/metrics/record.ts documents each); `unknown` when a failed record names none.
+   */
+  error_class: ErrorClass | 'unknown';
+  /**
+   * Failed requests of this class.
+   * @asType integer
+   * @minimum 0
+   */
   count: number;
   /** The most frequent message of this class (server text: escape before rendering). */
   example: string;
 }
 
-/** The statistics of a set of requests (one stage, or the whole run). */
+/**
+ * The statistics of a set of requests (one stage, or the whole run).
+ * @title load statistics
+ */
 export interface LoadStatistics {
   // The seed script's metrics, same names.
+  /**
+   * Requests counted (warmup excluded).
+   * @asType integer
+   * @minimum 0
+   */
   total_requests: number;
+  /**
+   * Counted requests that succeeded (≥ 1 token, content or reasoning, and a proper end, `data: [DONE]`).
+   * @asType integer
+   * @minimum 0
+   */
   successful_requests: number;
+  /**
+   * Counted requests that failed.
+   * @asType integer
+   * @minimum 0
+   */
   failed_requests: number;
-  /** successful_requests / total_requests (0..1); the seed printed it as a percentage. */
+  /**
+   * successful ÷ counted requests (0..1), not rounded.
+   * @minimum 0
+   * @maximum 1
+   */
   success_rate: number;
+  /**
+   * Sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks).
+   * @asType integer
+   * @minimum 0
+   */
   total_tokens: number;
+  /** total_tokens ÷ successful requests. */
   avg_tokens_per_request: number;
-  /** Seconds. */
+  /** Mean E2E of successful requests, seconds. */
   avg_time_per_request: number;
   // Ours.
-  /** Requests fired in all, warmup included (= total_requests + warmup_requests). */
+  /**
+   * Requests fired in all, warmup included (= total_requests + warmup_requests).
+   * @asType integer
+   * @minimum 0
+   */
   fired_requests: number;
+  /**
+   * Requests fired and recorded but left out of these statistics.
+   * @asType integer
+   * @minimum 0
+   */
   warmup_requests: number;
+  /**
+   * Time to first token (ms): first chunk with non-empty content or reasoning_content − send time (request
+   * written on the socket).
+   */
   ttft_ms: Summary;
-  /** Time to the first answer (non-reasoning) token; equals TTFT for models that do not reason. */
+  /** Time to the first answer (non-reasoning) token (ms); equals TTFT for models that do not reason. */
   ttfat_ms: Summary;
+  /** Time per output token (ms): (E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens. */
   tpot_ms: Summary;
+  /** End of the response − send time (ms), successful requests. */
   e2e_ms: Summary;
+  /** End of the response − scheduled send time (ms), successful requests. */
   e2e_from_schedule_ms: Summary;
+  /**
+   * Time the request was handed to the HTTP client − scheduled send time (ms): the load generator's own
+   * delay.
+   */
   dispatch_lag_ms: Summary;
-  /** Dispatch → request written on a connected socket (connection setup, queueing in the client). */
+  /** Dispatch → request written on a connected socket (ms): connection setup, queueing in the client. */
   connect_ms: Summary;
+  /** total_tokens ÷ active window. */
   output_tokens_per_second: number;
+  /** Successful requests ÷ active window. */
   requests_per_second: number;
   /** From the first send to the last end of the counted requests, seconds. */
   active_window_seconds: number;
-  /** Successful requests whose token count came from chunks because the server sent no usage. */
+  /**
+   * Successful requests whose token count came from chunks because the server sent no usage.
+   * @asType integer
+   * @minimum 0
+   */
   token_counts_from_chunks: number;
-  /** Prompt tokens the server reported (usage, else EXO generation_stats): min / p50 / max achieved. */
+  /** Prompt tokens the server reported (usage, else EXO generation_stats), successful requests. */
   prompt_tokens: Summary;
   /**
    * Share of prompt tokens served from the prefix cache: Σ cached_tokens ÷ Σ prompt_tokens over the
-   * successful requests that report cached_tokens; failing that (EXO's bench endpoint), the share of
-   * requests whose `prefix_cache_hit` is partial or exact. Null when the server reports neither.
+   * successful requests that report cached_tokens; failing that (EXO's bench endpoint), the share of requests
+   * whose prefix_cache_hit is partial or exact. Null when the server reports neither.
    */
   cache_hit_rate: number | null;
-  /** Which of the two definitions `cache_hit_rate` uses. */
+  /** Which of the two definitions cache_hit_rate uses; null when it is null. */
   cache_hit_source: 'cached_tokens' | 'prefix_cache_hit' | null;
-  /** Σ usage.completion_tokens_details.reasoning_tokens (0 when no server reports them). */
+  /**
+   * Σ usage.completion_tokens_details.reasoning_tokens (0 when no server reports them).
+   * @asType integer
+   * @minimum 0
+   */
   reasoning_tokens: number;
-  /** Σ token chunks of successful requests (content and reasoning chunks). */
+  /**
+   * Σ token chunks of successful requests (content and reasoning chunks).
+   * @asType integer
+   * @minimum 0
+   */
   token_chunks: number;
   /**
-   * Successful requests whose server-counted output exceeds their token chunks by more than one (the
-   * one: llama.cpp counts the EOS token, which sends no chunk): the server packs several tokens per
-   * chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server's count, still is.
+   * Successful requests whose server-counted output exceeds their token chunks by more than one: the server
+   * packs several tokens per chunk, so chunk gaps (ITL) are not per-token gaps; TPOT, from the server count,
+   * still is.
+   * @asType integer
+   * @minimum 0
    */
   multi_token_chunk_requests: number;
-  /** Σ unusable stream lines (`invalid_events` of the records), failed requests included. */
+  /**
+   * Σ unusable stream lines (data that is not a JSON object, a chunk or EXO comment that does not parse, a
+   * field SSE does not have), failed requests included.
+   * @asType integer
+   * @minimum 0
+   */
   invalid_events: number;
-  /** Requests (failed included) whose stream had at least one unusable line. */
+  /**
+   * Requests (failed included) whose stream had at least one unusable line.
+   * @asType integer
+   * @minimum 0
+   */
   requests_with_invalid_events: number;
+  /** Failures by class, most frequent class first. */
   errors: ErrorBreakdown[];
 }
 
@@ -142,7 +224,7 @@ function mostFrequent(messages: Map<string, number>): string {
 
 /** Groups failures by class with the most frequent message of each, most frequent class first. */
 export function breakdownErrors(records: readonly RequestRecord[]): ErrorBreakdown[] {
-  const byClass = new Map<string, Map<string, number>>();
+  const byClass = new Map<ErrorClass | 'unknown', Map<string, number>>();
   for (const record of records) {
     if (record.ok) continue;
     const errorClass = record.error_class ?? 'unknown';
@@ -264,12 +346,23 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
 
 /** Percentiles of a streaming histogram (inter-token gaps), in the shape results.json uses. */
 export interface HistogramSummary {
+  /**
+   * Number of gaps.
+   * @asType integer
+   * @minimum 0
+   */
   count: number;
+  /** Mean gap (ms). */
   mean: number | null;
+  /** 50th percentile (ms). */
   p50: number | null;
+  /** 90th percentile (ms). */
   p90: number | null;
+  /** 95th percentile (ms). */
   p95: number | null;
+  /** 99th percentile (ms). */
   p99: number | null;
+  /** Largest gap (ms). */
   max: number | null;
 }
 
@@ -288,18 +381,34 @@ export function histogramSummary(histogram: Histogram): HistogramSummary {
 
 /** Output length against `generation_length` (servers that stop early or ignore `max_tokens`). */
 export interface OutputLengthStatistics {
-  /** `max_tokens` of every request (the stage's generation_length). */
+  /**
+   * max_tokens of every request (the stage's generation_length; in a trace stage the rounded mean of the
+   * requests' output_length, each request asking for its own).
+   * @asType integer
+   * @minimum 0
+   */
   requested_tokens: number;
   /** Output tokens of successful requests. */
   achieved_tokens: Summary;
-  /** Successful requests with fewer output tokens than requested (EOS, stop string). */
+  /**
+   * Successful requests with fewer output tokens than requested (EOS, stop string).
+   * @asType integer
+   * @minimum 0
+   */
   short_requests: number;
-  /** Successful requests with more output tokens than requested (the server ignored max_tokens). */
+  /**
+   * Successful requests with more output tokens than requested (the server ignored max_tokens).
+   * @asType integer
+   * @minimum 0
+   */
   over_requests: number;
-  /** Σ max(0, requested − achieved) ÷ (requested × successful requests): the share of output not produced. */
+  /**
+   * Σ max(0, requested − achieved) ÷ Σ requested over the successful requests: the share of output not
+   * produced.
+   */
   shortfall_ratio: number;
-  /** Successful requests by `finish_reason` (`none` when the server sent none). */
-  finish_reasons: Record<string, number>;
+  /** Successful requests by finish_reason (`none` when the server sent none). */
+  finish_reasons: Record<string, Count>;
 }
 
 /** Requested against achieved output tokens, over the successful non-warmup requests of a stage. */

@@ -24,42 +24,108 @@
  */
 import type { RequestRecord } from './record.js';
 
-/** One request as the seed reported it. Times are epoch seconds, durations seconds. */
+/** One request of the stage, the seed script's way (times epoch seconds). */
 export interface SeedRequestResult {
-  /** Index in the stage, from 0. */
+  /**
+   * Index of the request in its stage, from 0.
+   * @asType integer
+   * @minimum 0
+   */
   request_id: number;
+  /** True with ≥ 1 content chunk and `data: [DONE]` (reasoning chunks do not count). */
   success: boolean;
-  /** Content chunks received (failed requests too). */
+  /**
+   * Content chunks received (failed requests too); not tokenizer tokens.
+   * @asType integer
+   * @minimum 0
+   */
   tokens: number;
+  /** End − start (handed to the HTTP client), seconds, 3 places. */
   elapsed_s: number;
+  /** When it was handed to the HTTP client, epoch seconds. */
   started_at: number;
+  /** When it ended, epoch seconds. */
   completed_at: number;
+  /** First content chunk − start, seconds, 3 places; null without a content chunk. */
   time_to_first_token_s: number | null;
+  /**
+   * (tokens − 1) ÷ (last chunk − first content chunk), 2 places; null unless tokens > 1 and the interval is
+   * positive.
+   */
   decode_tps: number | null;
+  /** Why it failed; null on success. */
   error: string | null;
 }
 
 /** A stage's statistics as the seed reported them (its key names; durations seconds, times epoch seconds). */
 export interface SeedStageStatistics {
+  /**
+   * The seed script's key: requests of the stage, warmup requests included (the seed had none).
+   * @asType integer
+   * @minimum 0
+   */
   total_requests: number;
+  /**
+   * The seed script's key: requests with ≥ 1 content chunk and `data: [DONE]`.
+   * @asType integer
+   * @minimum 0
+   */
   successful_requests: number;
+  /**
+   * The seed script's key: total_requests − successful_requests.
+   * @asType integer
+   * @minimum 0
+   */
   failed_requests: number;
-  /** successful ÷ total, 0..1, 4 places. */
+  /**
+   * The seed script's key: successful_requests ÷ total_requests, 0..1, 4 places.
+   * @minimum 0
+   * @maximum 1
+   */
   success_rate: number;
-  /** Σ content chunks of every request, failed ones included. */
+  /**
+   * The seed script's key: Σ tokens (content chunks) of every request, failed ones included.
+   * @asType integer
+   * @minimum 0
+   */
   total_tokens: number;
+  /** The seed script's key: total_tokens ÷ successful_requests, 2 places; 0 without success. */
   avg_tokens_per_request: number;
-  /** Σ elapsed_s of every request ÷ successful requests, seconds. */
+  /**
+   * The seed script's key: Σ elapsed_s of every request (failed too) ÷ successful_requests, seconds, 3
+   * places; 0 without success.
+   */
   avg_time_per_request: number;
+  /**
+   * The seed script's key: mean time_to_first_token_s of the successful requests minus the first one (when
+   * more than one), seconds, 3 places; null when none.
+   */
   avg_time_to_first_token: number | null;
+  /**
+   * The seed script's key: population standard deviation of the same values, seconds, 3 places; null below
+   * two.
+   */
   std_time_to_first_token: number | null;
+  /**
+   * The seed script's key: mean decode_tps of the same requests (those that have one), 2 places; null when
+   * none.
+   */
   avg_decode_tps: number | null;
+  /** The seed script's key: mean of 1000 ÷ decode_tps over the same, ms, 2 places. */
   avg_ms_per_token: number | null;
+  /**
+   * The seed script's key: population standard deviation of 1000 ÷ decode_tps, ms, 2 places; null below two.
+   */
   std_ms_per_token: number | null;
+  /** The seed script's key: the schedule's origin, epoch seconds. */
   stage_started_at: number;
-  /** After the stage's requests ended and the cluster's tasks drained. */
+  /**
+   * The seed script's key: after the stage's requests ended and the cluster's tasks drained, epoch seconds.
+   */
   stage_completed_at: number;
+  /** The seed script's key: stage_completed_at − stage_started_at, seconds. */
   stage_duration_s: number;
+  /** The seed script's key: one entry per request, in firing order. */
   requests: SeedRequestResult[];
 }
 

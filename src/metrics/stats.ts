@@ -5,17 +5,42 @@
  * Excel's PERCENTILE.INC and R's type 7), so figures match what people compute from the raw records.
  */
 
-/** Statistics of a sample; every figure but `count` is `null` when the sample is empty. */
+// Where a record's values or a nullable field are counts, this alias is how the generated results schema
+// (scripts/write-results-schema.mjs) learns that they are integers: no JSDoc of a property reaches them.
+/**
+ * A count: a whole number, never negative.
+ * @asType integer
+ * @minimum 0
+ */
+export type Count = number;
+
+/**
+ * Statistics of a set of samples; every figure is null when count is 0. Percentiles interpolate linearly
+ * between the nearest ranks.
+ * @title summary
+ */
 export interface Summary {
+  /**
+   * Number of samples.
+   * @asType integer
+   * @minimum 0
+   */
   count: number;
+  /** Arithmetic mean. */
   mean: number | null;
   /** Sample standard deviation (divides by count − 1); 0 when count is 1. */
   std: number | null;
+  /** Smallest sample. */
   min: number | null;
+  /** 50th percentile (median). */
   p50: number | null;
+  /** 90th percentile. */
   p90: number | null;
+  /** 95th percentile. */
   p95: number | null;
+  /** 99th percentile. */
   p99: number | null;
+  /** Largest sample. */
   max: number | null;
 }
 

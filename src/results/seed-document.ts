@@ -9,30 +9,54 @@ import type { InstanceView } from '../cluster/state.js';
 
 /** The seed's `metadata` keys. */
 export interface SeedMetadata {
-  /** Epoch seconds. */
+  /** The seed script's key: when the node started, epoch seconds. */
   benchmark_started_at: number;
-  /** Epoch seconds. */
+  /** The seed script's key: when the node wrote this document, epoch seconds. */
   benchmark_completed_at: number;
+  /** The seed script's key: benchmark_completed_at − benchmark_started_at, seconds. */
   total_duration_s: number;
-  /** `--git-commit` (the action: GITHUB_SHA), else null. */
+  /** The seed script's key: --git-commit (the action: GITHUB_SHA); null when not given. */
   git_commit: string | null;
-  /** `--hardware-labels` split at commas (the action: its hardware-label input); [] when not given. */
+  /**
+   * The seed script's key: --hardware-labels split at commas (the action: its hardware-label); [] when not
+   * given.
+   */
   hardware_labels: string[];
+  /**
+   * The seed script's key: nodes the cluster had to show.
+   * @asType integer
+   * @minimum 0
+   */
   expected_nodes: number;
+  /**
+   * The seed script's key: deadline of the cluster phases, seconds.
+   * @asType integer
+   * @minimum 0
+   */
   timeout_seconds: number;
 }
 
 /** The seed's `cluster` keys. */
 export interface SeedCluster {
+  /** The seed script's key: the models the load went to. */
   model_ids: string[];
-  /** Every instance the run used, all models. */
+  /** The seed script's key: every instance the run used, all models; [] for an openai target. */
   instance_ids: string[];
+  /**
+   * The seed script's key: len(instance_ids).
+   * @asType integer
+   * @minimum 0
+   */
   instance_count: number;
-  /** Runners of those instances (one per node of each instance). */
+  /**
+   * The seed script's key: runners of those instances.
+   * @asType integer
+   * @minimum 0
+   */
   runner_count: number;
-  /** The config's value. */
+  /** The seed script's key: the config's sharding. */
   sharding: string;
-  /** The config's value. */
+  /** The seed script's key: the config's instance_meta. */
   instance_meta: string;
 }
 
