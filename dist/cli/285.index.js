@@ -10,9 +10,10 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export playSimulatedPrimary */
 /* harmony import */ var _cluster_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4931);
-/* harmony import */ var _cluster_orchestrate_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5734);
-/* harmony import */ var _simulator_index_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3233);
-/* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7110);
+/* harmony import */ var _load_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2178);
+/* harmony import */ var _cluster_orchestrate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5734);
+/* harmony import */ var _simulator_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3233);
+/* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7110);
 /**
  * `--simulate` / `simulate: true`: the embedded simulator standing in for whatever the config targets —
  * an EXO cluster with the config's node count, or an OpenAI-compatible server serving the config's
@@ -23,16 +24,17 @@ export const modules = {
 
 
 
+
 /** Starts a simulator shaped like the config's target; `profilePath` overrides the default profile. */
 function startSimulatorForConfig(config, expectedNodes, profilePath) {
     const target = config.target;
-    return (0,_simulator_index_js__WEBPACK_IMPORTED_MODULE_2__.startSimulator)({
+    return (0,_simulator_index_js__WEBPACK_IMPORTED_MODULE_3__.startSimulator)({
         nodes: Math.max(1, expectedNodes),
         ...(target.kind === 'openai' ? { flavor: 'openai' } : {}),
         ...(profilePath
             ? { profile: profilePath }
             : target.kind === 'openai'
-                ? { profile: { openai: { ..._simulator_index_js__WEBPACK_IMPORTED_MODULE_2__.DEFAULT_PROFILE.openai, model: target.model } } }
+                ? { profile: { openai: { ..._simulator_index_js__WEBPACK_IMPORTED_MODULE_3__.DEFAULT_PROFILE.openai, model: target.model } } }
                 : {}),
     });
 }
@@ -75,12 +77,7 @@ signal) {
             placed.push((await placeInstance(context, modelId, plan, deadlineMs)).instanceId);
         await waitForInstancesReady(context, placed, deadlineMs);
         // A capacity search stage has no schedule of its own: its first probe, at `min`, stands for it.
-        const scheduledMs = config.stages.reduce((sum, stage) => sum +
-            (stage.search
-                ? stage.search.rate
-                    ? (stage.search.probe_requests / stage.search.rate.min) * 1000
-                    : 0
-                : stage.iterations * stage.time_between_requests * 1000), 0);
+        const scheduledMs = scheduledLoadMs(config);
         await systemClock.sleep(Math.min(STAND_IN_HOLD_MAX_MS, scheduledMs), signal);
     }
     catch (error) {

@@ -235,6 +235,8 @@ function mergeStage(name, ran, records) {
     return {
         name,
         config: first.config,
+        // The plan is the config's (the same on every node); its achieved rate is the sending node's.
+        load_shape: first.load_shape,
         ...seed,
         ...(0,results_document/* ownStageStatistics */.wh)((0,aggregate/* computeStatistics */.Dh)(records)),
         prompt_length: (0,prompt_length/* promptLengthStatistics */.g)(records, first.config.prompt_length, first.prompt_length.calibration),

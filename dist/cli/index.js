@@ -46102,6 +46102,430 @@ function regressionTolerances(regression) {
 
 /***/ }),
 
+/***/ 131:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KP: () => (/* binding */ DEFAULT_SEED),
+/* harmony export */   Qn: () => (/* binding */ configSchema),
+/* harmony export */   T4: () => (/* binding */ RUNNER_LABEL_PATTERN),
+/* harmony export */   Tj: () => (/* binding */ DEFAULT_BURSTINESS),
+/* harmony export */   UY: () => (/* binding */ SEARCH_KEYS),
+/* harmony export */   Uw: () => (/* binding */ TOP_LEVEL_KEYS),
+/* harmony export */   VG: () => (/* binding */ ENVIRONMENT_NAME_PATTERN),
+/* harmony export */   Wf: () => (/* binding */ STAGE_KEYS),
+/* harmony export */   aj: () => (/* binding */ SHARED_PREFIX_KEYS),
+/* harmony export */   b1: () => (/* binding */ LIMITS),
+/* harmony export */   dH: () => (/* binding */ DEPRECATED_ALIASES),
+/* harmony export */   d_: () => (/* binding */ DEFAULT_TRACE_BLOCK_TOKENS),
+/* harmony export */   ft: () => (/* binding */ TRACE_DERIVED_KEYS),
+/* harmony export */   w4: () => (/* reexport safe */ _stage_keys_js__WEBPACK_IMPORTED_MODULE_2__.d)
+/* harmony export */ });
+/* unused harmony export renderSchemaJson */
+/* harmony import */ var _regression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3277);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5165);
+/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1);
+/**
+ * The JSON schema of a benchmark config: the one source of truth for what a config file may contain,
+ * its types, limits and defaults. The loader validates with it (through ajv, which also fills in the
+ * defaults) and `configs/schema.json` is this object written out for editors; a test fails when the two
+ * drift apart (`UPDATE_SCHEMA=1 npm test -- __tests__/config/schema` rewrites the file).
+ *
+ * What JSON schema cannot say is checked in code (src/config/validate.ts) and listed in `LIMITS`:
+ * unique stage names, `warmup_requests < iterations`, the stage duration cap and the matrix size cap,
+ * threshold expressions and the metric names of `regression` (src/verdict/).
+ */
+
+
+const SECONDS_PER_DAY = 86_400;
+/** The run-level `seed` when the config names none: runs are reproducible by default. */
+const DEFAULT_SEED = 0;
+/** `burstiness` when a `gamma` stage names none: a gamma of shape 1 is Poisson. */
+const DEFAULT_BURSTINESS = 1;
+/**
+ * Caps that keep every derived quantity (schedules in milliseconds, token buffers, timer delays) far
+ * from overflow and from Node's 2^31-1 ms timer limit, while staying far above any sensible benchmark.
+ */
+const LIMITS = {
+    maxIterations: 10_000_000,
+    maxPromptLengthTokens: 10_000_000,
+    maxGenerationLengthTokens: 10_000_000,
+    maxTimeBetweenRequestsSeconds: SECONDS_PER_DAY,
+    /** Requests kept in flight by a `concurrency` stage (each is an open connection). */
+    maxConcurrency: 100_000,
+    /** `ramp_to_rate`, requests per second. */
+    maxRampToRatePerSecond: 1_000_000,
+    /** `burstiness` (a gamma shape): beyond this the gaps are constant to a few digits. */
+    maxBurstiness: 1_000_000,
+    /** The run's `seed`: any integer a double holds exactly. */
+    maxSeed: Number.MAX_SAFE_INTEGER,
+    /** iterations × time_between_requests of one stage. */
+    maxStageDurationSeconds: 30 * SECONDS_PER_DAY,
+    maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
+    maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
+    maxDispatchLagP99Ms: 3_600_000,
+    /** `trace_speed`: a thousand times faster or slower than recorded. */
+    maxTraceSpeed: 1000,
+    /** `trace_block_tokens`: tokens of one hash_ids block. */
+    maxTraceBlockTokens: 1_000_000,
+    /** `shared_prefix.groups`. */
+    maxSharedPrefixGroups: 1_000_000,
+    /** A capacity search's loads: requests per second or requests in flight. */
+    maxSearchLoad: 100_000,
+    /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
+    maxNodesTotal: 256,
+    /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
+    maxSafeEnvironmentNumber: Number.MAX_SAFE_INTEGER,
+};
+/** What a GitHub runner label may look like (letters, digits, `.`, `_`, `-`; no spaces or commas). */
+const RUNNER_LABEL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
+/** What an environment variable name may look like (a POSIX shell name). */
+const ENVIRONMENT_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** Old spellings still accepted, with a warning, mapped to the current one. */
+const DEPRECATED_ALIASES = {
+    instance_meta: { MlxIbv: 'MlxJaccl' },
+};
+const positiveSeconds = (description, defaultSeconds, maxSeconds) => ({
+    description,
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: maxSeconds,
+    default: defaultSeconds,
+});
+/** `thresholds:` of the run or of a stage: expressions checked in code (src/verdict/thresholds.ts). */
+const thresholdsSchema = (description) => ({
+    description: `${description} Each is "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"; a failed threshold makes the verdict fail.`,
+    type: 'array',
+    items: { title: 'threshold', type: 'string', minLength: 1, pattern: '\\S' },
+    examples: [['success_rate >= 0.99', 'ttft_p95_ms <= 800']],
+});
+const searchRange = (description, type, lowest) => ({
+    description,
+    type: 'object',
+    additionalProperties: false,
+    required: ['min', 'max'],
+    properties: {
+        min: {
+            description: 'The least load probed (the search starts here).',
+            type,
+            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+            maximum: LIMITS.maxSearchLoad,
+        },
+        max: {
+            description: 'The most load probed; at least `min`.',
+            type,
+            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
+            maximum: LIMITS.maxSearchLoad,
+        },
+    },
+});
+/** `search:` of a stage: a capacity search (src/load/search.ts). */
+const searchSchema = {
+    title: 'search',
+    description: 'Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['metric'],
+    properties: {
+        metric: {
+            description: 'The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …',
+            type: 'string',
+            minLength: 1,
+        },
+        max: {
+            description: 'A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).',
+            type: 'number',
+            exclusiveMinimum: 0,
+        },
+        min: {
+            description: 'A probe passes when the metric is ≥ min (metrics where bigger is better).',
+            type: 'number',
+            minimum: 0,
+        },
+        rate: searchRange('Search the open-loop request rate, in requests per second.', 'number', 0),
+        concurrency: searchRange('Search the closed-loop concurrency, in requests kept in flight (integers).', 'integer', 1),
+        probe_requests: {
+            description: "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).",
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxIterations,
+        },
+        tolerance: {
+            description: 'Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: 1,
+            default: 0.05,
+        },
+        max_probes: {
+            description: 'Most probes the search may run; it reports what it bracketed when they are spent.',
+            type: 'integer',
+            minimum: 2,
+            maximum: 100,
+            default: 12,
+        },
+        max_failure_rate: {
+            description: 'A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).',
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            default: 0.01,
+        },
+    },
+};
+const stageSchema = {
+    title: 'stage',
+    description: 'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests (by default; `arrival`, `ramp_to_rate` and `concurrency` change the shape).',
+    type: 'object',
+    additionalProperties: false,
+    // prompt_length, generation_length, time_between_requests and iterations are required unless the
+    // stage replays a trace (which gives them), searches (which sets its own schedule) or is a closed
+    // loop (`concurrency`: no gap): src/config/validate.ts checks it, with the schema's own message.
+    required: ['name'],
+    properties: {
+        name: {
+            description: 'Name of the stage, unique within the config; used in logs, summaries and results.',
+            type: 'string',
+            minLength: 1,
+            pattern: '\\S',
+        },
+        prompt_length: {
+            description: 'Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxPromptLengthTokens,
+        },
+        generation_length: {
+            description: 'Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxGenerationLengthTokens,
+        },
+        time_between_requests: {
+            description: "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one); the mean gap with `arrival: poisson` or `gamma`, the starting gap of a `ramp_to_rate`. With `no_overlap` or `concurrency`, the pause after each completion before that slot sends again. Required, except with `concurrency` (then default 0), in a trace stage (the trace's timestamps schedule it) and in a search stage (each probe sets its own).",
+            type: 'number',
+            minimum: 0,
+            maximum: LIMITS.maxTimeBetweenRequestsSeconds,
+        },
+        iterations: {
+            description: 'Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxIterations,
+        },
+        no_overlap: {
+            description: 'Send one request at a time in this stage; overrides the top-level `no_overlap`.',
+            type: 'boolean',
+        },
+        arrival: {
+            description: "How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run's `seed`.",
+            type: 'string',
+            enum: ['constant', 'poisson', 'gamma'],
+            default: 'constant',
+        },
+        burstiness: {
+            description: "Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps' coefficient of variation is 1/√burstiness.",
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxBurstiness,
+        },
+        concurrency: {
+            description: 'Closed loop: keep this many requests in flight until `iterations` have been sent; each slot sends its next request time_between_requests (default 0) after its previous one completes. Not with `arrival`, `ramp_to_rate` or `no_overlap`; at most `iterations`.',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxConcurrency,
+        },
+        ramp_to_rate: {
+            description: "Requests per second the rate reaches at the stage's last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).",
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxRampToRatePerSecond,
+        },
+        warmup_requests: {
+            description: 'The first N requests of the stage are fired and recorded but left out of its statistics; must be less than `iterations`.',
+            type: 'integer',
+            minimum: 0,
+            maximum: LIMITS.maxIterations,
+            default: 0,
+        },
+        warmup: {
+            description: 'A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.',
+            type: 'boolean',
+            default: false,
+        },
+        thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
+        trace: {
+            description: "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.",
+            type: 'string',
+            minLength: 1,
+            pattern: '\\S',
+            examples: ['traces/mooncake-sample.jsonl'],
+        },
+        trace_speed: {
+            description: 'Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxTraceSpeed,
+        },
+        trace_block_tokens: {
+            description: 'Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.',
+            type: 'integer',
+            minimum: 1,
+            maximum: LIMITS.maxTraceBlockTokens,
+        },
+        shared_prefix: {
+            title: 'shared prefix',
+            description: 'Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.',
+            type: 'object',
+            additionalProperties: false,
+            required: ['tokens'],
+            properties: {
+                tokens: {
+                    description: 'Prompt tokens of each shared prefix, chat template included; less than prompt_length.',
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: LIMITS.maxPromptLengthTokens,
+                },
+                groups: {
+                    description: 'Number of distinct prefixes (default 1: every prompt shares the same prefix).',
+                    type: 'integer',
+                    minimum: 1,
+                    maximum: LIMITS.maxSharedPrefixGroups,
+                    default: 1,
+                },
+            },
+            examples: [{ tokens: 1024, groups: 4 }],
+        },
+        search: searchSchema,
+    },
+};
+/** Keys allowed in a stage's `shared_prefix`. */
+const SHARED_PREFIX_KEYS = ['tokens', 'groups'];
+/** Stage fields a trace stage takes from its trace (an error when also written in the stage). */
+const TRACE_DERIVED_KEYS = [
+    'prompt_length',
+    'generation_length',
+    'time_between_requests',
+];
+/** Stage fields required unless the stage replays a trace. */
+
+/** `trace_block_tokens` when not given (Mooncake's block size). */
+const DEFAULT_TRACE_BLOCK_TOKENS = 512;
+/** The config schema (JSON schema draft-07). Written to configs/schema.json as is. */
+const configSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'exo-bench config',
+    description: 'A staged load benchmark for an EXO cluster or an OpenAI-compatible server. configs/README.md documents every field.',
+    type: 'object',
+    additionalProperties: false,
+    // hardware_plan and model_ids are required for EXO targets only (src/config/target.ts checks them).
+    required: ['stages'],
+    properties: {
+        hardware_plan: {
+            description: 'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).',
+            type: 'object',
+            minProperties: 1,
+            propertyNames: { title: 'runner label', type: 'string', pattern: RUNNER_LABEL_PATTERN },
+            additionalProperties: { type: 'integer', minimum: 1, maximum: LIMITS.maxNodesTotal },
+            examples: [{ M3ULTRA_GPU80_512GB: 4 }],
+        },
+        environment: {
+            description: 'Variables set on every node; numbers and booleans are exported as their text.',
+            type: 'object',
+            propertyNames: { title: 'variable name', type: 'string', pattern: ENVIRONMENT_NAME_PATTERN },
+            additionalProperties: {
+                type: ['string', 'number', 'boolean'],
+                minimum: -LIMITS.maxSafeEnvironmentNumber,
+                maximum: LIMITS.maxSafeEnvironmentNumber,
+            },
+            default: {},
+            examples: [{ OVERRIDE_MEMORY_MB: 512 }],
+        },
+        timeout_seconds: positiveSeconds('Deadline for nodes to join, instances to be placed and runners to be ready (seconds).', 600, LIMITS.maxTimeoutSeconds),
+        model_ids: {
+            description: 'Models to run, one instance per entry; repeat an id to run several instances of it. Required for EXO targets; openai targets name their model in target.model instead.',
+            type: 'array',
+            minItems: 1,
+            items: { title: 'model id', type: 'string', minLength: 1, pattern: '\\S' },
+            examples: [['mlx-community/Llama-3.2-1B-Instruct-4bit']],
+        },
+        stages: {
+            description: 'The stages of load, run one after another in this order.',
+            type: 'array',
+            minItems: 1,
+            items: stageSchema,
+        },
+        seed: {
+            description: 'Seeds the random arrivals (`arrival: poisson` or `gamma`): the same seed gives the same schedule. Each stage draws from its own stream (seed and stage position), so adding a stage does not change the others. Default 0, so runs are reproducible unless you change it.',
+            type: 'integer',
+            minimum: 0,
+            maximum: LIMITS.maxSeed,
+            default: 0,
+        },
+        sharding: {
+            description: 'EXO sharding strategy for every instance.',
+            type: 'string',
+            enum: ['Pipeline', 'Tensor'],
+            default: 'Pipeline',
+        },
+        instance_meta: {
+            description: 'EXO instance kind. `MlxIbv` is the old name of `MlxJaccl` (accepted with a warning).',
+            type: 'string',
+            enum: ['MlxRing', 'MlxJaccl', 'MlxIbv'],
+            default: 'MlxRing',
+        },
+        no_overlap: {
+            description: 'Send one request at a time (each after the previous completes); a stage may override it.',
+            type: 'boolean',
+            default: false,
+        },
+        endpoint: {
+            description: "`chat`: /v1/chat/completions. `bench`: EXO's /bench/chat/completions, which bans EOS so every request generates exactly generation_length tokens.",
+            type: 'string',
+            enum: ['chat', 'bench'],
+            default: 'chat',
+        },
+        unique_prompts: {
+            description: 'Start each prompt with a unique nonce so that no two requests share a cached prefix.',
+            type: 'boolean',
+            default: true,
+        },
+        target: _target_js__WEBPACK_IMPORTED_MODULE_1__/* .targetSchema */ .tX,
+        calibrate_prompts: _target_js__WEBPACK_IMPORTED_MODULE_1__/* .calibratePromptsSchema */ .Ik,
+        request_timeout_seconds: positiveSeconds('Deadline of one request, from its send to the end of its stream (seconds).', 600, LIMITS.maxTimeoutSeconds),
+        stream_idle_timeout_seconds: positiveSeconds('A stream that sends no byte (not even a keep-alive) for this long fails (seconds).', 60, LIMITS.maxTimeoutSeconds),
+        max_dispatch_lag_p99_ms: {
+            description: 'A run whose p99 dispatch lag (actual send time − scheduled send time) exceeds this is flagged invalid (milliseconds).',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxDispatchLagP99Ms,
+            default: 5,
+        },
+        snapshot_interval_seconds: positiveSeconds('Period of cluster state snapshots during the load (seconds).', 2, LIMITS.maxSnapshotIntervalSeconds),
+        thresholds: thresholdsSchema('Gates on the statistics of the whole run (all stages together).'),
+        regression: {
+            description: 'Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.',
+            type: 'object',
+            propertyNames: { title: 'metric name', type: 'string' },
+            additionalProperties: { title: 'tolerance', type: 'string', pattern: _regression_js__WEBPACK_IMPORTED_MODULE_0__/* .TOLERANCE_PATTERN */ .b$ },
+            examples: [{ ttft_p95_ms: '10%', output_tokens_per_second: '5%' }],
+        },
+    },
+};
+/** Keys allowed at the top level of a config, in schema order. */
+const TOP_LEVEL_KEYS = Object.keys(configSchema.properties ?? {});
+/** Keys allowed in a stage, in schema order. */
+const STAGE_KEYS = Object.keys(stageSchema.properties ?? {});
+/** Keys allowed in a stage's `search`, in schema order. */
+const SEARCH_KEYS = Object.keys(searchSchema.properties ?? {});
+/** The text of configs/schema.json: what editors read. */
+function renderSchemaJson() {
+    return `${JSON.stringify(configSchema, null, 2)}\n`;
+}
+
+
+/***/ }),
+
 /***/ 1:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46119,6 +46543,170 @@ const STAGE_LOAD_KEYS = [
     'time_between_requests',
     'iterations',
 ];
+
+
+/***/ }),
+
+/***/ 5165:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ik: () => (/* binding */ calibratePromptsSchema),
+/* harmony export */   Ke: () => (/* binding */ targetProblems),
+/* harmony export */   X5: () => (/* binding */ TARGET_KEYS),
+/* harmony export */   k0: () => (/* binding */ buildTarget),
+/* harmony export */   tX: () => (/* binding */ targetSchema)
+/* harmony export */ });
+/* unused harmony exports BASE_URL_PATTERN, targetModels */
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9909);
+/**
+ * The `target` and prompt-calibration parts of a config: their schema nodes (wired into schema.ts) and
+ * the rules JSON schema cannot state (which keys each target kind needs or forbids).
+ */
+
+/** What a `base_url` may look like: http or https, with a host. */
+const BASE_URL_PATTERN = '^https?://[^\\s/?#]+[^\\s]*$';
+/** The `target` mapping. Kind-specific requirements are checked in {@link targetProblems}. */
+const targetSchema = {
+    title: 'target',
+    description: 'What the load is aimed at: `exo` (default) brings up an EXO cluster from hardware_plan and model_ids; `openai` uses an already running OpenAI-compatible server (vLLM, llama.cpp, SGLang, Ollama…) at base_url.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+        kind: {
+            description: '`exo`: an EXO cluster orchestrated by exo-bench. `openai`: any OpenAI-compatible server.',
+            type: 'string',
+            enum: ['exo', 'openai'],
+            default: 'exo',
+        },
+        base_url: {
+            description: 'openai only, required: the server root, http or https (a trailing /v1 is accepted). The action input api-url or the CLI flag --api-url overrides it.',
+            type: 'string',
+            pattern: BASE_URL_PATTERN,
+            examples: ['http://127.0.0.1:8000/v1'],
+        },
+        model: {
+            description: 'openai only, required: the model every request names (`model` of the request body).',
+            type: 'string',
+            minLength: 1,
+            pattern: '\\S',
+            examples: ['Qwen/Qwen3-0.6B'],
+        },
+        api_key_env: {
+            description: 'openai only: name of the environment variable holding the API key, sent as `Authorization: Bearer`; masked in logs, never written to results.',
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+            examples: ['OPENAI_API_KEY'],
+        },
+        force_output_length: {
+            description: 'openai only: make the server generate exactly generation_length tokens where it supports it: `ignore_eos` (vLLM) or `min_tokens` (vLLM, SGLang). `none` (default) sends neither.',
+            type: 'string',
+            enum: ['none', 'ignore_eos', 'min_tokens'],
+            default: 'none',
+        },
+    },
+};
+/** The top-level switch of prompt calibration. */
+const calibratePromptsSchema = {
+    description: 'Before each stage, probe the server (a few max_tokens: 1 requests, excluded from the results) to find the prompt text whose usage.prompt_tokens, chat template and nonce included, equals prompt_length.',
+    type: 'boolean',
+    default: true,
+};
+/** Keys of `target`, in schema order. */
+const TARGET_KEYS = Object.keys(targetSchema.properties ?? {});
+const OPENAI_ONLY_KEYS = ['base_url', 'model', 'api_key_env'];
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Rules between `target` and the rest: an `exo` target needs `hardware_plan` and `model_ids`; an
+ * `openai` target needs `base_url` and `model`, takes no `model_ids` and at most one node of
+ * `hardware_plan` (there is no cluster: one job sends the load). Fields with schema problems
+ * (`badPaths`) are not judged again.
+ */
+function targetProblems(data, badPaths, describeRequired) {
+    const problems = [];
+    const ok = (...path) => !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
+    const target = data.target;
+    if (target !== undefined && (!isRecord(target) || !ok('target')))
+        return problems;
+    const kind = isRecord(target) && target.kind === 'openai' ? 'openai' : 'exo';
+    if (kind === 'exo') {
+        for (const key of ['hardware_plan', 'model_ids']) {
+            if (data[key] === undefined)
+                problems.push({
+                    path: [],
+                    message: `missing required key "${key}" (${describeRequired(key)})`,
+                    at: 'value',
+                });
+        }
+        if (isRecord(target)) {
+            for (const key of OPENAI_ONLY_KEYS) {
+                if (target[key] !== undefined)
+                    problems.push({
+                        path: ['target', key],
+                        message: `"${key}" is for target kind "openai"; an EXO target takes its URL from --api-url / api-url and its models from model_ids`,
+                        at: 'key',
+                    });
+            }
+            if (target.force_output_length !== undefined && target.force_output_length !== 'none')
+                problems.push({
+                    path: ['target', 'force_output_length'],
+                    message: `expected "none" for an EXO target, found ${JSON.stringify(target.force_output_length)}; EXO ignores these fields: use endpoint: bench, which generates exactly generation_length tokens`,
+                    at: 'value',
+                });
+        }
+        return problems;
+    }
+    const openai = target;
+    for (const key of ['base_url', 'model']) {
+        if (openai[key] === undefined)
+            problems.push({
+                path: ['target'],
+                message: `missing required key "${key}" for target kind "openai" (${key === 'base_url' ? 'the server URL, e.g. http://127.0.0.1:8000/v1' : 'the model to request'})`,
+                at: 'value',
+            });
+    }
+    if (data.model_ids !== undefined)
+        problems.push({
+            path: ['model_ids'],
+            message: 'model_ids is for EXO targets; with target kind "openai", name the model in target.model',
+            at: 'key',
+        });
+    if (data.endpoint === 'bench' && ok('endpoint'))
+        problems.push({
+            path: ['endpoint'],
+            message: 'expected "chat" with target kind "openai", found "bench" (EXO\'s own endpoint); use target.force_output_length for exact output lengths',
+            at: 'value',
+        });
+    const plan = data.hardware_plan;
+    if (isRecord(plan) && ok('hardware_plan')) {
+        const total = Object.values(plan).reduce((sum, count) => sum + (typeof count === 'number' ? count : 0), 0);
+        if (total > 1)
+            problems.push({
+                path: ['hardware_plan'],
+                message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(total)}`,
+                at: 'value',
+            });
+    }
+    return problems;
+}
+/** The typed target of a checked config. */
+function buildTarget(target) {
+    if (target?.kind !== 'openai')
+        return { kind: 'exo' };
+    return {
+        kind: 'openai',
+        base_url: String(target.base_url),
+        model: String(target.model),
+        ...(typeof target.api_key_env === 'string' ? { api_key_env: target.api_key_env } : {}),
+        force_output_length: target.force_output_length === 'ignore_eos' || target.force_output_length === 'min_tokens'
+            ? target.force_output_length
+            : 'none',
+    };
+}
+/** The models requests name: EXO's `model_ids`, or the openai target's one model. */
+function targetModels(config) {
+    return config.target.kind === 'openai' ? [config.target.model] : [...config.model_ids];
+}
 
 
 /***/ }),
@@ -46308,6 +46896,324 @@ function describeError(error) {
 /* harmony export */ });
 /** exo-bench's version; a test keeps it equal to package.json's. */
 const VERSION = '1.0.0';
+
+
+/***/ }),
+
+/***/ 324:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KP: () => (/* reexport safe */ _config_schema_js__WEBPACK_IMPORTED_MODULE_0__.KP),
+/* harmony export */   MP: () => (/* binding */ planArrivals),
+/* harmony export */   Tj: () => (/* reexport safe */ _config_schema_js__WEBPACK_IMPORTED_MODULE_0__.Tj),
+/* harmony export */   q7: () => (/* binding */ scheduledStageMs),
+/* harmony export */   vJ: () => (/* binding */ describeShape),
+/* harmony export */   vp: () => (/* binding */ tracePlan)
+/* harmony export */ });
+/* unused harmony exports operationalToMs, gammaVariate, Random */
+/* harmony import */ var _config_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(131);
+
+
+/**
+ * The plan of one stage. `seed` is the run's (config `seed`), `stageIndex` the stage's position in the
+ * config: together they pick the stage's random stream. Closed loop: `concurrency` (`no_overlap` is
+ * concurrency 1), with `time_between_requests` (default 0) as each slot's pause after a completion.
+ */
+function planArrivals(stage, seed, stageIndex) {
+    const gapMs = (stage.time_between_requests ?? 0) * 1000;
+    if (stage.concurrency !== undefined || stage.no_overlap) {
+        const concurrency = stage.no_overlap ? 1 : (stage.concurrency ?? 1);
+        return {
+            kind: 'closed',
+            concurrency: Math.max(1, Math.min(concurrency, stage.iterations)),
+            pauseMs: gapMs,
+        };
+    }
+    if (stage.time_between_requests === undefined)
+        throw new Error('an open-loop stage needs time_between_requests (or concurrency)');
+    const arrival = stage.arrival ?? 'constant';
+    const iterations = stage.iterations;
+    const timeOf = operationalToMs(gapMs, iterations, stage.ramp_to_rate);
+    const startRatePerSecond = gapMs > 0 ? 1000 / gapMs : Infinity;
+    const endRatePerSecond = stage.ramp_to_rate ?? startRatePerSecond;
+    if (arrival === 'constant') {
+        return {
+            kind: 'open',
+            arrival,
+            offsetMs: (index) => timeOf(index),
+            durationMs: timeOf(Math.max(0, iterations - 1)),
+            startRatePerSecond,
+            endRatePerSecond,
+        };
+    }
+    const draw = gapDrawer(arrival, stage.burstiness ?? _config_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_BURSTINESS */ .Tj);
+    const makeRandom = () => new Random(seed, stageIndex);
+    const cursor = new OperationalCursor(makeRandom, draw);
+    // The exact last offset: one pass of its own (no memory), so the ETA and the planned rate are exact.
+    const last = new OperationalCursor(makeRandom, draw).at(Math.max(0, iterations - 1));
+    return {
+        kind: 'open',
+        arrival,
+        offsetMs: (index) => timeOf(cursor.at(index)),
+        durationMs: timeOf(last),
+        startRatePerSecond,
+        endRatePerSecond,
+    };
+}
+/**
+ * A trace replay's plan (src/config/trace.ts): request i at its timestamp's offset from the first,
+ * already divided by trace_speed. Open loop; its rates are the mean over the trace.
+ */
+function tracePlan(offsetMs, iterations) {
+    const durationMs = iterations > 0 ? offsetMs(iterations - 1) : 0;
+    const rate = iterations > 1 && durationMs > 0 ? ((iterations - 1) * 1000) / durationMs : Infinity;
+    return {
+        kind: 'open',
+        arrival: 'trace',
+        offsetMs,
+        durationMs,
+        startRatePerSecond: rate,
+        endRatePerSecond: rate,
+    };
+}
+/**
+ * Λ⁻¹ in milliseconds: operational time u (the count of expected arrivals) → offset from the stage start.
+ * Exact: a constant rate divides, a linear rate solves Λ(t) = u (a quadratic) in the form that does not
+ * cancel digits: t = 2u / (r0 + √(r0² + 2·slope·u)), slope = (R − r0)/T.
+ */
+function operationalToMs(gapMs, iterations, rampToRatePerSecond) {
+    if (rampToRatePerSecond === undefined)
+        return (u) => u * gapMs;
+    const r0 = 1 / gapMs; // per millisecond
+    const r1 = rampToRatePerSecond / 1000;
+    const lastIndex = Math.max(0, iterations - 1);
+    const rampMs = (2 * lastIndex) / (r0 + r1);
+    const slope = rampMs > 0 ? (r1 - r0) / rampMs : 0; // per ms²
+    return (u) => {
+        if (u > lastIndex)
+            return rampMs + (u - lastIndex) / r1; // past the ramp the rate stays R
+        return (2 * u) / (r0 + Math.sqrt(Math.max(0, r0 * r0 + 2 * slope * u)));
+    };
+}
+/** Walks the unit-rate process in order: u_0 = 0, u_i = u_{i−1} + a draw; rewinds when asked for the past. */
+class OperationalCursor {
+    makeRandom;
+    draw;
+    index = 0;
+    operational = 0;
+    random;
+    constructor(makeRandom, draw) {
+        this.makeRandom = makeRandom;
+        this.draw = draw;
+        this.random = makeRandom();
+    }
+    at(index) {
+        if (index < this.index) {
+            this.random = this.makeRandom();
+            this.index = 0;
+            this.operational = 0;
+        }
+        while (this.index < index) {
+            this.operational += this.draw(this.random);
+            this.index += 1;
+        }
+        return this.operational;
+    }
+}
+/** One gap of the unit-rate process (mean 1). */
+function gapDrawer(arrival, burstiness) {
+    if (arrival === 'poisson')
+        return (random) => -Math.log(1 - random.uniform());
+    return (random) => gammaVariate(random, burstiness) / burstiness;
+}
+/**
+ * Gamma(shape, 1) by Marsaglia and Tsang (2000); a shape below 1 is boosted: G(a) = G(a + 1)·U^(1/a).
+ */
+function gammaVariate(random, shape) {
+    if (shape < 1) {
+        const boosted = gammaVariate(random, shape + 1);
+        return boosted * Math.pow(1 - random.uniform(), 1 / shape);
+    }
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+        let x;
+        let v;
+        do {
+            x = random.normal();
+            v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const u = 1 - random.uniform(); // (0, 1]
+        if (u < 1 - 0.0331 * x * x * x * x)
+            return d * v;
+        if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v)))
+            return d * v;
+    }
+}
+/** murmur3's 32-bit finaliser: a bijection that spreads every input bit over the output. */
+function mix32(value) {
+    let x = value >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x85ebca6b);
+    x ^= x >>> 13;
+    x = Math.imul(x, 0xc2b2ae35);
+    x ^= x >>> 16;
+    return x >>> 0;
+}
+/**
+ * A seeded generator, xoshiro128** (Blackman and Vigna), one stream per (seed, stage index). The state is
+ * seeded through splitmix32 steps from a hash of both, so neighbouring seeds or stages share nothing.
+ */
+class Random {
+    s0;
+    s1;
+    s2;
+    s3;
+    spareNormal;
+    constructor(seed, stream) {
+        const low = seed >>> 0;
+        const high = Math.floor(seed / 0x1_0000_0000) >>> 0;
+        let state = mix32(mix32(mix32(low ^ 0x9e3779b9) ^ high) ^ mix32(stream + 0x7f4a7c15));
+        const next = () => {
+            state = (state + 0x9e3779b9) >>> 0;
+            return mix32(state ^ (state >>> 15)) || 1;
+        };
+        this.s0 = next();
+        this.s1 = next();
+        this.s2 = next();
+        this.s3 = next();
+    }
+    /** The next 32 random bits, as an unsigned integer. */
+    nextUint32() {
+        const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+        const t = this.s1 << 9;
+        this.s2 ^= this.s0;
+        this.s3 ^= this.s1;
+        this.s1 ^= this.s2;
+        this.s0 ^= this.s3;
+        this.s2 ^= t;
+        this.s3 = rotl(this.s3, 11);
+        return result;
+    }
+    /** Uniform in [0, 1) with 53 random bits. */
+    uniform() {
+        const high = this.nextUint32() >>> 5; // 27 bits
+        const low = this.nextUint32() >>> 6; // 26 bits
+        return (high * 67_108_864 + low) / 9_007_199_254_740_992;
+    }
+    /** Standard normal (Marsaglia's polar method; the second value of a pair is kept for the next call). */
+    normal() {
+        if (this.spareNormal !== undefined) {
+            const spare = this.spareNormal;
+            this.spareNormal = undefined;
+            return spare;
+        }
+        for (;;) {
+            const x = 2 * this.uniform() - 1;
+            const y = 2 * this.uniform() - 1;
+            const s = x * x + y * y;
+            if (s > 0 && s < 1) {
+                const factor = Math.sqrt((-2 * Math.log(s)) / s);
+                this.spareNormal = y * factor;
+                return x * factor;
+            }
+        }
+    }
+}
+function rotl(value, bits) {
+    return ((value << bits) | (value >>> (32 - bits))) >>> 0;
+}
+/**
+ * What a stage's load looks like, in a few words for tables: `poisson 10/s`, `concurrency 8`,
+ * `concurrency 8, pause 0.5 s`, `ramp 2→20/s`, `one at a time, pause 1 s`.
+ */
+function describeShape(stage) {
+    const gap = stage.time_between_requests ?? 0;
+    const pause = gap > 0 ? `, pause ${formatRate(gap)} s` : '';
+    if (stage.no_overlap)
+        return `one at a time${pause}`;
+    if (stage.concurrency !== undefined)
+        return `concurrency ${stage.concurrency}${pause}`;
+    const rate = gap > 0 ? formatRate(1 / gap) : '∞';
+    // A trace stage's gap is the trace's mean (src/config/trace-file.ts): its times are its own.
+    if (stage.trace !== undefined)
+        return `trace${stage.trace_speed !== undefined && stage.trace_speed !== 1 ? ` ×${formatRate(stage.trace_speed)}` : ''}, mean ${rate}/s`;
+    const arrival = stage.arrival ?? 'constant';
+    const process = arrival === 'gamma' ? `gamma b=${formatRate(stage.burstiness ?? _config_schema_js__WEBPACK_IMPORTED_MODULE_0__/* .DEFAULT_BURSTINESS */ .Tj)}` : arrival;
+    if (stage.ramp_to_rate !== undefined) {
+        const ramp = `ramp ${rate}→${formatRate(stage.ramp_to_rate)}/s`;
+        return arrival === 'constant' ? ramp : `${process} ${ramp}`;
+    }
+    return `${process} ${rate}/s`;
+}
+function formatRate(value) {
+    return String(Number(value.toPrecision(3)));
+}
+/**
+ * How long a stage's sends are scheduled to take, ms: what another node may wait for without hearing
+ * from this one, and before which the stages cannot have finished. Open loop: the last planned send
+ * (exact, random arrivals included; a constant schedule keeps the seed's iterations × gap). Closed loop:
+ * its pauses only (iterations × pause ÷ concurrency), as no_overlap always counted — its requests'
+ * own durations are the server's.
+ */
+function scheduledStageMs(stage, seed, stageIndex) {
+    const gapMs = (stage.time_between_requests ?? 0) * 1000;
+    const plan = planArrivals(stage, seed, stageIndex);
+    if (plan.kind === 'closed')
+        return (stage.iterations * plan.pauseMs) / plan.concurrency;
+    if (plan.arrival === 'constant' && stage.ramp_to_rate === undefined)
+        return stage.iterations * gapMs;
+    return plan.durationMs;
+}
+
+
+/***/ }),
+
+/***/ 2178:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   hm: () => (/* binding */ primaryLoadLength)
+/* harmony export */ });
+/* unused harmony exports scheduledLoadMs, unscheduledLoadMs */
+/* harmony import */ var _arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+
+/**
+ * Total time the stages are scheduled to take, ms (closed-loop stages count their pauses only): a lower
+ * bound of the primary's load. A capacity search counts its first probe only (at `min`, the one it
+ * always runs; a concurrency probe's length depends on the server: 0).
+ */
+function scheduledLoadMs(config) {
+    return config.stages.reduce((sum, stage, index) => {
+        const search = stage.search;
+        if (!search)
+            return sum + (0,_arrivals_js__WEBPACK_IMPORTED_MODULE_0__/* .scheduledStageMs */ .q7)(stage, config.seed, index);
+        return sum + (search.rate ? ((search.probe_requests - 1) / search.rate.min) * 1000 : 0);
+    }, 0);
+}
+/**
+ * How much longer than its schedule the primary's load may take, ms: a capacity search's probes beyond
+ * the first (each at most the length of a probe at `min`), and a concurrency search's probes whole
+ * (each at most ⌈probe_requests ÷ min⌉ requests one after another, each within its deadline).
+ */
+function unscheduledLoadMs(config) {
+    const requestMs = config.request_timeout_seconds * 1000;
+    return config.stages.reduce((sum, stage) => {
+        const search = stage.search;
+        if (!search)
+            return sum;
+        if (search.rate)
+            return sum + (search.max_probes - 1) * ((search.probe_requests / search.rate.min) * 1000 + requestMs);
+        const min = search.concurrency?.min ?? 1;
+        return sum + search.max_probes * Math.ceil(search.probe_requests / min) * requestMs;
+    }, 0);
+}
+/** Both bounds, as src/cluster/phase.ts's waitForPrimaryToFinish takes them. */
+function primaryLoadLength(config) {
+    return { scheduledMs: scheduledLoadMs(config), unscheduledMs: unscheduledLoadMs(config) };
+}
 
 
 /***/ }),
@@ -47293,19 +48199,21 @@ function escapeHtml(text) {
 /* harmony export */   w4: () => (/* binding */ renderHtmlReport)
 /* harmony export */ });
 /* unused harmony exports svgTimeChart, svgSearchChart, svgBars */
-/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7946);
-/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3337);
-/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6313);
-/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8267);
-/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2629);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5200);
-/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1831);
+/* harmony import */ var _load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7946);
+/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3337);
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6313);
+/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8267);
+/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2629);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5200);
+/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1831);
 /**
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
  * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
  * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
  * All text is HTML-escaped; links are made only from checked parts.
  */
+
 
 
 
@@ -47330,18 +48238,18 @@ function svgFrame(title, xTitle, yTitle, body, yMax) {
         .map((value) => {
         const y = plotBottom - (value / yMax) * (plotBottom - TOP);
         return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
-            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
     })
         .join('');
-    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.text}">
-${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>
+    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>
 ${body}
-<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(xTitle)}</text>
-<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
 }
 /** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
 function svgTimeChart(title, yTitle, series) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)(series.values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)(series.values);
     const plotWidth = WIDTH - LEFT - RIGHT;
     const plotBottom = HEIGHT - BOTTOM;
     const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
@@ -47349,17 +48257,17 @@ function svgTimeChart(title, yTitle, series) {
     const points = series.values
         .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
         .join(' ');
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([series.spanSeconds]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([series.spanSeconds]);
     const xTicks = ticks(xMax)
         .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
-        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
         .join('');
     const boundaries = series.boundaries
-        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
-        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
+        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
         .join('');
-    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
+    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
 }
 /**
  * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
@@ -47367,59 +48275,59 @@ function svgTimeChart(title, yTitle, series) {
  * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
  */
 function svgSearchChart(stageName, search) {
-    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .curvePoints */ .Fl)(search);
+    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .curvePoints */ .Fl)(search);
     if (points.length === 0)
         return undefined;
-    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .boundValue */ .O)(search);
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
+    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .boundValue */ .O)(search);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
     const plotWidth = WIDTH - LEFT - RIGHT;
     const plotBottom = HEIGHT - BOTTOM;
     const x = (load) => LEFT + (load / xMax) * plotWidth;
     const y = (value) => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
     const xTicks = ticks(xMax)
-        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
+        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
         .join('');
     let band = '';
     if (search.capacity !== null) {
         const high = search.capacity_high ?? xMax;
         band =
-            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))}</title></rect>` +
+            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))}</title></rect>` +
                 `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
-                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))}</text>`;
+                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))}</text>`;
     }
-    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
-        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .searchBound */ .hD)(search))}</text>`;
-    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
+    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
+        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .searchBound */ .hD)(search))}</text>`;
+    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
     const dots = points
-        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
+        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
         .join('');
     return svgFrame(`${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`, search.mode === 'rate' ? 'requests per second' : 'requests in flight', search.metric, `${band}${xTicks}${rule}${line}${dots}`, yMax);
 }
 /** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
 function svgBars(title, yTitle, labels, values) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .niceMax */ .Cd)(values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)(values);
     const plotBottom = HEIGHT - BOTTOM;
     const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
     const bars = values
         .map((value, i) => {
         const h = (value / yMax) * (plotBottom - TOP);
         const x = LEFT + i * slot + slot * 0.2;
-        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</title></rect>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(value))}</text>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
     })
         .join('');
     return svgFrame(title, 'stage', yTitle, bars, yMax);
 }
 function htmlTable(header, rows) {
-    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(h)}</th>`).join('');
+    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(h)}</th>`).join('');
     const cell = (value) => {
         if (typeof value !== 'string')
             return `<td>${value.html}</td>`;
         const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
-        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(value)}</td>`;
+        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(value)}</td>`;
     };
     const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
     return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
@@ -47445,15 +48353,15 @@ function mergedNodesHtml(merge) {
             node.verdict,
             String(node.requests),
             String(node.successful_requests),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
             gib(node.ram_total_bytes),
             gib(node.ram_used_peak_bytes),
             node.source,
         ])),
     ];
     for (const problem of merge.problems)
-        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(problem)}</p>`);
+        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(problem)}</p>`);
     return parts;
 }
 function percent(stats) {
@@ -47465,20 +48373,20 @@ function fullRow(name, stats) {
         String(stats.successful_requests),
         String(stats.failed_requests),
         String(stats.total_tokens),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
     ];
 }
 function failedThresholds(document, scope) {
     const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
         (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
     return failed.length
-        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
+        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
         : '–';
 }
 /** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
@@ -47495,49 +48403,49 @@ function leftOutNote(stages, covered) {
 function renderHtmlReport(document, charts) {
     const { stages, run } = document.results;
     const meta = document.metadata;
-    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .runStages */ .JQ)(document);
+    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .runStages */ .JQ)(document);
     const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
     const simulated = document.provenance?.simulated === true;
-    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
     if (simulated)
-        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
     const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
+        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
         : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
-    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_4__/* .provenanceHtmlRows */ .G9)(document.provenance);
+    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
+    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_5__/* .provenanceHtmlRows */ .G9)(document.provenance);
     if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
     if (document.error)
-        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
+        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
     for (const reason of document.validity.reasons)
-        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(reason)}</p>`);
+        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(reason)}</p>`);
     if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
     if (document.merge)
         parts.push(...mergedNodesHtml(document.merge));
     if (document.thresholds && document.thresholds.length > 0)
         parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
             t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(t.expression)}</code>` },
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(t.observed, 2),
+            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(t.expression)}</code>` },
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(t.observed, 2),
             String(t.samples),
             `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
         ])));
     if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
     if (stages.length > 0) {
-        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(`${s.name}${covered.includes(s.name) ? '' : s.search ? ' (search: all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_5__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
+        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .compactRow */ .ir)(`${s.name} · ${s.search ? 'capacity search' : (0,_load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__/* .describeShape */ .vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_6__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
         if (run && stages.length > 1)
-            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_0__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
+            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
+        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
         for (const stage of stages) {
             if (!stage.search)
                 continue;
             const chart = svgSearchChart(stage.name, stage.search);
-            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_1__/* .probeTableRows */ .q7)(stage.search)));
+            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .probeTableRows */ .q7)(stage.search)));
         }
-        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_5__/* .stageStatistics */ .MG)(s)));
+        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_6__/* .stageStatistics */ .MG)(s)));
         if (run && stages.length > 1)
             fullRows.push(fullRow(runName, run));
         parts.push('<details><summary>More figures per stage</summary>', htmlTable([
@@ -47559,7 +48467,7 @@ function renderHtmlReport(document, charts) {
         parts.push('<h2>Cluster</h2>');
         if (nodes.length > 0)
             parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
                 n.chip || '–',
                 n.friendly_name || '–',
                 n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
@@ -47567,7 +48475,7 @@ function renderHtmlReport(document, charts) {
             ])));
         if (instances.length > 0)
             parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
                 i.model_id,
                 `${i.kind} / ${i.shard_kind}`,
                 String(i.node_ids.length),
@@ -47575,23 +48483,23 @@ function renderHtmlReport(document, charts) {
     }
     if (meta.is_primary && stages.length > 0) {
         const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_2__/* .escapeHtml */ .Z)(note)}</p>`));
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(note)}</p>`));
     }
     if (stages.length > 0) {
         const chartParts = [];
         const requests = charts.requests ?? [];
-        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .timeAxis */ .lU)(stages, requests);
+        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .timeAxis */ .lU)(stages, requests);
         if (axis) {
-            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .ttftOverTime */ .Ap)(axis, requests);
+            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .ttftOverTime */ .Ap)(axis, requests);
             if (ttft)
                 chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_3__/* .inFlightPeaks */ .A$)(axis, requests)));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .inFlightPeaks */ .A$)(axis, requests)));
         }
         if (stages.length >= 2)
             chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
         if (chartParts.length > 0)
             parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_6__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
+        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_7__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
     }
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
@@ -47868,6 +48776,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_CHART_POINTS, SUMMARY_BUDGET_BYTES, downsample, mermaidSearchChart, mermaidStageBars, mermaidTimeChart
 
+// EXTERNAL MODULE: ./src/load/arrivals.ts
+var arrivals = __nccwpck_require__(324);
 // EXTERNAL MODULE: ./src/metrics/aggregate.ts
 var aggregate = __nccwpck_require__(7946);
 // EXTERNAL MODULE: ./src/util/markdown.ts
@@ -48074,6 +48984,7 @@ var search_report = __nccwpck_require__(1831);
 
 
 
+
 /** Summaries above this are cut section by section (GitHub drops a summary over 1 MiB whole). */
 const SUMMARY_BUDGET_BYTES = 512 * 1024;
 /** Most points a series of requests gets; longer series are averaged into this many buckets. */
@@ -48243,7 +49154,7 @@ function compactStagesSection(document) {
     if (stages.length === 0)
         return undefined;
     const covered = runStages(document);
-    const rows = stages.map((stage) => compactRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(search: all probes)_' : ' _(warm-up)_'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
+    const rows = stages.map((stage) => compactRow(`${(0,markdown/* escapeMarkdownCell */.Vf)(stage.name)} · ${stage.search ? 'capacity search' : (0,markdown/* escapeMarkdownCell */.Vf)((0,arrivals/* describeShape */.vJ)(stage.config))}${stage.interrupted ? ' (interrupted)' : ''}${covered.includes(stage.name) ? '' : stage.search ? ' _(all probes)_' : ' _(warm-up)_'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
     if (run && stages.length > 1)
         rows.push(compactRow(covered.length === stages.length ? '**all stages**' : '**run** (no warm-up)', run, failedThresholds(document, 'run')));
     return `### Stages\n\n${(0,markdown/* table */.tp)([...COMPACT_STAGE_HEADER], rows)}`;
@@ -49085,6 +49996,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/results/document.ts
 var results_document = __nccwpck_require__(2629);
+// EXTERNAL MODULE: ./src/load/arrivals.ts
+var arrivals = __nccwpck_require__(324);
 // EXTERNAL MODULE: ./src/metrics/stats.ts
 var stats = __nccwpck_require__(4522);
 ;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
@@ -49164,6 +50077,20 @@ var catalog = __nccwpck_require__(7414);
 // EXTERNAL MODULE: ./src/config/regression.ts
 var regression = __nccwpck_require__(3277);
 ;// CONCATENATED MODULE: ./src/verdict/compare.ts
+/**
+ * Comparison with a baseline run, per stage and metric, on the per-request samples of both runs (not
+ * two means): a seeded bootstrap interval of the difference of the statistic, read against the
+ * metric's tolerance.
+ *
+ * With d = current − baseline, turned so that positive is worse, [lo, hi] its 95 % interval and
+ * t = tolerance × |baseline|:
+ * - `regression`: lo > 0 (the interval excludes zero, on the worse side) and d > t;
+ * - `improvement`: hi < 0 and −d > t (the mirror image);
+ * - `unchanged`: −t ≤ lo and hi ≤ t (the whole interval lies within the tolerance);
+ * - `inconclusive`: anything else — within noise, or too few samples to say.
+ * Only like-for-like runs are compared (same models, endpoint, stages, node count, placements, hardware labels).
+ */
+
 
 
 
@@ -49183,10 +50110,17 @@ const stageKey = (stage) => JSON.stringify([
     stage.no_overlap,
     stage.warmup_requests,
     stage.search ?? null,
+    // Since 1.5: the load shape, only when it is not the seed's (older documents have none).
+    ...(isSeedShape(stage)
+        ? []
+        : [stage.arrival ?? 'constant', stage.burstiness, stage.concurrency, stage.ramp_to_rate]),
 ]);
+const isSeedShape = (stage) => (stage.arrival ?? 'constant') === 'constant' &&
+    stage.concurrency === undefined &&
+    stage.ramp_to_rate === undefined;
 const describeStage = (stage) => stage.search
     ? `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, search ${JSON.stringify(stage.search)})`
-    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
+    : `${stage.name} (prompt ${stage.prompt_length}, generation ${stage.generation_length}, ${stage.iterations} × ${stage.time_between_requests} s${stage.no_overlap ? ', no overlap' : ''}${isSeedShape(stage) ? '' : `, ${(0,arrivals/* describeShape */.vJ)(stage)}`}${stage.warmup_requests ? `, ${stage.warmup_requests} warmup` : ''})`;
 const labels = (document) => Object.entries(document.configuration.hardware_plan)
     .map(([label, count]) => `${label}×${count}`)
     .sort()
@@ -61133,36 +62067,6 @@ async function prepareExoCluster(config, options, context, state, deadlineMs) {
     logger.info(`instances ready: ${state.instances.map((i) => `${i.modelId} (${i.instanceId})`).join(', ')}`);
 }
 /**
- * Total time the stages are scheduled to take, ms (no_overlap stages count their gaps only): a lower
- * bound of the primary's load. A capacity search counts its first probe only (at `min`, the one it
- * always runs; a concurrency probe's length depends on the server: 0).
- */
-function scheduledLoadMs(config) {
-    return config.stages.reduce((sum, stage) => {
-        const search = stage.search;
-        if (!search)
-            return sum + stage.iterations * stage.time_between_requests * 1000;
-        return sum + (search.rate ? ((search.probe_requests - 1) / search.rate.min) * 1000 : 0);
-    }, 0);
-}
-/**
- * How much longer than its schedule the primary's load may take, ms: a capacity search's probes beyond
- * the first (each at most the length of a probe at `min`), and a concurrency search's probes whole
- * (each at most ⌈probe_requests ÷ min⌉ requests one after another, each within its deadline).
- */
-function unscheduledLoadMs(config) {
-    const requestMs = config.request_timeout_seconds * 1000;
-    return config.stages.reduce((sum, stage) => {
-        const search = stage.search;
-        if (!search)
-            return sum;
-        if (search.rate)
-            return sum + (search.max_probes - 1) * ((search.probe_requests / search.rate.min) * 1000 + requestMs);
-        const min = search.concurrency?.min ?? 1;
-        return sum + search.max_probes * Math.ceil(search.probe_requests / min) * requestMs;
-    }, 0);
-}
-/**
  * Starts the cluster snapshots of a primary's run on the node chosen by chooseStatePollTarget. Instances
  * that vanish are warned about once (a node left: the requests account for it); a state reset (a new
  * master started from an empty state) is handed to `onStateReset` once, which aborts the run.
@@ -61213,17 +62117,17 @@ async function startClusterSnapshots(config, options, context, cluster, pollRese
  * A secondary's part once the instances are ready: wait until the primary has run the stages and
  * deleted its instances (bounded by the timeout, the scheduled load and one request timeout).
  */
-async function waitForPrimaryToFinish(config, options, context, cluster) {
+async function waitForPrimaryToFinish(config, options, context, cluster, load) {
     const ids = cluster.instances.map((instance) => instance.instanceId);
     context.logger.info('secondary: waiting for the primary to run the stages and delete its instances');
     const secondaryDeadlineMs = context.clock.nowMs() +
         options.timeoutSeconds * 1000 +
-        scheduledLoadMs(config) +
-        unscheduledLoadMs(config) +
+        load.scheduledMs +
+        load.unscheduledMs +
         config.request_timeout_seconds * 1000;
     const view = cluster.view;
     await (0,orchestrate/* waitForInstancesGone */.Uw)(context, ids, secondaryDeadlineMs, {
-        earliestFinishMs: context.clock.nowMs() + scheduledLoadMs(config),
+        earliestFinishMs: context.clock.nowMs() + load.scheduledMs,
         watchedNodeIds: view?.nodeIds ?? [],
         nodeNames: new Map([...(view?.identities ?? [])].map(([nodeId, identity]) => [nodeId, identity.friendlyName])),
     });
@@ -62258,6 +63162,8 @@ async function searchCapacity(search, requiredSamples, probe) {
     };
 }
 
+// EXTERNAL MODULE: ./src/load/arrivals.ts
+var arrivals = __nccwpck_require__(324);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/stream/sse.ts
@@ -63249,13 +64155,14 @@ async function warmUpRequestPath(spec) {
 ;// CONCATENATED MODULE: ./src/load/stage.ts
 
 
+
 /** At most this many in-flight samples per stage; the period is derived from the stage's length. */
 const MAX_IN_FLIGHT_SAMPLES = 400;
 /** Runs a stage to its end (or to cancellation) and returns every record. */
 async function runStage(stage, options) {
     const { clock, logger, signal } = options;
-    const gapMs = stage.time_between_requests * 1000;
-    const offsetMs = options.offsetMs ?? ((index) => index * gapMs);
+    const seed = options.seed ?? arrivals/* DEFAULT_SEED */.KP;
+    const plan = options.plan ?? (0,arrivals/* planArrivals */.MP)(stage, seed, options.stageIndex ?? 0);
     const records = [];
     const inFlight = new Set();
     const inFlightSamples = [];
@@ -63268,7 +64175,8 @@ async function runStage(stage, options) {
     // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
     await warmUpRequestPath(options.buildRequest(0));
     const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
-    const expectedDurationMs = stage.no_overlap || stage.concurrency !== undefined ? 0 : offsetMs(Math.max(0, stage.iterations - 1));
+    // A closed loop's length depends on the server: no ETA, and the shortest sampling period.
+    const expectedDurationMs = plan.kind === 'open' ? plan.durationMs : 0;
     const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
     let onDrained;
     let lastProgressMs = clock.nowMs();
@@ -63277,17 +64185,25 @@ async function runStage(stage, options) {
         if (!force && nowMs - lastProgressMs < options.progressIntervalMs)
             return;
         lastProgressMs = nowMs;
-        const remainingMs = stage.no_overlap || stage.concurrency !== undefined
-            ? undefined
-            : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
+        const remainingMs = plan.kind === 'closed' ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
         logger.info(`stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
             `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${(0,util_clock/* formatDuration */.a3)(remainingMs)}`}`);
     };
-    const sampler = setInterval(() => {
-        if (inFlightSamples.length < MAX_IN_FLIGHT_SAMPLES * 2)
-            inFlightSamples.push({ at_ms: clock.nowMs(), in_flight: inFlight.size });
-        progress(false);
-    }, samplePeriodMs);
+    // The in-flight sampler waits on the injected clock, so a driven clock drives it too.
+    const stopSampler = new AbortController();
+    const sampler = (async () => {
+        for (;;) {
+            try {
+                await clock.sleep(samplePeriodMs, stopSampler.signal);
+            }
+            catch {
+                return; // the stage is over
+            }
+            if (inFlightSamples.length < MAX_IN_FLIGHT_SAMPLES * 2)
+                inFlightSamples.push({ at_ms: clock.nowMs(), in_flight: inFlight.size });
+            progress(false);
+        }
+    })();
     const onAbort = () => {
         interrupted = true;
         for (const request of inFlight)
@@ -63311,47 +64227,54 @@ async function runStage(stage, options) {
         });
         return request;
     };
+    /** Waits until `targetMs`; false when the run was stopped meanwhile. */
+    const waitUntil = async (targetMs) => {
+        if (signal?.aborted)
+            return false;
+        if (clock.nowMs() >= targetMs)
+            return true;
+        try {
+            await clock.sleepUntil(targetMs, signal);
+            return true;
+        }
+        catch {
+            return false; // aborted while waiting: stop firing
+        }
+    };
     try {
-        if (stage.concurrency !== undefined) {
-            // Closed loop: N requests in flight; each completion sends the next, until iterations are sent.
-            const slots = Math.max(1, Math.floor(stage.concurrency));
-            if (clock.nowMs() < startedAtMs)
-                await clock.sleepUntil(startedAtMs, signal).catch(() => undefined);
-            let next = 0;
-            const loop = async () => {
-                while (next < stage.iterations && !signal?.aborted) {
-                    const index = next++;
-                    await fire(index, clock.nowMs()).done;
+        if (plan.kind === 'open') {
+            for (let index = 0; index < stage.iterations; index += 1) {
+                const scheduledAtMs = startedAtMs + plan.offsetMs(index);
+                if (!(await waitUntil(scheduledAtMs)))
+                    break;
+                fire(index, scheduledAtMs);
+            }
+        }
+        else {
+            // Closed loop: the slots start together (one wait, not one spinning wait per slot), then each
+            // sends its next request `pauseMs` after its previous one ended; indices go out in order.
+            let nextIndex = 0;
+            const runSlot = async () => {
+                let scheduledAtMs = startedAtMs;
+                while (nextIndex < stage.iterations) {
+                    if (!(await waitUntil(scheduledAtMs)))
+                        return;
+                    if (nextIndex >= stage.iterations)
+                        return;
+                    const record = await fire(nextIndex++, scheduledAtMs).done;
+                    scheduledAtMs = record.ended_at_ms + plan.pauseMs;
                 }
             };
-            await Promise.all(Array.from({ length: Math.min(slots, stage.iterations) }, loop));
-        }
-        let nextScheduledMs = startedAtMs;
-        for (let index = 0; stage.concurrency === undefined && index < stage.iterations; index += 1) {
-            if (signal?.aborted)
-                break;
-            if (!stage.no_overlap)
-                nextScheduledMs = startedAtMs + offsetMs(index);
-            if (clock.nowMs() < nextScheduledMs) {
-                try {
-                    await clock.sleepUntil(nextScheduledMs, signal);
-                }
-                catch {
-                    break; // aborted while waiting: stop firing
-                }
-            }
-            const request = fire(index, nextScheduledMs);
-            if (stage.no_overlap) {
-                const record = await request.done;
-                nextScheduledMs = record.ended_at_ms + gapMs;
-            }
+            if (await waitUntil(startedAtMs))
+                await Promise.all(Array.from({ length: plan.concurrency }, () => runSlot()));
         }
         // Drain: every request ends by itself (completion, its own deadline or cancellation).
         if (inFlight.size > 0)
             await new Promise((resolve) => (onDrained = resolve));
     }
     finally {
-        clearInterval(sampler);
+        stopSampler.abort();
+        await sampler;
         signal?.removeEventListener('abort', onAbort);
     }
     if (signal?.aborted)
@@ -63359,7 +64282,7 @@ async function runStage(stage, options) {
     progress(true);
     records.sort((a, b) => a.index - b.index);
     const endedAtMs = records.reduce((latest, record) => Math.max(latest, record.ended_at_ms), startedAtMs);
-    return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted };
+    return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted, plan, seed };
 }
 
 // EXTERNAL MODULE: ./src/config/describe.ts
@@ -63520,6 +64443,8 @@ function traceOffsetsMs(requests, speed, count = requests.length) {
     return offsets;
 }
 
+// EXTERNAL MODULE: ./src/load/duration.ts
+var duration = __nccwpck_require__(2178);
 // EXTERNAL MODULE: ./src/metrics/aggregate.ts
 var aggregate = __nccwpck_require__(7946);
 ;// CONCATENATED MODULE: ./src/metrics/histogram.ts
@@ -63834,6 +64759,7 @@ var prompt_length = __nccwpck_require__(5909);
 
 
 
+
 /** The results document, verdict `error` until the gates and the verdict are judged. */
 function buildResultsDocument(input) {
     const { loaded, run, startedAtMs, completedAtMs, target, cluster } = input;
@@ -63940,6 +64866,7 @@ function stageResults(run, gaps, calibration, expected) {
         interrupted: run.interrupted,
         in_flight_samples: run.inFlightSamples,
         ...(expected ? { prefix_cache: prefixCacheComparison(expected.source, expected.cache, statistics) } : {}),
+        load_shape: loadShape(run),
     };
 }
 /** The expected prefix-cache hit rate beside the server's, in the definition the server's figure uses. */
@@ -63959,6 +64886,36 @@ function prefixCacheComparison(source, cache, statistics) {
             : reportedSource === 'prefix_cache_hit'
                 ? cache.request_hit_share
                 : null,
+    };
+}
+/** The shape a stage ran: its plan, and the send rate it achieved (from the records' dispatch times). */
+function loadShape(run) {
+    const { stage, plan } = run;
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
+    for (const record of run.records) {
+        firstMs = Math.min(firstMs, record.dispatched_at_ms);
+        lastMs = Math.max(lastMs, record.dispatched_at_ms);
+    }
+    const sent = run.records.length;
+    const open = plan.kind === 'open';
+    const closed = plan.kind === 'closed';
+    // A capacity search ran probes of their own loads (results.stages[].search): no one plan to report.
+    const search = stage.search;
+    return {
+        loop: search ? (search.rate ? 'open' : 'closed') : plan.kind,
+        description: search ? `capacity search (${search.rate ? 'rate' : 'concurrency'})` : (0,arrivals/* describeShape */.vJ)(stage),
+        arrival: open && !search ? plan.arrival : null,
+        burstiness: open && !search && plan.arrival === 'gamma' ? (stage.burstiness ?? arrivals/* DEFAULT_BURSTINESS */.Tj) : null,
+        seed: run.seed,
+        concurrency: closed && !search ? plan.concurrency : null,
+        pause_ms: closed && !search ? plan.pauseMs : null,
+        ramp_to_rate: stage.ramp_to_rate ?? null,
+        planned_duration_ms: open && !search ? plan.durationMs : null,
+        planned_rate_rps: open && !search && stage.iterations > 1 && plan.durationMs > 0
+            ? ((stage.iterations - 1) * 1000) / plan.durationMs
+            : null,
+        achieved_rate_rps: sent > 1 && lastMs > firstMs ? ((sent - 1) * 1000) / (lastMs - firstMs) : null,
     };
 }
 
@@ -64004,6 +64961,8 @@ var verdict_validity = __nccwpck_require__(8023);
 
 
 
+
+
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 async function runNode(loaded, options, ports, signal) {
     const run = openRun(loaded, options, ports, signal);
@@ -64015,7 +64974,7 @@ async function runNode(loaded, options, ports, signal) {
         else if (target.kind === 'openai')
             run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
         else
-            await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster);
+            await waitForPrimaryToFinish(loaded.config, options, run.context, run.cluster, (0,duration/* primaryLoadLength */.hm)(loaded.config));
     }
     catch (error) {
         failure = error instanceof Error ? error : new Error(String(error));
@@ -64180,7 +65139,10 @@ async function runOneStage(run, target, stage, calibrator) {
             },
             signal: run.context.signal,
             progressIntervalMs: run.context.progressIntervalMs,
-            ...(offsets ? { offsetMs: (index) => offsets[index] ?? 0 } : {}),
+            ...(offsets ? { plan: (0,arrivals/* tracePlan */.vp)((index) => offsets[index] ?? 0, stage.iterations) } : {}),
+            // Each stage draws its random arrivals from its own stream of the run's seed.
+            seed: config.seed,
+            stageIndex: config.stages.indexOf(stage),
         });
         return { stageRun, prompts };
     });
@@ -64306,6 +65268,9 @@ async function runSearchStage(run, target, stage, search, calibrator) {
         peakInFlight: runs.reduce((peak, probeRun) => Math.max(peak, probeRun.peakInFlight), 0),
         inFlightSamples: runs.flatMap((probeRun) => probeRun.inFlightSamples),
         interrupted: runs.some((probeRun) => probeRun.interrupted),
+        // Each probe had its own plan; the stage's load shape says "capacity search" (loadShape).
+        plan: runs[0]?.plan ?? { kind: 'closed', concurrency: 1, pauseMs: 0 },
+        seed: config.seed,
     };
     const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
     run.stages.push(ranStage);
@@ -64561,516 +65526,8 @@ function findStructureProblems(source) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/config/regression.ts
-var regression = __nccwpck_require__(3277);
-;// CONCATENATED MODULE: ./src/config/target.ts
-/**
- * The `target` and prompt-calibration parts of a config: their schema nodes (wired into schema.ts) and
- * the rules JSON schema cannot state (which keys each target kind needs or forbids).
- */
-
-/** What a `base_url` may look like: http or https, with a host. */
-const BASE_URL_PATTERN = '^https?://[^\\s/?#]+[^\\s]*$';
-/** The `target` mapping. Kind-specific requirements are checked in {@link targetProblems}. */
-const targetSchema = {
-    title: 'target',
-    description: 'What the load is aimed at: `exo` (default) brings up an EXO cluster from hardware_plan and model_ids; `openai` uses an already running OpenAI-compatible server (vLLM, llama.cpp, SGLang, Ollama…) at base_url.',
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-        kind: {
-            description: '`exo`: an EXO cluster orchestrated by exo-bench. `openai`: any OpenAI-compatible server.',
-            type: 'string',
-            enum: ['exo', 'openai'],
-            default: 'exo',
-        },
-        base_url: {
-            description: 'openai only, required: the server root, http or https (a trailing /v1 is accepted). The action input api-url or the CLI flag --api-url overrides it.',
-            type: 'string',
-            pattern: BASE_URL_PATTERN,
-            examples: ['http://127.0.0.1:8000/v1'],
-        },
-        model: {
-            description: 'openai only, required: the model every request names (`model` of the request body).',
-            type: 'string',
-            minLength: 1,
-            pattern: '\\S',
-            examples: ['Qwen/Qwen3-0.6B'],
-        },
-        api_key_env: {
-            description: 'openai only: name of the environment variable holding the API key, sent as `Authorization: Bearer`; masked in logs, never written to results.',
-            type: 'string',
-            pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
-            examples: ['OPENAI_API_KEY'],
-        },
-        force_output_length: {
-            description: 'openai only: make the server generate exactly generation_length tokens where it supports it: `ignore_eos` (vLLM) or `min_tokens` (vLLM, SGLang). `none` (default) sends neither.',
-            type: 'string',
-            enum: ['none', 'ignore_eos', 'min_tokens'],
-            default: 'none',
-        },
-    },
-};
-/** The top-level switch of prompt calibration. */
-const calibratePromptsSchema = {
-    description: 'Before each stage, probe the server (a few max_tokens: 1 requests, excluded from the results) to find the prompt text whose usage.prompt_tokens, chat template and nonce included, equals prompt_length.',
-    type: 'boolean',
-    default: true,
-};
-/** Keys of `target`, in schema order. */
-const TARGET_KEYS = Object.keys(targetSchema.properties ?? {});
-const OPENAI_ONLY_KEYS = ['base_url', 'model', 'api_key_env'];
-const target_isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/**
- * Rules between `target` and the rest: an `exo` target needs `hardware_plan` and `model_ids`; an
- * `openai` target needs `base_url` and `model`, takes no `model_ids` and at most one node of
- * `hardware_plan` (there is no cluster: one job sends the load). Fields with schema problems
- * (`badPaths`) are not judged again.
- */
-function targetProblems(data, badPaths, describeRequired) {
-    const problems = [];
-    const ok = (...path) => !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
-    const target = data.target;
-    if (target !== undefined && (!target_isRecord(target) || !ok('target')))
-        return problems;
-    const kind = target_isRecord(target) && target.kind === 'openai' ? 'openai' : 'exo';
-    if (kind === 'exo') {
-        for (const key of ['hardware_plan', 'model_ids']) {
-            if (data[key] === undefined)
-                problems.push({
-                    path: [],
-                    message: `missing required key "${key}" (${describeRequired(key)})`,
-                    at: 'value',
-                });
-        }
-        if (target_isRecord(target)) {
-            for (const key of OPENAI_ONLY_KEYS) {
-                if (target[key] !== undefined)
-                    problems.push({
-                        path: ['target', key],
-                        message: `"${key}" is for target kind "openai"; an EXO target takes its URL from --api-url / api-url and its models from model_ids`,
-                        at: 'key',
-                    });
-            }
-            if (target.force_output_length !== undefined && target.force_output_length !== 'none')
-                problems.push({
-                    path: ['target', 'force_output_length'],
-                    message: `expected "none" for an EXO target, found ${JSON.stringify(target.force_output_length)}; EXO ignores these fields: use endpoint: bench, which generates exactly generation_length tokens`,
-                    at: 'value',
-                });
-        }
-        return problems;
-    }
-    const openai = target;
-    for (const key of ['base_url', 'model']) {
-        if (openai[key] === undefined)
-            problems.push({
-                path: ['target'],
-                message: `missing required key "${key}" for target kind "openai" (${key === 'base_url' ? 'the server URL, e.g. http://127.0.0.1:8000/v1' : 'the model to request'})`,
-                at: 'value',
-            });
-    }
-    if (data.model_ids !== undefined)
-        problems.push({
-            path: ['model_ids'],
-            message: 'model_ids is for EXO targets; with target kind "openai", name the model in target.model',
-            at: 'key',
-        });
-    if (data.endpoint === 'bench' && ok('endpoint'))
-        problems.push({
-            path: ['endpoint'],
-            message: 'expected "chat" with target kind "openai", found "bench" (EXO\'s own endpoint); use target.force_output_length for exact output lengths',
-            at: 'value',
-        });
-    const plan = data.hardware_plan;
-    if (target_isRecord(plan) && ok('hardware_plan')) {
-        const total = Object.values(plan).reduce((sum, count) => sum + (typeof count === 'number' ? count : 0), 0);
-        if (total > 1)
-            problems.push({
-                path: ['hardware_plan'],
-                message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${(0,describe/* formatNumber */.ZV)(total)}`,
-                at: 'value',
-            });
-    }
-    return problems;
-}
-/** The typed target of a checked config. */
-function buildTarget(target) {
-    if (target?.kind !== 'openai')
-        return { kind: 'exo' };
-    return {
-        kind: 'openai',
-        base_url: String(target.base_url),
-        model: String(target.model),
-        ...(typeof target.api_key_env === 'string' ? { api_key_env: target.api_key_env } : {}),
-        force_output_length: target.force_output_length === 'ignore_eos' || target.force_output_length === 'min_tokens'
-            ? target.force_output_length
-            : 'none',
-    };
-}
-/** The models requests name: EXO's `model_ids`, or the openai target's one model. */
-function targetModels(config) {
-    return config.target.kind === 'openai' ? [config.target.model] : [...config.model_ids];
-}
-
-// EXTERNAL MODULE: ./src/config/stage-keys.ts
-var stage_keys = __nccwpck_require__(1);
-;// CONCATENATED MODULE: ./src/config/schema.ts
-/**
- * The JSON schema of a benchmark config: the one source of truth for what a config file may contain,
- * its types, limits and defaults. The loader validates with it (through ajv, which also fills in the
- * defaults) and `configs/schema.json` is this object written out for editors; a test fails when the two
- * drift apart (`UPDATE_SCHEMA=1 npm test -- __tests__/config/schema` rewrites the file).
- *
- * What JSON schema cannot say is checked in code (src/config/validate.ts) and listed in `LIMITS`:
- * unique stage names, `warmup_requests < iterations`, the stage duration cap and the matrix size cap,
- * threshold expressions and the metric names of `regression` (src/verdict/).
- */
-
-
-const SECONDS_PER_DAY = 86_400;
-/**
- * Caps that keep every derived quantity (schedules in milliseconds, token buffers, timer delays) far
- * from overflow and from Node's 2^31-1 ms timer limit, while staying far above any sensible benchmark.
- */
-const LIMITS = {
-    maxIterations: 10_000_000,
-    maxPromptLengthTokens: 10_000_000,
-    maxGenerationLengthTokens: 10_000_000,
-    maxTimeBetweenRequestsSeconds: SECONDS_PER_DAY,
-    /** iterations × time_between_requests of one stage. */
-    maxStageDurationSeconds: 30 * SECONDS_PER_DAY,
-    maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
-    maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
-    maxDispatchLagP99Ms: 3_600_000,
-    /** `trace_speed`: a thousand times faster or slower than recorded. */
-    maxTraceSpeed: 1000,
-    /** `trace_block_tokens`: tokens of one hash_ids block. */
-    maxTraceBlockTokens: 1_000_000,
-    /** `shared_prefix.groups`. */
-    maxSharedPrefixGroups: 1_000_000,
-    /** A capacity search's loads: requests per second or requests in flight. */
-    maxSearchLoad: 100_000,
-    /** A GitHub Actions matrix runs at most 256 jobs, and plan mode makes one job per node. */
-    maxNodesTotal: 256,
-    /** Numbers in `environment` are exported as text; beyond this they would lose digits. */
-    maxSafeEnvironmentNumber: Number.MAX_SAFE_INTEGER,
-};
-/** What a GitHub runner label may look like (letters, digits, `.`, `_`, `-`; no spaces or commas). */
-const RUNNER_LABEL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$';
-/** What an environment variable name may look like (a POSIX shell name). */
-const ENVIRONMENT_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
-/** Old spellings still accepted, with a warning, mapped to the current one. */
-const DEPRECATED_ALIASES = {
-    instance_meta: { MlxIbv: 'MlxJaccl' },
-};
-const positiveSeconds = (description, defaultSeconds, maxSeconds) => ({
-    description,
-    type: 'number',
-    exclusiveMinimum: 0,
-    maximum: maxSeconds,
-    default: defaultSeconds,
-});
-/** `thresholds:` of the run or of a stage: expressions checked in code (src/verdict/thresholds.ts). */
-const thresholdsSchema = (description) => ({
-    description: `${description} Each is "<metric> <comparator> <number>", e.g. "ttft_p95_ms <= 800"; a failed threshold makes the verdict fail.`,
-    type: 'array',
-    items: { title: 'threshold', type: 'string', minLength: 1, pattern: '\\S' },
-    examples: [['success_rate >= 0.99', 'ttft_p95_ms <= 800']],
-});
-const schema_searchRange = (description, type, lowest) => ({
-    description,
-    type: 'object',
-    additionalProperties: false,
-    required: ['min', 'max'],
-    properties: {
-        min: {
-            description: 'The least load probed (the search starts here).',
-            type,
-            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
-            maximum: LIMITS.maxSearchLoad,
-        },
-        max: {
-            description: 'The most load probed; at least `min`.',
-            type,
-            ...(type === 'number' ? { exclusiveMinimum: 0 } : { minimum: lowest }),
-            maximum: LIMITS.maxSearchLoad,
-        },
-    },
-});
-/** `search:` of a stage: a capacity search (src/load/search.ts). */
-const searchSchema = {
-    title: 'search',
-    description: 'Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.',
-    type: 'object',
-    additionalProperties: false,
-    required: ['metric'],
-    properties: {
-        metric: {
-            description: 'The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …',
-            type: 'string',
-            minLength: 1,
-        },
-        max: {
-            description: 'A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).',
-            type: 'number',
-            exclusiveMinimum: 0,
-        },
-        min: {
-            description: 'A probe passes when the metric is ≥ min (metrics where bigger is better).',
-            type: 'number',
-            minimum: 0,
-        },
-        rate: schema_searchRange('Search the open-loop request rate, in requests per second.', 'number', 0),
-        concurrency: schema_searchRange('Search the closed-loop concurrency, in requests kept in flight (integers).', 'integer', 1),
-        probe_requests: {
-            description: "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).",
-            type: 'integer',
-            minimum: 1,
-            maximum: LIMITS.maxIterations,
-        },
-        tolerance: {
-            description: 'Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).',
-            type: 'number',
-            exclusiveMinimum: 0,
-            maximum: 1,
-            default: 0.05,
-        },
-        max_probes: {
-            description: 'Most probes the search may run; it reports what it bracketed when they are spent.',
-            type: 'integer',
-            minimum: 2,
-            maximum: 100,
-            default: 12,
-        },
-        max_failure_rate: {
-            description: 'A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).',
-            type: 'number',
-            minimum: 0,
-            maximum: 1,
-            default: 0.01,
-        },
-    },
-};
-const stageSchema = {
-    title: 'stage',
-    description: 'One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests.',
-    type: 'object',
-    additionalProperties: false,
-    // prompt_length, generation_length, time_between_requests and iterations are required unless the
-    // stage replays a trace (which gives them) or searches (which sets its own schedule):
-    // src/config/validate.ts checks it, with the schema's own message.
-    required: ['name'],
-    properties: {
-        name: {
-            description: 'Name of the stage, unique within the config; used in logs, summaries and results.',
-            type: 'string',
-            minLength: 1,
-            pattern: '\\S',
-        },
-        prompt_length: {
-            description: 'Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).',
-            type: 'integer',
-            minimum: 1,
-            maximum: LIMITS.maxPromptLengthTokens,
-        },
-        generation_length: {
-            description: 'Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).',
-            type: 'integer',
-            minimum: 1,
-            maximum: LIMITS.maxGenerationLengthTokens,
-        },
-        time_between_requests: {
-            description: "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one). With `no_overlap`, the pause after each completion. Required, except in a trace stage (the trace's timestamps schedule it).",
-            type: 'number',
-            minimum: 0,
-            maximum: LIMITS.maxTimeBetweenRequestsSeconds,
-        },
-        iterations: {
-            description: 'Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.',
-            type: 'integer',
-            minimum: 1,
-            maximum: LIMITS.maxIterations,
-        },
-        no_overlap: {
-            description: 'Send one request at a time in this stage; overrides the top-level `no_overlap`.',
-            type: 'boolean',
-        },
-        warmup_requests: {
-            description: 'The first N requests of the stage are fired and recorded but left out of its statistics; must be less than `iterations`.',
-            type: 'integer',
-            minimum: 0,
-            maximum: LIMITS.maxIterations,
-            default: 0,
-        },
-        warmup: {
-            description: 'A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.',
-            type: 'boolean',
-            default: false,
-        },
-        thresholds: thresholdsSchema("Gates on this stage's statistics (ITL metrics are only known per stage)."),
-        trace: {
-            description: "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.",
-            type: 'string',
-            minLength: 1,
-            pattern: '\\S',
-            examples: ['traces/mooncake-sample.jsonl'],
-        },
-        trace_speed: {
-            description: 'Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.',
-            type: 'number',
-            exclusiveMinimum: 0,
-            maximum: LIMITS.maxTraceSpeed,
-        },
-        trace_block_tokens: {
-            description: 'Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.',
-            type: 'integer',
-            minimum: 1,
-            maximum: LIMITS.maxTraceBlockTokens,
-        },
-        shared_prefix: {
-            title: 'shared prefix',
-            description: 'Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.',
-            type: 'object',
-            additionalProperties: false,
-            required: ['tokens'],
-            properties: {
-                tokens: {
-                    description: 'Prompt tokens of each shared prefix, chat template included; less than prompt_length.',
-                    type: 'integer',
-                    minimum: 1,
-                    maximum: LIMITS.maxPromptLengthTokens,
-                },
-                groups: {
-                    description: 'Number of distinct prefixes (default 1: every prompt shares the same prefix).',
-                    type: 'integer',
-                    minimum: 1,
-                    maximum: LIMITS.maxSharedPrefixGroups,
-                    default: 1,
-                },
-            },
-            examples: [{ tokens: 1024, groups: 4 }],
-        },
-        search: searchSchema,
-    },
-};
-/** Keys allowed in a stage's `shared_prefix`. */
-const SHARED_PREFIX_KEYS = ['tokens', 'groups'];
-/** Stage fields a trace stage takes from its trace (an error when also written in the stage). */
-const TRACE_DERIVED_KEYS = [
-    'prompt_length',
-    'generation_length',
-    'time_between_requests',
-];
-/** Stage fields required unless the stage replays a trace. */
-
-/** `trace_block_tokens` when not given (Mooncake's block size). */
-const DEFAULT_TRACE_BLOCK_TOKENS = 512;
-/** The config schema (JSON schema draft-07). Written to configs/schema.json as is. */
-const configSchema = {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'exo-bench config',
-    description: 'A staged load benchmark for an EXO cluster or an OpenAI-compatible server. configs/README.md documents every field.',
-    type: 'object',
-    additionalProperties: false,
-    // hardware_plan and model_ids are required for EXO targets only (src/config/target.ts checks them).
-    required: ['stages'],
-    properties: {
-        hardware_plan: {
-            description: 'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).',
-            type: 'object',
-            minProperties: 1,
-            propertyNames: { title: 'runner label', type: 'string', pattern: RUNNER_LABEL_PATTERN },
-            additionalProperties: { type: 'integer', minimum: 1, maximum: LIMITS.maxNodesTotal },
-            examples: [{ M3ULTRA_GPU80_512GB: 4 }],
-        },
-        environment: {
-            description: 'Variables set on every node; numbers and booleans are exported as their text.',
-            type: 'object',
-            propertyNames: { title: 'variable name', type: 'string', pattern: ENVIRONMENT_NAME_PATTERN },
-            additionalProperties: {
-                type: ['string', 'number', 'boolean'],
-                minimum: -LIMITS.maxSafeEnvironmentNumber,
-                maximum: LIMITS.maxSafeEnvironmentNumber,
-            },
-            default: {},
-            examples: [{ OVERRIDE_MEMORY_MB: 512 }],
-        },
-        timeout_seconds: positiveSeconds('Deadline for nodes to join, instances to be placed and runners to be ready (seconds).', 600, LIMITS.maxTimeoutSeconds),
-        model_ids: {
-            description: 'Models to run, one instance per entry; repeat an id to run several instances of it. Required for EXO targets; openai targets name their model in target.model instead.',
-            type: 'array',
-            minItems: 1,
-            items: { title: 'model id', type: 'string', minLength: 1, pattern: '\\S' },
-            examples: [['mlx-community/Llama-3.2-1B-Instruct-4bit']],
-        },
-        stages: {
-            description: 'The stages of load, run one after another in this order.',
-            type: 'array',
-            minItems: 1,
-            items: stageSchema,
-        },
-        sharding: {
-            description: 'EXO sharding strategy for every instance.',
-            type: 'string',
-            enum: ['Pipeline', 'Tensor'],
-            default: 'Pipeline',
-        },
-        instance_meta: {
-            description: 'EXO instance kind. `MlxIbv` is the old name of `MlxJaccl` (accepted with a warning).',
-            type: 'string',
-            enum: ['MlxRing', 'MlxJaccl', 'MlxIbv'],
-            default: 'MlxRing',
-        },
-        no_overlap: {
-            description: 'Send one request at a time (each after the previous completes); a stage may override it.',
-            type: 'boolean',
-            default: false,
-        },
-        endpoint: {
-            description: "`chat`: /v1/chat/completions. `bench`: EXO's /bench/chat/completions, which bans EOS so every request generates exactly generation_length tokens.",
-            type: 'string',
-            enum: ['chat', 'bench'],
-            default: 'chat',
-        },
-        unique_prompts: {
-            description: 'Start each prompt with a unique nonce so that no two requests share a cached prefix.',
-            type: 'boolean',
-            default: true,
-        },
-        target: targetSchema,
-        calibrate_prompts: calibratePromptsSchema,
-        request_timeout_seconds: positiveSeconds('Deadline of one request, from its send to the end of its stream (seconds).', 600, LIMITS.maxTimeoutSeconds),
-        stream_idle_timeout_seconds: positiveSeconds('A stream that sends no byte (not even a keep-alive) for this long fails (seconds).', 60, LIMITS.maxTimeoutSeconds),
-        max_dispatch_lag_p99_ms: {
-            description: 'A run whose p99 dispatch lag (actual send time − scheduled send time) exceeds this is flagged invalid (milliseconds).',
-            type: 'number',
-            exclusiveMinimum: 0,
-            maximum: LIMITS.maxDispatchLagP99Ms,
-            default: 5,
-        },
-        snapshot_interval_seconds: positiveSeconds('Period of cluster state snapshots during the load (seconds).', 2, LIMITS.maxSnapshotIntervalSeconds),
-        thresholds: thresholdsSchema('Gates on the statistics of the whole run (all stages together).'),
-        regression: {
-            description: 'Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.',
-            type: 'object',
-            propertyNames: { title: 'metric name', type: 'string' },
-            additionalProperties: { title: 'tolerance', type: 'string', pattern: regression/* TOLERANCE_PATTERN */.b$ },
-            examples: [{ ttft_p95_ms: '10%', output_tokens_per_second: '5%' }],
-        },
-    },
-};
-/** Keys allowed at the top level of a config, in schema order. */
-const TOP_LEVEL_KEYS = Object.keys(configSchema.properties ?? {});
-/** Keys allowed in a stage, in schema order. */
-const STAGE_KEYS = Object.keys(stageSchema.properties ?? {});
-/** Keys allowed in a stage's `search`, in schema order. */
-const SEARCH_KEYS = Object.keys(searchSchema.properties ?? {});
-/** The text of configs/schema.json: what editors read. */
-function renderSchemaJson() {
-    return `${JSON.stringify(configSchema, null, 2)}\n`;
-}
-
+// EXTERNAL MODULE: ./src/config/schema.ts
+var config_schema = __nccwpck_require__(131);
 ;// CONCATENATED MODULE: ./src/config/substitute.ts
 /**
  * `${VAR}` references in config strings, so one file can serve several clusters or branches
@@ -65078,7 +65535,7 @@ function renderSchemaJson() {
  * re-expansion of substituted text, so a value can never expand into another reference.
  */
 
-const variableName = new RegExp(ENVIRONMENT_NAME_PATTERN);
+const variableName = new RegExp(config_schema/* ENVIRONMENT_NAME_PATTERN */.VG);
 /**
  * Replaces each `${NAME}` in `text` by `variables[NAME]`; `$${` stands for a literal `${`.
  * A reference to an unset variable, an invalid name or an unclosed `${` is a problem; the reference is
@@ -65221,13 +65678,18 @@ function deriveTraceStage(stage, count, requests, speed) {
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ./src/config/target.ts
+var config_target = __nccwpck_require__(5165);
 // EXTERNAL MODULE: ./src/config/thresholds.ts
 var thresholds = __nccwpck_require__(36);
+// EXTERNAL MODULE: ./src/config/regression.ts
+var regression = __nccwpck_require__(3277);
 ;// CONCATENATED MODULE: ./src/config/validate.ts
 /**
  * Validation of a config value (already parsed and substituted) against the schema, plus the rules the
  * schema cannot state, then the typed `BenchConfig` with every default applied.
  */
+
 
 
 
@@ -65246,7 +65708,7 @@ function schemaValidator() {
         strictNumbers: true,
         // `environment` values are string | number | boolean.
         allowUnionTypes: true,
-    }).compile(configSchema);
+    }).compile(config_schema/* configSchema */.Qn);
     return compiled;
 }
 function pathFromPointer(pointer, data) {
@@ -65269,7 +65731,7 @@ function valueAt(data, path) {
     return node;
 }
 function schemaAt(path) {
-    let schema = configSchema;
+    let schema = config_schema/* configSchema */.Qn;
     for (const segment of path) {
         const next = typeof segment === 'number'
             ? schema.items
@@ -65282,32 +65744,32 @@ function schemaAt(path) {
     return schema;
 }
 const KEY_PATTERN_WORDS = {
-    [RUNNER_LABEL_PATTERN]: 'a runner label: a letter or digit, then letters, digits, ".", "_" or "-" (at most 100 characters, no spaces)',
-    [ENVIRONMENT_NAME_PATTERN]: 'a variable name: letters, digits and "_", not starting with a digit',
+    [config_schema/* RUNNER_LABEL_PATTERN */.T4]: 'a runner label: a letter or digit, then letters, digits, ".", "_" or "-" (at most 100 characters, no spaces)',
+    [config_schema/* ENVIRONMENT_NAME_PATTERN */.VG]: 'a variable name: letters, digits and "_", not starting with a digit',
 };
 function unknownKeyMessage(key, parentPath) {
     if (parentPath.length === 1 && parentPath[0] === 'target') {
-        const suggestion = (0,describe/* closestMatch */.h0)(key, TARGET_KEYS);
+        const suggestion = (0,describe/* closestMatch */.h0)(key, config_target/* TARGET_KEYS */.X5);
         return suggestion
             ? `unknown key; did you mean "${suggestion}"?`
-            : `unknown key; expected one of ${TARGET_KEYS.join(', ')}`;
+            : `unknown key; expected one of ${config_target/* TARGET_KEYS */.X5.join(', ')}`;
     }
     if (parentPath.length === 3 && parentPath[0] === 'stages' && parentPath[2] === 'shared_prefix') {
-        const suggestion = (0,describe/* closestMatch */.h0)(key, SHARED_PREFIX_KEYS);
+        const suggestion = (0,describe/* closestMatch */.h0)(key, config_schema/* SHARED_PREFIX_KEYS */.aj);
         return suggestion
             ? `unknown key; did you mean "${suggestion}"?`
-            : `unknown key; expected one of ${SHARED_PREFIX_KEYS.join(', ')}`;
+            : `unknown key; expected one of ${config_schema/* SHARED_PREFIX_KEYS */.aj.join(', ')}`;
     }
     if (parentPath.length >= 3 && parentPath[0] === 'stages' && parentPath[2] === 'search') {
-        const known = parentPath.length === 3 ? SEARCH_KEYS : ['min', 'max'];
+        const known = parentPath.length === 3 ? config_schema/* SEARCH_KEYS */.UY : ['min', 'max'];
         const suggestion = (0,describe/* closestMatch */.h0)(key, known);
         return suggestion
             ? `unknown key; did you mean "${suggestion}"?`
             : `unknown key; expected one of ${known.join(', ')}`;
     }
     const inStage = parentPath.length === 2 && parentPath[0] === 'stages';
-    const known = inStage ? STAGE_KEYS : TOP_LEVEL_KEYS;
-    const other = inStage ? TOP_LEVEL_KEYS : STAGE_KEYS;
+    const known = inStage ? config_schema/* STAGE_KEYS */.Wf : config_schema/* TOP_LEVEL_KEYS */.Uw;
+    const other = inStage ? config_schema/* TOP_LEVEL_KEYS */.Uw : config_schema/* STAGE_KEYS */.Wf;
     const suggestion = (0,describe/* closestMatch */.h0)(key, known);
     if (suggestion)
         return `unknown key; did you mean "${suggestion}"?`;
@@ -65335,6 +65797,7 @@ const VALUE_KEYWORDS = new Set([
 function schemaProblems(errors, data, writtenAs) {
     const problems = [];
     const failedKeywordsByPointer = new Map();
+    const missingKeysAt = new Map();
     for (const error of errors) {
         const path = pathFromPointer(error.instancePath, data);
         const params = error.params;
@@ -65356,13 +65819,31 @@ function schemaProblems(errors, data, writtenAs) {
         else if (error.keyword === 'required') {
             const key = String(params.missingProperty);
             const expected = (0,describe/* describeExpectation */.uN)(schemaAt([...path, key]), new Set(), hiddenEnumValues(key));
-            problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+            // The stage schema asks for the gap only where `concurrency` is not set: say so.
+            const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
+            const problem = {
+                path,
+                message: `missing required key "${key}" (${expected})${unless}`,
+                at: 'value',
+            };
+            problems.push(problem);
+            const siblings = missingKeysAt.get(error.instancePath) ?? [];
+            siblings.push({ key, problem });
+            missingKeysAt.set(error.instancePath, siblings);
         }
         else if (VALUE_KEYWORDS.has(error.keyword)) {
             const failed = failedKeywordsByPointer.get(error.instancePath) ?? new Set();
             failed.add(error.keyword);
             failedKeywordsByPointer.set(error.instancePath, failed);
         }
+    }
+    // A conditional requirement (`else`) is reported before the plain ones: put the missing keys of one
+    // mapping back in the schema's order, in the places they took.
+    for (const [pointer, siblings] of missingKeysAt) {
+        const keys = Object.keys(schemaAt(pathFromPointer(pointer, data)).properties ?? {});
+        const positions = siblings.map((entry) => problems.indexOf(entry.problem)).sort((a, b) => a - b);
+        const sorted = [...siblings].sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
+        positions.forEach((position, index) => (problems[position] = sorted[index].problem));
     }
     for (const [pointer, failed] of failedKeywordsByPointer) {
         const path = pathFromPointer(pointer, data);
@@ -65390,7 +65871,7 @@ function schemaProblems(errors, data, writtenAs) {
     return problems;
 }
 function hiddenEnumValues(key) {
-    return Object.keys(DEPRECATED_ALIASES[key] ?? {});
+    return Object.keys(config_schema/* DEPRECATED_ALIASES */.dH[key] ?? {});
 }
 /** The keys an ordinary stage requires and a search stage must leave out (it sets its own load). */
 const SCHEDULE_KEYS = ['time_between_requests', 'iterations'];
@@ -65459,10 +65940,10 @@ function crossFieldProblems(data, badPaths) {
     if (validate_isRecord(plan) && ok('hardware_plan')) {
         const counts = Object.values(plan).filter(isFiniteNumber);
         const totalNodes = counts.reduce((sum, count) => sum + count, 0);
-        if (counts.length === Object.keys(plan).length && totalNodes > LIMITS.maxNodesTotal) {
+        if (counts.length === Object.keys(plan).length && totalNodes > config_schema/* LIMITS */.b1.maxNodesTotal) {
             problems.push({
                 path: ['hardware_plan'],
-                message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${(0,describe/* formatNumber */.ZV)(totalNodes)}`,
+                message: `expected at most ${config_schema/* LIMITS */.b1.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${config_schema/* LIMITS */.b1.maxNodesTotal} jobs), found ${(0,describe/* formatNumber */.ZV)(totalNodes)}`,
                 at: 'value',
             });
         }
@@ -65516,12 +65997,29 @@ function crossFieldProblems(data, badPaths) {
                 at: 'key',
             });
         }
-        if (iterationsOk && isFiniteNumber(gapSeconds) && ok('stages', index, 'time_between_requests')) {
-            const durationSeconds = iterations * gapSeconds;
-            if (durationSeconds > LIMITS.maxStageDurationSeconds) {
+        problems.push(...shapeProblems(stage, index, data.no_overlap === true, ok));
+        const ramp = stage.ramp_to_rate;
+        const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
+        if (iterationsOk && isFiniteNumber(gapSeconds) && gapSeconds > 0 && rampOk) {
+            // A ramp lasts 2(N − 1)/(r0 + R) (src/load/arrivals.ts), not N × gap.
+            const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
+            if (durationSeconds > config_schema/* LIMITS */.b1.maxStageDurationSeconds) {
                 problems.push({
                     path: ['stages', index],
-                    message: `expected iterations × time_between_requests ≤ ${(0,describe/* formatNumber */.ZV)(LIMITS.maxStageDurationSeconds)} s (30 days), found ${(0,describe/* formatNumber */.ZV)(iterations)} × ${(0,describe/* formatNumber */.ZV)(gapSeconds)} = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
+                    message: `expected a ramp of at most ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
+                    at: 'value',
+                });
+            }
+        }
+        else if (!rampOk &&
+            iterationsOk &&
+            isFiniteNumber(gapSeconds) &&
+            ok('stages', index, 'time_between_requests')) {
+            const durationSeconds = iterations * gapSeconds;
+            if (durationSeconds > config_schema/* LIMITS */.b1.maxStageDurationSeconds) {
+                problems.push({
+                    path: ['stages', index],
+                    message: `expected iterations × time_between_requests ≤ ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found ${(0,describe/* formatNumber */.ZV)(iterations)} × ${(0,describe/* formatNumber */.ZV)(gapSeconds)} = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
                     at: 'value',
                 });
             }
@@ -65547,7 +66045,7 @@ function stageShapeProblems(stage, index, ok) {
     const path = ['stages', index];
     const isTrace = stage.trace !== undefined;
     if (isTrace) {
-        for (const key of TRACE_DERIVED_KEYS) {
+        for (const key of config_schema/* TRACE_DERIVED_KEYS */.ft) {
             if (stage[key] === undefined)
                 continue;
             problems.push({
@@ -65562,6 +66060,14 @@ function stageShapeProblems(stage, index, ok) {
                 message: 'a trace stage sends each request at its timestamp; no_overlap cannot apply: remove it, or remove trace',
                 at: 'key',
             });
+        // `arrival` is always there (the schema's default, constant): only another process contradicts a trace.
+        for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
+            if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
+                problems.push({
+                    path: [...path, key],
+                    message: `a trace stage sends each request at its timestamp; ${key} cannot apply: remove it, or remove trace`,
+                    at: 'key',
+                });
         if (stage.shared_prefix !== undefined)
             problems.push({
                 path: [...path, 'shared_prefix'],
@@ -65571,13 +66077,15 @@ function stageShapeProblems(stage, index, ok) {
     }
     else {
         // A search stage sets its own schedule (searchStageProblems): it needs only the lengths.
-        const required = stage.search === undefined
-            ? stage_keys/* STAGE_LOAD_KEYS */.d
-            : stage_keys/* STAGE_LOAD_KEYS */.d.filter((key) => !SCHEDULE_KEYS.includes(key));
+        // A closed loop (concurrency) has no gap: time_between_requests is then its optional pause.
+        const required = config_schema/* STAGE_LOAD_KEYS */.w4.filter((key) => stage.search !== undefined
+            ? !SCHEDULE_KEYS.includes(key)
+            : key !== 'time_between_requests' || stage.concurrency === undefined);
         const missing = required.filter((key) => stage[key] === undefined);
         for (const key of missing) {
             const expected = (0,describe/* describeExpectation */.uN)(schemaAt([...path, key]), new Set());
-            problems.push({ path, message: `missing required key "${key}" (${expected})`, at: 'value' });
+            const unless = key === 'time_between_requests' ? '; required unless the stage sets concurrency' : '';
+            problems.push({ path, message: `missing required key "${key}" (${expected})${unless}`, at: 'value' });
         }
         for (const key of ['trace_speed', 'trace_block_tokens'])
             if (stage[key] !== undefined)
@@ -65633,6 +66141,9 @@ function searchStageProblems(stage, index, ok) {
         setsLoad('warmup', 'a search stage is already left out of the run-level figures');
     if (stage.trace !== undefined)
         setsLoad('trace', 'a trace has its own times');
+    for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
+        if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
+            setsLoad(key, 'its probes send at a constant rate or keep search.concurrency in flight');
     if (Array.isArray(stage.thresholds)) {
         stage.thresholds.forEach((text, thresholdIndex) => {
             if (typeof text !== 'string')
@@ -65713,6 +66224,70 @@ function searchStageProblems(stage, index, ok) {
     }
     return problems;
 }
+/**
+ * The load-shape fields of a stage that only make sense together: `burstiness` with `gamma`, a closed
+ * loop (`concurrency`, `no_overlap`) without open-loop shapes, a ramp from a finite starting rate.
+ */
+function shapeProblems(stage, index, topLevelNoOverlap, ok) {
+    const problems = [];
+    const usable = (key) => stage[key] !== undefined && ok('stages', index, key);
+    const arrival = usable('arrival') ? stage.arrival : 'constant';
+    if (usable('burstiness') && arrival !== 'gamma') {
+        problems.push({
+            path: ['stages', index, 'burstiness'],
+            message: `burstiness is the shape of gamma gaps: it needs arrival: gamma, found arrival: ${String(arrival)}`,
+            at: 'key',
+        });
+    }
+    const openShapes = [
+        ...(arrival !== 'constant' ? [`arrival: ${String(arrival)}`] : []),
+        ...(usable('ramp_to_rate') ? ['ramp_to_rate'] : []),
+    ];
+    const noOverlapWritten = stage.no_overlap === true && ok('stages', index, 'no_overlap');
+    const noOverlapInherited = stage.no_overlap === undefined && topLevelNoOverlap;
+    const noOverlapWhere = noOverlapWritten
+        ? 'no_overlap: true'
+        : 'no_overlap: true (inherited from the top level; write no_overlap: false in this stage)';
+    if (usable('concurrency')) {
+        const concurrency = stage.concurrency;
+        const closedConflicts = [
+            ...openShapes,
+            ...(noOverlapWritten || noOverlapInherited ? [noOverlapWhere] : []),
+        ];
+        if (closedConflicts.length > 0) {
+            problems.push({
+                path: ['stages', index, 'concurrency'],
+                message: `concurrency is a closed loop (a request is sent when one completes), so it does not combine with ${closedConflicts.join(' or ')}; remove one of them`,
+                at: 'key',
+            });
+        }
+        const iterations = stage.iterations;
+        if (isFiniteNumber(iterations) && ok('stages', index, 'iterations') && concurrency > iterations) {
+            problems.push({
+                path: ['stages', index, 'concurrency'],
+                message: `expected an integer ≤ iterations (${(0,describe/* formatNumber */.ZV)(iterations)}), found ${(0,describe/* formatNumber */.ZV)(concurrency)}; no more than iterations requests are ever in flight`,
+                at: 'value',
+            });
+        }
+    }
+    else if (openShapes.length > 0 && (noOverlapWritten || noOverlapInherited)) {
+        problems.push({
+            path: ['stages', index, usable('ramp_to_rate') && arrival === 'constant' ? 'ramp_to_rate' : 'arrival'],
+            message: `${openShapes.join(' and ')} shape(s) open-loop arrivals, but the stage has ${noOverlapWhere}, which sends one request at a time`,
+            at: 'key',
+        });
+    }
+    if (usable('ramp_to_rate') &&
+        stage.time_between_requests === 0 &&
+        ok('stages', index, 'time_between_requests')) {
+        problems.push({
+            path: ['stages', index, 'time_between_requests'],
+            message: 'expected a number > 0 with ramp_to_rate (the ramp starts at 1/time_between_requests requests per second), found 0',
+            at: 'value',
+        });
+    }
+    return problems;
+}
 /** Threshold expressions and `regression` metric names: the grammar lives in src/verdict/. */
 function gateProblems(data, ok) {
     const problems = [];
@@ -65780,7 +66355,7 @@ function gateProblems(data, ok) {
 }
 function aliasWarnings(data) {
     const warnings = [];
-    for (const [key, aliases] of Object.entries(DEPRECATED_ALIASES)) {
+    for (const [key, aliases] of Object.entries(config_schema/* DEPRECATED_ALIASES */.dH)) {
         const value = data[key];
         if (typeof value !== 'string')
             continue;
@@ -65819,10 +66394,15 @@ function buildConfig(checked) {
             prompt_length: stage.prompt_length ?? 0,
             generation_length: stage.generation_length ?? 0,
             // A search stage: no schedule of its own (each probe sets one); iterations = its request budget.
+            // A concurrency stage may leave its pause out: none.
             time_between_requests: stage.time_between_requests ?? 0,
             iterations: stage.iterations ?? (search ? search.max_probes * search.probe_requests : 0),
             // A trace stage sends at its timestamps, a search stage sets its own load: never one at a time.
             no_overlap: search || stage.trace !== undefined ? false : (stage.no_overlap ?? checked.no_overlap),
+            arrival: stage.arrival,
+            ...(stage.arrival === 'gamma' ? { burstiness: stage.burstiness ?? config_schema/* DEFAULT_BURSTINESS */.Tj } : {}),
+            ...(stage.concurrency !== undefined ? { concurrency: stage.concurrency } : {}),
+            ...(stage.ramp_to_rate !== undefined ? { ramp_to_rate: stage.ramp_to_rate } : {}),
             warmup_requests: stage.warmup_requests,
             warmup: stage.warmup,
             ...(stage.thresholds ? { thresholds: [...stage.thresholds] } : {}),
@@ -65830,7 +66410,7 @@ function buildConfig(checked) {
                 ? {
                     trace: stage.trace,
                     trace_speed: stage.trace_speed ?? 1,
-                    trace_block_tokens: stage.trace_block_tokens ?? DEFAULT_TRACE_BLOCK_TOKENS,
+                    trace_block_tokens: stage.trace_block_tokens ?? config_schema/* DEFAULT_TRACE_BLOCK_TOKENS */.d_,
                 }
                 : {}),
             ...(stage.shared_prefix
@@ -65843,7 +66423,7 @@ function buildConfig(checked) {
     // Numbers and booleans become the text a shell would see: 512 → "512", true → "true".
     for (const [name, value] of Object.entries(checked.environment))
         environment[name] = String(value);
-    const target = buildTarget(checked.target);
+    const target = (0,config_target/* buildTarget */.k0)(checked.target);
     return {
         hardware_plan: { ...(checked.hardware_plan ?? {}) },
         environment,
@@ -65851,6 +66431,7 @@ function buildConfig(checked) {
         // An openai target's one model stands in model_ids, so every reader of the config sees what ran.
         model_ids: target.kind === 'openai' ? [target.model] : [...(checked.model_ids ?? [])],
         stages,
+        seed: checked.seed,
         sharding: checked.sharding,
         instance_meta: checked.instance_meta === 'MlxIbv' ? 'MlxJaccl' : checked.instance_meta,
         no_overlap: checked.no_overlap,
@@ -65876,7 +66457,7 @@ function validateConfig(data, writtenAs = () => undefined) {
     const valid = validate(data);
     const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
     // First, so that a missing hardware_plan or model_ids reads before the schema's own missing keys.
-    errors.unshift(...targetProblems(data, errors.map((problem) => problem.path), (key) => (0,describe/* describeExpectation */.uN)(schemaAt([key]), new Set(), hiddenEnumValues(key))));
+    errors.unshift(...(0,config_target/* targetProblems */.Ke)(data, errors.map((problem) => problem.path), (key) => (0,describe/* describeExpectation */.uN)(schemaAt([key]), new Set(), hiddenEnumValues(key))));
     errors.push(...crossFieldProblems(data, errors.map((problem) => problem.path)));
     const warnings = aliasWarnings(data);
     if (errors.length > 0)

@@ -14,6 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/cluster/client.ts
 var client = __webpack_require__(74931);
+// EXTERNAL MODULE: ./src/load/duration.ts
+var duration = __webpack_require__(2178);
 // EXTERNAL MODULE: ./src/cluster/orchestrate.ts
 var orchestrate = __webpack_require__(85734);
 // EXTERNAL MODULE: external "node:http"
@@ -4789,6 +4791,7 @@ async function runSimulateNodeCommand(argv, io = defaultIo, signal, env = proces
 
 
 
+
 /** Starts a simulator shaped like the config's target; `profilePath` overrides the default profile. */
 function startSimulatorForConfig(config, expectedNodes, profilePath) {
     const target = config.target;
@@ -4841,12 +4844,7 @@ signal) {
             placed.push((await (0,orchestrate/* placeInstance */.b_)(context, modelId, plan, deadlineMs)).instanceId);
         await (0,orchestrate/* waitForInstancesReady */.s7)(context, placed, deadlineMs);
         // A capacity search stage has no schedule of its own: its first probe, at `min`, stands for it.
-        const scheduledMs = config.stages.reduce((sum, stage) => sum +
-            (stage.search
-                ? stage.search.rate
-                    ? (stage.search.probe_requests / stage.search.rate.min) * 1000
-                    : 0
-                : stage.iterations * stage.time_between_requests * 1000), 0);
+        const scheduledMs = (0,duration/* scheduledLoadMs */.uM)(config);
         await clock/* systemClock */.ml.sleep(Math.min(STAND_IN_HOLD_MAX_MS, scheduledMs), signal);
     }
     catch (error) {
