@@ -24,11 +24,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_SCHEMA_FILE = join(root, 'configs', 'results.schema.json');
 const CONFIG_SCHEMA_FILE = join(root, 'configs', 'schema.json');
 const DOCUMENT_FILE = join(root, 'src', 'results', 'document.ts');
+const DEFINITIONS_FILE = join(root, 'src', 'metrics', 'definitions.ts');
 
 /** Where the schema lives once published (the repository README names the action `exo/bench-action`). */
 export const RESULTS_SCHEMA_ID =
@@ -278,8 +280,71 @@ function pruneDefinitions(schema) {
 }
 
 /** The schema of results.json, as configs/results.schema.json holds it. */
+/**
+ * METRIC_DEFINITIONS of src/metrics/definitions.ts, read from its source (a plain literal: strings
+ * only, which this checks) since Node 20 cannot import TypeScript.
+ */
+export function metricDefinitions() {
+  const source = ts.createSourceFile(
+    DEFINITIONS_FILE,
+    readFileSync(DEFINITIONS_FILE, 'utf8'),
+    ts.ScriptTarget.Latest,
+  );
+  const fail = (node, why) => {
+    const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    throw new Error(
+      `src/metrics/definitions.ts:${line + 1}: ${why} (keep METRIC_DEFINITIONS a plain literal)`,
+    );
+  };
+  const text = (node) => {
+    if (!ts.isStringLiteral(node) && !ts.isNoSubstitutionTemplateLiteral(node))
+      fail(node, 'expected a string');
+    return node.text;
+  };
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (declaration.name.getText(source) !== 'METRIC_DEFINITIONS') continue;
+      const list = declaration.initializer;
+      if (!list || !ts.isArrayLiteralExpression(list)) fail(declaration, 'expected an array');
+      return list.elements.map((element) => {
+        if (!ts.isObjectLiteralExpression(element)) fail(element, 'expected an object');
+        const entry = {};
+        for (const property of element.properties) {
+          if (!ts.isPropertyAssignment(property)) fail(property, 'expected `key: value`');
+          const key = property.name.getText(source);
+          if (key === 'fields') {
+            if (!ts.isArrayLiteralExpression(property.initializer)) fail(property, 'expected an array');
+            entry.fields = property.initializer.elements.map(text);
+          } else entry[key] = text(property.initializer);
+        }
+        return entry;
+      });
+    }
+  }
+  throw new Error('src/metrics/definitions.ts has no METRIC_DEFINITIONS');
+}
+
+/**
+ * Each field a metric definition names gets `<name>: <formula>.` as its description, followed by what
+ * its own JSDoc adds (unit, version): the definitions are written once, in src/metrics/definitions.ts.
+ */
+function describeMetricFields(schema) {
+  for (const { name, formula, fields } of metricDefinitions()) {
+    for (const field of fields) {
+      const [definition, property] = field.split('.');
+      const node = schema.definitions?.[definition]?.properties?.[property];
+      if (node === undefined) {
+        throw new Error(`METRIC_DEFINITIONS: ${name} names ${field}, which the results schema does not have`);
+      }
+      node.description = `${name}: ${formula}.${node.description ? ` ${node.description}` : ''}`;
+    }
+  }
+}
+
 export function resultsSchema() {
   const generated = generatedSchema();
+  describeMetricFields(generated);
   spliceConfiguration(generated);
   pruneDefinitions(generated);
   const { $schema: _generatorsDraft, title, description, definitions, ...document } = generated;

@@ -21,6 +21,7 @@ import { DEFAULT_PROFILE, FAST_TEST_PROFILE, startSimulator } from '../../src/si
 import { readBaselineFiles } from '../../src/verdict/baseline.js';
 import { readNodeFolder, runMerge } from '../../src/merge/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
+import { METRIC_DEFINITIONS } from '../../src/metrics/definitions.js';
 
 const repositoryRoot = join(new URL('.', import.meta.url).pathname, '..', '..');
 const schemaFile = join(repositoryRoot, 'configs', 'results.schema.json');
@@ -130,6 +131,18 @@ describe('configs/results.schema.json', () => {
     expect(resultsSchema.properties?.schema_version?.description).toContain(
       `This schema describes ${RESULTS_SCHEMA_VERSION} documents`,
     );
+  });
+
+  it("takes each metric's description from the one table, src/metrics/definitions.ts", () => {
+    const named = METRIC_DEFINITIONS.flatMap(({ name, formula, fields }) =>
+      fields.map((field) => {
+        const [definition = '', property = ''] = field.split('.');
+        const description = resultsSchema.definitions?.[definition]?.properties?.[property]?.description;
+        return { field, starts: description?.startsWith(`${name}: ${formula}.`) ?? false };
+      }),
+    );
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((entry) => !entry.starts)).toEqual([]);
   });
 
   it('describes every field', () => {

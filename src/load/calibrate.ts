@@ -542,7 +542,7 @@ export interface StageCalibration {
   /** The least exact status among the stage's models (exact < approximate < estimate; off when disabled). */
   status: CalibrationStatus;
   /**
-   * Probe requests sent for this stage (0 when every length came from the cache); not stage requests.
+   * 0 when every length came from the cache.
    * @asType integer
    * @minimum 0
    */

@@ -1,8 +1,8 @@
 /**
  * From records to the numbers people read. A request's own figures (TTFT, TPOT, E2E, …) come from
  * requestSample (samples.ts); the formulas over sets of requests (means, rates, windows, cache hits)
- * are written once, here, next to their code. Both are printed in the summary's legend
- * (METRIC_DEFINITIONS).
+ * are written once, here, next to their code. Their definitions in words are one table,
+ * src/metrics/definitions.ts, which the summary, the report and the results schema all print.
  */
 import type { ErrorClass, RequestRecord } from './record.js';
 import { requestSample } from './samples.js';
@@ -50,20 +50,17 @@ export interface LoadStatistics {
    */
   failed_requests: number;
   /**
-   * successful ÷ counted requests (0..1), not rounded.
+   * 0..1, not rounded.
    * @minimum 0
    * @maximum 1
    */
   success_rate: number;
   /**
-   * Sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks).
    * @asType integer
    * @minimum 0
    */
   total_tokens: number;
-  /** total_tokens ÷ successful requests. */
   avg_tokens_per_request: number;
-  /** Mean E2E of successful requests, seconds. */
   avg_time_per_request: number;
   // Ours.
   /**
@@ -78,29 +75,21 @@ export interface LoadStatistics {
    * @minimum 0
    */
   warmup_requests: number;
-  /**
-   * Time to first token (ms): first chunk with non-empty content or reasoning_content − send time (request
-   * written on the socket).
-   */
+  /** Milliseconds. */
   ttft_ms: Summary;
-  /** Time to the first answer (non-reasoning) token (ms); equals TTFT for models that do not reason. */
+  /** Milliseconds; equals TTFT for models that do not reason. */
   ttfat_ms: Summary;
-  /** Time per output token (ms): (E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens. */
+  /** Milliseconds. */
   tpot_ms: Summary;
-  /** End of the response − send time (ms), successful requests. */
+  /** Milliseconds, successful requests. */
   e2e_ms: Summary;
   /** End of the response − scheduled send time (ms), successful requests. */
   e2e_from_schedule_ms: Summary;
-  /**
-   * Time the request was handed to the HTTP client − scheduled send time (ms): the load generator's own
-   * delay.
-   */
+  /** Milliseconds. */
   dispatch_lag_ms: Summary;
-  /** Dispatch → request written on a connected socket (ms): connection setup, queueing in the client. */
+  /** Milliseconds. */
   connect_ms: Summary;
-  /** total_tokens ÷ active window. */
   output_tokens_per_second: number;
-  /** Successful requests ÷ active window. */
   requests_per_second: number;
   /** From the first send to the last end of the counted requests, seconds. */
   active_window_seconds: number;
@@ -110,13 +99,8 @@ export interface LoadStatistics {
    * @minimum 0
    */
   token_counts_from_chunks: number;
-  /** Prompt tokens the server reported (usage, else EXO generation_stats), successful requests. */
   prompt_tokens: Summary;
-  /**
-   * Share of prompt tokens served from the prefix cache: Σ cached_tokens ÷ Σ prompt_tokens over the
-   * successful requests that report cached_tokens; failing that (EXO's bench endpoint), the share of requests
-   * whose prefix_cache_hit is partial or exact. Null when the server reports neither.
-   */
+  /** Null when the server reports neither. */
   cache_hit_rate: number | null;
   /** Which of the two definitions cache_hit_rate uses; null when it is null. */
   cache_hit_source: 'cached_tokens' | 'prefix_cache_hit' | null;
@@ -156,59 +140,6 @@ export interface LoadStatistics {
   /** Failures by class, most frequent class first. */
   errors: ErrorBreakdown[];
 }
-
-/** The metric legend: name → formula, printed under the summary's tables. */
-export const METRIC_DEFINITIONS: ReadonlyArray<readonly [string, string]> = [
-  [
-    'Success Rate',
-    'successful requests ÷ requests (warmup excluded); a success has ≥ 1 token and ends with [DONE]',
-  ],
-  [
-    'Total Tokens',
-    'sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks)',
-  ],
-  ['Avg Tokens/Request', 'Total Tokens ÷ successful requests'],
-  ['Avg Time/Request', 'mean E2E of successful requests, seconds'],
-  [
-    'TTFT',
-    'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
-  ],
-  ['TTFAT', 'first chunk with non-empty content − send time (time to first answer token)'],
-  ['TPOT', '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens'],
-  ['ITL', 'gap between consecutive token chunks, every gap of every successful request'],
-  [
-    'Prompt tokens',
-    'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
-  ],
-  [
-    'Cache hit',
-    'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
-  ],
-  [
-    'Output shortfall',
-    'Σ max(0, generation_length − output tokens) ÷ (generation_length × successful requests); short/over = requests below/above generation_length',
-  ],
-  [
-    'Tokens/chunk',
-    'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
-  ],
-  [
-    'Calibration probes',
-    'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
-  ],
-  ['E2E', 'end of the response − send time; "from schedule" uses the scheduled time instead'],
-  [
-    'Dispatch lag',
-    'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
-  ],
-  [
-    'Connect',
-    'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
-  ],
-  ['Output tok/s', 'Total Tokens ÷ active window (first send → last end of the counted requests)'],
-  ['Req/s', 'successful requests ÷ active window'],
-  ['Peak in flight', 'largest number of requests open at once'],
-];
 
 function mostFrequent(messages: Map<string, number>): string {
   let best = '';
@@ -402,10 +333,6 @@ export interface OutputLengthStatistics {
    * @minimum 0
    */
   over_requests: number;
-  /**
-   * Σ max(0, requested − achieved) ÷ Σ requested over the successful requests: the share of output not
-   * produced.
-   */
   shortfall_ratio: number;
   /** Successful requests by finish_reason (`none` when the server sent none). */
   finish_reasons: Record<string, Count>;

@@ -3,7 +3,7 @@
  * connect time are computed: the statistics (aggregate.ts), the gates and the baseline comparison
  * (metrics/catalog.ts) and the charts (report/charts.ts) all read them from here, so a table, a gate
  * and a chart can never disagree on what a request measured. The same formulas are printed in the
- * summary's legend (METRIC_DEFINITIONS in aggregate.ts).
+ * summary's legend (METRIC_DEFINITIONS in definitions.ts).
  */
 import type { RequestRecord } from './record.js';
 

@@ -5,7 +5,8 @@
  * All text is HTML-escaped; links are made only from checked parts.
  */
 import { describeShape } from '../load/arrivals.js';
-import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
+import type { LoadStatistics } from '../metrics/aggregate.js';
+import { METRIC_DEFINITIONS } from '../metrics/definitions.js';
 import {
   inFlightPeaks,
   niceMax,
@@ -424,7 +425,7 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
       '<h2>Definitions</h2>',
       htmlTable(
         ['Metric', 'Definition'],
-        METRIC_DEFINITIONS.map(([a, b]) => [a, b]),
+        METRIC_DEFINITIONS.map(({ name, formula }) => [name, formula]),
       ),
     );
   }

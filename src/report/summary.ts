@@ -5,7 +5,8 @@
  * importance and the ones that do not fit are named at the end (they are in the artifact).
  */
 import { describeShape } from '../load/arrivals.js';
-import { METRIC_DEFINITIONS, type LoadStatistics } from '../metrics/aggregate.js';
+import type { LoadStatistics } from '../metrics/aggregate.js';
+import { METRIC_DEFINITIONS } from '../metrics/definitions.js';
 import type { Summary } from '../metrics/stats.js';
 import { escapeMarkdownCell, escapeMarkdownText, markdownInlineCode, table } from '../util/markdown.js';
 import {
@@ -783,7 +784,7 @@ function detailsSection(document: ResultsDocument): string | undefined {
 function legendSection(): string {
   return `<details><summary>Metric definitions</summary>\n\n${table(
     ['Metric', 'Definition'],
-    METRIC_DEFINITIONS.map(([name, formula]) => [name, escapeMarkdownCell(formula)]),
+    METRIC_DEFINITIONS.map(({ name, formula }) => [name, escapeMarkdownCell(formula)]),
   )}\n\n</details>`;
 }
 

@@ -135,21 +135,20 @@ export interface OwnStageStatistics extends Omit<LoadStatistics, SeedNamedStatis
    */
   counted_failed_requests: number;
   /**
-   * Since 1.3 (was success_rate in a stage): successful ÷ counted requests (0..1), not rounded.
+   * Since 1.3 (was success_rate in a stage); 0..1, not rounded.
    * @minimum 0
    * @maximum 1
    */
   counted_success_rate: number;
   /**
-   * Since 1.3 (was total_tokens in a stage): Sum of output tokens of successful requests (server usage, else
-   * EXO generation_stats, else chunks).
+   * Since 1.3 (was total_tokens in a stage).
    * @asType integer
    * @minimum 0
    */
   output_tokens_total: number;
-  /** Since 1.3 (was avg_tokens_per_request in a stage): total_tokens ÷ successful requests. */
+  /** Since 1.3 (was avg_tokens_per_request in a stage). */
   output_tokens_per_request: number;
-  /** Since 1.3 (was avg_time_per_request in a stage): Mean E2E of successful requests, seconds. */
+  /** Since 1.3 (was avg_time_per_request in a stage). */
   e2e_mean_s: number;
 }
 
@@ -220,15 +219,11 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   /** When the last request of the stage ended, ms on the run's monotonic clock. */
   ended_at_ms: number;
   /**
-   * Largest number of requests open at once.
    * @asType integer
    * @minimum 0
    */
   peak_in_flight: number;
-  /**
-   * Inter-token (chunk) gaps, every gap of every successful request, from a streaming histogram (percentiles
-   * within 1 %); null figures when count is 0.
-   */
+  /** Milliseconds, from a streaming histogram (percentiles within 1 %); null figures when count is 0. */
   itl_ms: HistogramSummary;
   /** True when the stage stopped early (cancellation). */
   interrupted: boolean;
