@@ -47253,7 +47253,6 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dh: () => (/* binding */ computeStatistics),
-/* harmony export */   W0: () => (/* binding */ METRIC_DEFINITIONS),
 /* harmony export */   fK: () => (/* binding */ histogramSummary),
 /* harmony export */   r8: () => (/* binding */ outputLengthStatistics)
 /* harmony export */ });
@@ -47262,58 +47261,6 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
 /* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4522);
 
 
-/** The metric legend: name → formula, printed under the summary's tables. */
-const METRIC_DEFINITIONS = [
-    [
-        'Success Rate',
-        'successful requests ÷ requests (warmup excluded); a success has ≥ 1 token and ends with [DONE]',
-    ],
-    [
-        'Total Tokens',
-        'sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks)',
-    ],
-    ['Avg Tokens/Request', 'Total Tokens ÷ successful requests'],
-    ['Avg Time/Request', 'mean E2E of successful requests, seconds'],
-    [
-        'TTFT',
-        'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
-    ],
-    ['TTFAT', 'first chunk with non-empty content − send time (time to first answer token)'],
-    ['TPOT', '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens'],
-    ['ITL', 'gap between consecutive token chunks, every gap of every successful request'],
-    [
-        'Prompt tokens',
-        'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
-    ],
-    [
-        'Cache hit',
-        'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
-    ],
-    [
-        'Output shortfall',
-        'Σ max(0, generation_length − output tokens) ÷ (generation_length × successful requests); short/over = requests below/above generation_length',
-    ],
-    [
-        'Tokens/chunk',
-        'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
-    ],
-    [
-        'Calibration probes',
-        'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
-    ],
-    ['E2E', 'end of the response − send time; "from schedule" uses the scheduled time instead'],
-    [
-        'Dispatch lag',
-        'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
-    ],
-    [
-        'Connect',
-        'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
-    ],
-    ['Output tok/s', 'Total Tokens ÷ active window (first send → last end of the counted requests)'],
-    ['Req/s', 'successful requests ÷ active window'],
-    ['Peak in flight', 'largest number of requests open at once'],
-];
 function mostFrequent(messages) {
     let best = '';
     let bestCount = -1;
@@ -47768,6 +47715,123 @@ const COMPARABLE_METRIC_NAMES = METRIC_NAMES.filter((name) => METRICS.get(name)?
 
 /***/ }),
 
+/***/ 6511:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ METRIC_DEFINITIONS)
+/* harmony export */ });
+/**
+ * What each metric means, in words: the one table that the summary's legend (src/report/summary.ts),
+ * report.html's definitions (src/report/html.ts) and the results schema all print. The schema's
+ * generator (scripts/write-results-schema.mjs) reads this file and makes each listed field's
+ * description `<name>: <formula>.`, followed by whatever the field's own JSDoc adds (its unit, the
+ * version it appeared in); so a field's JSDoc never restates its formula. The formulas themselves are
+ * code in src/metrics/samples.ts (per request) and src/metrics/aggregate.ts (over requests).
+ *
+ * Keep this file a plain literal (strings only): the generator reads it without running TypeScript.
+ */
+const METRIC_DEFINITIONS = [
+    {
+        name: 'Success Rate',
+        formula: 'successful requests ÷ requests (warmup excluded); a success has ≥ 1 token and ends with [DONE]',
+        fields: ['LoadStatistics.success_rate', 'StageResults.counted_success_rate'],
+    },
+    {
+        name: 'Total Tokens',
+        formula: 'sum of output tokens of successful requests (server usage, else EXO generation_stats, else chunks)',
+        fields: ['LoadStatistics.total_tokens', 'StageResults.output_tokens_total'],
+    },
+    {
+        name: 'Avg Tokens/Request',
+        formula: 'Total Tokens ÷ successful requests',
+        fields: ['LoadStatistics.avg_tokens_per_request', 'StageResults.output_tokens_per_request'],
+    },
+    {
+        name: 'Avg Time/Request',
+        formula: 'mean E2E of successful requests, seconds',
+        fields: ['LoadStatistics.avg_time_per_request', 'StageResults.e2e_mean_s'],
+    },
+    {
+        name: 'TTFT',
+        formula: 'first chunk with non-empty content or reasoning_content − send time (request written on the socket)',
+        fields: ['LoadStatistics.ttft_ms', 'StageResults.ttft_ms'],
+    },
+    {
+        name: 'TTFAT',
+        formula: 'first chunk with non-empty content − send time (time to first answer token)',
+        fields: ['LoadStatistics.ttfat_ms', 'StageResults.ttfat_ms'],
+    },
+    {
+        name: 'TPOT',
+        formula: '(E2E − TTFT) ÷ (output tokens − 1), requests with ≥ 2 tokens',
+        fields: ['LoadStatistics.tpot_ms', 'StageResults.tpot_ms'],
+    },
+    {
+        name: 'ITL',
+        formula: 'gap between consecutive token chunks, every gap of every successful request',
+        fields: ['StageResults.itl_ms'],
+    },
+    {
+        name: 'Prompt tokens',
+        formula: 'usage.prompt_tokens (else EXO generation_stats) of successful requests, chat template and nonce included; "exact" = requests equal to prompt_length',
+        fields: ['LoadStatistics.prompt_tokens', 'StageResults.prompt_tokens'],
+    },
+    {
+        name: 'Cache hit',
+        formula: 'Σ cached_tokens ÷ Σ prompt_tokens (usage.prompt_tokens_details); without cached_tokens, share of requests with EXO prefix_cache_hit partial or exact',
+        fields: ['LoadStatistics.cache_hit_rate', 'StageResults.cache_hit_rate'],
+    },
+    {
+        name: 'Output shortfall',
+        formula: "Σ max(0, requested − output tokens) ÷ Σ requested over the successful requests (requested: generation_length, or a trace request's own output_length); short/over = requests below/above their request",
+        fields: ['OutputLengthStatistics.shortfall_ratio'],
+    },
+    {
+        name: 'Tokens/chunk',
+        formula: 'Σ output tokens ÷ Σ token chunks; above 1 the server packs several tokens per chunk, so ITL is a chunk gap and TPOT (from usage) the per-token figure',
+        fields: [],
+    },
+    {
+        name: 'Calibration probes',
+        formula: 'max_tokens: 1 requests sent before a stage to size its prompts; excluded from every other figure',
+        fields: ['StageCalibration.probes'],
+    },
+    {
+        name: 'E2E',
+        formula: 'end of the response − send time; "from schedule" uses the scheduled time instead',
+        fields: ['LoadStatistics.e2e_ms', 'StageResults.e2e_ms'],
+    },
+    {
+        name: 'Dispatch lag',
+        formula: 'time the request was handed to the HTTP client − scheduled send time (the load generator’s own delay)',
+        fields: ['LoadStatistics.dispatch_lag_ms', 'StageResults.dispatch_lag_ms'],
+    },
+    {
+        name: 'Connect',
+        formula: 'request written on a connected socket − handed to the HTTP client (connection setup); TTFT and E2E start after it',
+        fields: ['LoadStatistics.connect_ms', 'StageResults.connect_ms'],
+    },
+    {
+        name: 'Output tok/s',
+        formula: 'Total Tokens ÷ active window (first send → last end of the counted requests)',
+        fields: ['LoadStatistics.output_tokens_per_second', 'StageResults.output_tokens_per_second'],
+    },
+    {
+        name: 'Req/s',
+        formula: 'successful requests ÷ active window',
+        fields: ['LoadStatistics.requests_per_second', 'StageResults.requests_per_second'],
+    },
+    {
+        name: 'Peak in flight',
+        formula: 'largest number of requests open at once',
+        fields: ['StageResults.peak_in_flight'],
+    },
+];
+
+
+/***/ }),
+
 /***/ 2218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48200,13 +48264,13 @@ function escapeHtml(text) {
 /* harmony export */ });
 /* unused harmony exports svgTimeChart, svgSearchChart, svgBars */
 /* harmony import */ var _load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
-/* harmony import */ var _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7946);
-/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3337);
-/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6313);
-/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8267);
-/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2629);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5200);
-/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1831);
+/* harmony import */ var _metrics_definitions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
+/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3337);
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6313);
+/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8267);
+/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2629);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5200);
+/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1831);
 /**
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
  * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
@@ -48238,18 +48302,18 @@ function svgFrame(title, xTitle, yTitle, body, yMax) {
         .map((value) => {
         const y = plotBottom - (value / yMax) * (plotBottom - TOP);
         return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
-            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
     })
         .join('');
-    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.text}">
-${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>
+    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>
 ${body}
-<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(xTitle)}</text>
-<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
 }
 /** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
 function svgTimeChart(title, yTitle, series) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)(series.values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)(series.values);
     const plotWidth = WIDTH - LEFT - RIGHT;
     const plotBottom = HEIGHT - BOTTOM;
     const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
@@ -48257,17 +48321,17 @@ function svgTimeChart(title, yTitle, series) {
     const points = series.values
         .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
         .join(' ');
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([series.spanSeconds]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([series.spanSeconds]);
     const xTicks = ticks(xMax)
         .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
-        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
         .join('');
     const boundaries = series.boundaries
-        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
-        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
+        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
         .join('');
-    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
+    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
 }
 /**
  * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
@@ -48275,59 +48339,59 @@ function svgTimeChart(title, yTitle, series) {
  * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
  */
 function svgSearchChart(stageName, search) {
-    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .curvePoints */ .Fl)(search);
+    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .curvePoints */ .Fl)(search);
     if (points.length === 0)
         return undefined;
-    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .boundValue */ .O)(search);
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
+    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .boundValue */ .O)(search);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
+    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
     const plotWidth = WIDTH - LEFT - RIGHT;
     const plotBottom = HEIGHT - BOTTOM;
     const x = (load) => LEFT + (load / xMax) * plotWidth;
     const y = (value) => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
     const xTicks = ticks(xMax)
-        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
+        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>` +
+        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
         .join('');
     let band = '';
     if (search.capacity !== null) {
         const high = search.capacity_high ?? xMax;
         band =
-            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))}</title></rect>` +
+            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))}</title></rect>` +
                 `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
-                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))}</text>`;
+                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))}</text>`;
     }
-    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
-        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .searchBound */ .hD)(search))}</text>`;
-    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
+    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
+        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .searchBound */ .hD)(search))}</text>`;
+    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
     const dots = points
-        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
+        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
         .join('');
     return svgFrame(`${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`, search.mode === 'rate' ? 'requests per second' : 'requests in flight', search.metric, `${band}${xTicks}${rule}${line}${dots}`, yMax);
 }
 /** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
 function svgBars(title, yTitle, labels, values) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .niceMax */ .Cd)(values);
+    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)(values);
     const plotBottom = HEIGHT - BOTTOM;
     const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
     const bars = values
         .map((value, i) => {
         const h = (value / yMax) * (plotBottom - TOP);
         const x = LEFT + i * slot + slot * 0.2;
-        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value))}</title></rect>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(value))}</text>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
     })
         .join('');
     return svgFrame(title, 'stage', yTitle, bars, yMax);
 }
 function htmlTable(header, rows) {
-    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(h)}</th>`).join('');
+    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(h)}</th>`).join('');
     const cell = (value) => {
         if (typeof value !== 'string')
             return `<td>${value.html}</td>`;
         const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
-        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(value)}</td>`;
+        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(value)}</td>`;
     };
     const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
     return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
@@ -48353,15 +48417,15 @@ function mergedNodesHtml(merge) {
             node.verdict,
             String(node.requests),
             String(node.successful_requests),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
             gib(node.ram_total_bytes),
             gib(node.ram_used_peak_bytes),
             node.source,
         ])),
     ];
     for (const problem of merge.problems)
-        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(problem)}</p>`);
+        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(problem)}</p>`);
     return parts;
 }
 function percent(stats) {
@@ -48373,20 +48437,20 @@ function fullRow(name, stats) {
         String(stats.successful_requests),
         String(stats.failed_requests),
         String(stats.total_tokens),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
     ];
 }
 function failedThresholds(document, scope) {
     const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
         (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
     return failed.length
-        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
+        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
         : '–';
 }
 /** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
@@ -48403,49 +48467,49 @@ function leftOutNote(stages, covered) {
 function renderHtmlReport(document, charts) {
     const { stages, run } = document.results;
     const meta = document.metadata;
-    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .runStages */ .JQ)(document);
+    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .runStages */ .JQ)(document);
     const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
     const simulated = document.provenance?.simulated === true;
-    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
     if (simulated)
-        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
     const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
+        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
         : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
-    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_5__/* .provenanceHtmlRows */ .G9)(document.provenance);
+    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
+    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_6__/* .provenanceHtmlRows */ .G9)(document.provenance);
     if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
     if (document.error)
-        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
+        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
     for (const reason of document.validity.reasons)
-        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(reason)}</p>`);
+        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(reason)}</p>`);
     if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
     if (document.merge)
         parts.push(...mergedNodesHtml(document.merge));
     if (document.thresholds && document.thresholds.length > 0)
         parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
             t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(t.expression)}</code>` },
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(t.observed, 2),
+            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(t.expression)}</code>` },
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(t.observed, 2),
             String(t.samples),
             `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
         ])));
     if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
     if (stages.length > 0) {
-        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .compactRow */ .ir)(`${s.name} · ${s.search ? 'capacity search' : (0,_load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__/* .describeShape */ .vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_6__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
+        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .compactRow */ .ir)(`${s.name} · ${s.search ? 'capacity search' : (0,_load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__/* .describeShape */ .vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_7__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
         if (run && stages.length > 1)
-            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_1__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
+            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
+        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_2__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
         for (const stage of stages) {
             if (!stage.search)
                 continue;
             const chart = svgSearchChart(stage.name, stage.search);
-            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_2__/* .probeTableRows */ .q7)(stage.search)));
+            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .probeTableRows */ .q7)(stage.search)));
         }
-        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_6__/* .stageStatistics */ .MG)(s)));
+        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_7__/* .stageStatistics */ .MG)(s)));
         if (run && stages.length > 1)
             fullRows.push(fullRow(runName, run));
         parts.push('<details><summary>More figures per stage</summary>', htmlTable([
@@ -48467,7 +48531,7 @@ function renderHtmlReport(document, charts) {
         parts.push('<h2>Cluster</h2>');
         if (nodes.length > 0)
             parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
                 n.chip || '–',
                 n.friendly_name || '–',
                 n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
@@ -48475,7 +48539,7 @@ function renderHtmlReport(document, charts) {
             ])));
         if (instances.length > 0)
             parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
+                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
                 i.model_id,
                 `${i.kind} / ${i.shard_kind}`,
                 String(i.node_ids.length),
@@ -48483,23 +48547,23 @@ function renderHtmlReport(document, charts) {
     }
     if (meta.is_primary && stages.length > 0) {
         const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(note)}</p>`));
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(note)}</p>`));
     }
     if (stages.length > 0) {
         const chartParts = [];
         const requests = charts.requests ?? [];
-        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .timeAxis */ .lU)(stages, requests);
+        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .timeAxis */ .lU)(stages, requests);
         if (axis) {
-            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .ttftOverTime */ .Ap)(axis, requests);
+            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .ttftOverTime */ .Ap)(axis, requests);
             if (ttft)
                 chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_4__/* .inFlightPeaks */ .A$)(axis, requests)));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .inFlightPeaks */ .A$)(axis, requests)));
         }
         if (stages.length >= 2)
             chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
         if (chartParts.length > 0)
             parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_aggregate_js__WEBPACK_IMPORTED_MODULE_7__/* .METRIC_DEFINITIONS */ .W0.map(([a, b]) => [a, b])));
+        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_definitions_js__WEBPACK_IMPORTED_MODULE_1__/* .METRIC_DEFINITIONS */ .W.map(({ name, formula }) => [name, formula])));
     }
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
@@ -48778,8 +48842,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/load/arrivals.ts
 var arrivals = __nccwpck_require__(324);
-// EXTERNAL MODULE: ./src/metrics/aggregate.ts
-var aggregate = __nccwpck_require__(7946);
+// EXTERNAL MODULE: ./src/metrics/definitions.ts
+var definitions = __nccwpck_require__(6511);
 // EXTERNAL MODULE: ./src/util/markdown.ts
 var markdown = __nccwpck_require__(7183);
 // EXTERNAL MODULE: ./src/results/document.ts
@@ -49594,7 +49658,7 @@ function detailsSection(document) {
     return `<details><summary>All figures per stage: the seed's metrics, latency percentiles, prompt and output lengths</summary>\n\n${tables.join('\n\n')}\n\n</details>`;
 }
 function legendSection() {
-    return `<details><summary>Metric definitions</summary>\n\n${(0,markdown/* table */.tp)(['Metric', 'Definition'], aggregate/* METRIC_DEFINITIONS */.W0.map(([name, formula]) => [name, (0,markdown/* escapeMarkdownCell */.Vf)(formula)]))}\n\n</details>`;
+    return `<details><summary>Metric definitions</summary>\n\n${(0,markdown/* table */.tp)(['Metric', 'Definition'], definitions/* METRIC_DEFINITIONS */.W.map(({ name, formula }) => [name, (0,markdown/* escapeMarkdownCell */.Vf)(formula)]))}\n\n</details>`;
 }
 /** The thresholds and the baseline comparison (src/verdict/render.ts), right under the headline. */
 function gateSections(document) {
