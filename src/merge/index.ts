@@ -5,14 +5,11 @@
  * the shape of a node run's outcome, so the shells publish it the same way (outputs, artifact).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NodeRunOutcome } from '../run/benchmark.js';
 import type { Logger } from '../core/ports.js';
-import { chartInputs } from '../report/charts.js';
-import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from '../results/files.js';
-import { renderHtmlReport } from '../report/html.js';
-import { renderSummary } from '../report/summary.js';
-import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from '../verdict/index.js';
+import { outputPaths } from '../results/files.js';
+import { writeReports } from '../report/write.js';
+import { evaluateGates, type BaselineInput } from '../verdict/index.js';
 import { judgeVerdict } from '../verdict/validity.js';
 import { mergeNodeResults, type MissingNode } from './merge.js';
 import type { NodeResult } from './read.js';
@@ -45,31 +42,11 @@ export function runMerge(nodes: readonly NodeResult[], options: MergeOptions): N
   Object.assign(document, evaluateGates(document, runRecords, options.baseline, logger));
   document.verdict = judgeVerdict(document);
   mkdirSync(options.outputDir, { recursive: true });
-  const paths = {
-    results: join(options.outputDir, RESULTS_FILE),
-    requests: join(options.outputDir, REQUESTS_FILE),
-    summary: join(options.outputDir, SUMMARY_FILE),
-    report: join(options.outputDir, REPORT_FILE),
-  };
-  writeFileSync(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+  const paths = outputPaths(options.outputDir);
   writeFileSync(paths.requests, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
-  const benchmarkFiles = writeBenchmarkActionFiles(options.outputDir, document);
-  const charts = chartInputs(records);
-  const summaryMarkdown = renderSummary(document, charts);
-  writeFileSync(paths.summary, summaryMarkdown);
-  writeFileSync(paths.report, renderHtmlReport(document, charts));
+  const written = writeReports(paths, options.outputDir, document, records);
   logger.info(
     `merged ${document.merge?.nodes.length ?? 0} node(s), ${records.length} request(s): verdict ${document.verdict}`,
   );
-  return {
-    verdict: document.verdict,
-    document,
-    resultsPath: paths.results,
-    requestsPath: paths.requests,
-    summaryPath: paths.summary,
-    reportPath: paths.report,
-    summaryMarkdown,
-    benchmarkSmallerPath: benchmarkFiles.smallerPath,
-    benchmarkBiggerPath: benchmarkFiles.biggerPath,
-  };
+  return written;
 }

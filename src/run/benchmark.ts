@@ -5,7 +5,6 @@
  * folder, on every path, and returns a verdict instead of throwing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Agent } from 'undici';
 import { ExoClient } from '../cluster/client.js';
@@ -46,23 +45,15 @@ import { Histogram } from '../metrics/histogram.js';
 import type { RequestRecord } from '../metrics/record.js';
 import { completeSeedStage } from '../metrics/seed.js';
 import type { Logger, NodeRunPorts } from '../core/ports.js';
-import { REPORT_FILE, REQUESTS_FILE, RESULTS_FILE, SUMMARY_FILE } from '../results/files.js';
+import { outputPaths, type OutputPaths } from '../results/files.js';
+import { writeReports, type WrittenReports } from '../report/write.js';
 import { JsonlWriter } from '../report/jsonl.js';
-import type {
-  Provenance,
-  ResultsDocument,
-  StatePollingFacts,
-  StageResults,
-  Verdict,
-} from '../results/document.js';
-import { renderHtmlReport } from '../report/html.js';
-import { renderSummary } from '../report/summary.js';
-import { chartInputs } from '../report/charts.js';
+import type { Provenance, ResultsDocument, StatePollingFacts, StageResults } from '../results/document.js';
 import { buildResultsDocument, stageResults } from '../report/results-document.js';
 import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../target/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { SecretRedactor, urlPassword } from '../util/redact.js';
-import { evaluateGates, writeBenchmarkActionFiles, type BaselineInput } from '../verdict/index.js';
+import { evaluateGates, type BaselineInput } from '../verdict/index.js';
 import { METRICS } from '../metrics/catalog.js';
 import { judgeValidity, judgeVerdict } from '../verdict/validity.js';
 
@@ -117,19 +108,7 @@ export interface NodeRunOptions {
 }
 
 /** What a node run produced. */
-export interface NodeRunOutcome {
-  verdict: Verdict;
-  document: ResultsDocument;
-  resultsPath: string;
-  requestsPath: string;
-  summaryPath: string;
-  /** Self-contained HTML report with the charts. */
-  reportPath: string;
-  summaryMarkdown: string;
-  /** github-action-benchmark files (customSmallerIsBetter / customBiggerIsBetter). */
-  benchmarkSmallerPath: string;
-  benchmarkBiggerPath: string;
-}
+export type NodeRunOutcome = WrittenReports;
 
 /** What the phases of one node run share: its files, connections, signals and what it has learnt. */
 interface NodeRun {
@@ -141,7 +120,7 @@ interface NodeRun {
   signal: AbortSignal | undefined;
   /** The shell's signal or the run's own abort (the cluster lost its instances): the stages stop on it. */
   runAbort: AbortController;
-  paths: { results: string; requests: string; summary: string; report: string };
+  paths: OutputPaths;
   requestsFile: JsonlWriter;
   dispatcher: Agent;
   context: ClusterContext & { resetWatch: StateResetWatch };
@@ -189,7 +168,7 @@ export async function runNode(
   } finally {
     await closeRun(run);
   }
-  return writeReports(run, judgeRun(run, failure));
+  return writeReports(run.paths, run.options.outputDir, judgeRun(run, failure), run.allRecords);
 }
 
 /** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
@@ -202,12 +181,7 @@ function openRun(
   const { logger } = ports;
   const clock = options.clock ?? systemClock;
   mkdirSync(options.outputDir, { recursive: true });
-  const paths = {
-    results: join(options.outputDir, RESULTS_FILE),
-    requests: join(options.outputDir, REQUESTS_FILE),
-    summary: join(options.outputDir, SUMMARY_FILE),
-    report: join(options.outputDir, REPORT_FILE),
-  };
+  const paths = outputPaths(options.outputDir);
   writeFileSync(paths.requests, '');
   const requestsFile = new JsonlWriter(paths.requests);
   // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
@@ -611,26 +585,4 @@ function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): Res
     Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
   document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
   return document;
-}
-
-/** Writes results.json, the benchmark-action files, summary.md and report.html. */
-function writeReports(run: NodeRun, document: ResultsDocument): NodeRunOutcome {
-  const { paths } = run;
-  writeFileSync(paths.results, `${JSON.stringify(document, null, 2)}\n`);
-  const benchmarkFiles = writeBenchmarkActionFiles(run.options.outputDir, document);
-  const charts = chartInputs(run.allRecords);
-  const summaryMarkdown = renderSummary(document, charts);
-  writeFileSync(paths.summary, summaryMarkdown);
-  writeFileSync(paths.report, renderHtmlReport(document, charts));
-  return {
-    verdict: document.verdict,
-    document,
-    resultsPath: paths.results,
-    requestsPath: paths.requests,
-    summaryPath: paths.summary,
-    reportPath: paths.report,
-    summaryMarkdown,
-    benchmarkSmallerPath: benchmarkFiles.smallerPath,
-    benchmarkBiggerPath: benchmarkFiles.biggerPath,
-  };
 }
