@@ -16,16 +16,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/report/charts.ts
-var report_charts = __webpack_require__(3337);
 // EXTERNAL MODULE: ./src/results/files.ts
 var files = __webpack_require__(6689);
-// EXTERNAL MODULE: ./src/report/html.ts
-var html = __webpack_require__(6433);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __webpack_require__(5200);
+// EXTERNAL MODULE: ./src/report/write.ts + 1 modules
+var write = __webpack_require__(5464);
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
 var verdict = __webpack_require__(9764);
 // EXTERNAL MODULE: ./src/verdict/validity.ts
@@ -46,6 +40,8 @@ var plan = __webpack_require__(8720);
 var results_document = __webpack_require__(2629);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/merge/read.ts
 /**
  * Reading one node's result folder for a merge: results.json and requests.jsonl as runNode
@@ -473,9 +469,6 @@ function mergeNodeResults(given, missing = []) {
 
 
 
-
-
-
 /**
  * Merges the nodes and writes the run's files into `outputDir`. Throws InputError when the nodes do
  * not belong together (see mergeNodeResults); every other problem is in the verdict.
@@ -490,31 +483,11 @@ function runMerge(nodes, options) {
     Object.assign(document, (0,verdict/* evaluateGates */.ud)(document, runRecords, options.baseline, logger));
     document.verdict = (0,validity/* judgeVerdict */.Lp)(document);
     (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
-    const paths = {
-        results: (0,external_node_path_.join)(options.outputDir, files/* RESULTS_FILE */.yG),
-        requests: (0,external_node_path_.join)(options.outputDir, files/* REQUESTS_FILE */.U0),
-        summary: (0,external_node_path_.join)(options.outputDir, files/* SUMMARY_FILE */.u7),
-        report: (0,external_node_path_.join)(options.outputDir, files/* REPORT_FILE */.Uq),
-    };
-    (0,external_node_fs_.writeFileSync)(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+    const paths = (0,files/* outputPaths */.uk)(options.outputDir);
     (0,external_node_fs_.writeFileSync)(paths.requests, records.map((record) => `${JSON.stringify(record)}\n`).join(''));
-    const benchmarkFiles = (0,verdict/* writeBenchmarkActionFiles */.GY)(options.outputDir, document);
-    const charts = (0,report_charts/* chartInputs */.Mw)(records);
-    const summaryMarkdown = (0,summary/* renderSummary */.Br)(document, charts);
-    (0,external_node_fs_.writeFileSync)(paths.summary, summaryMarkdown);
-    (0,external_node_fs_.writeFileSync)(paths.report, (0,html/* renderHtmlReport */.w4)(document, charts));
+    const written = (0,write/* writeReports */.L)(paths, options.outputDir, document, records);
     logger.info(`merged ${document.merge?.nodes.length ?? 0} node(s), ${records.length} request(s): verdict ${document.verdict}`);
-    return {
-        verdict: document.verdict,
-        document,
-        resultsPath: paths.results,
-        requestsPath: paths.requests,
-        summaryPath: paths.summary,
-        reportPath: paths.report,
-        summaryMarkdown,
-        benchmarkSmallerPath: benchmarkFiles.smallerPath,
-        benchmarkBiggerPath: benchmarkFiles.biggerPath,
-    };
+    return written;
 }
 
 

@@ -48256,327 +48256,6 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 6433:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   w4: () => (/* binding */ renderHtmlReport)
-/* harmony export */ });
-/* unused harmony exports svgTimeChart, svgSearchChart, svgBars */
-/* harmony import */ var _load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
-/* harmony import */ var _metrics_definitions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6511);
-/* harmony import */ var _charts_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3337);
-/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6313);
-/* harmony import */ var _provenance_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8267);
-/* harmony import */ var _results_document_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2629);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5200);
-/* harmony import */ var _search_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1831);
-/**
- * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
- * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
- * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
- * All text is HTML-escaped; links are made only from checked parts.
- */
-
-
-
-
-
-
-
-
-
-const WIDTH = 900;
-const HEIGHT = 280;
-const LEFT = 64;
-const RIGHT = 16;
-const TOP = 28;
-const BOTTOM = 44;
-/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
-function ticks(max) {
-    return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
-}
-function svgFrame(title, xTitle, yTitle, body, yMax) {
-    const plotBottom = HEIGHT - BOTTOM;
-    const yTicks = ticks(yMax)
-        .map((value) => {
-        const y = plotBottom - (value / yMax) * (plotBottom - TOP);
-        return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
-            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value, value < 10 ? 1 : 0))}</text>`);
-    })
-        .join('');
-    return `<figure><figcaption>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(title)}" font-family="system-ui,sans-serif" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.text}">
-${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>
-${body}
-<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(xTitle)}</text>
-<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(yTitle)}</text></svg></figure>`;
-}
-/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
-function svgTimeChart(title, yTitle, series) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)(series.values);
-    const plotWidth = WIDTH - LEFT - RIGHT;
-    const plotBottom = HEIGHT - BOTTOM;
-    const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
-    const y = (value) => plotBottom - (value / yMax) * (plotBottom - TOP);
-    const points = series.values
-        .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
-        .join(' ');
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([series.spanSeconds]);
-    const xTicks = ticks(xMax)
-        .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
-        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
-        .join('');
-    const boundaries = series.boundaries
-        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="4 3"/>` +
-        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(boundary.name.slice(0, 24))}</text>`)
-        .join('');
-    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points}"/>`, yMax);
-}
-/**
- * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
- * 0 (probes sorted by load, passing ones filled, failing ones hollow), the bound as a dashed red rule,
- * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
- */
-function svgSearchChart(stageName, search) {
-    const points = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .curvePoints */ .Fl)(search);
-    if (points.length === 0)
-        return undefined;
-    const bound = (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .boundValue */ .O)(search);
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([...points.map((p) => p.value), bound]);
-    const xMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
-    const plotWidth = WIDTH - LEFT - RIGHT;
-    const plotBottom = HEIGHT - BOTTOM;
-    const x = (load) => LEFT + (load / xMax) * plotWidth;
-    const y = (value) => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
-    const xTicks = ticks(xMax)
-        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.axis}"/>` +
-        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(load, load < 10 ? 1 : 0))}</text>`)
-        .join('');
-    let band = '';
-    if (search.capacity !== null) {
-        const high = search.capacity_high ?? xMax;
-        band =
-            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.capacity}" opacity="0.6"><title>bracket ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity_low))}–${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(search.capacity_high === null ? '∞' : (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity_high))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))}</title></rect>` +
-                `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
-                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(search.capacity))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))}</text>`;
-    }
-    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
-        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.boundaryText}">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .searchBound */ .hD)(search))}</text>`;
-    const line = `<polyline fill="none" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
-    const dots = points
-        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}" stroke-width="2" fill="${p.passed ? _summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatLoad */ .uN)(p.load))} ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .loadUnit */ .LM)(search))} → ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .formatMetric */ .gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
-        .join('');
-    return svgFrame(`${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`, search.mode === 'rate' ? 'requests per second' : 'requests in flight', search.metric, `${band}${xTicks}${rule}${line}${dots}`, yMax);
-}
-/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
-function svgBars(title, yTitle, labels, values) {
-    const yMax = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .niceMax */ .Cd)(values);
-    const plotBottom = HEIGHT - BOTTOM;
-    const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
-    const bars = values
-        .map((value, i) => {
-        const h = (value / yMax) * (plotBottom - TOP);
-        const x = LEFT + i * slot + slot * 0.2;
-        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_PALETTE */ .BP.data}"><title>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(labels[i] ?? '')}: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value))}</title></rect>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(value))}</text>` +
-            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((labels[i] ?? '').slice(0, 24))}</text>`);
-    })
-        .join('');
-    return svgFrame(title, 'stage', yTitle, bars, yMax);
-}
-function htmlTable(header, rows) {
-    const head = header.map((h) => `<th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(h)}</th>`).join('');
-    const cell = (value) => {
-        if (typeof value !== 'string')
-            return `<td>${value.html}</td>`;
-        const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
-        return `<td${numeric ? ' class="num"' : ''}>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(value)}</td>`;
-    };
-    const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
-    return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
-}
-const gib = (bytes) => (bytes === undefined ? '–' : (bytes / 2 ** 30).toFixed(1));
-/** A merged run's nodes: counts and TTFT from each node's own records, verdict, memory; then problems. */
-function mergedNodesHtml(merge) {
-    const parts = [
-        '<h2>Nodes</h2>',
-        `<p>${merge.requests} request(s) merged from ${merge.nodes.length} node(s), each once (identity: node + stage + index); every figure on this page is computed from the merged records.</p>`,
-        htmlTable([
-            'Node',
-            'Verdict',
-            'Requests',
-            'Success',
-            'TTFT p50 (ms)',
-            'TTFT p95 (ms)',
-            'RAM total GiB',
-            'RAM used peak GiB',
-            'Source',
-        ], merge.nodes.map((node) => [
-            `${node.node}${node.is_primary ? ' (primary)' : ''}`,
-            node.verdict,
-            String(node.requests),
-            String(node.successful_requests),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(node.ttft_p50_ms),
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(node.ttft_p95_ms),
-            gib(node.ram_total_bytes),
-            gib(node.ram_used_peak_bytes),
-            node.source,
-        ])),
-    ];
-    for (const problem of merge.problems)
-        parts.push(`<p class="error">Merge: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(problem)}</p>`);
-    return parts;
-}
-function percent(stats) {
-    return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
-}
-function fullRow(name, stats) {
-    return [
-        name,
-        String(stats.successful_requests),
-        String(stats.failed_requests),
-        String(stats.total_tokens),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.ttft_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.tpot_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.tpot_ms.p95),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.e2e_ms.p50),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.e2e_ms.p99),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.requests_per_second, 2),
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(stats.dispatch_lag_ms.p99, 2),
-    ];
-}
-function failedThresholds(document, scope) {
-    const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
-        (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
-    return failed.length
-        ? failed.map((t) => `✗ ${t.expression} (${(0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(t.observed)})`).join('; ')
-        : '–';
-}
-/** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
-function leftOutNote(stages, covered) {
-    const left = stages.filter((stage) => !covered.includes(stage.name));
-    const warmups = left.filter((stage) => !stage.search).map((stage) => stage.name);
-    const searches = left.filter((stage) => stage.search).map((stage) => stage.name);
-    return [
-        ...(warmups.length ? [`warm-up left out: ${warmups.join(', ')}`] : []),
-        ...(searches.length ? [`capacity search left out: ${searches.join(', ')}`] : []),
-    ].join('; ');
-}
-/** Renders the whole page. */
-function renderHtmlReport(document, charts) {
-    const { stages, run } = document.results;
-    const meta = document.metadata;
-    const covered = (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .runStages */ .JQ)(document);
-    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
-    const simulated = document.provenance?.simulated === true;
-    const parts = [`<h1>exo-bench: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
-    if (simulated)
-        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
-    const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.target.base_url)}</code>`
-        : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.endpoint)}</code> · started ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(meta.started_at)}</p>`);
-    const provenance = (0,_provenance_js__WEBPACK_IMPORTED_MODULE_6__/* .provenanceHtmlRows */ .G9)(document.provenance);
-    if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
-    if (document.error)
-        parts.push(`<p class="error"><strong>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.kind)} error:</strong> ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.error.hint)}` : ''}</p>`);
-    for (const reason of document.validity.reasons)
-        parts.push(`<p class="error">Invalid: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(reason)}</p>`);
-    if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(percent(run))}), TTFT p50 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.ttft_ms.p50))} ms / p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.e2e_ms.p95))} ms, ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
-    if (document.merge)
-        parts.push(...mergedNodesHtml(document.merge));
-    if (document.thresholds && document.thresholds.length > 0)
-        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
-            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(t.expression)}</code>` },
-            (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(t.observed, 2),
-            String(t.samples),
-            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
-        ])));
-    if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
-    if (stages.length > 0) {
-        const compactRows = stages.map((s) => (0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .compactRow */ .ir)(`${s.name} · ${s.search ? 'capacity search' : (0,_load_arrivals_js__WEBPACK_IMPORTED_MODULE_0__/* .describeShape */ .vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_7__/* .stageStatistics */ .MG)(s), failedThresholds(document, s.name)));
-        if (run && stages.length > 1)
-            compactRows.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .compactRow */ .ir)(runName, run, failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([..._summary_js__WEBPACK_IMPORTED_MODULE_2__/* .COMPACT_STAGE_HEADER */ .$t], compactRows));
-        for (const stage of stages) {
-            if (!stage.search)
-                continue;
-            const chart = svgSearchChart(stage.name, stage.search);
-            parts.push(`<h2>Capacity search: ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(stage.name)}</h2>`, `<p>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .searchSentence */ .yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .probeTableHeader */ ._3)(stage.search), (0,_search_report_js__WEBPACK_IMPORTED_MODULE_3__/* .probeTableRows */ .q7)(stage.search)));
-        }
-        const fullRows = stages.map((s) => fullRow(s.name, (0,_results_document_js__WEBPACK_IMPORTED_MODULE_7__/* .stageStatistics */ .MG)(s)));
-        if (run && stages.length > 1)
-            fullRows.push(fullRow(runName, run));
-        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
-            'Stage',
-            'OK',
-            'Failed',
-            'Tokens',
-            'TTFT p99 ms',
-            'TPOT p50 ms',
-            'TPOT p95 ms',
-            'E2E p50 ms',
-            'E2E p99 ms',
-            'Req/s',
-            'Lag p99 ms',
-        ], fullRows), '</details>');
-    }
-    const { nodes, instances } = document.cluster;
-    if (nodes.length > 0 || instances.length > 0) {
-        parts.push('<h2>Cluster</h2>');
-        if (nodes.length > 0)
-            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(n.node_id.slice(0, 12))}</code>` },
-                n.chip || '–',
-                n.friendly_name || '–',
-                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
-                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
-            ])));
-        if (instances.length > 0)
-            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(i.instance_id.slice(0, 8))}</code>` },
-                i.model_id,
-                `${i.kind} / ${i.shard_kind}`,
-                String(i.node_ids.length),
-            ])));
-    }
-    if (meta.is_primary && stages.length > 0) {
-        const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)((0,_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .formatNumber */ .ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,_html_escape_js__WEBPACK_IMPORTED_MODULE_4__/* .escapeHtml */ .Z)(note)}</p>`));
-    }
-    if (stages.length > 0) {
-        const chartParts = [];
-        const requests = charts.requests ?? [];
-        const axis = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .timeAxis */ .lU)(stages, requests);
-        if (axis) {
-            const ttft = (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .ttftOverTime */ .Ap)(axis, requests);
-            if (ttft)
-                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,_charts_js__WEBPACK_IMPORTED_MODULE_5__/* .inFlightPeaks */ .A$)(axis, requests)));
-        }
-        if (stages.length >= 2)
-            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
-        if (chartParts.length > 0)
-            parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], _metrics_definitions_js__WEBPACK_IMPORTED_MODULE_1__/* .METRIC_DEFINITIONS */ .W.map(({ name, formula }) => [name, formula])));
-    }
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
-</head><body>
-${parts.join('\n')}
-</body></html>
-`;
-}
-
-
-/***/ }),
-
 /***/ 8267:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -49705,6 +49384,378 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
 
 /***/ }),
 
+/***/ 5464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  L: () => (/* binding */ writeReports)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
+var verdict = __nccwpck_require__(9764);
+// EXTERNAL MODULE: ./src/report/charts.ts
+var report_charts = __nccwpck_require__(3337);
+// EXTERNAL MODULE: ./src/load/arrivals.ts
+var arrivals = __nccwpck_require__(324);
+// EXTERNAL MODULE: ./src/metrics/definitions.ts
+var definitions = __nccwpck_require__(6511);
+// EXTERNAL MODULE: ./src/report/html-escape.ts
+var html_escape = __nccwpck_require__(6313);
+// EXTERNAL MODULE: ./src/report/provenance.ts
+var report_provenance = __nccwpck_require__(8267);
+// EXTERNAL MODULE: ./src/results/document.ts
+var results_document = __nccwpck_require__(2629);
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(5200);
+// EXTERNAL MODULE: ./src/report/search-report.ts
+var search_report = __nccwpck_require__(1831);
+;// CONCATENATED MODULE: ./src/report/html.ts
+/**
+ * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
+ * with everything the summary has — verdict, provenance, thresholds, the compact and full stage tables
+ * with the run-level row, cluster, load generator, charts with labelled axes — and the definitions.
+ * All text is HTML-escaped; links are made only from checked parts.
+ */
+
+
+
+
+
+
+
+
+
+const WIDTH = 900;
+const HEIGHT = 280;
+const LEFT = 64;
+const RIGHT = 16;
+const TOP = 28;
+const BOTTOM = 44;
+/** Ticks for an axis from 0 to `max`: 0 and four more, evenly spaced. */
+function ticks(max) {
+    return [0, 1, 2, 3, 4].map((i) => (max * i) / 4);
+}
+function svgFrame(title, xTitle, yTitle, body, yMax) {
+    const plotBottom = HEIGHT - BOTTOM;
+    const yTicks = ticks(yMax)
+        .map((value) => {
+        const y = plotBottom - (value / yMax) * (plotBottom - TOP);
+        return (`<line x1="${LEFT - 4}" y1="${y.toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y.toFixed(1)}" stroke="#d0d7de" stroke-width="0.5"/>` +
+            `<text x="${LEFT - 8}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(value, value < 10 ? 1 : 0))}</text>`);
+    })
+        .join('');
+    return `<figure><figcaption>${(0,html_escape/* escapeHtml */.Z)(title)}</figcaption><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${(0,html_escape/* escapeHtml */.Z)(title)}" font-family="system-ui,sans-serif" fill="${summary/* CHART_PALETTE */.BP.text}">
+${yTicks}<line x1="${LEFT}" y1="${plotBottom}" x2="${WIDTH - RIGHT}" y2="${plotBottom}" stroke="${summary/* CHART_PALETTE */.BP.axis}"/><line x1="${LEFT}" y1="${TOP}" x2="${LEFT}" y2="${plotBottom}" stroke="${summary/* CHART_PALETTE */.BP.axis}"/>
+${body}
+<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 6}" font-size="12" text-anchor="middle">${(0,html_escape/* escapeHtml */.Z)(xTitle)}</text>
+<text x="14" y="${(TOP + plotBottom) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(TOP + plotBottom) / 2})">${(0,html_escape/* escapeHtml */.Z)(yTitle)}</text></svg></figure>`;
+}
+/** A series over time as an SVG line: x in seconds with ticks, y from 0, stage starts as dashed rules. */
+function svgTimeChart(title, yTitle, series) {
+    const yMax = (0,report_charts/* niceMax */.Cd)(series.values);
+    const plotWidth = WIDTH - LEFT - RIGHT;
+    const plotBottom = HEIGHT - BOTTOM;
+    const x = (seconds) => LEFT + (seconds / series.spanSeconds) * plotWidth;
+    const y = (value) => plotBottom - (value / yMax) * (plotBottom - TOP);
+    const points = series.values
+        .map((value, i) => `${x((i + 0.5) * series.bucketSeconds).toFixed(1)},${y(value).toFixed(1)}`)
+        .join(' ');
+    const xMax = (0,report_charts/* niceMax */.Cd)([series.spanSeconds]);
+    const xTicks = ticks(xMax)
+        .filter((seconds) => seconds <= series.spanSeconds * 1.0001)
+        .map((seconds) => `<line x1="${x(seconds).toFixed(1)}" y1="${plotBottom}" x2="${x(seconds).toFixed(1)}" y2="${plotBottom + 4}" stroke="${summary/* CHART_PALETTE */.BP.axis}"/>` +
+        `<text x="${x(seconds).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(seconds, seconds < 10 ? 1 : 0))}</text>`)
+        .join('');
+    const boundaries = series.boundaries
+        .map((boundary) => `<line x1="${x(boundary.atSeconds).toFixed(1)}" y1="${TOP}" x2="${x(boundary.atSeconds).toFixed(1)}" y2="${plotBottom}" stroke="${summary/* CHART_PALETTE */.BP.boundaryText}" stroke-dasharray="4 3"/>` +
+        `<text x="${(x(boundary.atSeconds) + 3).toFixed(1)}" y="${TOP + 10}" font-size="11" fill="${summary/* CHART_PALETTE */.BP.boundaryText}">${(0,html_escape/* escapeHtml */.Z)(boundary.name.slice(0, 24))}</text>`)
+        .join('');
+    return svgFrame(title, 'time since the first stage started (s)', yTitle, `${xTicks}${boundaries}<polyline fill="none" stroke="${summary/* CHART_PALETTE */.BP.data}" stroke-width="2" points="${points}"/>`, yMax);
+}
+/**
+ * A capacity search's curve as SVG: the metric of each probe against its load on a linear x axis from
+ * 0 (probes sorted by load, passing ones filled, failing ones hollow), the bound as a dashed red rule,
+ * and the bracket [capacity_low, capacity_high] as a green band with the capacity as its left edge.
+ */
+function svgSearchChart(stageName, search) {
+    const points = (0,search_report/* curvePoints */.Fl)(search);
+    if (points.length === 0)
+        return undefined;
+    const bound = (0,search_report/* boundValue */.O)(search);
+    const yMax = (0,report_charts/* niceMax */.Cd)([...points.map((p) => p.value), bound]);
+    const xMax = (0,report_charts/* niceMax */.Cd)([...points.map((p) => p.load), search.capacity_high ?? 0]);
+    const plotWidth = WIDTH - LEFT - RIGHT;
+    const plotBottom = HEIGHT - BOTTOM;
+    const x = (load) => LEFT + (load / xMax) * plotWidth;
+    const y = (value) => plotBottom - (Math.min(value, yMax) / yMax) * (plotBottom - TOP);
+    const xTicks = ticks(xMax)
+        .map((load) => `<line x1="${x(load).toFixed(1)}" y1="${plotBottom}" x2="${x(load).toFixed(1)}" y2="${plotBottom + 4}" stroke="${summary/* CHART_PALETTE */.BP.axis}"/>` +
+        `<text x="${x(load).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(load, load < 10 ? 1 : 0))}</text>`)
+        .join('');
+    let band = '';
+    if (search.capacity !== null) {
+        const high = search.capacity_high ?? xMax;
+        band =
+            `<rect x="${x(search.capacity).toFixed(1)}" y="${TOP}" width="${Math.max(1, x(high) - x(search.capacity)).toFixed(1)}" height="${plotBottom - TOP}" fill="${summary/* CHART_PALETTE */.BP.capacity}" opacity="0.6"><title>bracket ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* formatLoad */.uN)(search.capacity_low))}–${(0,html_escape/* escapeHtml */.Z)(search.capacity_high === null ? '∞' : (0,search_report/* formatLoad */.uN)(search.capacity_high))} ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* loadUnit */.LM)(search))}</title></rect>` +
+                `<line x1="${x(search.capacity).toFixed(1)}" y1="${TOP}" x2="${x(search.capacity).toFixed(1)}" y2="${plotBottom}" stroke="#1a7f37" stroke-width="1.5"/>` +
+                `<text x="${(x(search.capacity) - 4).toFixed(1)}" y="${TOP + 12}" font-size="11" text-anchor="end" fill="#1a7f37">capacity ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* formatLoad */.uN)(search.capacity))} ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* loadUnit */.LM)(search))}</text>`;
+    }
+    const rule = `<line x1="${LEFT}" y1="${y(bound).toFixed(1)}" x2="${WIDTH - RIGHT}" y2="${y(bound).toFixed(1)}" stroke="${summary/* CHART_PALETTE */.BP.boundaryText}" stroke-dasharray="6 4" stroke-width="1.5"/>` +
+        `<text x="${WIDTH - RIGHT - 4}" y="${(y(bound) - 5).toFixed(1)}" font-size="11" text-anchor="end" fill="${summary/* CHART_PALETTE */.BP.boundaryText}">${(0,html_escape/* escapeHtml */.Z)((0,search_report/* searchBound */.hD)(search))}</text>`;
+    const line = `<polyline fill="none" stroke="${summary/* CHART_PALETTE */.BP.data}" stroke-width="2" points="${points.map((p) => `${x(p.load).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`;
+    const dots = points
+        .map((p) => `<circle cx="${x(p.load).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="4" stroke="${summary/* CHART_PALETTE */.BP.data}" stroke-width="2" fill="${p.passed ? summary/* CHART_PALETTE */.BP.data : '#ffffff'}"><title>probe ${p.index}: ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* formatLoad */.uN)(p.load))} ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* loadUnit */.LM)(search))} → ${(0,html_escape/* escapeHtml */.Z)((0,search_report/* formatMetric */.gI)(p.value, search.metric))} (${p.passed ? 'pass' : 'fail'})</title></circle>`)
+        .join('');
+    return svgFrame(`${stageName}: ${search.metric} against the load (filled: pass, hollow: fail; values above the axis are drawn at its top)`, search.mode === 'rate' ? 'requests per second' : 'requests in flight', search.metric, `${band}${xTicks}${rule}${line}${dots}`, yMax);
+}
+/** A per-stage figure as SVG bars, y from 0, each bar labelled with its stage. */
+function svgBars(title, yTitle, labels, values) {
+    const yMax = (0,report_charts/* niceMax */.Cd)(values);
+    const plotBottom = HEIGHT - BOTTOM;
+    const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, values.length);
+    const bars = values
+        .map((value, i) => {
+        const h = (value / yMax) * (plotBottom - TOP);
+        const x = LEFT + i * slot + slot * 0.2;
+        return (`<rect x="${x.toFixed(1)}" y="${(plotBottom - h).toFixed(1)}" width="${(slot * 0.6).toFixed(1)}" height="${h.toFixed(1)}" fill="${summary/* CHART_PALETTE */.BP.data}"><title>${(0,html_escape/* escapeHtml */.Z)(labels[i] ?? '')}: ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(value))}</title></rect>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${(plotBottom - h - 4).toFixed(1)}" font-size="11" text-anchor="middle">${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(value))}</text>` +
+            `<text x="${(x + slot * 0.3).toFixed(1)}" y="${plotBottom + 16}" font-size="11" text-anchor="middle">${(0,html_escape/* escapeHtml */.Z)((labels[i] ?? '').slice(0, 24))}</text>`);
+    })
+        .join('');
+    return svgFrame(title, 'stage', yTitle, bars, yMax);
+}
+function htmlTable(header, rows) {
+    const head = header.map((h) => `<th>${(0,html_escape/* escapeHtml */.Z)(h)}</th>`).join('');
+    const cell = (value) => {
+        if (typeof value !== 'string')
+            return `<td>${value.html}</td>`;
+        const numeric = /^[-+]?[\d,.]+( ?%| ms)?$|^–$/.test(value);
+        return `<td${numeric ? ' class="num"' : ''}>${(0,html_escape/* escapeHtml */.Z)(value)}</td>`;
+    };
+    const body = rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
+    return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+const gib = (bytes) => (bytes === undefined ? '–' : (bytes / 2 ** 30).toFixed(1));
+/** A merged run's nodes: counts and TTFT from each node's own records, verdict, memory; then problems. */
+function mergedNodesHtml(merge) {
+    const parts = [
+        '<h2>Nodes</h2>',
+        `<p>${merge.requests} request(s) merged from ${merge.nodes.length} node(s), each once (identity: node + stage + index); every figure on this page is computed from the merged records.</p>`,
+        htmlTable([
+            'Node',
+            'Verdict',
+            'Requests',
+            'Success',
+            'TTFT p50 (ms)',
+            'TTFT p95 (ms)',
+            'RAM total GiB',
+            'RAM used peak GiB',
+            'Source',
+        ], merge.nodes.map((node) => [
+            `${node.node}${node.is_primary ? ' (primary)' : ''}`,
+            node.verdict,
+            String(node.requests),
+            String(node.successful_requests),
+            (0,summary/* formatNumber */.ZV)(node.ttft_p50_ms),
+            (0,summary/* formatNumber */.ZV)(node.ttft_p95_ms),
+            gib(node.ram_total_bytes),
+            gib(node.ram_used_peak_bytes),
+            node.source,
+        ])),
+    ];
+    for (const problem of merge.problems)
+        parts.push(`<p class="error">Merge: ${(0,html_escape/* escapeHtml */.Z)(problem)}</p>`);
+    return parts;
+}
+function percent(stats) {
+    return stats.total_requests === 0 ? '–' : `${(stats.success_rate * 100).toFixed(1)}%`;
+}
+function fullRow(name, stats) {
+    return [
+        name,
+        String(stats.successful_requests),
+        String(stats.failed_requests),
+        String(stats.total_tokens),
+        (0,summary/* formatNumber */.ZV)(stats.ttft_ms.p99),
+        (0,summary/* formatNumber */.ZV)(stats.tpot_ms.p50),
+        (0,summary/* formatNumber */.ZV)(stats.tpot_ms.p95),
+        (0,summary/* formatNumber */.ZV)(stats.e2e_ms.p50),
+        (0,summary/* formatNumber */.ZV)(stats.e2e_ms.p99),
+        (0,summary/* formatNumber */.ZV)(stats.requests_per_second, 2),
+        (0,summary/* formatNumber */.ZV)(stats.dispatch_lag_ms.p99, 2),
+    ];
+}
+function failedThresholds(document, scope) {
+    const failed = (document.thresholds ?? []).filter((t) => t.status === 'fail' &&
+        (scope === 'run' ? t.scope === 'run' : t.scope !== 'run' && t.scope.stage === scope));
+    return failed.length
+        ? failed.map((t) => `✗ ${t.expression} (${(0,summary/* formatNumber */.ZV)(t.observed)})`).join('; ')
+        : '–';
+}
+/** The stages the run-level figures leave out, by why: `warm-up left out: a; capacity search left out: b`. */
+function leftOutNote(stages, covered) {
+    const left = stages.filter((stage) => !covered.includes(stage.name));
+    const warmups = left.filter((stage) => !stage.search).map((stage) => stage.name);
+    const searches = left.filter((stage) => stage.search).map((stage) => stage.name);
+    return [
+        ...(warmups.length ? [`warm-up left out: ${warmups.join(', ')}`] : []),
+        ...(searches.length ? [`capacity search left out: ${searches.join(', ')}`] : []),
+    ].join('; ');
+}
+/** Renders the whole page. */
+function renderHtmlReport(document, charts) {
+    const { stages, run } = document.results;
+    const meta = document.metadata;
+    const covered = (0,summary/* runStages */.JQ)(document);
+    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+    const simulated = document.provenance?.simulated === true;
+    const parts = [`<h1>exo-bench: ${(0,html_escape/* escapeHtml */.Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
+    if (simulated)
+        parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,html_escape/* escapeHtml */.Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+    const where = meta.target?.kind === 'openai'
+        ? `OpenAI-compatible server <code>${(0,html_escape/* escapeHtml */.Z)(meta.target.base_url)}</code>`
+        : `${document.cluster.expected_nodes} node(s)`;
+    parts.push(`<p>Config <code>${(0,html_escape/* escapeHtml */.Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,html_escape/* escapeHtml */.Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,html_escape/* escapeHtml */.Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,html_escape/* escapeHtml */.Z)(meta.endpoint)}</code> · started ${(0,html_escape/* escapeHtml */.Z)(meta.started_at)}</p>`);
+    const provenance = (0,report_provenance/* provenanceHtmlRows */.G9)(document.provenance);
+    if (provenance.length > 0)
+        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,html_escape/* escapeHtml */.Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+    if (document.error)
+        parts.push(`<p class="error"><strong>${(0,html_escape/* escapeHtml */.Z)(document.error.kind)} error:</strong> ${(0,html_escape/* escapeHtml */.Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,html_escape/* escapeHtml */.Z)(document.error.hint)}` : ''}</p>`);
+    for (const reason of document.validity.reasons)
+        parts.push(`<p class="error">Invalid: ${(0,html_escape/* escapeHtml */.Z)(reason)}</p>`);
+    if (run)
+        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,html_escape/* escapeHtml */.Z)(percent(run))}), TTFT p50 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p50))} ms / p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.e2e_ms.p95))} ms, ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,html_escape/* escapeHtml */.Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,html_escape/* escapeHtml */.Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
+    if (document.merge)
+        parts.push(...mergedNodesHtml(document.merge));
+    if (document.thresholds && document.thresholds.length > 0)
+        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
+            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
+            { html: `<code>${(0,html_escape/* escapeHtml */.Z)(t.expression)}</code>` },
+            (0,summary/* formatNumber */.ZV)(t.observed, 2),
+            String(t.samples),
+            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
+        ])));
+    if (document.comparison)
+        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,html_escape/* escapeHtml */.Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,html_escape/* escapeHtml */.Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
+    if (stages.length > 0) {
+        const compactRows = stages.map((s) => (0,summary/* compactRow */.ir)(`${s.name} · ${s.search ? 'capacity search' : (0,arrivals/* describeShape */.vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,results_document/* stageStatistics */.MG)(s), failedThresholds(document, s.name)));
+        if (run && stages.length > 1)
+            compactRows.push((0,summary/* compactRow */.ir)(runName, run, failedThresholds(document, 'run')));
+        parts.push('<h2>Stages</h2>', htmlTable([...summary/* COMPACT_STAGE_HEADER */.$t], compactRows));
+        for (const stage of stages) {
+            if (!stage.search)
+                continue;
+            const chart = svgSearchChart(stage.name, stage.search);
+            parts.push(`<h2>Capacity search: ${(0,html_escape/* escapeHtml */.Z)(stage.name)}</h2>`, `<p>${(0,html_escape/* escapeHtml */.Z)((0,search_report/* searchSentence */.yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,search_report/* probeTableHeader */._3)(stage.search), (0,search_report/* probeTableRows */.q7)(stage.search)));
+        }
+        const fullRows = stages.map((s) => fullRow(s.name, (0,results_document/* stageStatistics */.MG)(s)));
+        if (run && stages.length > 1)
+            fullRows.push(fullRow(runName, run));
+        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
+            'Stage',
+            'OK',
+            'Failed',
+            'Tokens',
+            'TTFT p99 ms',
+            'TPOT p50 ms',
+            'TPOT p95 ms',
+            'E2E p50 ms',
+            'E2E p99 ms',
+            'Req/s',
+            'Lag p99 ms',
+        ], fullRows), '</details>');
+    }
+    const { nodes, instances } = document.cluster;
+    if (nodes.length > 0 || instances.length > 0) {
+        parts.push('<h2>Cluster</h2>');
+        if (nodes.length > 0)
+            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
+                { html: `<code>${(0,html_escape/* escapeHtml */.Z)(n.node_id.slice(0, 12))}</code>` },
+                n.chip || '–',
+                n.friendly_name || '–',
+                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
+                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
+            ])));
+        if (instances.length > 0)
+            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
+                { html: `<code>${(0,html_escape/* escapeHtml */.Z)(i.instance_id.slice(0, 8))}</code>` },
+                i.model_id,
+                `${i.kind} / ${i.shard_kind}`,
+                String(i.node_ids.length),
+            ])));
+    }
+    if (meta.is_primary && stages.length > 0) {
+        const v = document.validity;
+        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,html_escape/* escapeHtml */.Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,html_escape/* escapeHtml */.Z)(note)}</p>`));
+    }
+    if (stages.length > 0) {
+        const chartParts = [];
+        const requests = charts.requests ?? [];
+        const axis = (0,report_charts/* timeAxis */.lU)(stages, requests);
+        if (axis) {
+            const ttft = (0,report_charts/* ttftOverTime */.Ap)(axis, requests);
+            if (ttft)
+                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,report_charts/* inFlightPeaks */.A$)(axis, requests)));
+        }
+        if (stages.length >= 2)
+            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
+        if (chartParts.length > 0)
+            parts.push('<h2>Charts</h2>', ...chartParts);
+        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], definitions/* METRIC_DEFINITIONS */.W.map(({ name, formula }) => [name, formula])));
+    }
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
+</head><body>
+${parts.join('\n')}
+</body></html>
+`;
+}
+
+;// CONCATENATED MODULE: ./src/report/write.ts
+/**
+ * Writing a finished result to its output folder: results.json, the github-action-benchmark files,
+ * summary.md and report.html. A node run (src/run/benchmark.ts) and a merge (src/merge/) both end here,
+ * so a merged result reads exactly like a node's.
+ */
+
+
+
+
+
+/**
+ * Writes results.json, the benchmark-action files, summary.md and report.html for `document`, whose
+ * requests are `records` (the charts' data). requests.jsonl is the caller's: a node appends it as each
+ * request ends.
+ */
+function writeReports(paths, outputDir, document, records) {
+    (0,external_node_fs_.writeFileSync)(paths.results, `${JSON.stringify(document, null, 2)}\n`);
+    const benchmarkFiles = (0,verdict/* writeBenchmarkActionFiles */.GY)(outputDir, document);
+    const charts = (0,report_charts/* chartInputs */.Mw)(records);
+    const summaryMarkdown = (0,summary/* renderSummary */.Br)(document, charts);
+    (0,external_node_fs_.writeFileSync)(paths.summary, summaryMarkdown);
+    (0,external_node_fs_.writeFileSync)(paths.report, renderHtmlReport(document, charts));
+    return {
+        verdict: document.verdict,
+        document,
+        resultsPath: paths.results,
+        requestsPath: paths.requests,
+        summaryPath: paths.summary,
+        reportPath: paths.report,
+        summaryMarkdown,
+        benchmarkSmallerPath: benchmarkFiles.smallerPath,
+        benchmarkBiggerPath: benchmarkFiles.biggerPath,
+    };
+}
+
+
+/***/ }),
+
 /***/ 2629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -49772,14 +49823,17 @@ function runSearches(document) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   U0: () => (/* binding */ REQUESTS_FILE),
-/* harmony export */   Uq: () => (/* binding */ REPORT_FILE),
-/* harmony export */   u7: () => (/* binding */ SUMMARY_FILE),
+/* harmony export */   uk: () => (/* binding */ outputPaths),
 /* harmony export */   yG: () => (/* binding */ RESULTS_FILE)
 /* harmony export */ });
+/* unused harmony exports SUMMARY_FILE, REPORT_FILE */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /**
  * The names of the files a run leaves in its output folder. The engine writes them, the post step and a
  * baseline read them back, and a rename here moves all three.
  */
+
 /** The results document (versioned schema, a superset of the seed script's document). */
 const RESULTS_FILE = 'results.json';
 /** One line per request, appended as each one ends, so a crash loses nothing. */
@@ -49788,6 +49842,15 @@ const REQUESTS_FILE = 'requests.jsonl';
 const SUMMARY_FILE = 'summary.md';
 /** The self-contained HTML report with the charts. */
 const REPORT_FILE = 'report.html';
+/** The paths of a run's files in `outputDir`. */
+function outputPaths(outputDir) {
+    return {
+        results: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(outputDir, RESULTS_FILE),
+        requests: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(outputDir, REQUESTS_FILE),
+        summary: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(outputDir, SUMMARY_FILE),
+        report: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(outputDir, REPORT_FILE),
+    };
+}
 
 
 /***/ }),
@@ -61567,6 +61630,18 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -64695,6 +64770,8 @@ function bucketMiddleMs(index) {
 var seed = __nccwpck_require__(6780);
 // EXTERNAL MODULE: ./src/results/files.ts
 var files = __nccwpck_require__(6689);
+// EXTERNAL MODULE: ./src/report/write.ts + 1 modules
+var write = __nccwpck_require__(5464);
 ;// CONCATENATED MODULE: ./src/report/jsonl.ts
 /**
  * requests.jsonl: one line per request, appended as it ends. Lines are batched and written with
@@ -64757,12 +64834,6 @@ class JsonlWriter {
     }
 }
 
-// EXTERNAL MODULE: ./src/report/html.ts
-var html = __nccwpck_require__(6433);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __nccwpck_require__(5200);
-// EXTERNAL MODULE: ./src/report/charts.ts
-var report_charts = __nccwpck_require__(3337);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __nccwpck_require__(3323);
 // EXTERNAL MODULE: ./src/results/document.ts
@@ -65024,9 +65095,6 @@ var verdict_validity = __nccwpck_require__(8023);
 
 
 
-
-
-
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 async function runNode(loaded, options, ports, signal) {
     const run = openRun(loaded, options, ports, signal);
@@ -65047,19 +65115,14 @@ async function runNode(loaded, options, ports, signal) {
     finally {
         await closeRun(run);
     }
-    return writeReports(run, judgeRun(run, failure));
+    return (0,write/* writeReports */.L)(run.paths, run.options.outputDir, judgeRun(run, failure), run.allRecords);
 }
 /** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
 function openRun(loaded, options, ports, signal) {
     const { logger } = ports;
     const clock = options.clock ?? util_clock/* systemClock */.ml;
     (0,external_node_fs_.mkdirSync)(options.outputDir, { recursive: true });
-    const paths = {
-        results: (0,external_node_path_.join)(options.outputDir, files/* RESULTS_FILE */.yG),
-        requests: (0,external_node_path_.join)(options.outputDir, files/* REQUESTS_FILE */.U0),
-        summary: (0,external_node_path_.join)(options.outputDir, files/* SUMMARY_FILE */.u7),
-        report: (0,external_node_path_.join)(options.outputDir, files/* REPORT_FILE */.Uq),
-    };
+    const paths = (0,files/* outputPaths */.uk)(options.outputDir);
     (0,external_node_fs_.writeFileSync)(paths.requests, '');
     const requestsFile = new JsonlWriter(paths.requests);
     // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
@@ -65406,27 +65469,6 @@ function judgeRun(run, failure) {
         Object.assign(document, (0,verdict/* evaluateGates */.ud)(document, runRecords, options.baseline, run.logger));
     document.verdict = options.isPrimary ? (0,verdict_validity/* judgeVerdict */.Lp)(document) : errorInfo ? 'error' : 'pass';
     return document;
-}
-/** Writes results.json, the benchmark-action files, summary.md and report.html. */
-function writeReports(run, document) {
-    const { paths } = run;
-    (0,external_node_fs_.writeFileSync)(paths.results, `${JSON.stringify(document, null, 2)}\n`);
-    const benchmarkFiles = (0,verdict/* writeBenchmarkActionFiles */.GY)(run.options.outputDir, document);
-    const charts = (0,report_charts/* chartInputs */.Mw)(run.allRecords);
-    const summaryMarkdown = (0,summary/* renderSummary */.Br)(document, charts);
-    (0,external_node_fs_.writeFileSync)(paths.summary, summaryMarkdown);
-    (0,external_node_fs_.writeFileSync)(paths.report, (0,html/* renderHtmlReport */.w4)(document, charts));
-    return {
-        verdict: document.verdict,
-        document,
-        resultsPath: paths.results,
-        requestsPath: paths.requests,
-        summaryPath: paths.summary,
-        reportPath: paths.report,
-        summaryMarkdown,
-        benchmarkSmallerPath: benchmarkFiles.smallerPath,
-        benchmarkBiggerPath: benchmarkFiles.biggerPath,
-    };
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -66845,6 +66887,8 @@ function cliProvenance(configFile, simulation, cwd = process.cwd()) {
     return provenance;
 }
 
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(5200);
 ;// CONCATENATED MODULE: ./src/cli/render.ts
 
 
