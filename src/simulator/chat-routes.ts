@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimInstance, SimNode } from './cluster.js';
 import { Sequence } from './engine.js';
 import type { HttpErrorFault, RequestFaultChoice } from './faults.js';
-import type { GroundTruthRecord } from './groundTruth.js';
+import type { GroundTruthRecord } from './ground-truth.js';
 import { nowMs } from './random.js';
 import { ResponseContext, errorEnvelope, sendExoError, sendJson, sendValidationError } from './responses.js';
 import type { SimulatorRuntime } from './server.js';
