@@ -5,7 +5,7 @@
  * (METRIC_DEFINITIONS).
  */
 import type { ErrorClass, RequestRecord } from './record.js';
-import { requestSample } from './samples.js';
+import { activeWindowSeconds, requestSample } from './samples.js';
 import type { Histogram } from './histogram.js';
 import { summarize, type Count, type Summary } from './stats.js';
 
@@ -345,17 +345,6 @@ function invalidEventCounts(records: readonly RequestRecord[]): {
   return { invalidEvents, requestsWithInvalidEvents };
 }
 
-/** Seconds from the first request sent to the last one ended; 0 without records. */
-function activeWindowSeconds(records: readonly RequestRecord[]): number {
-  let windowStartMs = Infinity;
-  let windowEndMs = -Infinity;
-  for (const record of records) {
-    if (record.sent_at_ms < windowStartMs) windowStartMs = record.sent_at_ms;
-    if (record.ended_at_ms > windowEndMs) windowEndMs = record.ended_at_ms;
-  }
-  return records.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
-}
-
 /**
  * The cache hit rate: cached prompt tokens over prompt tokens when the server reports cached_tokens,
  * else the share of requests with a prefix-cache hit (the simulator's report); null with neither.
@@ -385,7 +374,7 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
   const countedSamples = records.map(requestSample);
   const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
   const connect = countedSamples.map((sample) => sample.connectMs);
-  const windowSeconds = activeWindowSeconds(records);
+  const windowSeconds = activeWindowSeconds(countedSamples);
   const { cache_hit_rate, cache_hit_source } = cacheHitRate(totals);
   return {
     total_requests: records.length,
