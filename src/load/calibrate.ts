@@ -232,10 +232,12 @@ export async function calibratePrompt(input: CalibrationRequest): Promise<Prompt
       // Step 4. One word too few, one word too many: a final period is one token on every common tokenizer.
       const withPeriod = await probes.measure({ words: below.words, period: true });
       if (withPeriod === target) {
-        return verifyNonce(probes, input.withNonce, { words: below.words, period: true }, target);
+        return await verifyNonce(probes, input.withNonce, { words: below.words, period: true }, target);
       }
     }
-    if (found) return verifyNonce(probes, input.withNonce, { words: found.words, period: false }, target);
+    // Awaited inside the try: a failing nonce probe ends in `estimate`, like every other failing probe.
+    if (found)
+      return await verifyNonce(probes, input.withNonce, { words: found.words, period: false }, target);
     const best = closestMeasured(measured, target);
     if (!best) return probes.result('estimate', estimate, null, null, 'calibration sent no probe');
     const floor = above && above.words === 0 ? above.tokens : undefined;
