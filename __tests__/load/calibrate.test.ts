@@ -172,6 +172,29 @@ describe('calibratePrompt against the stand-in tokenizer', () => {
     expect(result.note).toMatch(/HTTP 500: boom/);
   });
 
+  it('falls back to the estimate when the nonce check, the last probe, fails', async () => {
+    const { probe: standIn } = standInProbe(LLAMA_LIKE);
+    let targetAnswered = false;
+    let sent = 0;
+    const result = await calibratePrompt({
+      model: 'm',
+      promptLengthTokens: 200,
+      withNonce: true,
+      probeNonce: nonces,
+      // Counts like the stand-in until it has answered the requested length once; the next probe fails.
+      probe: async (content) => {
+        sent += 1;
+        if (targetAnswered) throw new Error('HTTP 500: boom');
+        const answer = await standIn(content);
+        targetAnswered = answer.promptTokens === 200;
+        return answer;
+      },
+    });
+    expect(targetAnswered).toBe(true);
+    expect(result).toMatchObject({ status: 'estimate', measured_tokens: null, probes: sent });
+    expect(result.note).toMatch(/HTTP 500: boom/);
+  });
+
   it('never sends more than MAX_PROBES probes, even against an erratic server', async () => {
     let sent = 0;
     const result = await calibratePrompt({

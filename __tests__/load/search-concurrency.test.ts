@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
-import type { GroundTruthRecord } from '../../src/simulator/groundTruth.js';
+import type { GroundTruthRecord } from '../../src/simulator/ground-truth.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE } from '../../src/simulator/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
 import { startSimulatorProcess, writeProfile } from '../helpers/simulator-process.js';

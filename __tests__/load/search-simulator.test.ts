@@ -38,7 +38,7 @@ import { runNode, type NodeRunOutcome } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
 import type { RequestRecord } from '../../src/metrics/record.js';
 import { percentile } from '../../src/metrics/stats.js';
-import type { GroundTruthRecord } from '../../src/simulator/groundTruth.js';
+import type { GroundTruthRecord } from '../../src/simulator/ground-truth.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE } from '../../src/simulator/index.js';
 import { Ajv } from 'ajv';
 import { resultsSchema } from '../helpers/results-schema.js';

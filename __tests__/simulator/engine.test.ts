@@ -4,7 +4,7 @@
  */
 import { InstanceEngine, PrefixCache, Sequence } from '../../src/simulator/engine.js';
 import type { EngineTiming, SequenceSink } from '../../src/simulator/engine.js';
-import type { GroundTruthRecord } from '../../src/simulator/groundTruth.js';
+import type { GroundTruthRecord } from '../../src/simulator/ground-truth.js';
 import { nowMs } from '../../src/simulator/random.js';
 import { fingerprintPrompt } from '../../src/simulator/tokenizer.js';
 

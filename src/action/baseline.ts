@@ -119,6 +119,105 @@ export function workflowFileOf(workflowRef: string | undefined): string | undefi
   return match?.[1];
 }
 
+/** The repository and the client the fetcher lists its runs and artifacts with. */
+interface GitHubRepository {
+  octokit: ReturnType<typeof getOctokit>;
+  owner: string;
+  repo: string;
+  options: ArtifactBaselineOptions;
+}
+
+/** This node's artifact in a run: the newest unexpired one that matches (ties: the highest id). */
+async function nodeArtifact(github: GitHubRepository, runId: number): Promise<ArtifactInfo | undefined> {
+  const { octokit, owner, repo, options } = github;
+  const artifacts = (await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+    owner,
+    repo,
+    run_id: runId,
+    per_page: 100,
+  })) as ArtifactInfo[];
+  return artifacts
+    .filter((artifact) => !artifact.expired && matches(options.artifact, artifact.name))
+    .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')) || b.id - a.id)[0];
+}
+
+/** `run:<id>`: this node's artifact in that run; an InputError when the run has none. */
+async function givenRunArtifact(
+  github: GitHubRepository,
+  runId: number,
+  label: string,
+): Promise<ArtifactInfo> {
+  let artifact: ArtifactInfo | undefined;
+  try {
+    artifact = await nodeArtifact(github, runId);
+  } catch (error) {
+    throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
+  }
+  if (!artifact) {
+    throw new InputError(
+      `baseline run:${runId} has no artifact named ${describeMatch(github.options.artifact)} (or it expired)`,
+      'Check the run id, and that the artifact-name input matches the one of that run.',
+    );
+  }
+  return artifact;
+}
+
+/** The latest successful runs of `workflow` on `branch`, at most LATEST_RUNS_SEARCHED. */
+async function successfulRuns(
+  github: GitHubRepository,
+  workflow: string,
+  branch: string,
+): Promise<RunInfo[]> {
+  const { octokit, owner, repo } = github;
+  const { data } = await octokit.rest.actions
+    .listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: workflow,
+      branch,
+      status: 'success',
+      per_page: LATEST_RUNS_SEARCHED,
+    })
+    .catch((error: unknown) => {
+      // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
+      if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
+        throw new InputError(
+          `baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`,
+          'Once the workflow is on the default branch, its runs there become the baseline.',
+        );
+      }
+      throw error;
+    });
+  return data.workflow_runs as RunInfo[];
+}
+
+/** `latest`: the newest successful run of this workflow on the default branch (not this run) with this node's artifact. */
+async function latestRunWithArtifact(
+  github: GitHubRepository,
+): Promise<{ runId: number; artifact: ArtifactInfo }> {
+  const { octokit, owner, repo, options } = github;
+  const workflow = workflowFileOf(options.workflowRef);
+  if (!workflow) {
+    throw new InputError(
+      'baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)',
+      'Use baseline: run:<id> instead.',
+    );
+  }
+  const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+  const branch = repository.default_branch;
+  const runs = (await successfulRuns(github, workflow, branch)).filter(
+    (run) => run.id !== options.currentRunId && isDefaultBranchRun(run, repository.id),
+  );
+  for (const run of runs) {
+    const artifact = await nodeArtifact(github, run.id);
+    if (artifact) return { runId: run.id, artifact };
+  }
+  throw new InputError(
+    `baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`,
+    'The first run on the default branch has nothing to compare with; later runs will.',
+  );
+}
+
 /** Creates the fetcher. */
 export function createArtifactBaselineFetcher(options: ArtifactBaselineOptions): BaselineFetcher {
   const [owner = '', repo = ''] = options.repository.split('/');
@@ -126,6 +225,7 @@ export function createArtifactBaselineFetcher(options: ArtifactBaselineOptions):
   const octokit = getOctokit(options.token, {
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
   });
+  const github: GitHubRepository = { octokit, owner, repo, options };
   const serverUrl = options.serverUrl ?? 'https://github.com';
 
   const download =
@@ -137,81 +237,17 @@ export function createArtifactBaselineFetcher(options: ArtifactBaselineOptions):
       });
     });
 
-  async function nodeArtifact(runId: number): Promise<ArtifactInfo | undefined> {
-    const artifacts = (await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
-      owner,
-      repo,
-      run_id: runId,
-      per_page: 100,
-    })) as ArtifactInfo[];
-    return artifacts
-      .filter((artifact) => !artifact.expired && matches(options.artifact, artifact.name))
-      .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')) || b.id - a.id)[0];
-  }
-
-  async function latestRunWithArtifact(): Promise<{ runId: number; artifact: ArtifactInfo }> {
-    const workflow = workflowFileOf(options.workflowRef);
-    if (!workflow) {
-      throw new InputError(
-        'baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)',
-        'Use baseline: run:<id> instead.',
-      );
-    }
-    const { data: repository } = await octokit.rest.repos.get({ owner, repo });
-    const branch = repository.default_branch;
-    const { data } = await octokit.rest.actions
-      .listWorkflowRuns({
-        owner,
-        repo,
-        workflow_id: workflow,
-        branch,
-        status: 'success',
-        per_page: LATEST_RUNS_SEARCHED,
-      })
-      .catch((error: unknown) => {
-        // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
-        if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
-          throw new InputError(
-            `baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`,
-            'Once the workflow is on the default branch, its runs there become the baseline.',
-          );
-        }
-        throw error;
-      });
-    const runs = (data.workflow_runs as RunInfo[]).filter(
-      (run) => run.id !== options.currentRunId && isDefaultBranchRun(run, repository.id),
-    );
-    for (const run of runs) {
-      const artifact = await nodeArtifact(run.id);
-      if (artifact) return { runId: run.id, artifact };
-    }
-    throw new InputError(
-      `baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`,
-      'The first run on the default branch has nothing to compare with; later runs will.',
-    );
-  }
-
   return {
     async fetch(spec: Exclude<BaselineSpec, { kind: 'file' }>) {
       const label = spec.kind === 'run' ? `baseline run:${spec.runId}` : 'baseline latest';
       let runId: number;
-      let artifact: ArtifactInfo | undefined;
+      let artifact: ArtifactInfo;
       if (spec.kind === 'run') {
         runId = spec.runId;
-        try {
-          artifact = await nodeArtifact(runId);
-        } catch (error) {
-          throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
-        }
-        if (!artifact) {
-          throw new InputError(
-            `baseline run:${runId} has no artifact named ${describeMatch(options.artifact)} (or it expired)`,
-            'Check the run id, and that the artifact-name input matches the one of that run.',
-          );
-        }
+        artifact = await givenRunArtifact(github, runId, label);
       } else {
         try {
-          ({ runId, artifact } = await latestRunWithArtifact());
+          ({ runId, artifact } = await latestRunWithArtifact(github));
         } catch (error) {
           throw explainGitHubError(error, `${label}: listing the successful runs on the default branch`);
         }

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runNode } from '../run/benchmark.js';
+import { runNode, type NodeRunOutcome } from '../run/benchmark.js';
 import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
 import {
@@ -186,6 +186,35 @@ const MERGE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** What a node run or a merge wrote: its verdict, its document and the paths of its files. */
+type WrittenOutcome = Pick<
+  NodeRunOutcome,
+  'verdict' | 'document' | 'resultsPath' | 'requestsPath' | 'summaryPath' | 'reportPath'
+>;
+
+/** The results table on stdout (when a stage ran), then the verdict with every reason, never a bare `verdict: invalid`. */
+function printTableAndVerdict(outcome: WrittenOutcome, streams: CliStreams, logger: CliLogger): void {
+  if (outcome.document.results.stages.length > 0)
+    streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
+  const verdictLine = describeVerdict(outcome.document);
+  if (outcome.verdict === 'pass') logger.info(verdictLine);
+  else logger.warning(verdictLine);
+}
+
+function logFilePaths(outcome: WrittenOutcome, logger: CliLogger): void {
+  logger.info(`results: ${outcome.resultsPath}`);
+  logger.info(`requests: ${outcome.requestsPath}`);
+  logger.info(`summary: ${outcome.summaryPath}`);
+  logger.info(`report: ${outcome.reportPath}`);
+}
+
+/** Pass on a pass; with --no-fail-on-threshold also when only the gates (thresholds, regressions) failed. */
+function exitCodeOf(outcome: WrittenOutcome, noFailOnThreshold: boolean): number {
+  if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && noFailOnThreshold)
+    return ExitCode.Pass;
+  return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+}
+
 async function mergeCommand(args: string[], streams: CliStreams, logger: CliLogger): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -211,18 +240,9 @@ async function mergeCommand(args: string[], streams: CliStreams, logger: CliLogg
     logger,
     ...(baseline ? { baseline } : {}),
   });
-  if (outcome.document.results.stages.length > 0)
-    streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-  const verdictLine = describeVerdict(outcome.document);
-  if (outcome.verdict === 'pass') logger.info(verdictLine);
-  else logger.warning(verdictLine);
-  logger.info(`results: ${outcome.resultsPath}`);
-  logger.info(`requests: ${outcome.requestsPath}`);
-  logger.info(`summary: ${outcome.summaryPath}`);
-  logger.info(`report: ${outcome.reportPath}`);
-  if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
-    return ExitCode.Pass;
-  return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+  printTableAndVerdict(outcome, streams, logger);
+  logFilePaths(outcome, logger);
+  return exitCodeOf(outcome, values['no-fail-on-threshold'] === true);
 }
 
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
@@ -284,19 +304,15 @@ function withConnectionHint(logger: CliLogger, configPath: string): CliLogger {
   return logger;
 }
 
-async function runCommand(
-  args: string[],
-  streams: CliStreams,
-  env: NodeJS.ProcessEnv,
-  cliLogger: CliLogger,
-): Promise<number> {
-  const { values } = parseArgs({ args, options: RUN_OPTIONS, strict: true });
-  const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
-  if (values.help) {
-    streams.stdout(usage);
-    return ExitCode.Pass;
-  }
-  const loaded = await loadConfig(values.config, env, logger);
+function parseRunFlags(args: string[]) {
+  return parseArgs({ args, options: RUN_OPTIONS, strict: true }).values;
+}
+
+/** The run command's flags as parsed. */
+type RunFlags = ReturnType<typeof parseRunFlags>;
+
+/** The node's flags, checked, each with its default from the config when not given. */
+function nodeFlags(values: RunFlags, loaded: LoadedConfig) {
   if (values['api-port'] !== undefined && values['api-url'] !== undefined) {
     throw new InputError(
       '--api-port and --api-url are mutually exclusive',
@@ -318,11 +334,32 @@ async function runCommand(
   const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
   const hardwareLabels =
     values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
+  return {
+    expectedNodes,
+    timeoutSeconds,
+    nodeIndex,
+    isPrimary,
+    outputDir,
+    resultsFile,
+    hardwareLabels,
+    defaultRunId: defaults.runId,
+  };
+}
 
-  let simulator: SimulatorHandle | undefined;
-  let apiUrl: string;
-  // A second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup).
-  const cancel = abortOnSignals({
+/** The API URL of a real server: --api-url, --api-port on this machine, an openai target's base_url, else EXO here. */
+function serverApiUrl(values: RunFlags, loaded: LoadedConfig): string {
+  if (values['api-url'] !== undefined) return validateApiUrl('--api-url', values['api-url']);
+  if (values['api-port'] !== undefined) {
+    const port = parsePositiveInteger('--api-port', values['api-port']);
+    if (port > 65535) throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
+    return `http://127.0.0.1:${port}`;
+  }
+  return targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
+}
+
+/** Cancels the run on SIGINT/SIGTERM; a second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup). */
+function cancelOnSignals(logger: CliLogger): ReturnType<typeof abortOnSignals> {
+  return abortOnSignals({
     onSignal: (name) =>
       logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`),
     onRepeat: (name) => {
@@ -330,25 +367,60 @@ async function runCommand(
       process.exit(130);
     },
   });
+}
+
+/** What the run wrote, on stdout and in the log: the seed's --output copy, the table, the verdict, the files, the seed's block last. */
+function reportRun(
+  outcome: NodeRunOutcome,
+  resultsFile: string | undefined,
+  streams: CliStreams,
+  logger: CliLogger,
+): void {
+  if (resultsFile !== undefined) {
+    // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
+    mkdirSync(dirname(resultsFile), { recursive: true });
+    copyFileSync(outcome.resultsPath, resultsFile);
+  }
+  printTableAndVerdict(outcome, streams, logger);
+  if (outcome.document.validity.status === 'inconclusive')
+    logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
+  if (resultsFile !== undefined) logger.info(`results file: ${resultsFile}`);
+  logFilePaths(outcome, logger);
+  // The seed's last block, after everything else on stdout (scripts scrape the log for it).
+  streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
+}
+
+async function runCommand(
+  args: string[],
+  streams: CliStreams,
+  env: NodeJS.ProcessEnv,
+  cliLogger: CliLogger,
+): Promise<number> {
+  const values = parseRunFlags(args);
+  const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
+  if (values.help) {
+    streams.stdout(usage);
+    return ExitCode.Pass;
+  }
+  const loaded = await loadConfig(values.config, env, logger);
+  const flags = nodeFlags(values, loaded);
+  let simulator: SimulatorHandle | undefined;
+  let apiUrl: string;
+  const cancel = cancelOnSignals(logger);
   try {
     if (values.simulate) {
       // The simulator loads only when asked for (keeps the command's start-up short).
       const { startSimulatorForConfig } = await import('../run/simulated-target.js');
-      simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
+      simulator = await startSimulatorForConfig(
+        loaded.config,
+        flags.expectedNodes,
+        values['simulate-profile'],
+      );
       apiUrl = simulator.url;
       logger.info(
-        `simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`,
+        `simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((node) => node.url).join(', ')}`,
       );
-    } else if (values['api-url'] !== undefined) {
-      apiUrl = validateApiUrl('--api-url', values['api-url']);
-    } else if (values['api-port'] !== undefined) {
-      const port = parsePositiveInteger('--api-port', values['api-port']);
-      if (port > 65535) throw new InputError(`--api-port must be a TCP port (1-65535), got ${port}`);
-      apiUrl = `http://127.0.0.1:${port}`;
-    } else {
-      // An openai target's base_url, else EXO on this machine.
-      apiUrl = targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
-    }
+    } else apiUrl = serverApiUrl(values, loaded);
     const baseline =
       values.baseline === undefined ? undefined : await resolveBaseline(values.baseline, undefined);
     if (baseline?.status === 'unavailable') logger.warning(`baseline: ${baseline.reason}`);
@@ -357,16 +429,16 @@ async function runCommand(
       {
         ...(baseline ? { baseline } : {}),
         apiUrl,
-        isPrimary,
-        expectedNodes,
-        timeoutSeconds,
-        outputDir,
-        runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : defaults.runId,
+        isPrimary: flags.isPrimary,
+        expectedNodes: flags.expectedNodes,
+        timeoutSeconds: flags.timeoutSeconds,
+        outputDir: flags.outputDir,
+        runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : flags.defaultRunId,
         env,
         gitCommit: values['git-commit'] ?? null,
-        hardwareLabels,
+        hardwareLabels: flags.hardwareLabels,
         ...(values.label ? { hardwareLabel: values.label } : {}),
-        ...(nodeIndex !== undefined ? { nodeIndex } : {}),
+        ...(flags.nodeIndex !== undefined ? { nodeIndex: flags.nodeIndex } : {}),
         provenance: cliProvenance(loaded.file, {
           simulated: values.simulate === true,
           profilePath: values['simulate-profile'],
@@ -375,29 +447,8 @@ async function runCommand(
       { logger, mask: (value) => logger.mask(value) },
       cancel.signal,
     );
-    if (resultsFile !== undefined) {
-      // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
-      mkdirSync(dirname(resultsFile), { recursive: true });
-      copyFileSync(outcome.resultsPath, resultsFile);
-    }
-    if (outcome.document.results.stages.length > 0)
-      streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-    // Every reason at once (validity and thresholds), never a bare `verdict: invalid`.
-    const verdictLine = describeVerdict(outcome.document);
-    if (outcome.verdict === 'pass') logger.info(verdictLine);
-    else logger.warning(verdictLine);
-    if (outcome.document.validity.status === 'inconclusive')
-      logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
-    if (resultsFile !== undefined) logger.info(`results file: ${resultsFile}`);
-    logger.info(`results: ${outcome.resultsPath}`);
-    logger.info(`requests: ${outcome.requestsPath}`);
-    logger.info(`summary: ${outcome.summaryPath}`);
-    logger.info(`report: ${outcome.reportPath}`);
-    // The seed's last block, after everything else on stdout (scripts scrape the log for it).
-    streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
-    if (outcome.verdict !== 'pass' && failedOnlyOnGates(outcome.document) && values['no-fail-on-threshold'])
-      return ExitCode.Pass;
-    return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+    reportRun(outcome, flags.resultsFile, streams, logger);
+    return exitCodeOf(outcome, values['no-fail-on-threshold'] === true);
   } finally {
     cancel.dispose();
     await simulator?.close();

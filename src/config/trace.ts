@@ -59,12 +59,126 @@ export const TRACE_LIMITS = {
 
 const KNOWN_FIELDS = new Set(['timestamp', 'input_length', 'output_length', 'hash_ids']);
 
+/** Records one problem at `line`; `field` is empty for the line as a whole. */
+type ReportProblem = (line: number, field: string, message: string) => void;
+
+/** Records one problem of the current line. */
+type ReportLineProblem = (field: string, message: string) => void;
+
+/** The JSON object of one non-blank line, or undefined after reporting why the line is not one. */
+function lineObject(raw: string, line: number, report: ReportProblem): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    report(
+      line,
+      '',
+      `expected one JSON object per line, found invalid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    report(
+      line,
+      '',
+      `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`,
+    );
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** A required number field in [min, max]; 0 when absent or not a number (the problem is reported). */
+function numberField(
+  record: Record<string, unknown>,
+  field: string,
+  limits: { min: number; max: number; integer: boolean },
+  report: ReportLineProblem,
+): number {
+  const { min, max, integer } = limits;
+  const value = record[field];
+  if (value === undefined) {
+    report(field, `missing required field "${field}"`);
+    return 0;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    report(field, `expected ${integer ? 'an integer' : 'a number'}, found ${JSON.stringify(value)}`);
+    return 0;
+  }
+  if (value < min || value > max)
+    report(field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
+  return value;
+}
+
+/** The optional `hash_ids`: an array of non-negative safe integers (the first bad entry is reported). */
+function hashIdsField(rawIds: unknown, report: ReportLineProblem): number[] {
+  const hashIds: number[] = [];
+  if (rawIds === undefined) return hashIds;
+  if (!Array.isArray(rawIds)) {
+    report('hash_ids', `expected an array of integers, found ${JSON.stringify(rawIds)}`);
+    return hashIds;
+  }
+  if (rawIds.length > TRACE_LIMITS.maxHashIds) {
+    report('hash_ids', `expected at most ${TRACE_LIMITS.maxHashIds} ids, found ${rawIds.length}`);
+    return hashIds;
+  }
+  for (let position = 0; position < rawIds.length; position += 1) {
+    const id: unknown = rawIds[position];
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+      report(`hash_ids[${position}]`, `expected a non-negative integer, found ${JSON.stringify(id)}`);
+      break;
+    }
+    hashIds.push(id);
+  }
+  return hashIds;
+}
+
+/**
+ * Other fields (a session id, a model name) are ignored; one that looks like a misspelt known field
+ * is an error, or the request would silently lose what it meant to say.
+ */
+function misspeltFields(record: Record<string, unknown>, report: ReportLineProblem): void {
+  for (const key of Object.keys(record)) {
+    if (KNOWN_FIELDS.has(key)) continue;
+    const suggestion = closestMatch(key, [...KNOWN_FIELDS]);
+    if (suggestion === undefined) continue;
+    report(key, `unknown field; did you mean "${suggestion}"?`);
+  }
+}
+
+/** The request of one line's object, or undefined when any of its fields has a problem (each reported). */
+function traceRequest(
+  record: Record<string, unknown>,
+  line: number,
+  report: ReportProblem,
+): TraceRequest | undefined {
+  let ok = true;
+  const reportLine: ReportLineProblem = (field, message) => {
+    report(line, field, message);
+    ok = false;
+  };
+  const timestamp = numberField(
+    record,
+    'timestamp',
+    { min: 0, max: TRACE_LIMITS.maxTimestampMs, integer: false },
+    reportLine,
+  );
+  const tokens = { min: 1, max: TRACE_LIMITS.maxTokens, integer: true };
+  const inputLength = numberField(record, 'input_length', tokens, reportLine);
+  const outputLength = numberField(record, 'output_length', tokens, reportLine);
+  const hashIds = hashIdsField(record.hash_ids, reportLine);
+  misspeltFields(record, reportLine);
+  if (!ok) return undefined;
+  return { timestamp, input_length: inputLength, output_length: outputLength, hash_ids: hashIds, line };
+}
+
 /** Parses trace text; returns the requests, or every problem found (at most `maxProblems`, then a count). */
 export function parseTrace(text: string): { requests: TraceRequest[]; problems: TraceProblem[] } {
   const requests: TraceRequest[] = [];
   const problems: TraceProblem[] = [];
   let dropped = 0;
-  const problem = (line: number, field: string, message: string): void => {
+  const report: ReportProblem = (line, field, message) => {
     if (problems.length < TRACE_LIMITS.maxProblems) problems.push({ line, field, message });
     else dropped += 1;
   };
@@ -75,109 +189,28 @@ export function parseTrace(text: string): { requests: TraceRequest[]; problems: 
     const raw = (lines[index] as string).trim();
     if (raw === '') continue;
     if (requests.length >= TRACE_LIMITS.maxRequests) {
-      problem(
+      report(
         line,
         '',
         `expected at most ${TRACE_LIMITS.maxRequests.toLocaleString('en-US')} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`,
       );
       break;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch (error) {
-      problem(
-        line,
-        '',
-        `expected one JSON object per line, found invalid JSON (${error instanceof Error ? error.message : String(error)})`,
-      );
-      continue;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      problem(
-        line,
-        '',
-        `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`,
-      );
-      continue;
-    }
-    const record = parsed as Record<string, unknown>;
-    let ok = true;
-    const number = (field: string, min: number, max: number, integer: boolean): number => {
-      const value = record[field];
-      if (value === undefined) {
-        problem(line, field, `missing required field "${field}"`);
-        ok = false;
-        return 0;
-      }
-      if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-        problem(
-          line,
-          field,
-          `expected ${integer ? 'an integer' : 'a number'}, found ${JSON.stringify(value)}`,
-        );
-        ok = false;
-        return 0;
-      }
-      if (value < min || value > max) {
-        problem(line, field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
-        ok = false;
-      }
-      return value;
-    };
-    const timestamp = number('timestamp', 0, TRACE_LIMITS.maxTimestampMs, false);
-    const inputLength = number('input_length', 1, TRACE_LIMITS.maxTokens, true);
-    const outputLength = number('output_length', 1, TRACE_LIMITS.maxTokens, true);
-    const hashIds: number[] = [];
-    const rawIds = record.hash_ids;
-    if (rawIds !== undefined) {
-      if (!Array.isArray(rawIds)) {
-        problem(line, 'hash_ids', `expected an array of integers, found ${JSON.stringify(rawIds)}`);
-        ok = false;
-      } else if (rawIds.length > TRACE_LIMITS.maxHashIds) {
-        problem(line, 'hash_ids', `expected at most ${TRACE_LIMITS.maxHashIds} ids, found ${rawIds.length}`);
-        ok = false;
-      } else {
-        for (let k = 0; k < rawIds.length; k += 1) {
-          const id: unknown = rawIds[k];
-          if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-            problem(line, `hash_ids[${k}]`, `expected a non-negative integer, found ${JSON.stringify(id)}`);
-            ok = false;
-            break;
-          }
-          hashIds.push(id);
-        }
-      }
-    }
-    // Other fields (a session id, a model name) are ignored; one that looks like a misspelt known field
-    // is an error, or the request would silently lose what it meant to say.
-    for (const key of Object.keys(record)) {
-      if (KNOWN_FIELDS.has(key)) continue;
-      const suggestion = closestMatch(key, [...KNOWN_FIELDS]);
-      if (suggestion === undefined) continue;
-      problem(line, key, `unknown field; did you mean "${suggestion}"?`);
-      ok = false;
-    }
-    if (!ok) continue;
-    if (previous && timestamp < previous.timestamp) {
-      problem(
+    const record = lineObject(raw, line, report);
+    if (record === undefined) continue;
+    const request = traceRequest(record, line, report);
+    if (request === undefined) continue;
+    if (previous && request.timestamp < previous.timestamp)
+      report(
         line,
         'timestamp',
-        `expected timestamps in ascending order, found ${timestamp} after ${previous.timestamp} (line ${previous.line}); sort the trace by timestamp`,
+        `expected timestamps in ascending order, found ${request.timestamp} after ${previous.timestamp} (line ${previous.line}); sort the trace by timestamp`,
       );
-    }
-    const request: TraceRequest = {
-      timestamp,
-      input_length: inputLength,
-      output_length: outputLength,
-      hash_ids: hashIds,
-      line,
-    };
     requests.push(request);
     previous = request;
   }
   if (requests.length === 0 && problems.length === 0)
-    problem(0, '', 'the trace has no request (every line is blank)');
+    report(0, '', 'the trace has no request (every line is blank)');
   if (dropped > 0)
     problems.push({ line: 0, field: '', message: `and ${dropped} more problem${dropped === 1 ? '' : 's'}` });
   return { requests, problems };

@@ -95,6 +95,120 @@ interface Point {
   tokens: number;
 }
 
+/** The probes of one calibration: sends them, each with its nonce, and counts them for the result. */
+class CalibrationProbes {
+  /** Probes sent so far. */
+  sent = 0;
+
+  constructor(private readonly input: CalibrationRequest) {}
+
+  /** Prompt tokens of a body of this shape (undefined: the server reported none); rejects on failure. */
+  async measure(shape: PromptShape): Promise<number | undefined> {
+    const nonce = this.input.withNonce ? this.input.probeNonce(this.sent) : undefined;
+    this.sent += 1;
+    return (await this.input.probe(composePrompt(nonce, promptBody(shape)))).promptTokens;
+  }
+
+  /** The calibration with the probes sent until now. */
+  result(
+    status: CalibrationStatus,
+    shape: PromptShape,
+    measured: number | null,
+    nonceStable: boolean | null,
+    note?: string,
+  ): PromptCalibration {
+    return {
+      model: this.input.model,
+      requested_tokens: this.input.promptLengthTokens,
+      measured_tokens: measured,
+      status,
+      shape,
+      probes: this.sent,
+      nonce_stable: nonceStable,
+      ...(note === undefined ? {} : { note }),
+    };
+  }
+}
+
+/** What the search over word counts measured: every count, the bracket around the target, the exact hit. */
+interface WordSearch {
+  /** Words → measured prompt tokens. */
+  measured: Map<number, number>;
+  /** Most words with tokens < target. */
+  below?: Point;
+  /** Fewest words with tokens > target. */
+  above?: Point;
+  found?: Point;
+}
+
+/**
+ * Steps 1–3 of the search (module comment), from `words`, until the target is hit, bracketed by adjacent
+ * counts, out of reach or out of probes. Undefined when the server reported no prompt tokens.
+ */
+async function searchWordCount(
+  probes: CalibrationProbes,
+  target: number,
+  words: number,
+): Promise<WordSearch | undefined> {
+  const search: WordSearch = { measured: new Map<number, number>() };
+  while (probes.sent < MAX_PROBES) {
+    const tokens = await probes.measure({ words, period: false });
+    if (tokens === undefined) return undefined;
+    search.measured.set(words, tokens);
+    if (tokens === target) {
+      search.found = { words, tokens };
+      break;
+    }
+    const { below, above } = search;
+    if (tokens < target && (!below || words > below.words)) search.below = { words, tokens };
+    if (tokens > target && (!above || words < above.words)) search.above = { words, tokens };
+    if (search.above && search.above.words === 0) break; // even an empty body is too long
+    if (search.below && search.above && search.above.words - search.below.words <= 1) break; // adjacent: the target is skipped
+    words = nextGuess(search.below, search.above, { words, tokens }, target);
+    if (search.measured.has(words)) break;
+  }
+  return search;
+}
+
+/** The closest measured length; ties go to the shorter prompt. */
+function closestMeasured(measured: ReadonlyMap<number, number>, target: number): Point | undefined {
+  let best: Point | undefined;
+  for (const [candidateWords, tokens] of measured) {
+    const distance = Math.abs(tokens - target);
+    if (
+      !best ||
+      distance < Math.abs(best.tokens - target) ||
+      (distance === Math.abs(best.tokens - target) && tokens < best.tokens)
+    )
+      best = { words: candidateWords, tokens };
+  }
+  return best;
+}
+
+/** Step 5: with nonces, one more probe with another nonce must give the same count. */
+async function verifyNonce(
+  probes: CalibrationProbes,
+  withNonce: boolean,
+  shape: PromptShape,
+  tokens: number,
+): Promise<PromptCalibration> {
+  if (!withNonce) return probes.result('exact', shape, tokens, null);
+  const again = await probes.measure(shape);
+  if (again === tokens) return probes.result('exact', shape, tokens, true);
+  return probes.result(
+    'approximate',
+    shape,
+    tokens,
+    false,
+    `the prompt token count changed with the nonce (${tokens} then ${again ?? 'not reported'})`,
+  );
+}
+
+/** Why a prompt failed to calibrate, for the note of an `estimate`. */
+function probeFailureNote(error: unknown, what: string): string {
+  return `calibration probe failed (${error instanceof Error ? error.message : String(error)}); ${what}`;
+}
+
 /**
  * Finds the prompt shape whose measured prompt tokens equal the requested length (see the module
  * comment for the search). Never throws: a failing probe ends in status `estimate` with its message.
@@ -102,105 +216,43 @@ interface Point {
 export async function calibratePrompt(input: CalibrationRequest): Promise<PromptCalibration> {
   const target = input.promptLengthTokens;
   const estimate = estimatePromptShape(target, input.withNonce);
-  let probes = 0;
-  const measure = async (shape: PromptShape): Promise<number | undefined> => {
-    const nonce = input.withNonce ? input.probeNonce(probes) : undefined;
-    probes += 1;
-    return (await input.probe(composePrompt(nonce, promptBody(shape)))).promptTokens;
-  };
-  const result = (
-    status: CalibrationStatus,
-    shape: PromptShape,
-    measured: number | null,
-    nonceStable: boolean | null,
-    note?: string,
-  ): PromptCalibration => ({
-    model: input.model,
-    requested_tokens: target,
-    measured_tokens: measured,
-    status,
-    shape,
-    probes,
-    nonce_stable: nonceStable,
-    ...(note === undefined ? {} : { note }),
-  });
-
+  const probes = new CalibrationProbes(input);
   try {
-    const measured = new Map<number, number>();
-    let below: Point | undefined; // most words with tokens < target
-    let above: Point | undefined; // fewest words with tokens > target
-    let words = estimate.words;
-    let found: Point | undefined;
-    while (probes < MAX_PROBES) {
-      const tokens = await measure({ words, period: false });
-      if (tokens === undefined) {
-        return result(
-          'estimate',
-          estimate,
-          null,
-          null,
-          'the server reported no usage.prompt_tokens; the prompt length is an estimate',
-        );
-      }
-      measured.set(words, tokens);
-      if (tokens === target) {
-        found = { words, tokens };
-        break;
-      }
-      if (tokens < target && (!below || words > below.words)) below = { words, tokens };
-      if (tokens > target && (!above || words < above.words)) above = { words, tokens };
-      if (above && above.words === 0) break; // even an empty body is too long
-      if (below && above && above.words - below.words <= 1) break; // adjacent: the target is skipped
-      words = nextGuess(below, above, { words, tokens }, target);
-      if (measured.has(words)) break;
-    }
-    if (!found && below && above && above.words - below.words <= 1 && probes < MAX_PROBES) {
-      // One word too few, one word too many: a final period is one token on every common tokenizer.
-      const withPeriod = await measure({ words: below.words, period: true });
+    const search = await searchWordCount(probes, target, estimate.words);
+    if (search === undefined)
+      return probes.result(
+        'estimate',
+        estimate,
+        null,
+        null,
+        'the server reported no usage.prompt_tokens; the prompt length is an estimate',
+      );
+    const { measured, below, above, found } = search;
+    if (!found && below && above && above.words - below.words <= 1 && probes.sent < MAX_PROBES) {
+      // Step 4. One word too few, one word too many: a final period is one token on every common tokenizer.
+      const withPeriod = await probes.measure({ words: below.words, period: true });
       if (withPeriod === target) {
-        return verify({ words: below.words, period: true }, target);
+        return await verifyNonce(probes, input.withNonce, { words: below.words, period: true }, target);
       }
     }
-    if (found) return verify({ words: found.words, period: false }, target);
-    // Closest measured length; ties go to the shorter prompt.
-    let best: Point | undefined;
-    for (const [candidateWords, tokens] of measured) {
-      const distance = Math.abs(tokens - target);
-      if (
-        !best ||
-        distance < Math.abs(best.tokens - target) ||
-        (distance === Math.abs(best.tokens - target) && tokens < best.tokens)
-      )
-        best = { words: candidateWords, tokens };
-    }
-    if (!best) return result('estimate', estimate, null, null, 'calibration sent no probe');
+    // Awaited inside the try: a failing nonce probe ends in `estimate`, like every other failing probe.
+    if (found)
+      return await verifyNonce(probes, input.withNonce, { words: found.words, period: false }, target);
+    const best = closestMeasured(measured, target);
+    if (!best) return probes.result('estimate', estimate, null, null, 'calibration sent no probe');
     const floor = above && above.words === 0 ? above.tokens : undefined;
     const note =
       floor !== undefined
         ? `the shortest possible prompt already has ${floor} tokens (chat template${input.withNonce ? ' and nonce' : ''}); ${target} cannot be reached`
         : `no prompt text measured exactly ${target} tokens; the closest has ${best.tokens}`;
-    return result('approximate', { words: best.words, period: false }, best.tokens, null, note);
+    return probes.result('approximate', { words: best.words, period: false }, best.tokens, null, note);
   } catch (error) {
-    return result(
+    return probes.result(
       'estimate',
       estimate,
       null,
       null,
-      `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt length is an estimate`,
-    );
-  }
-
-  /** With nonces, one more probe with another nonce must give the same count. */
-  async function verify(shape: PromptShape, tokens: number): Promise<PromptCalibration> {
-    if (!input.withNonce) return result('exact', shape, tokens, null);
-    const again = await measure(shape);
-    if (again === tokens) return result('exact', shape, tokens, true);
-    return result(
-      'approximate',
-      shape,
-      tokens,
-      false,
-      `the prompt token count changed with the nonce (${tokens} then ${again ?? 'not reported'})`,
+      probeFailureNote(error, 'the prompt length is an estimate'),
     );
   }
 }
@@ -439,27 +491,68 @@ export async function prepareWorkloadPrompts(
   };
 }
 
-async function calibrateWorkloadModel(
+/** Filler words for a workload's probes, seeded apart from every stage's blocks: they warm no request's prefix. */
+function probeText(words: number): string {
+  return seededWords('\u0000calibration', words);
+}
+
+/** What the first probes of a workload measured: a short and a longer filler text, and the offsets that follow. */
+interface WorkloadOffsetProbes {
+  short: number;
+  long: number | undefined;
+  offsets: PromptOffsets;
+}
+
+/**
+ * The chat template's tokens from a short filler text (and a longer one, whose difference checks that a
+ * word is a token); with nonces, a nonce's cost at the start and after words. Undefined when the server
+ * reported no prompt tokens.
+ */
+async function measureWorkloadOffsets(
   calibrator: PromptCalibrator,
-  model: string,
-  workload: StageWorkload,
-  longest: number,
+  measure: (content: string) => Promise<number | undefined>,
   withNonce: boolean,
-  scope: string,
-): Promise<{ calibration: PromptCalibration; offsets: PromptOffsets }> {
-  const requested = workload.inputTokens(longest);
-  let probes = 0;
-  const measure = async (content: string): Promise<number | undefined> => {
-    probes += 1;
-    return calibrator.measure(model, content);
-  };
-  const result = (
-    status: CalibrationStatus,
-    offsets: PromptOffsets,
-    measured: number | null,
-    nonceStable: boolean | null,
-    note: string,
-  ): { calibration: PromptCalibration; offsets: PromptOffsets } => ({
+): Promise<WorkloadOffsetProbes | undefined> {
+  const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
+  if (short === undefined) return undefined;
+  const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
+  const templateTokens = short - WORKLOAD_PROBE_WORDS;
+  let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
+  let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
+  if (withNonce) {
+    const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
+    const afterWords = await measure(
+      `${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`,
+    );
+    if (atStart !== undefined) nonceAtStartTokens = atStart - short;
+    if (afterWords !== undefined) nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
+  }
+  return { short, long, offsets: { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens } };
+}
+
+/** A model's calibration of a workload, and the offsets its requests' prompts are composed with. */
+interface WorkloadCalibration {
+  calibration: PromptCalibration;
+  offsets: PromptOffsets;
+}
+
+/** How a workload calibration ended: status, offsets, the tokens measured, nonce stability, why. */
+type WorkloadOutcome = [
+  status: CalibrationStatus,
+  offsets: PromptOffsets,
+  measured: number | null,
+  nonceStable: boolean | null,
+  note: string,
+];
+
+/** The calibration of a workload as results.json reports it: the shape is the longest request's words. */
+function workloadCalibration(
+  model: string,
+  requested: number,
+  probes: number,
+  ...[status, offsets, measured, nonceStable, note]: WorkloadOutcome
+): WorkloadCalibration {
+  return {
     calibration: {
       model,
       requested_tokens: requested,
@@ -471,12 +564,29 @@ async function calibrateWorkloadModel(
       note,
     },
     offsets,
-  });
+  };
+}
+
+/** One model's calibration of a workload (prepareWorkloadPrompts): its offsets, and how exact they are. */
+async function calibrateWorkloadModel(
+  calibrator: PromptCalibrator,
+  model: string,
+  workload: StageWorkload,
+  longest: number,
+  withNonce: boolean,
+  scope: string,
+): Promise<WorkloadCalibration> {
+  const requested = workload.inputTokens(longest);
+  let probes = 0;
+  const measure = async (content: string): Promise<number | undefined> => {
+    probes += 1;
+    return calibrator.measure(model, content);
+  };
+  const result = (...outcome: WorkloadOutcome): WorkloadCalibration =>
+    workloadCalibration(model, requested, probes, ...outcome);
   try {
-    // The probes' words are seeded apart from every stage's blocks: they warm no request's prefix.
-    const probeText = (words: number): string => seededWords('\u0000calibration', words);
-    const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
-    if (short === undefined)
+    const first = await measureWorkloadOffsets(calibrator, measure, withNonce);
+    if (first === undefined)
       return result(
         'estimate',
         ESTIMATED_OFFSETS,
@@ -484,20 +594,8 @@ async function calibrateWorkloadModel(
         null,
         'the server reported no usage.prompt_tokens; the prompt lengths are estimates',
       );
-    const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
-    const templateTokens = short - WORKLOAD_PROBE_WORDS;
-    let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
-    let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
-    if (withNonce) {
-      const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
-      const afterWords = await measure(
-        `${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`,
-      );
-      if (atStart !== undefined) nonceAtStartTokens = atStart - short;
-      if (afterWords !== undefined) nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
-    }
-    const offsets: PromptOffsets = { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens };
-    const described = `chat template ${templateTokens} tokens${withNonce ? `, nonce ${nonceAtStartTokens} at the start and ${nonceAfterWordsTokens} after words` : ''}`;
+    const { short, long, offsets } = first;
+    const described = `chat template ${offsets.templateTokens} tokens${withNonce ? `, nonce ${offsets.nonceAtStartTokens} at the start and ${offsets.nonceAfterWordsTokens} after words` : ''}`;
     if (long !== short + WORKLOAD_SLOPE_WORDS)
       return result(
         'approximate',
@@ -532,7 +630,7 @@ async function calibrateWorkloadModel(
       ESTIMATED_OFFSETS,
       null,
       null,
-      `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt lengths are estimates`,
+      probeFailureNote(error, 'the prompt lengths are estimates'),
     );
   }
 }

@@ -88,28 +88,33 @@ function roundLoad(mode: SearchMode, load: number): number {
   return mode === 'concurrency' ? Math.round(load) : Number(load.toPrecision(4));
 }
 
-/**
- * Runs the search: brackets from `min` by doubling, then bisects. `requiredSamples` is the metric's
- * sample minimum (src/verdict/metrics.ts): a probe with fewer fails (`failed_on: samples`).
- */
-export async function searchCapacity(
-  search: SearchConfig,
-  requiredSamples: number,
-  probe: ProbeFunction,
-): Promise<SearchResults> {
-  const mode = searchMode(search);
-  const range = searchRange(search);
-  const probes: SearchProbe[] = [];
-  let low: number | null = null;
-  let high: number | null = null;
-  let reason: SearchReason | undefined;
+/** A search in progress: its probes, the bracket [low, high] found so far, and why it stopped. */
+class CapacitySearch {
+  readonly mode: SearchMode;
+  readonly range: { min: number; max: number };
+  readonly probes: SearchProbe[] = [];
+  /** Highest load that passed. */
+  low: number | null = null;
+  /** Lowest load that failed. */
+  high: number | null = null;
+  reason: SearchReason | undefined;
 
-  const run = async (load: number, phase: SearchProbe['phase']): Promise<SearchProbe | undefined> => {
-    const rounded = roundLoad(mode, load);
-    const measured = await probe(rounded, probes.length);
-    const judged = judgeProbe(search, requiredSamples, measured);
+  constructor(
+    private readonly search: SearchConfig,
+    private readonly requiredSamples: number,
+    private readonly probe: ProbeFunction,
+  ) {
+    this.mode = searchMode(search);
+    this.range = searchRange(search);
+  }
+
+  /** Runs one probe at `load` (rounded), records it and narrows the bracket; undefined when interrupted. */
+  private async run(load: number, phase: SearchProbe['phase']): Promise<SearchProbe | undefined> {
+    const rounded = roundLoad(this.mode, load);
+    const measured = await this.probe(rounded, this.probes.length);
+    const judged = judgeProbe(this.search, this.requiredSamples, measured);
     const record: SearchProbe = {
-      index: probes.length,
+      index: this.probes.length,
       phase,
       load: rounded,
       requests: measured.requests,
@@ -121,65 +126,86 @@ export async function searchCapacity(
       ended_at_ms: measured.ended_at_ms,
       achieved_rps: measured.achieved_rps,
     };
-    probes.push(record);
+    this.probes.push(record);
     if (measured.interrupted) {
-      reason = 'interrupted';
+      this.reason = 'interrupted';
       return undefined;
     }
-    if (record.passed) low = low === null ? rounded : Math.max(low, rounded);
-    else high = high === null ? rounded : Math.min(high, rounded);
+    if (record.passed) this.low = this.low === null ? rounded : Math.max(this.low, rounded);
+    else this.high = this.high === null ? rounded : Math.min(this.high, rounded);
     return record;
-  };
-
-  // 1. Bracket: min, 2·min, 4·min, … capped at max, until one fails or max passes.
-  let load = range.min;
-  for (;;) {
-    if (probes.length >= search.max_probes) {
-      reason = 'budget';
-      break;
-    }
-    const result = await run(load, 'bracket');
-    if (!result) break;
-    if (!result.passed) {
-      if (low === null) reason = 'below_range';
-      break;
-    }
-    if (result.load >= range.max) {
-      reason = 'above_range';
-      break;
-    }
-    load = Math.min(range.max, load * 2);
   }
 
-  // 2. Bisect [low, high] until narrow or out of probes.
-  while (reason === undefined && low !== null && high !== null) {
-    if (bracketNarrow(mode, low, high, search.tolerance)) {
-      reason = 'converged';
-      break;
+  /** 1. Bracket: min, 2·min, 4·min, … capped at max, until one fails or max passes. */
+  async bracket(): Promise<void> {
+    let load = this.range.min;
+    for (;;) {
+      if (this.probes.length >= this.search.max_probes) {
+        this.reason = 'budget';
+        return;
+      }
+      const result = await this.run(load, 'bracket');
+      if (!result) return;
+      if (!result.passed) {
+        if (this.low === null) this.reason = 'below_range';
+        return;
+      }
+      if (result.load >= this.range.max) {
+        this.reason = 'above_range';
+        return;
+      }
+      load = Math.min(this.range.max, load * 2);
     }
-    if (probes.length >= search.max_probes) {
-      reason = 'budget';
-      break;
-    }
-    if (!(await run(bisectLoad(mode, low, high), 'bisect'))) break;
   }
-  const finalLow = low as number | null;
-  const finalHigh = high as number | null;
-  const converged =
-    finalLow !== null && finalHigh !== null && bracketNarrow(mode, finalLow, finalHigh, search.tolerance);
-  return {
-    metric: search.metric,
-    ...(search.max !== undefined ? { max: search.max } : {}),
-    ...(search.min !== undefined ? { min: search.min } : {}),
-    mode,
-    range_min: range.min,
-    range_max: range.max,
-    tolerance: search.tolerance,
-    capacity: finalLow,
-    capacity_low: finalLow ?? 0,
-    capacity_high: finalHigh,
-    converged: reason !== 'interrupted' && converged,
-    reason: reason ?? 'budget',
-    probes,
-  };
+
+  /** 2. Bisect [low, high] until narrow or out of probes. */
+  async bisect(): Promise<void> {
+    while (this.reason === undefined && this.low !== null && this.high !== null) {
+      if (bracketNarrow(this.mode, this.low, this.high, this.search.tolerance)) {
+        this.reason = 'converged';
+        return;
+      }
+      if (this.probes.length >= this.search.max_probes) {
+        this.reason = 'budget';
+        return;
+      }
+      if (!(await this.run(bisectLoad(this.mode, this.low, this.high), 'bisect'))) return;
+    }
+  }
+
+  /** The search as results.json reports it. */
+  results(): SearchResults {
+    const { search, mode, range, low, high, reason } = this;
+    const converged = low !== null && high !== null && bracketNarrow(mode, low, high, search.tolerance);
+    return {
+      metric: search.metric,
+      ...(search.max !== undefined ? { max: search.max } : {}),
+      ...(search.min !== undefined ? { min: search.min } : {}),
+      mode,
+      range_min: range.min,
+      range_max: range.max,
+      tolerance: search.tolerance,
+      capacity: low,
+      capacity_low: low ?? 0,
+      capacity_high: high,
+      converged: reason !== 'interrupted' && converged,
+      reason: reason ?? 'budget',
+      probes: this.probes,
+    };
+  }
+}
+
+/**
+ * Runs the search: brackets from `min` by doubling, then bisects. `requiredSamples` is the metric's
+ * sample minimum (src/verdict/metrics.ts): a probe with fewer fails (`failed_on: samples`).
+ */
+export async function searchCapacity(
+  search: SearchConfig,
+  requiredSamples: number,
+  probe: ProbeFunction,
+): Promise<SearchResults> {
+  const capacitySearch = new CapacitySearch(search, requiredSamples, probe);
+  await capacitySearch.bracket();
+  await capacitySearch.bisect();
+  return capacitySearch.results();
 }

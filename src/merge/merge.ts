@@ -101,7 +101,7 @@ function checkSameRun(nodes: readonly NodeResult[]): void {
 }
 
 /** The matrix entries of the config: `label#index` of every node the run should have. */
-function expectedNodes(config: BenchConfig): Array<{ key: string; isPrimary: boolean }> {
+function expectedNodes(config: BenchConfig): PlanEntry[] {
   return buildPlan(config).include.map((entry) => ({
     key: `${entry.label}#${entry.index}`,
     isPrimary: entry.is_primary,
@@ -235,41 +235,53 @@ function mergeValidity(
   };
 }
 
-/**
- * Merges the nodes of one run. Throws InputError when they do not belong together (a node given twice,
- * different runs or configs). A node the matrix expects but that is absent, a node whose run failed or
- * whose records disagree with its results.json is a merge problem: the document is still written, with
- * an error saying which node and what to do.
- */
-export function mergeNodeResults(
-  given: readonly NodeResult[],
-  missing: readonly MissingNode[] = [],
-): MergedRun {
-  checkSameRun(given);
-  const plan = expectedNodes((given[0] as NodeResult).document.configuration);
-  const order = new Map(plan.map((entry, i) => [entry.key, i]));
-  // Matrix order, primary first; nodes outside the matrix (CLI runs without --label) after, as given.
-  const nodes = [...given].sort(
+/** A matrix entry of the config: `label#index` and whether it is the primary. */
+type PlanEntry = { key: string; isPrimary: boolean };
+
+/** The nodes in matrix order, primary first; nodes outside the matrix (CLI runs without --label) after, as given. */
+function inMatrixOrder(given: readonly NodeResult[], plan: readonly PlanEntry[]): NodeResult[] {
+  const order = new Map(plan.map((entry, index) => [entry.key, index]));
+  return [...given].sort(
     (a, b) =>
       (order.get(nodeKey(a.document)) ?? plan.length) - (order.get(nodeKey(b.document)) ?? plan.length),
   );
-  const primary = nodes.find((node) => node.document.metadata.is_primary) ?? (nodes[0] as NodeResult);
-  const config = primary.document.configuration;
+}
+
+/**
+ * The matrix entries with no node given (as `missing_nodes`), and a problem for each, for each
+ * unreadable artifact outside the matrix, and for a merge without the primary.
+ */
+function absentNodeProblems(
+  plan: readonly PlanEntry[],
+  nodes: readonly NodeResult[],
+  missing: readonly MissingNode[],
+): { missingNodes: string[]; problems: string[] } {
   const problems: string[] = [];
   const present = new Set(nodes.map((node) => nodeKey(node.document)));
   const missingNodes = plan.filter((entry) => !present.has(entry.key)).map((entry) => entry.key);
   for (const key of missingNodes) {
-    const why = missing.find((m) => m.node === key)?.reason ?? 'no results were given for it';
+    const why = missing.find((absent) => absent.node === key)?.reason ?? 'no results were given for it';
     const primaryNote = plan.find((entry) => entry.key === key)?.isPrimary ? ' (the primary)' : '';
     problems.push(`node ${key}${primaryNote} is missing: ${why}`);
   }
-  for (const m of missing)
-    if (!plan.some((entry) => entry.key === m.node)) problems.push(`${m.node}: ${m.reason}`);
+  for (const absent of missing)
+    if (!plan.some((entry) => entry.key === absent.node)) problems.push(`${absent.node}: ${absent.reason}`);
   if (!nodes.some((node) => node.document.metadata.is_primary))
     problems.push('no node of the merge is the primary: the load and the run-level figures are not in it');
+  return { missingNodes, problems };
+}
 
+/**
+ * Every node's records tagged with the node, and for each stage the nodes' results of it (a node that
+ * sent or recorded requests of it). Adds a problem for a node whose run failed and for records that
+ * disagree with the node's results.json; throws InputError for a record of no stage of the config.
+ */
+function collectRecords(
+  nodes: readonly NodeResult[],
+  stageNames: readonly string[],
+  problems: string[],
+): { records: MergedRecord[]; ranBy: Map<string, Array<{ stage: StageResults }>> } {
   const records: MergedRecord[] = [];
-  const stageNames = config.stages.map((stage) => stage.name);
   const ranBy = new Map<string, Array<{ stage: StageResults }>>();
   for (const node of nodes) {
     const key = nodeKey(node.document);
@@ -300,13 +312,21 @@ export function mergeNodeResults(
       }
     }
     for (const [stage, recorded] of counts)
-      if (!node.document.results.stages.some((s) => s.name === stage))
+      if (!node.document.results.stages.some((listed) => listed.name === stage))
         problems.push(
           `node ${key}: requests.jsonl holds ${recorded} request(s) of stage ${stage}, which its results.json does not list`,
         );
   }
   records.sort((a, b) => a.sent_at_ms - b.sent_at_ms || a.node.localeCompare(b.node) || a.index - b.index);
+  return { records, ranBy };
+}
 
+/** The stages some node ran, in config order, each merged; and how many nodes sent each. */
+function mergeStages(
+  stageNames: readonly string[],
+  ranBy: ReadonlyMap<string, Array<{ stage: StageResults }>>,
+  records: readonly MergedRecord[],
+): { stages: StageResults[]; stageSenders: Map<string, number> } {
   const stages: StageResults[] = [];
   const stageSenders = new Map<string, number>();
   for (const name of stageNames) {
@@ -321,64 +341,119 @@ export function mergeNodeResults(
       ),
     );
   }
-  const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
-  const runRecords = records.filter((record) => runStages.includes(record.stage));
+  return { stages, stageSenders };
+}
 
+/** Each node's cluster facts, once per node id, the first document that has them winning. */
+function clusterNodesOf(nodes: readonly NodeResult[]): Map<string, ClusterNodeFacts> {
   const clusterNodes = new Map<string, ClusterNodeFacts>();
   for (const node of nodes)
     for (const facts of node.document.cluster.nodes)
       if (!clusterNodes.has(facts.node_id)) clusterNodes.set(facts.node_id, facts);
-  const documents = nodes.map((node) => node.document);
-  const mergedNodes: MergedNodeFacts[] = nodes.map((node) => {
-    const { document } = node;
-    const own = computeStatistics(node.records.filter((record) => runStages.includes(record.stage)));
-    const runner = document.provenance?.runner?.name;
-    return {
-      node: nodeKey(document),
-      ...(document.metadata.hardware_label !== undefined
-        ? { hardware_label: document.metadata.hardware_label }
-        : {}),
-      ...(document.metadata.node_index !== undefined ? { node_index: document.metadata.node_index } : {}),
-      is_primary: document.metadata.is_primary,
-      ...(document.metadata.node_id !== undefined ? { node_id: document.metadata.node_id } : {}),
-      source: node.source,
-      verdict: document.verdict,
-      validity_status: document.validity.status ?? (document.validity.valid ? 'valid' : 'invalid'),
-      ...(document.error ? { error: document.error.message } : {}),
-      fired_requests: node.records.length,
-      requests: own.total_requests,
-      successful_requests: own.successful_requests,
-      failed_requests: own.failed_requests,
-      ttft_p50_ms: own.ttft_ms.p50,
-      ttft_p95_ms: own.ttft_ms.p95,
-      ...nodeMemory(document.metadata.node_id, clusterNodes, documents),
-      ...(runner !== undefined ? { runner } : {}),
-    };
-  });
+  return clusterNodes;
+}
 
-  const base = primary.document;
+/** One node's view for `merge.nodes`: its verdict, its own run-level counts and TTFT, its memory. */
+function mergedNodeFacts(
+  node: NodeResult,
+  runStages: readonly string[],
+  clusterNodes: ReadonlyMap<string, ClusterNodeFacts>,
+  documents: readonly ResultsDocument[],
+): MergedNodeFacts {
+  const { document } = node;
+  const own = computeStatistics(node.records.filter((record) => runStages.includes(record.stage)));
+  const runner = document.provenance?.runner?.name;
+  return {
+    node: nodeKey(document),
+    ...(document.metadata.hardware_label !== undefined
+      ? { hardware_label: document.metadata.hardware_label }
+      : {}),
+    ...(document.metadata.node_index !== undefined ? { node_index: document.metadata.node_index } : {}),
+    is_primary: document.metadata.is_primary,
+    ...(document.metadata.node_id !== undefined ? { node_id: document.metadata.node_id } : {}),
+    source: node.source,
+    verdict: document.verdict,
+    validity_status: document.validity.status ?? (document.validity.valid ? 'valid' : 'invalid'),
+    ...(document.error ? { error: document.error.message } : {}),
+    fired_requests: node.records.length,
+    requests: own.total_requests,
+    successful_requests: own.successful_requests,
+    failed_requests: own.failed_requests,
+    ttft_p50_ms: own.ttft_ms.p50,
+    ttft_p95_ms: own.ttft_ms.p95,
+    ...nodeMemory(document.metadata.node_id, clusterNodes, documents),
+    ...(runner !== undefined ? { runner } : {}),
+  };
+}
+
+/** The primary's metadata over the whole run: the earliest start, the latest end, every hardware label. */
+function mergedMetadata(
+  base: ResultsDocument,
+  documents: readonly ResultsDocument[],
+): ResultsDocument['metadata'] {
   const startedAt = documents.map((d) => d.metadata.started_at).sort()[0] ?? base.metadata.started_at;
   const endedAt =
     documents
       .map((d) => d.metadata.ended_at)
       .sort()
       .at(-1) ?? base.metadata.ended_at;
+  return {
+    ...base.metadata,
+    started_at: startedAt,
+    ended_at: endedAt,
+    is_primary: true,
+    benchmark_started_at: Math.min(...documents.map((d) => d.metadata.benchmark_started_at)),
+    benchmark_completed_at: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at)),
+    total_duration_s:
+      Math.max(...documents.map((d) => d.metadata.benchmark_completed_at * 1000)) / 1000 -
+      Math.min(...documents.map((d) => d.metadata.benchmark_started_at * 1000)) / 1000,
+    hardware_labels: [...new Set(documents.flatMap((d) => d.metadata.hardware_labels))],
+  };
+}
+
+/** The merge's error: its first problem (and how many more), of a failed node's kind, else input; null without problems. */
+function mergeError(nodes: readonly NodeResult[], problems: readonly string[]): ResultsDocument['error'] {
   const firstProblem = problems[0];
+  if (!firstProblem) return null;
+  return {
+    kind: nodes.find((node) => node.document.error)?.document.error?.kind ?? 'input',
+    message:
+      problems.length > 1
+        ? `${firstProblem} (and ${problems.length - 1} more: see merge.problems)`
+        : firstProblem,
+    hint: 'The merged figures cover the nodes that were merged. Re-run the failed or missing node jobs, or merge the folders of one complete run.',
+  };
+}
+
+/**
+ * Merges the nodes of one run. Throws InputError when they do not belong together (a node given twice,
+ * different runs or configs). A node the matrix expects but that is absent, a node whose run failed or
+ * whose records disagree with its results.json is a merge problem: the document is still written, with
+ * an error saying which node and what to do.
+ */
+export function mergeNodeResults(
+  given: readonly NodeResult[],
+  missing: readonly MissingNode[] = [],
+): MergedRun {
+  checkSameRun(given);
+  const plan = expectedNodes((given[0] as NodeResult).document.configuration);
+  const nodes = inMatrixOrder(given, plan);
+  const primary = nodes.find((node) => node.document.metadata.is_primary) ?? (nodes[0] as NodeResult);
+  const config = primary.document.configuration;
+  const { missingNodes, problems } = absentNodeProblems(plan, nodes, missing);
+  const stageNames = config.stages.map((stage) => stage.name);
+  const { records, ranBy } = collectRecords(nodes, stageNames, problems);
+  const { stages, stageSenders } = mergeStages(stageNames, ranBy, records);
+  const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+  const runRecords = records.filter((record) => runStages.includes(record.stage));
+  const clusterNodes = clusterNodesOf(nodes);
+  const documents = nodes.map((node) => node.document);
+  const mergedNodes = nodes.map((node) => mergedNodeFacts(node, runStages, clusterNodes, documents));
+  const base = primary.document;
   const document: ResultsDocument = {
     schema_version: RESULTS_SCHEMA_VERSION,
     tool: { name: 'exo-bench', version: VERSION },
-    metadata: {
-      ...base.metadata,
-      started_at: startedAt,
-      ended_at: endedAt,
-      is_primary: true,
-      benchmark_started_at: Math.min(...documents.map((d) => d.metadata.benchmark_started_at)),
-      benchmark_completed_at: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at)),
-      total_duration_s:
-        Math.max(...documents.map((d) => d.metadata.benchmark_completed_at * 1000)) / 1000 -
-        Math.min(...documents.map((d) => d.metadata.benchmark_started_at * 1000)) / 1000,
-      hardware_labels: [...new Set(documents.flatMap((d) => d.metadata.hardware_labels))],
-    },
+    metadata: mergedMetadata(base, documents),
     cluster: { ...base.cluster, nodes: [...clusterNodes.values()] },
     configuration: config,
     results: {
@@ -396,16 +471,7 @@ export function mergeNodeResults(
     },
     validity: mergeValidity(config, nodes, stages, stageSenders),
     verdict: 'error',
-    error: firstProblem
-      ? {
-          kind: nodes.find((node) => node.document.error)?.document.error?.kind ?? 'input',
-          message:
-            problems.length > 1
-              ? `${firstProblem} (and ${problems.length - 1} more: see merge.problems)`
-              : firstProblem,
-          hint: 'The merged figures cover the nodes that were merged. Re-run the failed or missing node jobs, or merge the folders of one complete run.',
-        }
-      : null,
+    error: mergeError(nodes, problems),
     ...(base.provenance ? { provenance: base.provenance } : {}),
     merge: { nodes: mergedNodes, missing_nodes: missingNodes, problems, requests: records.length },
   };

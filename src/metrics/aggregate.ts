@@ -5,7 +5,7 @@
  * src/metrics/definitions.ts, which the summary, the report and the results schema all print.
  */
 import type { ErrorClass, RequestRecord } from './record.js';
-import { requestSample } from './samples.js';
+import { activeWindowSeconds, requestSample } from './samples.js';
 import type { Histogram } from './histogram.js';
 import { summarize, type Count, type Summary } from './stats.js';
 
@@ -173,10 +173,34 @@ export function breakdownErrors(records: readonly RequestRecord[]): ErrorBreakdo
   return breakdown.sort((a, b) => b.count - a.count || a.error_class.localeCompare(b.error_class));
 }
 
-/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
-export function computeStatistics(allRecords: readonly RequestRecord[]): LoadStatistics {
-  const records = allRecords.filter((record) => !record.warmup);
-  const successes = records.filter((record) => record.ok);
+/** What the successful requests add up to: their samples, token counts and cache reports. */
+interface SuccessTotals {
+  ttft: number[];
+  ttfat: number[];
+  tpot: number[];
+  e2e: number[];
+  e2eFromSchedule: number[];
+  promptTokens: number[];
+  totalTokens: number;
+  /** Requests whose output tokens were counted from chunks (no usage). */
+  fromChunks: number;
+  cachedTokens: number;
+  cachedPromptTokens: number;
+  /** Requests that reported cached_tokens with their prompt_tokens. */
+  cacheReports: number;
+  prefixHits: number;
+  /** Requests that reported a prefix_cache_hit. */
+  prefixReports: number;
+  reasoningTokens: number;
+  tokenChunks: number;
+  multiTokenChunkRequests: number;
+}
+
+/**
+ * One pass over the successful requests gathering every sum and sample at once, in local variables:
+ * a pass per figure would walk the records a dozen times.
+ */
+function successTotals(successes: readonly RequestRecord[]): SuccessTotals {
   const ttft: number[] = [];
   const ttfat: number[] = [];
   const tpot: number[] = [];
@@ -217,6 +241,31 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     if (sample.tpotMs !== undefined) tpot.push(sample.tpotMs);
     if (sample.ttfatMs !== undefined) ttfat.push(sample.ttfatMs);
   }
+  return {
+    ttft,
+    ttfat,
+    tpot,
+    e2e,
+    e2eFromSchedule,
+    promptTokens,
+    totalTokens,
+    fromChunks,
+    cachedTokens,
+    cachedPromptTokens,
+    cacheReports,
+    prefixHits,
+    prefixReports,
+    reasoningTokens,
+    tokenChunks,
+    multiTokenChunkRequests,
+  };
+}
+
+/** Malformed stream events, and how many requests saw any (failed requests included). */
+function invalidEventCounts(records: readonly RequestRecord[]): {
+  invalidEvents: number;
+  requestsWithInvalidEvents: number;
+} {
   let invalidEvents = 0;
   let requestsWithInvalidEvents = 0;
   for (const record of records) {
@@ -224,16 +273,40 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
     invalidEvents += record.invalid_events;
     requestsWithInvalidEvents += 1;
   }
+  return { invalidEvents, requestsWithInvalidEvents };
+}
+
+/**
+ * The cache hit rate: cached prompt tokens over prompt tokens when the server reports cached_tokens,
+ * else the share of requests with a prefix-cache hit (the simulator's report); null with neither.
+ */
+function cacheHitRate(totals: SuccessTotals): Pick<LoadStatistics, 'cache_hit_rate' | 'cache_hit_source'> {
+  const { cacheReports, cachedTokens, cachedPromptTokens, prefixReports, prefixHits } = totals;
+  return {
+    cache_hit_rate:
+      cacheReports > 0
+        ? cachedPromptTokens > 0
+          ? cachedTokens / cachedPromptTokens
+          : 0
+        : prefixReports > 0
+          ? prefixHits / prefixReports
+          : null,
+    cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
+  };
+}
+
+/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
+export function computeStatistics(allRecords: readonly RequestRecord[]): LoadStatistics {
+  const records = allRecords.filter((record) => !record.warmup);
+  const successes = records.filter((record) => record.ok);
+  const totals = successTotals(successes);
+  const { totalTokens, e2e } = totals;
+  const { invalidEvents, requestsWithInvalidEvents } = invalidEventCounts(records);
   const countedSamples = records.map(requestSample);
   const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
   const connect = countedSamples.map((sample) => sample.connectMs);
-  let windowStartMs = Infinity;
-  let windowEndMs = -Infinity;
-  for (const record of records) {
-    if (record.sent_at_ms < windowStartMs) windowStartMs = record.sent_at_ms;
-    if (record.ended_at_ms > windowEndMs) windowEndMs = record.ended_at_ms;
-  }
-  const windowSeconds = records.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
+  const windowSeconds = activeWindowSeconds(countedSamples);
+  const { cache_hit_rate, cache_hit_source } = cacheHitRate(totals);
   return {
     total_requests: records.length,
     successful_requests: successes.length,
@@ -245,30 +318,23 @@ export function computeStatistics(allRecords: readonly RequestRecord[]): LoadSta
       successes.length > 0 ? e2e.reduce((sum, v) => sum + v, 0) / successes.length / 1000 : 0,
     fired_requests: allRecords.length,
     warmup_requests: allRecords.length - records.length,
-    ttft_ms: summarize(ttft),
-    ttfat_ms: summarize(ttfat),
-    tpot_ms: summarize(tpot),
+    ttft_ms: summarize(totals.ttft),
+    ttfat_ms: summarize(totals.ttfat),
+    tpot_ms: summarize(totals.tpot),
     e2e_ms: summarize(e2e),
-    e2e_from_schedule_ms: summarize(e2eFromSchedule),
+    e2e_from_schedule_ms: summarize(totals.e2eFromSchedule),
     dispatch_lag_ms: summarize(dispatchLag),
     connect_ms: summarize(connect),
     output_tokens_per_second: windowSeconds > 0 ? totalTokens / windowSeconds : 0,
     requests_per_second: windowSeconds > 0 ? successes.length / windowSeconds : 0,
     active_window_seconds: windowSeconds,
-    token_counts_from_chunks: fromChunks,
-    prompt_tokens: summarize(promptTokens),
-    cache_hit_rate:
-      cacheReports > 0
-        ? cachedPromptTokens > 0
-          ? cachedTokens / cachedPromptTokens
-          : 0
-        : prefixReports > 0
-          ? prefixHits / prefixReports
-          : null,
-    cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
-    reasoning_tokens: reasoningTokens,
-    token_chunks: tokenChunks,
-    multi_token_chunk_requests: multiTokenChunkRequests,
+    token_counts_from_chunks: totals.fromChunks,
+    prompt_tokens: summarize(totals.promptTokens),
+    cache_hit_rate,
+    cache_hit_source,
+    reasoning_tokens: totals.reasoningTokens,
+    token_chunks: totals.tokenChunks,
+    multi_token_chunk_requests: totals.multiTokenChunkRequests,
     invalid_events: invalidEvents,
     requests_with_invalid_events: requestsWithInvalidEvents,
     errors: breakdownErrors(records),

@@ -11,7 +11,7 @@
  * 1 sample; ratios and rates need 1 request; counts are always conclusive.
  */
 import type { HistogramSummary, LoadStatistics } from '../metrics/aggregate.js';
-import type { RequestSample } from '../metrics/samples.js';
+import { activeWindowSeconds, type RequestSample } from '../metrics/samples.js';
 import { percentile, type Summary } from '../metrics/stats.js';
 import type { SearchResults } from './capacity.js';
 
@@ -133,16 +133,6 @@ function latencyMetric(family: Family, stat: SummaryStat): MetricDefinition {
   return definition;
 }
 
-function windowSeconds(requests: readonly RequestSample[]): number {
-  let start = Infinity;
-  let end = -Infinity;
-  for (const request of requests) {
-    if (request.sentAtMs < start) start = request.sentAtMs;
-    if (request.endedAtMs > end) end = request.endedAtMs;
-  }
-  return requests.length > 0 ? Math.max(0, (end - start) / 1000) : 0;
-}
-
 function countOk(requests: readonly RequestSample[]): number {
   let ok = 0;
   for (const request of requests) if (request.ok) ok += 1;
@@ -242,7 +232,7 @@ const SCALAR_METRICS: MetricDefinition[] = [
       samples: s.total_requests,
     }),
     fromRequests: (r) => {
-      const seconds = windowSeconds(r);
+      const seconds = activeWindowSeconds(r);
       return { value: seconds > 0 ? sumTokens(r) / seconds : null, samples: r.length };
     },
   },
@@ -257,7 +247,7 @@ const SCALAR_METRICS: MetricDefinition[] = [
       samples: s.total_requests,
     }),
     fromRequests: (r) => {
-      const seconds = windowSeconds(r);
+      const seconds = activeWindowSeconds(r);
       return { value: seconds > 0 ? countOk(r) / seconds : null, samples: r.length };
     },
   },

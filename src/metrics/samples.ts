@@ -64,3 +64,17 @@ export function requestSamples(records: readonly RequestRecord[]): RequestSample
   for (const record of records) if (!record.warmup) samples.push(requestSample(record));
   return samples;
 }
+
+/**
+ * The active window of a set of requests, in seconds: from the first one sent to the last one ended
+ * (0 without requests). Throughputs (tokens/s, requests/s) divide by it.
+ */
+export function activeWindowSeconds(samples: readonly RequestSample[]): number {
+  let windowStartMs = Infinity;
+  let windowEndMs = -Infinity;
+  for (const sample of samples) {
+    if (sample.sentAtMs < windowStartMs) windowStartMs = sample.sentAtMs;
+    if (sample.endedAtMs > windowEndMs) windowEndMs = sample.endedAtMs;
+  }
+  return samples.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
+}

@@ -259,176 +259,254 @@ function leftOutNote(stages: ResultsDocument['results']['stages'], covered: read
   ].join('; ');
 }
 
-/** Renders the whole page. */
-export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs): string {
-  const { stages, run } = document.results;
-  const meta = document.metadata;
-  const covered = runStages(document);
-  const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+type Stages = ResultsDocument['results']['stages'];
+
+/** The heading with the verdict, and the banner of a simulated run. */
+function headlineHtml(document: ResultsDocument): string[] {
   const simulated = document.provenance?.simulated === true;
   const parts = [`<h1>exo-bench: ${escapeHtml(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
   if (simulated)
     parts.push(
       `<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${escapeHtml(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`,
     );
+  return parts;
+}
+
+/** One line on what ran: config, role, target, models, endpoint, start. */
+function runContextHtml(document: ResultsDocument): string[] {
+  const meta = document.metadata;
   const where =
     meta.target?.kind === 'openai'
       ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
       : `${document.cluster.expected_nodes} node(s)`;
-  parts.push(
-    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
-  );
+  const models = [...new Set(document.configuration.model_ids)]
+    .map((modelId) => `<code>${escapeHtml(modelId)}</code>`)
+    .join(', ');
+  return [
+    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${models} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
+  ];
+}
+
+function provenanceHtml(document: ResultsDocument): string[] {
   const provenance = provenanceHtmlRows(document.provenance);
-  if (provenance.length > 0)
-    parts.push(
-      `<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`,
-    );
+  if (provenance.length === 0) return [];
+  return [
+    `<details open><summary>Provenance</summary><table class="kv">${provenance.map(([key, value]) => `<tr><th>${escapeHtml(key)}</th><td>${value}</td></tr>`).join('')}</table></details>`,
+  ];
+}
+
+/** The run's error, if it stopped on one, and every reason the run is invalid. */
+function problemsHtml(document: ResultsDocument): string[] {
+  const parts: string[] = [];
   if (document.error)
     parts.push(
       `<p class="error"><strong>${escapeHtml(document.error.kind)} error:</strong> ${escapeHtml(document.error.message)}${document.error.hint ? `<br>Hint: ${escapeHtml(document.error.hint)}` : ''}</p>`,
     );
   for (const reason of document.validity.reasons)
     parts.push(`<p class="error">Invalid: ${escapeHtml(reason)}</p>`);
-  if (run)
+  return parts;
+}
+
+/** The run-level figures in one sentence, with the stages they cover. */
+function runSentenceHtml(document: ResultsDocument, covered: readonly string[]): string[] {
+  const { stages, run } = document.results;
+  if (!run) return [];
+  return [
+    `<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${
+      covered.length < stages.length ? ` (${escapeHtml(leftOutNote(stages, covered))})` : ''
+    }.</p>`,
+  ];
+}
+
+function thresholdsHtml(document: ResultsDocument): string[] {
+  if (!document.thresholds || document.thresholds.length === 0) return [];
+  return [
+    '<h2>Thresholds</h2>',
+    htmlTable(
+      ['Scope', 'Threshold', 'Observed', 'Samples', 'Result'],
+      document.thresholds.map((threshold) => [
+        threshold.scope === 'run' ? 'run' : `stage ${threshold.scope.stage}`,
+        { html: `<code>${escapeHtml(threshold.expression)}</code>` },
+        formatNumber(threshold.observed, 2),
+        String(threshold.samples),
+        `${threshold.status}${threshold.reason ? `: ${threshold.reason}` : ''}`,
+      ]),
+    ),
+  ];
+}
+
+function comparisonHtml(document: ResultsDocument): string[] {
+  const comparison = document.comparison;
+  if (!comparison) return [];
+  return [
+    '<h2>Compared with the baseline</h2>',
+    `<p>${escapeHtml(comparison.baseline.source)}: ${comparison.comparable ? `${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${comparison.reasons.join('; ')}`)}.</p>`,
+  ];
+}
+
+/** The compact table: one row per stage, and the run-level row when there are several stages. */
+function compactStagesHtml(document: ResultsDocument, covered: readonly string[], runName: string): string[] {
+  const { stages, run } = document.results;
+  const rows = stages.map((stage) =>
+    compactRow(
+      `${stage.name} · ${stage.search ? 'capacity search' : describeShape(stage.config)}${covered.includes(stage.name) ? '' : stage.search ? ' (all probes)' : ' (warm-up)'}`,
+      stageStatistics(stage),
+      failedThresholds(document, stage.name),
+    ),
+  );
+  if (run && stages.length > 1) rows.push(compactRow(runName, run, failedThresholds(document, 'run')));
+  return ['<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], rows)];
+}
+
+/** A section per capacity-search stage: its sentence, its chart and its probes. */
+function searchSectionsHtml(stages: Stages): string[] {
+  const parts: string[] = [];
+  for (const stage of stages) {
+    if (!stage.search) continue;
+    const chart = svgSearchChart(stage.name, stage.search);
     parts.push(
-      `<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${escapeHtml(percent(run))}), TTFT p50 ${escapeHtml(formatNumber(run.ttft_ms.p50))} ms / p95 ${escapeHtml(formatNumber(run.ttft_ms.p95))} ms, E2E p95 ${escapeHtml(formatNumber(run.e2e_ms.p95))} ms, ${escapeHtml(formatNumber(run.output_tokens_per_second))} output tok/s — over ${escapeHtml(covered.join(', '))}${
-        covered.length < stages.length ? ` (${escapeHtml(leftOutNote(stages, covered))})` : ''
-      }.</p>`,
+      `<h2>Capacity search: ${escapeHtml(stage.name)}</h2>`,
+      `<p>${escapeHtml(searchSentence(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`,
+      ...(chart ? [chart] : []),
+      htmlTable(probeTableHeader(stage.search), probeTableRows(stage.search)),
     );
-  if (document.merge) parts.push(...mergedNodesHtml(document.merge));
-  if (document.thresholds && document.thresholds.length > 0)
+  }
+  return parts;
+}
+
+/** The full table, folded: the figures the compact table leaves out. */
+function fullStagesHtml(document: ResultsDocument, runName: string): string[] {
+  const { stages, run } = document.results;
+  const rows = stages.map((stage) => fullRow(stage.name, stageStatistics(stage)));
+  if (run && stages.length > 1) rows.push(fullRow(runName, run));
+  return [
+    '<details><summary>More figures per stage</summary>',
+    htmlTable(
+      [
+        'Stage',
+        'OK',
+        'Failed',
+        'Tokens',
+        'TTFT p99 ms',
+        'TPOT p50 ms',
+        'TPOT p95 ms',
+        'E2E p50 ms',
+        'E2E p99 ms',
+        'Req/s',
+        'Lag p99 ms',
+      ],
+      rows,
+    ),
+    '</details>',
+  ];
+}
+
+function clusterHtml(document: ResultsDocument): string[] {
+  const { nodes, instances } = document.cluster;
+  if (nodes.length === 0 && instances.length === 0) return [];
+  const parts = ['<h2>Cluster</h2>'];
+  if (nodes.length > 0)
     parts.push(
-      '<h2>Thresholds</h2>',
       htmlTable(
-        ['Scope', 'Threshold', 'Observed', 'Samples', 'Result'],
-        document.thresholds.map((t) => [
-          t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-          { html: `<code>${escapeHtml(t.expression)}</code>` },
-          formatNumber(t.observed, 2),
-          String(t.samples),
-          `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
+        ['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'],
+        nodes.map((node) => [
+          { html: `<code>${escapeHtml(node.node_id.slice(0, 12))}</code>` },
+          node.chip || '–',
+          node.friendly_name || '–',
+          gib(node.ram_total_bytes),
+          gib(node.ram_available_bytes),
         ]),
       ),
     );
-  if (document.comparison)
+  if (instances.length > 0)
     parts.push(
-      '<h2>Compared with the baseline</h2>',
-      `<p>${escapeHtml(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : escapeHtml(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`,
-    );
-  if (stages.length > 0) {
-    const compactRows = stages.map((s) =>
-      compactRow(
-        `${s.name} · ${s.search ? 'capacity search' : describeShape(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`,
-        stageStatistics(s),
-        failedThresholds(document, s.name),
-      ),
-    );
-    if (run && stages.length > 1)
-      compactRows.push(compactRow(runName, run, failedThresholds(document, 'run')));
-    parts.push('<h2>Stages</h2>', htmlTable([...COMPACT_STAGE_HEADER], compactRows));
-    for (const stage of stages) {
-      if (!stage.search) continue;
-      const chart = svgSearchChart(stage.name, stage.search);
-      parts.push(
-        `<h2>Capacity search: ${escapeHtml(stage.name)}</h2>`,
-        `<p>${escapeHtml(searchSentence(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`,
-        ...(chart ? [chart] : []),
-        htmlTable(probeTableHeader(stage.search), probeTableRows(stage.search)),
-      );
-    }
-    const fullRows = stages.map((s) => fullRow(s.name, stageStatistics(s)));
-    if (run && stages.length > 1) fullRows.push(fullRow(runName, run));
-    parts.push(
-      '<details><summary>More figures per stage</summary>',
       htmlTable(
-        [
-          'Stage',
-          'OK',
-          'Failed',
-          'Tokens',
-          'TTFT p99 ms',
-          'TPOT p50 ms',
-          'TPOT p95 ms',
-          'E2E p50 ms',
-          'E2E p99 ms',
-          'Req/s',
-          'Lag p99 ms',
-        ],
-        fullRows,
+        ['Instance', 'Model', 'Kind', 'Nodes'],
+        instances.map((instance) => [
+          { html: `<code>${escapeHtml(instance.instance_id.slice(0, 8))}</code>` },
+          instance.model_id,
+          `${instance.kind} / ${instance.shard_kind}`,
+          String(instance.node_ids.length),
+        ]),
       ),
-      '</details>',
     );
-  }
-  const { nodes, instances } = document.cluster;
-  if (nodes.length > 0 || instances.length > 0) {
-    parts.push('<h2>Cluster</h2>');
-    if (nodes.length > 0)
-      parts.push(
-        htmlTable(
-          ['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'],
-          nodes.map((n) => [
-            { html: `<code>${escapeHtml(n.node_id.slice(0, 12))}</code>` },
-            n.chip || '–',
-            n.friendly_name || '–',
-            n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
-            n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
-          ]),
-        ),
-      );
-    if (instances.length > 0)
-      parts.push(
-        htmlTable(
-          ['Instance', 'Model', 'Kind', 'Nodes'],
-          instances.map((i) => [
-            { html: `<code>${escapeHtml(i.instance_id.slice(0, 8))}</code>` },
-            i.model_id,
-            `${i.kind} / ${i.shard_kind}`,
-            String(i.node_ids.length),
-          ]),
-        ),
-      );
-  }
-  if (meta.is_primary && stages.length > 0) {
-    const v = document.validity;
-    parts.push(
-      '<h2>Load generator</h2>',
-      `<p>Dispatch lag p99 ${escapeHtml(formatNumber(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(formatNumber(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`,
-      ...(v.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`),
-    );
-  }
-  if (stages.length > 0) {
-    const chartParts: string[] = [];
-    const requests = charts.requests ?? [];
-    const axis = timeAxis(stages, requests);
-    if (axis) {
-      const ttft = ttftOverTime(axis, requests);
-      if (ttft) chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-      chartParts.push(
-        svgTimeChart(
-          'Requests in flight (peak per bucket)',
-          'requests in flight',
-          inFlightPeaks(axis, requests),
-        ),
-      );
-    }
-    if (stages.length >= 2)
-      chartParts.push(
-        svgBars(
-          'Output tokens/s per stage',
-          'output tok/s',
-          stages.map((s) => s.name),
-          stages.map((s) => s.output_tokens_per_second),
-        ),
-      );
-    if (chartParts.length > 0) parts.push('<h2>Charts</h2>', ...chartParts);
-    parts.push(
-      '<h2>Definitions</h2>',
-      htmlTable(
-        ['Metric', 'Definition'],
-        METRIC_DEFINITIONS.map(({ name, formula }) => [name, formula]),
+  return parts;
+}
+
+/** The load generator's own health: dispatch lag and event-loop delay against their bounds. */
+function loadGeneratorHtml(document: ResultsDocument): string[] {
+  const validity = document.validity;
+  return [
+    '<h2>Load generator</h2>',
+    `<p>Dispatch lag p99 ${escapeHtml(formatNumber(validity.dispatch_lag_p99_ms, 2))} ms (bound ${validity.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(formatNumber(validity.event_loop_delay_p99_ms, 2))} ms (bound ${validity.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(validity.status ?? (validity.valid ? 'valid' : 'invalid'))}</p>`,
+    ...(validity.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`),
+  ];
+}
+
+/** TTFT and requests in flight over time, and output tokens/s per stage when there are several. */
+function chartsHtml(stages: Stages, charts: ChartInputs): string[] {
+  const chartParts: string[] = [];
+  const requests = charts.requests ?? [];
+  const axis = timeAxis(stages, requests);
+  if (axis) {
+    const ttft = ttftOverTime(axis, requests);
+    if (ttft) chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+    chartParts.push(
+      svgTimeChart(
+        'Requests in flight (peak per bucket)',
+        'requests in flight',
+        inFlightPeaks(axis, requests),
       ),
     );
   }
+  if (stages.length >= 2)
+    chartParts.push(
+      svgBars(
+        'Output tokens/s per stage',
+        'output tok/s',
+        stages.map((stage) => stage.name),
+        stages.map((stage) => stage.output_tokens_per_second),
+      ),
+    );
+  return chartParts.length > 0 ? ['<h2>Charts</h2>', ...chartParts] : [];
+}
+
+function definitionsHtml(): string[] {
+  return [
+    '<h2>Definitions</h2>',
+    htmlTable(
+      ['Metric', 'Definition'],
+      METRIC_DEFINITIONS.map(({ name, formula }) => [name, formula]),
+    ),
+  ];
+}
+
+/** Renders the whole page: its sections in the order of the summary. */
+export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs): string {
+  const { stages } = document.results;
+  const covered = runStages(document);
+  const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+  const hasStages = stages.length > 0;
+  const parts = [
+    ...headlineHtml(document),
+    ...runContextHtml(document),
+    ...provenanceHtml(document),
+    ...problemsHtml(document),
+    ...runSentenceHtml(document, covered),
+    ...(document.merge ? mergedNodesHtml(document.merge) : []),
+    ...thresholdsHtml(document),
+    ...comparisonHtml(document),
+    ...(hasStages
+      ? [
+          ...compactStagesHtml(document, covered, runName),
+          ...searchSectionsHtml(stages),
+          ...fullStagesHtml(document, runName),
+        ]
+      : []),
+    ...clusterHtml(document),
+    ...(document.metadata.is_primary && hasStages ? loadGeneratorHtml(document) : []),
+    ...(hasStages ? [...chartsHtml(stages, charts), ...definitionsHtml()] : []),
+  ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>

@@ -10,13 +10,13 @@ import { nowMs } from './random.js';
 import { FaultState } from './faults.js';
 import type { InstanceEngine } from './engine.js';
 import type { Sequence } from './engine.js';
-import { GroundTruthLog } from './groundTruth.js';
+import { GroundTruthLog } from './ground-truth.js';
 import { Election } from './election.js';
 import { listPreviews, placeInstance } from './placement.js';
 import { createInstance } from './instances.js';
 import { killNode, reportModelsFound, resetState, startNode } from './nodes.js';
-import { buildState, modelCard, modelListEntry } from './stateJson.js';
-export { isoMicros, toCamelCase, toSnakeCase } from './stateJson.js';
+import { buildState, modelCard, modelListEntry } from './state-json.js';
+export { isoMicros, toCamelCase, toSnakeCase } from './state-json.js';
 import type { LinkNode } from './topology.js';
 import { backendsAtMs, edgeExists } from './topology.js';
 
@@ -485,7 +485,7 @@ export class SimCluster {
 
   // ---------------------------------------------------------------- state
 
-  /** The whole `/state` document (camelCase); see stateJson.ts. */
+  /** The whole `/state` document (camelCase); see state-json.ts. */
   buildState(tsSuffix: 'Z' | '+00:00'): Json {
     return buildState(this, tsSuffix);
   }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultSpec } from './faults.js';
 import { validateFaultSpec } from './faults.js';
-import { parseExoStart } from './exoArgs.js';
+import { parseExoStart } from './exo-args.js';
 import { nowMs } from './random.js';
 import { readBody, sendExoError, sendJson, sendValidationError } from './responses.js';
 import type { SimulatorRuntime } from './server.js';

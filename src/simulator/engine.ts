@@ -4,7 +4,7 @@
  * steps). Each decode step emits one token to every decoding sequence, like a batched MLX step, so the
  * cost per token is a string concatenation and a socket write; there are no per-request timers.
  */
-import type { RequestOutcome, GroundTruthRecord } from './groundTruth.js';
+import type { RequestOutcome, GroundTruthRecord } from './ground-truth.js';
 import type { BodyFault } from './types.js';
 import type { PromptFingerprint } from './tokenizer.js';
 import { PREFIX_BLOCK_TOKENS } from './tokenizer.js';

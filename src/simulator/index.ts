@@ -8,8 +8,8 @@ import type { SimulatorFlavor } from './server.js';
 import type { SimulatorProfile } from './profile.js';
 import { ProfileError, loadProfileFile, resolveProfile } from './profile.js';
 import type { FaultSpec } from './faults.js';
-import type { GroundTruthRecord } from './groundTruth.js';
-import { EXO_MODEL_DIR_VARIABLES, parseExoStart } from './exoArgs.js';
+import type { GroundTruthRecord } from './ground-truth.js';
+import { EXO_MODEL_DIR_VARIABLES, parseExoStart } from './exo-args.js';
 
 export type { SimulatorFlavor } from './server.js';
 export type { SimulatorProfile, SimulatorModelSpec, OpenAiFlavorProfile } from './profile.js';
@@ -36,7 +36,7 @@ export type {
   PlacementFailureFault,
   NodeLossFault,
 } from './faults.js';
-export type { GroundTruthRecord, RequestOutcome } from './groundTruth.js';
+export type { GroundTruthRecord, RequestOutcome } from './ground-truth.js';
 export { countPromptTokens, countTextTokens, DEFAULT_TEMPLATE_TOKENS } from './tokenizer.js';
 export type { TemplateTokens } from './tokenizer.js';
 

@@ -10,6 +10,81 @@ import { buildCatalogue } from './profile.js';
 
 type Json = Record<string, unknown>;
 
+/** The shards of an instance's assignments, in node order: node, runner, shard and its layer count. */
+function assignedShards(nodeToRunner: Record<string, string>, runnerToShard: Record<string, Json>) {
+  const nodeIds: string[] = [];
+  const runnerIds: string[] = [];
+  const shards: Json[] = [];
+  const shardLayers: number[] = [];
+  for (const [nodeId, runnerId] of Object.entries(nodeToRunner)) {
+    const shard = runnerToShard[runnerId];
+    if (!shard) continue;
+    const shardMetadata = Object.values(shard)[0] as Json;
+    nodeIds.push(nodeId);
+    runnerIds.push(runnerId);
+    shards.push(shard);
+    shardLayers.push(Math.max(0, (shardMetadata.endLayer as number) - (shardMetadata.startLayer as number)));
+  }
+  return { nodeIds, runnerIds, shards, shardLayers };
+}
+
+/** The memory each shard takes: an equal part of the model with tensor sharding, else its share of the layers. */
+function shardMemoryBytes(
+  card: ModelSpec,
+  shards: readonly Json[],
+  shardLayers: readonly number[],
+): number[] {
+  const isTensor = shards.some((shard) => 'TensorShardMetadata' in shard);
+  return shardLayers.map((layers) =>
+    isTensor
+      ? Math.floor(card.storageSizeBytes / Math.max(1, shards.length))
+      : Math.floor((card.storageSizeBytes * layers) / Math.max(1, card.nLayers)),
+  );
+}
+
+/** The instance's batch engine, timed by the profile, whose hooks move task statuses and runner Running/Ready. */
+function createEngine(cluster: SimCluster, instance: SimInstance): InstanceEngine {
+  const profile = cluster.profile;
+  const { card } = instance;
+  return new InstanceEngine(
+    {
+      prefillTokensPerSecond: profile.prefillTokensPerSecond * card.speedFactor,
+      prefillOverheadMs: profile.prefillOverheadMs,
+      decodeTokensPerSecond: profile.decodeTokensPerSecond * card.speedFactor,
+      decodeSlowdownPerExtraStream: profile.decodeSlowdownPerExtraStream,
+      extraStepMs: profile.interNodeStepMs * Math.max(0, instance.nodeIds.length - 1),
+      maxConcurrentRequests: profile.maxConcurrentRequests,
+      prefillProgressChunkTokens: profile.prefillProgressChunkTokens,
+    },
+    new PrefixCache(
+      profile.prefixCacheMaxBlocks,
+      profile.templateTokensPerRequest + profile.templateTokensPerMessage,
+    ),
+    {
+      admitted: (sequence, wokeIdleRunner) => {
+        if (wokeIdleRunner) {
+          if (sequence.task) sequence.task.taskStatus = 'Running';
+          cluster.setRunners(instance, () => ({ RunnerRunning: {} }));
+        }
+      },
+      left: (sequence) => {
+        if (
+          sequence.task &&
+          (sequence.task.taskStatus === 'Pending' || sequence.task.taskStatus === 'Running')
+        ) {
+          sequence.task.taskStatus = 'Complete';
+          cluster.bump();
+        }
+        instance.inFlight.delete(sequence);
+      },
+      idle: () => {
+        if (!instance.deleted)
+          cluster.setRunners(instance, () => ({ RunnerReady: { prefillServerPort: null } }));
+      },
+    },
+  );
+}
+
 /**
  * Registers an instance from its tagged camelCase JSON (validated by the caller) and starts its
  * runners. Posting an existing ID is a no-op.
@@ -21,31 +96,13 @@ export function createInstance(cluster: SimCluster, json: Json, startLifecycle =
   if (cluster.instances.has(id)) return cluster.instances.get(id) ?? null;
   const assignments = body.shardAssignments as Json;
   const modelId = assignments.modelId as string;
-  const runnerToShard = assignments.runnerToShard as Record<string, Json>;
-  const nodeToRunner = assignments.nodeToRunner as Record<string, string>;
-  const nodeIds: string[] = [];
-  const runnerIds: string[] = [];
-  const shards: Json[] = [];
-  const shardLayers: number[] = [];
-  for (const [nodeId, runnerId] of Object.entries(nodeToRunner)) {
-    const shard = runnerToShard[runnerId];
-    if (!shard) continue;
-    const meta = Object.values(shard)[0] as Json;
-    nodeIds.push(nodeId);
-    runnerIds.push(runnerId);
-    shards.push(shard);
-    shardLayers.push(Math.max(0, (meta.endLayer as number) - (meta.startLayer as number)));
-  }
-  const card = cluster.catalogue.get(modelId) ?? cardFromShard(cluster, modelId, shards[0]);
-  const isTensor = shards.some((s) => 'TensorShardMetadata' in s);
-  const shardBytes = shardLayers.map((layers) =>
-    isTensor
-      ? Math.floor(card.storageSizeBytes / Math.max(1, shards.length))
-      : Math.floor((card.storageSizeBytes * layers) / Math.max(1, card.nLayers)),
+  const { nodeIds, runnerIds, shards, shardLayers } = assignedShards(
+    assignments.nodeToRunner as Record<string, string>,
+    assignments.runnerToShard as Record<string, Json>,
   );
-  const nodeCount = nodeIds.length;
-  const p = cluster.profile;
-  const inst: SimInstance = {
+  const card = cluster.catalogue.get(modelId) ?? cardFromShard(cluster, modelId, shards[0]);
+  const shardBytes = shardMemoryBytes(card, shards, shardLayers);
+  const instance: SimInstance = {
     id,
     modelId,
     card,
@@ -64,41 +121,12 @@ export function createInstance(cluster: SimCluster, json: Json, startLifecycle =
     engine: null as unknown as InstanceEngine,
     inFlight: new Set(),
   };
-  inst.engine = new InstanceEngine(
-    {
-      prefillTokensPerSecond: p.prefillTokensPerSecond * card.speedFactor,
-      prefillOverheadMs: p.prefillOverheadMs,
-      decodeTokensPerSecond: p.decodeTokensPerSecond * card.speedFactor,
-      decodeSlowdownPerExtraStream: p.decodeSlowdownPerExtraStream,
-      extraStepMs: p.interNodeStepMs * Math.max(0, nodeCount - 1),
-      maxConcurrentRequests: p.maxConcurrentRequests,
-      prefillProgressChunkTokens: p.prefillProgressChunkTokens,
-    },
-    new PrefixCache(p.prefixCacheMaxBlocks, p.templateTokensPerRequest + p.templateTokensPerMessage),
-    {
-      admitted: (seq, wokeIdleRunner) => {
-        if (wokeIdleRunner) {
-          if (seq.task) seq.task.taskStatus = 'Running';
-          cluster.setRunners(inst, () => ({ RunnerRunning: {} }));
-        }
-      },
-      left: (seq) => {
-        if (seq.task && (seq.task.taskStatus === 'Pending' || seq.task.taskStatus === 'Running')) {
-          seq.task.taskStatus = 'Complete';
-          cluster.bump();
-        }
-        inst.inFlight.delete(seq);
-      },
-      idle: () => {
-        if (!inst.deleted) cluster.setRunners(inst, () => ({ RunnerReady: { prefillServerPort: null } }));
-      },
-    },
-  );
-  cluster.instances.set(id, inst);
+  instance.engine = createEngine(cluster, instance);
+  cluster.instances.set(id, instance);
   cluster.bump();
-  for (const waiter of [...cluster.instanceWaiters]) waiter(inst);
-  if (startLifecycle) void runLifecycle(cluster, inst);
-  return inst;
+  for (const waiter of [...cluster.instanceWaiters]) waiter(instance);
+  if (startLifecycle) void runLifecycle(cluster, instance);
+  return instance;
 }
 
 function cardFromShard(cluster: SimCluster, modelId: string, shard: Json | undefined): ModelSpec {

@@ -19,6 +19,100 @@ const META_BACKENDS: Record<'MlxRing' | 'MlxJaccl', string[]> = {
 /** Above this many live nodes, cycles are searched only among the nodes with the most free RAM. */
 const MAX_ENUMERATED_NODES = 12;
 
+/**
+ * The live nodes placement looks at: all of them, or with many the required ones and those with the
+ * most free RAM; undefined when a required node is not live.
+ */
+function candidateNodes(
+  cluster: SimCluster,
+  requiredNodeIds: readonly string[],
+): { live: SimNode[]; required: SimNode[] } | undefined {
+  let live = cluster.liveNodes();
+  const required = live.filter((node) => requiredNodeIds.includes(node.id));
+  if (required.length < requiredNodeIds.length) return undefined;
+  if (live.length > MAX_ENUMERATED_NODES) {
+    const others = live
+      .filter((node) => !required.includes(node))
+      .sort((a, b) => cluster.ramAvailable(b) - cluster.ramAvailable(a));
+    live = [...required, ...others].slice(0, Math.max(MAX_ENUMERATED_NODES, required.length));
+  }
+  return { live, required };
+}
+
+/** What the steps of one placement share: the model, the candidate nodes by index, one clock reading. */
+interface Placement {
+  cluster: SimCluster;
+  modelId: string;
+  spec: ModelSpec;
+  byIndex: Map<number, SimNode>;
+  now: number;
+}
+
+function nodeAt(placement: Placement, index: number): SimNode {
+  return placement.byIndex.get(index) as SimNode;
+}
+
+/** Free RAM of a cycle's nodes together. */
+function ramOf(placement: Placement, cycle: readonly number[]): number {
+  return cycle.reduce((sum, index) => sum + placement.cluster.ramAvailable(nodeAt(placement, index)), 0);
+}
+
+/**
+ * The cycles of the smallest size (at least `minNodes`, every required node) with enough free RAM, and
+ * for Tensor a size that divides the hidden size and the KV heads; or EXO's error.
+ */
+function smallestCycles(
+  placement: Placement,
+  sharding: 'Pipeline' | 'Tensor',
+  minNodes: number,
+  pool: readonly number[],
+  requiredIndices: readonly number[],
+): number[][] | { error: string } {
+  const { cluster, spec, modelId, now } = placement;
+  const edge = (from: number, to: number): boolean =>
+    cluster.edgeExists(nodeAt(placement, from), nodeAt(placement, to), now);
+  const tensorOk = (size: number): boolean =>
+    spec.hiddenSize % size === 0 && spec.numKeyValueHeads % size === 0;
+  let anyWithMemory = false;
+  for (let size = Math.max(1, minNodes, requiredIndices.length); size <= pool.length; size++) {
+    const withMemory: number[][] = [];
+    for (const subset of subsetsWith(pool, size, requiredIndices)) {
+      if (ramOf(placement, subset) >= spec.storageSizeBytes && formsCycle(subset, edge))
+        withMemory.push(subset);
+    }
+    if (withMemory.length === 0) continue;
+    anyWithMemory = true;
+    if (sharding === 'Tensor' && !spec.supportsTensor) {
+      return {
+        error: `Requested Tensor sharding but this model does not support tensor parallelism: ${modelId}`,
+      };
+    }
+    if (sharding === 'Tensor' && !tensorOk(size)) continue;
+    return withMemory;
+  }
+  if (!anyWithMemory) return { error: 'No cycles found with sufficient memory' };
+  return {
+    error: `No tensor sharding found for model with hidden_size=${spec.hiddenSize}, num_key_value_heads=${spec.numKeyValueHeads} across candidate cycles`,
+  };
+}
+
+/** The cycle with the most of the model downloaded, then the most free RAM; the first on a tie. */
+function bestCycle(placement: Placement, cycles: readonly number[][]): number[] {
+  const score = (cycle: number[]): number =>
+    cycle.reduce(
+      (sum, index) =>
+        sum + placement.cluster.downloadFraction(nodeAt(placement, index).id, placement.modelId),
+      0,
+    );
+  let best = cycles[0] as number[];
+  for (const cycle of cycles.slice(1)) {
+    const difference = score(cycle) - score(best);
+    if (difference > 0 || (difference === 0 && ramOf(placement, cycle) > ramOf(placement, best)))
+      best = cycle;
+  }
+  return best;
+}
+
 /** Computes (without creating) the instance EXO would place, or EXO's error message. */
 export function placeInstance(
   cluster: SimCluster,
@@ -31,67 +125,32 @@ export function placeInstance(
   const spec = cluster.catalogue.get(modelId);
   if (!spec) return { error: `Model card not found: ${modelId}` };
   const now = nowMs();
-  let live = cluster.liveNodes();
-  const required = live.filter((n) => requiredNodeIds.includes(n.id));
-  if (required.length < requiredNodeIds.length) return { error: 'No cycles found with sufficient memory' };
-  if (live.length > MAX_ENUMERATED_NODES) {
-    const others = live
-      .filter((n) => !required.includes(n))
-      .sort((a, b) => cluster.ramAvailable(b) - cluster.ramAvailable(a));
-    live = [...required, ...others].slice(0, Math.max(MAX_ENUMERATED_NODES, required.length));
-  }
-  const byIndex = new Map(live.map((n) => [n.index, n]));
-  const edge = (from: number, to: number): boolean =>
-    cluster.edgeExists(byIndex.get(from) as SimNode, byIndex.get(to) as SimNode, now);
-  const pool = live.map((n) => n.index);
-  const requiredIdx = required.map((n) => n.index);
-  const ramOf = (cycle: number[]): number =>
-    cycle.reduce((sum, i) => sum + cluster.ramAvailable(byIndex.get(i) as SimNode), 0);
-  const tensorOk = (size: number): boolean =>
-    spec.hiddenSize % size === 0 && spec.numKeyValueHeads % size === 0;
-  let anyWithMemory = false;
-  let smallest: number[][] = [];
-  for (let size = Math.max(1, minNodes, requiredIdx.length); size <= pool.length; size++) {
-    const withMemory: number[][] = [];
-    for (const subset of subsetsWith(pool, size, requiredIdx)) {
-      if (ramOf(subset) >= spec.storageSizeBytes && formsCycle(subset, edge)) withMemory.push(subset);
-    }
-    if (withMemory.length === 0) continue;
-    anyWithMemory = true;
-    if (sharding === 'Tensor' && !spec.supportsTensor) {
-      return {
-        error: `Requested Tensor sharding but this model does not support tensor parallelism: ${modelId}`,
-      };
-    }
-    if (sharding === 'Tensor' && !tensorOk(size)) continue;
-    smallest = withMemory;
-    break;
-  }
-  if (!anyWithMemory) return { error: 'No cycles found with sufficient memory' };
-  if (smallest.length === 0) {
-    return {
-      error: `No tensor sharding found for model with hidden_size=${spec.hiddenSize}, num_key_value_heads=${spec.numKeyValueHeads} across candidate cycles`,
-    };
-  }
+  const candidates = candidateNodes(cluster, requiredNodeIds);
+  if (!candidates) return { error: 'No cycles found with sufficient memory' };
+  const { live, required } = candidates;
+  const placement: Placement = {
+    cluster,
+    modelId,
+    spec,
+    byIndex: new Map(live.map((node) => [node.index, node])),
+    now,
+  };
+  const pool = live.map((node) => node.index);
+  const requiredIndices = required.map((node) => node.index);
+  const smallest = smallestCycles(placement, sharding, minNodes, pool, requiredIndices);
+  if (!Array.isArray(smallest)) return smallest;
   const backends = META_BACKENDS[meta];
-  smallest = smallest.filter((cycle) =>
-    cycle.every((i) => cluster.hasBackends(byIndex.get(i) as SimNode, now)),
+  const withBackends = smallest.filter((cycle) =>
+    cycle.every((index) => cluster.hasBackends(nodeAt(placement, index), now)),
   );
-  if (smallest.length === 0) {
-    const list = backends.map((b) => `'${b}'`).join(', ');
+  if (withBackends.length === 0) {
+    const list = backends.map((backend) => `'${backend}'`).join(', ');
     return { error: `No cycle where every node supports a backend in [${list}] for ${modelId}` };
   }
   if (meta === 'MlxJaccl' && !cluster.profile.rdmaEnabled) {
     return { error: 'Requested RDMA (MlxJaccl) but no RDMA-connected cycles available' };
   }
-  const score = (cycle: number[]): number =>
-    cycle.reduce((sum, i) => sum + cluster.downloadFraction((byIndex.get(i) as SimNode).id, modelId), 0);
-  let best = smallest[0] as number[];
-  for (const cycle of smallest.slice(1)) {
-    const d = score(cycle) - score(best);
-    if (d > 0 || (d === 0 && ramOf(cycle) > ramOf(best))) best = cycle;
-  }
-  const chosen = best.map((i) => byIndex.get(i) as SimNode);
+  const chosen = bestCycle(placement, withBackends).map((index) => nodeAt(placement, index));
   // A single-node placement is always MlxRing + Pipeline, whatever was asked.
   return buildInstance(
     cluster,

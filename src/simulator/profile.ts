@@ -318,6 +318,70 @@ export class ProfileError extends Error {
   }
 }
 
+/** Problems of `models`: a list of specs, each with a modelId, and nLayers and storageSizeBytes unless built in. */
+function modelsProblems(value: unknown): string[] {
+  if (!Array.isArray(value)) return ['models must be a list'];
+  const problems: string[] = [];
+  value.forEach((model: unknown, index) => {
+    const spec = model as Record<string, unknown> | null;
+    if (!spec || typeof spec.modelId !== 'string') problems.push(`models[${index}].modelId must be a string`);
+    else if (typeof spec.nLayers !== 'number' || typeof spec.storageSizeBytes !== 'number') {
+      const builtin = BUILTIN_MODELS.some((builtinModel) => builtinModel.modelId === spec.modelId);
+      if (!builtin) problems.push(`models[${index}] needs nLayers and storageSizeBytes`);
+    }
+  });
+  return problems;
+}
+
+/** Problems of `openai`: a mapping of known fields, each of its default's type (stopAfterTokens: a number or null). */
+function openaiProblems(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return ['openai must be a mapping'];
+  const problems: string[] = [];
+  for (const [field, fieldValue] of Object.entries(value)) {
+    const defaultValue = (DEFAULT_PROFILE.openai as unknown as Record<string, unknown>)[field];
+    if (defaultValue === undefined) problems.push(`unknown field 'openai.${field}'`);
+    else if (
+      field === 'stopAfterTokens'
+        ? fieldValue !== null && typeof fieldValue !== 'number'
+        : typeof fieldValue !== typeof defaultValue
+    ) {
+      problems.push(`openai.${field} must be a ${typeof defaultValue}`);
+    }
+  }
+  return problems;
+}
+
+/** Problems of one known field's value: its own rule, else the type of its default (numbers finite, ≥ 0). */
+function fieldProblems(key: string, value: unknown, expected: unknown): string[] {
+  switch (key) {
+    case 'modelsDir':
+      return value !== null && typeof value !== 'string' ? [`${key} must be a path or null`] : [];
+    case 'modelsReadOnlyDirs':
+      return !Array.isArray(value) || !value.every((path) => typeof path === 'string')
+        ? [`${key} must be a list of paths`]
+        : [];
+    case 'electionTieBreak':
+      return value !== 'node_id' && value !== 'newest' ? [`${key} must be node_id or newest`] : [];
+    case 'chatOutputTokens':
+      return value !== null && typeof value !== 'number' ? [`${key} must be a number or null`] : [];
+    case 'modelsOnDisk':
+      return typeof value !== 'boolean' &&
+        !(Array.isArray(value) && value.every((modelId) => typeof modelId === 'string'))
+        ? [`${key} must be true, false or a list of model IDs`]
+        : [];
+    case 'models':
+      return modelsProblems(value);
+    case 'faults':
+      return validateFaultSpec(value).map((problem) => `faults: ${problem}`);
+    case 'openai':
+      return openaiProblems(value);
+  }
+  if (typeof value !== typeof expected) return [`${key} must be a ${typeof expected}`];
+  if (typeof value === 'number' && (!Number.isFinite(value) || value < 0))
+    return [`${key} must be a finite number ≥ 0`];
+  return [];
+}
+
 /** Checks field types against the defaults and merges `override` onto them. */
 export function resolveProfile(
   override: Partial<SimulatorProfile> = {},
@@ -336,56 +400,11 @@ export function resolveProfile(
       continue;
     }
     if (value === undefined) continue;
-    const expected = defaults[key];
-    if (key === 'modelsDir') {
-      if (value !== null && typeof value !== 'string') problems.push(`${key} must be a path or null`);
-    } else if (key === 'modelsReadOnlyDirs') {
-      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
-        problems.push(`${key} must be a list of paths`);
-    } else if (key === 'electionTieBreak') {
-      if (value !== 'node_id' && value !== 'newest') problems.push(`${key} must be node_id or newest`);
-    } else if (key === 'chatOutputTokens') {
-      if (value !== null && typeof value !== 'number') problems.push(`${key} must be a number or null`);
-    } else if (key === 'modelsOnDisk') {
-      if (
-        typeof value !== 'boolean' &&
-        !(Array.isArray(value) && value.every((v) => typeof v === 'string'))
-      ) {
-        problems.push(`${key} must be true, false or a list of model IDs`);
-      }
-    } else if (key === 'models') {
-      if (!Array.isArray(value)) problems.push('models must be a list');
-      else
-        value.forEach((m: unknown, i) => {
-          const spec = m as Record<string, unknown> | null;
-          if (!spec || typeof spec.modelId !== 'string')
-            problems.push(`models[${i}].modelId must be a string`);
-          else if (typeof spec.nLayers !== 'number' || typeof spec.storageSizeBytes !== 'number') {
-            const builtin = BUILTIN_MODELS.some((b) => b.modelId === spec.modelId);
-            if (!builtin) problems.push(`models[${i}] needs nLayers and storageSizeBytes`);
-          }
-        });
-    } else if (key === 'faults') {
-      problems.push(...validateFaultSpec(value).map((p) => `faults: ${p}`));
-    } else if (key === 'openai') {
-      if (value === null || typeof value !== 'object') problems.push('openai must be a mapping');
-      else
-        for (const [k, v] of Object.entries(value)) {
-          const d = (DEFAULT_PROFILE.openai as unknown as Record<string, unknown>)[k];
-          if (d === undefined) problems.push(`unknown field 'openai.${k}'`);
-          else if (k === 'stopAfterTokens' ? v !== null && typeof v !== 'number' : typeof v !== typeof d) {
-            problems.push(`openai.${k} must be a ${typeof d}`);
-          }
-        }
-    } else if (typeof value !== typeof expected) {
-      problems.push(`${key} must be a ${typeof expected}`);
-    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
-      problems.push(`${key} must be a finite number ≥ 0`);
-    }
+    problems.push(...fieldProblems(key, value, defaults[key]));
   }
   if (problems.length > 0) throw new ProfileError(`${source}: ${problems.join('; ')}`);
   const defined = Object.fromEntries(
-    Object.entries(given).filter(([, v]) => v !== undefined),
+    Object.entries(given).filter(([, fieldValue]) => fieldValue !== undefined),
   ) as Partial<SimulatorProfile>;
   const profile: SimulatorProfile = {
     ...DEFAULT_PROFILE,

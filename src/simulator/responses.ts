@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { GroundTruthRecord } from './groundTruth.js';
+import type { GroundTruthRecord } from './ground-truth.js';
 import type { Sequence } from './engine.js';
 import type { DetailItem } from './validation.js';
 import { nowMs } from './random.js';

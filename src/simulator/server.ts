@@ -12,9 +12,9 @@ import type { SimulatorProfile } from './profile.js';
 import { Rng, nowMs } from './random.js';
 import type { ResponseContext } from './responses.js';
 import { readBody, sendExoError, sendJson, sendPlain500, sendValidationError } from './responses.js';
-import { chat } from './chatRoutes.js';
+import { chat } from './chat-routes.js';
 import { routeControl } from './control.js';
-import { awaitInstance, placeInstance, placement, postInstance, previews } from './instanceRoutes.js';
+import { awaitInstance, placeInstance, placement, postInstance, previews } from './instance-routes.js';
 import { parseJsonBody } from './validation.js';
 
 /** Which API the simulator speaks. */

@@ -3,7 +3,7 @@
  * per-request prefix, a pre-escaped token and a constant suffix: no JSON.stringify per token.
  */
 import type { Sequence, SequenceSink } from './engine.js';
-import type { RequestOutcome } from './groundTruth.js';
+import type { RequestOutcome } from './ground-truth.js';
 import type { ResponseContext } from './responses.js';
 import { sendPlain500 } from './responses.js';
 import type { SimCluster } from './cluster.js';

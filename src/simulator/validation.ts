@@ -99,91 +99,109 @@ function checkBool(value: unknown, loc: (string | number)[], out: DetailItem[]):
   return null;
 }
 
+/** `model`: required, a string. */
+function checkModel(fields: Record<string, unknown>, body: unknown, detail: DetailItem[]): void {
+  if (!('model' in fields))
+    detail.push({ type: 'missing', loc: ['body', 'model'], msg: 'Field required', input: body });
+  else if (typeof fields.model !== 'string') {
+    detail.push({
+      type: 'string_type',
+      loc: ['body', 'model'],
+      msg: 'Input should be a valid string',
+      input: fields.model,
+    });
+  }
+}
+
+/** One message of `messages`: an object with a known role and a string (or structured) content. */
+function checkMessage(message: unknown, index: number, detail: DetailItem[]): void {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    detail.push({
+      type: 'model_type',
+      loc: ['body', 'messages', index],
+      msg: 'Input should be a valid dictionary or instance of ChatCompletionMessage',
+      input: message,
+    });
+    return;
+  }
+  const messageFields = message as Record<string, unknown>;
+  if (!('role' in messageFields))
+    detail.push({
+      type: 'missing',
+      loc: ['body', 'messages', index, 'role'],
+      msg: 'Field required',
+      input: message,
+    });
+  else if (typeof messageFields.role !== 'string' || !ROLES.includes(messageFields.role)) {
+    detail.push({
+      type: 'literal_error',
+      loc: ['body', 'messages', index, 'role'],
+      msg: `Input should be ${ROLES_TEXT}`,
+      input: messageFields.role,
+      ctx: { expected: ROLES_TEXT },
+    });
+  }
+  const content = messageFields.content;
+  if (
+    content !== undefined &&
+    content !== null &&
+    typeof content !== 'string' &&
+    typeof content !== 'object'
+  ) {
+    detail.push({
+      type: 'string_type',
+      loc: ['body', 'messages', index, 'content', 'str'],
+      msg: 'Input should be a valid string',
+      input: content,
+    });
+  }
+}
+
+/** `messages`: required, a list of messages. */
+function checkMessages(fields: Record<string, unknown>, body: unknown, detail: DetailItem[]): void {
+  if (!('messages' in fields))
+    detail.push({ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: body });
+  else if (!Array.isArray(fields.messages)) {
+    detail.push({
+      type: 'list_type',
+      loc: ['body', 'messages'],
+      msg: 'Input should be a valid list',
+      input: fields.messages,
+    });
+  } else fields.messages.forEach((message: unknown, index) => checkMessage(message, index, detail));
+}
+
 /** Validates a chat/bench body the way EXO's pydantic model does (the fields the simulator uses). */
 export function validateChatBody(
   body: unknown,
   bench: boolean,
 ): { value: ChatRequest } | { detail: DetailItem[] } {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return { detail: notAnObject(body) };
-  const b = body as Record<string, unknown>;
+  const fields = body as Record<string, unknown>;
   const detail: DetailItem[] = [];
-  if (!('model' in b))
-    detail.push({ type: 'missing', loc: ['body', 'model'], msg: 'Field required', input: body });
-  else if (typeof b.model !== 'string') {
-    detail.push({
-      type: 'string_type',
-      loc: ['body', 'model'],
-      msg: 'Input should be a valid string',
-      input: b.model,
-    });
-  }
-  if (!('messages' in b))
-    detail.push({ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: body });
-  else if (!Array.isArray(b.messages)) {
-    detail.push({
-      type: 'list_type',
-      loc: ['body', 'messages'],
-      msg: 'Input should be a valid list',
-      input: b.messages,
-    });
-  } else {
-    b.messages.forEach((m: unknown, i) => {
-      if (m === null || typeof m !== 'object' || Array.isArray(m)) {
-        detail.push({
-          type: 'model_type',
-          loc: ['body', 'messages', i],
-          msg: 'Input should be a valid dictionary or instance of ChatCompletionMessage',
-          input: m,
-        });
-        return;
-      }
-      const msg = m as Record<string, unknown>;
-      if (!('role' in msg))
-        detail.push({
-          type: 'missing',
-          loc: ['body', 'messages', i, 'role'],
-          msg: 'Field required',
-          input: m,
-        });
-      else if (typeof msg.role !== 'string' || !ROLES.includes(msg.role)) {
-        detail.push({
-          type: 'literal_error',
-          loc: ['body', 'messages', i, 'role'],
-          msg: `Input should be ${ROLES_TEXT}`,
-          input: msg.role,
-          ctx: { expected: ROLES_TEXT },
-        });
-      }
-      const c = msg.content;
-      if (c !== undefined && c !== null && typeof c !== 'string' && typeof c !== 'object') {
-        detail.push({
-          type: 'string_type',
-          loc: ['body', 'messages', i, 'content', 'str'],
-          msg: 'Input should be a valid string',
-          input: c,
-        });
-      }
-    });
-  }
+  checkModel(fields, body, detail);
+  checkMessages(fields, body, detail);
   let stream = false;
-  if (b.stream !== undefined && b.stream !== null)
-    stream = checkBool(b.stream, ['body', 'stream'], detail) ?? false;
+  if (fields.stream !== undefined && fields.stream !== null)
+    stream = checkBool(fields.stream, ['body', 'stream'], detail) ?? false;
   let maxTokens = DEFAULT_MAX_TOKENS;
-  if (b.max_tokens !== undefined && b.max_tokens !== null) {
-    maxTokens = checkInt(b.max_tokens, ['body', 'max_tokens'], detail) ?? DEFAULT_MAX_TOKENS;
+  if (fields.max_tokens !== undefined && fields.max_tokens !== null) {
+    maxTokens = checkInt(fields.max_tokens, ['body', 'max_tokens'], detail) ?? DEFAULT_MAX_TOKENS;
   }
   let usePrefixCache = !bench;
-  if (bench && b.use_prefix_cache !== undefined && b.use_prefix_cache !== null) {
-    usePrefixCache = checkBool(b.use_prefix_cache, ['body', 'use_prefix_cache'], detail) ?? false;
+  if (bench && fields.use_prefix_cache !== undefined && fields.use_prefix_cache !== null) {
+    usePrefixCache = checkBool(fields.use_prefix_cache, ['body', 'use_prefix_cache'], detail) ?? false;
   }
-  const so = b.stream_options;
+  const streamOptions = fields.stream_options;
   const includeUsage =
-    so !== null && typeof so === 'object' && (so as Record<string, unknown>).include_usage === true;
+    streamOptions !== null &&
+    typeof streamOptions === 'object' &&
+    (streamOptions as Record<string, unknown>).include_usage === true;
   if (detail.length > 0) return { detail };
   return {
     value: {
-      model: b.model as string,
-      messages: b.messages as unknown[],
+      model: fields.model as string,
+      messages: fields.messages as unknown[],
       stream,
       maxTokens: Math.max(0, maxTokens),
       usePrefixCache,

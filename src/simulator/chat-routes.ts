@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimInstance, SimNode } from './cluster.js';
 import { Sequence } from './engine.js';
 import type { HttpErrorFault, RequestFaultChoice } from './faults.js';
-import type { GroundTruthRecord } from './groundTruth.js';
+import type { GroundTruthRecord } from './ground-truth.js';
 import { nowMs } from './random.js';
 import { ResponseContext, errorEnvelope, sendExoError, sendJson, sendValidationError } from './responses.js';
 import type { SimulatorRuntime } from './server.js';
@@ -102,12 +102,12 @@ export async function chat(
     else send();
     return;
   }
-  const inst = rt.flavor === 'openai' ? rt.openaiInstance : rt.cluster.route(request.model);
-  if (!inst) {
+  const instance = rt.flavor === 'openai' ? rt.openaiInstance : rt.cluster.route(request.model);
+  if (!instance) {
     httpErrorRecord(rt, record, 404);
     return sendExoError(res, 404, `No instance found for model ${request.model}`);
   }
-  startSequence(rt, node, res, record, request, bench, path, inst, choice);
+  startSequence(rt, node, res, record, request, bench, path, instance, choice);
 }
 
 function sendInjectedError(rt: SimulatorRuntime, res: ServerResponse, fault: HttpErrorFault): void {
@@ -142,10 +142,12 @@ function outputTokens(rt: SimulatorRuntime, request: ChatRequest, bench: boolean
   if (bench) return max; // EOS is banned on the bench endpoint.
   const fixed = rt.profile.chatOutputTokens;
   if (fixed !== null && fixed < max) return fixed;
-  const p = rt.profile.chatEosProbabilityPerToken;
-  if (p > 0) {
+  const eosProbability = rt.profile.chatEosProbabilityPerToken;
+  if (eosProbability > 0) {
     // Geometric number of tokens before EOS.
-    const sampled = Math.floor(Math.log(1 - rt.rng.next()) / Math.log(1 - Math.min(p, 0.999999)));
+    const sampled = Math.floor(
+      Math.log(1 - rt.rng.next()) / Math.log(1 - Math.min(eosProbability, 0.999999)),
+    );
     return Math.min(max, Math.max(1, sampled + 1));
   }
   return max;
@@ -159,7 +161,7 @@ function startSequence(
   request: ChatRequest,
   bench: boolean,
   path: string,
-  inst: SimInstance,
+  instance: SimInstance,
   choice: RequestFaultChoice,
 ): void {
   const openai = rt.flavor === 'openai';
@@ -185,7 +187,7 @@ function startSequence(
     choice.fault && choice.fault.kind !== 'http_error' && choice.fault.kind !== 'keep_alive_only'
       ? choice.fault
       : null;
-  const seq = new Sequence(
+  const sequence = new Sequence(
     commandId,
     path,
     bench,
@@ -200,7 +202,7 @@ function startSequence(
     bodyFault,
     outputTokens(rt, request, bench),
   );
-  ctx.seq = seq;
+  ctx.seq = sequence;
   if (request.stream && rt.profile.streamWriteCoalesceMs > 0) ctx.coalesce = rt.markDirty;
   rt.open.add(ctx);
   rt.cluster.activeStreams = rt.open.size;
@@ -211,11 +213,11 @@ function startSequence(
     if (clientGone) {
       record.outcome = 'client_disconnected';
       record.ended_at_ms = nowMs();
-      record.prompt_tokens = seq.promptTokens;
-      record.cached_tokens = seq.cachedTokens;
+      record.prompt_tokens = sequence.promptTokens;
+      record.cached_tokens = sequence.cachedTokens;
     }
     if (record.http_status === null) record.http_status = res.statusCode;
-    rt.cluster.endRequest(seq, clientGone);
+    rt.cluster.endRequest(sequence, clientGone);
   };
   if (choice.slowHeaders) {
     ctx.holdHeaders();
@@ -227,5 +229,5 @@ function startSequence(
     if (!openai) ctx.write(': keep-alive\n\n');
   }
   const keepAliveOnly = choice.fault?.kind === 'keep_alive_only';
-  rt.cluster.submit(inst, seq, request.messages, !keepAliveOnly);
+  rt.cluster.submit(instance, sequence, request.messages, !keepAliveOnly);
 }

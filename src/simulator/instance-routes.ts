@@ -24,17 +24,17 @@ export function previews(rt: SimulatorRuntime, url: URL, res: ServerResponse): v
 }
 
 export function placement(rt: SimulatorRuntime, url: URL, res: ServerResponse): void {
-  const q = url.searchParams;
+  const query = url.searchParams;
   const detail: DetailItem[] = [];
-  const modelId = q.get('model_id');
+  const modelId = query.get('model_id');
   if (modelId === null) detail.push(missingQuery('model_id'));
-  const sharding = q.get('sharding') ?? 'Pipeline';
+  const sharding = query.get('sharding') ?? 'Pipeline';
   if (sharding !== 'Pipeline' && sharding !== 'Tensor')
     detail.push(enumError(['query', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-  const meta = q.get('instance_meta') ?? 'MlxRing';
+  const meta = query.get('instance_meta') ?? 'MlxRing';
   if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
     detail.push(enumError(['query', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-  const minNodesText = q.get('min_nodes') ?? '1';
+  const minNodesText = query.get('min_nodes') ?? '1';
   if (!/^\d+$/.test(minNodesText)) {
     detail.push({
       type: 'int_parsing',
@@ -64,27 +64,27 @@ export async function placeInstance(
   if (body === undefined) return;
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     return sendValidationError(res, notAnObject(body));
-  const b = body as Json;
+  const fields = body as Json;
   const detail: DetailItem[] = [];
-  if (typeof b.model_id !== 'string') {
+  if (typeof fields.model_id !== 'string') {
     detail.push(
-      b.model_id === undefined
+      fields.model_id === undefined
         ? { type: 'missing', loc: ['body', 'model_id'], msg: 'Field required', input: body }
         : {
             type: 'string_type',
             loc: ['body', 'model_id'],
             msg: 'Input should be a valid string',
-            input: b.model_id,
+            input: fields.model_id,
           },
     );
   }
-  const sharding = b.sharding ?? 'Pipeline';
+  const sharding = fields.sharding ?? 'Pipeline';
   if (sharding !== 'Pipeline' && sharding !== 'Tensor')
     detail.push(enumError(['body', 'sharding'], sharding, ['Pipeline', 'Tensor']));
-  const meta = b.instance_meta ?? 'MlxRing';
+  const meta = fields.instance_meta ?? 'MlxRing';
   if (meta !== 'MlxRing' && meta !== 'MlxJaccl')
     detail.push(enumError(['body', 'instance_meta'], meta, ['MlxRing', 'MlxJaccl']));
-  const minNodes = b.min_nodes ?? 1;
+  const minNodes = fields.min_nodes ?? 1;
   if (typeof minNodes !== 'number' || !Number.isInteger(minNodes)) {
     detail.push({
       type: 'int_type',
@@ -94,7 +94,7 @@ export async function placeInstance(
     });
   }
   if (detail.length > 0) return sendValidationError(res, detail);
-  const spec = rt.cluster.catalogue.get(b.model_id as string);
+  const spec = rt.cluster.catalogue.get(fields.model_id as string);
   if (!spec) return sendPlain500(res);
   sendJson(res, 200, {
     message: 'Command received.',
@@ -140,7 +140,7 @@ export async function postInstance(
   const shardCard = (Object.values(firstShard)[0] as Json).modelCard as Json | undefined;
   const storage =
     spec?.storageSizeBytes ?? (((shardCard?.storageSize as Json | undefined)?.inBytes as number) || 0);
-  const available = rt.cluster.liveNodes().reduce((s, n) => s + rt.cluster.ramAvailable(n), 0);
+  const available = rt.cluster.liveNodes().reduce((sum, node) => sum + rt.cluster.ramAvailable(node), 0);
   if (!rt.cluster.instances.has(inner.instanceId as string) && storage > available) {
     const gb = (x: number): string => (x / 1024 ** 3).toFixed(1);
     return sendExoError(
@@ -189,10 +189,10 @@ export function awaitInstance(rt: SimulatorRuntime, node: SimNode, url: URL, res
   };
   ctx.head(200, { ...EXO_SSE_HEADERS });
   ctx.write(': keep-alive\n\n');
-  void rt.cluster.awaitInstance(modelId as string, timeout * 1000, abort.signal).then((inst) => {
+  void rt.cluster.awaitInstance(modelId as string, timeout * 1000, abort.signal).then((instance) => {
     if (ctx.closed) return;
-    const message = inst
-      ? { type: 'ready', instance: toSnakeCase(inst.json) }
+    const message = instance
+      ? { type: 'ready', instance: toSnakeCase(instance.json) }
       : { type: 'timeout', message: `No instance found for model ${modelId}` };
     ctx.end(`data: ${JSON.stringify(message)}\n\n`);
   });
@@ -203,7 +203,7 @@ function missingQuery(name: string): DetailItem {
 }
 
 function enumError(loc: (string | number)[], input: unknown, values: string[]): DetailItem {
-  const expected = values.map((v) => `'${v}'`).join(' or ');
+  const expected = values.map((value) => `'${value}'`).join(' or ');
   return { type: 'enum', loc, msg: `Input should be ${expected}`, input, ctx: { expected } };
 }
 
@@ -230,31 +230,33 @@ function checkInstanceJson(instance: Json): DetailItem | null {
   const inner = instance[variant] as Json | null;
   if (!inner || typeof inner !== 'object') return bad('Input should be a valid dictionary', [variant]);
   if (typeof inner.instanceId !== 'string') return bad('Field required', [variant, 'instanceId']);
-  const sa = inner.shardAssignments as Json | undefined;
-  if (!sa || typeof sa !== 'object') return bad('Field required', [variant, 'shardAssignments']);
-  if (typeof sa.modelId !== 'string') return bad('Field required', [variant, 'shardAssignments', 'modelId']);
-  const rts = sa.runnerToShard as Json | undefined;
-  const ntr = sa.nodeToRunner as Json | undefined;
-  if (!rts || typeof rts !== 'object' || Object.keys(rts).length === 0) {
+  const assignments = inner.shardAssignments as Json | undefined;
+  if (!assignments || typeof assignments !== 'object')
+    return bad('Field required', [variant, 'shardAssignments']);
+  if (typeof assignments.modelId !== 'string')
+    return bad('Field required', [variant, 'shardAssignments', 'modelId']);
+  const runnerToShard = assignments.runnerToShard as Json | undefined;
+  const nodeToRunner = assignments.nodeToRunner as Json | undefined;
+  if (!runnerToShard || typeof runnerToShard !== 'object' || Object.keys(runnerToShard).length === 0) {
     return bad('Field required', [variant, 'shardAssignments', 'runnerToShard']);
   }
-  if (!ntr || typeof ntr !== 'object')
+  if (!nodeToRunner || typeof nodeToRunner !== 'object')
     return bad('Field required', [variant, 'shardAssignments', 'nodeToRunner']);
-  for (const [rid, shard] of Object.entries(rts)) {
-    const s = shard as Json | null;
-    const tag = s && typeof s === 'object' ? Object.keys(s)[0] : undefined;
+  for (const [runnerId, shard] of Object.entries(runnerToShard)) {
+    const tagged = shard as Json | null;
+    const tag = tagged && typeof tagged === 'object' ? Object.keys(tagged)[0] : undefined;
     if (!tag || !['PipelineShardMetadata', 'TensorShardMetadata', 'CfgShardMetadata'].includes(tag)) {
-      return bad('Input tag not found', [variant, 'shardAssignments', 'runnerToShard', rid]);
+      return bad('Input tag not found', [variant, 'shardAssignments', 'runnerToShard', runnerId]);
     }
-    const meta = (s as Json)[tag] as Json;
-    for (const f of ['startLayer', 'endLayer', 'deviceRank', 'worldSize', 'nLayers']) {
-      if (typeof meta?.[f] !== 'number')
-        return bad('Field required', [variant, 'shardAssignments', 'runnerToShard', rid, tag, f]);
+    const shardMetadata = (tagged as Json)[tag] as Json;
+    for (const field of ['startLayer', 'endLayer', 'deviceRank', 'worldSize', 'nLayers']) {
+      if (typeof shardMetadata?.[field] !== 'number')
+        return bad('Field required', [variant, 'shardAssignments', 'runnerToShard', runnerId, tag, field]);
     }
   }
-  for (const [nid, rid] of Object.entries(ntr)) {
-    if (typeof rid !== 'string' || !(rid in rts))
-      return bad('runner not in runnerToShard', [variant, 'shardAssignments', 'nodeToRunner', nid]);
+  for (const [nodeId, runnerId] of Object.entries(nodeToRunner)) {
+    if (typeof runnerId !== 'string' || !(runnerId in runnerToShard))
+      return bad('runner not in runnerToShard', [variant, 'shardAssignments', 'nodeToRunner', nodeId]);
   }
   if (variant === 'MlxRingInstance' && typeof inner.ephemeralPort !== 'number')
     return bad('Field required', [variant, 'ephemeralPort']);

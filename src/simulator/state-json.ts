@@ -146,52 +146,55 @@ export function buildState(cluster: SimCluster, tsSuffix: 'Z' | '+00:00'): Json 
     if (instance.engine.active.length > 0) for (const nodeId of instance.nodeIds) busyNodes.add(nodeId);
   const now = nowMs();
   const connections = connectionsJson(cluster, live, now);
-  const networked = live.filter((n) => now >= networkAtMs(n, cluster.profile));
-  const withBackends = live.filter((n) => cluster.hasBackends(n, now));
-  const p = cluster.profile;
+  const networked = live.filter((node) => now >= networkAtMs(node, cluster.profile));
+  const withBackends = live.filter((node) => cluster.hasBackends(node, now));
+  const profile = cluster.profile;
   return {
-    instances: objectOf([...cluster.instances.values()].map((i) => [i.id, i.json])),
+    instances: objectOf([...cluster.instances.values()].map((instance) => [instance.id, instance.json])),
     runners: objectOf(cluster.runners),
-    downloads: objectOf([...cluster.downloads].map(([nodeId, m]) => [nodeId, [...m.values()]])),
+    downloads: objectOf([...cluster.downloads].map(([nodeId, byModel]) => [nodeId, [...byModel.values()]])),
     tasks: objectOf(cluster.tasks),
-    lastSeen: objectOf(live.map((n) => [n.id, isoMicros(n.lastSeenMs, tsSuffix)])),
-    topology: { nodes: live.map((n) => n.id), connections },
+    lastSeen: objectOf(live.map((node) => [node.id, isoMicros(node.lastSeenMs, tsSuffix)])),
+    topology: { nodes: live.map((node) => node.id), connections },
     lastEventAppliedIdx: cluster.eventIdx,
     nodeIdentities: objectOf(
-      live.map((n) => [
-        n.id,
+      live.map((node) => [
+        node.id,
         {
-          modelId: p.hardwareModelId,
-          chipId: p.chipId,
-          friendlyName: n.friendlyName,
+          modelId: profile.hardwareModelId,
+          chipId: profile.chipId,
+          friendlyName: node.friendlyName,
           osVersion: '26.2',
           osBuildVersion: '25C56',
         },
       ]),
     ),
     nodeMemory: objectOf(
-      live.map((n) => [
-        n.id,
+      live.map((node) => [
+        node.id,
         {
-          ramTotal: { inBytes: p.nodeRamTotalBytes },
-          ramAvailable: { inBytes: cluster.ramAvailable(n) },
+          ramTotal: { inBytes: profile.nodeRamTotalBytes },
+          ramAvailable: { inBytes: cluster.ramAvailable(node) },
           swapTotal: { inBytes: 0 },
           swapAvailable: { inBytes: 0 },
         },
       ]),
     ),
     nodeDisk: objectOf(
-      live.map((n) => [n.id, { total: { inBytes: 994662584320 }, available: { inBytes: 500000000000 } }]),
+      live.map((node) => [
+        node.id,
+        { total: { inBytes: 994662584320 }, available: { inBytes: 500000000000 } },
+      ]),
     ),
     nodeSystem: objectOf(
-      live.map((n) => {
-        const busy = busyNodes.has(n.id);
+      live.map((node) => {
+        const busy = busyNodes.has(node.id);
         return [
-          n.id,
+          node.id,
           {
             gpuUsage: busy ? 0.85 : 0.02,
             temp: busy ? 58.5 : 41.5,
-            sysPower: cluster.sysPowerWatts(n.id),
+            sysPower: cluster.sysPowerWatts(node.id),
             pcpuUsage: busy ? 0.2 : 0.05,
             ecpuUsage: 0.1,
           },
@@ -199,15 +202,15 @@ export function buildState(cluster: SimCluster, tsSuffix: 'Z' | '+00:00'): Json 
       }),
     ),
     nodeNetwork: objectOf(
-      networked.map((n) => [
-        n.id,
+      networked.map((node) => [
+        node.id,
         { interfaces: [{ name: 'en0', ipAddress: '127.0.0.1', interfaceType: 'ethernet' }] },
       ]),
     ),
     nodeThunderbolt: {},
     nodeThunderboltBridge: {},
     nodeRdmaCtl: {},
-    nodeBackends: objectOf(withBackends.map((n) => [n.id, ['MlxCpu', 'MlxMetal']])),
+    nodeBackends: objectOf(withBackends.map((node) => [node.id, ['MlxCpu', 'MlxMetal']])),
     thunderboltBridgeCycles: [],
     instanceLinks: {},
     prefillServerPorts: {},
