@@ -17,7 +17,8 @@ export const BEACON_MARKER = 'exo-bench schedule';
 
 /** The prompt of the beacon that publishes stage `stageIndex`'s start for run `runId`. */
 export function beaconText(runId: string, stageIndex: number, startMs: number): string {
-  return `${BEACON_MARKER} run=${runId} stage=${stageIndex} start_ms=${startMs.toFixed(3)}`;
+  // String() of a number reads back as exactly that number: every node gets the primary's value.
+  return `${BEACON_MARKER} run=${runId} stage=${stageIndex} start_ms=${String(startMs)}`;
 }
 
 const BEACON_PATTERN = /exo-bench schedule run=(\S+) stage=(\d+) start_ms=(\d+(?:\.\d+)?)/;
@@ -104,7 +105,8 @@ export async function publishStageStart(
 ): Promise<number> {
   const { clock } = context;
   const leadMs = beaconLeadMs(context.pollIntervalMs);
-  const startMs = clock.nowMs() + leadMs;
+  // A whole millisecond: the start reads the same in logs, prompts and results.
+  const startMs = Math.ceil(clock.nowMs() + leadMs);
   const close = new AbortController();
   const signal = context.signal ? AbortSignal.any([context.signal, close.signal]) : close.signal;
   // EXO's bench endpoint bans EOS: the beacon cannot end by itself before it is closed.
