@@ -33,6 +33,7 @@ export function shareCount(share: LoadShare, iterations: number): number {
 
 /** What a node records about one stage of a shared schedule. */
 export interface ScheduleStage {
+  /** The stage's name. */
   name: string;
   /** The start every node read from the primary's beacon (epoch ms, the primary's clock). */
   start_ms: number;
