@@ -357,6 +357,10 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
     for (const node of ['M3ULTRA\\#1', 'M4PRO\\#0', 'M4PRO\\#1'])
       expect(summary).toContain(`| ${node} | pass | 8 | 8 |`);
     expect(summary).toContain('failed_requests == 0');
+    expect(summary).toContain(
+      'Load from every node (load_from: all_nodes): request i of a stage from node i mod 4.',
+    );
+    expect(summary).toContain('Clock skew between the nodes: 10.0 ms, tolerance 20.0 ms.');
   });
 
   it('±5 ms of skew: reported (10 ms ≤ 20), and the true arrivals are the one-node schedule within it', () => {
