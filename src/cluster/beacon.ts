@@ -160,22 +160,42 @@ export async function publishStageStart(
 
 /**
  * A secondary's part: waits (polling this node's `/state.tasks`) for the primary's beacon of
- * `stageIndex` and returns the start it publishes. Throws a ClusterError past `deadlineMs`.
+ * `stageIndex` and returns the start it publishes. Throws a ClusterError past `deadlineMs`, or as soon
+ * as none of `instanceIds` (the run's instances) is left in the state: the primary's run has ended
+ * (it deletes them on every path) and no start will come.
  */
 export async function awaitStageStart(
   context: ClusterContext,
   runId: string,
   stageIndex: number,
   deadlineMs: number,
+  instanceIds: readonly string[] = [],
 ): Promise<number> {
   const { clock } = context;
-  for (;;) {
-    const tasks = await context.client.statePath('tasks', context.signal).catch((error: unknown) => {
+  const read = (path: string): Promise<unknown> =>
+    context.client.statePath(path, context.signal).catch((error: unknown) => {
       if (context.signal?.aborted) throw error;
-      return undefined; // a poll that failed: the next one may not
+      return null; // a poll that failed: the next one may not
     });
+  for (;;) {
+    const tasks = await read('tasks');
     const startMs = findBeacon(tasks, runId, stageIndex);
     if (startMs !== undefined) return startMs;
+    if (instanceIds.length > 0) {
+      // undefined: EXO answered 404 (no instances at all); null: the read failed, which proves nothing.
+      const instances = await read('instances');
+      const left =
+        instances === undefined
+          ? []
+          : typeof instances === 'object' && instances !== null
+            ? instanceIds.filter((id) => id in instances)
+            : instanceIds;
+      if (left.length === 0)
+        throw new ClusterError(
+          `The run's instances are gone before the primary published the start of stage ${stageIndex} (load_from: all_nodes): the primary's run ended`,
+          "The primary's log and results say why it stopped.",
+        );
+    }
     if (clock.nowMs() >= deadlineMs)
       throw new ClusterError(
         `Timed out waiting for the primary's start of stage ${stageIndex} (load_from: all_nodes)`,

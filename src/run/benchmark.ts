@@ -386,6 +386,7 @@ async function sharedStageStart(run: NodeRun, target: ResolvedTarget, stageIndex
       options.runId,
       stageIndex,
       (previous?.start_ms ?? run.clock.nowMs()) + bound,
+      run.cluster.instances.map((instance) => instance.instanceId),
     );
   }
   const model = target.models[0] ?? config.model_ids[0] ?? '';
@@ -548,9 +549,10 @@ async function runOneStage(
   if (run.lostInstances) throw run.lostInstances;
   if (stageRun.interrupted || run.signal?.aborted)
     throw new CancelledError('cancelled during stage ' + stage.name);
-  // A shared stage: the other nodes send until its planned end (give or take their clocks); the
-  // primary lets all of it drain before it publishes the next start. A secondary waits for that start.
-  if (shared && run.options.isPrimary) {
+  // A shared stage: the other nodes send until its planned end (give or take their clocks), and every
+  // node lets all of it drain: the primary before it publishes the next start, a secondary before its
+  // calibration probes for the next stage (they must not land in this one).
+  if (shared) {
     const plannedEndMs =
       (shared.facts.stages.at(-1)?.start_ms ?? clock.nowMs()) +
       plannedStageMs(run, stageIndex) +
@@ -558,7 +560,7 @@ async function runOneStage(
     if (clock.nowMs() < plannedEndMs) await clock.sleepUntil(plannedEndMs, run.context.signal);
   }
   // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-  if (target.kind === 'exo' && (!shared || run.options.isPrimary))
+  if (target.kind === 'exo')
     await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
   // The seed's stage ends after the drain.
   completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
