@@ -163,8 +163,8 @@ describe('the main and post steps in process, over file-backed ports', () => {
     expect(Object.keys(outputs).sort()).toEqual(Object.values(Outputs).sort());
     expect(JSON.parse(outputs[Outputs.Matrix] ?? '')).toEqual({
       include: [
-        { label: 'M3ULTRA', index: 0, is_primary: true, expected_nodes: 2 },
-        { label: 'M4PRO', index: 0, is_primary: false, expected_nodes: 2 },
+        { label: 'M3ULTRA', index: 0, is_primary: true, expected_nodes: 2, sends_load: true },
+        { label: 'M4PRO', index: 0, is_primary: false, expected_nodes: 2, sends_load: false },
       ],
     });
     expect(outputs[Outputs.ExpectedNodes]).toBe('2');

@@ -29,6 +29,7 @@ describe('configs/', () => {
         'configs/examples/poisson.yaml',
         'configs/examples/concurrency.yaml',
         'configs/examples/ramp.yaml',
+        'configs/examples/load-from-all-nodes.yaml',
       ]),
     );
   });
@@ -36,6 +37,18 @@ describe('configs/', () => {
   it.each(shippedConfigs)('%s is valid and draws no warning', async (path) => {
     const loaded = await loadConfigFile(join(repositoryRoot, path), {});
     expect(loaded.warnings).toEqual([]);
+  });
+
+  it('load-from-all-nodes.yaml shares its open-loop stages between the four nodes', async () => {
+    const { config } = await loadConfigFile(
+      join(repositoryRoot, 'configs/examples/load-from-all-nodes.yaml'),
+      {},
+    );
+    expect([config.load_from, config.clock_skew_tolerance_ms]).toEqual(['all_nodes', 20]);
+    expect(config.stages.map((stage) => [stage.concurrency, stage.no_overlap])).toEqual([
+      [undefined, false],
+      [undefined, false],
+    ]);
   });
 
   it('bench_simple.yaml is the original bench.py run: one node, one stage, one request', async () => {

@@ -46,6 +46,8 @@ describe('known keys', () => {
       'request_timeout_seconds',
       'stream_idle_timeout_seconds',
       'max_dispatch_lag_p99_ms',
+      'load_from',
+      'clock_skew_tolerance_ms',
       'snapshot_interval_seconds',
       'thresholds',
       'regression',

@@ -224,9 +224,9 @@ describe('the action, run by a stand-in runner against a 3-node simulator', () =
     expectEveryOutputSet(plan);
     const parsed = JSON.parse(plan.outputs.get(Outputs.Matrix) ?? '') as { include: MatrixEntry[] };
     expect(parsed.include).toEqual([
-      { label: 'M3ULTRA', index: 0, is_primary: true, expected_nodes: 3 },
-      { label: 'M3ULTRA', index: 1, is_primary: false, expected_nodes: 3 },
-      { label: 'M4PRO', index: 0, is_primary: false, expected_nodes: 3 },
+      { label: 'M3ULTRA', index: 0, is_primary: true, expected_nodes: 3, sends_load: true },
+      { label: 'M3ULTRA', index: 1, is_primary: false, expected_nodes: 3, sends_load: false },
+      { label: 'M4PRO', index: 0, is_primary: false, expected_nodes: 3, sends_load: false },
     ]);
     matrix = parsed.include;
     expect(outputsOf(plan)).toMatchObject({

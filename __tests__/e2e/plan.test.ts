@@ -32,7 +32,13 @@ describe('plan mode of the bundled action', () => {
     expect(result.exitCode).toBe(0);
     const label = 'M3ULTRA_GPU80_512GB';
     expect(JSON.parse(result.outputs.get('matrix')!)).toEqual({
-      include: [0, 1, 2, 3].map((index) => ({ label, index, is_primary: index === 0, expected_nodes: 4 })),
+      include: [0, 1, 2, 3].map((index) => ({
+        label,
+        index,
+        is_primary: index === 0,
+        expected_nodes: 4,
+        sends_load: index === 0,
+      })),
     });
     expect(result.outputs.get('expected-nodes')).toBe('4');
     expect(result.outputs.get('timeout-seconds')).toBe('600');
@@ -59,9 +65,9 @@ describe('plan mode of the bundled action', () => {
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.outputs.get('matrix')!)).toEqual({
       include: [
-        { label: 'a', index: 0, is_primary: true, expected_nodes: 3 },
-        { label: 'a', index: 1, is_primary: false, expected_nodes: 3 },
-        { label: 'b', index: 0, is_primary: false, expected_nodes: 3 },
+        { label: 'a', index: 0, is_primary: true, expected_nodes: 3, sends_load: true },
+        { label: 'a', index: 1, is_primary: false, expected_nodes: 3, sends_load: false },
+        { label: 'b', index: 0, is_primary: false, expected_nodes: 3, sends_load: false },
       ],
     });
   });

@@ -127,6 +127,8 @@ describe('workflows that use the action', () => {
       'node-index': '${{ matrix.index }}',
       'exo-command': expect.stringContaining('$EXO_BENCH_EXO_ARGS'),
     });
+    // The plan's matrix says which nodes send load (load_from), and the job shows it.
+    expect(JSON.stringify(bench?.steps?.find(isBenchStep))).toContain('matrix.sends_load');
   });
 
   it('bench-matrix: a last merge job after every node job, even a failed one, publishes one result', () => {

@@ -1,21 +1,33 @@
 import { buildPlan, renderPlanMarkdown } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
+import { planPosition } from '../../src/plan/plan.js';
 import { parseConfigText } from '../../src/config/index.js';
 
 describe('buildPlan', () => {
   it('makes one entry per node, labels in config order, the very first one primary', () => {
     expect(buildPlan({ hardware_plan: { a: 2, b: 1 } })).toEqual({
       include: [
-        { label: 'a', index: 0, is_primary: true, expected_nodes: 3 },
-        { label: 'a', index: 1, is_primary: false, expected_nodes: 3 },
-        { label: 'b', index: 0, is_primary: false, expected_nodes: 3 },
+        { label: 'a', index: 0, is_primary: true, expected_nodes: 3, sends_load: true },
+        { label: 'a', index: 1, is_primary: false, expected_nodes: 3, sends_load: false },
+        { label: 'b', index: 0, is_primary: false, expected_nodes: 3, sends_load: false },
       ],
     });
   });
 
+  it('with load_from: all_nodes every node sends load, and planPosition is the matrix order', () => {
+    const config = { hardware_plan: { a: 2, b: 2 }, load_from: 'all_nodes' as const };
+    const plan = buildPlan(config);
+    expect(plan.include.map((entry) => entry.sends_load)).toEqual([true, true, true, true]);
+    expect(plan.include.map((entry) => planPosition(config, entry.label, entry.index))).toEqual([0, 1, 2, 3]);
+    expect(planPosition(config, 'b', 2)).toBeUndefined();
+    expect(planPosition(config, 'c', 0)).toBeUndefined();
+  });
+
   it('plans a single node as the primary of a one-node cluster', () => {
     expect(buildPlan({ hardware_plan: { M3ULTRA_GPU80_512GB: 1 } })).toEqual({
-      include: [{ label: 'M3ULTRA_GPU80_512GB', index: 0, is_primary: true, expected_nodes: 1 }],
+      include: [
+        { label: 'M3ULTRA_GPU80_512GB', index: 0, is_primary: true, expected_nodes: 1, sends_load: true },
+      ],
     });
   });
 
@@ -46,7 +58,7 @@ stages: [{name: s, prompt_length: 1, generation_length: 1, time_between_requests
 
   it('serialises to the JSON a workflow matrix reads', () => {
     expect(JSON.stringify(buildPlan({ hardware_plan: { a: 1 } }))).toBe(
-      '{"include":[{"label":"a","index":0,"is_primary":true,"expected_nodes":1}]}',
+      '{"include":[{"label":"a","index":0,"is_primary":true,"expected_nodes":1,"sends_load":true}]}',
     );
   });
 });
@@ -60,11 +72,11 @@ describe('renderPlanMarkdown', () => {
         '',
         '3 nodes from `configs/bench_config.yaml`.',
         '',
-        '| label | index | primary |',
-        '| --- | ---: | --- |',
-        '| M3ULTRA\\_GPU80\\_512GB | 0 | yes |',
-        '| M3ULTRA\\_GPU80\\_512GB | 1 | no |',
-        '| M4PRO\\_GPU16\\_24GB | 0 | no |',
+        '| label | index | primary | sends load |',
+        '| --- | ---: | --- | --- |',
+        '| M3ULTRA\\_GPU80\\_512GB | 0 | yes | yes |',
+        '| M3ULTRA\\_GPU80\\_512GB | 1 | no | no |',
+        '| M4PRO\\_GPU16\\_24GB | 0 | no | no |',
         '',
       ].join('\n'),
     );
@@ -78,10 +90,12 @@ describe('renderPlanMarkdown', () => {
 
   it('escapes labels and the file name so they cannot break the table or inject HTML', () => {
     const plan: Plan = {
-      include: [{ label: 'a|b<img src=x>`c`', index: 0, is_primary: true, expected_nodes: 1 }],
+      include: [
+        { label: 'a|b<img src=x>`c`', index: 0, is_primary: true, expected_nodes: 1, sends_load: true },
+      ],
     };
     const markdown = renderPlanMarkdown(plan, 'my `odd` config|.yaml');
-    expect(markdown).toContain('| a\\|b\\<img src=x\\>\\`c\\` | 0 | yes |');
+    expect(markdown).toContain('| a\\|b\\<img src=x\\>\\`c\\` | 0 | yes | yes |');
     expect(markdown).toContain('1 node from ``my `odd` config|.yaml``.');
   });
 });

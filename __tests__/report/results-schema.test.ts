@@ -246,6 +246,33 @@ describe('documents of real runs validate against the schema', () => {
         { logger: new MemoryLogger() },
       );
       documents.set('exo error', writtenDocument(failed));
+
+      // load_from: all_nodes: both nodes send their share; the results carry `schedule`, the merge
+      // `merge.schedule`.
+      const shared = parseConfigText(exoConfig('load_from: all_nodes'), 'schema.yaml', {});
+      const [sharedPrimary, sharedSecondary] = await Promise.all([
+        runNode(shared, runOptions(primaryNode!.url, { runId: 'schema-shared' }), {
+          logger: new MemoryLogger(),
+        }),
+        runNode(
+          shared,
+          runOptions(secondaryNode!.url, { runId: 'schema-shared', isPrimary: false, nodeIndex: 1 }),
+          { logger: new MemoryLogger() },
+        ),
+      ]);
+      documents.set('exo all_nodes primary', writtenDocument(sharedPrimary));
+      documents.set('exo all_nodes secondary', writtenDocument(sharedSecondary));
+      const sharedMerged = runMerge(
+        [
+          readNodeFolder(dirname(sharedPrimary.resultsPath)),
+          readNodeFolder(dirname(sharedSecondary.resultsPath)),
+        ],
+        {
+          outputDir: mkdtempSync(join(tmpdir(), 'exo-bench-results-schema-merged-')),
+          logger: new MemoryLogger(),
+        },
+      );
+      documents.set('exo all_nodes merged', writtenDocument(sharedMerged));
     } finally {
       await simulator.close();
     }
@@ -292,7 +319,7 @@ stages:
     } finally {
       await openaiSimulator.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('ran every kind of document this file means to check', () => {
     const summary = Object.fromEntries(
@@ -349,6 +376,30 @@ stages:
         comparable: false,
         target: 'exo',
       },
+      'exo all_nodes primary': {
+        verdict: 'pass',
+        error: null,
+        stages: 2,
+        thresholds: undefined,
+        comparable: undefined,
+        target: 'exo',
+      },
+      'exo all_nodes secondary': {
+        verdict: 'pass',
+        error: null,
+        stages: 2,
+        thresholds: undefined,
+        comparable: undefined,
+        target: 'exo',
+      },
+      'exo all_nodes merged': {
+        verdict: 'pass',
+        error: null,
+        stages: 2,
+        thresholds: 4,
+        comparable: undefined,
+        target: 'exo',
+      },
       'openai primary': {
         verdict: 'pass',
         error: null,
@@ -378,6 +429,16 @@ stages:
     const compared = documents.get('exo primary with a baseline')!.comparison!;
     expect(compared.stages.map((stage) => stage.metrics.length)).toEqual([2, 2]);
     expect(documents.get('exo primary')!.metrics.snapshots.length).toBeGreaterThan(0);
+    // The two shares of each stage make the whole stage, once.
+    const shares = ['exo all_nodes primary', 'exo all_nodes secondary'].map((name) =>
+      documents.get(name)!.results.stages.map((stage) => stage.fired_requests),
+    );
+    expect(shares).toEqual([
+      [6, 2],
+      [6, 2],
+    ]);
+    expect(documents.get('exo all_nodes secondary')!.schedule).toMatchObject({ node: 1, nodes: 2 });
+    expect(documents.get('exo all_nodes merged')!.merge?.requests).toBe(16);
   });
 
   it.each([
@@ -386,6 +447,9 @@ stages:
     'exo merged',
     'exo primary with a baseline',
     'exo error',
+    'exo all_nodes primary',
+    'exo all_nodes secondary',
+    'exo all_nodes merged',
     'openai primary',
     'openai secondary',
     'openai input error',

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { runNode, type NodeRunOutcome } from '../run/benchmark.js';
 import { startCommand, stopProcessGroup, type StartedProcess } from '../run/exo-process.js';
 import { nodeDefaults } from '../run/node-options.js';
+import { applySimulatedClockOffset, simulatedClockOffsetMs } from '../run/clock-offset.js';
 import type { Ports } from '../core/ports.js';
 import { runOutputs, publishRun, type OutputValues } from './publish.js';
 import type { SimulatorHandle } from '../simulator/index.js';
@@ -55,6 +56,12 @@ export async function nodeMode(
     inputs.uploadArtifact ? (inputs.artifactName ?? defaultArtifactName(inputs)) : '',
   );
   const defaults = nodeDefaults(loaded.config);
+  // The tests of load_from: all_nodes run each node job with a clock of its own (src/run/clock-offset.ts).
+  const simulatedOffset = simulatedClockOffsetMs(process.env);
+  if (simulatedOffset !== undefined) {
+    applySimulatedClockOffset(simulatedOffset);
+    ports.logger.warning(`this node's clock is shifted by ${simulatedOffset} ms (simulated clock skew)`);
+  }
   let exo: StartedProcess | undefined;
   let simulator: SimulatorHandle | undefined;
   let standInPrimary: Promise<void> | undefined;

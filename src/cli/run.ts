@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runNode, type NodeRunOutcome } from '../run/benchmark.js';
+import { applySimulatedClockOffset, simulatedClockOffsetMs } from '../run/clock-offset.js';
 import { loadConfigFile } from '../config/index.js';
 import type { LoadedConfig } from '../config/types.js';
 import {
@@ -159,7 +160,7 @@ async function planCommand(
   });
   if (values.help) {
     streams.stdout(
-      'Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes}, …]}.\n',
+      'Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load}, …]}.\n',
     );
     return ExitCode.Pass;
   }
@@ -404,6 +405,12 @@ async function runCommand(
   }
   const loaded = await loadConfig(values.config, env, logger);
   const flags = nodeFlags(values, loaded);
+  // The tests of load_from: all_nodes run each node process with a clock of its own (src/run/clock-offset.ts).
+  const simulatedOffset = simulatedClockOffsetMs(env);
+  if (simulatedOffset !== undefined) {
+    applySimulatedClockOffset(simulatedOffset);
+    logger.warning(`this node's clock is shifted by ${simulatedOffset} ms (simulated clock skew)`);
+  }
   let simulator: SimulatorHandle | undefined;
   let apiUrl: string;
   const cancel = cancelOnSignals(logger);

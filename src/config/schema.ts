@@ -76,6 +76,7 @@ export const LIMITS = {
   maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
   maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
   maxDispatchLagP99Ms: 3_600_000,
+  maxClockSkewToleranceMs: 60_000,
   /** `trace_speed`: a thousand times faster or slower than recorded. */
   maxTraceSpeed: 1000,
   /** `trace_block_tokens`: tokens of one hash_ids block. */
@@ -468,6 +469,21 @@ export const configSchema: SchemaNode = {
       exclusiveMinimum: 0,
       maximum: LIMITS.maxDispatchLagP99Ms,
       default: 5,
+    },
+    load_from: {
+      description:
+        "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage to its own node's API (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order), on one schedule every node derives from readiness and the stage plans (docs/load-from.md). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
+      type: 'string',
+      enum: ['primary', 'all_nodes'],
+      default: 'primary',
+    },
+    clock_skew_tolerance_ms: {
+      description:
+        'With load_from: all_nodes, the clock skew between runners the shared schedule tolerates (milliseconds): recorded in results, and a run whose nodes report a larger spread of clock offsets, or whose stage started later than this on a node, is flagged invalid.',
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: LIMITS.maxClockSkewToleranceMs,
+      default: 20,
     },
     snapshot_interval_seconds: positiveSeconds(
       'Period of cluster state snapshots during the load (seconds).',

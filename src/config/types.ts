@@ -165,6 +165,13 @@ export interface BenchConfig {
   max_dispatch_lag_p99_ms: number;
   /** Period of cluster state snapshots during the load (seconds). */
   snapshot_interval_seconds: number;
+  /**
+   * `all_nodes`: every node sends its share of each stage (request i from node i mod N) on one shared
+   * schedule (src/load/schedule.ts). Absent = `primary`, the seed's behaviour (only the primary sends).
+   */
+  load_from?: 'all_nodes';
+  /** With `load_from: all_nodes`: the clock skew between runners the schedule tolerates, ms (default 20). */
+  clock_skew_tolerance_ms?: number;
   /** Gates on the whole run's statistics, as written (`success_rate >= 0.99`); absent when none. */
   thresholds?: string[];
   /** Metric → tolerance (`"10%"`) for the baseline comparison; absent = the default set (src/config/regression.ts). */

@@ -305,6 +305,8 @@ interface CheckedConfig {
   stream_idle_timeout_seconds: number;
   max_dispatch_lag_p99_ms: number;
   snapshot_interval_seconds: number;
+  load_from: 'primary' | 'all_nodes';
+  clock_skew_tolerance_ms: number;
   thresholds?: string[];
   regression?: Record<string, string>;
 }
@@ -398,6 +400,7 @@ function crossFieldProblems(
   }
 
   problems.push(...gateProblems(data, ok));
+  problems.push(...loadFromProblems(data, ok));
 
   const stages = data.stages;
   if (!Array.isArray(stages)) return problems;
@@ -899,6 +902,10 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     stream_idle_timeout_seconds: checked.stream_idle_timeout_seconds,
     max_dispatch_lag_p99_ms: checked.max_dispatch_lag_p99_ms,
     snapshot_interval_seconds: checked.snapshot_interval_seconds,
+    // The default (primary) leaves both out, so existing configs and their documents are unchanged.
+    ...(checked.load_from === 'all_nodes'
+      ? { load_from: 'all_nodes' as const, clock_skew_tolerance_ms: checked.clock_skew_tolerance_ms }
+      : {}),
     ...(checked.thresholds ? { thresholds: [...checked.thresholds] } : {}),
     ...(checked.regression ? { regression: { ...checked.regression } } : {}),
   };
@@ -933,4 +940,55 @@ export function validateConfig(
   const warnings = aliasWarnings(data);
   if (errors.length > 0) return { config: undefined, errors, warnings };
   return { config: buildConfig(data as unknown as CheckedConfig), errors, warnings };
+}
+
+/**
+ * `load_from: all_nodes` shares each stage's open-loop schedule between the nodes (src/load/schedule.ts).
+ * A closed loop (`concurrency`, `no_overlap`) and a capacity search adapt to the server's answers, so no
+ * node can derive where the stage ends, nor the next stage's start: they are refused, at the stage key.
+ */
+function loadFromProblems(
+  data: Record<string, unknown>,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  if (data.load_from !== 'all_nodes' || !ok('load_from')) return [];
+  const problems: PathProblem[] = [];
+  if (isRecord(data.target) && data.target.kind === 'openai')
+    problems.push({
+      path: ['load_from'],
+      message:
+        'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have; use load_from: primary',
+      at: 'value',
+    });
+  let inheritedReported = false;
+  const why =
+    'load_from: all_nodes shares open-loop stages only (a stage that reacts to the server has no end every node can derive)';
+  const stages = Array.isArray(data.stages) ? data.stages : [];
+  stages.forEach((stage: unknown, index) => {
+    if (!isRecord(stage)) return;
+    if (stage.search !== undefined && ok('stages', index, 'search'))
+      problems.push({
+        path: ['stages', index, 'search'],
+        message: `${why}: run a capacity search with load_from: primary`,
+        at: 'key',
+      });
+    if (stage.concurrency !== undefined && ok('stages', index, 'concurrency'))
+      problems.push({
+        path: ['stages', index, 'concurrency'],
+        message: `${why}: give this stage time_between_requests instead, or use load_from: primary`,
+        at: 'key',
+      });
+    const inherited =
+      stage.no_overlap === undefined && stage.trace === undefined && stage.search === undefined;
+    const noOverlap = inherited ? data.no_overlap : stage.no_overlap;
+    if (noOverlap === true && ok('stages', index) && !(inherited && inheritedReported)) {
+      inheritedReported ||= inherited;
+      problems.push({
+        path: stage.no_overlap === true ? ['stages', index, 'no_overlap'] : ['no_overlap'],
+        message: `${why}: one request at a time is one client's loop; use load_from: primary${stage.no_overlap === true ? '' : ' (no_overlap is inherited from the top level)'}`,
+        at: 'key',
+      });
+    }
+  });
+  return problems;
 }

@@ -9,6 +9,7 @@ import { DEFAULT_SEED, planArrivals, type ArrivalPlan } from './arrivals.js';
 import type { RequestRecord } from '../metrics/record.js';
 import type { Logger } from '../core/ports.js';
 import { formatDuration, type Clock } from '../util/clock.js';
+import { isMine, shareCount, type LoadShare } from './schedule.js';
 import {
   startRequest,
   warmUpRequestPath,
@@ -67,6 +68,16 @@ export interface StageRunnerOptions {
   stageIndex?: number;
   /** A plan made elsewhere (a trace's timestamps: tracePlan); default: the stage's own (planArrivals). */
   plan?: ArrivalPlan;
+  /**
+   * The schedule's origin, epoch ms on `clock` (`load_from: all_nodes`: the start every node read from
+   * the primary's beacon); default: now + leadTimeMs.
+   */
+  startAtMs?: number;
+  /**
+   * Send only this node's share of an open-loop stage: request i when i mod nodes = node, at the plan's
+   * own offset (src/load/schedule.ts). Default: every request.
+   */
+  share?: LoadShare;
 }
 
 /** At most this many in-flight samples per stage; the period is derived from the stage's length. */
@@ -90,7 +101,12 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
   await warmUpRequestPath(options.buildRequest(0));
 
-  const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
+  const startedAtMs = options.startAtMs ?? clock.nowMs() + (options.leadTimeMs ?? 5);
+  const share = options.share;
+  if (share && plan.kind === 'closed')
+    throw new Error(`stage ${stage.name}: a closed loop cannot be shared between nodes`);
+  // The requests this node sends: all of them, or its share.
+  const planned = share ? shareCount(share, stage.iterations) : stage.iterations;
   // A closed loop's length depends on the server: no ETA, and the shortest sampling period.
   const expectedDurationMs = plan.kind === 'open' ? plan.durationMs : 0;
   const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
@@ -103,7 +119,7 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
     const remainingMs =
       plan.kind === 'closed' ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
     logger.info(
-      `stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
+      `stage ${stage.name}: ${sent}/${planned} sent, ${records.length} done, ${failed} failed, ` +
         `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${formatDuration(remainingMs)}`}`,
     );
   };
@@ -160,7 +176,10 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
 
   try {
     if (plan.kind === 'open') {
-      for (let index = 0; index < stage.iterations; index += 1) {
+      const first = share ? share.node : 0;
+      const step = share ? share.nodes : 1;
+      for (let index = first; index < stage.iterations; index += step) {
+        if (share && !isMine(share, index)) continue;
         const scheduledAtMs = startedAtMs + plan.offsetMs(index);
         if (!(await waitUntil(scheduledAtMs))) break;
         fire(index, scheduledAtMs);

@@ -24,11 +24,13 @@ import {
   ownStageStatistics,
   type ClusterNodeFacts,
   type MergedNodeFacts,
+  type MergeFacts,
   type ResultsDocument,
   type StageResults,
   type Validity,
 } from '../results/document.js';
 import { judgeValidity } from '../verdict/validity.js';
+import { judgeSharedSchedule, type NodeSchedule } from '../load/schedule.js';
 import { VERSION } from '../core/version.js';
 import { recordPlace, type NodeResult } from './read.js';
 
@@ -222,6 +224,10 @@ function mergeValidity(
     const again = judgeValidity(config, sharedStages, null);
     reasons.push(...again.reasons.map((reason) => `merged records: ${reason}`));
   }
+  // load_from: all_nodes: the nodes must have followed the same starts, on clocks within the tolerance.
+  const shared = judgeSharedSchedule(sharedSchedules(nodes));
+  reasons.push(...shared.reasons.map((reason) => `shared schedule: ${reason}`));
+  notes.push(...shared.notes.map((note) => `shared schedule: ${note}`));
   const status = reasons.length > 0 ? 'invalid' : inconclusive ? 'inconclusive' : 'valid';
   return {
     valid: reasons.length === 0,
@@ -232,6 +238,24 @@ function mergeValidity(
     max_dispatch_lag_p99_ms: config.max_dispatch_lag_p99_ms,
     event_loop_delay_p99_ms: worstLoop,
     max_event_loop_delay_p99_ms: merged.max_event_loop_delay_p99_ms,
+  };
+}
+
+/** The schedules of the nodes that shared the load (`load_from: all_nodes`), by node key. */
+function sharedSchedules(nodes: readonly NodeResult[]): NodeSchedule[] {
+  return nodes.flatMap((node) =>
+    node.document.schedule ? [{ node: nodeKey(node.document), schedule: node.document.schedule }] : [],
+  );
+}
+
+/** The merged document's `merge.schedule`: tolerance, measured spread and each node's offset. */
+function mergedSchedule(nodes: readonly NodeResult[]): MergeFacts['schedule'] {
+  const schedules = sharedSchedules(nodes);
+  if (schedules.length === 0) return undefined;
+  return {
+    skew_tolerance_ms: Math.min(...schedules.map((n) => n.schedule.skew_tolerance_ms)),
+    skew_ms: judgeSharedSchedule(schedules).skewMs,
+    clock_offsets_ms: Object.fromEntries(schedules.map((n) => [n.node, n.schedule.clock_offset_ms])),
   };
 }
 
@@ -450,6 +474,7 @@ export function mergeNodeResults(
   const documents = nodes.map((node) => node.document);
   const mergedNodes = nodes.map((node) => mergedNodeFacts(node, runStages, clusterNodes, documents));
   const base = primary.document;
+  const schedule = mergedSchedule(nodes);
   const document: ResultsDocument = {
     schema_version: RESULTS_SCHEMA_VERSION,
     tool: { name: 'exo-bench', version: VERSION },
@@ -473,7 +498,13 @@ export function mergeNodeResults(
     verdict: 'error',
     error: mergeError(nodes, problems),
     ...(base.provenance ? { provenance: base.provenance } : {}),
-    merge: { nodes: mergedNodes, missing_nodes: missingNodes, problems, requests: records.length },
+    merge: {
+      nodes: mergedNodes,
+      missing_nodes: missingNodes,
+      problems,
+      requests: records.length,
+      ...(schedule ? { schedule } : {}),
+    },
   };
   return { document, records, runRecords };
 }

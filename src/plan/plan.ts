@@ -15,6 +15,11 @@ export interface PlanEntry {
   is_primary: boolean;
   /** Total nodes in the cluster, the same in every entry. */
   expected_nodes: number;
+  /**
+   * True when this node sends load: the primary alone with `load_from: primary`, every node with
+   * `all_nodes` (request i of a stage from the node at position i mod expected_nodes of this matrix).
+   */
+  sends_load: boolean;
 }
 
 /** The matrix, shaped for `strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}`. */
@@ -25,15 +30,41 @@ export interface Plan {
 /**
  * One entry per node, labels in config order, indices counting from 0 within each label; the very
  * first entry is the primary. `{a: 2, b: 1}` → a/0 (primary), a/1, b/0, each expecting 3 nodes.
+ * `sends_load`: the primary only, or every entry with `load_from: all_nodes`.
  */
-export function buildPlan(config: Pick<BenchConfig, 'hardware_plan'>): Plan {
+export function buildPlan(config: Pick<BenchConfig, 'hardware_plan' | 'load_from'>): Plan {
   const counts = Object.entries(config.hardware_plan);
   const expectedNodes = counts.reduce((total, [, count]) => total + count, 0);
   const include: PlanEntry[] = [];
   for (const [label, count] of counts) {
     for (let index = 0; index < count; index += 1) {
-      include.push({ label, index, is_primary: include.length === 0, expected_nodes: expectedNodes });
+      const isPrimary = include.length === 0;
+      include.push({
+        label,
+        index,
+        is_primary: isPrimary,
+        expected_nodes: expectedNodes,
+        sends_load: isPrimary || config.load_from === 'all_nodes',
+      });
     }
   }
   return { include };
+}
+
+/**
+ * A node's position in the plan's matrix order (src/plan/plan.ts: labels in config order, indices
+ * within each label): what `i mod N` is counted against. Undefined when the label or index is unknown
+ * to the plan.
+ */
+export function planPosition(
+  config: Pick<BenchConfig, 'hardware_plan'>,
+  label: string,
+  indexInLabel: number,
+): number | undefined {
+  let position = 0;
+  for (const [planLabel, count] of Object.entries(config.hardware_plan)) {
+    if (planLabel === label) return indexInLabel < count ? position + indexInLabel : undefined;
+    position += count;
+  }
+  return undefined;
 }

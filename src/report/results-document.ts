@@ -10,6 +10,7 @@ import type { LoadedConfig } from '../config/types.js';
 import type { StageCalibration } from '../load/calibrate.js';
 import { DEFAULT_BURSTINESS, describeShape } from '../load/arrivals.js';
 import type { StageRun } from '../load/stage.js';
+import type { ScheduleFacts } from '../load/schedule.js';
 import type { ExpectedCache } from '../load/workload.js';
 import {
   computeStatistics,
@@ -76,6 +77,8 @@ export interface ResultsInputs {
   snapshots: ClusterSnapshot[];
   validity: Validity;
   error: ResultsDocument['error'];
+  /** With `load_from: all_nodes`: the schedule this node followed. */
+  schedule?: ScheduleFacts;
 }
 
 /** The results document, verdict `error` until the gates and the verdict are judged. */
@@ -127,7 +130,7 @@ export function buildResultsDocument(input: ResultsInputs): ResultsDocument {
     results: {
       stages: input.stages,
       run: input.runStatistics,
-      ...(run.isPrimary ? { run_stages: input.runStages } : {}),
+      ...(run.isPrimary || input.schedule ? { run_stages: input.runStages } : {}),
     },
     metrics: { snapshots: input.snapshots },
     validity: input.validity,
@@ -136,6 +139,7 @@ export function buildResultsDocument(input: ResultsInputs): ResultsDocument {
     ...(run.provenance
       ? { provenance: { ...run.provenance, started_at: new Date(startedAtMs).toISOString() } }
       : {}),
+    ...(input.schedule ? { schedule: input.schedule } : {}),
   };
 }
 

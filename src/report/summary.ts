@@ -527,6 +527,12 @@ ${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merg
       rows,
     ),
   ];
+  // load_from: all_nodes: every node sent its share, on its own clock.
+  const schedule = merged.schedule;
+  if (schedule)
+    parts.push(
+      `Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}. Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`,
+    );
   if (merged.problems.length > 0)
     parts.push(
       `**Merge problems:**\n\n${merged.problems.map((problem) => `- ${escapeMarkdownText(problem)}`).join('\n')}`,

@@ -17,6 +17,7 @@ import type { DownloadTime } from '../cluster/orchestrate.js';
 import type { ClusterSnapshot } from '../cluster/snapshots.js';
 import type { HistogramSummary, LoadStatistics, OutputLengthStatistics } from '../metrics/aggregate.js';
 import type { InFlightSample } from '../load/stage.js';
+import type { ScheduleFacts } from '../load/schedule.js';
 import type { SearchResults } from '../load/search.js';
 import type { SeedStageStatistics } from '../metrics/seed.js';
 import type { SeedCluster, SeedMetadata } from './seed-document.js';
@@ -24,7 +25,7 @@ import type { ComparisonResult, ThresholdOutcome } from './outcomes.js';
 import type { PromptLengthStatistics } from '../load/prompt-length.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.5.0';
+export const RESULTS_SCHEMA_VERSION = '1.6.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */
@@ -498,6 +499,24 @@ export interface MergeFacts {
    * @minimum 0
    */
   requests: number;
+  /**
+   * Since 1.6: with `load_from: all_nodes`, the nodes' shared schedule as the merge judged it. Absent when
+   * no node shared the load.
+   */
+  schedule?: MergedScheduleFacts;
+}
+
+/** Since 1.6: the shared schedule of a merged `load_from: all_nodes` run. */
+export interface MergedScheduleFacts {
+  /** The skew between the nodes' clocks the run tolerates (the config's clock_skew_tolerance_ms), ms. */
+  skew_tolerance_ms: number;
+  /**
+   * The measured spread of the nodes' clock offsets (largest − smallest), ms; null when a node's offset
+   * was not measured (the tolerance is then assumed, and validity.notes says so).
+   */
+  skew_ms: number | null;
+  /** Each node's clock offset (ms, or null when not measured), by node key (label#index). */
+  clock_offsets_ms: Record<string, number | null>;
 }
 
 /** Why a run is (in)valid. */
@@ -674,4 +693,10 @@ export interface ResultsDocument {
    * from the nodes' percentiles.
    */
   merge?: MergeFacts;
+  /**
+   * Since 1.6: with `load_from: all_nodes`, how this node took part in the shared schedule: its position
+   * and share (requests i with i mod nodes = node), the start of each stage it read from the primary, how
+   * late it began each, its clock offset and the skew tolerance. Absent with `load_from: primary`.
+   */
+  schedule?: ScheduleFacts;
 }

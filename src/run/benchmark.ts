@@ -23,8 +23,9 @@ import {
   type ClusterPhaseState,
 } from '../cluster/phase.js';
 import type { SnapshotRecorder } from '../cluster/snapshots.js';
+import { awaitStageStart, publishStageStart } from '../cluster/beacon.js';
 import type { LoadedConfig, SearchConfig, StageConfig } from '../config/types.js';
-import { CancelledError, ExoBenchError, describeError } from '../core/errors.js';
+import { CancelledError, ExoBenchError, InputError, describeError } from '../core/errors.js';
 import {
   calibrationNonce,
   describeCalibration,
@@ -36,8 +37,11 @@ import {
 import { requestBuilder } from '../load/request-builder.js';
 import { searchCapacity, searchMode, searchRange } from '../load/search.js';
 import { runStage, type StageRun } from '../load/stage.js';
+import { scheduleReasons, shareCount, type LoadShare, type ScheduleFacts } from '../load/schedule.js';
+import { planPosition } from '../plan/plan.js';
+import { measureClockOffset } from './clock-offset.js';
 import { traceOffsetsMs } from '../config/trace.js';
-import { tracePlan } from '../load/arrivals.js';
+import { planArrivals, tracePlan } from '../load/arrivals.js';
 import { primaryLoadLength } from '../load/duration.js';
 import { expectedCache, stageWorkload } from '../load/workload.js';
 import { computeStatistics, histogramSummary } from '../metrics/aggregate.js';
@@ -138,6 +142,8 @@ interface NodeRun {
   statePolling?: StatePollingFacts;
   /** Set when a reset of EXO's state took the run's instances: the stage loop ends with it. */
   lostInstances?: ExoBenchError;
+  /** With `load_from: all_nodes`: this node's share and the schedule it followed (results' `schedule`). */
+  shared?: { share: LoadShare; facts: ScheduleFacts };
 }
 
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
@@ -150,8 +156,10 @@ export async function runNode(
   const run = openRun(loaded, options, ports, signal);
   let failure: ExoBenchError | Error | undefined;
   try {
+    const share = loadShare(loaded.config, options);
     const target = await connectTarget(run);
-    if (options.isPrimary) await runStagesAsPrimary(run, target);
+    if (share) await runSharedStages(run, target, share);
+    else if (options.isPrimary) await runStagesAsPrimary(run, target);
     else if (target.kind === 'openai')
       run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
     else
@@ -263,6 +271,123 @@ async function connectTarget(run: NodeRun): Promise<ResolvedTarget> {
 /** The primary's part: cluster snapshots, then every stage in order, each drained before the next. */
 async function runStagesAsPrimary(run: NodeRun, target: ResolvedTarget): Promise<void> {
   const { config } = run.loaded;
+  await startSnapshots(run, target);
+  run.loopDelay.enable();
+  const calibrator = promptCalibrator(run, target);
+  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
+  run.loopDelay.disable();
+  run.snapshots?.stop();
+}
+
+/**
+ * `load_from: all_nodes` (src/load/schedule.ts, docs/load-from.md): which requests this node sends.
+ * Undefined with `load_from: primary`. A node's position is its place in the plan's matrix, found from
+ * its hardware label and index; the primary is position 0 whatever it was told.
+ */
+function loadShare(config: LoadedConfig['config'], options: NodeRunOptions): LoadShare | undefined {
+  if (config.load_from !== 'all_nodes') return undefined;
+  const nodes = options.expectedNodes;
+  if (options.isPrimary) return { node: 0, nodes };
+  const position =
+    options.hardwareLabel !== undefined && options.nodeIndex !== undefined
+      ? planPosition(config, options.hardwareLabel, options.nodeIndex)
+      : undefined;
+  if (position === undefined || position >= nodes || position === 0)
+    throw new InputError(
+      `load_from: all_nodes: this secondary (label ${options.hardwareLabel ?? '(none)'}, index ${options.nodeIndex ?? '(none)'}) is not a secondary of the plan of ${nodes} node${nodes === 1 ? '' : 's'}`,
+      "Give each node its matrix entry's hardware label and index (the action's hardware-label and node-index inputs; the CLI's --label and --index): request i of a stage goes to the node at position i mod N of the plan.",
+    );
+  return { node: position, nodes };
+}
+
+/**
+ * Every node's part with `load_from: all_nodes`: each stage's start is published by the primary once
+ * the previous stage has drained cluster-wide (src/cluster/beacon.ts), and every node sends its share
+ * of the stage (request i when i mod N = its position) at the plan's offsets from that start, to its
+ * own node's API. The primary also runs the snapshots; every node records when it began each stage.
+ */
+async function runSharedStages(run: NodeRun, target: ResolvedTarget, share: LoadShare): Promise<void> {
+  const { config } = run.loaded;
+  if (target.kind !== 'exo')
+    throw new InputError(
+      'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have',
+      'Use load_from: primary with an openai target (docs/load-from.md says what sharing an OpenAI target would need).',
+    );
+  const offset = await measureClockOffset(run.options.env ?? process.env);
+  const facts: ScheduleFacts = {
+    load_from: 'all_nodes',
+    node: share.node,
+    nodes: share.nodes,
+    skew_tolerance_ms: config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS,
+    clock_offset_ms: offset.offsetMs,
+    clock_offset_source: offset.source,
+    stages: [],
+  };
+  run.shared = { share, facts };
+  run.logger.info(
+    `load_from: all_nodes: this node is ${share.node} of ${share.nodes} (it sends requests i with i mod ${share.nodes} = ${share.node}); clock offset ${offset.offsetMs === null ? 'not measured' : `${offset.offsetMs.toFixed(3)} ms (${offset.source})`}`,
+  );
+  if (run.options.isPrimary) await startSnapshots(run, target);
+  run.loopDelay.enable();
+  const calibrator = promptCalibrator(run, target);
+  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
+  run.loopDelay.disable();
+  run.snapshots?.stop();
+}
+
+/** The default of clock_skew_tolerance_ms (the config's schema writes it with all_nodes). */
+const DEFAULT_SKEW_TOLERANCE_MS = 20;
+
+/**
+ * The start of a shared stage (`stageIndex` in the config), epoch ms: the primary waits for the whole
+ * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
+ * it; a secondary reads it from its node's `/state`.
+ */
+async function sharedStageStart(run: NodeRun, target: ResolvedTarget, stageIndex: number): Promise<number> {
+  const { config } = run.loaded;
+  const { context, options } = run;
+  if (!options.isPrimary) {
+    // Bounded by what the primary may take: readiness (stage 0), or the previous stage's schedule,
+    // its requests' deadline and the drain.
+    const previous = run.shared?.facts.stages.at(-1);
+    const bound =
+      options.timeoutSeconds * 1000 +
+      (previous ? plannedStageMs(run, stageIndex - 1) : 0) +
+      config.request_timeout_seconds * 1000 +
+      (options.quietTimeoutMs ?? 60_000);
+    return awaitStageStart(
+      context,
+      options.runId,
+      stageIndex,
+      (previous?.start_ms ?? run.clock.nowMs()) + bound,
+      run.cluster.instances.map((instance) => instance.instanceId),
+    );
+  }
+  const model = target.models[0] ?? config.model_ids[0] ?? '';
+  return publishStageStart(
+    context,
+    { baseUrl: target.baseUrl, model, headers: target.headers, dispatcher: run.dispatcher },
+    options.runId,
+    stageIndex,
+  );
+}
+
+/** A shared stage's planned length, ms: its last send's offset (trace stages: the trace's). */
+function plannedStageMs(run: NodeRun, stageIndex: number): number {
+  const stage = run.loaded.config.stages[stageIndex];
+  if (!stage) return 0;
+  const trace = run.loaded.traces?.get(stage.name);
+  if (trace) {
+    const offsets = traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations);
+    return tracePlan((index: number) => offsets[index] ?? 0, stage.iterations).durationMs;
+  }
+  const plan = planArrivals(stage, run.loaded.config.seed, stageIndex);
+  return plan.kind === 'open' ? plan.durationMs : 0;
+}
+
+/** Starts the cluster snapshots (EXO targets, once connected). */
+async function startSnapshots(run: NodeRun, target: ResolvedTarget): Promise<void> {
+  const { config } = run.loaded;
   if (target.kind === 'exo' && isConnected(run.cluster)) {
     const watch = await startClusterSnapshots(
       config,
@@ -279,9 +404,13 @@ async function runStagesAsPrimary(run: NodeRun, target: ResolvedTarget): Promise
     run.snapshots = watch.snapshots;
     run.statePolling = watch.statePolling;
   }
-  run.loopDelay.enable();
+}
+
+/** The prompt calibrator of the run (config calibrate_prompts), or undefined. */
+function promptCalibrator(run: NodeRun, target: ResolvedTarget): PromptCalibrator | undefined {
+  const { config } = run.loaded;
   const origin = new URL(target.baseUrl).origin;
-  const calibrator = config.calibrate_prompts
+  return config.calibrate_prompts
     ? new PromptCalibrator(
         (model) =>
           httpPromptProbe(
@@ -298,9 +427,6 @@ async function runStagesAsPrimary(run: NodeRun, target: ResolvedTarget): Promise
         calibrationNonce(run.options.runId),
       )
     : undefined;
-  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
-  run.loopDelay.disable();
-  run.snapshots?.stop();
 }
 
 /** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
@@ -316,6 +442,8 @@ async function runOneStage(
   }
   const { config } = run.loaded;
   const { logger, clock, secrets } = run;
+  const shared = run.shared;
+  const stageIndex = config.stages.indexOf(stage);
   const gaps = new Histogram();
   const trace = run.loaded.traces?.get(stage.name);
   const workload = stageWorkload(stage, trace);
@@ -340,6 +468,20 @@ async function runOneStage(
       if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
       else logger.info(`stage ${stage.name}: ${line.text}`);
     }
+    // A shared stage starts when the primary says, on every node (prompts are ready by then).
+    const startAtMs = shared ? await sharedStageStart(run, target, stageIndex) : undefined;
+    if (shared && startAtMs !== undefined) {
+      const lateMs = Math.max(0, clock.nowMs() - startAtMs);
+      shared.facts.stages.push({
+        name: stage.name,
+        start_ms: startAtMs,
+        late_ms: lateMs,
+        requests: shareCount(shared.share, stage.iterations),
+      });
+      logger.info(
+        `stage ${stage.name}: shared start ${new Date(startAtMs).toISOString()}${lateMs > 0 ? `, ${lateMs.toFixed(1)} ms late here` : ''}; ${shareCount(shared.share, stage.iterations)} of ${stage.iterations} requests are this node's`,
+      );
+    }
     const stageRun = await runStage(stage, {
       clock,
       logger,
@@ -361,7 +503,8 @@ async function runOneStage(
       ...(offsets ? { plan: tracePlan((index: number) => offsets[index] ?? 0, stage.iterations) } : {}),
       // Each stage draws its random arrivals from its own stream of the run's seed.
       seed: config.seed,
-      stageIndex: config.stages.indexOf(stage),
+      stageIndex,
+      ...(shared && startAtMs !== undefined ? { startAtMs, share: shared.share } : {}),
     });
     return { stageRun, prompts };
   });
@@ -380,6 +523,16 @@ async function runOneStage(
   if (run.lostInstances) throw run.lostInstances;
   if (stageRun.interrupted || run.signal?.aborted)
     throw new CancelledError('cancelled during stage ' + stage.name);
+  // A shared stage: the other nodes send until its planned end (give or take their clocks), and every
+  // node lets all of it drain: the primary before it publishes the next start, a secondary before its
+  // calibration probes for the next stage (they must not land in this one).
+  if (shared) {
+    const plannedEndMs =
+      (shared.facts.stages.at(-1)?.start_ms ?? clock.nowMs()) +
+      plannedStageMs(run, stageIndex) +
+      shared.facts.skew_tolerance_ms;
+    if (clock.nowMs() < plannedEndMs) await clock.sleepUntil(plannedEndMs, run.context.signal);
+  }
   // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
   if (target.kind === 'exo')
     await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
@@ -558,6 +711,16 @@ function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): Res
   const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
   const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
   const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
+  // A shared stage this node began late was not sent on the one schedule.
+  const lateReasons = run.shared ? scheduleReasons(run.shared.facts) : [];
+  if (lateReasons.length > 0) {
+    validity.reasons.push(...lateReasons);
+    validity.valid = false;
+    validity.status = 'invalid';
+  }
+  // With all_nodes every node sends a share: its own figures describe its share, and the merge (of
+  // every node's records) is the run's result, gated there. A node's own gates would judge a part.
+  const sendsLoad = options.isPrimary || run.shared !== undefined;
   const errorInfo = failure
     ? {
         kind: failure instanceof ExoBenchError ? failure.kind : 'internal',
@@ -575,14 +738,15 @@ function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): Res
     statePolling: run.statePolling,
     stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
     stages,
-    runStatistics: options.isPrimary && runRecords.length > 0 ? computeStatistics(runRecords) : null,
+    runStatistics: sendsLoad && runRecords.length > 0 ? computeStatistics(runRecords) : null,
     runStages,
     snapshots: run.snapshots?.snapshots ?? [],
     validity,
     error: errorInfo,
+    ...(run.shared ? { schedule: run.shared.facts } : {}),
   });
-  if (options.isPrimary)
+  if (options.isPrimary && !run.shared)
     Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
-  document.verdict = options.isPrimary ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
+  document.verdict = sendsLoad ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';
   return document;
 }

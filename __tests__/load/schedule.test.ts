@@ -1,0 +1,237 @@
+/**
+ * load_from: all_nodes, the pure parts (src/load/schedule.ts, the beacon text of src/cluster/beacon.ts,
+ * chrony's offset): request i of a stage is node i mod N's, the nodes' shares add up to the one-node
+ * schedule at the plan's own offsets from the published start, and the judgement of a shared schedule
+ * (late starts, disagreeing starts, clock skew beyond the tolerance).
+ */
+import type { Dispatcher } from 'undici';
+import type { StageConfig } from '../../src/config/types.js';
+import { beaconText, findBeacon, parseBeacon } from '../../src/cluster/beacon.js';
+import { planArrivals } from '../../src/load/arrivals.js';
+import {
+  isMine,
+  judgeSharedSchedule,
+  scheduleReasons,
+  shareCount,
+  type ScheduleFacts,
+} from '../../src/load/schedule.js';
+import { runStage } from '../../src/load/stage.js';
+import type { RequestRecord } from '../../src/metrics/record.js';
+import { parseChronyTracking } from '../../src/run/clock-offset.js';
+import { sleepMs, type Clock } from '../../src/util/clock.js';
+import { MemoryLogger } from '../helpers/memory-logger.js';
+
+describe('the share rule: request i on node i mod N', () => {
+  it('gives every index to exactly one node, and shareCount counts it', () => {
+    for (const nodes of [1, 2, 3, 4, 7])
+      for (const iterations of [0, 1, 3, 4, 10, 13]) {
+        const owners = Array.from({ length: iterations }, (_, index) =>
+          Array.from({ length: nodes }, (_, node) => node).filter((node) => isMine({ node, nodes }, index)),
+        );
+        expect(owners).toEqual(Array.from({ length: iterations }, (_, index) => [index % nodes]));
+        for (let node = 0; node < nodes; node += 1)
+          expect(shareCount({ node, nodes }, iterations)).toBe(
+            owners.filter((list) => list[0] === node).length,
+          );
+      }
+  });
+});
+
+/**
+ * A clock whose sleepUntil jumps to the deadline at once, so runStage's sends land exactly on schedule;
+ * plain sleeps (the in-flight sampler's) wait for real, so the sampler does not spin.
+ */
+class JumpingClock implements Clock {
+  constructor(private now: number) {}
+  nowMs(): number {
+    return this.now;
+  }
+  sleep(durationMs: number, signal?: AbortSignal): Promise<void> {
+    return sleepMs(durationMs, signal);
+  }
+  sleepUntil(targetMs: number): Promise<void> {
+    this.now = Math.max(this.now, targetMs);
+    return Promise.resolve();
+  }
+}
+
+const STREAM = Buffer.from(
+  'data: {"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":"length"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}\n\ndata: [DONE]\n\n',
+);
+
+/** Answers every request at once (one chunk and the end). */
+const instantServer = {
+  dispatch: (_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean => {
+    const controller = {
+      aborted: false,
+      paused: false,
+      reason: null,
+      abort() {},
+      pause() {},
+      resume() {},
+    } as unknown as Dispatcher.DispatchController;
+    handler.onRequestStart?.(controller, {});
+    handler.onResponseStart?.(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
+    setImmediate(() => {
+      handler.onResponseData?.(controller, STREAM);
+      handler.onResponseEnd?.(controller, {});
+    });
+    return true;
+  },
+} as unknown as Dispatcher;
+
+describe('runStage with a share and a published start', () => {
+  const stage: StageConfig = {
+    name: 's',
+    prompt_length: 1,
+    generation_length: 1,
+    time_between_requests: 0.05,
+    iterations: 23,
+    no_overlap: false,
+    arrival: 'gamma',
+    burstiness: 0.5,
+    warmup_requests: 0,
+    warmup: false,
+  };
+
+  it("the nodes' shares are the one-node schedule: each index once, at start + the plan's offset", async () => {
+    const nodes = 4;
+    const startMs = 1_900_000_000_000;
+    const plan = planArrivals(stage, 9, 2);
+    if (plan.kind !== 'open') throw new Error('open loop expected');
+    const all: RequestRecord[] = [];
+    for (let node = 0; node < nodes; node += 1) {
+      const records: RequestRecord[] = [];
+      const result = await runStage(stage, {
+        clock: new JumpingClock(startMs - 1_000),
+        logger: new MemoryLogger(),
+        request: { dispatcher: instantServer, requestTimeoutMs: 30_000, idleTimeoutMs: 30_000 },
+        buildRequest: () => ({
+          origin: 'http://in-memory',
+          path: '/v1/chat/completions',
+          body: '{}',
+          headers: {},
+        }),
+        onRecord: (record) => records.push(record),
+        progressIntervalMs: 60_000,
+        seed: 9,
+        stageIndex: 2,
+        startAtMs: startMs,
+        share: { node, nodes },
+      });
+      expect(result.startedAtMs).toBe(startMs);
+      expect(records.map((r) => r.index).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: shareCount({ node, nodes }, stage.iterations) }, (_, k) => node + k * nodes),
+      );
+      all.push(...records);
+    }
+    expect(all.map((r) => r.index).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: stage.iterations }, (_, index) => index),
+    );
+    for (const record of all)
+      // Epoch milliseconds resolve ~0.25 µs: equal to that.
+      expect(record.scheduled_at_ms - startMs).toBeCloseTo(plan.offsetMs(record.index), 3);
+  });
+
+  it('refuses to share a closed loop', async () => {
+    await expect(
+      runStage(
+        { ...stage, concurrency: 2 },
+        {
+          clock: new JumpingClock(0),
+          logger: new MemoryLogger(),
+          request: { dispatcher: instantServer, requestTimeoutMs: 30_000, idleTimeoutMs: 30_000 },
+          buildRequest: () => ({ origin: 'http://in-memory', path: '/', body: '{}', headers: {} }),
+          onRecord: () => undefined,
+          progressIntervalMs: 60_000,
+          share: { node: 0, nodes: 2 },
+        },
+      ),
+    ).rejects.toThrow('a closed loop cannot be shared');
+  });
+});
+
+describe('the schedule beacon', () => {
+  it('round-trips run, stage and start through the prompt of a task in /state', () => {
+    const text = beaconText('5151-1', 3, 1_900_000_000_123.456);
+    expect(parseBeacon(text)).toEqual({ runId: '5151-1', stageIndex: 3, startMs: 1_900_000_000_123.456 });
+    const tasks = {
+      a: { TextGeneration: { taskParams: { input: [{ role: 'user', content: 'hello' }] } } },
+      b: { LoadModel: {} },
+      c: {
+        TextGeneration: { taskStatus: 'Cancelled', taskParams: { input: [{ role: 'user', content: text }] } },
+      },
+      d: {
+        TextGeneration: {
+          taskParams: {
+            input: [{ role: 'user', content: [{ type: 'text', text: beaconText('other', 3, 5) }] }],
+          },
+        },
+      },
+    };
+    expect(findBeacon(tasks, '5151-1', 3)).toBe(1_900_000_000_123.456);
+    expect(findBeacon(tasks, '5151-1', 2)).toBeUndefined();
+    expect(findBeacon(tasks, 'other', 3)).toBe(5);
+    expect(findBeacon(undefined, 'x', 0)).toBeUndefined();
+    expect(findBeacon({ x: null, y: { TextGeneration: 'odd' } }, 'x', 0)).toBeUndefined();
+  });
+});
+
+describe('clock offsets and the judgement of a shared schedule', () => {
+  it("reads chrony's offset, fast positive and slow negative", () => {
+    expect(parseChronyTracking('System time     : 0.000012345 seconds fast of NTP time\n')).toBeCloseTo(
+      0.012345,
+      9,
+    );
+    expect(parseChronyTracking('System time     : 0.002500000 seconds slow of NTP time\n')).toBeCloseTo(
+      -2.5,
+      9,
+    );
+    expect(parseChronyTracking('506 Cannot talk to daemon')).toBeUndefined();
+  });
+
+  const facts = (node: number, offset: number | null, starts: number[], late = 0): ScheduleFacts => ({
+    load_from: 'all_nodes',
+    node,
+    nodes: 4,
+    skew_tolerance_ms: 20,
+    clock_offset_ms: offset,
+    clock_offset_source: offset === null ? 'none' : 'simulated',
+    stages: starts.map((start, i) => ({ name: `s${i}`, start_ms: start, late_ms: late, requests: 5 })),
+  });
+
+  it('a node that began a stage later than the tolerance is invalid, with the stage and the lateness', () => {
+    expect(scheduleReasons(facts(1, 0, [1000], 20))).toEqual([]);
+    expect(scheduleReasons(facts(1, 0, [1000], 35.25))).toEqual([
+      'stage s0: node 1 began 35.3 ms after the shared start, more than the clock skew tolerance of 20 ms (the nodes did not send on one schedule)',
+    ]);
+  });
+
+  it('skew within the tolerance is valid and reported; beyond it, invalid with the reason', () => {
+    const within = judgeSharedSchedule([
+      { node: 'a#0', schedule: facts(0, -5, [1000, 2000]) },
+      { node: 'a#1', schedule: facts(1, 5, [1000, 2000]) },
+    ]);
+    expect(within).toEqual({ reasons: [], notes: [], skewMs: 10 });
+    const beyond = judgeSharedSchedule([
+      { node: 'a#0', schedule: facts(0, -15, [1000]) },
+      { node: 'a#1', schedule: facts(1, 15, [1000]) },
+    ]);
+    expect(beyond.skewMs).toBe(30);
+    expect(beyond.reasons).toEqual([
+      'clock skew between the nodes 30.0 ms > the tolerance of 20 ms (clock_skew_tolerance_ms): their shares were not sent on one schedule',
+    ]);
+  });
+
+  it('nodes that followed different starts are invalid; an unmeasured offset is a note', () => {
+    const judged = judgeSharedSchedule([
+      { node: 'a#0', schedule: facts(0, null, [1000, 2000]) },
+      { node: 'a#1', schedule: facts(1, 0, [1000, 2500]) },
+    ]);
+    expect(judged.skewMs).toBeNull();
+    expect(judged.reasons).toEqual(['stage s1: the nodes followed different starts (a#0: 2000; a#1: 2500)']);
+    expect(judged.notes).toEqual([
+      'clock offset not measured on a#0: the skew tolerance of 20 ms is assumed, not verified',
+    ]);
+  });
+});
