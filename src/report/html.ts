@@ -17,7 +17,14 @@ import {
 import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
 import { stageStatistics, type MergeFacts, type ResultsDocument } from '../results/document.js';
-import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
+import {
+  CHART_PALETTE,
+  COMPACT_STAGE_HEADER,
+  clientCpuText,
+  compactRow,
+  formatNumber,
+  runStages,
+} from './summary.js';
 import type { SearchResults } from '../load/search.js';
 import {
   boundValue,
@@ -389,9 +396,11 @@ export function renderHtmlReport(document: ResultsDocument, charts: ChartInputs)
   }
   if (meta.is_primary && stages.length > 0) {
     const v = document.validity;
+    const cpu = clientCpuText(document);
     parts.push(
       '<h2>Load generator</h2>',
       `<p>Dispatch lag p99 ${escapeHtml(formatNumber(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(formatNumber(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`,
+      ...(cpu ? [`<p>${escapeHtml(cpu)}</p>`] : []),
       ...(v.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`),
     );
   }
