@@ -267,6 +267,7 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
   /**
    * Since 1.6: what the load generator's process cost the machine while the stage ran (its schedule and the
    * drain of its requests; a search stage: all its probes): CPU seconds, per 1,000 requests, share of a core.
+   * In a merged document, the sending node's; absent when several nodes sent the stage.
    */
   client_cpu?: ClientCpuUsage;
 }
