@@ -4,7 +4,7 @@
 // raw `net` client (the physical ceiling). Prints one JSON line of figures.
 //
 //   node bench/load.mjs --rate 1000 --open 5000 --token-rate 2 [--steady-seconds 3] [--client engine|raw]
-//                       [--tokens N] [--cli dist/cli/index.js]
+//                       [--tokens N] [--cli dist/cli/index.js] [--hogs N] [--max-lag MS]
 //
 // The stage is sized so that `open` streams are in flight once the ramp is over: each request lasts
 // open ÷ rate seconds (tokens ÷ token-rate, unless --tokens is given), and the stage runs that long plus
@@ -13,6 +13,9 @@
 // Dispatch lag = dispatched_at_ms − scheduled_at_ms (the records' own fields). TTFT error = measured
 // (first_token_at_ms − sent_at_ms) − the simulator's (first_token_at_ms − arrived_at_ms), matched by
 // response id: durations, so the two processes' clocks need not agree.
+//
+// --hogs N: N CPU-bound child processes (a busy loop each, bounded by the run's length) run beside the
+// simulator and the client, as EXO or any server on the same host uses the CPU: the machine is busy.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -45,6 +48,10 @@ const tokens = flags.tokens ? Number(flags.tokens) : Math.max(2, Math.round(requ
 const decodeRate = flags.tokens ? tokenRate : tokens / requestSeconds;
 const iterations = Math.round(rate * (requestSeconds + steadySeconds));
 const prefillOverheadMs = numberFlag(flags, 'prefill-ms', 20);
+const hogCount = numberFlag(flags, 'hogs', 0);
+// The engine's validity bound (the config's max_dispatch_lag_p99_ms): 1,000 ms by default so that every run
+// gives figures; `--max-lag 5` (the config default) says whether a user's run would be flagged invalid.
+const maxLagMs = numberFlag(flags, 'max-lag', 1000);
 
 const dir = tempDir('load');
 const simulator = await startSimulator(
@@ -54,8 +61,14 @@ const simulator = await startSimulator(
 let records;
 let clientCpu;
 let eventLoopDelayP99Ms = null;
+// The engine's own client_cpu of results.json (its run, start to document; the figures above are the process's).
+let engineCpu = null;
+// …and its stage's (the schedule and the drain only: no start-up, config, cluster wait or reports).
+let engineStageCpu = null;
+let validity = null;
 let clientErrors = 0;
 const cpuReport = join(dir, 'cpu.json');
+const hogs = startHogs(hogCount, (requestSeconds + steadySeconds) * 1000 + 120_000);
 try {
   if (client === 'raw') {
     await placeAndWait(simulator.url);
@@ -85,7 +98,7 @@ try {
         calibrate_prompts: false,
         snapshot_interval_seconds: 3600,
         request_timeout_seconds: 120,
-        max_dispatch_lag_p99_ms: 1000,
+        max_dispatch_lag_p99_ms: maxLagMs,
         stages: [
           {
             name: 'load',
@@ -111,6 +124,9 @@ try {
     ]);
     const results = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8'));
     eventLoopDelayP99Ms = results.validity?.event_loop_delay_p99_ms ?? null;
+    engineCpu = results.client_cpu ?? null;
+    engineStageCpu = results.results?.stages?.[0]?.client_cpu ?? null;
+    validity = results.validity ?? null;
     records = readFileSync(join(output, 'requests.jsonl'), 'utf8')
       .split('\n')
       .filter((line) => line.length > 0)
@@ -121,7 +137,22 @@ try {
   const truth = await groundTruthById(simulator.url);
   emit(figures(records, truth));
 } finally {
+  for (const hog of hogs) hog.kill('SIGKILL');
   await simulator.stop();
+}
+
+/** `count` busy-loop processes, each ending by itself after `maxMs` at the latest (killed before). */
+function startHogs(count, maxMs) {
+  return Array.from({ length: count }, () =>
+    spawn(
+      process.execPath,
+      [
+        '-e',
+        `const end = Date.now() + ${Math.round(maxMs)}; let x = 0; while (Date.now() < end) x = (x + 1) | 0;`,
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
 }
 
 function run(args) {
@@ -162,6 +193,8 @@ function figures(all, truth) {
   const requestLeg = [];
   const responseLeg = [];
   let matched = 0;
+  // The request whose request leg was longest (where in the schedule it fell, and its connect time).
+  let worstRequestLeg = null;
   for (const r of all) {
     if (r.first_token_at_ms === undefined || r.response_id === undefined) continue;
     const t = truth.get(r.response_id);
@@ -170,6 +203,13 @@ function figures(all, truth) {
     const error = r.first_token_at_ms - r.sent_at_ms - (t.first_token_at_ms - t.arrived_at_ms);
     ttftErrors.push(error);
     requestLeg.push(t.arrived_at_ms - r.sent_at_ms);
+    if (!worstRequestLeg || t.arrived_at_ms - r.sent_at_ms > worstRequestLeg.ms)
+      worstRequestLeg = {
+        ms: t.arrived_at_ms - r.sent_at_ms,
+        index: r.index ?? null,
+        scheduled_offset_ms: r.scheduled_at_ms - startMs,
+        connect_ms: r.sent_at_ms - r.dispatched_at_ms,
+      };
     responseLeg.push(r.first_token_at_ms - t.first_token_at_ms);
     if (r.scheduled_at_ms >= steadyFromMs) ttftErrorsSteady.push(error);
   }
@@ -196,12 +236,20 @@ function figures(all, truth) {
     ttft_abs_error_steady_ms: summary(ttftErrorsSteady.map(Math.abs)),
     ttft_request_leg_ms: summary(requestLeg),
     ttft_response_leg_ms: summary(responseLeg),
+    ttft_request_leg_worst: worstRequestLeg,
     ttft_matched: matched,
     event_loop_delay_p99_ms: eventLoopDelayP99Ms,
     token_events: tokenEvents,
     token_events_per_second: tokenEvents / windowS,
     client_cpu_seconds: cpuS,
     client_cpu_share: cpuS === null ? null : cpuS / windowS,
+    client_cpu_seconds_per_1000_requests: cpuS === null ? null : (cpuS * 1000) / all.length,
+    hogs: hogCount,
+    engine_results_client_cpu: engineCpu,
+    engine_stage_client_cpu: engineStageCpu,
+    // The engine's own verdict on its load generator at --max-lag (valid / invalid / inconclusive).
+    validity_status: validity ? (validity.status ?? (validity.valid ? 'valid' : 'invalid')) : null,
+    validity_reasons: validity?.reasons ?? null,
     token_events_per_client_cpu_second: cpuS ? tokenEvents / cpuS : null,
     client_max_rss_kb: clientCpu?.max_rss_kb ?? null,
     window_seconds: windowS,

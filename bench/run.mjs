@@ -82,6 +82,21 @@ const scenarios = {
     '1',
     '--in-process',
   ],
+  // Issue #17: the load EXO users run (10 req/s, 32 streams open, 100-token outputs at 30 tok/s), where
+  // the figure is what the client costs the machine, engine against the raw client in the same rounds.
+  light_10: [
+    'bench/load.mjs',
+    '--rate',
+    '10',
+    '--open',
+    '32',
+    '--tokens',
+    '100',
+    '--token-rate',
+    '30',
+    '--steady-seconds',
+    String(quick ? 3 : 5),
+  ],
   sse_parse: ['bench/sse-parse.mjs', '--json', '--runs', quick ? '3' : '5'],
   memory: ['--expose-gc', 'bench/memory.mjs', '--requests', quick ? '20000' : '100000'],
   cold_start: ['bench/cold-start.mjs', '--runs', quick ? '3' : '7'],
@@ -92,6 +107,11 @@ if (process.platform === 'linux') scenarios.accuracy_config_pinned = [...scenari
 scenarios.ceiling_5k = [...scenarios.dispatch_5k, '--client', 'raw'];
 scenarios.ceiling_10k = [...scenarios.streams_10k, '--client', 'raw'];
 scenarios.ttft_1k_raw = [...scenarios.ttft_1k, '--client', 'raw'];
+scenarios.light_10_raw = [...scenarios.light_10, '--client', 'raw'];
+// The same light load on a busy machine: two CPU-bound processes beside it, as EXO (or any server on the
+// same host) uses the CPU.
+scenarios.light_10_hogs = [...scenarios.light_10, '--hogs', '2', '--max-lag', '5'];
+scenarios.light_10_hogs_raw = [...scenarios.light_10_hogs, '--client', 'raw'];
 if (typeof flags.before === 'string') {
   scenarios.dispatch_5k_before = [...scenarios.dispatch_5k, '--cli', flags.before];
   scenarios.ttft_1k_before = [...scenarios.ttft_1k, '--cli', flags.before];
@@ -245,6 +265,65 @@ const rows = [
     cmd('accuracy_200'),
   ],
 ];
+/** engine ÷ raw of a figure of two scenarios run in the same rounds; null when either is missing. */
+const ratio = (engine, raw, path) => {
+  const e = med(engine, path);
+  const r = med(raw, path);
+  return e === null || r === null || r === 0 ? null : e / r;
+};
+const times = (value) => (value === null ? 'n/a' : `${value.toFixed(2)}×`);
+/**
+ * A light-load row: the engine's client CPU, dispatch lag p99 and TTFT error p99 against the raw client's in
+ * the same rounds, judged by issue #17's ratios (cpuLimit null: not judged); `validity`: the engine's runs
+ * must also not be flagged invalid (they ran with --max-lag 5, the config default).
+ */
+const lightRow = (label, engine, raw, { cpuLimit, lagLimit, ttftLimit, validity = false }) => {
+  const cpu = ratio(engine, raw, 'client_cpu_seconds');
+  const lag = ratio(engine, raw, 'dispatch_lag_steady_ms.p99');
+  const ttft = ratio(engine, raw, 'ttft_error_steady_ms.p99');
+  const invalid = samples[engine].filter((s) => s.validity_status === 'invalid').length;
+  // Too few dispatch-lag samples for a p99: not invalid, but not judged either (said beside the count).
+  const inconclusive = samples[engine].filter((s) => s.validity_status === 'inconclusive').length;
+  const judged = [cpuLimit === null ? true : le(cpu, cpuLimit), le(lag, lagLimit), le(ttft, ttftLimit)];
+  if (validity) judged.push(invalid === 0);
+  return [
+    label,
+    `client CPU ${med(engine, 'client_cpu_seconds_per_1000_requests')?.toFixed(1) ?? 'n/a'} s per 1,000 requests (raw ${med(raw, 'client_cpu_seconds_per_1000_requests')?.toFixed(1) ?? 'n/a'} s, ${times(cpu)}); ` +
+      `dispatch lag p99 ${ms(med(engine, 'dispatch_lag_steady_ms.p99'))} (raw ${ms(med(raw, 'dispatch_lag_steady_ms.p99'))}, ${times(lag)}); ` +
+      `TTFT error p99 ${ms(med(engine, 'ttft_error_steady_ms.p99'))} (raw ${ms(med(raw, 'ttft_error_steady_ms.p99'))}, ${times(ttft)})` +
+      (validity
+        ? `; flagged invalid in ${invalid} of ${samples[engine].length} runs (inconclusive in ${inconclusive})`
+        : ''),
+    [
+      cpuLimit === null ? null : `CPU ≤ ${cpuLimit}× raw`,
+      `lag p99 ≤ ${lagLimit}× raw`,
+      `TTFT error p99 ≤ ${ttftLimit}× raw`,
+      validity ? 'not invalid' : null,
+    ]
+      .filter(Boolean)
+      .join(', '),
+    verdict(judged.some((ok) => ok === null) ? null : judged.every(Boolean)),
+    cmd(engine),
+  ];
+};
+rows.push(
+  lightRow(
+    '#17: EXO-like light load, 10 req/s, 32 streams open, engine vs raw client',
+    'light_10',
+    'light_10_raw',
+    {
+      cpuLimit: 1.5,
+      lagLimit: 2,
+      ttftLimit: 1.5,
+    },
+  ),
+  lightRow('#17: the same with 2 CPU hogs beside it', 'light_10_hogs', 'light_10_hogs_raw', {
+    cpuLimit: null,
+    lagLimit: 2,
+    ttftLimit: 2,
+    validity: true,
+  }),
+);
 const ceilingRatio = (() => {
   const engine = med('dispatch_5k', 'token_events_per_client_cpu_second');
   const raw = med('ceiling_5k', 'token_events_per_client_cpu_second');

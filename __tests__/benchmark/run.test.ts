@@ -3,7 +3,7 @@
  * with shortened gaps, and the files it leaves.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNode } from '../../src/run/benchmark.js';
 import { parseConfigText } from '../../src/config/index.js';
@@ -175,6 +175,37 @@ describe('runNode against the simulator (primary, 2-node cluster)', () => {
     const html = readFileSync(join(outputDir, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("reports the client's CPU per stage and for the run, plausibly", () => {
+    const cores = availableParallelism();
+    const spans = [...document.results.stages.map((stage) => stage.client_cpu), document.client_cpu];
+    for (const cpu of spans) {
+      expect(cpu).toBeDefined();
+      expect(cpu!.client_cpu_seconds).toBeGreaterThan(0);
+      expect(cpu!.wall_seconds).toBeGreaterThan(0);
+      expect(cpu!.client_cpu_seconds_per_1000_requests).toBeGreaterThan(0);
+      expect(cpu!.client_cpu_share).toBeGreaterThan(0);
+      // The process cannot use more than every core it has (a little slack for the two clocks' reads).
+      expect(cpu!.client_cpu_share!).toBeLessThanOrEqual(cores * 1.05);
+      expect(cpu!.cores).toBe(cores);
+      // No provenance given: the shells set simulated only for their own --simulate.
+      expect(cpu!.includes_simulated_server).toBe(false);
+    }
+    expect(document.results.stages.map((stage) => stage.client_cpu!.requests)).toEqual([10, 20, 30, 5]);
+    expect(document.client_cpu!.requests).toBe(65);
+    // The run spans every stage.
+    const stageCpu = document.results.stages.reduce(
+      (sum, stage) => sum + stage.client_cpu!.client_cpu_seconds,
+      0,
+    );
+    expect(document.client_cpu!.client_cpu_seconds).toBeGreaterThanOrEqual(stageCpu);
+    const summary = readFileSync(join(outputDir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(
+      /Client CPU [\d.,]+ s over [\d.,]+ s for 65 requests, [\d.,]+ s per 1,000 requests/,
+    );
+    expect(summary).not.toContain('simulated server');
+    expect(readFileSync(join(outputDir, 'report.html'), 'utf8')).toMatch(/<p>Client CPU [\d.,]+ s over/);
   });
 
   it('logs progress per phase and stage', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run.js';
+import type { ResultsDocument } from '../../src/results/document.js';
 
 const KEY = 'sk-cli-secret-42';
 
@@ -33,5 +34,10 @@ stages:
   expect(err.join('')).toContain('OpenAI-compatible server ready at http://127.0.0.1:');
   expect(err.join('')).toContain('prompt of 200 tokens for served-model: calibrated exactly');
   expect(JSON.parse(results).results.stages[0].prompt_tokens.max).toBe(200);
+  // --simulate: the server ran in this process, and the CPU figures say they include it.
+  const document = JSON.parse(results) as ResultsDocument;
+  expect(document.client_cpu?.includes_simulated_server).toBe(true);
+  expect(document.results.stages[0]!.client_cpu?.includes_simulated_server).toBe(true);
+  expect(readFileSync(join(dir, 'out', 'summary.md'), 'utf8')).toContain('Includes the simulated server');
   for (const text of [out.join(''), err.join(''), results]) expect(text).not.toContain(KEY);
 });

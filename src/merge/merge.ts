@@ -115,7 +115,7 @@ function expectedNodes(config: BenchConfig): PlanEntry[] {
  * that ran it: the inter-token gaps (a streaming histogram, not in the records), in-flight samples, peak
  * in flight and calibration. With several such nodes: gaps keep their exact count, mean and max (the
  * percentiles of a histogram summary cannot be combined: null), the peak is the largest node's peak
- * (a lower bound of the cluster's), samples are left out, calibration is the first node's.
+ * (a lower bound of the cluster's), samples and client CPU are left out, calibration is the first node's.
  */
 function mergeStage(
   name: string,
@@ -168,6 +168,8 @@ function mergeStage(
     itl_ms: itl,
     interrupted: ran.some((r) => r.stage.interrupted),
     in_flight_samples: ran.length === 1 ? first.in_flight_samples : [],
+    // What the sending node's load generator cost its machine; the CPU of several machines is no one figure.
+    ...(ran.length === 1 && first.client_cpu ? { client_cpu: first.client_cpu } : {}),
   };
 }
 

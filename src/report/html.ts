@@ -18,7 +18,14 @@ import {
 import { escapeHtml } from './html-escape.js';
 import { provenanceHtmlRows } from './provenance.js';
 import { stageStatistics, type MergeFacts, type ResultsDocument } from '../results/document.js';
-import { CHART_PALETTE, COMPACT_STAGE_HEADER, compactRow, formatNumber, runStages } from './summary.js';
+import {
+  CHART_PALETTE,
+  COMPACT_STAGE_HEADER,
+  clientCpuText,
+  compactRow,
+  formatNumber,
+  runStages,
+} from './summary.js';
 import type { SearchResults } from '../load/search.js';
 import {
   boundValue,
@@ -436,9 +443,11 @@ function clusterHtml(document: ResultsDocument): string[] {
 /** The load generator's own health: dispatch lag and event-loop delay against their bounds. */
 function loadGeneratorHtml(document: ResultsDocument): string[] {
   const validity = document.validity;
+  const cpu = clientCpuText(document);
   return [
     '<h2>Load generator</h2>',
     `<p>Dispatch lag p99 ${escapeHtml(formatNumber(validity.dispatch_lag_p99_ms, 2))} ms (bound ${validity.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${escapeHtml(formatNumber(validity.event_loop_delay_p99_ms, 2))} ms (bound ${validity.max_event_loop_delay_p99_ms} ms) · ${escapeHtml(validity.status ?? (validity.valid ? 'valid' : 'invalid'))}</p>`,
+    ...(cpu ? [`<p>${escapeHtml(cpu)}</p>`] : []),
     ...(validity.notes ?? []).map((note) => `<p class="note">${escapeHtml(note)}</p>`),
   ];
 }

@@ -760,6 +760,38 @@ function searchSections(document: ResultsDocument): string | undefined {
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
+/**
+ * What the load generator cost the machine, one sentence for the "Load generator" section (summary and
+ * report.html): the run's CPU seconds, per 1,000 requests and share of a core, and the busiest stage's
+ * share. Numbers, fixed words and a stage name from the config (escape for the output format).
+ */
+export function clientCpuText(document: ResultsDocument): string | undefined {
+  const cpu = document.client_cpu;
+  if (!cpu) return undefined;
+  const perThousand =
+    cpu.client_cpu_seconds_per_1000_requests === null
+      ? ''
+      : `, ${formatNumber(cpu.client_cpu_seconds_per_1000_requests, 2)} s per 1,000 requests`;
+  const share =
+    cpu.client_cpu_share === null ? '' : `, ${formatNumber(cpu.client_cpu_share * 100, 1)} % of one core`;
+  let busiest: { name: string; share: number } | undefined;
+  for (const stage of document.results.stages) {
+    const stageShare = stage.client_cpu?.client_cpu_share;
+    if (stageShare !== null && stageShare !== undefined && (!busiest || stageShare > busiest.share))
+      busiest = { name: stage.name, share: stageShare };
+  }
+  const busiestText = busiest
+    ? `; busiest stage ${busiest.name}: ${formatNumber(busiest.share * 100, 1)} % of one core`
+    : '';
+  const simulated = cpu.includes_simulated_server
+    ? ' Includes the simulated server (--simulate runs it in the same process).'
+    : '';
+  return (
+    `Client CPU ${formatNumber(cpu.client_cpu_seconds, 2)} s over ${formatNumber(cpu.wall_seconds, 1)} s ` +
+    `for ${cpu.requests} requests${perThousand}${share} (${cpu.cores} cores)${busiestText}.${simulated}`
+  );
+}
+
 function validitySection(document: ResultsDocument): string | undefined {
   const v = document.validity;
   if (!document.metadata.is_primary || document.results.stages.length === 0) return undefined;
@@ -771,9 +803,11 @@ function validitySection(document: ResultsDocument): string | undefined {
         ? 'inconclusive (too few requests to judge a p99; not failed)'
         : 'valid';
   const notes = (v.notes ?? []).map((note) => `- ${escapeMarkdownText(note)}`).join('\n');
+  const cpu = clientCpuText(document);
   return (
     `### Load generator\n\nDispatch lag p99 ${formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
     `event-loop delay p99 ${formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
+    (cpu ? `\n\n${escapeMarkdownText(cpu)}` : '') +
     (notes ? `\n\n${notes}` : '')
   );
 }

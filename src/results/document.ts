@@ -260,6 +260,63 @@ export interface StageResults extends OwnStageStatistics, SeedStageStatistics {
    * apply to the loop are null.
    */
   load_shape: LoadShape;
+  /**
+   * Since 1.6: what the load generator's process cost the machine while the stage ran (its schedule and the
+   * drain of its requests; a search stage: all its probes): CPU seconds, per 1,000 requests, share of a core.
+   * In a merged document, the sending node's; absent when several nodes sent the stage.
+   */
+  client_cpu?: ClientCpuUsage;
+}
+
+/**
+ * Since 1.6: the CPU time of the load generator's process (user + system, from process.cpuUsage()) over a
+ * span of wall time: a stage, or the whole node run. On an EXO primary the load generator runs beside EXO,
+ * so every CPU-second here is one the server did not get. process.cpuUsage() covers the whole process: with
+ * `--simulate` (and the action's `simulate`) the simulated server runs in this same process and its work is
+ * included (includes_simulated_server).
+ */
+export interface ClientCpuUsage {
+  /**
+   * CPU seconds (user + system) the process used over the span; includes the simulated server when
+   * includes_simulated_server is true.
+   * @minimum 0
+   */
+  client_cpu_seconds: number;
+  /**
+   * Wall-clock seconds of the span.
+   * @minimum 0
+   */
+  wall_seconds: number;
+  /**
+   * Requests sent in the span (warm-up requests included: they cost the client the same).
+   * @asType integer
+   * @minimum 0
+   */
+  requests: number;
+  /**
+   * client_cpu_seconds per 1,000 requests sent in the span; null when none was sent. Includes the simulated
+   * server when includes_simulated_server is true.
+   * @minimum 0
+   */
+  client_cpu_seconds_per_1000_requests: number | null;
+  /**
+   * client_cpu_seconds ÷ wall_seconds: the share of one core the process used (0.25 = a quarter of one
+   * core; above 1 when it used more than one core, at most `cores`); null when the span had no length.
+   * Includes the simulated server when includes_simulated_server is true.
+   * @minimum 0
+   */
+  client_cpu_share: number | null;
+  /**
+   * Cores available to the process (os.availableParallelism()): the bound of client_cpu_share.
+   * @asType integer
+   * @minimum 1
+   */
+  cores: number;
+  /**
+   * True when exo-bench's simulator served the load from this same process (`--simulate`, the action's
+   * `simulate`): the CPU figures then include the simulated server, not only the load generator.
+   */
+  includes_simulated_server: boolean;
 }
 
 /** The capacity searches of a run, in stage order. */
@@ -659,6 +716,12 @@ export interface ResultsDocument {
    * the server.
    */
   validity: Validity;
+  /**
+   * Since 1.6: the load generator's CPU over the whole node run, from its start to this document (target
+   * and cluster waits, every stage and drain), against every request the node sent; each stage's own figure
+   * is its client_cpu. Absent in a merged document (each node's is in its own results.json).
+   */
+  client_cpu?: ClientCpuUsage;
   /**
    * pass: ran and met every criterion. fail: ran and missed one (no success, a threshold, a regression).
    * invalid: the load generator fell behind, so the numbers describe it, not the server. error: the run could

@@ -52,8 +52,15 @@ import type { Logger, NodeRunPorts } from '../core/ports.js';
 import { outputPaths, type OutputPaths } from '../results/files.js';
 import { writeReports, type WrittenReports } from '../report/write.js';
 import { JsonlWriter } from '../report/jsonl.js';
-import type { Provenance, ResultsDocument, StatePollingFacts, StageResults } from '../results/document.js';
+import type {
+  ClientCpuUsage,
+  Provenance,
+  ResultsDocument,
+  StatePollingFacts,
+  StageResults,
+} from '../results/document.js';
 import { buildResultsDocument, stageResults } from '../report/results-document.js';
+import { clientCpuUsage, markCpu, type CpuMark } from '../results/client-cpu.js';
 import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../target/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { SecretRedactor, urlPassword } from '../util/redact.js';
@@ -131,6 +138,8 @@ interface NodeRun {
   /** Resets seen by the snapshots' own state reads (when they poll another node). */
   pollResets: StateResetWatch;
   startedAtMs: number;
+  /** The process's CPU time at the run's start (results.json's client_cpu). */
+  cpuAtStart: CpuMark;
   deadlineMs: number;
   secrets: SecretRedactor;
   loopDelay: IntervalHistogram;
@@ -227,6 +236,7 @@ function openRun(
     context,
     pollResets: new StateResetWatch(),
     startedAtMs,
+    cpuAtStart: markCpu(),
     deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
     secrets,
     loopDelay: monitorEventLoopDelay({ resolution: 1 }),
@@ -451,7 +461,7 @@ async function runOneStage(
   const offsets = trace
     ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
     : undefined;
-  const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+  const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
     // Probes run before the stage's schedule starts: they are not stage requests. A trace or
     // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
     const prompts = workload
@@ -482,6 +492,7 @@ async function runOneStage(
         `stage ${stage.name}: shared start ${new Date(startAtMs).toISOString()}${lateMs > 0 ? `, ${lateMs.toFixed(1)} ms late here` : ''}; ${shareCount(shared.share, stage.iterations)} of ${stage.iterations} requests are this node's`,
       );
     }
+    const cpuFrom = markCpu();
     const stageRun = await runStage(stage, {
       clock,
       logger,
@@ -506,7 +517,7 @@ async function runOneStage(
       stageIndex,
       ...(shared && startAtMs !== undefined ? { startAtMs, share: shared.share } : {}),
     });
-    return { stageRun, prompts };
+    return { stageRun, prompts, cpu: stageCpu(run, cpuFrom, stageRun.records.length) };
   });
   const ranStage = stageResults(
     stageRun,
@@ -519,6 +530,7 @@ async function runOneStage(
         }
       : undefined,
   );
+  ranStage.client_cpu = cpu;
   run.stages.push(ranStage);
   if (run.lostInstances) throw run.lostInstances;
   if (stageRun.interrupted || run.signal?.aborted)
@@ -563,7 +575,7 @@ async function runSearchStage(
   const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
   const gaps = new Histogram();
   const runs: StageRun[] = [];
-  const { results, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+  const { results, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
     const prompts = await prepareStagePrompts(
       calibrator,
       target.models,
@@ -581,6 +593,7 @@ async function runSearchStage(
     // Requests are numbered on across probes, so that (stage, index) stays unique in requests.jsonl.
     let offset = 0;
     const buildRequest = requestBuilder(config, target, run.options.runId, stage, prompts);
+    const cpuFrom = markCpu();
     const results = await searchCapacity(search, metric.requiredSamples, async (load, probeIndex) => {
       const probeStage: StageConfig = {
         name: stage.name,
@@ -650,7 +663,7 @@ async function runSearchStage(
     logger.info(
       `stage ${stage.name}: capacity ${capacity}, ${results.probes.length} probes, ${results.reason}`,
     );
-    return { results, prompts };
+    return { results, prompts, cpu: stageCpu(run, cpuFrom, offset) };
   });
   // The stage's results cover all its probes together; its `search` says what each found.
   const combined: StageRun = {
@@ -668,12 +681,22 @@ async function runSearchStage(
     plan: runs[0]?.plan ?? { kind: 'closed', concurrency: 1, pauseMs: 0 },
     seed: config.seed,
   };
-  const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
+  const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results, client_cpu: cpu };
   run.stages.push(ranStage);
   if (run.lostInstances) throw run.lostInstances;
   if (combined.interrupted || run.signal?.aborted)
     throw new CancelledError('cancelled during stage ' + stage.name);
   completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/** The CPU the process used since `from`, a stage's span in which `requests` requests were sent. */
+function stageCpu(run: NodeRun, from: CpuMark, requests: number): ClientCpuUsage {
+  return clientCpuUsage(from, markCpu(), requests, simulatedInProcess(run));
+}
+
+/** The shells set provenance.simulated exactly when the simulator runs in this process (`--simulate`). */
+function simulatedInProcess(run: NodeRun): boolean {
+  return run.options.provenance?.simulated === true;
 }
 
 /** A probe's metric value in a log line: 3 significant digits, no exponent. */
@@ -745,6 +768,12 @@ function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): Res
     error: errorInfo,
     ...(run.shared ? { schedule: run.shared.facts } : {}),
   });
+  document.client_cpu = clientCpuUsage(
+    run.cpuAtStart,
+    markCpu(),
+    run.allRecords.length,
+    simulatedInProcess(run),
+  );
   if (options.isPrimary && !run.shared)
     Object.assign(document, evaluateGates(document, runRecords, options.baseline, run.logger));
   document.verdict = sendsLoad ? judgeVerdict(document) : errorInfo ? 'error' : 'pass';

@@ -55,7 +55,10 @@ export function sleepMs(durationMs: number, signal?: AbortSignal): Promise<void>
   });
 }
 
-/** Bounds of the spin window: how long before a deadline the timer hands over to the spin. */
+/**
+ * Bounds of the spin window: how long before a deadline the timer hands over to the precise wait (naps,
+ * then a spun tail: waitPreciselyUntil).
+ */
 export const MIN_SPIN_WINDOW_MS = 2;
 export const MAX_SPIN_WINDOW_MS = 10;
 /** Added to the lateness estimate, so a timer as late as the worst recent one still wakes in time. */
@@ -66,8 +69,8 @@ const LATENESS_DECAY = 0.95;
 /**
  * How late this machine's timers fire, as a peak that decays: Node timers wake ~0.3 ms late on a quiet
  * machine but several ms late at p99 on a busy or virtualised one, and a send that waits for a late
- * timer is a late send. The spin window follows the estimate, so a quiet machine spins 2 ms per send
- * and a noisy one up to 10 ms.
+ * timer is a late send. The spin window follows the estimate, so a quiet machine waits the last 2 ms before
+ * a send precisely and a noisy one up to 10 ms; that wait naps, and spins only its last SPIN_TAIL_MS.
  */
 export class TimerLateness {
   private estimateMs = 0;
@@ -84,6 +87,17 @@ export class TimerLateness {
 }
 
 /**
+ * Longest stretch a nap blocks the thread before the event loop polls I/O again: a read that arrives
+ * during a nap waits at most this long plus the kernel's timer slack (~50 µs on Linux).
+ */
+export const NAP_SLICE_MS = 0.05;
+/**
+ * The last stretch before a deadline is spun, not napped: a nap overshoots its timeout by the kernel's
+ * timer slack and wake-up latency (measured p99 on the bench machine: see bench/README.md), so napping up
+ * to the deadline would send late by that much.
+ */
+export const SPIN_TAIL_MS = 0.12;
+/**
  * Longest stretch the spin holds the thread before yielding to the event loop: a read that arrives
  * during the spin waits at most this long. Yielding after every check instead (one setImmediate per
  * ~2 µs) made the spin the largest source of garbage in a stage, and garbage means scavenges that stall
@@ -96,13 +110,28 @@ const SPIN_SLICE_MS = 0.05;
  */
 const SPIN_ITERATIONS_PER_CHECK = 4096;
 let spinSink = 0;
+/** What the naps wait on: nobody ever notifies it, so Atomics.wait sleeps its whole timeout. */
+const napCell = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Spins until `targetMs` in slices of {@link SPIN_SLICE_MS}, yielding with setImmediate between them:
- * the event loop still polls I/O between slices, so responses of in-flight requests keep being read (and
- * timestamped) while we wait for the deadline. Overshoots the deadline by a few µs at most.
+ * Waits until `targetMs` without trusting the event loop's timers (whole milliseconds, late by the timer
+ * lateness): naps of {@link NAP_SLICE_MS} (Atomics.wait: the thread sleeps in the kernel, sub-millisecond,
+ * using no CPU) until {@link SPIN_TAIL_MS} before the deadline, then spins the tail, in slices of
+ * {@link SPIN_SLICE_MS}. Between two naps or slices it yields with setImmediate, so the event loop still
+ * polls I/O and responses of in-flight requests keep being read (and timestamped) while we wait. Overshoots
+ * the deadline by a few µs at most. A pure spin over the same window (the design before) cost the whole
+ * window in CPU before every send; napping costs one event-loop turn per slice, and a sleeping process is
+ * also the one the kernel wakes first on a busy machine, where a spinning one is preempted.
+ *
+ * `nap` false spins the whole wait (the design before): for sends closer together than the window, where
+ * the client is busy anyway and a nap (which overshoots to ~0.1 ms) would hold reads longer than a slice.
  */
-function spinUntil(targetMs: number, signal: AbortSignal | undefined): Promise<void> {
+export function waitPreciselyUntil(
+  targetMs: number,
+  signal: AbortSignal | undefined,
+  nap: boolean,
+): Promise<void> {
+  const spinFromMs = nap ? targetMs - SPIN_TAIL_MS : Number.NEGATIVE_INFINITY;
   return new Promise<void>((resolve, reject) => {
     const step = (): void => {
       if (signal?.aborted) {
@@ -110,10 +139,15 @@ function spinUntil(targetMs: number, signal: AbortSignal | undefined): Promise<v
         return;
       }
       let nowMs = preciseNowMs();
-      const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
-      while (nowMs < sliceEndMs) {
-        for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++) spinSink = (spinSink + i) | 0;
+      if (nowMs < spinFromMs) {
+        Atomics.wait(napCell, 0, 0, Math.min(NAP_SLICE_MS, spinFromMs - nowMs));
         nowMs = preciseNowMs();
+      } else {
+        const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
+        while (nowMs < sliceEndMs) {
+          for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++) spinSink = (spinSink + i) | 0;
+          nowMs = preciseNowMs();
+        }
       }
       if (nowMs >= targetMs) resolve();
       else setImmediate(step);
@@ -122,7 +156,10 @@ function spinUntil(targetMs: number, signal: AbortSignal | undefined): Promise<v
   });
 }
 
-/** A real clock: a timer for the bulk of a wait, then an I/O-friendly spin sized by {@link TimerLateness}. */
+/**
+ * A real clock: a timer for the bulk of a wait, then naps and a short spin (waitPreciselyUntil) over a
+ * window sized by {@link TimerLateness}; a wait shorter than the window spins.
+ */
 export function createSystemClock(lateness = new TimerLateness()): Clock {
   return {
     nowMs: preciseNowMs,
@@ -130,11 +167,14 @@ export function createSystemClock(lateness = new TimerLateness()): Clock {
     async sleepUntil(targetMs: number, signal?: AbortSignal): Promise<void> {
       const wakeAtMs = targetMs - lateness.spinWindowMs;
       const timerWaitMs = wakeAtMs - preciseNowMs();
-      if (timerWaitMs > 0) {
+      // A wait longer than the window (light load: the next send is far) naps the window; a shorter one
+      // (sends closer together than the window, as at hundreds of requests per second) spins it.
+      const light = timerWaitMs > 0;
+      if (light) {
         await sleepMs(timerWaitMs, signal);
         lateness.observe(preciseNowMs() - wakeAtMs);
       }
-      await spinUntil(targetMs, signal);
+      await waitPreciselyUntil(targetMs, signal, light);
     },
   };
 }
