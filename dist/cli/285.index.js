@@ -12,7 +12,7 @@ export const modules = {
 /* harmony import */ var _cluster_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4931);
 /* harmony import */ var _load_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2178);
 /* harmony import */ var _cluster_orchestrate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5734);
-/* harmony import */ var _simulator_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3233);
+/* harmony import */ var _simulator_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2382);
 /* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7110);
 /**
  * `--simulate` / `simulate: true`: the embedded simulator standing in for whatever the config targets —

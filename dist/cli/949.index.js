@@ -38,6 +38,8 @@ var metrics_seed = __webpack_require__(6780);
 var plan = __webpack_require__(8720);
 // EXTERNAL MODULE: ./src/results/document.ts
 var results_document = __webpack_require__(2629);
+// EXTERNAL MODULE: ./src/load/schedule.ts
+var schedule = __webpack_require__(4807);
 // EXTERNAL MODULE: ./src/core/version.ts
 var version = __webpack_require__(3323);
 // EXTERNAL MODULE: external "node:path"
@@ -154,6 +156,7 @@ function readNodeFolder(folder, source = folder) {
 
 
 
+
 /** `label#index`: the node's key (and the first part of a request's identity). */
 function nodeKey(document) {
     return `${document.metadata.hardware_label ?? 'node'}#${document.metadata.node_index ?? 0}`;
@@ -200,7 +203,7 @@ function expectedNodes(config) {
  * that ran it: the inter-token gaps (a streaming histogram, not in the records), in-flight samples, peak
  * in flight and calibration. With several such nodes: gaps keep their exact count, mean and max (the
  * percentiles of a histogram summary cannot be combined: null), the peak is the largest node's peak
- * (a lower bound of the cluster's), samples are left out, calibration is the first node's.
+ * (a lower bound of the cluster's), samples and client CPU are left out, calibration is the first node's.
  */
 function mergeStage(name, ran, records) {
     const first = ran[0].stage;
@@ -243,6 +246,8 @@ function mergeStage(name, ran, records) {
         itl_ms: itl,
         interrupted: ran.some((r) => r.stage.interrupted),
         in_flight_samples: ran.length === 1 ? first.in_flight_samples : [],
+        // What the sending node's load generator cost its machine; the CPU of several machines is no one figure.
+        ...(ran.length === 1 && first.client_cpu ? { client_cpu: first.client_cpu } : {}),
     };
 }
 /** The node's memory: its cluster facts from any merged document, and its peak use in the snapshots. */
@@ -291,6 +296,10 @@ function mergeValidity(config, nodes, stages, stageSenders) {
         const again = (0,validity/* judgeValidity */.A8)(config, sharedStages, null);
         reasons.push(...again.reasons.map((reason) => `merged records: ${reason}`));
     }
+    // load_from: all_nodes: the nodes must have followed the same starts, on clocks within the tolerance.
+    const shared = (0,schedule/* judgeSharedSchedule */.mE)(sharedSchedules(nodes));
+    reasons.push(...shared.reasons.map((reason) => `shared schedule: ${reason}`));
+    notes.push(...shared.notes.map((note) => `shared schedule: ${note}`));
     const status = reasons.length > 0 ? 'invalid' : inconclusive ? 'inconclusive' : 'valid';
     return {
         valid: reasons.length === 0,
@@ -303,35 +312,53 @@ function mergeValidity(config, nodes, stages, stageSenders) {
         max_event_loop_delay_p99_ms: merged.max_event_loop_delay_p99_ms,
     };
 }
+/** The schedules of the nodes that shared the load (`load_from: all_nodes`), by node key. */
+function sharedSchedules(nodes) {
+    return nodes.flatMap((node) => node.document.schedule ? [{ node: nodeKey(node.document), schedule: node.document.schedule }] : []);
+}
+/** The merged document's `merge.schedule`: tolerance, measured spread and each node's offset. */
+function mergedSchedule(nodes) {
+    const schedules = sharedSchedules(nodes);
+    if (schedules.length === 0)
+        return undefined;
+    return {
+        skew_tolerance_ms: Math.min(...schedules.map((n) => n.schedule.skew_tolerance_ms)),
+        skew_ms: (0,schedule/* judgeSharedSchedule */.mE)(schedules).skewMs,
+        clock_offsets_ms: Object.fromEntries(schedules.map((n) => [n.node, n.schedule.clock_offset_ms])),
+    };
+}
+/** The nodes in matrix order, primary first; nodes outside the matrix (CLI runs without --label) after, as given. */
+function inMatrixOrder(given, plan) {
+    const order = new Map(plan.map((entry, index) => [entry.key, index]));
+    return [...given].sort((a, b) => (order.get(nodeKey(a.document)) ?? plan.length) - (order.get(nodeKey(b.document)) ?? plan.length));
+}
 /**
- * Merges the nodes of one run. Throws InputError when they do not belong together (a node given twice,
- * different runs or configs). A node the matrix expects but that is absent, a node whose run failed or
- * whose records disagree with its results.json is a merge problem: the document is still written, with
- * an error saying which node and what to do.
+ * The matrix entries with no node given (as `missing_nodes`), and a problem for each, for each
+ * unreadable artifact outside the matrix, and for a merge without the primary.
  */
-function mergeNodeResults(given, missing = []) {
-    checkSameRun(given);
-    const plan = expectedNodes(given[0].document.configuration);
-    const order = new Map(plan.map((entry, i) => [entry.key, i]));
-    // Matrix order, primary first; nodes outside the matrix (CLI runs without --label) after, as given.
-    const nodes = [...given].sort((a, b) => (order.get(nodeKey(a.document)) ?? plan.length) - (order.get(nodeKey(b.document)) ?? plan.length));
-    const primary = nodes.find((node) => node.document.metadata.is_primary) ?? nodes[0];
-    const config = primary.document.configuration;
+function absentNodeProblems(plan, nodes, missing) {
     const problems = [];
     const present = new Set(nodes.map((node) => nodeKey(node.document)));
     const missingNodes = plan.filter((entry) => !present.has(entry.key)).map((entry) => entry.key);
     for (const key of missingNodes) {
-        const why = missing.find((m) => m.node === key)?.reason ?? 'no results were given for it';
+        const why = missing.find((absent) => absent.node === key)?.reason ?? 'no results were given for it';
         const primaryNote = plan.find((entry) => entry.key === key)?.isPrimary ? ' (the primary)' : '';
         problems.push(`node ${key}${primaryNote} is missing: ${why}`);
     }
-    for (const m of missing)
-        if (!plan.some((entry) => entry.key === m.node))
-            problems.push(`${m.node}: ${m.reason}`);
+    for (const absent of missing)
+        if (!plan.some((entry) => entry.key === absent.node))
+            problems.push(`${absent.node}: ${absent.reason}`);
     if (!nodes.some((node) => node.document.metadata.is_primary))
         problems.push('no node of the merge is the primary: the load and the run-level figures are not in it');
+    return { missingNodes, problems };
+}
+/**
+ * Every node's records tagged with the node, and for each stage the nodes' results of it (a node that
+ * sent or recorded requests of it). Adds a problem for a node whose run failed and for records that
+ * disagree with the node's results.json; throws InputError for a record of no stage of the config.
+ */
+function collectRecords(nodes, stageNames, problems) {
     const records = [];
-    const stageNames = config.stages.map((stage) => stage.name);
     const ranBy = new Map();
     for (const node of nodes) {
         const key = nodeKey(node.document);
@@ -355,10 +382,14 @@ function mergeNodeResults(given, missing = []) {
             }
         }
         for (const [stage, recorded] of counts)
-            if (!node.document.results.stages.some((s) => s.name === stage))
+            if (!node.document.results.stages.some((listed) => listed.name === stage))
                 problems.push(`node ${key}: requests.jsonl holds ${recorded} request(s) of stage ${stage}, which its results.json does not list`);
     }
     records.sort((a, b) => a.sent_at_ms - b.sent_at_ms || a.node.localeCompare(b.node) || a.index - b.index);
+    return { records, ranBy };
+}
+/** The stages some node ran, in config order, each merged; and how many nodes sent each. */
+function mergeStages(stageNames, ranBy, records) {
     const stages = [];
     const stageSenders = new Map();
     for (const name of stageNames) {
@@ -368,61 +399,103 @@ function mergeNodeResults(given, missing = []) {
         stageSenders.set(name, ran.length);
         stages.push(mergeStage(name, ran, records.filter((record) => record.stage === name)));
     }
-    const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
-    const runRecords = records.filter((record) => runStages.includes(record.stage));
+    return { stages, stageSenders };
+}
+/** Each node's cluster facts, once per node id, the first document that has them winning. */
+function clusterNodesOf(nodes) {
     const clusterNodes = new Map();
     for (const node of nodes)
         for (const facts of node.document.cluster.nodes)
             if (!clusterNodes.has(facts.node_id))
                 clusterNodes.set(facts.node_id, facts);
-    const documents = nodes.map((node) => node.document);
-    const mergedNodes = nodes.map((node) => {
-        const { document } = node;
-        const own = (0,aggregate/* computeStatistics */.Dh)(node.records.filter((record) => runStages.includes(record.stage)));
-        const runner = document.provenance?.runner?.name;
-        return {
-            node: nodeKey(document),
-            ...(document.metadata.hardware_label !== undefined
-                ? { hardware_label: document.metadata.hardware_label }
-                : {}),
-            ...(document.metadata.node_index !== undefined ? { node_index: document.metadata.node_index } : {}),
-            is_primary: document.metadata.is_primary,
-            ...(document.metadata.node_id !== undefined ? { node_id: document.metadata.node_id } : {}),
-            source: node.source,
-            verdict: document.verdict,
-            validity_status: document.validity.status ?? (document.validity.valid ? 'valid' : 'invalid'),
-            ...(document.error ? { error: document.error.message } : {}),
-            fired_requests: node.records.length,
-            requests: own.total_requests,
-            successful_requests: own.successful_requests,
-            failed_requests: own.failed_requests,
-            ttft_p50_ms: own.ttft_ms.p50,
-            ttft_p95_ms: own.ttft_ms.p95,
-            ...nodeMemory(document.metadata.node_id, clusterNodes, documents),
-            ...(runner !== undefined ? { runner } : {}),
-        };
-    });
-    const base = primary.document;
+    return clusterNodes;
+}
+/** One node's view for `merge.nodes`: its verdict, its own run-level counts and TTFT, its memory. */
+function mergedNodeFacts(node, runStages, clusterNodes, documents) {
+    const { document } = node;
+    const own = (0,aggregate/* computeStatistics */.Dh)(node.records.filter((record) => runStages.includes(record.stage)));
+    const runner = document.provenance?.runner?.name;
+    return {
+        node: nodeKey(document),
+        ...(document.metadata.hardware_label !== undefined
+            ? { hardware_label: document.metadata.hardware_label }
+            : {}),
+        ...(document.metadata.node_index !== undefined ? { node_index: document.metadata.node_index } : {}),
+        is_primary: document.metadata.is_primary,
+        ...(document.metadata.node_id !== undefined ? { node_id: document.metadata.node_id } : {}),
+        source: node.source,
+        verdict: document.verdict,
+        validity_status: document.validity.status ?? (document.validity.valid ? 'valid' : 'invalid'),
+        ...(document.error ? { error: document.error.message } : {}),
+        fired_requests: node.records.length,
+        requests: own.total_requests,
+        successful_requests: own.successful_requests,
+        failed_requests: own.failed_requests,
+        ttft_p50_ms: own.ttft_ms.p50,
+        ttft_p95_ms: own.ttft_ms.p95,
+        ...nodeMemory(document.metadata.node_id, clusterNodes, documents),
+        ...(runner !== undefined ? { runner } : {}),
+    };
+}
+/** The primary's metadata over the whole run: the earliest start, the latest end, every hardware label. */
+function mergedMetadata(base, documents) {
     const startedAt = documents.map((d) => d.metadata.started_at).sort()[0] ?? base.metadata.started_at;
     const endedAt = documents
         .map((d) => d.metadata.ended_at)
         .sort()
         .at(-1) ?? base.metadata.ended_at;
+    return {
+        ...base.metadata,
+        started_at: startedAt,
+        ended_at: endedAt,
+        is_primary: true,
+        benchmark_started_at: Math.min(...documents.map((d) => d.metadata.benchmark_started_at)),
+        benchmark_completed_at: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at)),
+        total_duration_s: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at * 1000)) / 1000 -
+            Math.min(...documents.map((d) => d.metadata.benchmark_started_at * 1000)) / 1000,
+        hardware_labels: [...new Set(documents.flatMap((d) => d.metadata.hardware_labels))],
+    };
+}
+/** The merge's error: its first problem (and how many more), of a failed node's kind, else input; null without problems. */
+function mergeError(nodes, problems) {
     const firstProblem = problems[0];
+    if (!firstProblem)
+        return null;
+    return {
+        kind: nodes.find((node) => node.document.error)?.document.error?.kind ?? 'input',
+        message: problems.length > 1
+            ? `${firstProblem} (and ${problems.length - 1} more: see merge.problems)`
+            : firstProblem,
+        hint: 'The merged figures cover the nodes that were merged. Re-run the failed or missing node jobs, or merge the folders of one complete run.',
+    };
+}
+/**
+ * Merges the nodes of one run. Throws InputError when they do not belong together (a node given twice,
+ * different runs or configs). A node the matrix expects but that is absent, a node whose run failed or
+ * whose records disagree with its results.json is a merge problem: the document is still written, with
+ * an error saying which node and what to do.
+ */
+function mergeNodeResults(given, missing = []) {
+    checkSameRun(given);
+    const plan = expectedNodes(given[0].document.configuration);
+    const nodes = inMatrixOrder(given, plan);
+    const primary = nodes.find((node) => node.document.metadata.is_primary) ?? nodes[0];
+    const config = primary.document.configuration;
+    const { missingNodes, problems } = absentNodeProblems(plan, nodes, missing);
+    const stageNames = config.stages.map((stage) => stage.name);
+    const { records, ranBy } = collectRecords(nodes, stageNames, problems);
+    const { stages, stageSenders } = mergeStages(stageNames, ranBy, records);
+    const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+    const runRecords = records.filter((record) => runStages.includes(record.stage));
+    const clusterNodes = clusterNodesOf(nodes);
+    const documents = nodes.map((node) => node.document);
+    const mergedNodes = nodes.map((node) => mergedNodeFacts(node, runStages, clusterNodes, documents));
+    const base = primary.document;
+    const schedule = mergedSchedule(nodes);
     const document = {
         schema_version: results_document/* RESULTS_SCHEMA_VERSION */.q3,
         tool: { name: 'exo-bench', version: version/* VERSION */.x },
-        metadata: {
-            ...base.metadata,
-            started_at: startedAt,
-            ended_at: endedAt,
-            is_primary: true,
-            benchmark_started_at: Math.min(...documents.map((d) => d.metadata.benchmark_started_at)),
-            benchmark_completed_at: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at)),
-            total_duration_s: Math.max(...documents.map((d) => d.metadata.benchmark_completed_at * 1000)) / 1000 -
-                Math.min(...documents.map((d) => d.metadata.benchmark_started_at * 1000)) / 1000,
-            hardware_labels: [...new Set(documents.flatMap((d) => d.metadata.hardware_labels))],
-        },
+        metadata: mergedMetadata(base, documents),
         cluster: { ...base.cluster, nodes: [...clusterNodes.values()] },
         configuration: config,
         results: {
@@ -439,17 +512,15 @@ function mergeNodeResults(given, missing = []) {
         },
         validity: mergeValidity(config, nodes, stages, stageSenders),
         verdict: 'error',
-        error: firstProblem
-            ? {
-                kind: nodes.find((node) => node.document.error)?.document.error?.kind ?? 'input',
-                message: problems.length > 1
-                    ? `${firstProblem} (and ${problems.length - 1} more: see merge.problems)`
-                    : firstProblem,
-                hint: 'The merged figures cover the nodes that were merged. Re-run the failed or missing node jobs, or merge the folders of one complete run.',
-            }
-            : null,
+        error: mergeError(nodes, problems),
         ...(base.provenance ? { provenance: base.provenance } : {}),
-        merge: { nodes: mergedNodes, missing_nodes: missingNodes, problems, requests: records.length },
+        merge: {
+            nodes: mergedNodes,
+            missing_nodes: missingNodes,
+            problems,
+            requests: records.length,
+            ...(schedule ? { schedule } : {}),
+        },
     };
     return { document, records, runRecords };
 }

@@ -46164,6 +46164,7 @@ const LIMITS = {
     maxTimeoutSeconds: 7 * SECONDS_PER_DAY,
     maxSnapshotIntervalSeconds: SECONDS_PER_DAY,
     maxDispatchLagP99Ms: 3_600_000,
+    maxClockSkewToleranceMs: 60_000,
     /** `trace_speed`: a thousand times faster or slower than recorded. */
     maxTraceSpeed: 1000,
     /** `trace_block_tokens`: tokens of one hash_ids block. */
@@ -46500,6 +46501,19 @@ const configSchema = {
             exclusiveMinimum: 0,
             maximum: LIMITS.maxDispatchLagP99Ms,
             default: 5,
+        },
+        load_from: {
+            description: "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage to its own node's API (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order), on one schedule every node derives from readiness and the stage plans (docs/load-from.md). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
+            type: 'string',
+            enum: ['primary', 'all_nodes'],
+            default: 'primary',
+        },
+        clock_skew_tolerance_ms: {
+            description: 'With load_from: all_nodes, the clock skew between runners the shared schedule tolerates (milliseconds): recorded in results, and a run whose nodes report a larger spread of clock offsets, or whose stage started later than this on a node, is flagged invalid.',
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxClockSkewToleranceMs,
+            default: 20,
         },
         snapshot_interval_seconds: positiveSeconds('Period of cluster state snapshots during the load (seconds).', 2, LIMITS.maxSnapshotIntervalSeconds),
         thresholds: thresholdsSchema('Gates on the statistics of the whole run (all stages together).'),
@@ -47248,6 +47262,90 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
 
 /***/ }),
 
+/***/ 4807:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gt: () => (/* binding */ isMine),
+/* harmony export */   RO: () => (/* binding */ scheduleReasons),
+/* harmony export */   bg: () => (/* binding */ shareCount),
+/* harmony export */   mE: () => (/* binding */ judgeSharedSchedule)
+/* harmony export */ });
+/**
+ * `load_from: all_nodes` (issue #18): every node sends its share of each stage, on one absolute schedule.
+ * Pure: the share rule and the figures a node records about the schedule it followed. The beacon that
+ * carries a stage's start through EXO's replicated `/state` is src/cluster/beacon.ts, the stage loop
+ * src/run/benchmark.ts; the design is written down in docs/load-from.md.
+ *
+ * - Share: request i of a stage is sent by node i mod N (N = the plan's nodes, a node's position = its
+ *   place in the plan's matrix order), at the stage plan's own offset: the union of the nodes' sends is
+ *   exactly the one-node schedule.
+ * - Start: the primary publishes each stage's absolute start (epoch ms on its clock) in the prompt of a
+ *   chat request whose task EXO replicates to every node's `/state` (exo-api.md §2.2, §12.5); every
+ *   node reads the same number, so the nodes never disagree on the schedule, only their clocks do.
+ */
+/** True when request `index` of a stage is this node's to send. */
+function isMine(share, index) {
+    return index % share.nodes === share.node;
+}
+/** How many of a stage's `iterations` requests are this node's. */
+function shareCount(share, iterations) {
+    if (share.node >= iterations)
+        return 0;
+    return Math.floor((iterations - 1 - share.node) / share.nodes) + 1;
+}
+/**
+ * Why a node's part of a shared schedule is not to be trusted: a stage it began later than the skew
+ * tolerance after the published start. One line per late stage, for `validity.reasons`.
+ */
+function scheduleReasons(facts) {
+    return facts.stages
+        .filter((stage) => stage.late_ms > facts.skew_tolerance_ms)
+        .map((stage) => `stage ${stage.name}: node ${facts.node} began ${stage.late_ms.toFixed(1)} ms after the shared start, more than the clock skew tolerance of ${facts.skew_tolerance_ms} ms (the nodes did not send on one schedule)`);
+}
+/**
+ * What the merge finds wrong with the nodes' shared schedule: nodes that disagree on a stage's start
+ * (they read different beacons), and a spread of measured clock offsets beyond the tolerance. Returns
+ * the invalidity reasons, the notes, and the measured spread (null when some offset is unknown).
+ */
+function judgeSharedSchedule(nodes) {
+    const reasons = [];
+    const notes = [];
+    if (nodes.length === 0)
+        return { reasons, notes, skewMs: null };
+    const tolerance = Math.min(...nodes.map((n) => n.schedule.skew_tolerance_ms));
+    const stageNames = new Set(nodes.flatMap((n) => n.schedule.stages.map((s) => s.name)));
+    for (const name of stageNames) {
+        const starts = new Map();
+        for (const n of nodes) {
+            const stage = n.schedule.stages.find((s) => s.name === name);
+            if (!stage)
+                continue;
+            starts.set(stage.start_ms, [...(starts.get(stage.start_ms) ?? []), n.node]);
+        }
+        if (starts.size > 1)
+            reasons.push(`stage ${name}: the nodes followed different starts (${[...starts]
+                .map(([start, who]) => `${who.join(', ')}: ${start.toFixed(0)}`)
+                .join('; ')})`);
+    }
+    const offsets = nodes.map((n) => n.schedule.clock_offset_ms);
+    const unknown = nodes.filter((n) => n.schedule.clock_offset_ms === null).map((n) => n.node);
+    let skewMs = null;
+    if (unknown.length > 0) {
+        notes.push(`clock offset not measured on ${unknown.join(', ')}: the skew tolerance of ${tolerance} ms is assumed, not verified`);
+    }
+    else {
+        const known = offsets;
+        skewMs = Math.max(...known) - Math.min(...known);
+        if (skewMs > tolerance)
+            reasons.push(`clock skew between the nodes ${skewMs.toFixed(1)} ms > the tolerance of ${tolerance} ms (clock_skew_tolerance_ms): their shares were not sent on one schedule`);
+    }
+    return { reasons, notes, skewMs };
+}
+
+
+/***/ }),
+
 /***/ 7946:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -47294,10 +47392,11 @@ function breakdownErrors(records) {
     }
     return breakdown.sort((a, b) => b.count - a.count || a.error_class.localeCompare(b.error_class));
 }
-/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
-function computeStatistics(allRecords) {
-    const records = allRecords.filter((record) => !record.warmup);
-    const successes = records.filter((record) => record.ok);
+/**
+ * One pass over the successful requests gathering every sum and sample at once, in local variables:
+ * a pass per figure would walk the records a dozen times.
+ */
+function successTotals(successes) {
     const ttft = [];
     const ttfat = [];
     const tpot = [];
@@ -47315,7 +47414,7 @@ function computeStatistics(allRecords) {
     let tokenChunks = 0;
     let multiTokenChunkRequests = 0;
     for (const record of successes) {
-        const sample = (0,_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A)(record);
+        const sample = (0,_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .Af)(record);
         e2e.push(sample.e2eMs);
         e2eFromSchedule.push(sample.e2eFromScheduleMs);
         totalTokens += record.output_tokens;
@@ -47345,6 +47444,27 @@ function computeStatistics(allRecords) {
         if (sample.ttfatMs !== undefined)
             ttfat.push(sample.ttfatMs);
     }
+    return {
+        ttft,
+        ttfat,
+        tpot,
+        e2e,
+        e2eFromSchedule,
+        promptTokens,
+        totalTokens,
+        fromChunks,
+        cachedTokens,
+        cachedPromptTokens,
+        cacheReports,
+        prefixHits,
+        prefixReports,
+        reasoningTokens,
+        tokenChunks,
+        multiTokenChunkRequests,
+    };
+}
+/** Malformed stream events, and how many requests saw any (failed requests included). */
+function invalidEventCounts(records) {
     let invalidEvents = 0;
     let requestsWithInvalidEvents = 0;
     for (const record of records) {
@@ -47353,18 +47473,37 @@ function computeStatistics(allRecords) {
         invalidEvents += record.invalid_events;
         requestsWithInvalidEvents += 1;
     }
-    const countedSamples = records.map(_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A);
+    return { invalidEvents, requestsWithInvalidEvents };
+}
+/**
+ * The cache hit rate: cached prompt tokens over prompt tokens when the server reports cached_tokens,
+ * else the share of requests with a prefix-cache hit (the simulator's report); null with neither.
+ */
+function cacheHitRate(totals) {
+    const { cacheReports, cachedTokens, cachedPromptTokens, prefixReports, prefixHits } = totals;
+    return {
+        cache_hit_rate: cacheReports > 0
+            ? cachedPromptTokens > 0
+                ? cachedTokens / cachedPromptTokens
+                : 0
+            : prefixReports > 0
+                ? prefixHits / prefixReports
+                : null,
+        cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
+    };
+}
+/** Computes every statistic of a set of records. Warmup records are counted apart and excluded. */
+function computeStatistics(allRecords) {
+    const records = allRecords.filter((record) => !record.warmup);
+    const successes = records.filter((record) => record.ok);
+    const totals = successTotals(successes);
+    const { totalTokens, e2e } = totals;
+    const { invalidEvents, requestsWithInvalidEvents } = invalidEventCounts(records);
+    const countedSamples = records.map(_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .Af);
     const dispatchLag = countedSamples.map((sample) => sample.dispatchLagMs);
     const connect = countedSamples.map((sample) => sample.connectMs);
-    let windowStartMs = Infinity;
-    let windowEndMs = -Infinity;
-    for (const record of records) {
-        if (record.sent_at_ms < windowStartMs)
-            windowStartMs = record.sent_at_ms;
-        if (record.ended_at_ms > windowEndMs)
-            windowEndMs = record.ended_at_ms;
-    }
-    const windowSeconds = records.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
+    const windowSeconds = (0,_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .activeWindowSeconds */ .cl)(countedSamples);
+    const { cache_hit_rate, cache_hit_source } = cacheHitRate(totals);
     return {
         total_requests: records.length,
         successful_requests: successes.length,
@@ -47375,29 +47514,23 @@ function computeStatistics(allRecords) {
         avg_time_per_request: successes.length > 0 ? e2e.reduce((sum, v) => sum + v, 0) / successes.length / 1000 : 0,
         fired_requests: allRecords.length,
         warmup_requests: allRecords.length - records.length,
-        ttft_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(ttft),
-        ttfat_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(ttfat),
-        tpot_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(tpot),
+        ttft_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(totals.ttft),
+        ttfat_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(totals.ttfat),
+        tpot_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(totals.tpot),
         e2e_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(e2e),
-        e2e_from_schedule_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(e2eFromSchedule),
+        e2e_from_schedule_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(totals.e2eFromSchedule),
         dispatch_lag_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(dispatchLag),
         connect_ms: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(connect),
         output_tokens_per_second: windowSeconds > 0 ? totalTokens / windowSeconds : 0,
         requests_per_second: windowSeconds > 0 ? successes.length / windowSeconds : 0,
         active_window_seconds: windowSeconds,
-        token_counts_from_chunks: fromChunks,
-        prompt_tokens: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(promptTokens),
-        cache_hit_rate: cacheReports > 0
-            ? cachedPromptTokens > 0
-                ? cachedTokens / cachedPromptTokens
-                : 0
-            : prefixReports > 0
-                ? prefixHits / prefixReports
-                : null,
-        cache_hit_source: cacheReports > 0 ? 'cached_tokens' : prefixReports > 0 ? 'prefix_cache_hit' : null,
-        reasoning_tokens: reasoningTokens,
-        token_chunks: tokenChunks,
-        multi_token_chunk_requests: multiTokenChunkRequests,
+        token_counts_from_chunks: totals.fromChunks,
+        prompt_tokens: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .summarize */ .e)(totals.promptTokens),
+        cache_hit_rate,
+        cache_hit_source,
+        reasoning_tokens: totals.reasoningTokens,
+        token_chunks: totals.tokenChunks,
+        multi_token_chunk_requests: totals.multiTokenChunkRequests,
         invalid_events: invalidEvents,
         requests_with_invalid_events: requestsWithInvalidEvents,
         errors: breakdownErrors(records),
@@ -47462,7 +47595,9 @@ function outputLengthStatistics(allRecords, requestedTokens) {
 /* harmony export */   zJ: () => (/* binding */ CAPACITY_METRIC_NAMES)
 /* harmony export */ });
 /* unused harmony export requiredSamplesFor */
+/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2218);
 /* harmony import */ var _metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4522);
+
 
 const SUMMARY_STATS = ['p50', 'p90', 'p95', 'p99', 'mean'];
 /** ⌈100 / (100 − q)⌉ for pq; 1 for the mean. */
@@ -47530,17 +47665,6 @@ function latencyMetric(family, stat) {
         };
     }
     return definition;
-}
-function windowSeconds(requests) {
-    let start = Infinity;
-    let end = -Infinity;
-    for (const request of requests) {
-        if (request.sentAtMs < start)
-            start = request.sentAtMs;
-        if (request.endedAtMs > end)
-            end = request.endedAtMs;
-    }
-    return requests.length > 0 ? Math.max(0, (end - start) / 1000) : 0;
 }
 function countOk(requests) {
     let ok = 0;
@@ -47642,7 +47766,7 @@ const SCALAR_METRICS = [
             samples: s.total_requests,
         }),
         fromRequests: (r) => {
-            const seconds = windowSeconds(r);
+            const seconds = (0,_metrics_samples_js__WEBPACK_IMPORTED_MODULE_1__/* .activeWindowSeconds */ .cl)(r);
             return { value: seconds > 0 ? sumTokens(r) / seconds : null, samples: r.length };
         },
     },
@@ -47657,7 +47781,7 @@ const SCALAR_METRICS = [
             samples: s.total_requests,
         }),
         fromRequests: (r) => {
-            const seconds = windowSeconds(r);
+            const seconds = (0,_metrics_samples_js__WEBPACK_IMPORTED_MODULE_1__/* .activeWindowSeconds */ .cl)(r);
             return { value: seconds > 0 ? countOk(r) / seconds : null, samples: r.length };
         },
     },
@@ -47836,8 +47960,9 @@ const METRIC_DEFINITIONS = [
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A: () => (/* binding */ requestSample),
-/* harmony export */   j: () => (/* binding */ requestSamples)
+/* harmony export */   Af: () => (/* binding */ requestSample),
+/* harmony export */   cl: () => (/* binding */ activeWindowSeconds),
+/* harmony export */   jN: () => (/* binding */ requestSamples)
 /* harmony export */ });
 /** The figures of one request (warmup or not: callers decide what they count). */
 function requestSample(record) {
@@ -47870,6 +47995,21 @@ function requestSamples(records) {
         if (!record.warmup)
             samples.push(requestSample(record));
     return samples;
+}
+/**
+ * The active window of a set of requests, in seconds: from the first one sent to the last one ended
+ * (0 without requests). Throughputs (tokens/s, requests/s) divide by it.
+ */
+function activeWindowSeconds(samples) {
+    let windowStartMs = Infinity;
+    let windowEndMs = -Infinity;
+    for (const sample of samples) {
+        if (sample.sentAtMs < windowStartMs)
+            windowStartMs = sample.sentAtMs;
+        if (sample.endedAtMs > windowEndMs)
+            windowEndMs = sample.endedAtMs;
+    }
+    return samples.length > 0 ? Math.max(0, (windowEndMs - windowStartMs) / 1000) : 0;
 }
 
 
@@ -48094,11 +48234,13 @@ function summarize(values) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ buildPlan)
+/* harmony export */   G: () => (/* binding */ buildPlan),
+/* harmony export */   P: () => (/* binding */ planPosition)
 /* harmony export */ });
 /**
  * One entry per node, labels in config order, indices counting from 0 within each label; the very
  * first entry is the primary. `{a: 2, b: 1}` → a/0 (primary), a/1, b/0, each expecting 3 nodes.
+ * `sends_load`: the primary only, or every entry with `load_from: all_nodes`.
  */
 function buildPlan(config) {
     const counts = Object.entries(config.hardware_plan);
@@ -48106,10 +48248,31 @@ function buildPlan(config) {
     const include = [];
     for (const [label, count] of counts) {
         for (let index = 0; index < count; index += 1) {
-            include.push({ label, index, is_primary: include.length === 0, expected_nodes: expectedNodes });
+            const isPrimary = include.length === 0;
+            include.push({
+                label,
+                index,
+                is_primary: isPrimary,
+                expected_nodes: expectedNodes,
+                sends_load: isPrimary || config.load_from === 'all_nodes',
+            });
         }
     }
     return { include };
+}
+/**
+ * A node's position in the plan's matrix order (src/plan/plan.ts: labels in config order, indices
+ * within each label): what `i mod N` is counted against. Undefined when the label or index is unknown
+ * to the plan.
+ */
+function planPosition(config, label, indexInLabel) {
+    let position = 0;
+    for (const [planLabel, count] of Object.entries(config.hardware_plan)) {
+        if (planLabel === label)
+            return indexInLabel < count ? position + indexInLabel : undefined;
+        position += count;
+    }
+    return undefined;
 }
 
 
@@ -48133,7 +48296,7 @@ function chartInputs(records) {
     const requests = [];
     const counted = [];
     for (const record of records) {
-        const { sentAtMs, endedAtMs, ttftMs } = (0,_metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .A)(record);
+        const { sentAtMs, endedAtMs, ttftMs } = (0,_metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__/* .requestSample */ .Af)(record);
         requests.push({ stage: record.stage, sentAtMs, endedAtMs, ...(ttftMs !== undefined ? { ttftMs } : {}) });
         if (ttftMs !== undefined && !record.warmup)
             counted.push({ sentAtMs, ttftMs });
@@ -48511,6 +48674,7 @@ function probeTableRows(search) {
 __nccwpck_require__.d(__webpack_exports__, {
   BP: () => (/* binding */ CHART_PALETTE),
   $t: () => (/* binding */ COMPACT_STAGE_HEADER),
+  RN: () => (/* binding */ clientCpuText),
   ir: () => (/* binding */ compactRow),
   ZV: () => (/* binding */ formatNumber),
   Br: () => (/* binding */ renderSummary),
@@ -49126,6 +49290,10 @@ ${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merg
             'EXO node',
         ], rows),
     ];
+    // load_from: all_nodes: every node sent its share, on its own clock.
+    const schedule = merged.schedule;
+    if (schedule)
+        parts.push(`Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}. Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`);
     if (merged.problems.length > 0)
         parts.push(`**Merge problems:**\n\n${merged.problems.map((problem) => `- ${(0,markdown/* escapeMarkdownText */.m4)(problem)}`).join('\n')}`);
     return parts.join('\n\n');
@@ -49314,6 +49482,34 @@ function searchSections(document) {
     }
     return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
+/**
+ * What the load generator cost the machine, one sentence for the "Load generator" section (summary and
+ * report.html): the run's CPU seconds, per 1,000 requests and share of a core, and the busiest stage's
+ * share. Numbers, fixed words and a stage name from the config (escape for the output format).
+ */
+function clientCpuText(document) {
+    const cpu = document.client_cpu;
+    if (!cpu)
+        return undefined;
+    const perThousand = cpu.client_cpu_seconds_per_1000_requests === null
+        ? ''
+        : `, ${formatNumber(cpu.client_cpu_seconds_per_1000_requests, 2)} s per 1,000 requests`;
+    const share = cpu.client_cpu_share === null ? '' : `, ${formatNumber(cpu.client_cpu_share * 100, 1)} % of one core`;
+    let busiest;
+    for (const stage of document.results.stages) {
+        const stageShare = stage.client_cpu?.client_cpu_share;
+        if (stageShare !== null && stageShare !== undefined && (!busiest || stageShare > busiest.share))
+            busiest = { name: stage.name, share: stageShare };
+    }
+    const busiestText = busiest
+        ? `; busiest stage ${busiest.name}: ${formatNumber(busiest.share * 100, 1)} % of one core`
+        : '';
+    const simulated = cpu.includes_simulated_server
+        ? ' Includes the simulated server (--simulate runs it in the same process).'
+        : '';
+    return (`Client CPU ${formatNumber(cpu.client_cpu_seconds, 2)} s over ${formatNumber(cpu.wall_seconds, 1)} s ` +
+        `for ${cpu.requests} requests${perThousand}${share} (${cpu.cores} cores)${busiestText}.${simulated}`);
+}
 function validitySection(document) {
     const v = document.validity;
     if (!document.metadata.is_primary || document.results.stages.length === 0)
@@ -49325,8 +49521,10 @@ function validitySection(document) {
             ? 'inconclusive (too few requests to judge a p99; not failed)'
             : 'valid';
     const notes = (v.notes ?? []).map((note) => `- ${(0,markdown/* escapeMarkdownText */.m4)(note)}`).join('\n');
+    const cpu = clientCpuText(document);
     return (`### Load generator\n\nDispatch lag p99 ${formatNumber(v.dispatch_lag_p99_ms, 2)} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · ` +
         `event-loop delay p99 ${formatNumber(v.event_loop_delay_p99_ms, 2)} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${verdict}` +
+        (cpu ? `\n\n${(0,markdown/* escapeMarkdownText */.m4)(cpu)}` : '') +
         (notes ? `\n\n${notes}` : ''));
 }
 /** The full per-stage tables, folded: they are wide, and most readers need only the compact one. */
@@ -49606,56 +49804,104 @@ function leftOutNote(stages, covered) {
         ...(searches.length ? [`capacity search left out: ${searches.join(', ')}`] : []),
     ].join('; ');
 }
-/** Renders the whole page. */
-function renderHtmlReport(document, charts) {
-    const { stages, run } = document.results;
-    const meta = document.metadata;
-    const covered = (0,summary/* runStages */.JQ)(document);
-    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+/** The heading with the verdict, and the banner of a simulated run. */
+function headlineHtml(document) {
     const simulated = document.provenance?.simulated === true;
     const parts = [`<h1>exo-bench: ${(0,html_escape/* escapeHtml */.Z)(document.verdict)}${simulated ? ' · simulated' : ''}</h1>`];
     if (simulated)
         parts.push(`<p class="banner"><strong>SIMULATED RUN</strong> — the server was exo-bench's built-in simulator${document.provenance?.simulator_profile ? ` (profile <code>${(0,html_escape/* escapeHtml */.Z)(document.provenance.simulator_profile)}</code>)` : ''}, not EXO on real hardware. Node names, chips and every figure below are made up by the simulator's timing model.</p>`);
+    return parts;
+}
+/** One line on what ran: config, role, target, models, endpoint, start. */
+function runContextHtml(document) {
+    const meta = document.metadata;
     const where = meta.target?.kind === 'openai'
         ? `OpenAI-compatible server <code>${(0,html_escape/* escapeHtml */.Z)(meta.target.base_url)}</code>`
         : `${document.cluster.expected_nodes} node(s)`;
-    parts.push(`<p>Config <code>${(0,html_escape/* escapeHtml */.Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,html_escape/* escapeHtml */.Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${[...new Set(document.configuration.model_ids)].map((m) => `<code>${(0,html_escape/* escapeHtml */.Z)(m)}</code>`).join(', ')} · endpoint <code>${(0,html_escape/* escapeHtml */.Z)(meta.endpoint)}</code> · started ${(0,html_escape/* escapeHtml */.Z)(meta.started_at)}</p>`);
+    const models = [...new Set(document.configuration.model_ids)]
+        .map((modelId) => `<code>${(0,html_escape/* escapeHtml */.Z)(modelId)}</code>`)
+        .join(', ');
+    return [
+        `<p>Config <code>${(0,html_escape/* escapeHtml */.Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,html_escape/* escapeHtml */.Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${models} · endpoint <code>${(0,html_escape/* escapeHtml */.Z)(meta.endpoint)}</code> · started ${(0,html_escape/* escapeHtml */.Z)(meta.started_at)}</p>`,
+    ];
+}
+function provenanceHtml(document) {
     const provenance = (0,report_provenance/* provenanceHtmlRows */.G9)(document.provenance);
-    if (provenance.length > 0)
-        parts.push(`<details open><summary>Provenance</summary><table class="kv">${provenance.map(([k, v]) => `<tr><th>${(0,html_escape/* escapeHtml */.Z)(k)}</th><td>${v}</td></tr>`).join('')}</table></details>`);
+    if (provenance.length === 0)
+        return [];
+    return [
+        `<details open><summary>Provenance</summary><table class="kv">${provenance.map(([key, value]) => `<tr><th>${(0,html_escape/* escapeHtml */.Z)(key)}</th><td>${value}</td></tr>`).join('')}</table></details>`,
+    ];
+}
+/** The run's error, if it stopped on one, and every reason the run is invalid. */
+function problemsHtml(document) {
+    const parts = [];
     if (document.error)
         parts.push(`<p class="error"><strong>${(0,html_escape/* escapeHtml */.Z)(document.error.kind)} error:</strong> ${(0,html_escape/* escapeHtml */.Z)(document.error.message)}${document.error.hint ? `<br>Hint: ${(0,html_escape/* escapeHtml */.Z)(document.error.hint)}` : ''}</p>`);
     for (const reason of document.validity.reasons)
         parts.push(`<p class="error">Invalid: ${(0,html_escape/* escapeHtml */.Z)(reason)}</p>`);
-    if (run)
-        parts.push(`<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,html_escape/* escapeHtml */.Z)(percent(run))}), TTFT p50 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p50))} ms / p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.e2e_ms.p95))} ms, ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,html_escape/* escapeHtml */.Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,html_escape/* escapeHtml */.Z)(leftOutNote(stages, covered))})` : ''}.</p>`);
-    if (document.merge)
-        parts.push(...mergedNodesHtml(document.merge));
-    if (document.thresholds && document.thresholds.length > 0)
-        parts.push('<h2>Thresholds</h2>', htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((t) => [
-            t.scope === 'run' ? 'run' : `stage ${t.scope.stage}`,
-            { html: `<code>${(0,html_escape/* escapeHtml */.Z)(t.expression)}</code>` },
-            (0,summary/* formatNumber */.ZV)(t.observed, 2),
-            String(t.samples),
-            `${t.status}${t.reason ? `: ${t.reason}` : ''}`,
-        ])));
-    if (document.comparison)
-        parts.push('<h2>Compared with the baseline</h2>', `<p>${(0,html_escape/* escapeHtml */.Z)(document.comparison.baseline.source)}: ${document.comparison.comparable ? `${document.comparison.regressions} regression(s), ${document.comparison.improvements} improvement(s)` : (0,html_escape/* escapeHtml */.Z)(`not compared: ${document.comparison.reasons.join('; ')}`)}.</p>`);
-    if (stages.length > 0) {
-        const compactRows = stages.map((s) => (0,summary/* compactRow */.ir)(`${s.name} · ${s.search ? 'capacity search' : (0,arrivals/* describeShape */.vJ)(s.config)}${covered.includes(s.name) ? '' : s.search ? ' (all probes)' : ' (warm-up)'}`, (0,results_document/* stageStatistics */.MG)(s), failedThresholds(document, s.name)));
-        if (run && stages.length > 1)
-            compactRows.push((0,summary/* compactRow */.ir)(runName, run, failedThresholds(document, 'run')));
-        parts.push('<h2>Stages</h2>', htmlTable([...summary/* COMPACT_STAGE_HEADER */.$t], compactRows));
-        for (const stage of stages) {
-            if (!stage.search)
-                continue;
-            const chart = svgSearchChart(stage.name, stage.search);
-            parts.push(`<h2>Capacity search: ${(0,html_escape/* escapeHtml */.Z)(stage.name)}</h2>`, `<p>${(0,html_escape/* escapeHtml */.Z)((0,search_report/* searchSentence */.yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,search_report/* probeTableHeader */._3)(stage.search), (0,search_report/* probeTableRows */.q7)(stage.search)));
-        }
-        const fullRows = stages.map((s) => fullRow(s.name, (0,results_document/* stageStatistics */.MG)(s)));
-        if (run && stages.length > 1)
-            fullRows.push(fullRow(runName, run));
-        parts.push('<details><summary>More figures per stage</summary>', htmlTable([
+    return parts;
+}
+/** The run-level figures in one sentence, with the stages they cover. */
+function runSentenceHtml(document, covered) {
+    const { stages, run } = document.results;
+    if (!run)
+        return [];
+    return [
+        `<p><strong>${run.successful_requests}/${run.total_requests}</strong> requests succeeded (${(0,html_escape/* escapeHtml */.Z)(percent(run))}), TTFT p50 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p50))} ms / p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.ttft_ms.p95))} ms, E2E p95 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.e2e_ms.p95))} ms, ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(run.output_tokens_per_second))} output tok/s — over ${(0,html_escape/* escapeHtml */.Z)(covered.join(', '))}${covered.length < stages.length ? ` (${(0,html_escape/* escapeHtml */.Z)(leftOutNote(stages, covered))})` : ''}.</p>`,
+    ];
+}
+function thresholdsHtml(document) {
+    if (!document.thresholds || document.thresholds.length === 0)
+        return [];
+    return [
+        '<h2>Thresholds</h2>',
+        htmlTable(['Scope', 'Threshold', 'Observed', 'Samples', 'Result'], document.thresholds.map((threshold) => [
+            threshold.scope === 'run' ? 'run' : `stage ${threshold.scope.stage}`,
+            { html: `<code>${(0,html_escape/* escapeHtml */.Z)(threshold.expression)}</code>` },
+            (0,summary/* formatNumber */.ZV)(threshold.observed, 2),
+            String(threshold.samples),
+            `${threshold.status}${threshold.reason ? `: ${threshold.reason}` : ''}`,
+        ])),
+    ];
+}
+function comparisonHtml(document) {
+    const comparison = document.comparison;
+    if (!comparison)
+        return [];
+    return [
+        '<h2>Compared with the baseline</h2>',
+        `<p>${(0,html_escape/* escapeHtml */.Z)(comparison.baseline.source)}: ${comparison.comparable ? `${comparison.regressions} regression(s), ${comparison.improvements} improvement(s)` : (0,html_escape/* escapeHtml */.Z)(`not compared: ${comparison.reasons.join('; ')}`)}.</p>`,
+    ];
+}
+/** The compact table: one row per stage, and the run-level row when there are several stages. */
+function compactStagesHtml(document, covered, runName) {
+    const { stages, run } = document.results;
+    const rows = stages.map((stage) => (0,summary/* compactRow */.ir)(`${stage.name} · ${stage.search ? 'capacity search' : (0,arrivals/* describeShape */.vJ)(stage.config)}${covered.includes(stage.name) ? '' : stage.search ? ' (all probes)' : ' (warm-up)'}`, (0,results_document/* stageStatistics */.MG)(stage), failedThresholds(document, stage.name)));
+    if (run && stages.length > 1)
+        rows.push((0,summary/* compactRow */.ir)(runName, run, failedThresholds(document, 'run')));
+    return ['<h2>Stages</h2>', htmlTable([...summary/* COMPACT_STAGE_HEADER */.$t], rows)];
+}
+/** A section per capacity-search stage: its sentence, its chart and its probes. */
+function searchSectionsHtml(stages) {
+    const parts = [];
+    for (const stage of stages) {
+        if (!stage.search)
+            continue;
+        const chart = svgSearchChart(stage.name, stage.search);
+        parts.push(`<h2>Capacity search: ${(0,html_escape/* escapeHtml */.Z)(stage.name)}</h2>`, `<p>${(0,html_escape/* escapeHtml */.Z)((0,search_report/* searchSentence */.yG)(stage.search))}. Its requests are left out of the run-level figures: they are overloaded on purpose.</p>`, ...(chart ? [chart] : []), htmlTable((0,search_report/* probeTableHeader */._3)(stage.search), (0,search_report/* probeTableRows */.q7)(stage.search)));
+    }
+    return parts;
+}
+/** The full table, folded: the figures the compact table leaves out. */
+function fullStagesHtml(document, runName) {
+    const { stages, run } = document.results;
+    const rows = stages.map((stage) => fullRow(stage.name, (0,results_document/* stageStatistics */.MG)(stage)));
+    if (run && stages.length > 1)
+        rows.push(fullRow(runName, run));
+    return [
+        '<details><summary>More figures per stage</summary>',
+        htmlTable([
             'Stage',
             'OK',
             'Failed',
@@ -49667,47 +49913,90 @@ function renderHtmlReport(document, charts) {
             'E2E p99 ms',
             'Req/s',
             'Lag p99 ms',
-        ], fullRows), '</details>');
-    }
+        ], rows),
+        '</details>',
+    ];
+}
+function clusterHtml(document) {
     const { nodes, instances } = document.cluster;
-    if (nodes.length > 0 || instances.length > 0) {
-        parts.push('<h2>Cluster</h2>');
-        if (nodes.length > 0)
-            parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((n) => [
-                { html: `<code>${(0,html_escape/* escapeHtml */.Z)(n.node_id.slice(0, 12))}</code>` },
-                n.chip || '–',
-                n.friendly_name || '–',
-                n.ram_total_bytes === undefined ? '–' : (n.ram_total_bytes / 2 ** 30).toFixed(1),
-                n.ram_available_bytes === undefined ? '–' : (n.ram_available_bytes / 2 ** 30).toFixed(1),
-            ])));
-        if (instances.length > 0)
-            parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((i) => [
-                { html: `<code>${(0,html_escape/* escapeHtml */.Z)(i.instance_id.slice(0, 8))}</code>` },
-                i.model_id,
-                `${i.kind} / ${i.shard_kind}`,
-                String(i.node_ids.length),
-            ])));
+    if (nodes.length === 0 && instances.length === 0)
+        return [];
+    const parts = ['<h2>Cluster</h2>'];
+    if (nodes.length > 0)
+        parts.push(htmlTable(['Node', 'Chip', 'Name', 'RAM total GiB', 'RAM available GiB'], nodes.map((node) => [
+            { html: `<code>${(0,html_escape/* escapeHtml */.Z)(node.node_id.slice(0, 12))}</code>` },
+            node.chip || '–',
+            node.friendly_name || '–',
+            gib(node.ram_total_bytes),
+            gib(node.ram_available_bytes),
+        ])));
+    if (instances.length > 0)
+        parts.push(htmlTable(['Instance', 'Model', 'Kind', 'Nodes'], instances.map((instance) => [
+            { html: `<code>${(0,html_escape/* escapeHtml */.Z)(instance.instance_id.slice(0, 8))}</code>` },
+            instance.model_id,
+            `${instance.kind} / ${instance.shard_kind}`,
+            String(instance.node_ids.length),
+        ])));
+    return parts;
+}
+/** The load generator's own health: dispatch lag and event-loop delay against their bounds. */
+function loadGeneratorHtml(document) {
+    const validity = document.validity;
+    const cpu = (0,summary/* clientCpuText */.RN)(document);
+    return [
+        '<h2>Load generator</h2>',
+        `<p>Dispatch lag p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(validity.dispatch_lag_p99_ms, 2))} ms (bound ${validity.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(validity.event_loop_delay_p99_ms, 2))} ms (bound ${validity.max_event_loop_delay_p99_ms} ms) · ${(0,html_escape/* escapeHtml */.Z)(validity.status ?? (validity.valid ? 'valid' : 'invalid'))}</p>`,
+        ...(cpu ? [`<p>${(0,html_escape/* escapeHtml */.Z)(cpu)}</p>`] : []),
+        ...(validity.notes ?? []).map((note) => `<p class="note">${(0,html_escape/* escapeHtml */.Z)(note)}</p>`),
+    ];
+}
+/** TTFT and requests in flight over time, and output tokens/s per stage when there are several. */
+function chartsHtml(stages, charts) {
+    const chartParts = [];
+    const requests = charts.requests ?? [];
+    const axis = (0,report_charts/* timeAxis */.lU)(stages, requests);
+    if (axis) {
+        const ttft = (0,report_charts/* ttftOverTime */.Ap)(axis, requests);
+        if (ttft)
+            chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
+        chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,report_charts/* inFlightPeaks */.A$)(axis, requests)));
     }
-    if (meta.is_primary && stages.length > 0) {
-        const v = document.validity;
-        parts.push('<h2>Load generator</h2>', `<p>Dispatch lag p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(v.dispatch_lag_p99_ms, 2))} ms (bound ${v.max_dispatch_lag_p99_ms} ms) · event-loop delay p99 ${(0,html_escape/* escapeHtml */.Z)((0,summary/* formatNumber */.ZV)(v.event_loop_delay_p99_ms, 2))} ms (bound ${v.max_event_loop_delay_p99_ms} ms) · ${(0,html_escape/* escapeHtml */.Z)(v.status ?? (v.valid ? 'valid' : 'invalid'))}</p>`, ...(v.notes ?? []).map((note) => `<p class="note">${(0,html_escape/* escapeHtml */.Z)(note)}</p>`));
-    }
-    if (stages.length > 0) {
-        const chartParts = [];
-        const requests = charts.requests ?? [];
-        const axis = (0,report_charts/* timeAxis */.lU)(stages, requests);
-        if (axis) {
-            const ttft = (0,report_charts/* ttftOverTime */.Ap)(axis, requests);
-            if (ttft)
-                chartParts.push(svgTimeChart('Mean TTFT of the requests sent, over time', 'TTFT (ms)', ttft));
-            chartParts.push(svgTimeChart('Requests in flight (peak per bucket)', 'requests in flight', (0,report_charts/* inFlightPeaks */.A$)(axis, requests)));
-        }
-        if (stages.length >= 2)
-            chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((s) => s.name), stages.map((s) => s.output_tokens_per_second)));
-        if (chartParts.length > 0)
-            parts.push('<h2>Charts</h2>', ...chartParts);
-        parts.push('<h2>Definitions</h2>', htmlTable(['Metric', 'Definition'], definitions/* METRIC_DEFINITIONS */.W.map(({ name, formula }) => [name, formula])));
-    }
+    if (stages.length >= 2)
+        chartParts.push(svgBars('Output tokens/s per stage', 'output tok/s', stages.map((stage) => stage.name), stages.map((stage) => stage.output_tokens_per_second)));
+    return chartParts.length > 0 ? ['<h2>Charts</h2>', ...chartParts] : [];
+}
+function definitionsHtml() {
+    return [
+        '<h2>Definitions</h2>',
+        htmlTable(['Metric', 'Definition'], definitions/* METRIC_DEFINITIONS */.W.map(({ name, formula }) => [name, formula])),
+    ];
+}
+/** Renders the whole page: its sections in the order of the summary. */
+function renderHtmlReport(document, charts) {
+    const { stages } = document.results;
+    const covered = (0,summary/* runStages */.JQ)(document);
+    const runName = covered.length === stages.length ? 'all stages' : 'run (no warm-up)';
+    const hasStages = stages.length > 0;
+    const parts = [
+        ...headlineHtml(document),
+        ...runContextHtml(document),
+        ...provenanceHtml(document),
+        ...problemsHtml(document),
+        ...runSentenceHtml(document, covered),
+        ...(document.merge ? mergedNodesHtml(document.merge) : []),
+        ...thresholdsHtml(document),
+        ...comparisonHtml(document),
+        ...(hasStages
+            ? [
+                ...compactStagesHtml(document, covered, runName),
+                ...searchSectionsHtml(stages),
+                ...fullStagesHtml(document, runName),
+            ]
+            : []),
+        ...clusterHtml(document),
+        ...(document.metadata.is_primary && hasStages ? loadGeneratorHtml(document) : []),
+        ...(hasStages ? [...chartsHtml(stages, charts), ...definitionsHtml()] : []),
+    ];
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>exo-bench report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#1f2328;text-align:left}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}table.kv th{background:#f6f8fa;font-weight:600;white-space:nowrap}.error{color:#cf222e}.banner{background:#fff8c5;border:2px solid #d4a72c;padding:.75rem 1rem;font-size:1.1rem}.note{color:#57606a}figure{margin:1rem 0}figcaption{font-weight:600;margin-bottom:.25rem}</style>
@@ -49767,7 +50056,7 @@ function writeReports(paths, outputDir, document, records) {
 /* harmony export */ });
 /* unused harmony export SEED_NAMED_STATISTICS */
 /** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.5.0';
+const RESULTS_SCHEMA_VERSION = '1.6.0';
 /** Our statistics whose names the seed's document uses for figures computed its own way. */
 const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
     'total_requests',
@@ -49859,12 +50148,12 @@ function outputPaths(outputDir) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   GL: () => (/* binding */ preciseNowMs),
 /* harmony export */   Te: () => (/* binding */ throwIfAborted),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
-/* harmony export */   ml: () => (/* binding */ systemClock)
+/* harmony export */   ml: () => (/* binding */ systemClock),
+/* harmony export */   no: () => (/* binding */ preciseNowMs)
 /* harmony export */ });
-/* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, createSystemClock */
+/* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, NAP_SLICE_MS, SPIN_TAIL_MS, waitPreciselyUntil, createSystemClock */
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4697);
 /**
  * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
@@ -49906,7 +50195,10 @@ function sleepMs(durationMs, signal) {
         signal?.addEventListener('abort', onAbort, { once: true });
     });
 }
-/** Bounds of the spin window: how long before a deadline the timer hands over to the spin. */
+/**
+ * Bounds of the spin window: how long before a deadline the timer hands over to the precise wait (naps,
+ * then a spun tail: waitPreciselyUntil).
+ */
 const MIN_SPIN_WINDOW_MS = 2;
 const MAX_SPIN_WINDOW_MS = 10;
 /** Added to the lateness estimate, so a timer as late as the worst recent one still wakes in time. */
@@ -49916,8 +50208,8 @@ const LATENESS_DECAY = 0.95;
 /**
  * How late this machine's timers fire, as a peak that decays: Node timers wake ~0.3 ms late on a quiet
  * machine but several ms late at p99 on a busy or virtualised one, and a send that waits for a late
- * timer is a late send. The spin window follows the estimate, so a quiet machine spins 2 ms per send
- * and a noisy one up to 10 ms.
+ * timer is a late send. The spin window follows the estimate, so a quiet machine waits the last 2 ms before
+ * a send precisely and a noisy one up to 10 ms; that wait naps, and spins only its last SPIN_TAIL_MS.
  */
 class TimerLateness {
     estimateMs = 0;
@@ -49931,6 +50223,17 @@ class TimerLateness {
     }
 }
 /**
+ * Longest stretch a nap blocks the thread before the event loop polls I/O again: a read that arrives
+ * during a nap waits at most this long plus the kernel's timer slack (~50 µs on Linux).
+ */
+const NAP_SLICE_MS = 0.05;
+/**
+ * The last stretch before a deadline is spun, not napped: a nap overshoots its timeout by the kernel's
+ * timer slack and wake-up latency (measured p99 on the bench machine: see bench/README.md), so napping up
+ * to the deadline would send late by that much.
+ */
+const SPIN_TAIL_MS = 0.12;
+/**
  * Longest stretch the spin holds the thread before yielding to the event loop: a read that arrives
  * during the spin waits at most this long. Yielding after every check instead (one setImmediate per
  * ~2 µs) made the spin the largest source of garbage in a stage, and garbage means scavenges that stall
@@ -49943,12 +50246,23 @@ const SPIN_SLICE_MS = 0.05;
  */
 const SPIN_ITERATIONS_PER_CHECK = 4096;
 let spinSink = 0;
+/** What the naps wait on: nobody ever notifies it, so Atomics.wait sleeps its whole timeout. */
+const napCell = new Int32Array(new SharedArrayBuffer(4));
 /**
- * Spins until `targetMs` in slices of {@link SPIN_SLICE_MS}, yielding with setImmediate between them:
- * the event loop still polls I/O between slices, so responses of in-flight requests keep being read (and
- * timestamped) while we wait for the deadline. Overshoots the deadline by a few µs at most.
+ * Waits until `targetMs` without trusting the event loop's timers (whole milliseconds, late by the timer
+ * lateness): naps of {@link NAP_SLICE_MS} (Atomics.wait: the thread sleeps in the kernel, sub-millisecond,
+ * using no CPU) until {@link SPIN_TAIL_MS} before the deadline, then spins the tail, in slices of
+ * {@link SPIN_SLICE_MS}. Between two naps or slices it yields with setImmediate, so the event loop still
+ * polls I/O and responses of in-flight requests keep being read (and timestamped) while we wait. Overshoots
+ * the deadline by a few µs at most. A pure spin over the same window (the design before) cost the whole
+ * window in CPU before every send; napping costs one event-loop turn per slice, and a sleeping process is
+ * also the one the kernel wakes first on a busy machine, where a spinning one is preempted.
+ *
+ * `nap` false spins the whole wait (the design before): for sends closer together than the window, where
+ * the client is busy anyway and a nap (which overshoots to ~0.1 ms) would hold reads longer than a slice.
  */
-function spinUntil(targetMs, signal) {
+function waitPreciselyUntil(targetMs, signal, nap) {
+    const spinFromMs = nap ? targetMs - SPIN_TAIL_MS : Number.NEGATIVE_INFINITY;
     return new Promise((resolve, reject) => {
         const step = () => {
             if (signal?.aborted) {
@@ -49956,11 +50270,17 @@ function spinUntil(targetMs, signal) {
                 return;
             }
             let nowMs = preciseNowMs();
-            const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
-            while (nowMs < sliceEndMs) {
-                for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++)
-                    spinSink = (spinSink + i) | 0;
+            if (nowMs < spinFromMs) {
+                Atomics.wait(napCell, 0, 0, Math.min(NAP_SLICE_MS, spinFromMs - nowMs));
                 nowMs = preciseNowMs();
+            }
+            else {
+                const sliceEndMs = Math.min(targetMs, nowMs + SPIN_SLICE_MS);
+                while (nowMs < sliceEndMs) {
+                    for (let i = 0; i < SPIN_ITERATIONS_PER_CHECK; i++)
+                        spinSink = (spinSink + i) | 0;
+                    nowMs = preciseNowMs();
+                }
             }
             if (nowMs >= targetMs)
                 resolve();
@@ -49970,7 +50290,10 @@ function spinUntil(targetMs, signal) {
         step();
     });
 }
-/** A real clock: a timer for the bulk of a wait, then an I/O-friendly spin sized by {@link TimerLateness}. */
+/**
+ * A real clock: a timer for the bulk of a wait, then naps and a short spin (waitPreciselyUntil) over a
+ * window sized by {@link TimerLateness}; a wait shorter than the window spins.
+ */
 function createSystemClock(lateness = new TimerLateness()) {
     return {
         nowMs: preciseNowMs,
@@ -49978,11 +50301,14 @@ function createSystemClock(lateness = new TimerLateness()) {
         async sleepUntil(targetMs, signal) {
             const wakeAtMs = targetMs - lateness.spinWindowMs;
             const timerWaitMs = wakeAtMs - preciseNowMs();
-            if (timerWaitMs > 0) {
+            // A wait longer than the window (light load: the next send is far) naps the window; a shorter one
+            // (sends closer together than the window, as at hundreds of requests per second) spins it.
+            const light = timerWaitMs > 0;
+            if (light) {
                 await sleepMs(timerWaitMs, signal);
                 lateness.observe(preciseNowMs() - wakeAtMs);
             }
-            await spinUntil(targetMs, signal);
+            await waitPreciselyUntil(targetMs, signal, light);
         },
     };
 }
@@ -50483,8 +50809,8 @@ function compareWithBaseline(current, currentRecords, baseline) {
                 stages.push({ stage: stage.name, metrics });
             continue;
         }
-        const before = (0,samples/* requestSamples */.j)(baselineByStage.get(stage.name) ?? []);
-        const after = (0,samples/* requestSamples */.j)(currentStage);
+        const before = (0,samples/* requestSamples */.jN)(baselineByStage.get(stage.name) ?? []);
+        const after = (0,samples/* requestSamples */.jN)(currentStage);
         const metrics = [...tolerances]
             .filter(([metric]) => !catalog/* METRICS */.Cb.get(metric)?.capacity)
             .map(([metric, tolerance]) => compareMetric(metric, tolerance, before, after, `${stage.name}\u0000${metric}`));
@@ -62279,6 +62605,174 @@ function isConnected(cluster) {
 
 // EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
 var errors = __nccwpck_require__(4697);
+;// CONCATENATED MODULE: ./src/cluster/beacon.ts
+/**
+ * The schedule beacon of `load_from: all_nodes` (src/load/schedule.ts, docs/load-from.md): how the
+ * primary tells every node when a stage starts without a side channel. EXO replicates `/state` to
+ * every node, and a chat request's task carries its prompt there (exo-api.md §2.2); a request whose
+ * client went away stays in `/state.tasks` as `Cancelled` for good, prompt included (§12.5). So the
+ * primary sends one streamed request whose prompt is the start time, holds it open while the
+ * secondaries poll (it is Running then, on any EXO version), and closes it before the start; every
+ * node reads the same number.
+ */
+
+
+/** The marker every beacon prompt starts with (and secondaries search the tasks' prompts for). */
+const BEACON_MARKER = 'exo-bench schedule';
+/** The prompt of the beacon that publishes stage `stageIndex`'s start for run `runId`. */
+function beaconText(runId, stageIndex, startMs) {
+    // String() of a number reads back as exactly that number: every node gets the primary's value.
+    return `${BEACON_MARKER} run=${runId} stage=${stageIndex} start_ms=${String(startMs)}`;
+}
+const BEACON_PATTERN = /exo-bench schedule run=(\S+) stage=(\d+) start_ms=(\d+(?:\.\d+)?)/;
+/** Reads a beacon prompt: the run, stage and start it publishes, or undefined for any other text. */
+function parseBeacon(text) {
+    const match = BEACON_PATTERN.exec(text);
+    if (!match)
+        return undefined;
+    return { runId: match[1], stageIndex: Number(match[2]), startMs: Number(match[3]) };
+}
+/**
+ * The beacon a task of EXO's `/state.tasks` carries for (runId, stageIndex), if any: TextGeneration
+ * tasks whose prompt (any message's content) is a beacon. Never throws on unexpected shapes.
+ */
+function findBeacon(tasks, runId, stageIndex) {
+    if (typeof tasks !== 'object' || tasks === null)
+        return undefined;
+    for (const value of Object.values(tasks)) {
+        const body = value?.TextGeneration;
+        if (typeof body !== 'object' || body === null)
+            continue;
+        const params = body.taskParams ??
+            body.task_params;
+        const input = params?.input;
+        for (const text of promptTexts(input)) {
+            const beacon = parseBeacon(text);
+            if (beacon && beacon.runId === runId && beacon.stageIndex === stageIndex)
+                return beacon.startMs;
+        }
+    }
+    return undefined;
+}
+/** The text contents of a chat request's messages (a string, or parts with `text`). */
+function promptTexts(input) {
+    if (typeof input === 'string')
+        return [input];
+    if (!Array.isArray(input))
+        return [];
+    const texts = [];
+    for (const message of input) {
+        const content = message?.content;
+        if (typeof content === 'string')
+            texts.push(content);
+        else if (Array.isArray(content))
+            for (const part of content) {
+                const text = part?.text;
+                if (typeof text === 'string')
+                    texts.push(text);
+            }
+    }
+    return texts;
+}
+/**
+ * How far ahead of now the primary schedules a stage's start, ms: the secondaries poll `/state.tasks`
+ * every `pollIntervalMs`, so four polls, and at least a second, leave each of them time to read the
+ * beacon and be waiting before the start.
+ */
+function beaconLeadMs(pollIntervalMs) {
+    return Math.max(1_000, 4 * pollIntervalMs);
+}
+/** Tokens the beacon asks for: enough to still be generating when it is closed (EOS is banned). */
+const BEACON_MAX_TOKENS = 4096;
+/**
+ * The primary's part: publishes `stageIndex`'s start, `beaconLeadMs` from now (the primary's clock),
+ * and returns it. The beacon request is open until its task is seen in this node's `/state` and a
+ * quarter of the lead is left; it is then closed, so the instance is idle again before the start.
+ */
+async function publishStageStart(context, target, runId, stageIndex) {
+    const { clock } = context;
+    const leadMs = beaconLeadMs(context.pollIntervalMs);
+    // A whole millisecond: the start reads the same in logs, prompts and results.
+    const startMs = Math.ceil(clock.nowMs() + leadMs);
+    const close = new AbortController();
+    const signal = context.signal ? AbortSignal.any([context.signal, close.signal]) : close.signal;
+    // EXO's bench endpoint bans EOS: the beacon cannot end by itself before it is closed.
+    const sent = (0,undici/* request */.Em)(`${target.baseUrl}/bench/chat/completions`, {
+        method: 'POST',
+        dispatcher: target.dispatcher,
+        headers: { ...target.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+            model: target.model,
+            messages: [{ role: 'user', content: beaconText(runId, stageIndex, startMs) }],
+            stream: true,
+            max_tokens: BEACON_MAX_TOKENS,
+        }),
+        signal,
+    }).then(async (response) => {
+        // Read until closed: the body is discarded, only the task in /state matters.
+        for await (const chunk of response.body)
+            void chunk;
+        return response.statusCode;
+    }, (error) => (close.signal.aborted ? 0 : Promise.reject(error)));
+    const failed = sent.then((status) => (close.signal.aborted ? undefined : status), (error) => (close.signal.aborted ? undefined : error));
+    try {
+        const closeAtMs = startMs - leadMs / 4;
+        let seen = false;
+        while (!seen && clock.nowMs() < closeAtMs) {
+            const tasks = await context.client.statePath('tasks', context.signal).catch(() => undefined);
+            seen = findBeacon(tasks, runId, stageIndex) !== undefined;
+            if (!seen)
+                await clock.sleep(Math.min(context.pollIntervalMs / 4, 100), context.signal);
+        }
+        if (!seen)
+            context.logger.warning(`stage ${stageIndex}: the schedule beacon did not show in this node's /state before the start; secondaries may miss it`);
+        // Held open until a quarter of the lead is left: the secondaries poll meanwhile.
+        if (clock.nowMs() < closeAtMs)
+            await clock.sleepUntil(closeAtMs, context.signal);
+    }
+    finally {
+        close.abort();
+    }
+    const outcome = await failed.catch((error) => error);
+    if (outcome !== undefined)
+        context.logger.warning(`the schedule beacon ended before it was closed (${outcome instanceof Error ? outcome.message : `HTTP ${String(outcome)}`})`);
+    return startMs;
+}
+/**
+ * A secondary's part: waits (polling this node's `/state.tasks`) for the primary's beacon of
+ * `stageIndex` and returns the start it publishes. Throws a ClusterError past `deadlineMs`, or as soon
+ * as none of `instanceIds` (the run's instances) is left in the state: the primary's run has ended
+ * (it deletes them on every path) and no start will come.
+ */
+async function awaitStageStart(context, runId, stageIndex, deadlineMs, instanceIds = []) {
+    const { clock } = context;
+    const read = (path) => context.client.statePath(path, context.signal).catch((error) => {
+        if (context.signal?.aborted)
+            throw error;
+        return null; // a poll that failed: the next one may not
+    });
+    for (;;) {
+        const tasks = await read('tasks');
+        const startMs = findBeacon(tasks, runId, stageIndex);
+        if (startMs !== undefined)
+            return startMs;
+        if (instanceIds.length > 0) {
+            // undefined: EXO answered 404 (no instances at all); null: the read failed, which proves nothing.
+            const instances = await read('instances');
+            const left = instances === undefined
+                ? []
+                : typeof instances === 'object' && instances !== null
+                    ? instanceIds.filter((id) => id in instances)
+                    : instanceIds;
+            if (left.length === 0)
+                throw new errors/* ClusterError */.b$(`The run's instances are gone before the primary published the start of stage ${stageIndex} (load_from: all_nodes): the primary's run ended`, "The primary's log and results say why it stopped.");
+        }
+        if (clock.nowMs() >= deadlineMs)
+            throw new errors/* ClusterError */.b$(`Timed out waiting for the primary's start of stage ${stageIndex} (load_from: all_nodes)`, "The primary publishes each stage's start in the cluster state once the previous stage drained; its log says why it did not.");
+        await clock.sleep(context.pollIntervalMs, context.signal);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/load/prompt.ts
 /**
  * Prompt text of a given number of tokens, without a tokenizer. A prompt is an optional nonce followed
@@ -62565,6 +63059,89 @@ function expectedCachedTokens(workload, uniquePrompts) {
 
 /** Highest number of probes one calibration may send. */
 const MAX_PROBES = 12;
+/** The probes of one calibration: sends them, each with its nonce, and counts them for the result. */
+class CalibrationProbes {
+    input;
+    /** Probes sent so far. */
+    sent = 0;
+    constructor(input) {
+        this.input = input;
+    }
+    /** Prompt tokens of a body of this shape (undefined: the server reported none); rejects on failure. */
+    async measure(shape) {
+        const nonce = this.input.withNonce ? this.input.probeNonce(this.sent) : undefined;
+        this.sent += 1;
+        return (await this.input.probe(composePrompt(nonce, promptBody(shape)))).promptTokens;
+    }
+    /** The calibration with the probes sent until now. */
+    result(status, shape, measured, nonceStable, note) {
+        return {
+            model: this.input.model,
+            requested_tokens: this.input.promptLengthTokens,
+            measured_tokens: measured,
+            status,
+            shape,
+            probes: this.sent,
+            nonce_stable: nonceStable,
+            ...(note === undefined ? {} : { note }),
+        };
+    }
+}
+/**
+ * Steps 1–3 of the search (module comment), from `words`, until the target is hit, bracketed by adjacent
+ * counts, out of reach or out of probes. Undefined when the server reported no prompt tokens.
+ */
+async function searchWordCount(probes, target, words) {
+    const search = { measured: new Map() };
+    while (probes.sent < MAX_PROBES) {
+        const tokens = await probes.measure({ words, period: false });
+        if (tokens === undefined)
+            return undefined;
+        search.measured.set(words, tokens);
+        if (tokens === target) {
+            search.found = { words, tokens };
+            break;
+        }
+        const { below, above } = search;
+        if (tokens < target && (!below || words > below.words))
+            search.below = { words, tokens };
+        if (tokens > target && (!above || words < above.words))
+            search.above = { words, tokens };
+        if (search.above && search.above.words === 0)
+            break; // even an empty body is too long
+        if (search.below && search.above && search.above.words - search.below.words <= 1)
+            break; // adjacent: the target is skipped
+        words = nextGuess(search.below, search.above, { words, tokens }, target);
+        if (search.measured.has(words))
+            break;
+    }
+    return search;
+}
+/** The closest measured length; ties go to the shorter prompt. */
+function closestMeasured(measured, target) {
+    let best;
+    for (const [candidateWords, tokens] of measured) {
+        const distance = Math.abs(tokens - target);
+        if (!best ||
+            distance < Math.abs(best.tokens - target) ||
+            (distance === Math.abs(best.tokens - target) && tokens < best.tokens))
+            best = { words: candidateWords, tokens };
+    }
+    return best;
+}
+/** Step 5: with nonces, one more probe with another nonce must give the same count. */
+async function verifyNonce(probes, withNonce, shape, tokens) {
+    if (!withNonce)
+        return probes.result('exact', shape, tokens, null);
+    const again = await probes.measure(shape);
+    if (again === tokens)
+        return probes.result('exact', shape, tokens, true);
+    return probes.result('approximate', shape, tokens, false, `the prompt token count changed with the nonce (${tokens} then ${again ?? 'not reported'})`);
+}
+/** Why a prompt failed to calibrate, for the note of an `estimate`. */
+function probeFailureNote(error, what) {
+    return `calibration probe failed (${error instanceof Error ? error.message : String(error)}); ${what}`;
+}
 /**
  * Finds the prompt shape whose measured prompt tokens equal the requested length (see the module
  * comment for the search). Never throws: a failing probe ends in status `estimate` with its message.
@@ -62572,87 +63149,33 @@ const MAX_PROBES = 12;
 async function calibratePrompt(input) {
     const target = input.promptLengthTokens;
     const estimate = estimatePromptShape(target, input.withNonce);
-    let probes = 0;
-    const measure = async (shape) => {
-        const nonce = input.withNonce ? input.probeNonce(probes) : undefined;
-        probes += 1;
-        return (await input.probe(composePrompt(nonce, promptBody(shape)))).promptTokens;
-    };
-    const result = (status, shape, measured, nonceStable, note) => ({
-        model: input.model,
-        requested_tokens: target,
-        measured_tokens: measured,
-        status,
-        shape,
-        probes,
-        nonce_stable: nonceStable,
-        ...(note === undefined ? {} : { note }),
-    });
+    const probes = new CalibrationProbes(input);
     try {
-        const measured = new Map();
-        let below; // most words with tokens < target
-        let above; // fewest words with tokens > target
-        let words = estimate.words;
-        let found;
-        while (probes < MAX_PROBES) {
-            const tokens = await measure({ words, period: false });
-            if (tokens === undefined) {
-                return result('estimate', estimate, null, null, 'the server reported no usage.prompt_tokens; the prompt length is an estimate');
-            }
-            measured.set(words, tokens);
-            if (tokens === target) {
-                found = { words, tokens };
-                break;
-            }
-            if (tokens < target && (!below || words > below.words))
-                below = { words, tokens };
-            if (tokens > target && (!above || words < above.words))
-                above = { words, tokens };
-            if (above && above.words === 0)
-                break; // even an empty body is too long
-            if (below && above && above.words - below.words <= 1)
-                break; // adjacent: the target is skipped
-            words = nextGuess(below, above, { words, tokens }, target);
-            if (measured.has(words))
-                break;
-        }
-        if (!found && below && above && above.words - below.words <= 1 && probes < MAX_PROBES) {
-            // One word too few, one word too many: a final period is one token on every common tokenizer.
-            const withPeriod = await measure({ words: below.words, period: true });
+        const search = await searchWordCount(probes, target, estimate.words);
+        if (search === undefined)
+            return probes.result('estimate', estimate, null, null, 'the server reported no usage.prompt_tokens; the prompt length is an estimate');
+        const { measured, below, above, found } = search;
+        if (!found && below && above && above.words - below.words <= 1 && probes.sent < MAX_PROBES) {
+            // Step 4. One word too few, one word too many: a final period is one token on every common tokenizer.
+            const withPeriod = await probes.measure({ words: below.words, period: true });
             if (withPeriod === target) {
-                return verify({ words: below.words, period: true }, target);
+                return await verifyNonce(probes, input.withNonce, { words: below.words, period: true }, target);
             }
         }
+        // Awaited inside the try: a failing nonce probe ends in `estimate`, like every other failing probe.
         if (found)
-            return verify({ words: found.words, period: false }, target);
-        // Closest measured length; ties go to the shorter prompt.
-        let best;
-        for (const [candidateWords, tokens] of measured) {
-            const distance = Math.abs(tokens - target);
-            if (!best ||
-                distance < Math.abs(best.tokens - target) ||
-                (distance === Math.abs(best.tokens - target) && tokens < best.tokens))
-                best = { words: candidateWords, tokens };
-        }
+            return await verifyNonce(probes, input.withNonce, { words: found.words, period: false }, target);
+        const best = closestMeasured(measured, target);
         if (!best)
-            return result('estimate', estimate, null, null, 'calibration sent no probe');
+            return probes.result('estimate', estimate, null, null, 'calibration sent no probe');
         const floor = above && above.words === 0 ? above.tokens : undefined;
         const note = floor !== undefined
             ? `the shortest possible prompt already has ${floor} tokens (chat template${input.withNonce ? ' and nonce' : ''}); ${target} cannot be reached`
             : `no prompt text measured exactly ${target} tokens; the closest has ${best.tokens}`;
-        return result('approximate', { words: best.words, period: false }, best.tokens, null, note);
+        return probes.result('approximate', { words: best.words, period: false }, best.tokens, null, note);
     }
     catch (error) {
-        return result('estimate', estimate, null, null, `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt length is an estimate`);
-    }
-    /** With nonces, one more probe with another nonce must give the same count. */
-    async function verify(shape, tokens) {
-        if (!input.withNonce)
-            return result('exact', shape, tokens, null);
-        const again = await measure(shape);
-        if (again === tokens)
-            return result('exact', shape, tokens, true);
-        return result('approximate', shape, tokens, false, `the prompt token count changed with the nonce (${tokens} then ${again ?? 'not reported'})`);
+        return probes.result('estimate', estimate, null, null, probeFailureNote(error, 'the prompt length is an estimate'));
     }
 }
 /** The next word count to try: interpolate inside a bracket, else step by the measured slope. */
@@ -62841,14 +63364,36 @@ async function prepareWorkloadPrompts(calibrator, models, workload, withNonce, s
         workload: { workload, offsets, scope },
     };
 }
-async function calibrateWorkloadModel(calibrator, model, workload, longest, withNonce, scope) {
-    const requested = workload.inputTokens(longest);
-    let probes = 0;
-    const measure = async (content) => {
-        probes += 1;
-        return calibrator.measure(model, content);
-    };
-    const result = (status, offsets, measured, nonceStable, note) => ({
+/** Filler words for a workload's probes, seeded apart from every stage's blocks: they warm no request's prefix. */
+function probeText(words) {
+    return seededWords('\u0000calibration', words);
+}
+/**
+ * The chat template's tokens from a short filler text (and a longer one, whose difference checks that a
+ * word is a token); with nonces, a nonce's cost at the start and after words. Undefined when the server
+ * reported no prompt tokens.
+ */
+async function measureWorkloadOffsets(calibrator, measure, withNonce) {
+    const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
+    if (short === undefined)
+        return undefined;
+    const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
+    const templateTokens = short - WORKLOAD_PROBE_WORDS;
+    let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
+    let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
+    if (withNonce) {
+        const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
+        const afterWords = await measure(`${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`);
+        if (atStart !== undefined)
+            nonceAtStartTokens = atStart - short;
+        if (afterWords !== undefined)
+            nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
+    }
+    return { short, long, offsets: { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens } };
+}
+/** The calibration of a workload as results.json reports it: the shape is the longest request's words. */
+function workloadCalibration(model, requested, probes, ...[status, offsets, measured, nonceStable, note]) {
+    return {
         calibration: {
             model,
             requested_tokens: requested,
@@ -62860,27 +63405,23 @@ async function calibrateWorkloadModel(calibrator, model, workload, longest, with
             note,
         },
         offsets,
-    });
+    };
+}
+/** One model's calibration of a workload (prepareWorkloadPrompts): its offsets, and how exact they are. */
+async function calibrateWorkloadModel(calibrator, model, workload, longest, withNonce, scope) {
+    const requested = workload.inputTokens(longest);
+    let probes = 0;
+    const measure = async (content) => {
+        probes += 1;
+        return calibrator.measure(model, content);
+    };
+    const result = (...outcome) => workloadCalibration(model, requested, probes, ...outcome);
     try {
-        // The probes' words are seeded apart from every stage's blocks: they warm no request's prefix.
-        const probeText = (words) => seededWords('\u0000calibration', words);
-        const short = await measure(probeText(WORKLOAD_PROBE_WORDS));
-        if (short === undefined)
+        const first = await measureWorkloadOffsets(calibrator, measure, withNonce);
+        if (first === undefined)
             return result('estimate', ESTIMATED_OFFSETS, null, null, 'the server reported no usage.prompt_tokens; the prompt lengths are estimates');
-        const long = await measure(probeText(WORKLOAD_PROBE_WORDS + WORKLOAD_SLOPE_WORDS));
-        const templateTokens = short - WORKLOAD_PROBE_WORDS;
-        let nonceAtStartTokens = ESTIMATED_OFFSETS.nonceAtStartTokens;
-        let nonceAfterWordsTokens = ESTIMATED_OFFSETS.nonceAfterWordsTokens;
-        if (withNonce) {
-            const atStart = await measure(`${calibrator.nextNonce()} ${probeText(WORKLOAD_PROBE_WORDS)}`);
-            const afterWords = await measure(`${probeText(WORKLOAD_PROBE_WORDS)} ${calibrator.nextNonce()} ${promptBody({ words: WORKLOAD_PROBE_WORDS, period: false })}`);
-            if (atStart !== undefined)
-                nonceAtStartTokens = atStart - short;
-            if (afterWords !== undefined)
-                nonceAfterWordsTokens = afterWords - short - WORKLOAD_PROBE_WORDS;
-        }
-        const offsets = { templateTokens, nonceAtStartTokens, nonceAfterWordsTokens };
-        const described = `chat template ${templateTokens} tokens${withNonce ? `, nonce ${nonceAtStartTokens} at the start and ${nonceAfterWordsTokens} after words` : ''}`;
+        const { short, long, offsets } = first;
+        const described = `chat template ${offsets.templateTokens} tokens${withNonce ? `, nonce ${offsets.nonceAtStartTokens} at the start and ${offsets.nonceAfterWordsTokens} after words` : ''}`;
         if (long !== short + WORKLOAD_SLOPE_WORDS)
             return result('approximate', offsets, long ?? null, null, `${WORKLOAD_SLOPE_WORDS} more filler words measured ${long === undefined ? 'nothing' : long - short} more tokens, not ${WORKLOAD_SLOPE_WORDS}: the lengths composed from the offsets (${described}) are approximate`);
         // The longest prompt's layout with blocks of its own (another scope: the same lengths, other words),
@@ -62893,7 +63434,7 @@ async function calibrateWorkloadModel(calibrator, model, workload, longest, with
             : `the longest prompt (request ${longest}) measured ${check ?? 'nothing'} tokens for ${requested} requested, with offsets ${described}`);
     }
     catch (error) {
-        return result('estimate', ESTIMATED_OFFSETS, null, null, `calibration probe failed (${error instanceof Error ? error.message : String(error)}); the prompt lengths are estimates`);
+        return result('estimate', ESTIMATED_OFFSETS, null, null, probeFailureNote(error, 'the prompt lengths are estimates'));
     }
 }
 const STATUS_RANK = { exact: 0, approximate: 1, estimate: 2, off: 3 };
@@ -63208,23 +63749,33 @@ function bisectLoad(mode, low, high) {
 function roundLoad(mode, load) {
     return mode === 'concurrency' ? Math.round(load) : Number(load.toPrecision(4));
 }
-/**
- * Runs the search: brackets from `min` by doubling, then bisects. `requiredSamples` is the metric's
- * sample minimum (src/verdict/metrics.ts): a probe with fewer fails (`failed_on: samples`).
- */
-async function searchCapacity(search, requiredSamples, probe) {
-    const mode = searchMode(search);
-    const range = searchRange(search);
-    const probes = [];
-    let low = null;
-    let high = null;
-    let reason;
-    const run = async (load, phase) => {
-        const rounded = roundLoad(mode, load);
-        const measured = await probe(rounded, probes.length);
-        const judged = judgeProbe(search, requiredSamples, measured);
+/** A search in progress: its probes, the bracket [low, high] found so far, and why it stopped. */
+class CapacitySearch {
+    search;
+    requiredSamples;
+    probe;
+    mode;
+    range;
+    probes = [];
+    /** Highest load that passed. */
+    low = null;
+    /** Lowest load that failed. */
+    high = null;
+    reason;
+    constructor(search, requiredSamples, probe) {
+        this.search = search;
+        this.requiredSamples = requiredSamples;
+        this.probe = probe;
+        this.mode = searchMode(search);
+        this.range = searchRange(search);
+    }
+    /** Runs one probe at `load` (rounded), records it and narrows the bracket; undefined when interrupted. */
+    async run(load, phase) {
+        const rounded = roundLoad(this.mode, load);
+        const measured = await this.probe(rounded, this.probes.length);
+        const judged = judgeProbe(this.search, this.requiredSamples, measured);
         const record = {
-            index: probes.length,
+            index: this.probes.length,
             phase,
             load: rounded,
             requests: measured.requests,
@@ -63236,73 +63787,91 @@ async function searchCapacity(search, requiredSamples, probe) {
             ended_at_ms: measured.ended_at_ms,
             achieved_rps: measured.achieved_rps,
         };
-        probes.push(record);
+        this.probes.push(record);
         if (measured.interrupted) {
-            reason = 'interrupted';
+            this.reason = 'interrupted';
             return undefined;
         }
         if (record.passed)
-            low = low === null ? rounded : Math.max(low, rounded);
+            this.low = this.low === null ? rounded : Math.max(this.low, rounded);
         else
-            high = high === null ? rounded : Math.min(high, rounded);
+            this.high = this.high === null ? rounded : Math.min(this.high, rounded);
         return record;
-    };
-    // 1. Bracket: min, 2·min, 4·min, … capped at max, until one fails or max passes.
-    let load = range.min;
-    for (;;) {
-        if (probes.length >= search.max_probes) {
-            reason = 'budget';
-            break;
-        }
-        const result = await run(load, 'bracket');
-        if (!result)
-            break;
-        if (!result.passed) {
-            if (low === null)
-                reason = 'below_range';
-            break;
-        }
-        if (result.load >= range.max) {
-            reason = 'above_range';
-            break;
-        }
-        load = Math.min(range.max, load * 2);
     }
-    // 2. Bisect [low, high] until narrow or out of probes.
-    while (reason === undefined && low !== null && high !== null) {
-        if (bracketNarrow(mode, low, high, search.tolerance)) {
-            reason = 'converged';
-            break;
+    /** 1. Bracket: min, 2·min, 4·min, … capped at max, until one fails or max passes. */
+    async bracket() {
+        let load = this.range.min;
+        for (;;) {
+            if (this.probes.length >= this.search.max_probes) {
+                this.reason = 'budget';
+                return;
+            }
+            const result = await this.run(load, 'bracket');
+            if (!result)
+                return;
+            if (!result.passed) {
+                if (this.low === null)
+                    this.reason = 'below_range';
+                return;
+            }
+            if (result.load >= this.range.max) {
+                this.reason = 'above_range';
+                return;
+            }
+            load = Math.min(this.range.max, load * 2);
         }
-        if (probes.length >= search.max_probes) {
-            reason = 'budget';
-            break;
-        }
-        if (!(await run(bisectLoad(mode, low, high), 'bisect')))
-            break;
     }
-    const finalLow = low;
-    const finalHigh = high;
-    const converged = finalLow !== null && finalHigh !== null && bracketNarrow(mode, finalLow, finalHigh, search.tolerance);
-    return {
-        metric: search.metric,
-        ...(search.max !== undefined ? { max: search.max } : {}),
-        ...(search.min !== undefined ? { min: search.min } : {}),
-        mode,
-        range_min: range.min,
-        range_max: range.max,
-        tolerance: search.tolerance,
-        capacity: finalLow,
-        capacity_low: finalLow ?? 0,
-        capacity_high: finalHigh,
-        converged: reason !== 'interrupted' && converged,
-        reason: reason ?? 'budget',
-        probes,
-    };
+    /** 2. Bisect [low, high] until narrow or out of probes. */
+    async bisect() {
+        while (this.reason === undefined && this.low !== null && this.high !== null) {
+            if (bracketNarrow(this.mode, this.low, this.high, this.search.tolerance)) {
+                this.reason = 'converged';
+                return;
+            }
+            if (this.probes.length >= this.search.max_probes) {
+                this.reason = 'budget';
+                return;
+            }
+            if (!(await this.run(bisectLoad(this.mode, this.low, this.high), 'bisect')))
+                return;
+        }
+    }
+    /** The search as results.json reports it. */
+    results() {
+        const { search, mode, range, low, high, reason } = this;
+        const converged = low !== null && high !== null && bracketNarrow(mode, low, high, search.tolerance);
+        return {
+            metric: search.metric,
+            ...(search.max !== undefined ? { max: search.max } : {}),
+            ...(search.min !== undefined ? { min: search.min } : {}),
+            mode,
+            range_min: range.min,
+            range_max: range.max,
+            tolerance: search.tolerance,
+            capacity: low,
+            capacity_low: low ?? 0,
+            capacity_high: high,
+            converged: reason !== 'interrupted' && converged,
+            reason: reason ?? 'budget',
+            probes: this.probes,
+        };
+    }
+}
+/**
+ * Runs the search: brackets from `min` by doubling, then bisects. `requiredSamples` is the metric's
+ * sample minimum (src/verdict/metrics.ts): a probe with fewer fails (`failed_on: samples`).
+ */
+async function searchCapacity(search, requiredSamples, probe) {
+    const capacitySearch = new CapacitySearch(search, requiredSamples, probe);
+    await capacitySearch.bracket();
+    await capacitySearch.bisect();
+    return capacitySearch.results();
 }
 
 // EXTERNAL MODULE: ./src/load/arrivals.ts
 var arrivals = __nccwpck_require__(324);
+// EXTERNAL MODULE: ./src/load/schedule.ts
+var schedule = __nccwpck_require__(4807);
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./src/stream/sse.ts
@@ -64049,7 +64618,7 @@ class StreamingRequest {
         this.options = options;
         this.done = new Promise((resolve) => (this.resolve = resolve));
         this.deadline = setTimeout(() => this.abort(new RequestTimeoutError(options.requestTimeoutMs, this.headersAtMs !== undefined)), options.requestTimeoutMs);
-        this.dispatchedAtMs = (0,util_clock/* preciseNowMs */.GL)();
+        this.dispatchedAtMs = (0,util_clock/* preciseNowMs */.no)();
         try {
             this.dispatch();
         }
@@ -64084,13 +64653,13 @@ class StreamingRequest {
     onRequestStart(controller) {
         // undici calls this on a connected socket, right before writing the request: the moment the server
         // can start its clock. Connection setup before it is the client's share, kept apart.
-        this.sentAtMs = (0,util_clock/* preciseNowMs */.GL)();
+        this.sentAtMs = (0,util_clock/* preciseNowMs */.no)();
         this.controller = controller;
         if (this.pendingAbort)
             controller.abort(this.pendingAbort);
     }
     onResponseStart(_controller, statusCode, headers) {
-        this.headersAtMs = (0,util_clock/* preciseNowMs */.GL)();
+        this.headersAtMs = (0,util_clock/* preciseNowMs */.no)();
         this.statusCode = statusCode;
         if (statusCode < 200 || statusCode >= 300) {
             this.errorBody = [];
@@ -64111,7 +64680,7 @@ class StreamingRequest {
             return;
         }
         // One timestamp per read: every token decoded from this chunk arrived at this moment.
-        this.readAtMs = (0,util_clock/* preciseNowMs */.GL)();
+        this.readAtMs = (0,util_clock/* preciseNowMs */.no)();
         this.decoder.push(chunk);
     }
     onResponseEnd() {
@@ -64191,7 +64760,7 @@ class StreamingRequest {
             return;
         this.finished = true;
         clearTimeout(this.deadline);
-        const endedAtMs = (0,util_clock/* preciseNowMs */.GL)();
+        const endedAtMs = (0,util_clock/* preciseNowMs */.no)();
         const reader = this.reader;
         const count = outputTokenCount(reader);
         const record = {
@@ -64287,11 +64856,12 @@ const warmUpDispatcher = {
  * records nothing: its record is thrown away.
  */
 async function warmUpRequestPath(spec) {
-    const request = new StreamingRequest(spec, { stage: '(warm-up)', index: -1, warmup: true, scheduledAtMs: (0,util_clock/* preciseNowMs */.GL)() }, { dispatcher: warmUpDispatcher, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 });
+    const request = new StreamingRequest(spec, { stage: '(warm-up)', index: -1, warmup: true, scheduledAtMs: (0,util_clock/* preciseNowMs */.no)() }, { dispatcher: warmUpDispatcher, requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 });
     await request.done;
 }
 
 ;// CONCATENATED MODULE: ./src/load/stage.ts
+
 
 
 
@@ -64313,7 +64883,12 @@ async function runStage(stage, options) {
     // The first scheduled request would otherwise pay for the first use of that code (measured: 3–5 ms of
     // dispatch lag at 10 req/s, against 0.1 ms for the next ones). Nothing is sent.
     await warmUpRequestPath(options.buildRequest(0));
-    const startedAtMs = clock.nowMs() + (options.leadTimeMs ?? 5);
+    const startedAtMs = options.startAtMs ?? clock.nowMs() + (options.leadTimeMs ?? 5);
+    const share = options.share;
+    if (share && plan.kind === 'closed')
+        throw new Error(`stage ${stage.name}: a closed loop cannot be shared between nodes`);
+    // The requests this node sends: all of them, or its share.
+    const planned = share ? (0,schedule/* shareCount */.bg)(share, stage.iterations) : stage.iterations;
     // A closed loop's length depends on the server: no ETA, and the shortest sampling period.
     const expectedDurationMs = plan.kind === 'open' ? plan.durationMs : 0;
     const samplePeriodMs = Math.max(50, expectedDurationMs / MAX_IN_FLIGHT_SAMPLES);
@@ -64325,7 +64900,7 @@ async function runStage(stage, options) {
             return;
         lastProgressMs = nowMs;
         const remainingMs = plan.kind === 'closed' ? undefined : Math.max(0, startedAtMs + expectedDurationMs - nowMs);
-        logger.info(`stage ${stage.name}: ${sent}/${stage.iterations} sent, ${records.length} done, ${failed} failed, ` +
+        logger.info(`stage ${stage.name}: ${sent}/${planned} sent, ${records.length} done, ${failed} failed, ` +
             `${inFlight.size} in flight${remainingMs === undefined ? '' : `, eta ${(0,util_clock/* formatDuration */.a3)(remainingMs)}`}`);
     };
     // The in-flight sampler waits on the injected clock, so a driven clock drives it too.
@@ -64382,7 +64957,11 @@ async function runStage(stage, options) {
     };
     try {
         if (plan.kind === 'open') {
-            for (let index = 0; index < stage.iterations; index += 1) {
+            const first = share ? share.node : 0;
+            const step = share ? share.nodes : 1;
+            for (let index = first; index < stage.iterations; index += step) {
+                if (share && !(0,schedule/* isMine */.Gt)(share, index))
+                    continue;
                 const scheduledAtMs = startedAtMs + plan.offsetMs(index);
                 if (!(await waitUntil(scheduledAtMs)))
                     break;
@@ -64424,6 +65003,75 @@ async function runStage(stage, options) {
     return { stage, records, startedAtMs, endedAtMs, peakInFlight, inFlightSamples, interrupted, plan, seed };
 }
 
+// EXTERNAL MODULE: ./src/plan/plan.ts
+var plan = __nccwpck_require__(8720);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/run/clock-offset.ts
+/**
+ * A node's clock offset, for `load_from: all_nodes` (docs/load-from.md): the nodes send their shares
+ * on one published schedule, each on its own clock, so the spread of their clocks is the spread of the
+ * schedule. Each node records its offset; the merge compares the spread with `clock_skew_tolerance_ms`.
+ *
+ * - Measured: `chronyc tracking` (GitHub's Linux runners sync with chrony), `System time : X seconds
+ *   fast|slow of NTP time`.
+ * - Simulated: `EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS` shifts every clock read of this process (the
+ *   engine's clock and the request timestamps alike read `performance.now()`), as a runner whose clock
+ *   is that far ahead (or behind, negative) would; the offset is then known exactly. For the tests of
+ *   the shared schedule, in node processes of their own: never set it on a real run.
+ */
+
+
+/** The variable that gives a node process a simulated clock offset, ms. */
+const SIMULATED_CLOCK_OFFSET_ENV = 'EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS';
+/** The simulated offset the environment asks for, or undefined. Throws InputError on a bad value. */
+function simulatedClockOffsetMs(env) {
+    const raw = env[SIMULATED_CLOCK_OFFSET_ENV];
+    if (raw === undefined || raw.trim() === '')
+        return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || Math.abs(value) > 3_600_000)
+        throw new errors/* InputError */.dz(`${SIMULATED_CLOCK_OFFSET_ENV} must be a number of milliseconds, got "${raw}"`);
+    return value;
+}
+let appliedOffsetMs = 0;
+/**
+ * Shifts this process's clock by `offsetMs` (once: a second call replaces the first). Only the shells
+ * call it, at the start of a node process, when the environment asks for a simulated offset.
+ */
+function applySimulatedClockOffset(offsetMs) {
+    const perf = globalThis.performance;
+    const original = Object.getPrototypeOf(perf).now;
+    appliedOffsetMs = offsetMs;
+    perf.now = () => original.call(perf) + appliedOffsetMs;
+}
+/** Reads chrony's offset from its `tracking` report: `System time : 0.000012 seconds slow of NTP time`. */
+function parseChronyTracking(text) {
+    const match = /System time\s*:\s*([\d.]+)\s+seconds\s+(fast|slow)\s+of NTP time/.exec(text);
+    if (!match)
+        return undefined;
+    const seconds = Number(match[1]);
+    if (!Number.isFinite(seconds))
+        return undefined;
+    return (match[2] === 'fast' ? 1 : -1) * seconds * 1000;
+}
+/** How long chronyc may take before the offset counts as unmeasured, ms. */
+const CHRONY_TIMEOUT_MS = 3_000;
+/**
+ * This node's clock offset: the simulated one when the environment sets it, else chrony's, else
+ * unknown (`none`: the tolerance is then assumed, and the merge says so).
+ */
+async function measureClockOffset(env) {
+    const simulated = simulatedClockOffsetMs(env);
+    if (simulated !== undefined)
+        return { offsetMs: simulated, source: 'simulated' };
+    const text = await new Promise((resolve) => {
+        (0,external_node_child_process_namespaceObject.execFile)('chronyc', ['tracking'], { timeout: CHRONY_TIMEOUT_MS }, (error, stdout) => resolve(error ? undefined : stdout));
+    });
+    const offsetMs = text === undefined ? undefined : parseChronyTracking(text);
+    return offsetMs === undefined ? { offsetMs: null, source: 'none' } : { offsetMs, source: 'chrony' };
+}
+
 // EXTERNAL MODULE: ./src/config/describe.ts
 var describe = __nccwpck_require__(9909);
 ;// CONCATENATED MODULE: ./src/config/trace.ts
@@ -64458,12 +65106,98 @@ const TRACE_LIMITS = {
     maxProblems: 20,
 };
 const KNOWN_FIELDS = new Set(['timestamp', 'input_length', 'output_length', 'hash_ids']);
+/** The JSON object of one non-blank line, or undefined after reporting why the line is not one. */
+function lineObject(raw, line, report) {
+    let parsed;
+    try {
+        parsed = JSON.parse(raw);
+    }
+    catch (error) {
+        report(line, '', `expected one JSON object per line, found invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+        return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        report(line, '', `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+        return undefined;
+    }
+    return parsed;
+}
+/** A required number field in [min, max]; 0 when absent or not a number (the problem is reported). */
+function numberField(record, field, limits, report) {
+    const { min, max, integer } = limits;
+    const value = record[field];
+    if (value === undefined) {
+        report(field, `missing required field "${field}"`);
+        return 0;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+        report(field, `expected ${integer ? 'an integer' : 'a number'}, found ${JSON.stringify(value)}`);
+        return 0;
+    }
+    if (value < min || value > max)
+        report(field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
+    return value;
+}
+/** The optional `hash_ids`: an array of non-negative safe integers (the first bad entry is reported). */
+function hashIdsField(rawIds, report) {
+    const hashIds = [];
+    if (rawIds === undefined)
+        return hashIds;
+    if (!Array.isArray(rawIds)) {
+        report('hash_ids', `expected an array of integers, found ${JSON.stringify(rawIds)}`);
+        return hashIds;
+    }
+    if (rawIds.length > TRACE_LIMITS.maxHashIds) {
+        report('hash_ids', `expected at most ${TRACE_LIMITS.maxHashIds} ids, found ${rawIds.length}`);
+        return hashIds;
+    }
+    for (let position = 0; position < rawIds.length; position += 1) {
+        const id = rawIds[position];
+        if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+            report(`hash_ids[${position}]`, `expected a non-negative integer, found ${JSON.stringify(id)}`);
+            break;
+        }
+        hashIds.push(id);
+    }
+    return hashIds;
+}
+/**
+ * Other fields (a session id, a model name) are ignored; one that looks like a misspelt known field
+ * is an error, or the request would silently lose what it meant to say.
+ */
+function misspeltFields(record, report) {
+    for (const key of Object.keys(record)) {
+        if (KNOWN_FIELDS.has(key))
+            continue;
+        const suggestion = (0,describe/* closestMatch */.h0)(key, [...KNOWN_FIELDS]);
+        if (suggestion === undefined)
+            continue;
+        report(key, `unknown field; did you mean "${suggestion}"?`);
+    }
+}
+/** The request of one line's object, or undefined when any of its fields has a problem (each reported). */
+function traceRequest(record, line, report) {
+    let ok = true;
+    const reportLine = (field, message) => {
+        report(line, field, message);
+        ok = false;
+    };
+    const timestamp = numberField(record, 'timestamp', { min: 0, max: TRACE_LIMITS.maxTimestampMs, integer: false }, reportLine);
+    const tokens = { min: 1, max: TRACE_LIMITS.maxTokens, integer: true };
+    const inputLength = numberField(record, 'input_length', tokens, reportLine);
+    const outputLength = numberField(record, 'output_length', tokens, reportLine);
+    const hashIds = hashIdsField(record.hash_ids, reportLine);
+    misspeltFields(record, reportLine);
+    if (!ok)
+        return undefined;
+    return { timestamp, input_length: inputLength, output_length: outputLength, hash_ids: hashIds, line };
+}
 /** Parses trace text; returns the requests, or every problem found (at most `maxProblems`, then a count). */
 function parseTrace(text) {
     const requests = [];
     const problems = [];
     let dropped = 0;
-    const problem = (line, field, message) => {
+    const report = (line, field, message) => {
         if (problems.length < TRACE_LIMITS.maxProblems)
             problems.push({ line, field, message });
         else
@@ -64477,95 +65211,22 @@ function parseTrace(text) {
         if (raw === '')
             continue;
         if (requests.length >= TRACE_LIMITS.maxRequests) {
-            problem(line, '', `expected at most ${TRACE_LIMITS.maxRequests.toLocaleString('en-US')} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`);
+            report(line, '', `expected at most ${TRACE_LIMITS.maxRequests.toLocaleString('en-US')} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`);
             break;
         }
-        let parsed;
-        try {
-            parsed = JSON.parse(raw);
-        }
-        catch (error) {
-            problem(line, '', `expected one JSON object per line, found invalid JSON (${error instanceof Error ? error.message : String(error)})`);
+        const record = lineObject(raw, line, report);
+        if (record === undefined)
             continue;
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            problem(line, '', `expected a JSON object, found ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+        const request = traceRequest(record, line, report);
+        if (request === undefined)
             continue;
-        }
-        const record = parsed;
-        let ok = true;
-        const number = (field, min, max, integer) => {
-            const value = record[field];
-            if (value === undefined) {
-                problem(line, field, `missing required field "${field}"`);
-                ok = false;
-                return 0;
-            }
-            if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-                problem(line, field, `expected ${integer ? 'an integer' : 'a number'}, found ${JSON.stringify(value)}`);
-                ok = false;
-                return 0;
-            }
-            if (value < min || value > max) {
-                problem(line, field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
-                ok = false;
-            }
-            return value;
-        };
-        const timestamp = number('timestamp', 0, TRACE_LIMITS.maxTimestampMs, false);
-        const inputLength = number('input_length', 1, TRACE_LIMITS.maxTokens, true);
-        const outputLength = number('output_length', 1, TRACE_LIMITS.maxTokens, true);
-        const hashIds = [];
-        const rawIds = record.hash_ids;
-        if (rawIds !== undefined) {
-            if (!Array.isArray(rawIds)) {
-                problem(line, 'hash_ids', `expected an array of integers, found ${JSON.stringify(rawIds)}`);
-                ok = false;
-            }
-            else if (rawIds.length > TRACE_LIMITS.maxHashIds) {
-                problem(line, 'hash_ids', `expected at most ${TRACE_LIMITS.maxHashIds} ids, found ${rawIds.length}`);
-                ok = false;
-            }
-            else {
-                for (let k = 0; k < rawIds.length; k += 1) {
-                    const id = rawIds[k];
-                    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-                        problem(line, `hash_ids[${k}]`, `expected a non-negative integer, found ${JSON.stringify(id)}`);
-                        ok = false;
-                        break;
-                    }
-                    hashIds.push(id);
-                }
-            }
-        }
-        // Other fields (a session id, a model name) are ignored; one that looks like a misspelt known field
-        // is an error, or the request would silently lose what it meant to say.
-        for (const key of Object.keys(record)) {
-            if (KNOWN_FIELDS.has(key))
-                continue;
-            const suggestion = (0,describe/* closestMatch */.h0)(key, [...KNOWN_FIELDS]);
-            if (suggestion === undefined)
-                continue;
-            problem(line, key, `unknown field; did you mean "${suggestion}"?`);
-            ok = false;
-        }
-        if (!ok)
-            continue;
-        if (previous && timestamp < previous.timestamp) {
-            problem(line, 'timestamp', `expected timestamps in ascending order, found ${timestamp} after ${previous.timestamp} (line ${previous.line}); sort the trace by timestamp`);
-        }
-        const request = {
-            timestamp,
-            input_length: inputLength,
-            output_length: outputLength,
-            hash_ids: hashIds,
-            line,
-        };
+        if (previous && request.timestamp < previous.timestamp)
+            report(line, 'timestamp', `expected timestamps in ascending order, found ${request.timestamp} after ${previous.timestamp} (line ${previous.line}); sort the trace by timestamp`);
         requests.push(request);
         previous = request;
     }
     if (requests.length === 0 && problems.length === 0)
-        problem(0, '', 'the trace has no request (every line is blank)');
+        report(0, '', 'the trace has no request (every line is blank)');
     if (dropped > 0)
         problems.push({ line: 0, field: '', message: `and ${dropped} more problem${dropped === 1 ? '' : 's'}` });
     return { requests, problems };
@@ -64943,7 +65604,7 @@ function buildResultsDocument(input) {
         results: {
             stages: input.stages,
             run: input.runStatistics,
-            ...(run.isPrimary ? { run_stages: input.runStages } : {}),
+            ...(run.isPrimary || input.schedule ? { run_stages: input.runStages } : {}),
         },
         metrics: { snapshots: input.snapshots },
         validity: input.validity,
@@ -64952,6 +65613,7 @@ function buildResultsDocument(input) {
         ...(run.provenance
             ? { provenance: { ...run.provenance, started_at: new Date(startedAtMs).toISOString() } }
             : {}),
+        ...(input.schedule ? { schedule: input.schedule } : {}),
     };
 }
 function nodeFacts(view) {
@@ -65054,6 +65716,36 @@ function loadShape(run) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/results/client-cpu.ts
+/**
+ * What the load generator costs the machine: its process's CPU time (process.cpuUsage(), user + system)
+ * between two marks, against the wall time between them and the requests sent. Wall time is read from the
+ * real clock, never an injected one: CPU time is real, so the share must be too.
+ */
+
+
+/** The process's CPU time and the wall time, now. */
+function markCpu() {
+    const usage = process.cpuUsage();
+    return { cpuUs: usage.user + usage.system, wallMs: (0,util_clock/* preciseNowMs */.no)() };
+}
+/** The CPU figures of the span between two marks in which `requests` requests were sent. */
+function clientCpuUsage(from, to, requests, includesSimulatedServer, cores = (0,external_node_os_namespaceObject.availableParallelism)()) {
+    const cpuSeconds = Math.max(0, to.cpuUs - from.cpuUs) / 1e6;
+    const wallSeconds = Math.max(0, to.wallMs - from.wallMs) / 1000;
+    return {
+        client_cpu_seconds: cpuSeconds,
+        wall_seconds: wallSeconds,
+        requests,
+        client_cpu_seconds_per_1000_requests: requests > 0 ? (cpuSeconds * 1000) / requests : null,
+        client_cpu_share: wallSeconds > 0 ? cpuSeconds / wallSeconds : null,
+        cores: Math.max(1, cores),
+        includes_simulated_server: includesSimulatedServer,
+    };
+}
+
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
 var verdict = __nccwpck_require__(9764);
 // EXTERNAL MODULE: ./src/metrics/catalog.ts
@@ -65095,13 +65787,21 @@ var verdict_validity = __nccwpck_require__(8023);
 
 
 
+
+
+
+
+
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 async function runNode(loaded, options, ports, signal) {
     const run = openRun(loaded, options, ports, signal);
     let failure;
     try {
+        const share = loadShare(loaded.config, options);
         const target = await connectTarget(run);
-        if (options.isPrimary)
+        if (share)
+            await runSharedStages(run, target, share);
+        else if (options.isPrimary)
             await runStagesAsPrimary(run, target);
         else if (target.kind === 'openai')
             run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
@@ -65160,6 +65860,7 @@ function openRun(loaded, options, ports, signal) {
         context,
         pollResets: new orchestrate/* StateResetWatch */.wH(),
         startedAtMs,
+        cpuAtStart: markCpu(),
         deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
         secrets,
         loopDelay: (0,external_node_perf_hooks_.monitorEventLoopDelay)({ resolution: 1 }),
@@ -65195,6 +65896,102 @@ async function connectTarget(run) {
 /** The primary's part: cluster snapshots, then every stage in order, each drained before the next. */
 async function runStagesAsPrimary(run, target) {
     const { config } = run.loaded;
+    await startSnapshots(run, target);
+    run.loopDelay.enable();
+    const calibrator = promptCalibrator(run, target);
+    for (const stage of config.stages)
+        await runOneStage(run, target, stage, calibrator);
+    run.loopDelay.disable();
+    run.snapshots?.stop();
+}
+/**
+ * `load_from: all_nodes` (src/load/schedule.ts, docs/load-from.md): which requests this node sends.
+ * Undefined with `load_from: primary`. A node's position is its place in the plan's matrix, found from
+ * its hardware label and index; the primary is position 0 whatever it was told.
+ */
+function loadShare(config, options) {
+    if (config.load_from !== 'all_nodes')
+        return undefined;
+    const nodes = options.expectedNodes;
+    if (options.isPrimary)
+        return { node: 0, nodes };
+    const position = options.hardwareLabel !== undefined && options.nodeIndex !== undefined
+        ? (0,plan/* planPosition */.P)(config, options.hardwareLabel, options.nodeIndex)
+        : undefined;
+    if (position === undefined || position >= nodes || position === 0)
+        throw new errors/* InputError */.dz(`load_from: all_nodes: this secondary (label ${options.hardwareLabel ?? '(none)'}, index ${options.nodeIndex ?? '(none)'}) is not a secondary of the plan of ${nodes} node${nodes === 1 ? '' : 's'}`, "Give each node its matrix entry's hardware label and index (the action's hardware-label and node-index inputs; the CLI's --label and --index): request i of a stage goes to the node at position i mod N of the plan.");
+    return { node: position, nodes };
+}
+/**
+ * Every node's part with `load_from: all_nodes`: each stage's start is published by the primary once
+ * the previous stage has drained cluster-wide (src/cluster/beacon.ts), and every node sends its share
+ * of the stage (request i when i mod N = its position) at the plan's offsets from that start, to its
+ * own node's API. The primary also runs the snapshots; every node records when it began each stage.
+ */
+async function runSharedStages(run, target, share) {
+    const { config } = run.loaded;
+    if (target.kind !== 'exo')
+        throw new errors/* InputError */.dz('load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have', 'Use load_from: primary with an openai target (docs/load-from.md says what sharing an OpenAI target would need).');
+    const offset = await measureClockOffset(run.options.env ?? process.env);
+    const facts = {
+        load_from: 'all_nodes',
+        node: share.node,
+        nodes: share.nodes,
+        skew_tolerance_ms: config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS,
+        clock_offset_ms: offset.offsetMs,
+        clock_offset_source: offset.source,
+        stages: [],
+    };
+    run.shared = { share, facts };
+    run.logger.info(`load_from: all_nodes: this node is ${share.node} of ${share.nodes} (it sends requests i with i mod ${share.nodes} = ${share.node}); clock offset ${offset.offsetMs === null ? 'not measured' : `${offset.offsetMs.toFixed(3)} ms (${offset.source})`}`);
+    if (run.options.isPrimary)
+        await startSnapshots(run, target);
+    run.loopDelay.enable();
+    const calibrator = promptCalibrator(run, target);
+    for (const stage of config.stages)
+        await runOneStage(run, target, stage, calibrator);
+    run.loopDelay.disable();
+    run.snapshots?.stop();
+}
+/** The default of clock_skew_tolerance_ms (the config's schema writes it with all_nodes). */
+const DEFAULT_SKEW_TOLERANCE_MS = 20;
+/**
+ * The start of a shared stage (`stageIndex` in the config), epoch ms: the primary waits for the whole
+ * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
+ * it; a secondary reads it from its node's `/state`.
+ */
+async function sharedStageStart(run, target, stageIndex) {
+    const { config } = run.loaded;
+    const { context, options } = run;
+    if (!options.isPrimary) {
+        // Bounded by what the primary may take: readiness (stage 0), or the previous stage's schedule,
+        // its requests' deadline and the drain.
+        const previous = run.shared?.facts.stages.at(-1);
+        const bound = options.timeoutSeconds * 1000 +
+            (previous ? plannedStageMs(run, stageIndex - 1) : 0) +
+            config.request_timeout_seconds * 1000 +
+            (options.quietTimeoutMs ?? 60_000);
+        return awaitStageStart(context, options.runId, stageIndex, (previous?.start_ms ?? run.clock.nowMs()) + bound, run.cluster.instances.map((instance) => instance.instanceId));
+    }
+    const model = target.models[0] ?? config.model_ids[0] ?? '';
+    return publishStageStart(context, { baseUrl: target.baseUrl, model, headers: target.headers, dispatcher: run.dispatcher }, options.runId, stageIndex);
+}
+/** A shared stage's planned length, ms: its last send's offset (trace stages: the trace's). */
+function plannedStageMs(run, stageIndex) {
+    const stage = run.loaded.config.stages[stageIndex];
+    if (!stage)
+        return 0;
+    const trace = run.loaded.traces?.get(stage.name);
+    if (trace) {
+        const offsets = traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations);
+        return (0,arrivals/* tracePlan */.vp)((index) => offsets[index] ?? 0, stage.iterations).durationMs;
+    }
+    const plan = (0,arrivals/* planArrivals */.MP)(stage, run.loaded.config.seed, stageIndex);
+    return plan.kind === 'open' ? plan.durationMs : 0;
+}
+/** Starts the cluster snapshots (EXO targets, once connected). */
+async function startSnapshots(run, target) {
+    const { config } = run.loaded;
     if (target.kind === 'exo' && isConnected(run.cluster)) {
         const watch = await startClusterSnapshots(config, run.options, run.context, run.cluster, run.pollResets, run.dispatcher, (lost) => {
             run.lostInstances = lost;
@@ -65203,9 +66000,12 @@ async function runStagesAsPrimary(run, target) {
         run.snapshots = watch.snapshots;
         run.statePolling = watch.statePolling;
     }
-    run.loopDelay.enable();
+}
+/** The prompt calibrator of the run (config calibrate_prompts), or undefined. */
+function promptCalibrator(run, target) {
+    const { config } = run.loaded;
     const origin = new URL(target.baseUrl).origin;
-    const calibrator = config.calibrate_prompts
+    return config.calibrate_prompts
         ? new PromptCalibrator((model) => httpPromptProbe({
             dispatcher: run.dispatcher,
             origin,
@@ -65215,10 +66015,6 @@ async function runStagesAsPrimary(run, target) {
             ...(run.signal ? { signal: run.signal } : {}),
         }, model), calibrationNonce(run.options.runId))
         : undefined;
-    for (const stage of config.stages)
-        await runOneStage(run, target, stage, calibrator);
-    run.loopDelay.disable();
-    run.snapshots?.stop();
 }
 /** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
 async function runOneStage(run, target, stage, calibrator) {
@@ -65228,6 +66024,8 @@ async function runOneStage(run, target, stage, calibrator) {
     }
     const { config } = run.loaded;
     const { logger, clock, secrets } = run;
+    const shared = run.shared;
+    const stageIndex = config.stages.indexOf(stage);
     const gaps = new Histogram();
     const trace = run.loaded.traces?.get(stage.name);
     const workload = stageWorkload(stage, trace);
@@ -65235,7 +66033,7 @@ async function runOneStage(run, target, stage, calibrator) {
     const offsets = trace
         ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
         : undefined;
-    const { stageRun, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+    const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
         // Probes run before the stage's schedule starts: they are not stage requests. A trace or
         // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
         const prompts = workload
@@ -65248,6 +66046,19 @@ async function runOneStage(run, target, stage, calibrator) {
             else
                 logger.info(`stage ${stage.name}: ${line.text}`);
         }
+        // A shared stage starts when the primary says, on every node (prompts are ready by then).
+        const startAtMs = shared ? await sharedStageStart(run, target, stageIndex) : undefined;
+        if (shared && startAtMs !== undefined) {
+            const lateMs = Math.max(0, clock.nowMs() - startAtMs);
+            shared.facts.stages.push({
+                name: stage.name,
+                start_ms: startAtMs,
+                late_ms: lateMs,
+                requests: (0,schedule/* shareCount */.bg)(shared.share, stage.iterations),
+            });
+            logger.info(`stage ${stage.name}: shared start ${new Date(startAtMs).toISOString()}${lateMs > 0 ? `, ${lateMs.toFixed(1)} ms late here` : ''}; ${(0,schedule/* shareCount */.bg)(shared.share, stage.iterations)} of ${stage.iterations} requests are this node's`);
+        }
+        const cpuFrom = markCpu();
         const stageRun = await runStage(stage, {
             clock,
             logger,
@@ -65269,9 +66080,10 @@ async function runOneStage(run, target, stage, calibrator) {
             ...(offsets ? { plan: (0,arrivals/* tracePlan */.vp)((index) => offsets[index] ?? 0, stage.iterations) } : {}),
             // Each stage draws its random arrivals from its own stream of the run's seed.
             seed: config.seed,
-            stageIndex: config.stages.indexOf(stage),
+            stageIndex,
+            ...(shared && startAtMs !== undefined ? { startAtMs, share: shared.share } : {}),
         });
-        return { stageRun, prompts };
+        return { stageRun, prompts, cpu: stageCpu(run, cpuFrom, stageRun.records.length) };
     });
     const ranStage = stageResults(stageRun, gaps, prompts.calibration, workload
         ? {
@@ -65279,11 +66091,22 @@ async function runOneStage(run, target, stage, calibrator) {
             cache: expectedCache(workload, config.unique_prompts, stage.warmup_requests),
         }
         : undefined);
+    ranStage.client_cpu = cpu;
     run.stages.push(ranStage);
     if (run.lostInstances)
         throw run.lostInstances;
     if (stageRun.interrupted || run.signal?.aborted)
         throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
+    // A shared stage: the other nodes send until its planned end (give or take their clocks), and every
+    // node lets all of it drain: the primary before it publishes the next start, a secondary before its
+    // calibration probes for the next stage (they must not land in this one).
+    if (shared) {
+        const plannedEndMs = (shared.facts.stages.at(-1)?.start_ms ?? clock.nowMs()) +
+            plannedStageMs(run, stageIndex) +
+            shared.facts.skew_tolerance_ms;
+        if (clock.nowMs() < plannedEndMs)
+            await clock.sleepUntil(plannedEndMs, run.context.signal);
+    }
     // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
     if (target.kind === 'exo')
         await (0,orchestrate/* waitForQuiet */.PL)(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
@@ -65308,7 +66131,7 @@ async function runSearchStage(run, target, stage, search, calibrator) {
     const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
     const gaps = new Histogram();
     const runs = [];
-    const { results, prompts } = await logger.group(`Stage ${stage.name}`, async () => {
+    const { results, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
         const prompts = await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
         for (const calibration of prompts.calibration.models) {
             const line = describeCalibration(calibration);
@@ -65321,6 +66144,7 @@ async function runSearchStage(run, target, stage, search, calibrator) {
         // Requests are numbered on across probes, so that (stage, index) stays unique in requests.jsonl.
         let offset = 0;
         const buildRequest = requestBuilder(config, target, run.options.runId, stage, prompts);
+        const cpuFrom = markCpu();
         const results = await searchCapacity(search, metric.requiredSamples, async (load, probeIndex) => {
             const probeStage = {
                 name: stage.name,
@@ -65384,7 +66208,7 @@ async function runSearchStage(run, target, stage, search, calibrator) {
             ? `below ${results.capacity_high ?? searchRange(search).min} ${unit}`
             : `${results.capacity} ${unit} (bracket ${results.capacity_low}–${results.capacity_high ?? '∞'})`;
         logger.info(`stage ${stage.name}: capacity ${capacity}, ${results.probes.length} probes, ${results.reason}`);
-        return { results, prompts };
+        return { results, prompts, cpu: stageCpu(run, cpuFrom, offset) };
     });
     // The stage's results cover all its probes together; its `search` says what each found.
     const combined = {
@@ -65399,13 +66223,21 @@ async function runSearchStage(run, target, stage, search, calibrator) {
         plan: runs[0]?.plan ?? { kind: 'closed', concurrency: 1, pauseMs: 0 },
         seed: config.seed,
     };
-    const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results };
+    const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results, client_cpu: cpu };
     run.stages.push(ranStage);
     if (run.lostInstances)
         throw run.lostInstances;
     if (combined.interrupted || run.signal?.aborted)
         throw new errors/* CancelledError */.cc('cancelled during stage ' + stage.name);
     (0,seed/* completeSeedStage */.PM)(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+/** The CPU the process used since `from`, a stage's span in which `requests` requests were sent. */
+function stageCpu(run, from, requests) {
+    return clientCpuUsage(from, markCpu(), requests, simulatedInProcess(run));
+}
+/** The shells set provenance.simulated exactly when the simulator runs in this process (`--simulate`). */
+function simulatedInProcess(run) {
+    return run.options.provenance?.simulated === true;
 }
 /** A probe's metric value in a log line: 3 significant digits, no exponent. */
 function formatProbeValue(value) {
@@ -65442,6 +66274,16 @@ function judgeRun(run, failure) {
     const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
     const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
     const validity = (0,verdict_validity/* judgeValidity */.A8)(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
+    // A shared stage this node began late was not sent on the one schedule.
+    const lateReasons = run.shared ? (0,schedule/* scheduleReasons */.RO)(run.shared.facts) : [];
+    if (lateReasons.length > 0) {
+        validity.reasons.push(...lateReasons);
+        validity.valid = false;
+        validity.status = 'invalid';
+    }
+    // With all_nodes every node sends a share: its own figures describe its share, and the merge (of
+    // every node's records) is the run's result, gated there. A node's own gates would judge a part.
+    const sendsLoad = options.isPrimary || run.shared !== undefined;
     const errorInfo = failure
         ? {
             kind: failure instanceof errors/* ExoBenchError */.Ll ? failure.kind : 'internal',
@@ -65459,15 +66301,17 @@ function judgeRun(run, failure) {
         statePolling: run.statePolling,
         stateResets: [...run.context.resetWatch.resets, ...run.pollResets.resets],
         stages,
-        runStatistics: options.isPrimary && runRecords.length > 0 ? (0,aggregate/* computeStatistics */.Dh)(runRecords) : null,
+        runStatistics: sendsLoad && runRecords.length > 0 ? (0,aggregate/* computeStatistics */.Dh)(runRecords) : null,
         runStages,
         snapshots: run.snapshots?.snapshots ?? [],
         validity,
         error: errorInfo,
+        ...(run.shared ? { schedule: run.shared.facts } : {}),
     });
-    if (options.isPrimary)
+    document.client_cpu = clientCpuUsage(run.cpuAtStart, markCpu(), run.allRecords.length, simulatedInProcess(run));
+    if (options.isPrimary && !run.shared)
         Object.assign(document, (0,verdict/* evaluateGates */.ud)(document, runRecords, options.baseline, run.logger));
-    document.verdict = options.isPrimary ? (0,verdict_validity/* judgeVerdict */.Lp)(document) : errorInfo ? 'error' : 'pass';
+    document.verdict = sendsLoad ? (0,verdict_validity/* judgeVerdict */.Lp)(document) : errorInfo ? 'error' : 'pass';
     return document;
 }
 
@@ -66063,6 +66907,7 @@ function crossFieldProblems(data, badPaths) {
         }
     }
     problems.push(...gateProblems(data, ok));
+    problems.push(...loadFromProblems(data, ok));
     const stages = data.stages;
     if (!Array.isArray(stages))
         return problems;
@@ -66549,6 +67394,10 @@ function buildConfig(checked) {
         stream_idle_timeout_seconds: checked.stream_idle_timeout_seconds,
         max_dispatch_lag_p99_ms: checked.max_dispatch_lag_p99_ms,
         snapshot_interval_seconds: checked.snapshot_interval_seconds,
+        // The default (primary) leaves both out, so existing configs and their documents are unchanged.
+        ...(checked.load_from === 'all_nodes'
+            ? { load_from: 'all_nodes', clock_skew_tolerance_ms: checked.clock_skew_tolerance_ms }
+            : {}),
         ...(checked.thresholds ? { thresholds: [...checked.thresholds] } : {}),
         ...(checked.regression ? { regression: { ...checked.regression } } : {}),
     };
@@ -66569,6 +67418,52 @@ function validateConfig(data, writtenAs = () => undefined) {
     if (errors.length > 0)
         return { config: undefined, errors, warnings };
     return { config: buildConfig(data), errors, warnings };
+}
+/**
+ * `load_from: all_nodes` shares each stage's open-loop schedule between the nodes (src/load/schedule.ts).
+ * A closed loop (`concurrency`, `no_overlap`) and a capacity search adapt to the server's answers, so no
+ * node can derive where the stage ends, nor the next stage's start: they are refused, at the stage key.
+ */
+function loadFromProblems(data, ok) {
+    if (data.load_from !== 'all_nodes' || !ok('load_from'))
+        return [];
+    const problems = [];
+    if (validate_isRecord(data.target) && data.target.kind === 'openai')
+        problems.push({
+            path: ['load_from'],
+            message: 'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have; use load_from: primary',
+            at: 'value',
+        });
+    let inheritedReported = false;
+    const why = 'load_from: all_nodes shares open-loop stages only (a stage that reacts to the server has no end every node can derive)';
+    const stages = Array.isArray(data.stages) ? data.stages : [];
+    stages.forEach((stage, index) => {
+        if (!validate_isRecord(stage))
+            return;
+        if (stage.search !== undefined && ok('stages', index, 'search'))
+            problems.push({
+                path: ['stages', index, 'search'],
+                message: `${why}: run a capacity search with load_from: primary`,
+                at: 'key',
+            });
+        if (stage.concurrency !== undefined && ok('stages', index, 'concurrency'))
+            problems.push({
+                path: ['stages', index, 'concurrency'],
+                message: `${why}: give this stage time_between_requests instead, or use load_from: primary`,
+                at: 'key',
+            });
+        const inherited = stage.no_overlap === undefined && stage.trace === undefined && stage.search === undefined;
+        const noOverlap = inherited ? data.no_overlap : stage.no_overlap;
+        if (noOverlap === true && ok('stages', index) && !(inherited && inheritedReported)) {
+            inheritedReported ||= inherited;
+            problems.push({
+                path: stage.no_overlap === true ? ['stages', index, 'no_overlap'] : ['no_overlap'],
+                message: `${why}: one request at a time is one client's loop; use load_from: primary${stage.no_overlap === true ? '' : ' (no_overlap is inherited from the top level)'}`,
+                at: 'key',
+            });
+        }
+    });
+    return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/config/load.ts
@@ -66781,8 +67676,6 @@ async function loadConfigFile(path, variables = process.env) {
 
 
 
-// EXTERNAL MODULE: ./src/plan/plan.ts
-var plan = __nccwpck_require__(8720);
 ;// CONCATENATED MODULE: ./src/util/signals.ts
 /**
  * SIGINT/SIGTERM as an AbortSignal. Both shells stop a run the same way (abort, then clean up and
@@ -66811,10 +67704,6 @@ function abortOnSignals(handling) {
     };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/run/provenance.ts
@@ -67035,6 +67924,7 @@ function validateApiUrl(name, value) {
 
 
 
+
 /** Exit codes of the command. */
 const ExitCode = { Pass: 0, Fail: 1, Usage: 2 };
 const usage = `exo-bench ${version/* VERSION */.x}: staged, fire-and-forget load benchmarks for EXO clusters
@@ -67133,7 +68023,7 @@ async function planCommand(args, streams, env, logger) {
         strict: true,
     });
     if (values.help) {
-        streams.stdout('Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes}, …]}.\n');
+        streams.stdout('Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load}, …]}.\n');
         return ExitCode.Pass;
     }
     const loaded = await loadConfig(values.config, env, logger);
@@ -67156,6 +68046,28 @@ const MERGE_OPTIONS = {
     'no-fail-on-threshold': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
 };
+/** The results table on stdout (when a stage ran), then the verdict with every reason, never a bare `verdict: invalid`. */
+function printTableAndVerdict(outcome, streams, logger) {
+    if (outcome.document.results.stages.length > 0)
+        streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
+    const verdictLine = (0,verdict/* describeVerdict */.XZ)(outcome.document);
+    if (outcome.verdict === 'pass')
+        logger.info(verdictLine);
+    else
+        logger.warning(verdictLine);
+}
+function logFilePaths(outcome, logger) {
+    logger.info(`results: ${outcome.resultsPath}`);
+    logger.info(`requests: ${outcome.requestsPath}`);
+    logger.info(`summary: ${outcome.summaryPath}`);
+    logger.info(`report: ${outcome.reportPath}`);
+}
+/** Pass on a pass; with --no-fail-on-threshold also when only the gates (thresholds, regressions) failed. */
+function exitCodeOf(outcome, noFailOnThreshold) {
+    if (outcome.verdict !== 'pass' && (0,verdict/* failedOnlyOnGates */.x2)(outcome.document) && noFailOnThreshold)
+        return ExitCode.Pass;
+    return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+}
 async function mergeCommand(args, streams, logger) {
     const { values, positionals } = (0,external_node_util_.parseArgs)({
         args,
@@ -67181,20 +68093,9 @@ async function mergeCommand(args, streams, logger) {
         logger,
         ...(baseline ? { baseline } : {}),
     });
-    if (outcome.document.results.stages.length > 0)
-        streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-    const verdictLine = (0,verdict/* describeVerdict */.XZ)(outcome.document);
-    if (outcome.verdict === 'pass')
-        logger.info(verdictLine);
-    else
-        logger.warning(verdictLine);
-    logger.info(`results: ${outcome.resultsPath}`);
-    logger.info(`requests: ${outcome.requestsPath}`);
-    logger.info(`summary: ${outcome.summaryPath}`);
-    logger.info(`report: ${outcome.reportPath}`);
-    if (outcome.verdict !== 'pass' && (0,verdict/* failedOnlyOnGates */.x2)(outcome.document) && values['no-fail-on-threshold'])
-        return ExitCode.Pass;
-    return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+    printTableAndVerdict(outcome, streams, logger);
+    logFilePaths(outcome, logger);
+    return exitCodeOf(outcome, values['no-fail-on-threshold'] === true);
 }
 /** The run command's flags (also what an unknown flag is matched against for a did-you-mean). */
 const RUN_OPTIONS = {
@@ -67248,14 +68149,11 @@ function withConnectionHint(logger, configPath) {
     };
     return logger;
 }
-async function runCommand(args, streams, env, cliLogger) {
-    const { values } = (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS, strict: true });
-    const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
-    if (values.help) {
-        streams.stdout(usage);
-        return ExitCode.Pass;
-    }
-    const loaded = await loadConfig(values.config, env, logger);
+function parseRunFlags(args) {
+    return (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS, strict: true }).values;
+}
+/** The node's flags, checked, each with its default from the config when not given. */
+function nodeFlags(values, loaded) {
     if (values['api-port'] !== undefined && values['api-url'] !== undefined) {
         throw new errors/* InputError */.dz('--api-port and --api-url are mutually exclusive', 'Give the port for a local node, or the whole URL.');
     }
@@ -67270,84 +68168,106 @@ async function runCommand(args, streams, env, cliLogger) {
     const isPrimary = values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
     const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
     const hardwareLabels = values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
-    let simulator;
-    let apiUrl;
-    // A second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup).
-    const cancel = abortOnSignals({
+    return {
+        expectedNodes,
+        timeoutSeconds,
+        nodeIndex,
+        isPrimary,
+        outputDir,
+        resultsFile,
+        hardwareLabels,
+        defaultRunId: defaults.runId,
+    };
+}
+/** The API URL of a real server: --api-url, --api-port on this machine, an openai target's base_url, else EXO here. */
+function serverApiUrl(values, loaded) {
+    if (values['api-url'] !== undefined)
+        return validateApiUrl('--api-url', values['api-url']);
+    if (values['api-port'] !== undefined) {
+        const port = parsePositiveInteger('--api-port', values['api-port']);
+        if (port > 65535)
+            throw new errors/* InputError */.dz(`--api-port must be a TCP port (1-65535), got ${port}`);
+        return `http://127.0.0.1:${port}`;
+    }
+    return targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
+}
+/** Cancels the run on SIGINT/SIGTERM; a second signal exits at once (a user pressing Ctrl-C again does not want to wait for cleanup). */
+function cancelOnSignals(logger) {
+    return abortOnSignals({
         onSignal: (name) => logger.warning(`${name}: stopping the run (in-flight requests are cancelled, instances deleted)`),
         onRepeat: (name) => {
             logger.error(`${name} again: exiting without cleanup`);
             process.exit(130);
         },
     });
+}
+/** What the run wrote, on stdout and in the log: the seed's --output copy, the table, the verdict, the files, the seed's block last. */
+function reportRun(outcome, resultsFile, streams, logger) {
+    if (resultsFile !== undefined) {
+        // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(resultsFile), { recursive: true });
+        (0,external_node_fs_.copyFileSync)(outcome.resultsPath, resultsFile);
+    }
+    printTableAndVerdict(outcome, streams, logger);
+    if (outcome.document.validity.status === 'inconclusive')
+        logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
+    if (resultsFile !== undefined)
+        logger.info(`results file: ${resultsFile}`);
+    logFilePaths(outcome, logger);
+    // The seed's last block, after everything else on stdout (scripts scrape the log for it).
+    streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
+}
+async function runCommand(args, streams, env, cliLogger) {
+    const values = parseRunFlags(args);
+    const logger = values.simulate ? cliLogger : withConnectionHint(cliLogger, values.config ?? 'FILE');
+    if (values.help) {
+        streams.stdout(usage);
+        return ExitCode.Pass;
+    }
+    const loaded = await loadConfig(values.config, env, logger);
+    const flags = nodeFlags(values, loaded);
+    // The tests of load_from: all_nodes run each node process with a clock of its own (src/run/clock-offset.ts).
+    const simulatedOffset = simulatedClockOffsetMs(env);
+    if (simulatedOffset !== undefined) {
+        applySimulatedClockOffset(simulatedOffset);
+        logger.warning(`this node's clock is shifted by ${simulatedOffset} ms (simulated clock skew)`);
+    }
+    let simulator;
+    let apiUrl;
+    const cancel = cancelOnSignals(logger);
     try {
         if (values.simulate) {
             // The simulator loads only when asked for (keeps the command's start-up short).
-            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(233), __nccwpck_require__.e(285)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9285));
-            simulator = await startSimulatorForConfig(loaded.config, expectedNodes, values['simulate-profile']);
+            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(382), __nccwpck_require__.e(285)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9285));
+            simulator = await startSimulatorForConfig(loaded.config, flags.expectedNodes, values['simulate-profile']);
             apiUrl = simulator.url;
-            logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((n) => n.url).join(', ')}`);
+            logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((node) => node.url).join(', ')}`);
         }
-        else if (values['api-url'] !== undefined) {
-            apiUrl = validateApiUrl('--api-url', values['api-url']);
-        }
-        else if (values['api-port'] !== undefined) {
-            const port = parsePositiveInteger('--api-port', values['api-port']);
-            if (port > 65535)
-                throw new errors/* InputError */.dz(`--api-port must be a TCP port (1-65535), got ${port}`);
-            apiUrl = `http://127.0.0.1:${port}`;
-        }
-        else {
-            // An openai target's base_url, else EXO on this machine.
-            apiUrl = targetApiUrl(loaded.config, undefined, 'http://127.0.0.1:52415');
-        }
+        else
+            apiUrl = serverApiUrl(values, loaded);
         const baseline = values.baseline === undefined ? undefined : await (0,verdict/* resolveBaseline */.oL)(values.baseline, undefined);
         if (baseline?.status === 'unavailable')
             logger.warning(`baseline: ${baseline.reason}`);
         const outcome = await runNode(loaded, {
             ...(baseline ? { baseline } : {}),
             apiUrl,
-            isPrimary,
-            expectedNodes,
-            timeoutSeconds,
-            outputDir,
-            runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : defaults.runId,
+            isPrimary: flags.isPrimary,
+            expectedNodes: flags.expectedNodes,
+            timeoutSeconds: flags.timeoutSeconds,
+            outputDir: flags.outputDir,
+            runId: values['run-id'] !== undefined ? parseRunId(values['run-id']) : flags.defaultRunId,
             env,
             gitCommit: values['git-commit'] ?? null,
-            hardwareLabels,
+            hardwareLabels: flags.hardwareLabels,
             ...(values.label ? { hardwareLabel: values.label } : {}),
-            ...(nodeIndex !== undefined ? { nodeIndex } : {}),
+            ...(flags.nodeIndex !== undefined ? { nodeIndex: flags.nodeIndex } : {}),
             provenance: cliProvenance(loaded.file, {
                 simulated: values.simulate === true,
                 profilePath: values['simulate-profile'],
             }),
         }, { logger, mask: (value) => logger.mask(value) }, cancel.signal);
-        if (resultsFile !== undefined) {
-            // The seed's --output: the same document as results.json (its keys are a superset of the seed's).
-            (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(resultsFile), { recursive: true });
-            (0,external_node_fs_.copyFileSync)(outcome.resultsPath, resultsFile);
-        }
-        if (outcome.document.results.stages.length > 0)
-            streams.stdout(`\n${renderResultsTable(outcome.document)}\n\n`);
-        // Every reason at once (validity and thresholds), never a bare `verdict: invalid`.
-        const verdictLine = (0,verdict/* describeVerdict */.XZ)(outcome.document);
-        if (outcome.verdict === 'pass')
-            logger.info(verdictLine);
-        else
-            logger.warning(verdictLine);
-        if (outcome.document.validity.status === 'inconclusive')
-            logger.info(`validity: ${outcome.document.validity.notes?.join('; ') ?? 'inconclusive'}`);
-        if (resultsFile !== undefined)
-            logger.info(`results file: ${resultsFile}`);
-        logger.info(`results: ${outcome.resultsPath}`);
-        logger.info(`requests: ${outcome.requestsPath}`);
-        logger.info(`summary: ${outcome.summaryPath}`);
-        logger.info(`report: ${outcome.reportPath}`);
-        // The seed's last block, after everything else on stdout (scripts scrape the log for it).
-        streams.stdout(`\n${seedJsonResultsBlock(outcome.document)}`);
-        if (outcome.verdict !== 'pass' && (0,verdict/* failedOnlyOnGates */.x2)(outcome.document) && values['no-fail-on-threshold'])
-            return ExitCode.Pass;
-        return outcome.verdict === 'pass' ? ExitCode.Pass : ExitCode.Fail;
+        reportRun(outcome, flags.resultsFile, streams, logger);
+        return exitCodeOf(outcome, values['no-fail-on-threshold'] === true);
     }
     finally {
         cancel.dispose();
@@ -67373,10 +68293,10 @@ async function runCli(argv, streams, env) {
             return await mergeCommand(rest, streams, logger);
         if (first === 'simulate') {
             if (rest.includes('--help') || rest.includes('-h')) {
-                streams.stdout((await __nccwpck_require__.e(/* import() */ 233).then(__nccwpck_require__.bind(__nccwpck_require__, 3233))).simulateUsage);
+                streams.stdout((await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 2382))).simulateUsage);
                 return ExitCode.Pass;
             }
-            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 233).then(__nccwpck_require__.bind(__nccwpck_require__, 3233));
+            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 2382));
             return await runSimulateCommand(rest, {
                 stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
                 stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),

@@ -83,6 +83,71 @@ function workflowFileOf(workflowRef) {
     const match = path ? /\.github\/workflows\/([^/]+)$/.exec(path) : null;
     return match?.[1];
 }
+/** This node's artifact in a run: the newest unexpired one that matches (ties: the highest id). */
+async function nodeArtifact(github, runId) {
+    const { octokit, owner, repo, options } = github;
+    const artifacts = (await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+        owner,
+        repo,
+        run_id: runId,
+        per_page: 100,
+    }));
+    return artifacts
+        .filter((artifact) => !artifact.expired && matches(options.artifact, artifact.name))
+        .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')) || b.id - a.id)[0];
+}
+/** `run:<id>`: this node's artifact in that run; an InputError when the run has none. */
+async function givenRunArtifact(github, runId, label) {
+    let artifact;
+    try {
+        artifact = await nodeArtifact(github, runId);
+    }
+    catch (error) {
+        throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
+    }
+    if (!artifact) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline run:${runId} has no artifact named ${describeMatch(github.options.artifact)} (or it expired)`, 'Check the run id, and that the artifact-name input matches the one of that run.');
+    }
+    return artifact;
+}
+/** The latest successful runs of `workflow` on `branch`, at most LATEST_RUNS_SEARCHED. */
+async function successfulRuns(github, workflow, branch) {
+    const { octokit, owner, repo } = github;
+    const { data } = await octokit.rest.actions
+        .listWorkflowRuns({
+        owner,
+        repo,
+        workflow_id: workflow,
+        branch,
+        status: 'success',
+        per_page: LATEST_RUNS_SEARCHED,
+    })
+        .catch((error) => {
+        // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
+        if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`, 'Once the workflow is on the default branch, its runs there become the baseline.');
+        }
+        throw error;
+    });
+    return data.workflow_runs;
+}
+/** `latest`: the newest successful run of this workflow on the default branch (not this run) with this node's artifact. */
+async function latestRunWithArtifact(github) {
+    const { octokit, owner, repo, options } = github;
+    const workflow = workflowFileOf(options.workflowRef);
+    if (!workflow) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)', 'Use baseline: run:<id> instead.');
+    }
+    const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+    const branch = repository.default_branch;
+    const runs = (await successfulRuns(github, workflow, branch)).filter((run) => run.id !== options.currentRunId && isDefaultBranchRun(run, repository.id));
+    for (const run of runs) {
+        const artifact = await nodeArtifact(github, run.id);
+        if (artifact)
+            return { runId: run.id, artifact };
+    }
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`, 'The first run on the default branch has nothing to compare with; later runs will.');
+}
 /** Creates the fetcher. */
 function createArtifactBaselineFetcher(options) {
     const [owner = '', repo = ''] = options.repository.split('/');
@@ -91,6 +156,7 @@ function createArtifactBaselineFetcher(options) {
     const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_3__/* .getOctokit */ .Q)(options.token, {
         ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     });
+    const github = { octokit, owner, repo, options };
     const serverUrl = options.serverUrl ?? 'https://github.com';
     const download = options.download ??
         (async (artifactId, runId, directory) => {
@@ -99,48 +165,6 @@ function createArtifactBaselineFetcher(options) {
                 findBy: { token: options.token, workflowRunId: runId, repositoryOwner: owner, repositoryName: repo },
             });
         });
-    async function nodeArtifact(runId) {
-        const artifacts = (await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
-            owner,
-            repo,
-            run_id: runId,
-            per_page: 100,
-        }));
-        return artifacts
-            .filter((artifact) => !artifact.expired && matches(options.artifact, artifact.name))
-            .sort((a, b) => String(b.created_at ?? '').localeCompare(String(a.created_at ?? '')) || b.id - a.id)[0];
-    }
-    async function latestRunWithArtifact() {
-        const workflow = workflowFileOf(options.workflowRef);
-        if (!workflow) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz('baseline latest: cannot tell which workflow this is (GITHUB_WORKFLOW_REF is not set)', 'Use baseline: run:<id> instead.');
-        }
-        const { data: repository } = await octokit.rest.repos.get({ owner, repo });
-        const branch = repository.default_branch;
-        const { data } = await octokit.rest.actions
-            .listWorkflowRuns({
-            owner,
-            repo,
-            workflow_id: workflow,
-            branch,
-            status: 'success',
-            per_page: LATEST_RUNS_SEARCHED,
-        })
-            .catch((error) => {
-            // GitHub knows a workflow by the files of the default branch: a workflow added by this PR is 404.
-            if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) {
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: GitHub knows no workflow ${workflow} on ${branch} yet (404), so there is no earlier run to compare with`, 'Once the workflow is on the default branch, its runs there become the baseline.');
-            }
-            throw error;
-        });
-        const runs = data.workflow_runs.filter((run) => run.id !== options.currentRunId && isDefaultBranchRun(run, repository.id));
-        for (const run of runs) {
-            const artifact = await nodeArtifact(run.id);
-            if (artifact)
-                return { runId: run.id, artifact };
-        }
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline latest: none of the last ${runs.length} successful runs of ${workflow} on ${branch} has an artifact named ${describeMatch(options.artifact)}`, 'The first run on the default branch has nothing to compare with; later runs will.');
-    }
     return {
         async fetch(spec) {
             const label = spec.kind === 'run' ? `baseline run:${spec.runId}` : 'baseline latest';
@@ -148,19 +172,11 @@ function createArtifactBaselineFetcher(options) {
             let artifact;
             if (spec.kind === 'run') {
                 runId = spec.runId;
-                try {
-                    artifact = await nodeArtifact(runId);
-                }
-                catch (error) {
-                    throw explainGitHubError(error, `${label}: listing the artifacts of run ${runId}`);
-                }
-                if (!artifact) {
-                    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .InputError */ .dz(`baseline run:${runId} has no artifact named ${describeMatch(options.artifact)} (or it expired)`, 'Check the run id, and that the artifact-name input matches the one of that run.');
-                }
+                artifact = await givenRunArtifact(github, runId, label);
             }
             else {
                 try {
-                    ({ runId, artifact } = await latestRunWithArtifact());
+                    ({ runId, artifact } = await latestRunWithArtifact(github));
                 }
                 catch (error) {
                     throw explainGitHubError(error, `${label}: listing the successful runs on the default branch`);
