@@ -82,6 +82,44 @@ function substituteAll(value: unknown, variables: VariableMap, path: PathSegment
 }
 
 /**
+ * The document as a plain object, once its syntax and structure passed: throws a positioned
+ * ConfigError for an alias bomb, an empty file or a top level that is not a mapping.
+ */
+function topLevelMapping(source: ReturnType<typeof parseYaml>, file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // Alias bombs and the like; the parser has already accepted the syntax.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError([
+      { file, ...positionOfPath(source, []), path: '', message: `invalid YAML: ${reason}` },
+    ]);
+  }
+
+  if (value === null || value === undefined) {
+    throw new ConfigError([
+      unpositioned(
+        file,
+        'the file is empty; expected a mapping with at least hardware_plan, model_ids and stages',
+      ),
+    ]);
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError([
+      {
+        file,
+        ...positionOfPath(source, []),
+        path: '',
+        message: `expected a mapping of config keys (hardware_plan, model_ids, stages, …) at the top level, found ${describeTopLevel(value)}`,
+      },
+    ]);
+  }
+
+  return value as Record<string, unknown>;
+}
+
+/**
  * Parses and validates config text. `file` is used in messages, and to find the trace files of trace
  * stages (relative to its folder; they are read here). `variables` resolves `${VAR}`
  * references (default: `process.env`). Throws `ConfigError` holding every problem found.
@@ -117,37 +155,7 @@ export function parseConfigText(
   }));
   if (structureProblems.length > 0) throw new ConfigError(structureProblems.sort(byPosition));
 
-  let value: unknown;
-  try {
-    value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    // Alias bombs and the like; the parser has already accepted the syntax.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError([
-      { file, ...positionOfPath(source, []), path: '', message: `invalid YAML: ${reason}` },
-    ]);
-  }
-
-  if (value === null || value === undefined) {
-    throw new ConfigError([
-      unpositioned(
-        file,
-        'the file is empty; expected a mapping with at least hardware_plan, model_ids and stages',
-      ),
-    ]);
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError([
-      {
-        file,
-        ...positionOfPath(source, []),
-        path: '',
-        message: `expected a mapping of config keys (hardware_plan, model_ids, stages, …) at the top level, found ${describeTopLevel(value)}`,
-      },
-    ]);
-  }
-
-  const data = value as Record<string, unknown>;
+  const data = topLevelMapping(source, file);
   const substitutionProblems = substituteAll(data, variables, []);
   const result = validateConfig(data, (path) => scalarSourceAt(source, path));
   const problems = [...substitutionProblems, ...result.errors].map(positioned).sort(byPosition);

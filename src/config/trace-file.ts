@@ -16,6 +16,28 @@ export function traceFilePath(configFile: string, trace: string): string {
   return isAbsolute(trace) ? trace : join(dirname(configFile), trace);
 }
 
+/** The text of a trace file, or why it cannot be read (a directory, too big, missing, unreadable). */
+function readTraceFile(file: string): string | { problem: string } {
+  try {
+    const info = statSync(file);
+    if (info.isDirectory()) return { problem: `${file} is a directory; expected a JSONL trace file` };
+    if (info.size > TRACE_LIMITS.maxFileBytes) {
+      return {
+        problem: `expected a trace of at most ${TRACE_LIMITS.maxFileBytes / 1024 / 1024} MiB, found ${formatNumber(info.size)} bytes in ${file}; cut the trace`,
+      };
+    }
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return {
+      problem:
+        code === 'ENOENT'
+          ? `no such trace file: looked for ${file} (a trace path is relative to the config file's folder)`
+          : `cannot read the trace file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
 /**
  * Reads the trace of every trace stage of `config` (mutated: each trace stage gets its iterations,
  * prompt_length, generation_length and time_between_requests). Returns the traces by stage name and
@@ -37,33 +59,9 @@ export function loadStageTraces(
       return { file: configFile, ...positionOf(path, 'value'), path: formatPath(path), message };
     };
     const file = traceFilePath(configFile, stage.trace);
-    let text: string;
-    try {
-      const info = statSync(file);
-      if (info.isDirectory()) {
-        problems.push(atConfig('trace', `${file} is a directory; expected a JSONL trace file`));
-        return;
-      }
-      if (info.size > TRACE_LIMITS.maxFileBytes) {
-        problems.push(
-          atConfig(
-            'trace',
-            `expected a trace of at most ${TRACE_LIMITS.maxFileBytes / 1024 / 1024} MiB, found ${formatNumber(info.size)} bytes in ${file}; cut the trace`,
-          ),
-        );
-        return;
-      }
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException | undefined)?.code;
-      problems.push(
-        atConfig(
-          'trace',
-          code === 'ENOENT'
-            ? `no such trace file: looked for ${file} (a trace path is relative to the config file's folder)`
-            : `cannot read the trace file ${file}: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
+    const text = readTraceFile(file);
+    if (typeof text !== 'string') {
+      problems.push(atConfig('trace', text.problem));
       return;
     }
     const parsed = parseTrace(text);

@@ -4,16 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type {
-  ArrivalProcess,
-  BenchConfig,
-  ChatEndpoint,
-  InstanceMeta,
-  SearchConfig,
-  SearchRange,
-  Sharding,
-  StageConfig,
-} from './types.js';
+import type { ArrivalProcess, BenchConfig, InstanceMeta, SearchConfig, StageConfig } from './types.js';
 import {
   configSchema,
   DEFAULT_TRACE_BLOCK_TOKENS,
@@ -239,43 +230,22 @@ function hiddenEnumValues(key: string): string[] {
   return Object.keys(DEPRECATED_ALIASES[key] ?? {});
 }
 
-/** The fields the schema has already checked, as the code sees them. */
-interface CheckedStage {
-  name: string;
-  /**
-   * The four load fields are absent only in a trace stage (iterations may be there too); a search stage
-   * and a closed loop (`concurrency`) have no gap.
-   */
-  prompt_length?: number;
-  generation_length?: number;
-  time_between_requests?: number;
-  iterations?: number;
-  no_overlap?: boolean;
-  arrival: ArrivalProcess;
-  burstiness?: number;
-  concurrency?: number;
-  ramp_to_rate?: number;
-  warmup_requests: number;
-  warmup: boolean;
-  thresholds?: string[];
-  trace?: string;
-  trace_speed?: number;
-  trace_block_tokens?: number;
-  shared_prefix?: { tokens: number; groups: number };
-  search?: CheckedSearch;
-}
+/**
+ * The fields the schema has already checked, as the code sees them: the loaded config's own types
+ * (src/config/types.ts), where the file may still leave out what the loader derives or fills in.
+ */
+type StageLoadKey = 'prompt_length' | 'generation_length' | 'time_between_requests' | 'iterations';
 
-interface CheckedSearch {
-  metric: string;
-  max?: number;
-  min?: number;
-  rate?: SearchRange;
-  concurrency?: SearchRange;
-  probe_requests?: number;
-  tolerance: number;
-  max_probes: number;
-  max_failure_rate: number;
-}
+/** A stage as checked: the load fields are absent in a trace stage, a search stage or a closed loop's gap. */
+type CheckedStage = Omit<StageConfig, StageLoadKey | 'no_overlap' | 'arrival' | 'search'> &
+  Partial<Pick<StageConfig, StageLoadKey | 'no_overlap'>> & {
+    /** Always there: the schema's default (constant). */
+    arrival: ArrivalProcess;
+    search?: CheckedSearch;
+  };
+
+/** A search as checked: probe_requests defaults from the metric (defaultProbeRequests). */
+type CheckedSearch = Omit<SearchConfig, 'probe_requests'> & { probe_requests?: number };
 
 /** The keys an ordinary stage requires and a search stage must leave out (it sets its own load). */
 const SCHEDULE_KEYS = ['time_between_requests', 'iterations'] as const;
@@ -285,31 +255,30 @@ export function defaultProbeRequests(metric: string): number {
   return Math.max(20, 2 * (METRICS.get(metric)?.requiredSamples ?? 0));
 }
 
-interface CheckedConfig {
+/** The config as checked: before the target fills model_ids, the alias is resolved, and so on. */
+type CheckedConfig = Omit<
+  BenchConfig,
+  | 'hardware_plan'
+  | 'environment'
+  | 'model_ids'
+  | 'stages'
+  | 'instance_meta'
+  | 'target'
+  | 'load_from'
+  | 'clock_skew_tolerance_ms'
+> & {
   /** Absent only for an openai target. */
   hardware_plan?: Record<string, number>;
+  /** As written: numbers and booleans become text in buildConfig. */
   environment: Record<string, string | number | boolean>;
-  timeout_seconds: number;
   /** Absent only for an openai target. */
   model_ids?: string[];
   stages: CheckedStage[];
-  seed: number;
-  sharding: Sharding;
   instance_meta: InstanceMeta | 'MlxIbv';
-  no_overlap: boolean;
-  endpoint: ChatEndpoint;
-  unique_prompts: boolean;
   target?: Record<string, unknown>;
-  calibrate_prompts: boolean;
-  request_timeout_seconds: number;
-  stream_idle_timeout_seconds: number;
-  max_dispatch_lag_p99_ms: number;
-  snapshot_interval_seconds: number;
   load_from: 'primary' | 'all_nodes';
   clock_skew_tolerance_ms: number;
-  thresholds?: string[];
-  regression?: Record<string, string>;
-}
+};
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -365,6 +334,9 @@ export function reservedVariableReason(name: string): string | undefined {
   return `expected a variable the benchmark may set, found ${JSON.stringify(name)}: ${prefix ? `names starting with ${prefix} are` : 'it is'} reserved (it would change how the runner, the shell or EXO itself behaves, not the benchmark)`;
 }
 
+/** Whether a field passed the schema: no problem was found in it or anywhere below it. */
+type Usable = (...path: PathSegment[]) => boolean;
+
 /**
  * Rules across fields. Each runs only where the fields it reads passed the schema, so one mistake is
  * reported once (a huge `iterations` is not also a too-long stage).
@@ -373,103 +345,27 @@ function crossFieldProblems(
   data: Record<string, unknown>,
   badPaths: readonly PathSegment[][],
 ): PathProblem[] {
-  const problems: PathProblem[] = [];
-  // A field is usable when no problem was found in it or anywhere below it.
-  const ok = (...path: PathSegment[]): boolean =>
+  const ok: Usable = (...path) =>
     !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
-
-  const plan = data.hardware_plan;
-  if (isRecord(plan) && ok('hardware_plan')) {
-    const counts = Object.values(plan).filter(isFiniteNumber);
-    const totalNodes = counts.reduce((sum, count) => sum + count, 0);
-    if (counts.length === Object.keys(plan).length && totalNodes > LIMITS.maxNodesTotal) {
-      problems.push({
-        path: ['hardware_plan'],
-        message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${formatNumber(totalNodes)}`,
-        at: 'value',
-      });
-    }
-  }
-
-  const environment = data.environment;
-  if (isRecord(environment)) {
-    for (const name of Object.keys(environment)) {
-      const reason = reservedVariableReason(name);
-      if (reason) problems.push({ path: ['environment', name], message: reason, at: 'key' });
-    }
-  }
-
-  problems.push(...gateProblems(data, ok));
-  problems.push(...loadFromProblems(data, ok));
-
+  const problems: PathProblem[] = [
+    ...planSizeProblems(data, ok),
+    ...environmentProblems(data),
+    ...gateProblems(data, ok),
+    ...loadFromProblems(data, ok),
+  ];
   const stages = data.stages;
   if (!Array.isArray(stages)) return problems;
   const firstIndexByName = new Map<string, number>();
   stages.forEach((stage: unknown, index) => {
     if (!isRecord(stage)) return;
-    const { name, iterations, time_between_requests: gapSeconds, warmup_requests: warmup } = stage;
-    if (typeof name === 'string' && ok('stages', index, 'name')) {
-      const first = firstIndexByName.get(name);
-      if (first === undefined) firstIndexByName.set(name, index);
-      else {
-        problems.push({
-          path: ['stages', index, 'name'],
-          message: `expected a unique stage name, found ${JSON.stringify(name)} again (the name of stages[${first}])`,
-          at: 'value',
-        });
-      }
-    }
-    problems.push(...stageShapeProblems(stage, index, ok));
-    problems.push(...searchStageProblems(stage, index, ok));
-    const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
-    if (
-      iterationsOk &&
-      isFiniteNumber(warmup) &&
-      ok('stages', index, 'warmup_requests') &&
-      warmup >= iterations
-    ) {
-      problems.push({
-        path: ['stages', index, 'warmup_requests'],
-        message: `expected an integer < iterations (${formatNumber(iterations)}), found ${formatNumber(warmup)}; at least one request of the stage must be measured`,
-        at: 'value',
-      });
-    }
-    if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
-      problems.push({
-        path: ['stages', index, 'thresholds'],
-        message:
-          'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
-        at: 'key',
-      });
-    }
-    problems.push(...shapeProblems(stage, index, data.no_overlap === true, ok));
-    const ramp = stage.ramp_to_rate;
-    const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
-    if (iterationsOk && isFiniteNumber(gapSeconds) && gapSeconds > 0 && rampOk) {
-      // A ramp lasts 2(N − 1)/(r0 + R) (src/load/arrivals.ts), not N × gap.
-      const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
-      if (durationSeconds > LIMITS.maxStageDurationSeconds) {
-        problems.push({
-          path: ['stages', index],
-          message: `expected a ramp of at most ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${formatNumber(durationSeconds)} s`,
-          at: 'value',
-        });
-      }
-    } else if (
-      !rampOk &&
-      iterationsOk &&
-      isFiniteNumber(gapSeconds) &&
-      ok('stages', index, 'time_between_requests')
-    ) {
-      const durationSeconds = iterations * gapSeconds;
-      if (durationSeconds > LIMITS.maxStageDurationSeconds) {
-        problems.push({
-          path: ['stages', index],
-          message: `expected iterations × time_between_requests ≤ ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found ${formatNumber(iterations)} × ${formatNumber(gapSeconds)} = ${formatNumber(durationSeconds)} s`,
-          at: 'value',
-        });
-      }
-    }
+    problems.push(
+      ...duplicateNameProblems(stage, index, firstIndexByName, ok),
+      ...stageShapeProblems(stage, index, ok),
+      ...searchStageProblems(stage, index, ok),
+      ...warmupProblems(stage, index, ok),
+      ...shapeProblems(stage, index, data.no_overlap === true, ok),
+      ...stageDurationProblems(stage, index, ok),
+    );
   });
   if (
     stages.length > 0 &&
@@ -485,6 +381,115 @@ function crossFieldProblems(
     });
   }
   return problems;
+}
+
+/** A GitHub Actions matrix runs at most LIMITS.maxNodesTotal jobs, one per node. */
+function planSizeProblems(data: Record<string, unknown>, ok: Usable): PathProblem[] {
+  const plan = data.hardware_plan;
+  if (!isRecord(plan) || !ok('hardware_plan')) return [];
+  const counts = Object.values(plan).filter(isFiniteNumber);
+  const totalNodes = counts.reduce((sum, count) => sum + count, 0);
+  if (counts.length !== Object.keys(plan).length || totalNodes <= LIMITS.maxNodesTotal) return [];
+  return [
+    {
+      path: ['hardware_plan'],
+      message: `expected at most ${LIMITS.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${LIMITS.maxNodesTotal} jobs), found ${formatNumber(totalNodes)}`,
+      at: 'value',
+    },
+  ];
+}
+
+/** Variables the config may not set (reservedVariableReason). */
+function environmentProblems(data: Record<string, unknown>): PathProblem[] {
+  const environment = data.environment;
+  if (!isRecord(environment)) return [];
+  return Object.keys(environment).flatMap((name) => {
+    const reason = reservedVariableReason(name);
+    return reason ? [{ path: ['environment', name], message: reason, at: 'key' as const }] : [];
+  });
+}
+
+/** A stage name used before (`firstIndexByName` remembers the first use of each). */
+function duplicateNameProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  firstIndexByName: Map<string, number>,
+  ok: Usable,
+): PathProblem[] {
+  const name = stage.name;
+  if (typeof name !== 'string' || !ok('stages', index, 'name')) return [];
+  const first = firstIndexByName.get(name);
+  if (first === undefined) {
+    firstIndexByName.set(name, index);
+    return [];
+  }
+  return [
+    {
+      path: ['stages', index, 'name'],
+      message: `expected a unique stage name, found ${JSON.stringify(name)} again (the name of stages[${first}])`,
+      at: 'value',
+    },
+  ];
+}
+
+/** At least one request of a stage is measured; a warm-up stage is not judged, so takes no thresholds. */
+function warmupProblems(stage: Record<string, unknown>, index: number, ok: Usable): PathProblem[] {
+  const problems: PathProblem[] = [];
+  const { iterations, warmup_requests: warmup } = stage;
+  if (
+    isFiniteNumber(iterations) &&
+    ok('stages', index, 'iterations') &&
+    isFiniteNumber(warmup) &&
+    ok('stages', index, 'warmup_requests') &&
+    warmup >= iterations
+  ) {
+    problems.push({
+      path: ['stages', index, 'warmup_requests'],
+      message: `expected an integer < iterations (${formatNumber(iterations)}), found ${formatNumber(warmup)}; at least one request of the stage must be measured`,
+      at: 'value',
+    });
+  }
+  if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
+    problems.push({
+      path: ['stages', index, 'thresholds'],
+      message:
+        'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
+      at: 'key',
+    });
+  }
+  return problems;
+}
+
+/**
+ * A stage lasts at most LIMITS.maxStageDurationSeconds: iterations × time_between_requests, or a ramp's
+ * 2(N − 1)/(r0 + R) (src/load/arrivals.ts).
+ */
+function stageDurationProblems(stage: Record<string, unknown>, index: number, ok: Usable): PathProblem[] {
+  const { iterations, time_between_requests: gapSeconds, ramp_to_rate: ramp } = stage;
+  if (!isFiniteNumber(iterations) || !ok('stages', index, 'iterations') || !isFiniteNumber(gapSeconds))
+    return [];
+  const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
+  if (rampOk && gapSeconds > 0) {
+    const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
+    if (durationSeconds <= LIMITS.maxStageDurationSeconds) return [];
+    return [
+      {
+        path: ['stages', index],
+        message: `expected a ramp of at most ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${formatNumber(durationSeconds)} s`,
+        at: 'value',
+      },
+    ];
+  }
+  if (rampOk || !ok('stages', index, 'time_between_requests')) return [];
+  const durationSeconds = iterations * gapSeconds;
+  if (durationSeconds <= LIMITS.maxStageDurationSeconds) return [];
+  return [
+    {
+      path: ['stages', index],
+      message: `expected iterations × time_between_requests ≤ ${formatNumber(LIMITS.maxStageDurationSeconds)} s (30 days), found ${formatNumber(iterations)} × ${formatNumber(gapSeconds)} = ${formatNumber(durationSeconds)} s`,
+      at: 'value',
+    },
+  ];
 }
 
 /**
@@ -571,20 +576,9 @@ function stageShapeProblems(
   return problems;
 }
 
-/**
- * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
- * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
- * can judge, with the bound on the metric's good side, and one range.
- */
-function searchStageProblems(
-  stage: Record<string, unknown>,
-  index: number,
-  ok: (...path: PathSegment[]) => boolean,
-): PathProblem[] {
+/** A search stage sets its own load: the fields of a schedule or a shape have no meaning there. */
+function searchOwnLoadProblems(stage: Record<string, unknown>, index: number): PathProblem[] {
   const problems: PathProblem[] = [];
-  const search = stage.search;
-  if (search === undefined) return problems;
-  if (!isRecord(search) || !ok('stages', index, 'search')) return problems;
   const setsLoad = (key: string, why: string): void => {
     problems.push({
       path: ['stages', index, key],
@@ -604,6 +598,12 @@ function searchStageProblems(
   for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
     if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
       setsLoad(key, 'its probes send at a constant rate or keep search.concurrency in flight');
+  return problems;
+}
+
+/** A search stage's thresholds judge its capacity: its probes are overloaded on purpose. */
+function searchThresholdProblems(stage: Record<string, unknown>, index: number): PathProblem[] {
+  const problems: PathProblem[] = [];
   if (Array.isArray(stage.thresholds)) {
     stage.thresholds.forEach((text: unknown, thresholdIndex) => {
       if (typeof text !== 'string') return;
@@ -617,6 +617,26 @@ function searchStageProblems(
       }
     });
   }
+  return problems;
+}
+
+/**
+ * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
+ * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
+ * can judge, with the bound on the metric's good side, and one range.
+ */
+function searchStageProblems(
+  stage: Record<string, unknown>,
+  index: number,
+  ok: (...path: PathSegment[]) => boolean,
+): PathProblem[] {
+  const search = stage.search;
+  if (search === undefined) return [];
+  if (!isRecord(search) || !ok('stages', index, 'search')) return [];
+  const problems: PathProblem[] = [
+    ...searchOwnLoadProblems(stage, index),
+    ...searchThresholdProblems(stage, index),
+  ];
   const path: PathSegment[] = ['stages', index, 'search'];
   const { metric, max, min, rate, concurrency, probe_requests: probeRequests } = search;
   const definition = typeof metric === 'string' ? METRICS.get(metric) : undefined;
