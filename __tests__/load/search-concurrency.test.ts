@@ -4,8 +4,9 @@
  * Closed loop with N ≤ C requests in flight, every request finds a free slot: TTFT is the prefill
  * (≈ 2.3 ms). With N > C, N − C requests always wait in the queue for a slot, which frees every
  * S ÷ C = 25 ms on average (S = (G − 1) × step = 100 ms): by Little's law the mean wait is
- * N ÷ (C ÷ S) − S = 25 ms at N = 5, and the p95 wait is near a whole S. With the bound TTFT p95 ≤ 20 ms
- * the capacity is exactly C = 4, bracket [4, 5]: probes 1, 2, 4, 8 (bracket), then 6 and 5 (bisection
+ * N ÷ (C ÷ S) − S = 25 ms at N = 5, and the p95 wait is near a whole S. With the bound TTFT p95 ≤ 50 ms
+ * (about halfway between the ≈ 2 ms at N ≤ C and the ≈ S at N > C, so that a stall of a busy test
+ * machine — CI runs two test files at once — cannot fail the probe at C) the capacity is exactly C = 4, bracket [4, 5]: probes 1, 2, 4, 8 (bracket), then 6 and 5 (bisection
  * to a width of 1) — 6 probes, asserted ≤ 6.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ stages:
     generation_length: 5
     search:
       metric: ttft_p95_ms
-      max: 20
+      max: 50
       concurrency: {min: 1, max: 32}
       probe_requests: ${PROBE_REQUESTS}
     thresholds: ["capacity_concurrency >= 4"]

@@ -73,10 +73,13 @@ function promptTexts(input: unknown): string[] {
 /**
  * How far ahead of now the primary schedules a stage's start, ms: the secondaries poll `/state.tasks`
  * every `pollIntervalMs`, so four polls, and at least a second, leave each of them time to read the
- * beacon and be waiting before the start.
+ * beacon and be waiting before the start. `preparationMs` is what the primary's own preparation of the
+ * stage took (its prompt calibration, which every secondary does too, on a machine as busy): twice that
+ * is added, so that a slower secondary is still ready when the start comes (measured: on two shared
+ * cores a secondary's calibration ran 38 ms past a one-second lead).
  */
-export function beaconLeadMs(pollIntervalMs: number): number {
-  return Math.max(1_000, 4 * pollIntervalMs);
+export function beaconLeadMs(pollIntervalMs: number, preparationMs = 0): number {
+  return Math.max(1_000, 4 * pollIntervalMs) + 2 * Math.max(0, preparationMs);
 }
 
 /** Tokens the beacon asks for: enough to still be generating when it is closed (EOS is banned). */
@@ -102,9 +105,10 @@ export async function publishStageStart(
   target: BeaconTarget,
   runId: string,
   stageIndex: number,
+  preparationMs = 0,
 ): Promise<number> {
   const { clock } = context;
-  const leadMs = beaconLeadMs(context.pollIntervalMs);
+  const leadMs = beaconLeadMs(context.pollIntervalMs, preparationMs);
   // A whole millisecond: the start reads the same in logs, prompts and results.
   const startMs = Math.ceil(clock.nowMs() + leadMs);
   const close = new AbortController();

@@ -353,7 +353,12 @@ const DEFAULT_SKEW_TOLERANCE_MS = 20;
  * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
  * it; a secondary reads it from its node's `/state`.
  */
-async function sharedStageStart(run: NodeRun, target: ResolvedTarget, stageIndex: number): Promise<number> {
+async function sharedStageStart(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stageIndex: number,
+  preparationMs: number,
+): Promise<number> {
   const { config } = run.loaded;
   const { context, options } = run;
   if (!options.isPrimary) {
@@ -379,6 +384,7 @@ async function sharedStageStart(run: NodeRun, target: ResolvedTarget, stageIndex
     { baseUrl: target.baseUrl, model, headers: target.headers, dispatcher: run.dispatcher },
     options.runId,
     stageIndex,
+    preparationMs,
   );
 }
 
@@ -462,6 +468,7 @@ async function runOneStage(
     ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
     : undefined;
   const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
+    const preparedFromMs = clock.nowMs();
     // Probes run before the stage's schedule starts: they are not stage requests. A trace or
     // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
     const prompts = workload
@@ -479,7 +486,9 @@ async function runOneStage(
       else logger.info(`stage ${stage.name}: ${line.text}`);
     }
     // A shared stage starts when the primary says, on every node (prompts are ready by then).
-    const startAtMs = shared ? await sharedStageStart(run, target, stageIndex) : undefined;
+    const startAtMs = shared
+      ? await sharedStageStart(run, target, stageIndex, clock.nowMs() - preparedFromMs)
+      : undefined;
     if (shared && startAtMs !== undefined) {
       const lateMs = Math.max(0, clock.nowMs() - startAtMs);
       shared.facts.stages.push({
