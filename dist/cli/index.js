@@ -62677,10 +62677,13 @@ function promptTexts(input) {
 /**
  * How far ahead of now the primary schedules a stage's start, ms: the secondaries poll `/state.tasks`
  * every `pollIntervalMs`, so four polls, and at least a second, leave each of them time to read the
- * beacon and be waiting before the start.
+ * beacon and be waiting before the start. `preparationMs` is what the primary's own preparation of the
+ * stage took (its prompt calibration, which every secondary does too, on a machine as busy): twice that
+ * is added, so that a slower secondary is still ready when the start comes (measured: on two shared
+ * cores a secondary's calibration ran 38 ms past a one-second lead).
  */
-function beaconLeadMs(pollIntervalMs) {
-    return Math.max(1_000, 4 * pollIntervalMs);
+function beaconLeadMs(pollIntervalMs, preparationMs = 0) {
+    return Math.max(1_000, 4 * pollIntervalMs) + 2 * Math.max(0, preparationMs);
 }
 /** Tokens the beacon asks for: enough to still be generating when it is closed (EOS is banned). */
 const BEACON_MAX_TOKENS = 4096;
@@ -62689,9 +62692,9 @@ const BEACON_MAX_TOKENS = 4096;
  * and returns it. The beacon request is open until its task is seen in this node's `/state` and a
  * quarter of the lead is left; it is then closed, so the instance is idle again before the start.
  */
-async function publishStageStart(context, target, runId, stageIndex) {
+async function publishStageStart(context, target, runId, stageIndex, preparationMs = 0) {
     const { clock } = context;
-    const leadMs = beaconLeadMs(context.pollIntervalMs);
+    const leadMs = beaconLeadMs(context.pollIntervalMs, preparationMs);
     // A whole millisecond: the start reads the same in logs, prompts and results.
     const startMs = Math.ceil(clock.nowMs() + leadMs);
     const close = new AbortController();
@@ -65960,7 +65963,7 @@ const DEFAULT_SKEW_TOLERANCE_MS = 20;
  * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
  * it; a secondary reads it from its node's `/state`.
  */
-async function sharedStageStart(run, target, stageIndex) {
+async function sharedStageStart(run, target, stageIndex, preparationMs) {
     const { config } = run.loaded;
     const { context, options } = run;
     if (!options.isPrimary) {
@@ -65974,7 +65977,7 @@ async function sharedStageStart(run, target, stageIndex) {
         return awaitStageStart(context, options.runId, stageIndex, (previous?.start_ms ?? run.clock.nowMs()) + bound, run.cluster.instances.map((instance) => instance.instanceId));
     }
     const model = target.models[0] ?? config.model_ids[0] ?? '';
-    return publishStageStart(context, { baseUrl: target.baseUrl, model, headers: target.headers, dispatcher: run.dispatcher }, options.runId, stageIndex);
+    return publishStageStart(context, { baseUrl: target.baseUrl, model, headers: target.headers, dispatcher: run.dispatcher }, options.runId, stageIndex, preparationMs);
 }
 /** A shared stage's planned length, ms: its last send's offset (trace stages: the trace's). */
 function plannedStageMs(run, stageIndex) {
@@ -66034,6 +66037,7 @@ async function runOneStage(run, target, stage, calibrator) {
         ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
         : undefined;
     const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
+        const preparedFromMs = clock.nowMs();
         // Probes run before the stage's schedule starts: they are not stage requests. A trace or
         // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
         const prompts = workload
@@ -66047,7 +66051,9 @@ async function runOneStage(run, target, stage, calibrator) {
                 logger.info(`stage ${stage.name}: ${line.text}`);
         }
         // A shared stage starts when the primary says, on every node (prompts are ready by then).
-        const startAtMs = shared ? await sharedStageStart(run, target, stageIndex) : undefined;
+        const startAtMs = shared
+            ? await sharedStageStart(run, target, stageIndex, clock.nowMs() - preparedFromMs)
+            : undefined;
         if (shared && startAtMs !== undefined) {
             const lateMs = Math.max(0, clock.nowMs() - startAtMs);
             shared.facts.stages.push({
@@ -66549,6 +66555,28 @@ function substituteVariables(text, variables) {
 function traceFilePath(configFile, trace) {
     return (0,external_node_path_.isAbsolute)(trace) ? trace : (0,external_node_path_.join)((0,external_node_path_.dirname)(configFile), trace);
 }
+/** The text of a trace file, or why it cannot be read (a directory, too big, missing, unreadable). */
+function readTraceFile(file) {
+    try {
+        const info = (0,external_node_fs_.statSync)(file);
+        if (info.isDirectory())
+            return { problem: `${file} is a directory; expected a JSONL trace file` };
+        if (info.size > TRACE_LIMITS.maxFileBytes) {
+            return {
+                problem: `expected a trace of at most ${TRACE_LIMITS.maxFileBytes / 1024 / 1024} MiB, found ${(0,describe/* formatNumber */.ZV)(info.size)} bytes in ${file}; cut the trace`,
+            };
+        }
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch (error) {
+        const code = error?.code;
+        return {
+            problem: code === 'ENOENT'
+                ? `no such trace file: looked for ${file} (a trace path is relative to the config file's folder)`
+                : `cannot read the trace file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        };
+    }
+}
 /**
  * Reads the trace of every trace stage of `config` (mutated: each trace stage gets its iterations,
  * prompt_length, generation_length and time_between_requests). Returns the traces by stage name and
@@ -66567,24 +66595,9 @@ iterationsWritten, positionOf) {
             return { file: configFile, ...positionOf(path, 'value'), path: (0,describe/* formatPath */.jV)(path), message };
         };
         const file = traceFilePath(configFile, stage.trace);
-        let text;
-        try {
-            const info = (0,external_node_fs_.statSync)(file);
-            if (info.isDirectory()) {
-                problems.push(atConfig('trace', `${file} is a directory; expected a JSONL trace file`));
-                return;
-            }
-            if (info.size > TRACE_LIMITS.maxFileBytes) {
-                problems.push(atConfig('trace', `expected a trace of at most ${TRACE_LIMITS.maxFileBytes / 1024 / 1024} MiB, found ${(0,describe/* formatNumber */.ZV)(info.size)} bytes in ${file}; cut the trace`));
-                return;
-            }
-            text = (0,external_node_fs_.readFileSync)(file, 'utf8');
-        }
-        catch (error) {
-            const code = error?.code;
-            problems.push(atConfig('trace', code === 'ENOENT'
-                ? `no such trace file: looked for ${file} (a trace path is relative to the config file's folder)`
-                : `cannot read the trace file ${file}: ${error instanceof Error ? error.message : String(error)}`));
+        const text = readTraceFile(file);
+        if (typeof text !== 'string') {
+            problems.push(atConfig('trace', text.problem));
             return;
         }
         const parsed = parseTrace(text);
@@ -66883,31 +66896,13 @@ function reservedVariableReason(name) {
  * reported once (a huge `iterations` is not also a too-long stage).
  */
 function crossFieldProblems(data, badPaths) {
-    const problems = [];
-    // A field is usable when no problem was found in it or anywhere below it.
     const ok = (...path) => !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
-    const plan = data.hardware_plan;
-    if (validate_isRecord(plan) && ok('hardware_plan')) {
-        const counts = Object.values(plan).filter(isFiniteNumber);
-        const totalNodes = counts.reduce((sum, count) => sum + count, 0);
-        if (counts.length === Object.keys(plan).length && totalNodes > config_schema/* LIMITS */.b1.maxNodesTotal) {
-            problems.push({
-                path: ['hardware_plan'],
-                message: `expected at most ${config_schema/* LIMITS */.b1.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${config_schema/* LIMITS */.b1.maxNodesTotal} jobs), found ${(0,describe/* formatNumber */.ZV)(totalNodes)}`,
-                at: 'value',
-            });
-        }
-    }
-    const environment = data.environment;
-    if (validate_isRecord(environment)) {
-        for (const name of Object.keys(environment)) {
-            const reason = reservedVariableReason(name);
-            if (reason)
-                problems.push({ path: ['environment', name], message: reason, at: 'key' });
-        }
-    }
-    problems.push(...gateProblems(data, ok));
-    problems.push(...loadFromProblems(data, ok));
+    const problems = [
+        ...planSizeProblems(data, ok),
+        ...environmentProblems(data),
+        ...gateProblems(data, ok),
+        ...loadFromProblems(data, ok),
+    ];
     const stages = data.stages;
     if (!Array.isArray(stages))
         return problems;
@@ -66915,66 +66910,7 @@ function crossFieldProblems(data, badPaths) {
     stages.forEach((stage, index) => {
         if (!validate_isRecord(stage))
             return;
-        const { name, iterations, time_between_requests: gapSeconds, warmup_requests: warmup } = stage;
-        if (typeof name === 'string' && ok('stages', index, 'name')) {
-            const first = firstIndexByName.get(name);
-            if (first === undefined)
-                firstIndexByName.set(name, index);
-            else {
-                problems.push({
-                    path: ['stages', index, 'name'],
-                    message: `expected a unique stage name, found ${JSON.stringify(name)} again (the name of stages[${first}])`,
-                    at: 'value',
-                });
-            }
-        }
-        problems.push(...stageShapeProblems(stage, index, ok));
-        problems.push(...searchStageProblems(stage, index, ok));
-        const iterationsOk = isFiniteNumber(iterations) && ok('stages', index, 'iterations');
-        if (iterationsOk &&
-            isFiniteNumber(warmup) &&
-            ok('stages', index, 'warmup_requests') &&
-            warmup >= iterations) {
-            problems.push({
-                path: ['stages', index, 'warmup_requests'],
-                message: `expected an integer < iterations (${(0,describe/* formatNumber */.ZV)(iterations)}), found ${(0,describe/* formatNumber */.ZV)(warmup)}; at least one request of the stage must be measured`,
-                at: 'value',
-            });
-        }
-        if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
-            problems.push({
-                path: ['stages', index, 'thresholds'],
-                message: 'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
-                at: 'key',
-            });
-        }
-        problems.push(...shapeProblems(stage, index, data.no_overlap === true, ok));
-        const ramp = stage.ramp_to_rate;
-        const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
-        if (iterationsOk && isFiniteNumber(gapSeconds) && gapSeconds > 0 && rampOk) {
-            // A ramp lasts 2(N − 1)/(r0 + R) (src/load/arrivals.ts), not N × gap.
-            const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
-            if (durationSeconds > config_schema/* LIMITS */.b1.maxStageDurationSeconds) {
-                problems.push({
-                    path: ['stages', index],
-                    message: `expected a ramp of at most ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
-                    at: 'value',
-                });
-            }
-        }
-        else if (!rampOk &&
-            iterationsOk &&
-            isFiniteNumber(gapSeconds) &&
-            ok('stages', index, 'time_between_requests')) {
-            const durationSeconds = iterations * gapSeconds;
-            if (durationSeconds > config_schema/* LIMITS */.b1.maxStageDurationSeconds) {
-                problems.push({
-                    path: ['stages', index],
-                    message: `expected iterations × time_between_requests ≤ ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found ${(0,describe/* formatNumber */.ZV)(iterations)} × ${(0,describe/* formatNumber */.ZV)(gapSeconds)} = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
-                    at: 'value',
-                });
-            }
-        }
+        problems.push(...duplicateNameProblems(stage, index, firstIndexByName, ok), ...stageShapeProblems(stage, index, ok), ...searchStageProblems(stage, index, ok), ...warmupProblems(stage, index, ok), ...shapeProblems(stage, index, data.no_overlap === true, ok), ...stageDurationProblems(stage, index, ok));
     });
     if (stages.length > 0 &&
         stages.every((stage, index) => validate_isRecord(stage) && stage.warmup === true && ok('stages', index, 'warmup'))) {
@@ -66985,6 +66921,109 @@ function crossFieldProblems(data, badPaths) {
         });
     }
     return problems;
+}
+/** A GitHub Actions matrix runs at most LIMITS.maxNodesTotal jobs, one per node. */
+function planSizeProblems(data, ok) {
+    const plan = data.hardware_plan;
+    if (!validate_isRecord(plan) || !ok('hardware_plan'))
+        return [];
+    const counts = Object.values(plan).filter(isFiniteNumber);
+    const totalNodes = counts.reduce((sum, count) => sum + count, 0);
+    if (counts.length !== Object.keys(plan).length || totalNodes <= config_schema/* LIMITS */.b1.maxNodesTotal)
+        return [];
+    return [
+        {
+            path: ['hardware_plan'],
+            message: `expected at most ${config_schema/* LIMITS */.b1.maxNodesTotal} nodes in total (a GitHub Actions matrix runs at most ${config_schema/* LIMITS */.b1.maxNodesTotal} jobs), found ${(0,describe/* formatNumber */.ZV)(totalNodes)}`,
+            at: 'value',
+        },
+    ];
+}
+/** Variables the config may not set (reservedVariableReason). */
+function environmentProblems(data) {
+    const environment = data.environment;
+    if (!validate_isRecord(environment))
+        return [];
+    return Object.keys(environment).flatMap((name) => {
+        const reason = reservedVariableReason(name);
+        return reason ? [{ path: ['environment', name], message: reason, at: 'key' }] : [];
+    });
+}
+/** A stage name used before (`firstIndexByName` remembers the first use of each). */
+function duplicateNameProblems(stage, index, firstIndexByName, ok) {
+    const name = stage.name;
+    if (typeof name !== 'string' || !ok('stages', index, 'name'))
+        return [];
+    const first = firstIndexByName.get(name);
+    if (first === undefined) {
+        firstIndexByName.set(name, index);
+        return [];
+    }
+    return [
+        {
+            path: ['stages', index, 'name'],
+            message: `expected a unique stage name, found ${JSON.stringify(name)} again (the name of stages[${first}])`,
+            at: 'value',
+        },
+    ];
+}
+/** At least one request of a stage is measured; a warm-up stage is not judged, so takes no thresholds. */
+function warmupProblems(stage, index, ok) {
+    const problems = [];
+    const { iterations, warmup_requests: warmup } = stage;
+    if (isFiniteNumber(iterations) &&
+        ok('stages', index, 'iterations') &&
+        isFiniteNumber(warmup) &&
+        ok('stages', index, 'warmup_requests') &&
+        warmup >= iterations) {
+        problems.push({
+            path: ['stages', index, 'warmup_requests'],
+            message: `expected an integer < iterations (${(0,describe/* formatNumber */.ZV)(iterations)}), found ${(0,describe/* formatNumber */.ZV)(warmup)}; at least one request of the stage must be measured`,
+            at: 'value',
+        });
+    }
+    if (stage.warmup === true && ok('stages', index, 'warmup') && Array.isArray(stage.thresholds)) {
+        problems.push({
+            path: ['stages', index, 'thresholds'],
+            message: 'a warm-up stage (warmup: true) is not judged, so it takes no thresholds; remove them, or remove warmup: true',
+            at: 'key',
+        });
+    }
+    return problems;
+}
+/**
+ * A stage lasts at most LIMITS.maxStageDurationSeconds: iterations × time_between_requests, or a ramp's
+ * 2(N − 1)/(r0 + R) (src/load/arrivals.ts).
+ */
+function stageDurationProblems(stage, index, ok) {
+    const { iterations, time_between_requests: gapSeconds, ramp_to_rate: ramp } = stage;
+    if (!isFiniteNumber(iterations) || !ok('stages', index, 'iterations') || !isFiniteNumber(gapSeconds))
+        return [];
+    const rampOk = isFiniteNumber(ramp) && ok('stages', index, 'ramp_to_rate');
+    if (rampOk && gapSeconds > 0) {
+        const durationSeconds = (2 * Math.max(0, iterations - 1)) / (1 / gapSeconds + ramp);
+        if (durationSeconds <= config_schema/* LIMITS */.b1.maxStageDurationSeconds)
+            return [];
+        return [
+            {
+                path: ['stages', index],
+                message: `expected a ramp of at most ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found 2 × (iterations − 1) ÷ (1/time_between_requests + ramp_to_rate) = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
+                at: 'value',
+            },
+        ];
+    }
+    if (rampOk || !ok('stages', index, 'time_between_requests'))
+        return [];
+    const durationSeconds = iterations * gapSeconds;
+    if (durationSeconds <= config_schema/* LIMITS */.b1.maxStageDurationSeconds)
+        return [];
+    return [
+        {
+            path: ['stages', index],
+            message: `expected iterations × time_between_requests ≤ ${(0,describe/* formatNumber */.ZV)(config_schema/* LIMITS */.b1.maxStageDurationSeconds)} s (30 days), found ${(0,describe/* formatNumber */.ZV)(iterations)} × ${(0,describe/* formatNumber */.ZV)(gapSeconds)} = ${(0,describe/* formatNumber */.ZV)(durationSeconds)} s`,
+            at: 'value',
+        },
+    ];
 }
 /**
  * The fields of a stage that depend on whether it replays a trace: a trace gives the lengths and the
@@ -67061,18 +67100,9 @@ function stageShapeProblems(stage, index, ok) {
     }
     return problems;
 }
-/**
- * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
- * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
- * can judge, with the bound on the metric's good side, and one range.
- */
-function searchStageProblems(stage, index, ok) {
+/** A search stage sets its own load: the fields of a schedule or a shape have no meaning there. */
+function searchOwnLoadProblems(stage, index) {
     const problems = [];
-    const search = stage.search;
-    if (search === undefined)
-        return problems;
-    if (!validate_isRecord(search) || !ok('stages', index, 'search'))
-        return problems;
     const setsLoad = (key, why) => {
         problems.push({
             path: ['stages', index, key],
@@ -67095,6 +67125,11 @@ function searchStageProblems(stage, index, ok) {
     for (const key of ['arrival', 'burstiness', 'concurrency', 'ramp_to_rate'])
         if (stage[key] !== undefined && !(key === 'arrival' && stage[key] === 'constant'))
             setsLoad(key, 'its probes send at a constant rate or keep search.concurrency in flight');
+    return problems;
+}
+/** A search stage's thresholds judge its capacity: its probes are overloaded on purpose. */
+function searchThresholdProblems(stage, index) {
+    const problems = [];
     if (Array.isArray(stage.thresholds)) {
         stage.thresholds.forEach((text, thresholdIndex) => {
             if (typeof text !== 'string')
@@ -67109,6 +67144,23 @@ function searchStageProblems(stage, index, ok) {
             }
         });
     }
+    return problems;
+}
+/**
+ * A search stage (`search:`) sets its own load, so it takes no `time_between_requests` or `iterations`
+ * (nor `no_overlap`, `warmup_requests`, `warmup` or a trace), and its search must name a metric a search
+ * can judge, with the bound on the metric's good side, and one range.
+ */
+function searchStageProblems(stage, index, ok) {
+    const search = stage.search;
+    if (search === undefined)
+        return [];
+    if (!validate_isRecord(search) || !ok('stages', index, 'search'))
+        return [];
+    const problems = [
+        ...searchOwnLoadProblems(stage, index),
+        ...searchThresholdProblems(stage, index),
+    ];
     const path = ['stages', index, 'search'];
     const { metric, max, min, rate, concurrency, probe_requests: probeRequests } = search;
     const definition = typeof metric === 'string' ? catalog/* METRICS */.Cb.get(metric) : undefined;
@@ -67535,6 +67587,39 @@ function substituteAll(value, variables, path) {
     return problems;
 }
 /**
+ * The document as a plain object, once its syntax and structure passed: throws a positioned
+ * ConfigError for an alias bomb, an empty file or a top level that is not a mapping.
+ */
+function topLevelMapping(source, file) {
+    let value;
+    try {
+        value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        // Alias bombs and the like; the parser has already accepted the syntax.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new errors/* ConfigError */.xL([
+            { file, ...positionOfPath(source, []), path: '', message: `invalid YAML: ${reason}` },
+        ]);
+    }
+    if (value === null || value === undefined) {
+        throw new errors/* ConfigError */.xL([
+            unpositioned(file, 'the file is empty; expected a mapping with at least hardware_plan, model_ids and stages'),
+        ]);
+    }
+    if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new errors/* ConfigError */.xL([
+            {
+                file,
+                ...positionOfPath(source, []),
+                path: '',
+                message: `expected a mapping of config keys (hardware_plan, model_ids, stages, …) at the top level, found ${describeTopLevel(value)}`,
+            },
+        ]);
+    }
+    return value;
+}
+/**
  * Parses and validates config text. `file` is used in messages, and to find the trace files of trace
  * stages (relative to its folder; they are read here). `variables` resolves `${VAR}`
  * references (default: `process.env`). Throws `ConfigError` holding every problem found.
@@ -67565,33 +67650,7 @@ function parseConfigText(text, file, variables = process.env) {
     }));
     if (structureProblems.length > 0)
         throw new errors/* ConfigError */.xL(structureProblems.sort(byPosition));
-    let value;
-    try {
-        value = source.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (error) {
-        // Alias bombs and the like; the parser has already accepted the syntax.
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new errors/* ConfigError */.xL([
-            { file, ...positionOfPath(source, []), path: '', message: `invalid YAML: ${reason}` },
-        ]);
-    }
-    if (value === null || value === undefined) {
-        throw new errors/* ConfigError */.xL([
-            unpositioned(file, 'the file is empty; expected a mapping with at least hardware_plan, model_ids and stages'),
-        ]);
-    }
-    if (typeof value !== 'object' || Array.isArray(value)) {
-        throw new errors/* ConfigError */.xL([
-            {
-                file,
-                ...positionOfPath(source, []),
-                path: '',
-                message: `expected a mapping of config keys (hardware_plan, model_ids, stages, …) at the top level, found ${describeTopLevel(value)}`,
-            },
-        ]);
-    }
-    const data = value;
+    const data = topLevelMapping(source, file);
     const substitutionProblems = substituteAll(data, variables, []);
     const result = validateConfig(data, (path) => scalarSourceAt(source, path));
     const problems = [...substitutionProblems, ...result.errors].map(positioned).sort(byPosition);
