@@ -33,9 +33,17 @@ import {
   prepareStagePrompts,
   prepareWorkloadPrompts,
   PromptCalibrator,
+  type StagePrompts,
 } from '../load/calibrate.js';
 import { requestBuilder } from '../load/request-builder.js';
-import { searchCapacity, searchMode, searchRange } from '../load/search.js';
+import {
+  searchCapacity,
+  searchMode,
+  searchRange,
+  type ProbeMeasurement,
+  type SearchMode,
+} from '../load/search.js';
+import type { RequestOptions, RequestSpec } from '../load/request.js';
 import { runStage, type StageRun } from '../load/stage.js';
 import { scheduleReasons, shareCount, type LoadShare, type ScheduleFacts } from '../load/schedule.js';
 import { planPosition } from '../plan/plan.js';
@@ -43,7 +51,7 @@ import { measureClockOffset } from './clock-offset.js';
 import { traceOffsetsMs } from '../config/trace.js';
 import { planArrivals, tracePlan } from '../load/arrivals.js';
 import { primaryLoadLength } from '../load/duration.js';
-import { expectedCache, stageWorkload } from '../load/workload.js';
+import { expectedCache, stageWorkload, type StageWorkload } from '../load/workload.js';
 import { computeStatistics, histogramSummary } from '../metrics/aggregate.js';
 import { Histogram } from '../metrics/histogram.js';
 import type { RequestRecord } from '../metrics/record.js';
@@ -65,7 +73,7 @@ import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../targ
 import { systemClock, type Clock } from '../util/clock.js';
 import { SecretRedactor, urlPassword } from '../util/redact.js';
 import { evaluateGates, type BaselineInput } from '../verdict/index.js';
-import { METRICS } from '../metrics/catalog.js';
+import { METRICS, type MetricDefinition } from '../metrics/catalog.js';
 import { judgeValidity, judgeVerdict } from '../verdict/validity.js';
 
 /** How a node takes part in the run. */
@@ -457,7 +465,7 @@ async function runOneStage(
     return;
   }
   const { config } = run.loaded;
-  const { logger, clock, secrets } = run;
+  const { logger, clock } = run;
   const shared = run.shared;
   const stageIndex = config.stages.indexOf(stage);
   const gaps = new Histogram();
@@ -469,55 +477,19 @@ async function runOneStage(
     : undefined;
   const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
     const preparedFromMs = clock.nowMs();
-    // Probes run before the stage's schedule starts: they are not stage requests. A trace or
-    // shared_prefix stage composes a prompt per request from offsets measured once (src/load/workload.ts).
-    const prompts = workload
-      ? await prepareWorkloadPrompts(
-          calibrator,
-          target.models,
-          workload,
-          config.unique_prompts,
-          `${run.options.runId}\u0000${stage.name}`,
-        )
-      : await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
-    for (const calibration of prompts.calibration.models) {
-      const line = describeCalibration(calibration);
-      if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
-      else logger.info(`stage ${stage.name}: ${line.text}`);
-    }
-    // A shared stage starts when the primary says, on every node (prompts are ready by then).
+    const prompts = await prepareOneStagePrompts(run, target, stage, workload, calibrator);
+    // A shared stage starts when the primary says, on every node (prompts are ready by then); the primary
+    // leaves the secondaries twice its own preparation time to be ready.
     const startAtMs = shared
-      ? await sharedStageStart(run, target, stageIndex, clock.nowMs() - preparedFromMs)
+      ? await beginSharedStage(run, target, stage, stageIndex, shared, clock.nowMs() - preparedFromMs)
       : undefined;
-    if (shared && startAtMs !== undefined) {
-      const lateMs = Math.max(0, clock.nowMs() - startAtMs);
-      shared.facts.stages.push({
-        name: stage.name,
-        start_ms: startAtMs,
-        late_ms: lateMs,
-        requests: shareCount(shared.share, stage.iterations),
-      });
-      logger.info(
-        `stage ${stage.name}: shared start ${new Date(startAtMs).toISOString()}${lateMs > 0 ? `, ${lateMs.toFixed(1)} ms late here` : ''}; ${shareCount(shared.share, stage.iterations)} of ${stage.iterations} requests are this node's`,
-      );
-    }
     const cpuFrom = markCpu();
     const stageRun = await runStage(stage, {
       clock,
       logger,
-      request: {
-        dispatcher: run.dispatcher,
-        requestTimeoutMs: config.request_timeout_seconds * 1000,
-        idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
-        onTokenGap: (gapMs) => gaps.record(gapMs),
-      },
+      request: stageRequestOptions(run, (gapMs) => gaps.record(gapMs)),
       buildRequest: requestBuilder(config, target, run.options.runId, stage, prompts),
-      onRecord: (record) => {
-        if (secrets.any && record.error_message !== undefined)
-          record.error_message = secrets.redact(record.error_message);
-        run.requestsFile.append(record);
-        run.allRecords.push(record);
-      },
+      onRecord: (record) => keepRecord(run, record),
       signal: run.context.signal,
       progressIntervalMs: run.context.progressIntervalMs,
       ...(offsets ? { plan: tracePlan((index: number) => offsets[index] ?? 0, stage.iterations) } : {}),
@@ -540,25 +512,145 @@ async function runOneStage(
       : undefined,
   );
   ranStage.client_cpu = cpu;
-  run.stages.push(ranStage);
-  if (run.lostInstances) throw run.lostInstances;
-  if (stageRun.interrupted || run.signal?.aborted)
-    throw new CancelledError('cancelled during stage ' + stage.name);
-  // A shared stage: the other nodes send until its planned end (give or take their clocks), and every
-  // node lets all of it drain: the primary before it publishes the next start, a secondary before its
-  // calibration probes for the next stage (they must not land in this one).
-  if (shared) {
-    const plannedEndMs =
-      (shared.facts.stages.at(-1)?.start_ms ?? clock.nowMs()) +
-      plannedStageMs(run, stageIndex) +
-      shared.facts.skew_tolerance_ms;
-    if (clock.nowMs() < plannedEndMs) await clock.sleepUntil(plannedEndMs, run.context.signal);
-  }
+  keepStageResults(run, stage, ranStage, stageRun.interrupted);
+  if (shared) await awaitSharedStageEnd(run, shared, stageIndex);
   // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-  if (target.kind === 'exo')
-    await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+  if (target.kind === 'exo') await drainCluster(run);
   // The seed's stage ends after the drain.
   completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/**
+ * A stage's prompts, sized before its schedule starts (calibration probes are not stage requests). A
+ * trace or shared_prefix stage composes a prompt per request from offsets measured once
+ * (src/load/workload.ts).
+ */
+async function prepareOneStagePrompts(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  workload: StageWorkload | undefined,
+  calibrator: PromptCalibrator | undefined,
+): Promise<StagePrompts> {
+  const { config } = run.loaded;
+  const prompts = workload
+    ? await prepareWorkloadPrompts(
+        calibrator,
+        target.models,
+        workload,
+        config.unique_prompts,
+        `${run.options.runId}\u0000${stage.name}`,
+      )
+    : await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
+  logCalibration(run.logger, stage, prompts);
+  return prompts;
+}
+
+/** One line per model saying how the stage's prompts were sized (a warning when they could not be). */
+function logCalibration(logger: Logger, stage: StageConfig, prompts: StagePrompts): void {
+  for (const calibration of prompts.calibration.models) {
+    const line = describeCalibration(calibration);
+    if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
+    else logger.info(`stage ${stage.name}: ${line.text}`);
+  }
+}
+
+/**
+ * A shared stage's start (sharedStageStart), recorded in the schedule facts with how late this node
+ * reached it, and logged with this node's share of the requests.
+ */
+async function beginSharedStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  stageIndex: number,
+  shared: NonNullable<NodeRun['shared']>,
+  preparationMs: number,
+): Promise<number> {
+  const startAtMs = await sharedStageStart(run, target, stageIndex, preparationMs);
+  const lateMs = Math.max(0, run.clock.nowMs() - startAtMs);
+  shared.facts.stages.push({
+    name: stage.name,
+    start_ms: startAtMs,
+    late_ms: lateMs,
+    requests: shareCount(shared.share, stage.iterations),
+  });
+  run.logger.info(
+    `stage ${stage.name}: shared start ${new Date(startAtMs).toISOString()}${lateMs > 0 ? `, ${lateMs.toFixed(1)} ms late here` : ''}; ${shareCount(shared.share, stage.iterations)} of ${stage.iterations} requests are this node's`,
+  );
+  return startAtMs;
+}
+
+/**
+ * After a shared stage: the other nodes send until its planned end (give or take their clocks), and
+ * every node lets all of it drain: the primary before it publishes the next start, a secondary before
+ * its calibration probes for the next stage (they must not land in this one).
+ */
+async function awaitSharedStageEnd(
+  run: NodeRun,
+  shared: NonNullable<NodeRun['shared']>,
+  stageIndex: number,
+): Promise<void> {
+  const { clock } = run;
+  const plannedEndMs =
+    (shared.facts.stages.at(-1)?.start_ms ?? clock.nowMs()) +
+    plannedStageMs(run, stageIndex) +
+    shared.facts.skew_tolerance_ms;
+  if (clock.nowMs() < plannedEndMs) await clock.sleepUntil(plannedEndMs, run.context.signal);
+}
+
+/** How a stage's requests are sent: the run's dispatcher and the config's deadlines. */
+function stageRequestOptions(run: NodeRun, onTokenGap: (gapMs: number) => void): RequestOptions {
+  const { config } = run.loaded;
+  return {
+    dispatcher: run.dispatcher,
+    requestTimeoutMs: config.request_timeout_seconds * 1000,
+    idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
+    onTokenGap,
+  };
+}
+
+/** An ended request: its error redacted of the run's secrets, appended to requests.jsonl and kept. */
+function keepRecord(run: NodeRun, record: RequestRecord): void {
+  if (run.secrets.any && record.error_message !== undefined)
+    record.error_message = run.secrets.redact(record.error_message);
+  run.requestsFile.append(record);
+  run.allRecords.push(record);
+}
+
+/** Adds a stage's results to the run; a stage cut short (lost instances, cancellation) ends the run. */
+function keepStageResults(
+  run: NodeRun,
+  stage: StageConfig,
+  ranStage: StageResults,
+  interrupted: boolean,
+): void {
+  run.stages.push(ranStage);
+  if (run.lostInstances) throw run.lostInstances;
+  if (interrupted || run.signal?.aborted) throw new CancelledError('cancelled during stage ' + stage.name);
+}
+
+/** Waits (bounded by quietTimeoutMs) until EXO's state shows no request of the run in flight. */
+async function drainCluster(run: NodeRun): Promise<void> {
+  await waitForQuiet(run.context, run.clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
+}
+
+/** What every probe of one capacity search shares. */
+interface SearchProbeContext {
+  run: NodeRun;
+  target: ResolvedTarget;
+  stage: StageConfig;
+  search: SearchConfig;
+  metric: MetricDefinition;
+  mode: SearchMode;
+  /** The load's unit in log lines: `req/s` or `in flight`. */
+  unit: string;
+  /** The stage's requests, numbered on across probes. */
+  buildRequest: (index: number) => RequestSpec;
+  /** The token gaps of every probe of the stage. */
+  gaps: Histogram;
+  /** Every probe's run so far, in order. */
+  runs: StageRun[];
 }
 
 /**
@@ -576,12 +668,11 @@ async function runSearchStage(
   calibrator: PromptCalibrator | undefined,
 ): Promise<void> {
   const { config } = run.loaded;
-  const { logger, clock, secrets } = run;
+  const { logger, clock } = run;
   const metric = METRICS.get(search.metric);
   if (!metric) throw new Error(`unknown search metric ${search.metric}`);
   const mode = searchMode(search);
   const unit = mode === 'rate' ? 'req/s' : 'in flight';
-  const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
   const gaps = new Histogram();
   const runs: StageRun[] = [];
   const { results, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
@@ -591,79 +682,31 @@ async function runSearchStage(
       stage.prompt_length,
       config.unique_prompts,
     );
-    for (const calibration of prompts.calibration.models) {
-      const line = describeCalibration(calibration);
-      if (line.warn) logger.warning(`stage ${stage.name}: ${line.text}`);
-      else logger.info(`stage ${stage.name}: ${line.text}`);
-    }
+    logCalibration(logger, stage, prompts);
+    const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
     logger.info(
       `stage ${stage.name}: capacity search, ${search.metric} ${bound}, ${mode} ${searchRange(search).min}–${searchRange(search).max}, ${search.probe_requests} requests per probe, at most ${search.max_probes} probes`,
     );
     // Requests are numbered on across probes, so that (stage, index) stays unique in requests.jsonl.
     let offset = 0;
     const buildRequest = requestBuilder(config, target, run.options.runId, stage, prompts);
+    const probe: SearchProbeContext = {
+      run,
+      target,
+      stage,
+      search,
+      metric,
+      mode,
+      unit,
+      buildRequest,
+      gaps,
+      runs,
+    };
     const cpuFrom = markCpu();
-    const results = await searchCapacity(search, metric.requiredSamples, async (load, probeIndex) => {
-      const probeStage: StageConfig = {
-        name: stage.name,
-        prompt_length: stage.prompt_length,
-        generation_length: stage.generation_length,
-        time_between_requests: mode === 'rate' ? 1 / load : 0,
-        iterations: search.probe_requests,
-        no_overlap: false,
-        warmup_requests: 0,
-        warmup: false,
-        ...(mode === 'concurrency' ? { concurrency: load } : {}),
-      };
+    const results = await searchCapacity(search, metric.requiredSamples, (load, probeIndex) => {
       const first = offset;
       offset += search.probe_requests;
-      const probeGaps = new Histogram();
-      const stageRun = await runStage(probeStage, {
-        clock,
-        logger,
-        request: {
-          dispatcher: run.dispatcher,
-          requestTimeoutMs: config.request_timeout_seconds * 1000,
-          idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
-          onTokenGap: (gapMs) => {
-            gaps.record(gapMs);
-            probeGaps.record(gapMs);
-          },
-        },
-        buildRequest: (index) => buildRequest(first + index),
-        onRecord: (record) => {
-          record.index += first;
-          record.probe = probeIndex;
-          if (secrets.any && record.error_message !== undefined)
-            record.error_message = secrets.redact(record.error_message);
-          run.requestsFile.append(record);
-          run.allRecords.push(record);
-        },
-        signal: run.context.signal,
-        progressIntervalMs: run.context.progressIntervalMs,
-      });
-      runs.push(stageRun);
-      const stats = computeStatistics(stageRun.records);
-      const observation = metric.observe(stats, histogramSummary(probeGaps));
-      const interrupted =
-        stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
-      // Drain: the next probe must not start on this one's queue (runStage already waited for every request).
-      if (!interrupted && target.kind === 'exo')
-        await waitForQuiet(run.context, clock.nowMs() + (run.options.quietTimeoutMs ?? 60_000));
-      const value = observation.value === null ? '–' : formatProbeValue(observation.value);
-      logger.info(
-        `stage ${stage.name}: probe ${probeIndex} at ${load} ${unit}: ${search.metric} ${value} over ${observation.samples} samples, ${stats.failed_requests}/${stats.total_requests} failed`,
-      );
-      return {
-        requests: stats.total_requests,
-        failures: stats.failed_requests,
-        value: observation.value,
-        samples: observation.samples,
-        started_at_ms: stageRun.startedAtMs,
-        ended_at_ms: stageRun.endedAtMs,
-        achieved_rps: stats.total_requests > 0 ? stats.requests_per_second : null,
-        interrupted,
-      };
+      return runSearchProbe(probe, load, probeIndex, first);
     });
     const capacity =
       results.capacity === null
@@ -675,7 +718,86 @@ async function runSearchStage(
     return { results, prompts, cpu: stageCpu(run, cpuFrom, offset) };
   });
   // The stage's results cover all its probes together; its `search` says what each found.
-  const combined: StageRun = {
+  const combined = combineProbeRuns(stage, runs, config.seed, clock);
+  const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results, client_cpu: cpu };
+  keepStageResults(run, stage, ranStage, combined.interrupted);
+  completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/**
+ * One probe of a capacity search at `load`: a sub-stage of `probe_requests` requests numbered from
+ * `first`, run to its end, then (EXO) the cluster let go quiet; returns its figures to the search.
+ */
+async function runSearchProbe(
+  probe: SearchProbeContext,
+  load: number,
+  probeIndex: number,
+  first: number,
+): Promise<ProbeMeasurement> {
+  const { run, stage, search, metric, gaps } = probe;
+  const { logger, clock } = run;
+  const probeGaps = new Histogram();
+  const stageRun = await runStage(probeStageConfig(stage, search, probe.mode, load), {
+    clock,
+    logger,
+    request: stageRequestOptions(run, (gapMs) => {
+      gaps.record(gapMs);
+      probeGaps.record(gapMs);
+    }),
+    buildRequest: (index) => probe.buildRequest(first + index),
+    onRecord: (record) => {
+      record.index += first;
+      record.probe = probeIndex;
+      keepRecord(run, record);
+    },
+    signal: run.context.signal,
+    progressIntervalMs: run.context.progressIntervalMs,
+  });
+  probe.runs.push(stageRun);
+  const stats = computeStatistics(stageRun.records);
+  const observation = metric.observe(stats, histogramSummary(probeGaps));
+  const interrupted = stageRun.interrupted || run.signal?.aborted === true || run.lostInstances !== undefined;
+  // Drain: the next probe must not start on this one's queue (runStage already waited for every request).
+  if (!interrupted && probe.target.kind === 'exo') await drainCluster(run);
+  const value = observation.value === null ? '–' : formatProbeValue(observation.value);
+  logger.info(
+    `stage ${stage.name}: probe ${probeIndex} at ${load} ${probe.unit}: ${search.metric} ${value} over ${observation.samples} samples, ${stats.failed_requests}/${stats.total_requests} failed`,
+  );
+  return {
+    requests: stats.total_requests,
+    failures: stats.failed_requests,
+    value: observation.value,
+    samples: observation.samples,
+    started_at_ms: stageRun.startedAtMs,
+    ended_at_ms: stageRun.endedAtMs,
+    achieved_rps: stats.total_requests > 0 ? stats.requests_per_second : null,
+    interrupted,
+  };
+}
+
+/** A probe's synthetic stage: `probe_requests` requests at `load` per second, or `load` in flight. */
+function probeStageConfig(
+  stage: StageConfig,
+  search: SearchConfig,
+  mode: SearchMode,
+  load: number,
+): StageConfig {
+  return {
+    name: stage.name,
+    prompt_length: stage.prompt_length,
+    generation_length: stage.generation_length,
+    time_between_requests: mode === 'rate' ? 1 / load : 0,
+    iterations: search.probe_requests,
+    no_overlap: false,
+    warmup_requests: 0,
+    warmup: false,
+    ...(mode === 'concurrency' ? { concurrency: load } : {}),
+  };
+}
+
+/** A search stage's probes as one stage run: their records, span, peak and samples together. */
+function combineProbeRuns(stage: StageConfig, runs: StageRun[], seed: number, clock: Clock): StageRun {
+  return {
     stage,
     records: runs.flatMap((probeRun) => probeRun.records).sort((a, b) => a.index - b.index),
     startedAtMs: runs[0]?.startedAtMs ?? clock.nowMs(),
@@ -688,14 +810,8 @@ async function runSearchStage(
     interrupted: runs.some((probeRun) => probeRun.interrupted),
     // Each probe had its own plan; the stage's load shape says "capacity search" (loadShape).
     plan: runs[0]?.plan ?? { kind: 'closed', concurrency: 1, pauseMs: 0 },
-    seed: config.seed,
+    seed,
   };
-  const ranStage = { ...stageResults(combined, gaps, prompts.calibration), search: results, client_cpu: cpu };
-  run.stages.push(ranStage);
-  if (run.lostInstances) throw run.lostInstances;
-  if (combined.interrupted || run.signal?.aborted)
-    throw new CancelledError('cancelled during stage ' + stage.name);
-  completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
 }
 
 /** The CPU the process used since `from`, a stage's span in which `requests` requests were sent. */
