@@ -4,9 +4,11 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runNode, type NodeRunOutcome } from '../run/benchmark.js';
+import { runNode, type NodeRunOptions, type NodeRunOutcome } from '../run/benchmark.js';
 import { startCommand, stopProcessGroup, type StartedProcess } from '../run/exo-process.js';
-import { nodeDefaults } from '../run/node-options.js';
+import { nodeDefaults, type NodeDefaults } from '../run/node-options.js';
+import type { Provision } from '../run/provision.js';
+import type { LoadedConfig } from '../config/types.js';
 import { applySimulatedClockOffset, simulatedClockOffsetMs } from '../run/clock-offset.js';
 import type { Ports } from '../core/ports.js';
 import { runOutputs, publishRun, type OutputValues } from './publish.js';
@@ -34,15 +36,46 @@ import {
 import { provision } from './provision-mode.js';
 
 /**
- * Runs this node's part and publishes it; the failure it returns fails the step after publishing. Over
- * 80 lines because it is the one place that orders provisioning, EXO's start, the run, publication and
- * the PR comment, with the cleanup that must follow EXO's start on every path; each step is a call.
+ * Runs this node's part and publishes it; the failure it returns fails the step after publishing. It
+ * orders the steps: the node's setup, the server's start, the run, the server's stop on every path
+ * (also when the start or the run throws), then publication and the PR comment.
  */
 export async function nodeMode(
   inputs: ActionInputs,
   ports: Ports,
   outputs: OutputValues,
 ): Promise<StepFailure | undefined> {
+  const { outputDir, loaded, provisioned, defaults } = await prepareNode(inputs, ports, outputs);
+  const server: NodeServer = { standInDone: new AbortController(), standInFailed: new AbortController() };
+  let outcome: NodeRunOutcome | undefined;
+  try {
+    const apiUrl = await startServer(server, loaded, inputs, defaults, provisioned, outputDir, ports);
+    const baseline = await loadBaseline(inputs, outputDir, ports);
+    outcome = await runNode(
+      loaded,
+      nodeRunOptions(inputs, defaults, apiUrl, outputDir, baseline, ports),
+      ports,
+      AbortSignal.any([abortOnRunnerSignals(ports), server.standInFailed.signal]),
+    );
+  } finally {
+    await stopServer(server, ports);
+  }
+  return publishNodeRun(inputs, outcome, server.exo, outputDir, ports, outputs);
+}
+
+/** What nodeMode's setup gives the run: the output folder, the config, the EXO environment, defaults. */
+interface PreparedNode {
+  outputDir: string;
+  loaded: LoadedConfig;
+  provisioned: Provision;
+  defaults: NodeDefaults;
+}
+
+/**
+ * The node's setup, before anything is started: the output folder (saved for the post step), the
+ * config, the EXO environment, the artifact's name, and (tests of load_from: all_nodes) a shifted clock.
+ */
+async function prepareNode(inputs: ActionInputs, ports: Ports, outputs: OutputValues): Promise<PreparedNode> {
   const outputDir = resolve(
     inputs.outputDir ?? join(process.env.RUNNER_TEMP ?? process.cwd(), 'exo-bench-results'),
   );
@@ -62,76 +95,138 @@ export async function nodeMode(
     applySimulatedClockOffset(simulatedOffset);
     ports.logger.warning(`this node's clock is shifted by ${simulatedOffset} ms (simulated clock skew)`);
   }
-  let exo: StartedProcess | undefined;
-  let simulator: SimulatorHandle | undefined;
-  let standInPrimary: Promise<void> | undefined;
-  const standInDone = new AbortController();
-  const standInFailed = new AbortController();
-  let outcome: NodeRunOutcome | undefined;
-  try {
-    let apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
-    if (inputs.simulate) {
-      // The simulator loads only for simulate: true (keeps the real path's start-up short).
-      const { playSimulatedPrimary, startSimulatorForConfig } = await import('../run/simulated-target.js');
-      const expectedNodes = inputs.expectedNodes ?? defaults.expectedNodes;
-      simulator = await startSimulatorForConfig(loaded.config, expectedNodes);
-      apiUrl = simulator.url;
-      if (!inputs.isPrimary && loaded.config.target.kind === 'exo') {
-        // This job's simulator has no primary job of its own: a stand-in places and deletes the
-        // instances from node 0 while this secondary watches from node 1, as on a real cluster.
-        apiUrl = (simulator.nodes[1] ?? simulator.nodes[0] ?? { url: apiUrl }).url;
-        standInPrimary = playSimulatedPrimary(
-          simulator,
-          loaded.config,
-          expectedNodes,
-          inputs.timeoutSeconds ?? defaults.timeoutSeconds,
-          ports.logger,
-          standInDone.signal,
-        ).then((failure) => {
-          if (failure) standInFailed.abort(new Error(`the simulated primary failed: ${failure}`));
-        });
-      }
-      ports.logger.info(`simulator at ${apiUrl}`);
-    } else if (inputs.exoCommand) {
-      const logPath = join(outputDir, 'exo.log');
-      exo = startCommand(inputs.exoCommand, { ...process.env, ...provisioned.variables }, logPath);
-      ports.state.save(State.ExoPid, String(exo.pid));
-      ports.logger.info(`started EXO (process group ${exo.pid}), log: ${logPath}`);
-    }
-    const baseline = await loadBaseline(inputs, outputDir, ports);
-    outcome = await runNode(
-      loaded,
-      {
-        ...(baseline ? { baseline } : {}),
-        apiUrl,
-        isPrimary: inputs.isPrimary,
-        expectedNodes: inputs.expectedNodes ?? defaults.expectedNodes,
-        timeoutSeconds: inputs.timeoutSeconds ?? defaults.timeoutSeconds,
-        outputDir,
-        runId: `${nodeIdentity(inputs).runId}-${nodeIdentity(inputs).runAttempt}`,
-        hardwareLabel: nodeIdentity(inputs).hardwareLabel,
-        nodeIndex: inputs.nodeIndex,
-        // The seed's metadata, from the run itself (its workflow passed these as flags).
-        gitCommit: process.env.GITHUB_SHA ?? null,
-        hardwareLabels: inputs.hardwareLabel ? [inputs.hardwareLabel] : [],
-        provenance: githubProvenance(process.env, inputs.configFile, { simulated: inputs.simulate }),
-        onInstancesPlaced: (ids) =>
-          ports.state.save(State.PlacedInstances, JSON.stringify({ apiUrl, instanceIds: ids })),
-        onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
-      },
-      ports,
-      AbortSignal.any([abortOnRunnerSignals(ports), standInFailed.signal]),
-    );
-  } finally {
-    if (exo) {
-      const how = await stopProcessGroup(exo.pid);
-      ports.logger.info(`stopped EXO (${how})`);
-      ports.state.save(State.ExoPid, '');
-    }
-    standInDone.abort();
-    await standInPrimary;
-    await simulator?.close();
+  return { outputDir, loaded, provisioned, defaults };
+}
+
+/** What this node's load goes to when the action starts it, and what must be stopped on every path. */
+interface NodeServer {
+  /** EXO started from `exo-command`. */
+  exo?: StartedProcess;
+  /** The simulator (`simulate: true`). */
+  simulator?: SimulatorHandle;
+  /** A secondary's simulated primary, settled when it has deleted its instances or stopped. */
+  standInPrimary?: Promise<void>;
+  /** Tells the stand-in primary the run is over. */
+  standInDone: AbortController;
+  /** Aborted when the stand-in primary fails: the run stops on it. */
+  standInFailed: AbortController;
+}
+
+/**
+ * Starts what the action starts: the simulator (`simulate`), or EXO (`exo-command`). Fills `server` as
+ * each part starts, so that stopServer stops it even when a later step throws. Returns the API URL the
+ * run loads.
+ */
+async function startServer(
+  server: NodeServer,
+  loaded: LoadedConfig,
+  inputs: ActionInputs,
+  defaults: NodeDefaults,
+  provisioned: Provision,
+  outputDir: string,
+  ports: Ports,
+): Promise<string> {
+  const apiUrl = targetApiUrl(loaded.config, inputs.apiUrl, `http://127.0.0.1:${provisioned.apiPort}`);
+  if (inputs.simulate) return startSimulated(server, loaded, inputs, defaults, ports);
+  if (inputs.exoCommand) {
+    const logPath = join(outputDir, 'exo.log');
+    const exo = startCommand(inputs.exoCommand, { ...process.env, ...provisioned.variables }, logPath);
+    server.exo = exo;
+    ports.state.save(State.ExoPid, String(exo.pid));
+    ports.logger.info(`started EXO (process group ${exo.pid}), log: ${logPath}`);
   }
+  return apiUrl;
+}
+
+/**
+ * Starts the simulator; for a secondary of an EXO target also a stand-in primary. Returns the URL of
+ * the simulated node this job loads.
+ */
+async function startSimulated(
+  server: NodeServer,
+  loaded: LoadedConfig,
+  inputs: ActionInputs,
+  defaults: NodeDefaults,
+  ports: Ports,
+): Promise<string> {
+  // The simulator loads only for simulate: true (keeps the real path's start-up short).
+  const { playSimulatedPrimary, startSimulatorForConfig } = await import('../run/simulated-target.js');
+  const expectedNodes = inputs.expectedNodes ?? defaults.expectedNodes;
+  const simulator = await startSimulatorForConfig(loaded.config, expectedNodes);
+  server.simulator = simulator;
+  let apiUrl = simulator.url;
+  if (!inputs.isPrimary && loaded.config.target.kind === 'exo') {
+    // This job's simulator has no primary job of its own: a stand-in places and deletes the
+    // instances from node 0 while this secondary watches from node 1, as on a real cluster.
+    apiUrl = (simulator.nodes[1] ?? simulator.nodes[0] ?? { url: apiUrl }).url;
+    server.standInPrimary = playSimulatedPrimary(
+      simulator,
+      loaded.config,
+      expectedNodes,
+      inputs.timeoutSeconds ?? defaults.timeoutSeconds,
+      ports.logger,
+      server.standInDone.signal,
+    ).then((failure) => {
+      if (failure) server.standInFailed.abort(new Error(`the simulated primary failed: ${failure}`));
+    });
+  }
+  ports.logger.info(`simulator at ${apiUrl}`);
+  return apiUrl;
+}
+
+/** Stops what startServer started: EXO's process group, the stand-in primary, the simulator. */
+async function stopServer(server: NodeServer, ports: Ports): Promise<void> {
+  if (server.exo) {
+    const how = await stopProcessGroup(server.exo.pid);
+    ports.logger.info(`stopped EXO (${how})`);
+    ports.state.save(State.ExoPid, '');
+  }
+  server.standInDone.abort();
+  await server.standInPrimary;
+  await server.simulator?.close();
+}
+
+/** The engine's options for this node, from the inputs (the config's defaults where none is given). */
+function nodeRunOptions(
+  inputs: ActionInputs,
+  defaults: NodeDefaults,
+  apiUrl: string,
+  outputDir: string,
+  baseline: BaselineInput | undefined,
+  ports: Ports,
+): NodeRunOptions {
+  return {
+    ...(baseline ? { baseline } : {}),
+    apiUrl,
+    isPrimary: inputs.isPrimary,
+    expectedNodes: inputs.expectedNodes ?? defaults.expectedNodes,
+    timeoutSeconds: inputs.timeoutSeconds ?? defaults.timeoutSeconds,
+    outputDir,
+    runId: `${nodeIdentity(inputs).runId}-${nodeIdentity(inputs).runAttempt}`,
+    hardwareLabel: nodeIdentity(inputs).hardwareLabel,
+    nodeIndex: inputs.nodeIndex,
+    // The seed's metadata, from the run itself (its workflow passed these as flags).
+    gitCommit: process.env.GITHUB_SHA ?? null,
+    hardwareLabels: inputs.hardwareLabel ? [inputs.hardwareLabel] : [],
+    provenance: githubProvenance(process.env, inputs.configFile, { simulated: inputs.simulate }),
+    onInstancesPlaced: (ids) =>
+      ports.state.save(State.PlacedInstances, JSON.stringify({ apiUrl, instanceIds: ids })),
+    onInstancesDeleted: () => ports.state.save(State.PlacedInstances, ''),
+  };
+}
+
+/**
+ * Publishes the run (summary, outputs, artifact with EXO's log, the PR comment) and says whether the
+ * step fails: not on a pass, nor on failed gates alone with `fail-on-threshold: false`.
+ */
+async function publishNodeRun(
+  inputs: ActionInputs,
+  outcome: NodeRunOutcome,
+  exo: StartedProcess | undefined,
+  outputDir: string,
+  ports: Ports,
+  outputs: OutputValues,
+): Promise<StepFailure | undefined> {
   const extraFiles = exo && existsSync(exo.logPath) ? [exo.logPath] : [];
   const published = await publishRun(outcome, ports, {
     upload: inputs.uploadArtifact,
