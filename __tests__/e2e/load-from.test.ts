@@ -20,7 +20,8 @@ import { Outputs } from '../../src/action/constants.js';
 import { planArrivals } from '../../src/load/arrivals.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { FAST_TEST_PROFILE } from '../../src/simulator/index.js';
-import { ArtifactStandin, readZip, type UploadedArtifact } from '../helpers/artifact-standin.js';
+import { ArtifactStandin } from '../helpers/artifact-standin.js';
+import { artifactFiles, describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
 import {
   missingBundles,
   runStep,
@@ -129,30 +130,6 @@ interface Run {
   truth: TruthRecord[];
 }
 
-function describeStep(step: StepResult): string {
-  return `exit ${step.exitCode}\n${step.stdout}\n${step.stderr}`;
-}
-
-function files(artifact: UploadedArtifact): Map<string, string> {
-  return new Map(readZip(artifact.bytes).map((entry) => [entry.name, entry.data.toString('utf8')]));
-}
-
-function records(text: string): RequestLine[] {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RequestLine);
-}
-
-/** numpy's linear percentile, written again here so the check does not reuse the code it checks. */
-function linearPercentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = ((sorted.length - 1) * p) / 100;
-  const i = Math.floor(h);
-  const low = sorted[i] as number;
-  return i + 1 < sorted.length ? low + (h - i) * ((sorted[i + 1] as number) - low) : low;
-}
-
 describe('load_from: all_nodes — plan, four node jobs and the merge job against a 4-node simulator', () => {
   let root: string;
   let simulator: SimulatorProcess | undefined;
@@ -244,11 +221,11 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
         throw new Error(
           `no artifact for ${entry.label}#${entry.index}: ${nodes.map(describeStep).join('\n')}`,
         );
-      return files(artifact);
+      return artifactFiles(artifact);
     });
     const mergedArtifact = service.artifacts.find((a) => a.name === 'exo-bench-merged-1');
     if (!mergedArtifact) throw new Error(`no merged artifact: ${describeStep(merge)}`);
-    return { matrix, nodes, merge, artifacts, merged: files(mergedArtifact), truth };
+    return { matrix, nodes, merge, artifacts, merged: artifactFiles(mergedArtifact), truth };
   }
 
   beforeAll(async () => {
@@ -289,14 +266,14 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
   });
 
   it("counts every request exactly once, and each node sent its share (i mod 4) at the stage's start", () => {
-    const merged = records(within.merged.get('requests.jsonl') ?? '');
+    const merged = jsonLines<RequestLine>(within.merged.get('requests.jsonl') ?? '');
     expect(merged).toHaveLength(TOTAL_REQUESTS);
     expect(new Set(merged.map((r) => `${r.stage}/${r.index}`)).size).toBe(TOTAL_REQUESTS);
     expect(mergedDocument(within).merge.requests).toBe(TOTAL_REQUESTS);
     expect(mergedDocument(within).results.run?.total_requests).toBe(TOTAL_REQUESTS);
     const starts = new Set<string>();
     within.artifacts.forEach((artifact, position) => {
-      const own = records(artifact.get('requests.jsonl') ?? '');
+      const own = jsonLines<RequestLine>(artifact.get('requests.jsonl') ?? '');
       const schedule = nodeDocument(within, position).schedule;
       expect(schedule).toMatchObject({ node: position, nodes: NODES, clock_offset_source: 'simulated' });
       for (const stage of STAGES) {
@@ -337,7 +314,7 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
 
   it('has TTFT percentiles equal to those computed from the concatenated requests.jsonl files', () => {
     const ttfts = within.artifacts
-      .flatMap((artifact) => records(artifact.get('requests.jsonl') ?? ''))
+      .flatMap((artifact) => jsonLines<RequestLine>(artifact.get('requests.jsonl') ?? ''))
       .filter((r) => !r.warmup && r.ok && r.first_token_at_ms !== undefined)
       .map((r) => (r.first_token_at_ms as number) - r.sent_at_ms);
     expect(ttfts).toHaveLength(TOTAL_REQUESTS);
@@ -387,7 +364,7 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
         const schedule = nodeDocument(within, position).schedule as ScheduleFacts;
         const start = schedule.stages.find((s) => s.name === stage.name)?.start_ms ?? NaN;
         const offset = schedule.clock_offset_ms ?? NaN;
-        for (const record of records(artifact.get('requests.jsonl') ?? '').filter(
+        for (const record of jsonLines<RequestLine>(artifact.get('requests.jsonl') ?? '').filter(
           (r) => r.stage === stage.name,
         )) {
           const at = arrived.get(record.response_id ?? '');
@@ -424,7 +401,7 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
 
   it('±30 ms of skew, beyond the 20 ms tolerance: the merged run is invalid, with the reason', () => {
     const document = mergedDocument(beyond);
-    expect(records(beyond.merged.get('requests.jsonl') ?? '')).toHaveLength(TOTAL_REQUESTS);
+    expect(jsonLines<RequestLine>(beyond.merged.get('requests.jsonl') ?? '')).toHaveLength(TOTAL_REQUESTS);
     expect(document.merge.schedule?.skew_ms).toBe(60);
     expect(document.validity.valid).toBe(false);
     expect(document.validity.reasons).toContain(

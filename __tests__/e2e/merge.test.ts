@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outputs } from '../../src/action/constants.js';
 import { FAST_TEST_PROFILE } from '../../src/simulator/index.js';
-import { ArtifactStandin, readZip, type UploadedArtifact } from '../helpers/artifact-standin.js';
+import { ArtifactStandin, type UploadedArtifact } from '../helpers/artifact-standin.js';
+import { artifactFiles, describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
 import {
   missingBundles,
   runStep,
@@ -80,30 +81,6 @@ interface MergedDocument {
     problems: string[];
     requests: number;
   };
-}
-
-function describeStep(step: StepResult): string {
-  return `exit ${step.exitCode}\n${step.stdout}\n${step.stderr}`;
-}
-
-function files(artifact: UploadedArtifact): Map<string, string> {
-  return new Map(readZip(artifact.bytes).map((entry) => [entry.name, entry.data.toString('utf8')]));
-}
-
-function records(text: string): RequestLine[] {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RequestLine);
-}
-
-/** numpy's linear percentile, written again here so the check does not reuse the code it checks. */
-function linearPercentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = ((sorted.length - 1) * p) / 100;
-  const i = Math.floor(h);
-  const low = sorted[i] as number;
-  return i + 1 < sorted.length ? low + (h - i) * ((sorted[i + 1] as number) - low) : low;
 }
 
 describe('plan, four node jobs and the merge job against a 4-node simulator', () => {
@@ -202,7 +179,7 @@ describe('plan, four node jobs and the merge job against a 4-node simulator', ()
           .artifacts.map((a) => a.name)
           .join(', ')}`,
       );
-    return files(artifact);
+    return artifactFiles(artifact);
   }
 
   it('the node jobs ran, and the merge job downloaded each node artifact with @actions/artifact', () => {
@@ -240,10 +217,10 @@ describe('plan, four node jobs and the merge job against a 4-node simulator', ()
 
   it('counts every request exactly once', () => {
     const concatenated = nodeArtifacts().flatMap((artifact) =>
-      records(files(artifact).get('requests.jsonl') ?? ''),
+      jsonLines<RequestLine>(artifactFiles(artifact).get('requests.jsonl') ?? ''),
     );
     expect(concatenated).toHaveLength(TOTAL_REQUESTS);
-    const merged = records(mergedFiles().get('requests.jsonl') ?? '');
+    const merged = jsonLines<RequestLine>(mergedFiles().get('requests.jsonl') ?? '');
     expect(merged).toHaveLength(TOTAL_REQUESTS);
     expect(new Set(merged.map((r) => `${r.node}/${r.stage}/${r.index}`)).size).toBe(TOTAL_REQUESTS);
     const document = JSON.parse(mergedFiles().get('results.json') ?? '') as MergedDocument;
@@ -260,7 +237,7 @@ describe('plan, four node jobs and the merge job against a 4-node simulator', ()
 
   it('has TTFT percentiles equal to those computed from the concatenated requests.jsonl files', () => {
     const ttfts = nodeArtifacts()
-      .flatMap((artifact) => records(files(artifact).get('requests.jsonl') ?? ''))
+      .flatMap((artifact) => jsonLines<RequestLine>(artifactFiles(artifact).get('requests.jsonl') ?? ''))
       .filter((r) => !r.warmup && r.ok && r.first_token_at_ms !== undefined)
       .map((r) => (r.first_token_at_ms as number) - r.sent_at_ms);
     const document = JSON.parse(mergedFiles().get('results.json') ?? '') as MergedDocument;
@@ -301,7 +278,7 @@ describe('plan, four node jobs and the merge job against a 4-node simulator', ()
     expect(partial.outputs.get(Outputs.TotalRequests)).toBe(String(TOTAL_REQUESTS));
     const artifact = service().artifacts.find((a) => a.name === 'exo-bench-merged-partial');
     const document = JSON.parse(
-      files(artifact as UploadedArtifact).get('results.json') ?? '',
+      artifactFiles(artifact as UploadedArtifact).get('results.json') ?? '',
     ) as MergedDocument;
     expect(document.merge.missing_nodes).toEqual(['M4PRO#0', 'M4PRO#1']);
     expect(

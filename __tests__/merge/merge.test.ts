@@ -18,6 +18,7 @@ import type { ResultsDocument } from '../../src/results/document.js';
 import { resultsSchema } from '../helpers/results-schema.js';
 import { FAST_TEST_PROFILE, startSimulator } from '../../src/simulator/index.js';
 import { MemoryLogger } from '../helpers/memory-logger.js';
+import { linearPercentile } from '../helpers/merge-checks.js';
 
 const CONFIG = `
 hardware_plan: { M3ULTRA: 2, M4PRO: 1 }
@@ -54,15 +55,6 @@ const readLines = (path: string): Array<RequestRecord & { node?: string }> =>
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as RequestRecord & { node?: string });
-
-/** numpy's linear percentile, written again here so the check does not reuse the code it checks. */
-function linearPercentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = ((sorted.length - 1) * p) / 100;
-  const i = Math.floor(h);
-  const low = sorted[i] as number;
-  return i + 1 < sorted.length ? low + (h - i) * ((sorted[i + 1] as number) - low) : low;
-}
 
 describe('exo-bench merge of a 3-node run', () => {
   let root: string;
