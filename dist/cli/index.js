@@ -49508,7 +49508,7 @@ function clientCpuText(document) {
         ? ' Includes the simulated server (--simulate runs it in the same process).'
         : '';
     return (`Client CPU ${formatNumber(cpu.client_cpu_seconds, 2)} s over ${formatNumber(cpu.wall_seconds, 1)} s ` +
-        `for ${cpu.requests} requests${perThousand}${share} (${cpu.cores} cores)${busiestText}.${simulated}`);
+        `for ${cpu.requests} request${cpu.requests === 1 ? '' : 's'}${perThousand}${share} (${cpu.cores} core${cpu.cores === 1 ? '' : 's'})${busiestText}.${simulated}`);
 }
 function validitySection(document) {
     const v = document.validity;
