@@ -593,7 +593,10 @@ export interface Validity {
   dispatch_lag_p99_ms: number | null;
   /** The config's max_dispatch_lag_p99_ms (ms). */
   max_dispatch_lag_p99_ms: number;
-  /** The load generator's event-loop delay p99 during the stages (ms); null when it was not measured. */
+  /**
+   * The load generator's event-loop delay p99 during the stages (ms), sampled by a timer every 5 ms
+   * (how late each tick fired); null when it was not measured.
+   */
   event_loop_delay_p99_ms: number | null;
   /** The bound of the event-loop delay p99: 4 × max_dispatch_lag_p99_ms (ms). */
   max_event_loop_delay_p99_ms: number;
