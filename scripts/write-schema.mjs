@@ -2,7 +2,8 @@
 // - configs/schema.json from src/config/schema.ts, its one source of truth. Node 20 cannot import
 //   TypeScript on its own, so this runs the config schema test in its update mode, which goes through the
 //   same ts-jest transform as every test; only the test of the file itself runs (its name starts with
-//   `configs/`).
+//   `configs/`). The same test writes src/config/schema-validator.generated.ts, the schema's validator
+//   as code (scripts/config-validator.mjs).
 // - then configs/results.schema.json, generated from the interfaces of results.json by
 //   scripts/write-results-schema.mjs (it splices in the nodes of configs/schema.json, hence the order).
 import { execFileSync } from 'node:child_process';

@@ -8,9 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { configSchema, renderSchemaJson, STAGE_KEYS, TOP_LEVEL_KEYS } from '../../src/config/index.js';
+import { renderConfigValidator } from '../../scripts/config-validator.mjs';
 
 const repositoryRoot = join(new URL('.', import.meta.url).pathname, '..', '..');
 const schemaFile = join(repositoryRoot, 'configs', 'schema.json');
+const validatorFile = join(repositoryRoot, 'src', 'config', 'schema-validator.generated.ts');
 
 describe('configs/schema.json', () => {
   it('is exactly the schema of src/config/schema.ts', () => {
@@ -18,6 +20,12 @@ describe('configs/schema.json', () => {
     const onDisk = readFileSync(schemaFile, 'utf8');
     // On failure: UPDATE_SCHEMA=1 npm test -- __tests__/config/schema
     expect(onDisk).toBe(renderSchemaJson());
+  });
+
+  it('is what src/config/schema-validator.generated.ts validates (the validator is not stale)', () => {
+    if (process.env.UPDATE_SCHEMA === '1') writeFileSync(validatorFile, renderConfigValidator(configSchema));
+    // On failure: UPDATE_SCHEMA=1 npm test -- __tests__/config/schema
+    expect(readFileSync(validatorFile, 'utf8')).toBe(renderConfigValidator(configSchema));
   });
 
   it('is a valid draft-07 schema that ajv compiles in strict mode', () => {
