@@ -19,6 +19,7 @@ import {
   type DownloadView,
   type InstanceView,
 } from './state.js';
+import { formatGrouped } from '../util/number-format.js';
 
 /** What every wait needs. */
 export interface ClusterContext {
@@ -382,7 +383,7 @@ export function describeDownload(view: ClusterView, download: DownloadView): str
   if (download.status === 'Failed') return `${where} failed: ${download.errorMessage ?? 'no message'}`;
   if (!download.totalBytes || download.downloadedBytes === undefined) return `${where} ${download.status}`;
   const percent = Math.floor((100 * download.downloadedBytes) / download.totalBytes);
-  const megabytes = (bytes: number): string => `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`;
+  const megabytes = (bytes: number): string => `${formatGrouped(Math.round(bytes / 1e6), 0)} MB`;
   const speed =
     download.speedBytesPerSecond !== undefined && download.speedBytesPerSecond > 0
       ? ` at ${megabytes(download.speedBytesPerSecond)}/s`

@@ -13,6 +13,7 @@
  * Fields other than these four are ignored, unless one looks like a misspelling of them.
  */
 import { closestMatch } from './describe.js';
+import { formatGrouped } from '../util/number-format.js';
 
 /** One request of a trace. */
 export interface TraceRequest {
@@ -107,7 +108,7 @@ function numberField(
     return 0;
   }
   if (value < min || value > max)
-    report(field, `expected ${min} ≤ ${field} ≤ ${max.toLocaleString('en-US')}, found ${value}`);
+    report(field, `expected ${min} ≤ ${field} ≤ ${formatGrouped(max, 0)}, found ${value}`);
   return value;
 }
 
@@ -192,7 +193,7 @@ export function parseTrace(text: string): { requests: TraceRequest[]; problems: 
       report(
         line,
         '',
-        `expected at most ${TRACE_LIMITS.maxRequests.toLocaleString('en-US')} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`,
+        `expected at most ${formatGrouped(TRACE_LIMITS.maxRequests, 0)} requests in a trace; cut the trace (iterations: N replays the first N lines only after parsing all of them)`,
       );
       break;
     }

@@ -36,6 +36,7 @@ import {
   searchSentence,
 } from './search-report.js';
 import type { SearchResults } from '../load/search.js';
+import { formatGrouped } from '../util/number-format.js';
 
 export type { ChartInputs } from './charts.js';
 
@@ -55,7 +56,7 @@ const VERDICT_BADGES: Record<Verdict, string> = {
 /** Formats a number for a table: fixed decimals, `–` for missing. */
 export function formatNumber(value: number | null | undefined, decimals = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return formatGrouped(value, decimals);
 }
 
 function formatPercent(ratio: number, total: number): string {

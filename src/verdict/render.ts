@@ -8,6 +8,7 @@ import type { ComparisonResult, ComparisonStatus, MetricComparison } from './com
 import { formatChange } from './index.js';
 import type { MetricUnit } from '../metrics/catalog.js';
 import type { ThresholdOutcome } from './thresholds.js';
+import { formatGrouped } from '../util/number-format.js';
 
 /** GitHub refuses issue comments longer than this many characters. */
 export const COMMENT_MAX_CHARS = 65_536;
@@ -30,10 +31,7 @@ const DECIMALS: Record<MetricUnit, number> = {
 /** A value with its unit: `512.3 ms`, `0.9900`, `12 requests`. */
 export function formatValue(value: number | null | undefined, unit: MetricUnit): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const text = value.toLocaleString('en-US', {
-    minimumFractionDigits: DECIMALS[unit],
-    maximumFractionDigits: DECIMALS[unit],
-  });
+  const text = formatGrouped(value, DECIMALS[unit]);
   return unit === 'ratio' ? text : `${text} ${unit}`;
 }
 
