@@ -157,9 +157,11 @@ function startHogs(count, maxMs) {
 
 function run(args) {
   return new Promise((resolvePromise, reject) => {
-    // BENCH_CLIENT_NODE_ARGS: extra node flags for the client (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+    // BENCH_CLIENT_NODE_ARGS: extra node flags for the client (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`);
+    // BENCH_CLIENT_WRAPPER: a program that runs node with the arguments it is given (e.g. a script running
+    // `strace -f -c -o FILE node "$@"`), in place of node.
     const extra = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...extra, ...args], {
+    const child = spawn(process.env.BENCH_CLIENT_WRAPPER ?? process.execPath, [...extra, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, BENCH_CPU_REPORT: cpuReport },
     });
