@@ -205,6 +205,22 @@ describe('load_from: all_nodes with an openai target: a node on the starts the p
     expect(run.records).toEqual([]);
   });
 
+  it('a start given to a run that does not share the load is ignored, with a warning', async () => {
+    const text = configText(
+      simulator.url,
+      '',
+      '  - { name: s, prompt_length: 30, generation_length: 5, time_between_requests: 0.02, iterations: 2 }\n',
+    ).replace('hardware_plan: { LOADGEN: 2 }\nload_from: all_nodes\nclock_skew_tolerance_ms: 20\n', '');
+    const startAtMs = Date.now() + 3_600_000;
+    const run = await runOne(text, 0, 'primary', { expectedNodes: 1, scheduleStartMs: startAtMs });
+    expect(run.outcome.verdict).toBe('pass');
+    expect(run.records).toHaveLength(2);
+    expect(run.schedule).toBeUndefined();
+    expect(run.logger.lines).toContain(
+      `warning: the schedule start ${startAtMs} is ignored: it is for load_from: all_nodes with an openai target (this run's stages start one after another on this node)`,
+    );
+  });
+
   it('a node that comes after the whole planned schedule sends nothing', async () => {
     const text = configText(
       simulator.url,
