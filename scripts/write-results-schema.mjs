@@ -239,6 +239,14 @@ function spliceConfiguration(schema) {
         },
         stages: (node) => ({ ...node, items: { $ref: '#/definitions/StageConfig' } }),
         seed: (node) => ({ ...node, description: `Since 1.5: ${node.description ?? ''}` }),
+        all_nodes_start_delay_seconds: (node) => ({
+          ...node,
+          description: `Since 1.7: ${node.description ?? ''} Present (default applied) only with load_from: all_nodes and an openai target.`,
+        }),
+        all_nodes_drain_seconds: (node) => ({
+          ...node,
+          description: `Since 1.7: ${node.description ?? ''} Present (default applied) only with load_from: all_nodes and an openai target.`,
+        }),
         instance_meta: {
           description: 'EXO instance kind (the alias MlxIbv is already resolved to MlxJaccl).',
         },

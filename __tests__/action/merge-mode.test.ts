@@ -52,6 +52,7 @@ function inputs(overrides: Partial<ActionInputs>): ActionInputs {
     modelsDir: undefined,
     readOnlyModelsDirs: undefined,
     nodeArtifacts: undefined,
+    scheduleStartMs: undefined,
     ...overrides,
   };
 }

@@ -172,6 +172,55 @@ describe('the main and post steps in process, over file-backed ports', () => {
     expect(files.state()[State.MainFinished]).toBe('true');
   });
 
+  it('plan, openai target with load_from: all_nodes: every entry and the schedule-start-ms output carry one start', async () => {
+    writeFileSync(
+      join(dir, 'openai.yaml'),
+      `hardware_plan: { LOADGEN: 4 }
+load_from: all_nodes
+all_nodes_start_delay_seconds: 60
+target: { kind: openai, base_url: 'http://127.0.0.1:8000', model: m }
+stages: [{ name: s, prompt_length: 20, generation_length: 10, time_between_requests: 1, iterations: 8 }]
+`,
+    );
+    const files = filePorts(dir);
+    const before = Date.now();
+    const failure = await withInputs(dir, { mode: 'plan', 'config-file': 'openai.yaml' }, () =>
+      runMainStep(files.ports),
+    );
+    const after = Date.now();
+    expect(failure).toBeUndefined();
+    const outputs = files.outputs();
+    const start = Number(outputs[Outputs.ScheduleStartMs]);
+    expect(start).toBeGreaterThanOrEqual(before + 60_000);
+    expect(start).toBeLessThanOrEqual(after + 60_001);
+    const matrix = JSON.parse(outputs[Outputs.Matrix] ?? '') as {
+      include: Array<{ sends_load: boolean; start_at_ms: number }>;
+    };
+    expect(matrix.include.map((entry) => [entry.sends_load, entry.start_at_ms])).toEqual(
+      [0, 1, 2, 3].map(() => [true, start]),
+    );
+    expect(files.summary()).toContain(`\`start_at_ms\` ${start}`);
+  });
+
+  it('plan of an EXO config: the schedule-start-ms output is empty', async () => {
+    const files = filePorts(dir);
+    await withInputs(dir, { mode: 'plan', 'config-file': 'bench.yaml' }, () => runMainStep(files.ports));
+    expect(files.outputs()[Outputs.ScheduleStartMs]).toBe('');
+  });
+
+  it('node: a schedule-start-ms that is not epoch milliseconds fails the step, naming the input', async () => {
+    const files = filePorts(dir);
+    const failure = await withInputs(
+      dir,
+      { mode: 'node', 'config-file': 'bench.yaml', simulate: 'true', 'schedule-start-ms': '1900000000' },
+      () => runMainStep(files.ports),
+    );
+    expect(failure?.message).toContain("the step's inputs have 1 problem");
+    expect(files.logger.lines.join('\n')).toContain(
+      'input schedule-start-ms must be epoch milliseconds (the plan\'s start_at_ms, 13 digits), got "1900000000"',
+    );
+  });
+
   it('node, simulated primary: runs the stages, publishes summary, outputs and artifact', async () => {
     const files = filePorts(dir);
     const failure = await withInputs(

@@ -39,6 +39,7 @@ describe('exo-bench usage', () => {
     const help = capture();
     expect(await runCli(['--help'], help.streams, {})).toBe(0);
     expect(help.stdout.join('')).toContain('--api-port N');
+    expect(help.stdout.join('')).toContain('--schedule-start-ms MS');
     const version = capture();
     expect(await runCli(['--version'], version.streams, {})).toBe(0);
     expect(version.stdout.join('')).toMatch(/^\d+\.\d+\.\d+\n$/);
@@ -59,11 +60,40 @@ describe('exo-bench usage', () => {
       /must be an http:\/\/ or https:\/\/ URL, got "file:\/\/\/etc\/passwd"/,
     ],
     [['--config', join(dir, 'missing.yaml')], /missing\.yaml/],
+    [
+      ['--config', config, '--schedule-start-ms', '1900000000'],
+      /--schedule-start-ms must be epoch milliseconds \(the plan's start_at_ms, 13 digits\), got "1900000000"/,
+    ],
+    [['--config', config, '--schedule-start-ms', 'soon'], /--schedule-start-ms must be a whole number ≥ 1/],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const io = capture();
     expect(await runCli(args, io.streams, {})).toBe(2);
     expect(io.stderr.join('')).toMatch(message);
     expect(io.stderr.join('')).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('exo-bench plan', () => {
+  it('fixes the first start of an openai all_nodes run in every entry: now + all_nodes_start_delay_seconds', async () => {
+    const openai = join(dir, 'openai.yaml');
+    writeFileSync(
+      openai,
+      `hardware_plan: { LOADGEN: 3 }
+load_from: all_nodes
+all_nodes_start_delay_seconds: 30
+target: { kind: openai, base_url: 'http://127.0.0.1:8000', model: m }
+stages: [{ name: s, prompt_length: 20, generation_length: 10, time_between_requests: 1, iterations: 3 }]
+`,
+    );
+    const io = capture();
+    const before = Date.now();
+    expect(await runCli(['plan', '--config', openai], io.streams, {})).toBe(0);
+    const after = Date.now();
+    const entries = (JSON.parse(io.stdout.join('')) as { include: Array<{ start_at_ms: number }> }).include;
+    expect(entries).toHaveLength(3);
+    expect(new Set(entries.map((entry) => entry.start_at_ms)).size).toBe(1);
+    expect(entries[0]?.start_at_ms).toBeGreaterThanOrEqual(before + 30_000);
+    expect(entries[0]?.start_at_ms).toBeLessThanOrEqual(after + 30_001);
   });
 });
 

@@ -30,6 +30,7 @@ describe('configs/', () => {
         'configs/examples/concurrency.yaml',
         'configs/examples/ramp.yaml',
         'configs/examples/load-from-all-nodes.yaml',
+        'configs/examples/load-from-openai.yaml',
       ]),
     );
   });
@@ -49,6 +50,21 @@ describe('configs/', () => {
       [undefined, false],
       [undefined, false],
     ]);
+  });
+
+  it('load-from-openai.yaml spreads its open-loop stages over four runners against one server', async () => {
+    const { config } = await loadConfigFile(
+      join(repositoryRoot, 'configs/examples/load-from-openai.yaml'),
+      {},
+    );
+    expect(config).toMatchObject({
+      hardware_plan: { LOADGEN: 4 },
+      target: { kind: 'openai' },
+      load_from: 'all_nodes',
+      clock_skew_tolerance_ms: 20,
+      all_nodes_start_delay_seconds: 180,
+      all_nodes_drain_seconds: 30,
+    });
   });
 
   it('bench_simple.yaml is the original bench.py run: one node, one stage, one request', async () => {

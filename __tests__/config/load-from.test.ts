@@ -1,7 +1,9 @@
 /**
  * `load_from` (issue #18): the default keeps every existing config's meaning (and leaves the config's
  * keys as they were), `all_nodes` takes a skew tolerance, and what cannot be shared between nodes is
- * refused with a positioned error: closed loops, capacity searches and openai targets.
+ * refused with a positioned error: closed loops and capacity searches. An openai target shares its load
+ * between the runners of hardware_plan on starts fixed at plan time (all_nodes_start_delay_seconds,
+ * all_nodes_drain_seconds), fields refused wherever else they would do nothing.
  */
 import { parseConfigText } from '../../src/config/index.js';
 import { ConfigError, type ConfigProblem } from '../../src/core/errors.js';
@@ -128,17 +130,124 @@ stages:
       }),
     ]);
   });
+});
 
-  it('refuses all_nodes with an openai target (no cluster state to agree through)', () => {
-    const text = `load_from: all_nodes
+describe('load_from: all_nodes with an openai target (stage starts fixed at plan time)', () => {
+  const openai = (topLevel: string, stage = 'time_between_requests: 1, iterations: 3'): string =>
+    `${topLevel}
 target: { kind: openai, base_url: 'http://127.0.0.1:8000', model: m }
-stages: [{name: s, prompt_length: 20, generation_length: 10, time_between_requests: 1, iterations: 3}]
+stages: [{name: s, prompt_length: 20, generation_length: 10, ${stage}}]
 `;
-    expect(problemsOf(text)).toEqual([
+
+  it('spreads over the runners of hardware_plan, with a start delay of 120 s and the request timeout as drain by default', () => {
+    const { config: loaded } = parseConfigText(
+      openai('load_from: all_nodes\nhardware_plan: { LOADGEN: 4 }\nrequest_timeout_seconds: 45'),
+      'c.yaml',
+      {},
+    );
+    expect(loaded).toMatchObject({
+      hardware_plan: { LOADGEN: 4 },
+      load_from: 'all_nodes',
+      clock_skew_tolerance_ms: 20,
+      all_nodes_start_delay_seconds: 120,
+      all_nodes_drain_seconds: 45,
+    });
+    const given = parseConfigText(
+      openai(
+        'load_from: all_nodes\nhardware_plan: { LOADGEN: 2 }\nall_nodes_start_delay_seconds: 5\nall_nodes_drain_seconds: 1.5',
+      ),
+      'c.yaml',
+      {},
+    ).config;
+    expect([given.all_nodes_start_delay_seconds, given.all_nodes_drain_seconds]).toEqual([5, 1.5]);
+  });
+
+  it('leaves every other config without the two fields (their documents are unchanged)', () => {
+    const primary = parseConfigText(openai('hardware_plan: { LOADGEN: 1 }'), 'c.yaml', {}).config;
+    const exo = parseConfigText(
+      config('time_between_requests: 1\niterations: 3', 'load_from: all_nodes'),
+      'c.yaml',
+      {},
+    ).config;
+    for (const loaded of [primary, exo]) {
+      expect(loaded).not.toHaveProperty('all_nodes_start_delay_seconds');
+      expect(loaded).not.toHaveProperty('all_nodes_drain_seconds');
+    }
+  });
+
+  it('needs hardware_plan: the runners that share the load', () => {
+    expect(problemsOf(openai('load_from: all_nodes'))).toEqual([
+      {
+        path: '',
+        message: expect.stringMatching(
+          /^missing required key "hardware_plan" for load_from: all_nodes with target kind "openai"/,
+        ),
+        line: 1,
+      },
+    ]);
+  });
+
+  it('keeps one node with load_from: primary, and says how to spread the load', () => {
+    expect(problemsOf(openai('hardware_plan: { LOADGEN: 4 }'))).toEqual([
+      {
+        path: 'hardware_plan',
+        message: expect.stringContaining('with load_from: all_nodes every node of hardware_plan sends'),
+        line: 1,
+      },
+    ]);
+  });
+
+  it('still refuses closed loops and capacity searches', () => {
+    expect(
+      problemsOf(
+        openai('load_from: all_nodes\nhardware_plan: { LOADGEN: 4 }', 'concurrency: 4, iterations: 8'),
+      ),
+    ).toEqual([
       expect.objectContaining({
-        path: 'load_from',
-        message: expect.stringContaining('needs an EXO target'),
+        path: 'stages[0].concurrency',
+        message: expect.stringMatching(/^load_from: all_nodes shares open-loop stages only/),
       }),
     ]);
+    expect(
+      problemsOf(
+        openai(
+          'load_from: all_nodes\nhardware_plan: { LOADGEN: 4 }',
+          'search: { metric: ttft_p95_ms, max: 500, rate: { min: 1, max: 8 } }',
+        ),
+      ),
+    ).toEqual([expect.objectContaining({ path: 'stages[0].search' })]);
+  });
+
+  it('refuses the two fields where they would do nothing, at the key: load_from primary, or an EXO target', () => {
+    expect(problemsOf(openai('hardware_plan: { LOADGEN: 1 }\nall_nodes_start_delay_seconds: 30'))).toEqual([
+      {
+        path: 'all_nodes_start_delay_seconds',
+        message:
+          'all_nodes_start_delay_seconds is for load_from: all_nodes with target kind "openai" (stage starts fixed at plan time); with load_from: primary one node sends the load, each stage once the previous one has ended: remove it',
+        line: 2,
+      },
+    ]);
+    expect(
+      problemsOf(
+        config('time_between_requests: 1\niterations: 3', 'load_from: all_nodes\nall_nodes_drain_seconds: 5'),
+      ),
+    ).toEqual([
+      {
+        path: 'all_nodes_drain_seconds',
+        message:
+          'all_nodes_drain_seconds is for load_from: all_nodes with target kind "openai" (stage starts fixed at plan time); an EXO target\'s nodes read each stage\'s start from the cluster state, published once the previous stage has drained: remove it',
+        line: 4,
+      },
+    ]);
+  });
+
+  it('refuses a delay or drain that is not a positive number of seconds', () => {
+    expect(
+      problemsOf(
+        openai(
+          'load_from: all_nodes\nhardware_plan: { LOADGEN: 2 }\nall_nodes_start_delay_seconds: 0\nall_nodes_drain_seconds: -1',
+        ),
+      ).map((problem) => problem.path),
+    ).toEqual(['all_nodes_start_delay_seconds', 'all_nodes_drain_seconds']);
   });
 });

@@ -56,6 +56,8 @@ describe('known keys', () => {
       'max_dispatch_lag_p99_ms',
       'load_from',
       'clock_skew_tolerance_ms',
+      'all_nodes_start_delay_seconds',
+      'all_nodes_drain_seconds',
       'snapshot_interval_seconds',
       'thresholds',
       'regression',

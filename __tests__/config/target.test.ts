@@ -59,7 +59,7 @@ describe('target kind openai', () => {
         `hardware_plan:\n  A: 2\nmodel_ids: [x]\nendpoint: bench\ntarget:\n  kind: openai\n  base_url: http://h\n  model: m\n${STAGES}`,
       ),
     ).toEqual([
-      '2:3: hardware_plan: expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found 2',
+      '2:3: hardware_plan: expected at most 1 node with target kind "openai" and load_from: primary (one job sends the load; there is no cluster), found 2; with load_from: all_nodes every node of hardware_plan sends its share to the one server',
       '3:1: model_ids: model_ids is for EXO targets; with target kind "openai", name the model in target.model',
       '4:11: endpoint: expected "chat" with target kind "openai", found "bench" (EXO\'s own endpoint); use target.force_output_length for exact output lengths',
     ]);

@@ -1,8 +1,10 @@
 /**
  * load_from: all_nodes, the pure parts (src/load/schedule.ts, the beacon text of src/cluster/beacon.ts,
  * chrony's offset): request i of a stage is node i mod N's, the nodes' shares add up to the one-node
- * schedule at the plan's own offsets from the published start, and the judgement of a shared schedule
- * (late starts, disagreeing starts, clock skew beyond the tolerance).
+ * schedule at the plan's own offsets from the published start, the starts an openai target's plan fixes
+ * (each stage after the previous one's span, the drain bound and the skew tolerance) with the overrun of
+ * a stage whose requests outlast it, and the judgement of a shared schedule (late starts, overruns,
+ * disagreeing starts, clock skew beyond the tolerance).
  */
 import type { Dispatcher } from 'undici';
 import type { StageConfig } from '../../src/config/types.js';
@@ -11,8 +13,10 @@ import { planArrivals } from '../../src/load/arrivals.js';
 import {
   isMine,
   judgeSharedSchedule,
+  plannedStageStarts,
   scheduleReasons,
   shareCount,
+  stageOverrun,
   type ScheduleFacts,
 } from '../../src/load/schedule.js';
 import { runStage } from '../../src/load/stage.js';
@@ -232,6 +236,108 @@ describe('clock offsets and the judgement of a shared schedule', () => {
     expect(judged.reasons).toEqual(['stage s1: the nodes followed different starts (a#0: 2000; a#1: 2500)']);
     expect(judged.notes).toEqual([
       'clock offset not measured on a#0: the skew tolerance of 20 ms is assumed, not verified',
+    ]);
+  });
+});
+
+describe('stage starts fixed at plan time (openai targets)', () => {
+  const stages: StageConfig[] = [
+    {
+      name: 'ramp',
+      prompt_length: 1,
+      generation_length: 1,
+      time_between_requests: 0.05,
+      iterations: 12,
+      no_overlap: false,
+      arrival: 'constant',
+      warmup_requests: 2,
+      warmup: true,
+    },
+    {
+      name: 'bursty',
+      prompt_length: 1,
+      generation_length: 1,
+      time_between_requests: 0.03,
+      iterations: 40,
+      no_overlap: false,
+      arrival: 'poisson',
+      warmup_requests: 0,
+      warmup: false,
+    },
+    {
+      name: 'single',
+      prompt_length: 1,
+      generation_length: 1,
+      time_between_requests: 1,
+      iterations: 1,
+      no_overlap: false,
+      arrival: 'constant',
+      warmup_requests: 0,
+      warmup: false,
+    },
+  ];
+  const spans = stages.map((stage, index) => {
+    const plan = planArrivals(stage, 7, index);
+    if (plan.kind !== 'open') throw new Error('open loop expected');
+    return plan.durationMs;
+  });
+
+  it('stage 0 at the plan start; stage k+1 after k span, the drain bound and the tolerance, in whole ms', () => {
+    expect(plannedStageStarts(1_900_000_000_000, [550, 0, 1200.25], 2_000, 20)).toEqual([
+      1_900_000_000_000, 1_900_000_002_570, 1_900_000_004_590,
+    ]);
+    expect(plannedStageStarts(1_900_000_000_000.5, [10.2], 1_000, 20)).toEqual([1_900_000_000_000.5]);
+    expect(plannedStageStarts(5, [], 1, 1)).toEqual([]);
+  });
+
+  it('is the same on every node: a pure function of the plan start and the config', () => {
+    const starts = () => plannedStageStarts(1_900_000_000_000, spans, 10_000, 20);
+    expect(starts()).toEqual(starts());
+    expect(starts()).toHaveLength(stages.length);
+  });
+
+  it('leaves every request of a stage, lasting up to the drain bound, ended before the next start, on a clock up to the tolerance behind', () => {
+    const drainMs = 10_000;
+    const toleranceMs = 20;
+    const starts = plannedStageStarts(1_900_000_000_000, spans, drainMs, toleranceMs);
+    stages.forEach((stage, k) => {
+      const next = starts[k + 1];
+      if (next === undefined) return;
+      const plan = planArrivals(stage, 7, k);
+      if (plan.kind !== 'open') throw new Error('open loop expected');
+      for (let index = 0; index < stage.iterations; index += 1) {
+        // Sent on a sender's clock `toleranceMs` behind the next stage's starter: it ends that much later.
+        const endsAt = (starts[k] as number) + plan.offsetMs(index) + drainMs + toleranceMs;
+        expect(endsAt).toBeLessThanOrEqual(next);
+      }
+    });
+  });
+
+  it("counts a stage's overrun: the requests that ended after the next start, and by how much", () => {
+    expect(stageOverrun([100, 200, 300], 300)).toEqual({ requests: 0, ms: 0 });
+    expect(stageOverrun([100, 350.5, 301, 200], 300)).toEqual({ requests: 2, ms: 50.5 });
+    expect(stageOverrun([], 300)).toEqual({ requests: 0, ms: 0 });
+  });
+
+  it('an overrun makes the node invalid, naming both stages and the field to raise', () => {
+    const facts: ScheduleFacts = {
+      load_from: 'all_nodes',
+      node: 2,
+      nodes: 4,
+      skew_tolerance_ms: 20,
+      clock_offset_ms: 0,
+      clock_offset_source: 'simulated',
+      planned: { start_at_ms: 1000, drain_ms: 1500 },
+      stages: [
+        { name: 'a', start_ms: 1000, late_ms: 0, requests: 3, overrun: { requests: 0, ms: 0 } },
+        { name: 'b', start_ms: 3000, late_ms: 0, requests: 3, overrun: { requests: 2, ms: 84.25 } },
+        { name: 'c', start_ms: 5000, late_ms: 84.5, requests: 1, overrun: { requests: 1, ms: 3 } },
+      ],
+    };
+    expect(scheduleReasons(facts)).toEqual([
+      "stage b still had 2 requests in flight on node 2 at stage c's start (the last ended 84.3 ms after it): the stages overlapped; raise all_nodes_drain_seconds (now 1.5 s)",
+      'stage c: node 2 began 84.5 ms after the shared start, more than the clock skew tolerance of 20 ms (the nodes did not send on one schedule)',
+      "stage c still had 1 request in flight on node 2 at the next stage's start (the last ended 3.0 ms after it): the stages overlapped; raise all_nodes_drain_seconds (now 1.5 s)",
     ]);
   });
 });

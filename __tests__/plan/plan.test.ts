@@ -1,6 +1,6 @@
 import { buildPlan, renderPlanMarkdown } from '../../src/plan/index.js';
 import type { Plan } from '../../src/plan/index.js';
-import { planPosition } from '../../src/plan/plan.js';
+import { planPosition, planStartAtMs } from '../../src/plan/plan.js';
 import { parseConfigText } from '../../src/config/index.js';
 
 describe('buildPlan', () => {
@@ -97,5 +97,47 @@ describe('renderPlanMarkdown', () => {
     const markdown = renderPlanMarkdown(plan, 'my `odd` config|.yaml');
     expect(markdown).toContain('| a\\|b\\<img src=x\\>\\`c\\` | 0 | yes | yes |');
     expect(markdown).toContain('1 node from ``my `odd` config|.yaml``.');
+  });
+});
+
+describe('an openai target with load_from: all_nodes: the plan fixes the first start', () => {
+  const load = (text: string) => parseConfigText(text, 'c.yaml', {}).config;
+  const openai = `target: { kind: openai, base_url: 'http://127.0.0.1:8000', model: m }
+stages: [{name: s, prompt_length: 20, generation_length: 10, time_between_requests: 1, iterations: 3}]
+`;
+
+  it('gives every LOADGEN runner an entry that sends load, each with the same start: now + the start delay', () => {
+    const config = load(
+      `hardware_plan: { LOADGEN: 4 }\nload_from: all_nodes\nall_nodes_start_delay_seconds: 7.5\n${openai}`,
+    );
+    const startAtMs = planStartAtMs(config, 1_900_000_000_000.25);
+    expect(startAtMs).toBe(1_900_000_007_501);
+    expect(buildPlan(config, startAtMs).include).toEqual(
+      [0, 1, 2, 3].map((index) => ({
+        label: 'LOADGEN',
+        index,
+        is_primary: index === 0,
+        expected_nodes: 4,
+        sends_load: true,
+        start_at_ms: 1_900_000_007_501,
+      })),
+    );
+    expect(planStartAtMs(load(`hardware_plan: { L: 2 }\nload_from: all_nodes\n${openai}`), 0)).toBe(120_000);
+  });
+
+  it('fixes no start for an EXO target or load_from: primary (their matrices are unchanged)', () => {
+    const exo = load(`hardware_plan: { a: 2 }\nmodel_ids: [m]\nload_from: all_nodes
+stages: [{name: s, prompt_length: 20, generation_length: 10, time_between_requests: 1, iterations: 3}]
+`);
+    expect(planStartAtMs(exo, 1_900_000_000_000)).toBeUndefined();
+    expect(planStartAtMs(load(`hardware_plan: { L: 1 }\n${openai}`), 1_900_000_000_000)).toBeUndefined();
+    expect(buildPlan(exo, undefined).include[0]).not.toHaveProperty('start_at_ms');
+  });
+
+  it('says in the summary when the first stage starts', () => {
+    const plan = buildPlan({ hardware_plan: { LOADGEN: 2 }, load_from: 'all_nodes' }, 1_900_000_000_000);
+    expect(renderPlanMarkdown(plan, 'c.yaml')).toContain(
+      "\nThe first stage starts at 2030-03-17T17:46:40.000Z (`start_at_ms` 1900000000000, this job's clock + `all_nodes_start_delay_seconds`): every node sends its share of each stage to the one server on starts derived from it.\n",
+    );
   });
 });

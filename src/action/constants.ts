@@ -29,11 +29,13 @@ export const Inputs = {
   ModelsDir: 'models-dir',
   ModelsReadOnlyDirs: 'models-read-only-dirs',
   NodeArtifacts: 'node-artifacts',
+  ScheduleStartMs: 'schedule-start-ms',
 } as const;
 
 /** Every output of action.yml. */
 export const Outputs = {
   Matrix: 'matrix',
+  ScheduleStartMs: 'schedule-start-ms',
   ExpectedNodes: 'expected-nodes',
   TimeoutSeconds: 'timeout-seconds',
   Environment: 'environment',

@@ -9,6 +9,7 @@ import {
   parseBooleanFlag,
   parseNonNegativeInteger,
   parsePositiveInteger,
+  parseScheduleStartMs,
   validateApiUrl,
 } from '../run/node-options.js';
 import { Inputs } from './constants.js';
@@ -49,6 +50,8 @@ export interface ActionInputs {
   readOnlyModelsDirs: string | undefined;
   /** merge mode: which artifacts of this run are node results (`*` matches any text); undefined = the default. */
   nodeArtifacts: string | undefined;
+  /** node mode, load_from: all_nodes with an openai target: the plan's first stage start, epoch ms. */
+  scheduleStartMs: number | undefined;
 }
 
 function optional(name: string): string | undefined {
@@ -126,6 +129,7 @@ export function readInputs(): ActionInputs {
   if (githubToken) core.setSecret(githubToken);
   const requireRunners = optional(Inputs.RequireRunners);
   const apiUrl = optional(Inputs.ApiUrl);
+  const scheduleStartMs = optional(Inputs.ScheduleStartMs);
   const inputs: ActionInputs = {
     mode,
     configFile: optional(Inputs.ConfigFile) ?? '.github/configs/bench_simple.yaml',
@@ -173,6 +177,13 @@ export function readInputs(): ActionInputs {
     modelsDir: optional(Inputs.ModelsDir),
     readOnlyModelsDirs: optional(Inputs.ModelsReadOnlyDirs),
     nodeArtifacts: optional(Inputs.NodeArtifacts)?.trim(),
+    scheduleStartMs:
+      scheduleStartMs === undefined
+        ? undefined
+        : problems.take(
+            () => parseScheduleStartMs(`input ${Inputs.ScheduleStartMs}`, scheduleStartMs),
+            undefined,
+          ),
   };
   problems.throwIfAny();
   return inputs;

@@ -205,6 +205,7 @@ function nodeRunOptions(
     runId: `${nodeIdentity(inputs).runId}-${nodeIdentity(inputs).runAttempt}`,
     hardwareLabel: nodeIdentity(inputs).hardwareLabel,
     nodeIndex: inputs.nodeIndex,
+    ...(inputs.scheduleStartMs !== undefined ? { scheduleStartMs: inputs.scheduleStartMs } : {}),
     // The seed's metadata, from the run itself (its workflow passed these as flags).
     gitCommit: process.env.GITHUB_SHA ?? null,
     hardwareLabels: inputs.hardwareLabel ? [inputs.hardwareLabel] : [],

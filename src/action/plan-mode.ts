@@ -3,7 +3,8 @@
  * online.
  */
 import { describeError } from '../core/errors.js';
-import { buildPlan, renderPlanMarkdown } from '../plan/index.js';
+import { buildPlan, planStartAtMs, renderPlanMarkdown } from '../plan/index.js';
+import { systemClock } from '../util/clock.js';
 import type { Ports } from '../core/ports.js';
 import { preflightError, renderPreflightMarkdown, runPreflight } from '../preflight/runners.js';
 import type { OutputValues } from './publish.js';
@@ -18,9 +19,14 @@ export async function planMode(
   outputs: OutputValues,
 ): Promise<StepFailure | undefined> {
   const loaded = await loadConfig(inputs, ports, outputs);
-  const plan = buildPlan(loaded.config);
+  // load_from: all_nodes with an openai target: the schedule is fixed here, from this job's clock.
+  const startAtMs = planStartAtMs(loaded.config, systemClock.nowMs());
+  const plan = buildPlan(loaded.config, startAtMs);
   outputs[Outputs.Matrix] = JSON.stringify(plan);
-  ports.logger.info(`matrix: ${plan.include.length} node${plan.include.length === 1 ? '' : 's'}`);
+  outputs[Outputs.ScheduleStartMs] = startAtMs === undefined ? '' : String(startAtMs);
+  ports.logger.info(
+    `matrix: ${plan.include.length} node${plan.include.length === 1 ? '' : 's'}${startAtMs === undefined ? '' : `; the first stage starts at ${new Date(startAtMs).toISOString()} (start_at_ms ${startAtMs})`}`,
+  );
   // Set first: building the source can throw (an empty token), and every output must have a value.
   outputs[Outputs.RunnersReady] = 'unknown';
   if (inputs.waitForRunnersSeconds > 0 && !inputs.githubToken)

@@ -18,7 +18,8 @@ import {
   describeError,
   formatConfigProblem,
 } from '../core/errors.js';
-import { buildPlan } from '../plan/plan.js';
+import { buildPlan, planStartAtMs } from '../plan/plan.js';
+import { systemClock } from '../util/clock.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import { targetApiUrl } from '../target/index.js';
 import { abortOnSignals } from '../util/signals.js';
@@ -34,6 +35,7 @@ import {
   parseBooleanFlag,
   parseNonNegativeInteger,
   parsePositiveInteger,
+  parseScheduleStartMs,
   validateApiUrl,
 } from '../run/node-options.js';
 
@@ -73,6 +75,8 @@ Run options, ours:
   --label L --index I    hardware label and node index, recorded in the results
   --run-id ID            the run's id, recorded as metadata.run_id (default: random per process); give
                          every node of one run the same ID (and its own --label/--index) to merge them
+  --schedule-start-ms MS load_from: all_nodes with an openai target: the first stage's start, epoch ms,
+                         the start_at_ms \`exo-bench plan\` printed; the same on every node (required there)
   --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
   --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
@@ -160,12 +164,13 @@ async function planCommand(
   });
   if (values.help) {
     streams.stdout(
-      'Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load}, …]}.\n',
+      'Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load[, start_at_ms]}, …]}.\nstart_at_ms (load_from: all_nodes with an openai target): the first stage\'s start, now + all_nodes_start_delay_seconds; give it to every node as --schedule-start-ms.\n',
     );
     return ExitCode.Pass;
   }
   const loaded = await loadConfig(values.config, env, logger);
-  streams.stdout(`${JSON.stringify(buildPlan(loaded.config))}\n`);
+  const startAtMs = planStartAtMs(loaded.config, systemClock.nowMs());
+  streams.stdout(`${JSON.stringify(buildPlan(loaded.config, startAtMs))}\n`);
   return ExitCode.Pass;
 }
 
@@ -263,6 +268,7 @@ const RUN_OPTIONS = {
   label: { type: 'string' },
   index: { type: 'string' },
   'run-id': { type: 'string' },
+  'schedule-start-ms': { type: 'string' },
   baseline: { type: 'string' },
   'no-fail-on-threshold': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -335,7 +341,12 @@ function nodeFlags(values: RunFlags, loaded: LoadedConfig) {
   const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
   const hardwareLabels =
     values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
+  const scheduleStartMs =
+    values['schedule-start-ms'] === undefined
+      ? undefined
+      : parseScheduleStartMs('--schedule-start-ms', values['schedule-start-ms']);
   return {
+    scheduleStartMs,
     expectedNodes,
     timeoutSeconds,
     nodeIndex,
@@ -446,6 +457,7 @@ async function runCommand(
         hardwareLabels: flags.hardwareLabels,
         ...(values.label ? { hardwareLabel: values.label } : {}),
         ...(flags.nodeIndex !== undefined ? { nodeIndex: flags.nodeIndex } : {}),
+        ...(flags.scheduleStartMs !== undefined ? { scheduleStartMs: flags.scheduleStartMs } : {}),
         provenance: cliProvenance(loaded.file, {
           simulated: values.simulate === true,
           profilePath: values['simulate-profile'],

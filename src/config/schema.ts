@@ -375,7 +375,7 @@ export const configSchema: SchemaNode = {
   properties: {
     hardware_plan: {
       description:
-        'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).',
+        'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets. openai targets: optional with load_from: primary (at most 1 node: the job that sends the load); required with load_from: all_nodes (the runners that share the load against the one server).',
       type: 'object',
       minProperties: 1,
       propertyNames: { title: 'runner label', type: 'string', pattern: RUNNER_LABEL_PATTERN },
@@ -472,7 +472,7 @@ export const configSchema: SchemaNode = {
     },
     load_from: {
       description:
-        "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage to its own node's API (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order), on one schedule every node derives from readiness and the stage plans (docs/load-from.md). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
+        "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order) on one schedule (docs/load-from.md): with an EXO target to its own node's API, on stage starts the primary publishes through the cluster state; with an openai target to the one server, on stage starts fixed at plan time (all_nodes_start_delay_seconds, all_nodes_drain_seconds). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
       type: 'string',
       enum: ['primary', 'all_nodes'],
       default: 'primary',
@@ -484,6 +484,18 @@ export const configSchema: SchemaNode = {
       exclusiveMinimum: 0,
       maximum: LIMITS.maxClockSkewToleranceMs,
       default: 20,
+    },
+    all_nodes_start_delay_seconds: positiveSeconds(
+      "With load_from: all_nodes and an openai target: how long after the plan job the first stage starts (seconds). The plan job writes that start (its clock + this delay) into every matrix entry (start_at_ms), and every node derives each stage's start from it. Give the time the matrix's jobs need to be picked up, checked out and started and to size their prompts: a node that begins a stage more than clock_skew_tolerance_ms after its start is late, and the run invalid. Not for EXO targets (the primary publishes each start through the cluster state) nor load_from: primary.",
+      120,
+      LIMITS.maxTimeoutSeconds,
+    ),
+    all_nodes_drain_seconds: {
+      description:
+        "With load_from: all_nodes and an openai target: the drain bound between stages (seconds). Stage k+1 starts at stage k's start + its planned span (the last request's offset) + this + clock_skew_tolerance_ms, on every node's clock. Default request_timeout_seconds, which every request of stage k has ended by; lower it to what the stage's requests need. A node whose requests of stage k are still in flight at stage k+1's start lets them end, records the overrun, and the run is invalid. Not for EXO targets (a stage ends when the cluster has drained) nor load_from: primary.",
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: LIMITS.maxTimeoutSeconds,
     },
     snapshot_interval_seconds: positiveSeconds(
       'Period of cluster state snapshots during the load (seconds).',

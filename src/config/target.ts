@@ -73,8 +73,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Rules between `target` and the rest: an `exo` target needs `hardware_plan` and `model_ids`; an
- * `openai` target needs `base_url` and `model`, takes no `model_ids` and at most one node of
- * `hardware_plan` (there is no cluster: one job sends the load). Fields with schema problems
+ * `openai` target needs `base_url` and `model`, takes no `model_ids` and, with `load_from: primary`, at
+ * most one node of `hardware_plan` (there is no cluster: one job sends the load; with `all_nodes` its
+ * nodes are the runners that share the load, docs/load-from.md). Fields with schema problems
  * (`badPaths`) are not judged again.
  */
 export function targetProblems(
@@ -143,10 +144,10 @@ export function targetProblems(
       (sum, count) => sum + (typeof count === 'number' ? count : 0),
       0,
     );
-    if (total > 1)
+    if (total > 1 && data.load_from !== 'all_nodes')
       problems.push({
         path: ['hardware_plan'],
-        message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${formatNumber(total)}`,
+        message: `expected at most 1 node with target kind "openai" and load_from: primary (one job sends the load; there is no cluster), found ${formatNumber(total)}; with load_from: all_nodes every node of hardware_plan sends its share to the one server`,
         at: 'value',
       });
   }

@@ -172,6 +172,17 @@ export interface BenchConfig {
   load_from?: 'all_nodes';
   /** With `load_from: all_nodes`: the clock skew between runners the schedule tolerates, ms (default 20). */
   clock_skew_tolerance_ms?: number;
+  /**
+   * With `load_from: all_nodes` and an openai target only: how long after the plan job the first stage
+   * starts, seconds (default 120). The plan writes the start into every matrix entry (`start_at_ms`).
+   */
+  all_nodes_start_delay_seconds?: number;
+  /**
+   * With `load_from: all_nodes` and an openai target only: the drain bound between stages, seconds
+   * (default request_timeout_seconds): stage k+1 starts at start_k + planned span_k + this + the skew
+   * tolerance (src/load/schedule.ts, plannedStageStarts).
+   */
+  all_nodes_drain_seconds?: number;
   /** Gates on the whole run's statistics, as written (`success_rate >= 0.99`); absent when none. */
   thresholds?: string[];
   /** Metric → tolerance (`"10%"`) for the baseline comparison; absent = the default set (src/config/regression.ts). */

@@ -258,6 +258,7 @@ type CheckedConfig = Omit<
   | 'target'
   | 'load_from'
   | 'clock_skew_tolerance_ms'
+  | 'all_nodes_start_delay_seconds'
 > & {
   /** Absent only for an openai target. */
   hardware_plan?: Record<string, number>;
@@ -270,6 +271,7 @@ type CheckedConfig = Omit<
   target?: Record<string, unknown>;
   load_from: 'primary' | 'all_nodes';
   clock_skew_tolerance_ms: number;
+  all_nodes_start_delay_seconds: number;
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -336,6 +338,7 @@ type Usable = (...path: PathSegment[]) => boolean;
 function crossFieldProblems(
   data: Record<string, unknown>,
   badPaths: readonly PathSegment[][],
+  written: ReadonlySet<string>,
 ): PathProblem[] {
   const ok: Usable = (...path) =>
     !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
@@ -344,6 +347,7 @@ function crossFieldProblems(
     ...environmentProblems(data),
     ...gateProblems(data, ok),
     ...loadFromProblems(data, ok),
+    ...plannedScheduleProblems(data, ok, written),
   ];
   const stages = data.stages;
   if (!Array.isArray(stages)) return problems;
@@ -918,6 +922,13 @@ function buildConfig(checked: CheckedConfig): BenchConfig {
     ...(checked.load_from === 'all_nodes'
       ? { load_from: 'all_nodes' as const, clock_skew_tolerance_ms: checked.clock_skew_tolerance_ms }
       : {}),
+    // Only where they apply (openai + all_nodes): every other config and its documents are unchanged.
+    ...(checked.load_from === 'all_nodes' && target.kind === 'openai'
+      ? {
+          all_nodes_start_delay_seconds: checked.all_nodes_start_delay_seconds,
+          all_nodes_drain_seconds: checked.all_nodes_drain_seconds ?? checked.request_timeout_seconds,
+        }
+      : {}),
     ...(checked.thresholds ? { thresholds: [...checked.thresholds] } : {}),
     ...(checked.regression ? { regression: { ...checked.regression } } : {}),
   };
@@ -933,6 +944,9 @@ export function validateConfig(
   writtenAs: (path: readonly PathSegment[]) => string | undefined = () => undefined,
 ): ValidationResult {
   const validate = schemaValidator;
+  // The keys as written: ajv writes the defaults into `data`, and a field given where it does not apply
+  // is an error only when the user wrote it.
+  const written = new Set(Object.keys(data));
   const valid = validate(data);
   const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
   // First, so that a missing hardware_plan or model_ids reads before the schema's own missing keys.
@@ -947,11 +961,40 @@ export function validateConfig(
     ...crossFieldProblems(
       data,
       errors.map((problem) => problem.path),
+      written,
     ),
   );
   const warnings = aliasWarnings(data);
   if (errors.length > 0) return { config: undefined, errors, warnings };
   return { config: buildConfig(data as unknown as CheckedConfig), errors, warnings };
+}
+
+/** The fields of a schedule fixed at plan time (load_from: all_nodes with an openai target). */
+const PLANNED_SCHEDULE_KEYS = ['all_nodes_start_delay_seconds', 'all_nodes_drain_seconds'] as const;
+
+/**
+ * `all_nodes_start_delay_seconds` and `all_nodes_drain_seconds` fix an openai target's shared schedule
+ * at plan time. Written anywhere else they would do nothing: a positioned error at the key, as for the
+ * other fields of one target kind or one load shape (`base_url` on an EXO target, `burstiness` without
+ * gamma). `written`: the keys the user wrote (ajv has since filled in the defaults).
+ */
+function plannedScheduleProblems(
+  data: Record<string, unknown>,
+  ok: Usable,
+  written: ReadonlySet<string>,
+): PathProblem[] {
+  if (!ok('load_from') || !ok('target')) return [];
+  const openai = isRecord(data.target) && data.target.kind === 'openai';
+  if (data.load_from === 'all_nodes' && openai) return [];
+  const why =
+    data.load_from !== 'all_nodes'
+      ? 'with load_from: primary one node sends the load, each stage once the previous one has ended'
+      : "an EXO target's nodes read each stage's start from the cluster state, published once the previous stage has drained";
+  return PLANNED_SCHEDULE_KEYS.filter((key) => written.has(key) && ok(key)).map((key) => ({
+    path: [key],
+    message: `${key} is for load_from: all_nodes with target kind "openai" (stage starts fixed at plan time); ${why}: remove it`,
+    at: 'key' as const,
+  }));
 }
 
 /**
@@ -965,11 +1008,12 @@ function loadFromProblems(
 ): PathProblem[] {
   if (data.load_from !== 'all_nodes' || !ok('load_from')) return [];
   const problems: PathProblem[] = [];
-  if (isRecord(data.target) && data.target.kind === 'openai')
+  // An openai target's nodes are the runners of hardware_plan: without one there is nobody to share with.
+  if (isRecord(data.target) && data.target.kind === 'openai' && data.hardware_plan === undefined)
     problems.push({
-      path: ['load_from'],
+      path: [],
       message:
-        'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have; use load_from: primary',
+        'missing required key "hardware_plan" for load_from: all_nodes with target kind "openai" (the runners that share the load, e.g. {LOADGEN: 4}: one matrix job each, all sending to the one server)',
       at: 'value',
     });
   let inheritedReported = false;

@@ -7,9 +7,13 @@
  * - Share: request i of a stage is sent by node i mod N (N = the plan's nodes, a node's position = its
  *   place in the plan's matrix order), at the stage plan's own offset: the union of the nodes' sends is
  *   exactly the one-node schedule.
- * - Start: the primary publishes each stage's absolute start (epoch ms on its clock) in the prompt of a
- *   chat request whose task EXO replicates to every node's `/state` (exo-api.md §2.2, §12.5); every
- *   node reads the same number, so the nodes never disagree on the schedule, only their clocks do.
+ * - Start, EXO target: the primary publishes each stage's absolute start (epoch ms on its clock) in the
+ *   prompt of a chat request whose task EXO replicates to every node's `/state` (exo-api.md §2.2,
+ *   §12.5); every node reads the same number, so the nodes never disagree on the schedule, only their
+ *   clocks do.
+ * - Start, openai target (no shared state to publish through): fixed at plan time. The plan job writes
+ *   one absolute start into every matrix entry, and every node derives each stage's start from it and
+ *   the config alone (plannedStageStarts): the same numbers on every node, without communication.
  */
 
 /** Which node sends which requests: request i of a stage goes to node `i mod nodes`. */
@@ -35,11 +39,15 @@ export function shareCount(share: LoadShare, iterations: number): number {
 export interface ScheduleStage {
   /** The stage's name. */
   name: string;
-  /** The start every node read from the primary's beacon (epoch ms, the primary's clock). */
+  /**
+   * The stage's start every node followed, epoch ms: read from the primary's beacon (EXO targets, the
+   * primary's clock), or fixed by the plan (openai targets, `planned`: the plan job's clock).
+   */
   start_ms: number;
   /**
    * How long after that start this node began its part (ms, ≥ 0): 0 when it was waiting in time.
-   * Late means its clock, its reading of the beacon or its previous stage's drain made it miss the start.
+   * Late means its clock, its reading of the beacon, its start-up (planned starts: a job that started
+   * after the plan's start) or its previous stage's drain made it miss the start.
    */
   late_ms: number;
   /**
@@ -48,6 +56,37 @@ export interface ScheduleStage {
    * @minimum 0
    */
   requests: number;
+  /**
+   * Since 1.7, planned starts only (`schedule.planned`), every stage but the last: this node's requests
+   * of the stage still in flight at the next stage's planned start ({requests: 0, ms: 0} when none). They
+   * are not cancelled: they end by themselves, the next stage then begins late on this node, and the run
+   * is invalid (all_nodes_drain_seconds was too short for them).
+   */
+  overrun?: StageOverrun;
+}
+
+/** Since 1.7: requests of a stage still in flight at the next stage's planned start, on one node. */
+export interface StageOverrun {
+  /**
+   * How many of this node's requests of the stage ended after the next stage's start (0: none).
+   * @asType integer
+   * @minimum 0
+   */
+  requests: number;
+  /** How long after the next stage's start the last of them ended, ms (0 when none). */
+  ms: number;
+}
+
+/**
+ * Since 1.7: stage starts fixed at plan time (`load_from: all_nodes` with an openai target, which has
+ * no shared state to publish a start through). Stage 0 starts at `start_at_ms`; stage k+1 at stage k's
+ * start + its planned span + `drain_ms` + the skew tolerance, on every node's clock.
+ */
+export interface PlannedStarts {
+  /** The first stage's start the plan job fixed (epoch ms on its clock: plan time + the start delay). */
+  start_at_ms: number;
+  /** The drain bound between stages (config all_nodes_drain_seconds), ms. */
+  drain_ms: number;
 }
 
 /** Since 1.6: how this node took part in a shared schedule (`load_from: all_nodes`); absent otherwise. */
@@ -75,21 +114,76 @@ export interface ScheduleFacts {
   clock_offset_ms: number | null;
   /** Where the offset comes from: `chrony` (chronyc tracking), `simulated` (a test's injected skew) or `none`. */
   clock_offset_source: 'chrony' | 'simulated' | 'none';
+  /**
+   * Since 1.7: how the stage starts were fixed when the plan fixed them (openai targets); absent when the
+   * primary published them through the cluster state (EXO targets).
+   */
+  planned?: PlannedStarts;
   /** Each stage this node took part in, in order. */
   stages: ScheduleStage[];
 }
 
 /**
+ * The stage starts of a schedule fixed at plan time, epoch ms on each node's own clock: stage 0 at
+ * `startAtMs`, stage k+1 at start_k + `spansMs[k]` (its planned span: the last send's offset) +
+ * `drainMs` + `skewToleranceMs`, each rounded up to a whole millisecond. `drainMs` defaults to the
+ * request timeout, by which every request of stage k has ended on its sender's clock; the tolerance
+ * covers the other senders' clocks, up to that much behind this one's. Pure, from the config alone, so
+ * every node computes the same numbers.
+ */
+export function plannedStageStarts(
+  startAtMs: number,
+  spansMs: readonly number[],
+  drainMs: number,
+  skewToleranceMs: number,
+): number[] {
+  const starts: number[] = [];
+  let start = startAtMs;
+  for (const [index, span] of spansMs.entries()) {
+    starts.push(start);
+    if (index < spansMs.length - 1) start = Math.ceil(start + span + drainMs + skewToleranceMs);
+  }
+  return starts;
+}
+
+/**
+ * A stage's overrun: of its requests' end times (this node's share), those after the next stage's
+ * start `nextStartMs`: how many, and how long after it the last ended.
+ */
+export function stageOverrun(endedAtMs: readonly number[], nextStartMs: number): StageOverrun {
+  const late = endedAtMs.filter((ended) => ended > nextStartMs);
+  return {
+    requests: late.length,
+    ms: late.length > 0 ? Math.max(...late) - nextStartMs : 0,
+  };
+}
+
+/**
  * Why a node's part of a shared schedule is not to be trusted: a stage it began later than the skew
- * tolerance after the published start. One line per late stage, for `validity.reasons`.
+ * tolerance after the shared start, and (planned starts) a stage whose requests were still in flight
+ * at the next stage's start. One line per finding, stage by stage, for `validity.reasons`.
  */
 export function scheduleReasons(facts: ScheduleFacts): string[] {
-  return facts.stages
-    .filter((stage) => stage.late_ms > facts.skew_tolerance_ms)
-    .map(
-      (stage) =>
+  const reasons: string[] = [];
+  facts.stages.forEach((stage, index) => {
+    if (stage.late_ms > facts.skew_tolerance_ms)
+      reasons.push(
         `stage ${stage.name}: node ${facts.node} began ${stage.late_ms.toFixed(1)} ms after the shared start, more than the clock skew tolerance of ${facts.skew_tolerance_ms} ms (the nodes did not send on one schedule)`,
-    );
+      );
+    if (stage.overrun && stage.overrun.requests > 0) {
+      const next = facts.stages[index + 1]?.name;
+      const drain = facts.planned ? ` (now ${formatSeconds(facts.planned.drain_ms)} s)` : '';
+      reasons.push(
+        `stage ${stage.name} still had ${stage.overrun.requests} request${stage.overrun.requests === 1 ? '' : 's'} in flight on node ${facts.node} at ${next === undefined ? "the next stage's" : `stage ${next}'s`} start (the last ended ${stage.overrun.ms.toFixed(1)} ms after it): the stages overlapped; raise all_nodes_drain_seconds${drain}`,
+      );
+    }
+  });
+  return reasons;
+}
+
+/** Milliseconds as seconds, without trailing zeros: 1500 → "1.5". */
+function formatSeconds(ms: number): string {
+  return Number((ms / 1000).toFixed(3)).toString();
 }
 
 /** One node's schedule as the merge sees it. */

@@ -1,4 +1,4 @@
 /** Plan mode: the matrix of nodes from a config's `hardware_plan`, and its job-summary section. */
-export { buildPlan } from './plan.js';
+export { buildPlan, planStartAtMs } from './plan.js';
 export type { Plan, PlanEntry } from './plan.js';
 export { renderPlanMarkdown } from './markdown.js';

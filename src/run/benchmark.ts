@@ -45,9 +45,18 @@ import {
 } from '../load/search.js';
 import type { RequestOptions, RequestSpec } from '../load/request.js';
 import { runStage, type StageRun } from '../load/stage.js';
-import { scheduleReasons, shareCount, type LoadShare, type ScheduleFacts } from '../load/schedule.js';
+import {
+  plannedStageStarts,
+  scheduleReasons,
+  shareCount,
+  stageOverrun,
+  type LoadShare,
+  type PlannedStarts,
+  type ScheduleFacts,
+} from '../load/schedule.js';
 import { planPosition } from '../plan/plan.js';
 import { measureClockOffset } from './clock-offset.js';
+import { LIMITS } from '../config/schema.js';
 import { traceOffsetsMs } from '../config/trace.js';
 import { planArrivals, tracePlan } from '../load/arrivals.js';
 import { primaryLoadLength } from '../load/duration.js';
@@ -124,6 +133,11 @@ export interface NodeRunOptions {
   hardwareLabels?: string[];
   /** Where the run comes from (the shell fills it); `started_at` is set here. */
   provenance?: Provenance;
+  /**
+   * `load_from: all_nodes` with an openai target: the first stage's start the plan job fixed (the
+   * matrix entries' `start_at_ms`), epoch ms. Required there; ignored, with a warning, anywhere else.
+   */
+  scheduleStartMs?: number;
 }
 
 /** What a node run produced. */
@@ -159,8 +173,11 @@ interface NodeRun {
   statePolling?: StatePollingFacts;
   /** Set when a reset of EXO's state took the run's instances: the stage loop ends with it. */
   lostInstances?: ExoBenchError;
-  /** With `load_from: all_nodes`: this node's share and the schedule it followed (results' `schedule`). */
-  shared?: { share: LoadShare; facts: ScheduleFacts };
+  /**
+   * With `load_from: all_nodes`: this node's share and the schedule it followed (results' `schedule`);
+   * `starts`: each stage's start when the plan fixed them (openai targets), in config order.
+   */
+  shared?: { share: LoadShare; facts: ScheduleFacts; starts?: number[] };
 }
 
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
@@ -174,8 +191,9 @@ export async function runNode(
   let failure: ExoBenchError | Error | undefined;
   try {
     const share = loadShare(loaded.config, options);
+    const planned = plannedStarts(run);
     const target = await connectTarget(run);
-    if (share) await runSharedStages(run, target, share);
+    if (share) await runSharedStages(run, target, share, planned);
     else if (options.isPrimary) await runStagesAsPrimary(run, target);
     else if (target.kind === 'openai')
       run.logger.info('secondary: an openai target has no cluster to wait for; nothing to do');
@@ -329,19 +347,81 @@ function loadShare(config: LoadedConfig['config'], options: NodeRunOptions): Loa
   return { node: position, nodes };
 }
 
+/** The stage starts of a schedule the plan fixed, and what the results record of it. */
+interface PlannedSchedule {
+  planned: PlannedStarts;
+  /** Each stage's start, config order, epoch ms (plannedStageStarts). */
+  starts: number[];
+}
+
+/** How far ahead a planned start may lie: the longest start delay a config may ask for. */
+const MAX_START_AHEAD_MS = LIMITS.maxTimeoutSeconds * 1000;
+
 /**
- * Every node's part with `load_from: all_nodes`: each stage's start is published by the primary once
- * the previous stage has drained cluster-wide (src/cluster/beacon.ts), and every node sends its share
- * of the stage (request i when i mod N = its position) at the plan's offsets from that start, to its
- * own node's API. The primary also runs the snapshots; every node records when it began each stage.
+ * `load_from: all_nodes` with an openai target (docs/load-from.md): every stage's start, from the start
+ * the plan job fixed (`scheduleStartMs`) and the config alone, so every node computes the same ones.
+ * Undefined for any other run (a start given there is ignored, with a warning). Throws InputError when
+ * the start is missing, or when this node came too late to take part in any stage on time (a re-run of
+ * one node job reuses the plan's start) or the start lies implausibly far ahead (not epoch ms).
  */
-async function runSharedStages(run: NodeRun, target: ResolvedTarget, share: LoadShare): Promise<void> {
+function plannedStarts(run: NodeRun): PlannedSchedule | undefined {
   const { config } = run.loaded;
-  if (target.kind !== 'exo')
+  const startAtMs = run.options.scheduleStartMs;
+  if (config.load_from !== 'all_nodes' || config.target.kind !== 'openai') {
+    if (startAtMs !== undefined)
+      run.logger.warning(
+        `the schedule start ${startAtMs} is ignored: it is for load_from: all_nodes with an openai target (this run's stages start ${config.load_from === 'all_nodes' ? 'when the primary publishes them' : 'one after another on this node'})`,
+      );
+    return undefined;
+  }
+  const hint =
+    "Pass every node the plan's start: the action input schedule-start-ms: ${{ matrix.start_at_ms }} (each entry of mode: plan's matrix carries it, and its output schedule-start-ms), or the CLI's --schedule-start-ms with the start_at_ms `exo-bench plan` printed. Every node of the run must get the same value.";
+  if (startAtMs === undefined)
     throw new InputError(
-      'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have',
-      'Use load_from: primary with an openai target (docs/load-from.md says what sharing an OpenAI target would need).',
+      'load_from: all_nodes with an openai target needs the start the plan job fixed (its start_at_ms), and none was given',
+      hint,
     );
+  const spans = config.stages.map((_, index) => plannedStageMs(run, index));
+  const drainMs = (config.all_nodes_drain_seconds ?? config.request_timeout_seconds) * 1000;
+  const starts = plannedStageStarts(
+    startAtMs,
+    spans,
+    drainMs,
+    config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS,
+  );
+  const nowMs = run.clock.nowMs();
+  const plannedEndMs = (starts.at(-1) ?? startAtMs) + (spans.at(-1) ?? 0);
+  if (nowMs > plannedEndMs)
+    throw new InputError(
+      `the planned schedule (first stage at ${new Date(startAtMs).toISOString()}) ended at ${new Date(plannedEndMs).toISOString()}, before this node started: it cannot send any stage on time`,
+      'A re-run of one node job reuses the old plan; re-run the whole workflow (its plan job fixes a new start), or raise all_nodes_start_delay_seconds if the jobs start that late.',
+    );
+  if (startAtMs > nowMs + MAX_START_AHEAD_MS)
+    throw new InputError(
+      `the schedule start ${startAtMs} lies ${((startAtMs - nowMs) / 86_400_000).toFixed(1)} days ahead: it is epoch milliseconds on the plan job's clock`,
+      hint,
+    );
+  run.logger.info(
+    `load_from: all_nodes: stage starts fixed at plan time (drain bound ${drainMs / 1000} s): ${config.stages.map((stage, index) => `${stage.name} ${new Date(starts[index] ?? startAtMs).toISOString()}`).join(', ')}`,
+  );
+  return { planned: { start_at_ms: startAtMs, drain_ms: drainMs }, starts };
+}
+
+/**
+ * Every node's part with `load_from: all_nodes`: every node sends its share of each stage (request i
+ * when i mod N = its position) at the plan's offsets from the stage's start. EXO target: to its own
+ * node's API, on the start the primary publishes once the previous stage has drained cluster-wide
+ * (src/cluster/beacon.ts); the primary also runs the snapshots. openai target: to the one server, on
+ * the starts the plan fixed (`planned`), every stage's prompts sized before the first. Every node
+ * records when it began each stage.
+ */
+async function runSharedStages(
+  run: NodeRun,
+  target: ResolvedTarget,
+  share: LoadShare,
+  planned: PlannedSchedule | undefined,
+): Promise<void> {
+  const { config } = run.loaded;
   const offset = await measureClockOffset(run.options.env ?? process.env);
   const facts: ScheduleFacts = {
     load_from: 'all_nodes',
@@ -350,27 +430,51 @@ async function runSharedStages(run: NodeRun, target: ResolvedTarget, share: Load
     skew_tolerance_ms: config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS,
     clock_offset_ms: offset.offsetMs,
     clock_offset_source: offset.source,
+    ...(planned ? { planned: planned.planned } : {}),
     stages: [],
   };
-  run.shared = { share, facts };
+  run.shared = { share, facts, ...(planned ? { starts: planned.starts } : {}) };
   run.logger.info(
     `load_from: all_nodes: this node is ${share.node} of ${share.nodes} (it sends requests i with i mod ${share.nodes} = ${share.node}); clock offset ${offset.offsetMs === null ? 'not measured' : `${offset.offsetMs.toFixed(3)} ms (${offset.source})`}`,
   );
   if (run.options.isPrimary) await startSnapshots(run, target);
   run.loopDelay.enable();
   const calibrator = promptCalibrator(run, target);
-  for (const stage of config.stages) await runOneStage(run, target, stage, calibrator);
+  // Planned starts leave no window between stages that is free of the other nodes' requests: every
+  // stage's calibration probes go out before the first start, so none lands in a stage.
+  const prompts = planned ? await prepareEveryStagePrompts(run, target, calibrator) : undefined;
+  for (const stage of config.stages)
+    await runOneStage(run, target, stage, calibrator, prompts?.get(stage.name));
   run.loopDelay.disable();
   run.snapshots?.stop();
+}
+
+/** Every stage's prompts, by stage name, sized now (planned starts: before the first stage's start). */
+async function prepareEveryStagePrompts(
+  run: NodeRun,
+  target: ResolvedTarget,
+  calibrator: PromptCalibrator | undefined,
+): Promise<Map<string, StagePrompts>> {
+  return run.logger.group('Prompts', async () => {
+    const prompts = new Map<string, StagePrompts>();
+    for (const stage of run.loaded.config.stages) {
+      const trace = run.loaded.traces?.get(stage.name);
+      prompts.set(
+        stage.name,
+        await prepareOneStagePrompts(run, target, stage, stageWorkload(stage, trace), calibrator),
+      );
+    }
+    return prompts;
+  });
 }
 
 /** The default of clock_skew_tolerance_ms (the config's schema writes it with all_nodes). */
 const DEFAULT_SKEW_TOLERANCE_MS = 20;
 
 /**
- * The start of a shared stage (`stageIndex` in the config), epoch ms: the primary waits for the whole
- * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
- * it; a secondary reads it from its node's `/state`.
+ * The start of a shared stage (`stageIndex` in the config), epoch ms. Planned starts: the plan's, at
+ * once. Else the primary waits for the whole previous stage (its planned end, then every node's
+ * requests drained in EXO's state) and publishes it; a secondary reads it from its node's `/state`.
  */
 async function sharedStageStart(
   run: NodeRun,
@@ -380,6 +484,8 @@ async function sharedStageStart(
 ): Promise<number> {
   const { config } = run.loaded;
   const { context, options } = run;
+  const planned = run.shared?.starts?.[stageIndex];
+  if (planned !== undefined) return planned;
   if (!options.isPrimary) {
     // Bounded by what the primary may take: readiness (stage 0), or the previous stage's schedule,
     // its requests' deadline and the drain.
@@ -464,12 +570,16 @@ function promptCalibrator(run: NodeRun, target: ResolvedTarget): PromptCalibrato
     : undefined;
 }
 
-/** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
+/**
+ * One stage: size its prompts (unless `preparedPrompts` were sized before), run its schedule, record
+ * its results, let the cluster drain.
+ */
 async function runOneStage(
   run: NodeRun,
   target: ResolvedTarget,
   stage: StageConfig,
   calibrator: PromptCalibrator | undefined,
+  preparedPrompts?: StagePrompts,
 ): Promise<void> {
   if (stage.search) {
     await runSearchStage(run, target, stage, stage.search, calibrator);
@@ -488,7 +598,8 @@ async function runOneStage(
     : undefined;
   const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
     const preparedFromMs = clock.nowMs();
-    const prompts = await prepareOneStagePrompts(run, target, stage, workload, calibrator);
+    const prompts =
+      preparedPrompts ?? (await prepareOneStagePrompts(run, target, stage, workload, calibrator));
     // A shared stage starts when the primary says, on every node (prompts are ready by then); the primary
     // leaves the secondaries twice its own preparation time to be ready.
     const startAtMs = shared
@@ -523,8 +634,10 @@ async function runOneStage(
       : undefined,
   );
   ranStage.client_cpu = cpu;
+  if (shared?.starts) recordOverrun(run, shared, stageIndex, stageRun);
   keepStageResults(run, stage, ranStage, stageRun.interrupted);
-  if (shared) await awaitSharedStageEnd(run, shared, stageIndex);
+  // Planned starts: the next stage waits for its own start; the drain bound is in it.
+  if (shared && !shared.starts) await awaitSharedStageEnd(run, shared, stageIndex);
   // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
   if (target.kind === 'exo') await drainCluster(run);
   // The seed's stage ends after the drain.
@@ -608,6 +721,30 @@ async function awaitSharedStageEnd(
     plannedStageMs(run, stageIndex) +
     shared.facts.skew_tolerance_ms;
   if (clock.nowMs() < plannedEndMs) await clock.sleepUntil(plannedEndMs, run.context.signal);
+}
+
+/**
+ * Planned starts: which of this node's requests of the stage were still in flight at the next stage's
+ * start (recorded as the stage's `overrun`; none for the last stage). They were not cancelled: they
+ * ended by themselves (runStage waits for them), so the next stage begins late here.
+ */
+function recordOverrun(
+  run: NodeRun,
+  shared: NonNullable<NodeRun['shared']>,
+  stageIndex: number,
+  stageRun: StageRun,
+): void {
+  const nextStartMs = shared.starts?.[stageIndex + 1];
+  const facts = shared.facts.stages.at(-1);
+  if (nextStartMs === undefined || !facts) return;
+  facts.overrun = stageOverrun(
+    stageRun.records.map((record) => record.ended_at_ms),
+    nextStartMs,
+  );
+  if (facts.overrun.requests > 0)
+    run.logger.warning(
+      `stage ${facts.name}: ${facts.overrun.requests} of this node's requests were still in flight at the next stage's start (the last ended ${facts.overrun.ms.toFixed(1)} ms after it): all_nodes_drain_seconds is too short for them`,
+    );
 }
 
 /** How a stage's requests are sent: the run's dispatcher and the config's deadlines. */

@@ -42,6 +42,20 @@ export function parseNonNegativeInteger(name: string, value: string): number {
   return Number(trimmed);
 }
 
+/**
+ * Parses a schedule start (`schedule-start-ms`, `--schedule-start-ms`): epoch milliseconds, a whole
+ * number as the plan printed it (`start_at_ms`). Seconds are refused by size (before 2001 as ms).
+ */
+export function parseScheduleStartMs(name: string, value: string): number {
+  const startMs = parsePositiveInteger(name, value);
+  if (startMs < 1e12)
+    throw new InputError(
+      `${name} must be epoch milliseconds (the plan's start_at_ms, 13 digits), got "${value}"`,
+      'Pass the start_at_ms of the plan (mode: plan, exo-bench plan) unchanged.',
+    );
+  return startMs;
+}
+
 /** Parses true/false the way YAML 1.2 and @actions/core do (true|True|TRUE|false|False|FALSE). */
 export function parseBooleanFlag(name: string, value: string): boolean {
   const trimmed = value.trim();
