@@ -193,7 +193,7 @@ function checkSameRun(nodes) {
 }
 /** The matrix entries of the config: `label#index` of every node the run should have. */
 function expectedNodes(config) {
-    return (0,plan/* buildPlan */.G)(config).include.map((entry) => ({
+    return (0,plan/* buildPlan */.Gg)(config).include.map((entry) => ({
         key: `${entry.label}#${entry.index}`,
         isPrimary: entry.is_primary,
     }));

@@ -40623,7 +40623,7 @@ const configSchema = {
     required: ['stages'],
     properties: {
         hardware_plan: {
-            description: 'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).',
+            description: 'Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets. openai targets: optional with load_from: primary (at most 1 node: the job that sends the load); required with load_from: all_nodes (the runners that share the load against the one server).',
             type: 'object',
             minProperties: 1,
             propertyNames: { title: 'runner label', type: 'string', pattern: RUNNER_LABEL_PATTERN },
@@ -40703,7 +40703,7 @@ const configSchema = {
             default: 5,
         },
         load_from: {
-            description: "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage to its own node's API (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order), on one schedule every node derives from readiness and the stage plans (docs/load-from.md). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
+            description: "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order) on one schedule (docs/load-from.md): with an EXO target to its own node's API, on stage starts the primary publishes through the cluster state; with an openai target to the one server, on stage starts fixed at plan time (all_nodes_start_delay_seconds, all_nodes_drain_seconds). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
             type: 'string',
             enum: ['primary', 'all_nodes'],
             default: 'primary',
@@ -40714,6 +40714,13 @@ const configSchema = {
             exclusiveMinimum: 0,
             maximum: LIMITS.maxClockSkewToleranceMs,
             default: 20,
+        },
+        all_nodes_start_delay_seconds: positiveSeconds("With load_from: all_nodes and an openai target: how long after the plan job the first stage starts (seconds). The plan job writes that start (its clock + this delay) into every matrix entry (start_at_ms), and every node derives each stage's start from it. Give the time the matrix's jobs need to be picked up, checked out and started and to size their prompts: a node that begins a stage more than clock_skew_tolerance_ms after its start is late, and the run invalid. Not for EXO targets (the primary publishes each start through the cluster state) nor load_from: primary.", 120, LIMITS.maxTimeoutSeconds),
+        all_nodes_drain_seconds: {
+            description: "With load_from: all_nodes and an openai target: the drain bound between stages (seconds). Stage k+1 starts at stage k's start + its planned span (the last request's offset) + this + clock_skew_tolerance_ms, on every node's clock. Default request_timeout_seconds, which every request of stage k has ended by; lower it to what the stage's requests need. A node whose requests of stage k are still in flight at stage k+1's start lets them end, records the overrun, and the run is invalid. Not for EXO targets (a stage ends when the cluster has drained) nor load_from: primary.",
+            type: 'number',
+            exclusiveMinimum: 0,
+            maximum: LIMITS.maxTimeoutSeconds,
         },
         snapshot_interval_seconds: positiveSeconds('Period of cluster state snapshots during the load (seconds).', 2, LIMITS.maxSnapshotIntervalSeconds),
         thresholds: thresholdsSchema('Gates on the statistics of the whole run (all stages together).'),
@@ -40832,8 +40839,9 @@ const OPENAI_ONLY_KEYS = ['base_url', 'model', 'api_key_env'];
 const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 /**
  * Rules between `target` and the rest: an `exo` target needs `hardware_plan` and `model_ids`; an
- * `openai` target needs `base_url` and `model`, takes no `model_ids` and at most one node of
- * `hardware_plan` (there is no cluster: one job sends the load). Fields with schema problems
+ * `openai` target needs `base_url` and `model`, takes no `model_ids` and, with `load_from: primary`, at
+ * most one node of `hardware_plan` (there is no cluster: one job sends the load; with `all_nodes` its
+ * nodes are the runners that share the load, docs/load-from.md). Fields with schema problems
  * (`badPaths`) are not judged again.
  */
 function targetProblems(data, badPaths, describeRequired) {
@@ -40894,10 +40902,10 @@ function targetProblems(data, badPaths, describeRequired) {
     const plan = data.hardware_plan;
     if (isRecord(plan) && ok('hardware_plan')) {
         const total = Object.values(plan).reduce((sum, count) => sum + (typeof count === 'number' ? count : 0), 0);
-        if (total > 1)
+        if (total > 1 && data.load_from !== 'all_nodes')
             problems.push({
                 path: ['hardware_plan'],
-                message: `expected at most 1 node with target kind "openai" (one job sends the load; there is no cluster), found ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(total)}`,
+                message: `expected at most 1 node with target kind "openai" and load_from: primary (one job sends the load; there is no cluster), found ${(0,_describe_js__WEBPACK_IMPORTED_MODULE_0__/* .formatNumber */ .ZV)(total)}; with load_from: all_nodes every node of hardware_plan sends its share to the one server`,
                 at: 'value',
             });
     }
@@ -41467,8 +41475,10 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gt: () => (/* binding */ isMine),
+/* harmony export */   KO: () => (/* binding */ plannedStageStarts),
 /* harmony export */   RO: () => (/* binding */ scheduleReasons),
 /* harmony export */   bg: () => (/* binding */ shareCount),
+/* harmony export */   eI: () => (/* binding */ stageOverrun),
 /* harmony export */   mE: () => (/* binding */ judgeSharedSchedule)
 /* harmony export */ });
 /**
@@ -41480,9 +41490,13 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
  * - Share: request i of a stage is sent by node i mod N (N = the plan's nodes, a node's position = its
  *   place in the plan's matrix order), at the stage plan's own offset: the union of the nodes' sends is
  *   exactly the one-node schedule.
- * - Start: the primary publishes each stage's absolute start (epoch ms on its clock) in the prompt of a
- *   chat request whose task EXO replicates to every node's `/state` (exo-api.md §2.2, §12.5); every
- *   node reads the same number, so the nodes never disagree on the schedule, only their clocks do.
+ * - Start, EXO target: the primary publishes each stage's absolute start (epoch ms on its clock) in the
+ *   prompt of a chat request whose task EXO replicates to every node's `/state` (exo-api.md §2.2,
+ *   §12.5); every node reads the same number, so the nodes never disagree on the schedule, only their
+ *   clocks do.
+ * - Start, openai target (no shared state to publish through): fixed at plan time. The plan job writes
+ *   one absolute start into every matrix entry, and every node derives each stage's start from it and
+ *   the config alone (plannedStageStarts): the same numbers on every node, without communication.
  */
 /** True when request `index` of a stage is this node's to send. */
 function isMine(share, index) {
@@ -41495,13 +41509,55 @@ function shareCount(share, iterations) {
     return Math.floor((iterations - 1 - share.node) / share.nodes) + 1;
 }
 /**
+ * The stage starts of a schedule fixed at plan time, epoch ms on each node's own clock: stage 0 at
+ * `startAtMs`, stage k+1 at start_k + `spansMs[k]` (its planned span: the last send's offset) +
+ * `drainMs` + `skewToleranceMs`, each rounded up to a whole millisecond. `drainMs` defaults to the
+ * request timeout, by which every request of stage k has ended on its sender's clock; the tolerance
+ * covers the other senders' clocks, up to that much behind this one's. Pure, from the config alone, so
+ * every node computes the same numbers.
+ */
+function plannedStageStarts(startAtMs, spansMs, drainMs, skewToleranceMs) {
+    const starts = [];
+    let start = startAtMs;
+    for (const [index, span] of spansMs.entries()) {
+        starts.push(start);
+        if (index < spansMs.length - 1)
+            start = Math.ceil(start + span + drainMs + skewToleranceMs);
+    }
+    return starts;
+}
+/**
+ * A stage's overrun: of its requests' end times (this node's share), those after the next stage's
+ * start `nextStartMs`: how many, and how long after it the last ended.
+ */
+function stageOverrun(endedAtMs, nextStartMs) {
+    const late = endedAtMs.filter((ended) => ended > nextStartMs);
+    return {
+        requests: late.length,
+        ms: late.length > 0 ? Math.max(...late) - nextStartMs : 0,
+    };
+}
+/**
  * Why a node's part of a shared schedule is not to be trusted: a stage it began later than the skew
- * tolerance after the published start. One line per late stage, for `validity.reasons`.
+ * tolerance after the shared start, and (planned starts) a stage whose requests were still in flight
+ * at the next stage's start. One line per finding, stage by stage, for `validity.reasons`.
  */
 function scheduleReasons(facts) {
-    return facts.stages
-        .filter((stage) => stage.late_ms > facts.skew_tolerance_ms)
-        .map((stage) => `stage ${stage.name}: node ${facts.node} began ${stage.late_ms.toFixed(1)} ms after the shared start, more than the clock skew tolerance of ${facts.skew_tolerance_ms} ms (the nodes did not send on one schedule)`);
+    const reasons = [];
+    facts.stages.forEach((stage, index) => {
+        if (stage.late_ms > facts.skew_tolerance_ms)
+            reasons.push(`stage ${stage.name}: node ${facts.node} began ${stage.late_ms.toFixed(1)} ms after the shared start, more than the clock skew tolerance of ${facts.skew_tolerance_ms} ms (the nodes did not send on one schedule)`);
+        if (stage.overrun && stage.overrun.requests > 0) {
+            const next = facts.stages[index + 1]?.name;
+            const drain = facts.planned ? ` (now ${formatSeconds(facts.planned.drain_ms)} s)` : '';
+            reasons.push(`stage ${stage.name} still had ${stage.overrun.requests} request${stage.overrun.requests === 1 ? '' : 's'} in flight on node ${facts.node} at ${next === undefined ? "the next stage's" : `stage ${next}'s`} start (the last ended ${stage.overrun.ms.toFixed(1)} ms after it): the stages overlapped; raise all_nodes_drain_seconds${drain}`);
+        }
+    });
+    return reasons;
+}
+/** Milliseconds as seconds, without trailing zeros: 1500 → "1.5". */
+function formatSeconds(ms) {
+    return Number((ms / 1000).toFixed(3)).toString();
 }
 /**
  * What the merge finds wrong with the nodes' shared schedule: nodes that disagree on a stage's start
@@ -42434,15 +42490,29 @@ function summarize(values) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ buildPlan),
-/* harmony export */   P: () => (/* binding */ planPosition)
+/* harmony export */   Gg: () => (/* binding */ buildPlan),
+/* harmony export */   P9: () => (/* binding */ planPosition),
+/* harmony export */   d3: () => (/* binding */ planStartAtMs)
 /* harmony export */ });
+/** all_nodes_start_delay_seconds when a config has none (the schema writes it). */
+const DEFAULT_START_DELAY_SECONDS = 120;
+/**
+ * The first stage's start a plan made at `nowMs` fixes (epoch ms, rounded up to a whole millisecond):
+ * `nowMs` + all_nodes_start_delay_seconds for `load_from: all_nodes` with an openai target, which has
+ * no shared state to publish a start through (docs/load-from.md); undefined for any other config.
+ */
+function planStartAtMs(config, nowMs) {
+    if (config.load_from !== 'all_nodes' || config.target.kind !== 'openai')
+        return undefined;
+    return Math.ceil(nowMs + (config.all_nodes_start_delay_seconds ?? DEFAULT_START_DELAY_SECONDS) * 1000);
+}
 /**
  * One entry per node, labels in config order, indices counting from 0 within each label; the very
  * first entry is the primary. `{a: 2, b: 1}` → a/0 (primary), a/1, b/0, each expecting 3 nodes.
- * `sends_load`: the primary only, or every entry with `load_from: all_nodes`.
+ * `sends_load`: the primary only, or every entry with `load_from: all_nodes`. `startAtMs` (planStartAtMs)
+ * goes into every entry as `start_at_ms` when given.
  */
-function buildPlan(config) {
+function buildPlan(config, startAtMs) {
     const counts = Object.entries(config.hardware_plan);
     const expectedNodes = counts.reduce((total, [, count]) => total + count, 0);
     const include = [];
@@ -42455,6 +42525,7 @@ function buildPlan(config) {
                 is_primary: isPrimary,
                 expected_nodes: expectedNodes,
                 sends_load: isPrimary || config.load_from === 'all_nodes',
+                ...(startAtMs !== undefined ? { start_at_ms: startAtMs } : {}),
             });
         }
     }
@@ -44257,7 +44328,7 @@ function writeReports(paths, outputDir, document, records) {
 /* harmony export */ });
 /* unused harmony export SEED_NAMED_STATISTICS */
 /** Bumped on any change of shape; additions bump the minor part. */
-const RESULTS_SCHEMA_VERSION = '1.6.0';
+const RESULTS_SCHEMA_VERSION = '1.7.0';
 /** Our statistics whose names the seed's document uses for figures computed its own way. */
 const SEED_NAMED_STATISTICS = (/* unused pure expression or super */ null && ([
     'total_requests',
@@ -57504,6 +57575,8 @@ async function measureClockOffset(env) {
     return offsetMs === undefined ? { offsetMs: null, source: 'none' } : { offsetMs, source: 'chrony' };
 }
 
+// EXTERNAL MODULE: ./src/config/schema.ts
+var config_schema = __nccwpck_require__(131);
 // EXTERNAL MODULE: ./src/config/describe.ts
 var describe = __nccwpck_require__(9909);
 // EXTERNAL MODULE: ./src/util/number-format.ts
@@ -58227,15 +58300,17 @@ var verdict_validity = __nccwpck_require__(8023);
 
 
 
+
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
 async function runNode(loaded, options, ports, signal) {
     const run = openRun(loaded, options, ports, signal);
     let failure;
     try {
         const share = loadShare(loaded.config, options);
+        const planned = plannedStarts(run);
         const target = await connectTarget(run);
         if (share)
-            await runSharedStages(run, target, share);
+            await runSharedStages(run, target, share, planned);
         else if (options.isPrimary)
             await runStagesAsPrimary(run, target);
         else if (target.kind === 'openai')
@@ -58361,22 +58436,54 @@ function loadShare(config, options) {
     if (options.isPrimary)
         return { node: 0, nodes };
     const position = options.hardwareLabel !== undefined && options.nodeIndex !== undefined
-        ? (0,plan/* planPosition */.P)(config, options.hardwareLabel, options.nodeIndex)
+        ? (0,plan/* planPosition */.P9)(config, options.hardwareLabel, options.nodeIndex)
         : undefined;
     if (position === undefined || position >= nodes || position === 0)
         throw new errors/* InputError */.dz(`load_from: all_nodes: this secondary (label ${options.hardwareLabel ?? '(none)'}, index ${options.nodeIndex ?? '(none)'}) is not a secondary of the plan of ${nodes} node${nodes === 1 ? '' : 's'}`, "Give each node its matrix entry's hardware label and index (the action's hardware-label and node-index inputs; the CLI's --label and --index): request i of a stage goes to the node at position i mod N of the plan.");
     return { node: position, nodes };
 }
+/** How far ahead a planned start may lie: the longest start delay a config may ask for. */
+const MAX_START_AHEAD_MS = config_schema/* LIMITS */.b1.maxTimeoutSeconds * 1000;
 /**
- * Every node's part with `load_from: all_nodes`: each stage's start is published by the primary once
- * the previous stage has drained cluster-wide (src/cluster/beacon.ts), and every node sends its share
- * of the stage (request i when i mod N = its position) at the plan's offsets from that start, to its
- * own node's API. The primary also runs the snapshots; every node records when it began each stage.
+ * `load_from: all_nodes` with an openai target (docs/load-from.md): every stage's start, from the start
+ * the plan job fixed (`scheduleStartMs`) and the config alone, so every node computes the same ones.
+ * Undefined for any other run (a start given there is ignored, with a warning). Throws InputError when
+ * the start is missing, or when this node came too late to take part in any stage on time (a re-run of
+ * one node job reuses the plan's start) or the start lies implausibly far ahead (not epoch ms).
  */
-async function runSharedStages(run, target, share) {
+function plannedStarts(run) {
     const { config } = run.loaded;
-    if (target.kind !== 'exo')
-        throw new errors/* InputError */.dz('load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have', 'Use load_from: primary with an openai target (docs/load-from.md says what sharing an OpenAI target would need).');
+    const startAtMs = run.options.scheduleStartMs;
+    if (config.load_from !== 'all_nodes' || config.target.kind !== 'openai') {
+        if (startAtMs !== undefined)
+            run.logger.warning(`the schedule start ${startAtMs} is ignored: it is for load_from: all_nodes with an openai target (this run's stages start ${config.load_from === 'all_nodes' ? 'when the primary publishes them' : 'one after another on this node'})`);
+        return undefined;
+    }
+    const hint = "Pass every node the plan's start: the action input schedule-start-ms: ${{ matrix.start_at_ms }} (each entry of mode: plan's matrix carries it, and its output schedule-start-ms), or the CLI's --schedule-start-ms with the start_at_ms `exo-bench plan` printed. Every node of the run must get the same value.";
+    if (startAtMs === undefined)
+        throw new errors/* InputError */.dz('load_from: all_nodes with an openai target needs the start the plan job fixed (its start_at_ms), and none was given', hint);
+    const spans = config.stages.map((_, index) => plannedStageMs(run, index));
+    const drainMs = (config.all_nodes_drain_seconds ?? config.request_timeout_seconds) * 1000;
+    const starts = (0,schedule/* plannedStageStarts */.KO)(startAtMs, spans, drainMs, config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS);
+    const nowMs = run.clock.nowMs();
+    const plannedEndMs = (starts.at(-1) ?? startAtMs) + (spans.at(-1) ?? 0);
+    if (nowMs > plannedEndMs)
+        throw new errors/* InputError */.dz(`the planned schedule (first stage at ${new Date(startAtMs).toISOString()}) ended at ${new Date(plannedEndMs).toISOString()}, before this node started: it cannot send any stage on time`, 'A re-run of one node job reuses the old plan; re-run the whole workflow (its plan job fixes a new start), or raise all_nodes_start_delay_seconds if the jobs start that late.');
+    if (startAtMs > nowMs + MAX_START_AHEAD_MS)
+        throw new errors/* InputError */.dz(`the schedule start ${startAtMs} lies ${((startAtMs - nowMs) / 86_400_000).toFixed(1)} days ahead: it is epoch milliseconds on the plan job's clock`, hint);
+    run.logger.info(`load_from: all_nodes: stage starts fixed at plan time (drain bound ${drainMs / 1000} s): ${config.stages.map((stage, index) => `${stage.name} ${new Date(starts[index] ?? startAtMs).toISOString()}`).join(', ')}`);
+    return { planned: { start_at_ms: startAtMs, drain_ms: drainMs }, starts };
+}
+/**
+ * Every node's part with `load_from: all_nodes`: every node sends its share of each stage (request i
+ * when i mod N = its position) at the plan's offsets from the stage's start. EXO target: to its own
+ * node's API, on the start the primary publishes once the previous stage has drained cluster-wide
+ * (src/cluster/beacon.ts); the primary also runs the snapshots. openai target: to the one server, on
+ * the starts the plan fixed (`planned`), every stage's prompts sized before the first. Every node
+ * records when it began each stage.
+ */
+async function runSharedStages(run, target, share, planned) {
+    const { config } = run.loaded;
     const offset = await measureClockOffset(run.options.env ?? process.env);
     const facts = {
         load_from: 'all_nodes',
@@ -58385,29 +58492,47 @@ async function runSharedStages(run, target, share) {
         skew_tolerance_ms: config.clock_skew_tolerance_ms ?? DEFAULT_SKEW_TOLERANCE_MS,
         clock_offset_ms: offset.offsetMs,
         clock_offset_source: offset.source,
+        ...(planned ? { planned: planned.planned } : {}),
         stages: [],
     };
-    run.shared = { share, facts };
+    run.shared = { share, facts, ...(planned ? { starts: planned.starts } : {}) };
     run.logger.info(`load_from: all_nodes: this node is ${share.node} of ${share.nodes} (it sends requests i with i mod ${share.nodes} = ${share.node}); clock offset ${offset.offsetMs === null ? 'not measured' : `${offset.offsetMs.toFixed(3)} ms (${offset.source})`}`);
     if (run.options.isPrimary)
         await startSnapshots(run, target);
     run.loopDelay.enable();
     const calibrator = promptCalibrator(run, target);
+    // Planned starts leave no window between stages that is free of the other nodes' requests: every
+    // stage's calibration probes go out before the first start, so none lands in a stage.
+    const prompts = planned ? await prepareEveryStagePrompts(run, target, calibrator) : undefined;
     for (const stage of config.stages)
-        await runOneStage(run, target, stage, calibrator);
+        await runOneStage(run, target, stage, calibrator, prompts?.get(stage.name));
     run.loopDelay.disable();
     run.snapshots?.stop();
+}
+/** Every stage's prompts, by stage name, sized now (planned starts: before the first stage's start). */
+async function prepareEveryStagePrompts(run, target, calibrator) {
+    return run.logger.group('Prompts', async () => {
+        const prompts = new Map();
+        for (const stage of run.loaded.config.stages) {
+            const trace = run.loaded.traces?.get(stage.name);
+            prompts.set(stage.name, await prepareOneStagePrompts(run, target, stage, stageWorkload(stage, trace), calibrator));
+        }
+        return prompts;
+    });
 }
 /** The default of clock_skew_tolerance_ms (the config's schema writes it with all_nodes). */
 const DEFAULT_SKEW_TOLERANCE_MS = 20;
 /**
- * The start of a shared stage (`stageIndex` in the config), epoch ms: the primary waits for the whole
- * previous stage (its planned end, then every node's requests drained in EXO's state) and publishes
- * it; a secondary reads it from its node's `/state`.
+ * The start of a shared stage (`stageIndex` in the config), epoch ms. Planned starts: the plan's, at
+ * once. Else the primary waits for the whole previous stage (its planned end, then every node's
+ * requests drained in EXO's state) and publishes it; a secondary reads it from its node's `/state`.
  */
 async function sharedStageStart(run, target, stageIndex, preparationMs) {
     const { config } = run.loaded;
     const { context, options } = run;
+    const planned = run.shared?.starts?.[stageIndex];
+    if (planned !== undefined)
+        return planned;
     if (!options.isPrimary) {
         // Bounded by what the primary may take: readiness (stage 0), or the previous stage's schedule,
         // its requests' deadline and the drain.
@@ -58461,8 +58586,11 @@ function promptCalibrator(run, target) {
         }, model), calibrationNonce(run.options.runId))
         : undefined;
 }
-/** One stage: size its prompts, run its schedule, record its results, let the cluster drain. */
-async function runOneStage(run, target, stage, calibrator) {
+/**
+ * One stage: size its prompts (unless `preparedPrompts` were sized before), run its schedule, record
+ * its results, let the cluster drain.
+ */
+async function runOneStage(run, target, stage, calibrator, preparedPrompts) {
     if (stage.search) {
         await runSearchStage(run, target, stage, stage.search, calibrator);
         return;
@@ -58480,7 +58608,7 @@ async function runOneStage(run, target, stage, calibrator) {
         : undefined;
     const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
         const preparedFromMs = clock.nowMs();
-        const prompts = await prepareOneStagePrompts(run, target, stage, workload, calibrator);
+        const prompts = preparedPrompts ?? (await prepareOneStagePrompts(run, target, stage, workload, calibrator));
         // A shared stage starts when the primary says, on every node (prompts are ready by then); the primary
         // leaves the secondaries twice its own preparation time to be ready.
         const startAtMs = shared
@@ -58510,8 +58638,11 @@ async function runOneStage(run, target, stage, calibrator) {
         }
         : undefined);
     ranStage.client_cpu = cpu;
+    if (shared?.starts)
+        recordOverrun(run, shared, stageIndex, stageRun);
     keepStageResults(run, stage, ranStage, stageRun.interrupted);
-    if (shared)
+    // Planned starts: the next stage waits for its own start; the drain bound is in it.
+    if (shared && !shared.starts)
         await awaitSharedStageEnd(run, shared, stageIndex);
     // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
     if (target.kind === 'exo')
@@ -58570,6 +58701,20 @@ async function awaitSharedStageEnd(run, shared, stageIndex) {
         shared.facts.skew_tolerance_ms;
     if (clock.nowMs() < plannedEndMs)
         await clock.sleepUntil(plannedEndMs, run.context.signal);
+}
+/**
+ * Planned starts: which of this node's requests of the stage were still in flight at the next stage's
+ * start (recorded as the stage's `overrun`; none for the last stage). They were not cancelled: they
+ * ended by themselves (runStage waits for them), so the next stage begins late here.
+ */
+function recordOverrun(run, shared, stageIndex, stageRun) {
+    const nextStartMs = shared.starts?.[stageIndex + 1];
+    const facts = shared.facts.stages.at(-1);
+    if (nextStartMs === undefined || !facts)
+        return;
+    facts.overrun = (0,schedule/* stageOverrun */.eI)(stageRun.records.map((record) => record.ended_at_ms), nextStartMs);
+    if (facts.overrun.requests > 0)
+        run.logger.warning(`stage ${facts.name}: ${facts.overrun.requests} of this node's requests were still in flight at the next stage's start (the last ended ${facts.overrun.ms.toFixed(1)} ms after it): all_nodes_drain_seconds is too short for them`);
 }
 /** How a stage's requests are sent: the run's dispatcher and the config's deadlines. */
 function stageRequestOptions(run, onTokenGap) {
@@ -58973,8 +59118,6 @@ function findStructureProblems(source) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/config/schema.ts
-var config_schema = __nccwpck_require__(131);
 ;// CONCATENATED MODULE: ./src/config/substitute.ts
 /**
  * `${VAR}` references in config strings, so one file can serve several clusters or branches
@@ -59176,7 +59319,7 @@ function ucs2length(str) {
 }
 const validate = validate10;
 /* harmony default export */ const schema_validator_generated = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "exo-bench config", "description": "A staged load benchmark for an EXO cluster or an OpenAI-compatible server. configs/README.md documents every field.", "type": "object", "additionalProperties": false, "required": ["stages"], "properties": { "hardware_plan": { "description": "Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets; optional for openai targets (at most 1 node: the job that sends the load).", "type": "object", "minProperties": 1, "propertyNames": { "title": "runner label", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, "additionalProperties": { "type": "integer", "minimum": 1, "maximum": 256 }, "examples": [{ "M3ULTRA_GPU80_512GB": 4 }] }, "environment": { "description": "Variables set on every node; numbers and booleans are exported as their text.", "type": "object", "propertyNames": { "title": "variable name", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }, "additionalProperties": { "type": ["string", "number", "boolean"], "minimum": -9007199254740991, "maximum": 9007199254740991 }, "default": {}, "examples": [{ "OVERRIDE_MEMORY_MB": 512 }] }, "timeout_seconds": { "description": "Deadline for nodes to join, instances to be placed and runners to be ready (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 600 }, "model_ids": { "description": "Models to run, one instance per entry; repeat an id to run several instances of it. Required for EXO targets; openai targets name their model in target.model instead.", "type": "array", "minItems": 1, "items": { "title": "model id", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["mlx-community/Llama-3.2-1B-Instruct-4bit"]] }, "stages": { "description": "The stages of load, run one after another in this order.", "type": "array", "minItems": 1, "items": { "title": "stage", "description": "One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests (by default; `arrival`, `ramp_to_rate` and `concurrency` change the shape).", "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "description": "Name of the stage, unique within the config; used in logs, summaries and results.", "type": "string", "minLength": 1, "pattern": "\\S" }, "prompt_length": { "description": "Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "generation_length": { "description": "Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "time_between_requests": { "description": "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one); the mean gap with `arrival: poisson` or `gamma`, the starting gap of a `ramp_to_rate`. With `no_overlap` or `concurrency`, the pause after each completion before that slot sends again. Required, except with `concurrency` (then default 0), in a trace stage (the trace's timestamps schedule it) and in a search stage (each probe sets its own).", "type": "number", "minimum": 0, "maximum": 86400 }, "iterations": { "description": "Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.", "type": "integer", "minimum": 1, "maximum": 10000000 }, "no_overlap": { "description": "Send one request at a time in this stage; overrides the top-level `no_overlap`.", "type": "boolean" }, "arrival": { "description": "How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run's `seed`.", "type": "string", "enum": ["constant", "poisson", "gamma"], "default": "constant" }, "burstiness": { "description": "Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps' coefficient of variation is 1/√burstiness.", "type": "number", "exclusiveMinimum": 0, "maximum": 1000000 }, "concurrency": { "description": "Closed loop: keep this many requests in flight until `iterations` have been sent; each slot sends its next request time_between_requests (default 0) after its previous one completes. Not with `arrival`, `ramp_to_rate` or `no_overlap`; at most `iterations`.", "type": "integer", "minimum": 1, "maximum": 100000 }, "ramp_to_rate": { "description": "Requests per second the rate reaches at the stage's last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).", "type": "number", "exclusiveMinimum": 0, "maximum": 1000000 }, "warmup_requests": { "description": "The first N requests of the stage are fired and recorded but left out of its statistics; must be less than `iterations`.", "type": "integer", "minimum": 0, "maximum": 10000000, "default": 0 }, "warmup": { "description": "A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.", "type": "boolean", "default": false }, "thresholds": { "description": "Gates on this stage's statistics (ITL metrics are only known per stage). Each is \"<metric> <comparator> <number>\", e.g. \"ttft_p95_ms <= 800\"; a failed threshold makes the verdict fail.", "type": "array", "items": { "title": "threshold", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["success_rate >= 0.99", "ttft_p95_ms <= 800"]] }, "trace": { "description": "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.", "type": "string", "minLength": 1, "pattern": "\\S", "examples": ["traces/mooncake-sample.jsonl"] }, "trace_speed": { "description": "Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.", "type": "number", "exclusiveMinimum": 0, "maximum": 1000 }, "trace_block_tokens": { "description": "Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.", "type": "integer", "minimum": 1, "maximum": 1000000 }, "shared_prefix": { "title": "shared prefix", "description": "Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.", "type": "object", "additionalProperties": false, "required": ["tokens"], "properties": { "tokens": { "description": "Prompt tokens of each shared prefix, chat template included; less than prompt_length.", "type": "integer", "minimum": 1, "maximum": 10000000 }, "groups": { "description": "Number of distinct prefixes (default 1: every prompt shares the same prefix).", "type": "integer", "minimum": 1, "maximum": 1000000, "default": 1 } }, "examples": [{ "tokens": 1024, "groups": 4 }] }, "search": { "title": "search", "description": "Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.", "type": "object", "additionalProperties": false, "required": ["metric"], "properties": { "metric": { "description": "The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …", "type": "string", "minLength": 1 }, "max": { "description": "A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).", "type": "number", "exclusiveMinimum": 0 }, "min": { "description": "A probe passes when the metric is ≥ min (metrics where bigger is better).", "type": "number", "minimum": 0 }, "rate": { "description": "Search the open-loop request rate, in requests per second.", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "description": "The least load probed (the search starts here).", "type": "number", "exclusiveMinimum": 0, "maximum": 100000 }, "max": { "description": "The most load probed; at least `min`.", "type": "number", "exclusiveMinimum": 0, "maximum": 100000 } } }, "concurrency": { "description": "Search the closed-loop concurrency, in requests kept in flight (integers).", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "description": "The least load probed (the search starts here).", "type": "integer", "minimum": 1, "maximum": 100000 }, "max": { "description": "The most load probed; at least `min`.", "type": "integer", "minimum": 1, "maximum": 100000 } } }, "probe_requests": { "description": "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "tolerance": { "description": "Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).", "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.05 }, "max_probes": { "description": "Most probes the search may run; it reports what it bracketed when they are spent.", "type": "integer", "minimum": 2, "maximum": 100, "default": 12 }, "max_failure_rate": { "description": "A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.01 } } } } } }, "seed": { "description": "Seeds the random arrivals (`arrival: poisson` or `gamma`): the same seed gives the same schedule. Each stage draws from its own stream (seed and stage position), so adding a stage does not change the others. Default 0, so runs are reproducible unless you change it.", "type": "integer", "minimum": 0, "maximum": 9007199254740991, "default": 0 }, "sharding": { "description": "EXO sharding strategy for every instance.", "type": "string", "enum": ["Pipeline", "Tensor"], "default": "Pipeline" }, "instance_meta": { "description": "EXO instance kind. `MlxIbv` is the old name of `MlxJaccl` (accepted with a warning).", "type": "string", "enum": ["MlxRing", "MlxJaccl", "MlxIbv"], "default": "MlxRing" }, "no_overlap": { "description": "Send one request at a time (each after the previous completes); a stage may override it.", "type": "boolean", "default": false }, "endpoint": { "description": "`chat`: /v1/chat/completions. `bench`: EXO's /bench/chat/completions, which bans EOS so every request generates exactly generation_length tokens.", "type": "string", "enum": ["chat", "bench"], "default": "chat" }, "unique_prompts": { "description": "Start each prompt with a unique nonce so that no two requests share a cached prefix.", "type": "boolean", "default": true }, "target": { "title": "target", "description": "What the load is aimed at: `exo` (default) brings up an EXO cluster from hardware_plan and model_ids; `openai` uses an already running OpenAI-compatible server (vLLM, llama.cpp, SGLang, Ollama…) at base_url.", "type": "object", "additionalProperties": false, "properties": { "kind": { "description": "`exo`: an EXO cluster orchestrated by exo-bench. `openai`: any OpenAI-compatible server.", "type": "string", "enum": ["exo", "openai"], "default": "exo" }, "base_url": { "description": "openai only, required: the server root, http or https (a trailing /v1 is accepted). The action input api-url or the CLI flag --api-url overrides it.", "type": "string", "pattern": "^https?://[^\\s/?#]+[^\\s]*$", "examples": ["http://127.0.0.1:8000/v1"] }, "model": { "description": "openai only, required: the model every request names (`model` of the request body).", "type": "string", "minLength": 1, "pattern": "\\S", "examples": ["Qwen/Qwen3-0.6B"] }, "api_key_env": { "description": "openai only: name of the environment variable holding the API key, sent as `Authorization: Bearer`; masked in logs, never written to results.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "examples": ["OPENAI_API_KEY"] }, "force_output_length": { "description": "openai only: make the server generate exactly generation_length tokens where it supports it: `ignore_eos` (vLLM) or `min_tokens` (vLLM, SGLang). `none` (default) sends neither.", "type": "string", "enum": ["none", "ignore_eos", "min_tokens"], "default": "none" } } }, "calibrate_prompts": { "description": "Before each stage, probe the server (a few max_tokens: 1 requests, excluded from the results) to find the prompt text whose usage.prompt_tokens, chat template and nonce included, equals prompt_length.", "type": "boolean", "default": true }, "request_timeout_seconds": { "description": "Deadline of one request, from its send to the end of its stream (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 600 }, "stream_idle_timeout_seconds": { "description": "A stream that sends no byte (not even a keep-alive) for this long fails (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 60 }, "max_dispatch_lag_p99_ms": { "description": "A run whose p99 dispatch lag (actual send time − scheduled send time) exceeds this is flagged invalid (milliseconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 3600000, "default": 5 }, "load_from": { "description": "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage to its own node's API (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order), on one schedule every node derives from readiness and the stage plans (docs/load-from.md). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.", "type": "string", "enum": ["primary", "all_nodes"], "default": "primary" }, "clock_skew_tolerance_ms": { "description": "With load_from: all_nodes, the clock skew between runners the shared schedule tolerates (milliseconds): recorded in results, and a run whose nodes report a larger spread of clock offsets, or whose stage started later than this on a node, is flagged invalid.", "type": "number", "exclusiveMinimum": 0, "maximum": 60000, "default": 20 }, "snapshot_interval_seconds": { "description": "Period of cluster state snapshots during the load (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 86400, "default": 2 }, "thresholds": { "description": "Gates on the statistics of the whole run (all stages together). Each is \"<metric> <comparator> <number>\", e.g. \"ttft_p95_ms <= 800\"; a failed threshold makes the verdict fail.", "type": "array", "items": { "title": "threshold", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["success_rate >= 0.99", "ttft_p95_ms <= 800"]] }, "regression": { "description": "Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.", "type": "object", "propertyNames": { "title": "metric name", "type": "string" }, "additionalProperties": { "title": "tolerance", "type": "string", "pattern": "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" }, "examples": [{ "ttft_p95_ms": "10%", "output_tokens_per_second": "5%" }] } } };
+const schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "title": "exo-bench config", "description": "A staged load benchmark for an EXO cluster or an OpenAI-compatible server. configs/README.md documents every field.", "type": "object", "additionalProperties": false, "required": ["stages"], "properties": { "hardware_plan": { "description": "Runner label → number of nodes with that label. Plan mode makes one matrix job per node; the first node is the primary. Required for EXO targets. openai targets: optional with load_from: primary (at most 1 node: the job that sends the load); required with load_from: all_nodes (the runners that share the load against the one server).", "type": "object", "minProperties": 1, "propertyNames": { "title": "runner label", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$" }, "additionalProperties": { "type": "integer", "minimum": 1, "maximum": 256 }, "examples": [{ "M3ULTRA_GPU80_512GB": 4 }] }, "environment": { "description": "Variables set on every node; numbers and booleans are exported as their text.", "type": "object", "propertyNames": { "title": "variable name", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" }, "additionalProperties": { "type": ["string", "number", "boolean"], "minimum": -9007199254740991, "maximum": 9007199254740991 }, "default": {}, "examples": [{ "OVERRIDE_MEMORY_MB": 512 }] }, "timeout_seconds": { "description": "Deadline for nodes to join, instances to be placed and runners to be ready (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 600 }, "model_ids": { "description": "Models to run, one instance per entry; repeat an id to run several instances of it. Required for EXO targets; openai targets name their model in target.model instead.", "type": "array", "minItems": 1, "items": { "title": "model id", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["mlx-community/Llama-3.2-1B-Instruct-4bit"]] }, "stages": { "description": "The stages of load, run one after another in this order.", "type": "array", "minItems": 1, "items": { "title": "stage", "description": "One stage of load: `iterations` requests, the i-th fired at stage start + i × time_between_requests (by default; `arrival`, `ramp_to_rate` and `concurrency` change the shape).", "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "description": "Name of the stage, unique within the config; used in logs, summaries and results.", "type": "string", "minLength": 1, "pattern": "\\S" }, "prompt_length": { "description": "Target prompt length in tokens. Required, except in a trace stage (the trace gives each request its own).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "generation_length": { "description": "Maximum tokens to generate per request (`max_tokens`). Required, except in a trace stage (each request generates its own output_length).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "time_between_requests": { "description": "Seconds between firing consecutive requests (open loop: a request does not wait for the previous one); the mean gap with `arrival: poisson` or `gamma`, the starting gap of a `ramp_to_rate`. With `no_overlap` or `concurrency`, the pause after each completion before that slot sends again. Required, except with `concurrency` (then default 0), in a trace stage (the trace's timestamps schedule it) and in a search stage (each probe sets its own).", "type": "number", "minimum": 0, "maximum": 86400 }, "iterations": { "description": "Number of requests in this stage. Required, except in a trace stage, where it is optional and replays only the first N requests of the trace.", "type": "integer", "minimum": 1, "maximum": 10000000 }, "no_overlap": { "description": "Send one request at a time in this stage; overrides the top-level `no_overlap`.", "type": "boolean" }, "arrival": { "description": "How open-loop arrivals are spread: `constant` (every time_between_requests), `poisson` (exponential gaps of mean time_between_requests) or `gamma` (gamma gaps of that mean, shape `burstiness`). Random arrivals are drawn up front from the run's `seed`.", "type": "string", "enum": ["constant", "poisson", "gamma"], "default": "constant" }, "burstiness": { "description": "Shape of the gamma gaps (`arrival: gamma` only; default 1 = Poisson). Lower is burstier: the gaps' coefficient of variation is 1/√burstiness.", "type": "number", "exclusiveMinimum": 0, "maximum": 1000000 }, "concurrency": { "description": "Closed loop: keep this many requests in flight until `iterations` have been sent; each slot sends its next request time_between_requests (default 0) after its previous one completes. Not with `arrival`, `ramp_to_rate` or `no_overlap`; at most `iterations`.", "type": "integer", "minimum": 1, "maximum": 100000 }, "ramp_to_rate": { "description": "Requests per second the rate reaches at the stage's last request, moving linearly in time from 1/time_between_requests (which must then be > 0). Works with every `arrival` (random arrivals follow the rate by time-rescaling).", "type": "number", "exclusiveMinimum": 0, "maximum": 1000000 }, "warmup_requests": { "description": "The first N requests of the stage are fired and recorded but left out of its statistics; must be less than `iterations`.", "type": "integer", "minimum": 0, "maximum": 10000000, "default": 0 }, "warmup": { "description": "A warm-up stage: run, recorded and shown like any other, but left out of the run-level figures (the `all stages` row, the action outputs total-requests, ttft-p50-ms, …), the run thresholds, the validity gate and the baseline comparison. It takes no thresholds of its own. Typically the first stage, which loads weights and fills caches.", "type": "boolean", "default": false }, "thresholds": { "description": "Gates on this stage's statistics (ITL metrics are only known per stage). Each is \"<metric> <comparator> <number>\", e.g. \"ttft_p95_ms <= 800\"; a failed threshold makes the verdict fail.", "type": "array", "items": { "title": "threshold", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["success_rate >= 0.99", "ttft_p95_ms <= 800"]] }, "trace": { "description": "Replay a request trace: a JSONL file (Mooncake format), one request per line with `timestamp` (ms from the trace's start), `input_length` (prompt tokens), `output_length` (max_tokens) and optionally `hash_ids` (the prompt's blocks of trace_block_tokens tokens; equal leading ids = shared prompt prefix). Each request is sent at its timestamp, with its own lengths; prompt_length, generation_length and time_between_requests come from the trace. The path is relative to the config file.", "type": "string", "minLength": 1, "pattern": "\\S", "examples": ["traces/mooncake-sample.jsonl"] }, "trace_speed": { "description": "Time scale of a trace replay: 2 replays it twice as fast (timestamps divided by 2), 0.5 half as fast. Default 1. Only with `trace`.", "type": "number", "exclusiveMinimum": 0, "maximum": 1000 }, "trace_block_tokens": { "description": "Tokens of one `hash_ids` block of the trace (Mooncake: 512, the default). Only with `trace`.", "type": "integer", "minimum": 1, "maximum": 1000000 }, "shared_prefix": { "title": "shared prefix", "description": "Every prompt opens with one of `groups` shared prefixes of `tokens` prompt tokens (chat template included), request i using prefix i mod groups; the rest of the prompt (the nonce, with unique_prompts) is its own. For prefix-cache benchmarks: results report the cache hit rate expected from this against the one the server reports.", "type": "object", "additionalProperties": false, "required": ["tokens"], "properties": { "tokens": { "description": "Prompt tokens of each shared prefix, chat template included; less than prompt_length.", "type": "integer", "minimum": 1, "maximum": 10000000 }, "groups": { "description": "Number of distinct prefixes (default 1: every prompt shares the same prefix).", "type": "integer", "minimum": 1, "maximum": 1000000, "default": 1 } }, "examples": [{ "tokens": 1024, "groups": 4 }] }, "search": { "title": "search", "description": "Makes the stage a capacity search: it probes loads (short sub-stages) from `min` up, doubling until the metric crosses its bound, then bisects until the bracket [last pass, first fail] is narrower than `tolerance` or `max_probes` are spent. Give `max` for metrics where smaller is better (latencies), `min` for the others (success_rate, throughput), and exactly one of `rate` or `concurrency`. The stage then takes no `time_between_requests`, `iterations`, `no_overlap` or `warmup_requests`.", "type": "object", "additionalProperties": false, "required": ["metric"], "properties": { "metric": { "description": "The metric judged on each probe, a name thresholds use: ttft_p95_ms, e2e_p99_ms, tpot_p50_ms, itl_p95_ms, success_rate, output_tokens_per_second, …", "type": "string", "minLength": 1 }, "max": { "description": "A probe passes when the metric is ≤ max (latencies; the unit is in the metric name).", "type": "number", "exclusiveMinimum": 0 }, "min": { "description": "A probe passes when the metric is ≥ min (metrics where bigger is better).", "type": "number", "minimum": 0 }, "rate": { "description": "Search the open-loop request rate, in requests per second.", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "description": "The least load probed (the search starts here).", "type": "number", "exclusiveMinimum": 0, "maximum": 100000 }, "max": { "description": "The most load probed; at least `min`.", "type": "number", "exclusiveMinimum": 0, "maximum": 100000 } } }, "concurrency": { "description": "Search the closed-loop concurrency, in requests kept in flight (integers).", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "description": "The least load probed (the search starts here).", "type": "integer", "minimum": 1, "maximum": 100000 }, "max": { "description": "The most load probed; at least `min`.", "type": "integer", "minimum": 1, "maximum": 100000 } } }, "probe_requests": { "description": "Requests per probe. Default: twice the metric's sample minimum for a conclusive value, at least 20 (p95: 40, p99: 200).", "type": "integer", "minimum": 1, "maximum": 10000000 }, "tolerance": { "description": "Relative width at which the search stops: (first fail − last pass) ÷ last pass ≤ tolerance (concurrency also stops at a width of 1).", "type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.05 }, "max_probes": { "description": "Most probes the search may run; it reports what it bracketed when they are spent.", "type": "integer", "minimum": 2, "maximum": 100, "default": 12 }, "max_failure_rate": { "description": "A probe whose failed requests exceed this share of its requests fails, whatever its metric (0 to 1).", "type": "number", "minimum": 0, "maximum": 1, "default": 0.01 } } } } } }, "seed": { "description": "Seeds the random arrivals (`arrival: poisson` or `gamma`): the same seed gives the same schedule. Each stage draws from its own stream (seed and stage position), so adding a stage does not change the others. Default 0, so runs are reproducible unless you change it.", "type": "integer", "minimum": 0, "maximum": 9007199254740991, "default": 0 }, "sharding": { "description": "EXO sharding strategy for every instance.", "type": "string", "enum": ["Pipeline", "Tensor"], "default": "Pipeline" }, "instance_meta": { "description": "EXO instance kind. `MlxIbv` is the old name of `MlxJaccl` (accepted with a warning).", "type": "string", "enum": ["MlxRing", "MlxJaccl", "MlxIbv"], "default": "MlxRing" }, "no_overlap": { "description": "Send one request at a time (each after the previous completes); a stage may override it.", "type": "boolean", "default": false }, "endpoint": { "description": "`chat`: /v1/chat/completions. `bench`: EXO's /bench/chat/completions, which bans EOS so every request generates exactly generation_length tokens.", "type": "string", "enum": ["chat", "bench"], "default": "chat" }, "unique_prompts": { "description": "Start each prompt with a unique nonce so that no two requests share a cached prefix.", "type": "boolean", "default": true }, "target": { "title": "target", "description": "What the load is aimed at: `exo` (default) brings up an EXO cluster from hardware_plan and model_ids; `openai` uses an already running OpenAI-compatible server (vLLM, llama.cpp, SGLang, Ollama…) at base_url.", "type": "object", "additionalProperties": false, "properties": { "kind": { "description": "`exo`: an EXO cluster orchestrated by exo-bench. `openai`: any OpenAI-compatible server.", "type": "string", "enum": ["exo", "openai"], "default": "exo" }, "base_url": { "description": "openai only, required: the server root, http or https (a trailing /v1 is accepted). The action input api-url or the CLI flag --api-url overrides it.", "type": "string", "pattern": "^https?://[^\\s/?#]+[^\\s]*$", "examples": ["http://127.0.0.1:8000/v1"] }, "model": { "description": "openai only, required: the model every request names (`model` of the request body).", "type": "string", "minLength": 1, "pattern": "\\S", "examples": ["Qwen/Qwen3-0.6B"] }, "api_key_env": { "description": "openai only: name of the environment variable holding the API key, sent as `Authorization: Bearer`; masked in logs, never written to results.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "examples": ["OPENAI_API_KEY"] }, "force_output_length": { "description": "openai only: make the server generate exactly generation_length tokens where it supports it: `ignore_eos` (vLLM) or `min_tokens` (vLLM, SGLang). `none` (default) sends neither.", "type": "string", "enum": ["none", "ignore_eos", "min_tokens"], "default": "none" } } }, "calibrate_prompts": { "description": "Before each stage, probe the server (a few max_tokens: 1 requests, excluded from the results) to find the prompt text whose usage.prompt_tokens, chat template and nonce included, equals prompt_length.", "type": "boolean", "default": true }, "request_timeout_seconds": { "description": "Deadline of one request, from its send to the end of its stream (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 600 }, "stream_idle_timeout_seconds": { "description": "A stream that sends no byte (not even a keep-alive) for this long fails (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 60 }, "max_dispatch_lag_p99_ms": { "description": "A run whose p99 dispatch lag (actual send time − scheduled send time) exceeds this is flagged invalid (milliseconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 3600000, "default": 5 }, "load_from": { "description": "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order) on one schedule (docs/load-from.md): with an EXO target to its own node's API, on stage starts the primary publishes through the cluster state; with an openai target to the one server, on stage starts fixed at plan time (all_nodes_start_delay_seconds, all_nodes_drain_seconds). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.", "type": "string", "enum": ["primary", "all_nodes"], "default": "primary" }, "clock_skew_tolerance_ms": { "description": "With load_from: all_nodes, the clock skew between runners the shared schedule tolerates (milliseconds): recorded in results, and a run whose nodes report a larger spread of clock offsets, or whose stage started later than this on a node, is flagged invalid.", "type": "number", "exclusiveMinimum": 0, "maximum": 60000, "default": 20 }, "all_nodes_start_delay_seconds": { "description": "With load_from: all_nodes and an openai target: how long after the plan job the first stage starts (seconds). The plan job writes that start (its clock + this delay) into every matrix entry (start_at_ms), and every node derives each stage's start from it. Give the time the matrix's jobs need to be picked up, checked out and started and to size their prompts: a node that begins a stage more than clock_skew_tolerance_ms after its start is late, and the run invalid. Not for EXO targets (the primary publishes each start through the cluster state) nor load_from: primary.", "type": "number", "exclusiveMinimum": 0, "maximum": 604800, "default": 120 }, "all_nodes_drain_seconds": { "description": "With load_from: all_nodes and an openai target: the drain bound between stages (seconds). Stage k+1 starts at stage k's start + its planned span (the last request's offset) + this + clock_skew_tolerance_ms, on every node's clock. Default request_timeout_seconds, which every request of stage k has ended by; lower it to what the stage's requests need. A node whose requests of stage k are still in flight at stage k+1's start lets them end, records the overrun, and the run is invalid. Not for EXO targets (a stage ends when the cluster has drained) nor load_from: primary.", "type": "number", "exclusiveMinimum": 0, "maximum": 604800 }, "snapshot_interval_seconds": { "description": "Period of cluster state snapshots during the load (seconds).", "type": "number", "exclusiveMinimum": 0, "maximum": 86400, "default": 2 }, "thresholds": { "description": "Gates on the statistics of the whole run (all stages together). Each is \"<metric> <comparator> <number>\", e.g. \"ttft_p95_ms <= 800\"; a failed threshold makes the verdict fail.", "type": "array", "items": { "title": "threshold", "type": "string", "minLength": 1, "pattern": "\\S" }, "examples": [["success_rate >= 0.99", "ttft_p95_ms <= 800"]] }, "regression": { "description": "Metric → tolerance (a percentage) for the comparison with a baseline run: the metrics compared and how much worse each may get before it is a regression. Replaces the default set.", "type": "object", "propertyNames": { "title": "metric name", "type": "string" }, "additionalProperties": { "title": "tolerance", "type": "string", "pattern": "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" }, "examples": [{ "ttft_p95_ms": "10%", "output_tokens_per_second": "5%" }] } } };
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ucs2length;
 const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "u");
@@ -59226,6 +59369,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.clock_skew_tolerance_ms === undefined) {
         data.clock_skew_tolerance_ms = 20;
+    }
+    if (data.all_nodes_start_delay_seconds === undefined) {
+        data.all_nodes_start_delay_seconds = 120;
     }
     if (data.snapshot_interval_seconds === undefined) {
         data.snapshot_interval_seconds = 2;
@@ -61146,10 +61292,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
     }
-    let data61 = data.snapshot_interval_seconds;
+    let data61 = data.all_nodes_start_delay_seconds;
     if ((typeof data61 == "number") && (isFinite(data61))) {
-        if (data61 > 86400 || isNaN(data61)) {
-            const err163 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 86400 }, message: "must be <= 86400" };
+        if (data61 > 604800 || isNaN(data61)) {
+            const err163 = { instancePath: instancePath + "/all_nodes_start_delay_seconds", schemaPath: "#/properties/all_nodes_start_delay_seconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 604800 }, message: "must be <= 604800" };
             if (vErrors === null) {
                 vErrors = [err163];
             }
@@ -61159,7 +61305,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
         }
         if (data61 <= 0 || isNaN(data61)) {
-            const err164 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" };
+            const err164 = { instancePath: instancePath + "/all_nodes_start_delay_seconds", schemaPath: "#/properties/all_nodes_start_delay_seconds/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" };
             if (vErrors === null) {
                 vErrors = [err164];
             }
@@ -61170,7 +61316,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         }
     }
     else {
-        const err165 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+        const err165 = { instancePath: instancePath + "/all_nodes_start_delay_seconds", schemaPath: "#/properties/all_nodes_start_delay_seconds/type", keyword: "type", params: { type: "number" }, message: "must be number" };
         if (vErrors === null) {
             vErrors = [err165];
         }
@@ -61179,48 +61325,45 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
     }
-    if (data.thresholds !== undefined) {
-        let data62 = data.thresholds;
-        if (Array.isArray(data62)) {
-            const len3 = data62.length;
-            for (let i3 = 0; i3 < len3; i3++) {
-                let data63 = data62[i3];
-                if (typeof data63 === "string") {
-                    if (func3(data63) < 1) {
-                        const err166 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
-                        if (vErrors === null) {
-                            vErrors = [err166];
-                        }
-                        else {
-                            vErrors.push(err166);
-                        }
-                        errors++;
-                    }
-                    if (!pattern2.test(data63)) {
-                        const err167 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: "must match pattern \"" + "\\S" + "\"" };
-                        if (vErrors === null) {
-                            vErrors = [err167];
-                        }
-                        else {
-                            vErrors.push(err167);
-                        }
-                        errors++;
-                    }
+    if (data.all_nodes_drain_seconds !== undefined) {
+        let data62 = data.all_nodes_drain_seconds;
+        if ((typeof data62 == "number") && (isFinite(data62))) {
+            if (data62 > 604800 || isNaN(data62)) {
+                const err166 = { instancePath: instancePath + "/all_nodes_drain_seconds", schemaPath: "#/properties/all_nodes_drain_seconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 604800 }, message: "must be <= 604800" };
+                if (vErrors === null) {
+                    vErrors = [err166];
                 }
                 else {
-                    const err168 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-                    if (vErrors === null) {
-                        vErrors = [err168];
-                    }
-                    else {
-                        vErrors.push(err168);
-                    }
-                    errors++;
+                    vErrors.push(err166);
                 }
+                errors++;
+            }
+            if (data62 <= 0 || isNaN(data62)) {
+                const err167 = { instancePath: instancePath + "/all_nodes_drain_seconds", schemaPath: "#/properties/all_nodes_drain_seconds/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" };
+                if (vErrors === null) {
+                    vErrors = [err167];
+                }
+                else {
+                    vErrors.push(err167);
+                }
+                errors++;
             }
         }
         else {
-            const err169 = { instancePath: instancePath + "/thresholds", schemaPath: "#/properties/thresholds/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            const err168 = { instancePath: instancePath + "/all_nodes_drain_seconds", schemaPath: "#/properties/all_nodes_drain_seconds/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+            if (vErrors === null) {
+                vErrors = [err168];
+            }
+            else {
+                vErrors.push(err168);
+            }
+            errors++;
+        }
+    }
+    let data63 = data.snapshot_interval_seconds;
+    if ((typeof data63 == "number") && (isFinite(data63))) {
+        if (data63 > 86400 || isNaN(data63)) {
+            const err169 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 86400 }, message: "must be <= 86400" };
             if (vErrors === null) {
                 vErrors = [err169];
             }
@@ -61229,39 +61372,36 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
         }
-    }
-    if (data.regression !== undefined) {
-        let data64 = data.regression;
-        if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
-            for (const key11 in data64) {
-                const _errs144 = errors;
-                if (typeof key11 !== "string") {
-                    const err170 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", propertyName: key11 };
-                    if (vErrors === null) {
-                        vErrors = [err170];
-                    }
-                    else {
-                        vErrors.push(err170);
-                    }
-                    errors++;
-                }
-                var valid19 = _errs144 === errors;
-                if (!valid19) {
-                    const err171 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/propertyNames", keyword: "propertyNames", params: { propertyName: key11 }, message: "property name must be valid" };
-                    if (vErrors === null) {
-                        vErrors = [err171];
-                    }
-                    else {
-                        vErrors.push(err171);
-                    }
-                    errors++;
-                }
+        if (data63 <= 0 || isNaN(data63)) {
+            const err170 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0" };
+            if (vErrors === null) {
+                vErrors = [err170];
             }
-            for (const key12 in data64) {
-                let data65 = data64[key12];
+            else {
+                vErrors.push(err170);
+            }
+            errors++;
+        }
+    }
+    else {
+        const err171 = { instancePath: instancePath + "/snapshot_interval_seconds", schemaPath: "#/properties/snapshot_interval_seconds/type", keyword: "type", params: { type: "number" }, message: "must be number" };
+        if (vErrors === null) {
+            vErrors = [err171];
+        }
+        else {
+            vErrors.push(err171);
+        }
+        errors++;
+    }
+    if (data.thresholds !== undefined) {
+        let data64 = data.thresholds;
+        if (Array.isArray(data64)) {
+            const len3 = data64.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+                let data65 = data64[i3];
                 if (typeof data65 === "string") {
-                    if (!pattern10.test(data65)) {
-                        const err172 = { instancePath: instancePath + "/regression/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/regression/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" }, message: "must match pattern \"" + "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" + "\"" };
+                    if (func3(data65) < 1) {
+                        const err172 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
                         if (vErrors === null) {
                             vErrors = [err172];
                         }
@@ -61270,38 +61410,112 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         errors++;
                     }
+                    if (!pattern2.test(data65)) {
+                        const err173 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/pattern", keyword: "pattern", params: { pattern: "\\S" }, message: "must match pattern \"" + "\\S" + "\"" };
+                        if (vErrors === null) {
+                            vErrors = [err173];
+                        }
+                        else {
+                            vErrors.push(err173);
+                        }
+                        errors++;
+                    }
                 }
                 else {
-                    const err173 = { instancePath: instancePath + "/regression/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/regression/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    const err174 = { instancePath: instancePath + "/thresholds/" + i3, schemaPath: "#/properties/thresholds/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
                     if (vErrors === null) {
-                        vErrors = [err173];
+                        vErrors = [err174];
                     }
                     else {
-                        vErrors.push(err173);
+                        vErrors.push(err174);
                     }
                     errors++;
                 }
             }
         }
         else {
-            const err174 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            const err175 = { instancePath: instancePath + "/thresholds", schemaPath: "#/properties/thresholds/type", keyword: "type", params: { type: "array" }, message: "must be array" };
             if (vErrors === null) {
-                vErrors = [err174];
+                vErrors = [err175];
             }
             else {
-                vErrors.push(err174);
+                vErrors.push(err175);
+            }
+            errors++;
+        }
+    }
+    if (data.regression !== undefined) {
+        let data66 = data.regression;
+        if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+            for (const key11 in data66) {
+                const _errs148 = errors;
+                if (typeof key11 !== "string") {
+                    const err176 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/propertyNames/type", keyword: "type", params: { type: "string" }, message: "must be string", propertyName: key11 };
+                    if (vErrors === null) {
+                        vErrors = [err176];
+                    }
+                    else {
+                        vErrors.push(err176);
+                    }
+                    errors++;
+                }
+                var valid19 = _errs148 === errors;
+                if (!valid19) {
+                    const err177 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/propertyNames", keyword: "propertyNames", params: { propertyName: key11 }, message: "property name must be valid" };
+                    if (vErrors === null) {
+                        vErrors = [err177];
+                    }
+                    else {
+                        vErrors.push(err177);
+                    }
+                    errors++;
+                }
+            }
+            for (const key12 in data66) {
+                let data67 = data66[key12];
+                if (typeof data67 === "string") {
+                    if (!pattern10.test(data67)) {
+                        const err178 = { instancePath: instancePath + "/regression/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/regression/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" }, message: "must match pattern \"" + "^\\s*(\\d+(\\.\\d+)?)\\s*%\\s*$" + "\"" };
+                        if (vErrors === null) {
+                            vErrors = [err178];
+                        }
+                        else {
+                            vErrors.push(err178);
+                        }
+                        errors++;
+                    }
+                }
+                else {
+                    const err179 = { instancePath: instancePath + "/regression/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/regression/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                        vErrors = [err179];
+                    }
+                    else {
+                        vErrors.push(err179);
+                    }
+                    errors++;
+                }
+            }
+        }
+        else {
+            const err180 = { instancePath: instancePath + "/regression", schemaPath: "#/properties/regression/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+                vErrors = [err180];
+            }
+            else {
+                vErrors.push(err180);
             }
             errors++;
         }
     }
 }
 else {
-    const err175 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err181 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-        vErrors = [err175];
+        vErrors = [err181];
     }
     else {
-        vErrors.push(err175);
+        vErrors.push(err181);
     }
     errors++;
 } validate10.errors = vErrors; return errors === 0; }
@@ -61549,13 +61763,14 @@ function reservedVariableReason(name) {
  * Rules across fields. Each runs only where the fields it reads passed the schema, so one mistake is
  * reported once (a huge `iterations` is not also a too-long stage).
  */
-function crossFieldProblems(data, badPaths) {
+function crossFieldProblems(data, badPaths, written) {
     const ok = (...path) => !badPaths.some((bad) => path.every((segment, index) => bad[index] === segment));
     const problems = [
         ...planSizeProblems(data, ok),
         ...environmentProblems(data),
         ...gateProblems(data, ok),
         ...loadFromProblems(data, ok),
+        ...plannedScheduleProblems(data, ok, written),
     ];
     const stages = data.stages;
     if (!Array.isArray(stages))
@@ -62104,6 +62319,13 @@ function buildConfig(checked) {
         ...(checked.load_from === 'all_nodes'
             ? { load_from: 'all_nodes', clock_skew_tolerance_ms: checked.clock_skew_tolerance_ms }
             : {}),
+        // Only where they apply (openai + all_nodes): every other config and its documents are unchanged.
+        ...(checked.load_from === 'all_nodes' && target.kind === 'openai'
+            ? {
+                all_nodes_start_delay_seconds: checked.all_nodes_start_delay_seconds,
+                all_nodes_drain_seconds: checked.all_nodes_drain_seconds ?? checked.request_timeout_seconds,
+            }
+            : {}),
         ...(checked.thresholds ? { thresholds: [...checked.thresholds] } : {}),
         ...(checked.regression ? { regression: { ...checked.regression } } : {}),
     };
@@ -62115,15 +62337,41 @@ function buildConfig(checked) {
  */
 function validateConfig(data, writtenAs = () => undefined) {
     const validate = schemaValidator;
+    // The keys as written: ajv writes the defaults into `data`, and a field given where it does not apply
+    // is an error only when the user wrote it.
+    const written = new Set(Object.keys(data));
     const valid = validate(data);
     const errors = valid ? [] : schemaProblems(validate.errors ?? [], data, writtenAs);
     // First, so that a missing hardware_plan or model_ids reads before the schema's own missing keys.
     errors.unshift(...(0,config_target/* targetProblems */.Ke)(data, errors.map((problem) => problem.path), (key) => (0,describe/* describeExpectation */.uN)(schemaAt([key]), new Set(), hiddenEnumValues(key))));
-    errors.push(...crossFieldProblems(data, errors.map((problem) => problem.path)));
+    errors.push(...crossFieldProblems(data, errors.map((problem) => problem.path), written));
     const warnings = aliasWarnings(data);
     if (errors.length > 0)
         return { config: undefined, errors, warnings };
     return { config: buildConfig(data), errors, warnings };
+}
+/** The fields of a schedule fixed at plan time (load_from: all_nodes with an openai target). */
+const PLANNED_SCHEDULE_KEYS = ['all_nodes_start_delay_seconds', 'all_nodes_drain_seconds'];
+/**
+ * `all_nodes_start_delay_seconds` and `all_nodes_drain_seconds` fix an openai target's shared schedule
+ * at plan time. Written anywhere else they would do nothing: a positioned error at the key, as for the
+ * other fields of one target kind or one load shape (`base_url` on an EXO target, `burstiness` without
+ * gamma). `written`: the keys the user wrote (ajv has since filled in the defaults).
+ */
+function plannedScheduleProblems(data, ok, written) {
+    if (!ok('load_from') || !ok('target'))
+        return [];
+    const openai = validate_isRecord(data.target) && data.target.kind === 'openai';
+    if (data.load_from === 'all_nodes' && openai)
+        return [];
+    const why = data.load_from !== 'all_nodes'
+        ? 'with load_from: primary one node sends the load, each stage once the previous one has ended'
+        : "an EXO target's nodes read each stage's start from the cluster state, published once the previous stage has drained";
+    return PLANNED_SCHEDULE_KEYS.filter((key) => written.has(key) && ok(key)).map((key) => ({
+        path: [key],
+        message: `${key} is for load_from: all_nodes with target kind "openai" (stage starts fixed at plan time); ${why}: remove it`,
+        at: 'key',
+    }));
 }
 /**
  * `load_from: all_nodes` shares each stage's open-loop schedule between the nodes (src/load/schedule.ts).
@@ -62134,10 +62382,11 @@ function loadFromProblems(data, ok) {
     if (data.load_from !== 'all_nodes' || !ok('load_from'))
         return [];
     const problems = [];
-    if (validate_isRecord(data.target) && data.target.kind === 'openai')
+    // An openai target's nodes are the runners of hardware_plan: without one there is nobody to share with.
+    if (validate_isRecord(data.target) && data.target.kind === 'openai' && data.hardware_plan === undefined)
         problems.push({
-            path: ['load_from'],
-            message: 'load_from: all_nodes needs an EXO target: the nodes agree on each stage start through the cluster state every EXO node serves, which an OpenAI-compatible server does not have; use load_from: primary',
+            path: [],
+            message: 'missing required key "hardware_plan" for load_from: all_nodes with target kind "openai" (the runners that share the load, e.g. {LOADGEN: 4}: one matrix job each, all sending to the one server)',
             at: 'value',
         });
     let inheritedReported = false;
@@ -62581,6 +62830,16 @@ function parseNonNegativeInteger(name, value) {
     }
     return Number(trimmed);
 }
+/**
+ * Parses a schedule start (`schedule-start-ms`, `--schedule-start-ms`): epoch milliseconds, a whole
+ * number as the plan printed it (`start_at_ms`). Seconds are refused by size (before 2001 as ms).
+ */
+function parseScheduleStartMs(name, value) {
+    const startMs = parsePositiveInteger(name, value);
+    if (startMs < 1e12)
+        throw new errors/* InputError */.dz(`${name} must be epoch milliseconds (the plan's start_at_ms, 13 digits), got "${value}"`, 'Pass the start_at_ms of the plan (mode: plan, exo-bench plan) unchanged.');
+    return startMs;
+}
 /** Parses true/false the way YAML 1.2 and @actions/core do (true|True|TRUE|false|False|FALSE). */
 function parseBooleanFlag(name, value) {
     const trimmed = value.trim();
@@ -62638,6 +62897,7 @@ function validateApiUrl(name, value) {
 
 
 
+
 /** Exit codes of the command. */
 const ExitCode = { Pass: 0, Fail: 1, Usage: 2 };
 const usage = `exo-bench ${version/* VERSION */.x}: staged, fire-and-forget load benchmarks for EXO clusters
@@ -62673,6 +62933,8 @@ Run options, ours:
   --label L --index I    hardware label and node index, recorded in the results
   --run-id ID            the run's id, recorded as metadata.run_id (default: random per process); give
                          every node of one run the same ID (and its own --label/--index) to merge them
+  --schedule-start-ms MS load_from: all_nodes with an openai target: the first stage's start, epoch ms,
+                         the start_at_ms \`exo-bench plan\` printed; the same on every node (required there)
   --baseline FILE        compare with an earlier run's results.json (its requests.jsonl beside it)
   --no-fail-on-threshold exit 0 when only thresholds or regressions failed (they are still reported)
   -h, --help             this text
@@ -62736,11 +62998,12 @@ async function planCommand(args, streams, env, logger) {
         strict: true,
     });
     if (values.help) {
-        streams.stdout('Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load}, …]}.\n');
+        streams.stdout('Usage: exo-bench plan --config FILE\nPrints {"include": [{label, index, is_primary, expected_nodes, sends_load[, start_at_ms]}, …]}.\nstart_at_ms (load_from: all_nodes with an openai target): the first stage\'s start, now + all_nodes_start_delay_seconds; give it to every node as --schedule-start-ms.\n');
         return ExitCode.Pass;
     }
     const loaded = await loadConfig(values.config, env, logger);
-    streams.stdout(`${JSON.stringify((0,plan/* buildPlan */.G)(loaded.config))}\n`);
+    const startAtMs = (0,plan/* planStartAtMs */.d3)(loaded.config, util_clock/* systemClock */.ml.nowMs());
+    streams.stdout(`${JSON.stringify((0,plan/* buildPlan */.Gg)(loaded.config, startAtMs))}\n`);
     return ExitCode.Pass;
 }
 const mergeUsage = `Usage: exo-bench merge --output DIR [--baseline FILE] [--no-fail-on-threshold] NODE_DIR...
@@ -62827,6 +63090,7 @@ const RUN_OPTIONS = {
     label: { type: 'string' },
     index: { type: 'string' },
     'run-id': { type: 'string' },
+    'schedule-start-ms': { type: 'string' },
     baseline: { type: 'string' },
     'no-fail-on-threshold': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -62881,7 +63145,11 @@ function nodeFlags(values, loaded) {
     const isPrimary = values['is-primary'] !== undefined ? parseBooleanFlag('--is-primary', values['is-primary']) : true;
     const { outputDir, resultsFile } = resolveOutputPaths(values.output, values['output-dir']);
     const hardwareLabels = values['hardware-labels'] === undefined ? [] : parseHardwareLabels(values['hardware-labels']);
+    const scheduleStartMs = values['schedule-start-ms'] === undefined
+        ? undefined
+        : parseScheduleStartMs('--schedule-start-ms', values['schedule-start-ms']);
     return {
+        scheduleStartMs,
         expectedNodes,
         timeoutSeconds,
         nodeIndex,
@@ -62974,6 +63242,7 @@ async function runCommand(args, streams, env, cliLogger) {
             hardwareLabels: flags.hardwareLabels,
             ...(values.label ? { hardwareLabel: values.label } : {}),
             ...(flags.nodeIndex !== undefined ? { nodeIndex: flags.nodeIndex } : {}),
+            ...(flags.scheduleStartMs !== undefined ? { scheduleStartMs: flags.scheduleStartMs } : {}),
             provenance: cliProvenance(loaded.file, {
                 simulated: values.simulate === true,
                 profilePath: values['simulate-profile'],
