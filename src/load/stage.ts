@@ -151,9 +151,12 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  const fire = (index: number, scheduledAtMs: number): InFlightRequest => {
+  // An open loop builds a request (its prompt, its JSON) before waiting for its send time, so the idle wait
+  // absorbs that work instead of the dispatch lag; a closed loop's slots take the next index only once
+  // their wait is over, so they build it then.
+  const fire = (index: number, scheduledAtMs: number, spec: RequestSpec): InFlightRequest => {
     const request = startRequest(
-      options.buildRequest(index),
+      spec,
       { stage: stage.name, index, warmup: index < stage.warmup_requests, scheduledAtMs },
       options.request,
     );
@@ -189,8 +192,9 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
       for (let index = first; index < stage.iterations; index += step) {
         if (share && !isMine(share, index)) continue;
         const scheduledAtMs = startedAtMs + plan.offsetMs(index);
+        const spec = options.buildRequest(index);
         if (!(await waitUntil(scheduledAtMs))) break;
-        fire(index, scheduledAtMs);
+        fire(index, scheduledAtMs, spec);
       }
     } else {
       // Closed loop: the slots start together (one wait, not one spinning wait per slot), then each
@@ -201,7 +205,8 @@ export async function runStage(stage: StageConfig, options: StageRunnerOptions):
         while (nextIndex < stage.iterations) {
           if (!(await waitUntil(scheduledAtMs))) return;
           if (nextIndex >= stage.iterations) return;
-          const record = await fire(nextIndex++, scheduledAtMs).done;
+          const index = nextIndex++;
+          const record = await fire(index, scheduledAtMs, options.buildRequest(index)).done;
           scheduledAtMs = record.ended_at_ms + plan.pauseMs;
         }
       };
