@@ -144,7 +144,7 @@ interface NodeRun {
   requestsFile: JsonlWriter;
   /** The control plane's HTTP client: EXO's API, readiness, beacons, calibration. */
   dispatcher: Agent;
-  /** What the stages' streamed requests go through (the lean HTTP/1.1 client; see loadDispatcher). */
+  /** What the stages' streamed requests go through (the lean HTTP/1.1 client; see loadDispatcherFor). */
   loadDispatcher: StreamDispatcher & { close(): Promise<void> };
   context: ClusterContext & { resetWatch: StateResetWatch };
   /** Resets seen by the snapshots' own state reads (when they poll another node). */
