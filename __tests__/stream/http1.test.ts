@@ -473,6 +473,24 @@ describe('the request', () => {
     expect(server.connections).toHaveLength(0);
   });
 
+  it('origins it cannot connect to are reported to the handler, not thrown', async () => {
+    const dispatcher = dispatcherForTest();
+    const ftp = await send(dispatcher, 'ftp://127.0.0.1:21');
+    expect(ftp.events).toEqual(['error']);
+    expect(ftp.error?.message).toBe('unsupported protocol ftp:');
+    const garbage = await send(dispatcher, 'not a url');
+    expect(garbage.events).toEqual(['error']);
+    expect(garbage.error?.code).toBe('UND_ERR_INVALID_ARG');
+    // tls.connect throws at once on a client certificate that is not PEM.
+    const badCertificate = await send(
+      dispatcherForTest({ tls: { cert: 'not PEM', key: 'not PEM' } }),
+      'https://127.0.0.1:1',
+    );
+    expect(badCertificate.events).toEqual(['error']);
+    expect(badCertificate.error?.code).toMatch(/^ERR_OSSL_/);
+    expect(dispatcher.connectionCount).toBe(0);
+  });
+
   it('headers the dispatcher owns are refused', async () => {
     const outcome = await send(dispatcherForTest(), 'http://127.0.0.1:1', {
       headers: { 'Transfer-Encoding': 'chunked' },
