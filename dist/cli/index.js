@@ -2,16 +2,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 2463:
+/***/ 703:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft7_1 = __nccwpck_require__(9941);
-const discriminator_1 = __nccwpck_require__(8886);
-const draft7MetaSchema = __nccwpck_require__(2079);
+const core_1 = __nccwpck_require__(229);
+const draft7_1 = __nccwpck_require__(5333);
+const discriminator_1 = __nccwpck_require__(8246);
+const draft7MetaSchema = __nccwpck_require__(1277);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -41,24 +41,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(5865);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(8028);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(1117);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(2618);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 567:
+/***/ 356:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -220,15 +220,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 1436:
+/***/ 8028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
-var code_2 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(356);
+const scope_1 = __nccwpck_require__(8572);
+var code_2 = __nccwpck_require__(356);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -237,7 +237,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(8572);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -923,13 +923,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 8572:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(356);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -1072,15 +1072,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 1283:
+/***/ 1923:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const names_1 = __nccwpck_require__(4902);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -1201,18 +1201,18 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 /***/ }),
 
-/***/ 2718:
+/***/ 9486:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const validate_1 = __nccwpck_require__(7881);
+const codegen_1 = __nccwpck_require__(8028);
+const validation_error_1 = __nccwpck_require__(1117);
+const names_1 = __nccwpck_require__(4902);
+const resolve_1 = __nccwpck_require__(5738);
+const util_1 = __nccwpck_require__(4512);
+const validate_1 = __nccwpck_require__(5865);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -1449,12 +1449,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 630:
+/***/ 4902:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -1483,12 +1483,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 3162:
+/***/ 2618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(4090);
+const resolve_1 = __nccwpck_require__(5738);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -1501,15 +1501,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 4090:
+/***/ 5738:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(4464);
-const equal = __nccwpck_require__(3430);
-const traverse = __nccwpck_require__(1167);
+const util_1 = __nccwpck_require__(4512);
+const equal = __nccwpck_require__(5318);
+const traverse = __nccwpck_require__(7935);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -1662,7 +1662,7 @@ exports.getSchemaRefs = getSchemaRefs;
 
 /***/ }),
 
-/***/ 7353:
+/***/ 169:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1694,14 +1694,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 4464:
+/***/ 4512:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const code_1 = __nccwpck_require__(567);
+const codegen_1 = __nccwpck_require__(8028);
+const code_1 = __nccwpck_require__(356);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -1878,7 +1878,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 7692:
+/***/ 8204:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1903,15 +1903,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 5346:
+/***/ 6098:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const errors_1 = __nccwpck_require__(1923);
+const codegen_1 = __nccwpck_require__(8028);
+const names_1 = __nccwpck_require__(4902);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -1959,17 +1959,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 6685:
+/***/ 2493:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
-const rules_1 = __nccwpck_require__(7353);
-const applicability_1 = __nccwpck_require__(7692);
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const rules_1 = __nccwpck_require__(169);
+const applicability_1 = __nccwpck_require__(8204);
+const errors_1 = __nccwpck_require__(1923);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -2168,14 +2168,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 1699:
+/***/ 5363:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -2209,24 +2209,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 7881:
+/***/ 5865:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(5346);
-const dataType_1 = __nccwpck_require__(6685);
-const applicability_1 = __nccwpck_require__(7692);
-const dataType_2 = __nccwpck_require__(6685);
-const defaults_1 = __nccwpck_require__(1699);
-const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(6200);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const errors_1 = __nccwpck_require__(1283);
+const boolSchema_1 = __nccwpck_require__(6098);
+const dataType_1 = __nccwpck_require__(2493);
+const applicability_1 = __nccwpck_require__(8204);
+const dataType_2 = __nccwpck_require__(2493);
+const defaults_1 = __nccwpck_require__(5363);
+const keyword_1 = __nccwpck_require__(8898);
+const subschema_1 = __nccwpck_require__(8280);
+const codegen_1 = __nccwpck_require__(8028);
+const names_1 = __nccwpck_require__(4902);
+const resolve_1 = __nccwpck_require__(5738);
+const util_1 = __nccwpck_require__(4512);
+const errors_1 = __nccwpck_require__(1923);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -2735,16 +2735,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 5202:
+/***/ 8898:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const code_1 = __nccwpck_require__(8484);
-const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(8028);
+const names_1 = __nccwpck_require__(4902);
+const code_1 = __nccwpck_require__(9764);
+const errors_1 = __nccwpck_require__(1923);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -2865,14 +2865,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 6200:
+/***/ 8280:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -2952,31 +2952,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 3893:
+/***/ 229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(5865);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(8028);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
-const ref_error_1 = __nccwpck_require__(3162);
-const rules_1 = __nccwpck_require__(7353);
-const compile_1 = __nccwpck_require__(2718);
-const codegen_2 = __nccwpck_require__(1436);
-const resolve_1 = __nccwpck_require__(4090);
-const dataType_1 = __nccwpck_require__(6685);
-const util_1 = __nccwpck_require__(4464);
-const $dataRefSchema = __nccwpck_require__(3837);
-const uri_1 = __nccwpck_require__(6285);
+const validation_error_1 = __nccwpck_require__(1117);
+const ref_error_1 = __nccwpck_require__(2618);
+const rules_1 = __nccwpck_require__(169);
+const compile_1 = __nccwpck_require__(9486);
+const codegen_2 = __nccwpck_require__(8028);
+const resolve_1 = __nccwpck_require__(5738);
+const dataType_1 = __nccwpck_require__(2493);
+const util_1 = __nccwpck_require__(4512);
+const $dataRefSchema = __nccwpck_require__(5759);
+const uri_1 = __nccwpck_require__(7373);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -3576,20 +3576,20 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 4951:
+/***/ 7223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(3430);
+const equal = __nccwpck_require__(5318);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 6214:
+/***/ 6070:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3619,19 +3619,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 6285:
+/***/ 7373:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(4352);
+const uri = __nccwpck_require__(32);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 5402:
+/***/ 1117:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3648,14 +3648,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 3448:
+/***/ 3259:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -3703,15 +3703,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2431:
+/***/ 3487:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9764);
+const codegen_1 = __nccwpck_require__(8028);
+const names_1 = __nccwpck_require__(4902);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -3815,12 +3815,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9205:
+/***/ 5701:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(4512);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -3844,12 +3844,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9380:
+/***/ 596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
+const code_1 = __nccwpck_require__(9764);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -3862,13 +3862,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6182:
+/***/ 1046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -3963,15 +3963,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5826:
+/***/ 9522:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const code_1 = __nccwpck_require__(9764);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4054,13 +4054,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8584:
+/***/ 3176:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -4126,27 +4126,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8775:
+/***/ 4551:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(3448);
-const prefixItems_1 = __nccwpck_require__(6467);
-const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(2959);
-const contains_1 = __nccwpck_require__(6182);
-const dependencies_1 = __nccwpck_require__(5826);
-const propertyNames_1 = __nccwpck_require__(1372);
-const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(8778);
-const patternProperties_1 = __nccwpck_require__(664);
-const not_1 = __nccwpck_require__(8350);
-const anyOf_1 = __nccwpck_require__(9380);
-const oneOf_1 = __nccwpck_require__(2490);
-const allOf_1 = __nccwpck_require__(9205);
-const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const additionalItems_1 = __nccwpck_require__(3259);
+const prefixItems_1 = __nccwpck_require__(4931);
+const items_1 = __nccwpck_require__(95);
+const items2020_1 = __nccwpck_require__(6847);
+const contains_1 = __nccwpck_require__(1046);
+const dependencies_1 = __nccwpck_require__(9522);
+const propertyNames_1 = __nccwpck_require__(7116);
+const additionalProperties_1 = __nccwpck_require__(3487);
+const properties_1 = __nccwpck_require__(8154);
+const patternProperties_1 = __nccwpck_require__(7736);
+const not_1 = __nccwpck_require__(2846);
+const anyOf_1 = __nccwpck_require__(596);
+const oneOf_1 = __nccwpck_require__(5178);
+const allOf_1 = __nccwpck_require__(5701);
+const if_1 = __nccwpck_require__(3176);
+const thenElse_1 = __nccwpck_require__(3245);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4176,15 +4176,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 5791:
+/***/ 95:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const code_1 = __nccwpck_require__(9764);
 const def = {
     keyword: "items",
     type: "array",
@@ -4234,15 +4234,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2959:
+/***/ 6847:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
-const additionalItems_1 = __nccwpck_require__(3448);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const code_1 = __nccwpck_require__(9764);
+const additionalItems_1 = __nccwpck_require__(3259);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4270,12 +4270,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8350:
+/***/ 2846:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(4512);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -4302,13 +4302,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2490:
+/***/ 5178:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -4368,15 +4368,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 664:
+/***/ 7736:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const util_2 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9764);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const util_2 = __nccwpck_require__(4512);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -4449,12 +4449,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6467:
+/***/ 4931:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(5791);
+const items_1 = __nccwpck_require__(95);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -4467,15 +4467,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8778:
+/***/ 8154:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(7881);
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const additionalProperties_1 = __nccwpck_require__(2431);
+const validate_1 = __nccwpck_require__(5865);
+const code_1 = __nccwpck_require__(9764);
+const util_1 = __nccwpck_require__(4512);
+const additionalProperties_1 = __nccwpck_require__(3487);
 const def = {
     keyword: "properties",
     type: "object",
@@ -4527,13 +4527,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1372:
+/***/ 7116:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -4571,12 +4571,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 3245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(4512);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -4590,16 +4590,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8484:
+/***/ 9764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
-const util_2 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const names_1 = __nccwpck_require__(4902);
+const util_2 = __nccwpck_require__(4512);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -4727,7 +4727,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 6912:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4743,13 +4743,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7397:
+/***/ 4005:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
-const ref_1 = __nccwpck_require__(2996);
+const id_1 = __nccwpck_require__(6912);
+const ref_1 = __nccwpck_require__(6612);
 const core = [
     "$schema",
     "$id",
@@ -4765,18 +4765,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 2996:
+/***/ 6612:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(3162);
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const compile_1 = __nccwpck_require__(2718);
-const util_1 = __nccwpck_require__(4464);
+const ref_error_1 = __nccwpck_require__(2618);
+const code_1 = __nccwpck_require__(9764);
+const codegen_1 = __nccwpck_require__(8028);
+const names_1 = __nccwpck_require__(4902);
+const compile_1 = __nccwpck_require__(9486);
+const util_1 = __nccwpck_require__(4512);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -4893,16 +4893,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8886:
+/***/ 8246:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const types_1 = __nccwpck_require__(7115);
-const compile_1 = __nccwpck_require__(2718);
-const ref_error_1 = __nccwpck_require__(3162);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(8028);
+const types_1 = __nccwpck_require__(3723);
+const compile_1 = __nccwpck_require__(9486);
+const ref_error_1 = __nccwpck_require__(2618);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -5003,7 +5003,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7115:
+/***/ 3723:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5018,16 +5018,16 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 9941:
+/***/ 5333:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(4005);
+const validation_1 = __nccwpck_require__(5017);
+const applicator_1 = __nccwpck_require__(4551);
+const format_1 = __nccwpck_require__(8425);
+const metadata_1 = __nccwpck_require__(8252);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -5041,12 +5041,12 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 6402:
+/***/ 6722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -5139,19 +5139,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2601:
+/***/ 8425:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(6402);
+const format_1 = __nccwpck_require__(6722);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 6620:
+/***/ 8252:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5175,14 +5175,14 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 8026:
+/***/ 9722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const equal_1 = __nccwpck_require__(7223);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -5206,14 +5206,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3200:
+/***/ 592:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const equal_1 = __nccwpck_require__(7223);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -5260,21 +5260,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5481:
+/***/ 5017:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(3723);
-const multipleOf_1 = __nccwpck_require__(8132);
-const limitLength_1 = __nccwpck_require__(6962);
-const pattern_1 = __nccwpck_require__(6023);
-const limitProperties_1 = __nccwpck_require__(895);
-const required_1 = __nccwpck_require__(4504);
-const limitItems_1 = __nccwpck_require__(6296);
-const uniqueItems_1 = __nccwpck_require__(5132);
-const const_1 = __nccwpck_require__(8026);
-const enum_1 = __nccwpck_require__(3200);
+const limitNumber_1 = __nccwpck_require__(1195);
+const multipleOf_1 = __nccwpck_require__(4756);
+const limitLength_1 = __nccwpck_require__(642);
+const pattern_1 = __nccwpck_require__(5223);
+const limitProperties_1 = __nccwpck_require__(1631);
+const required_1 = __nccwpck_require__(5208);
+const limitItems_1 = __nccwpck_require__(2424);
+const uniqueItems_1 = __nccwpck_require__(7244);
+const const_1 = __nccwpck_require__(9722);
+const enum_1 = __nccwpck_require__(592);
 const validation = [
     // number
     limitNumber_1.default,
@@ -5299,12 +5299,12 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 6296:
+/***/ 2424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -5329,14 +5329,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6962:
+/***/ 642:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const ucs2length_1 = __nccwpck_require__(6214);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const ucs2length_1 = __nccwpck_require__(6070);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -5362,12 +5362,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3723:
+/***/ 1195:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -5395,12 +5395,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 895:
+/***/ 1631:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -5425,12 +5425,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8132:
+/***/ 4756:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(8028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -5457,14 +5457,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6023:
+/***/ 5223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(9764);
+const util_1 = __nccwpck_require__(4512);
+const codegen_1 = __nccwpck_require__(8028);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -5496,14 +5496,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4504:
+/***/ 5208:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(9764);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -5581,15 +5581,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5132:
+/***/ 7244:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(6685);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const dataType_1 = __nccwpck_require__(2493);
+const codegen_1 = __nccwpck_require__(8028);
+const util_1 = __nccwpck_require__(4512);
+const equal_1 = __nccwpck_require__(7223);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -5651,7 +5651,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3430:
+/***/ 5318:
 /***/ ((module) => {
 
 
@@ -5704,7 +5704,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 1167:
+/***/ 7935:
 /***/ ((module) => {
 
 
@@ -5804,38 +5804,38 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const RoundRobinPool = __nccwpck_require__(5520)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const H2CClient = __nccwpck_require__(6815)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const RoundRobinPool = __nccwpck_require__(8512)
+const Agent = __nccwpck_require__(8285)
+const ProxyAgent = __nccwpck_require__(9920)
+const Socks5ProxyAgent = __nccwpck_require__(8151)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const H2CClient = __nccwpck_require__(6591)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(431)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const SnapshotAgent = __nccwpck_require__(5095)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const { MockCallHistory, MockCallHistoryLog } = __nccwpck_require__(5663)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const SnapshotAgent = __nccwpck_require__(9447)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -5855,21 +5855,21 @@ __webpack_unused_export__ = RetryHandler
 __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  responseError: __nccwpck_require__(8918),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379),
-  cache: __nccwpck_require__(5542),
-  decompress: __nccwpck_require__(557),
-  deduplicate: __nccwpck_require__(7240)
+  redirect: __nccwpck_require__(730),
+  responseError: __nccwpck_require__(6790),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731),
+  cache: __nccwpck_require__(7382),
+  decompress: __nccwpck_require__(2397),
+  deduplicate: __nccwpck_require__(9464)
 }
 
 __webpack_unused_export__ = {
-  MemoryCacheStore: __nccwpck_require__(4889)
+  MemoryCacheStore: __nccwpck_require__(2009)
 }
 
-const SqliteCacheStore = __nccwpck_require__(1522)
+const SqliteCacheStore = __nccwpck_require__(274)
 __webpack_unused_export__ = SqliteCacheStore
 
 __webpack_unused_export__ = buildConnector
@@ -5931,7 +5931,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 
 // Capture __filename at module load time for stack trace augmentation.
 // This may be undefined when bundled in environments like Node.js internals.
@@ -5971,22 +5971,22 @@ module.exports.hd = function fetch (init, options = undefined) {
     throw err
   })
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(6443)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(4043)
 
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie, parseCookie } = __nccwpck_require__(6933)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
@@ -5994,21 +5994,21 @@ __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 __webpack_unused_export__ = parseCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-const { WebSocket, ping } = __nccwpck_require__(3726)
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+const { WebSocket, ping } = __nccwpck_require__(1886)
 module.exports.kb = WebSocket
 module.exports.rd = CloseEvent
 module.exports.NN = ErrorEvent
 module.exports.aM = MessageEvent
 __webpack_unused_export__ = ping
 
-/* unused reexport */ __nccwpck_require__(2873).WebSocketStream
-/* unused reexport */ __nccwpck_require__(6919).WebSocketError
+/* unused reexport */ __nccwpck_require__(4841).WebSocketStream
+/* unused reexport */ __nccwpck_require__(2039).WebSocketError
 
 module.exports.Em = makeDispatcher(api.request)
 __webpack_unused_export__ = makeDispatcher(api.stream)
@@ -6024,7 +6024,7 @@ __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = SnapshotAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.GD = EventSource
 
@@ -6046,13 +6046,13 @@ __webpack_unused_export__ = install
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -6112,16 +6112,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -6229,7 +6229,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6245,9 +6245,9 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 function noop () {}
 
@@ -6488,16 +6488,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 
 function noop () {}
 
@@ -6709,7 +6709,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6717,9 +6717,9 @@ module.exports.RequestHandler = RequestHandler
 const assert = __nccwpck_require__(4589)
 const { finished } = __nccwpck_require__(7075)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 function noop () {}
 
@@ -6925,17 +6925,17 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { kHTTP2Stream } = __nccwpck_require__(6443)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { kHTTP2Stream } = __nccwpck_require__(4043)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -7043,30 +7043,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom } = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -7644,14 +7644,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4889:
+/***/ 2009:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const { EventEmitter } = __nccwpck_require__(8474)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5355)
 
 /**
  * @typedef {import('../../types/cache-interceptor.d.ts').default.CacheKey} CacheKey
@@ -7930,13 +7930,13 @@ module.exports = MemoryCacheStore
 
 /***/ }),
 
-/***/ 1522:
+/***/ 274:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
-const { assertCacheKey, assertCacheValue } = __nccwpck_require__(7659)
+const { assertCacheKey, assertCacheValue } = __nccwpck_require__(5355)
 
 let DatabaseSync
 
@@ -8406,15 +8406,15 @@ function headerValueEquals (lhs, rhs) {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 let tls // include tls conditionally since it is not always available
 
@@ -8572,7 +8572,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -8722,7 +8722,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -8956,7 +8956,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -9440,7 +9440,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9448,7 +9448,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -9465,9 +9465,9 @@ const {
   getServerName,
   normalizedMethodRecords,
   getProtocolFromUrlString
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -9932,16 +9932,16 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 8082:
+/***/ 8290:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { EventEmitter } = __nccwpck_require__(8474)
 const { Buffer } = __nccwpck_require__(4573)
-const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, Socks5ProxyError } = __nccwpck_require__(4627)
 const { debuglog } = __nccwpck_require__(7975)
-const { parseAddress } = __nccwpck_require__(1732)
+const { parseAddress } = __nccwpck_require__(1796)
 
 const debug = debuglog('undici:socks5')
 const EMPTY_BUFFER = Buffer.alloc(0)
@@ -10361,14 +10361,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1732:
+/***/ 1796:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Buffer } = __nccwpck_require__(4573)
 const net = __nccwpck_require__(7030)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * Parse an address and determine its type
@@ -10580,7 +10580,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 
@@ -10663,7 +10663,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10671,7 +10671,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -10830,22 +10830,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const timers = __nccwpck_require__(6603)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const timers = __nccwpck_require__(1275)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.', 2).map(v => Number(v))
 
@@ -11850,17 +11850,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, MaxOriginsReachedError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kUrl } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -12019,7 +12019,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12027,7 +12027,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -12035,10 +12035,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kUrl } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -12247,7 +12247,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12255,9 +12255,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -12270,7 +12270,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -12304,9 +12304,9 @@ const {
   kResume,
   kHTTPContext,
   kClosed
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const removeAllListeners = util.removeAllListeners
@@ -12318,7 +12318,7 @@ const kTypeOfService = Symbol('kTypeOfService')
 let extractBody
 
 function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
 
@@ -12339,7 +12339,7 @@ function lazyllhttp () {
 
   if (useWasmSIMD) {
     try {
-      mod = new WebAssembly.Module(__nccwpck_require__(3434))
+      mod = new WebAssembly.Module(__nccwpck_require__(8586))
     } catch {
     }
   }
@@ -12349,7 +12349,7 @@ function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(3870))
+    mod = new WebAssembly.Module(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return new WebAssembly.Instance(mod, {
@@ -13418,7 +13418,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -14023,14 +14023,14 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
@@ -14039,7 +14039,7 @@ const {
   InvalidArgumentError,
   HeadersTimeoutError,
   BodyTimeoutError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -14068,8 +14068,8 @@ const {
   kRemoteSettings,
   kHTTP2Stream,
   kHTTP2SessionState
-} = __nccwpck_require__(6443)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(4043)
+const { channels } = __nccwpck_require__(3374)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -14688,7 +14688,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -15086,7 +15086,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -15094,17 +15094,17 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { ClientStats } = __nccwpck_require__(6854)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { ClientStats } = __nccwpck_require__(7782)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -15147,9 +15147,9 @@ const {
   kHTTP2ConnectionWindowSize,
   kResume,
   kPingInterval
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 
 const kClosedResolve = Symbol('kClosedResolve')
 
@@ -15762,20 +15762,20 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
-const UnwrapHandler = __nccwpck_require__(2365)
+const Dispatcher = __nccwpck_require__(7939)
+const UnwrapHandler = __nccwpck_require__(6970)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = __nccwpck_require__(4043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -15965,12 +15965,12 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const EventEmitter = __nccwpck_require__(8474)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(7158)
 
 const wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler))
 
@@ -16020,15 +16020,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -16173,7 +16173,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 
@@ -16315,13 +16315,13 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 6815:
+/***/ 6591:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Client = __nccwpck_require__(1285)
 
 class H2CClient extends Client {
   constructor (origin, clientOpts) {
@@ -16373,15 +16373,15 @@ module.exports = H2CClient
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { PoolStats } = __nccwpck_require__(6854)
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const { PoolStats } = __nccwpck_require__(7782)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -16594,7 +16594,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -16606,14 +16606,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -16719,20 +16719,20 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
-const { channels } = __nccwpck_require__(2414)
-const Socks5ProxyAgent = __nccwpck_require__(7223)
+const { kProxy, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
+const { channels } = __nccwpck_require__(3374)
+const Socks5ProxyAgent = __nccwpck_require__(8151)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -17045,13 +17045,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -17087,7 +17087,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 5520:
+/***/ 8512:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17099,14 +17099,14 @@ const {
   kAddClient,
   kGetDispatcher,
   kRemoveClient
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -17231,7 +17231,7 @@ module.exports = RoundRobinPool
 
 /***/ }),
 
-/***/ 7223:
+/***/ 8151:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17239,12 +17239,12 @@ module.exports = RoundRobinPool
 const { URL } = __nccwpck_require__(3136)
 
 let tls // include tls conditionally since it is not always available
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { Socks5Client, STATES } = __nccwpck_require__(8082)
-const { kDispatch, kClose, kDestroy } = __nccwpck_require__(6443)
-const Pool = __nccwpck_require__(628)
-const buildConnector = __nccwpck_require__(9136)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { Socks5Client, STATES } = __nccwpck_require__(8290)
+const { kDispatch, kClose, kDestroy } = __nccwpck_require__(4043)
+const Pool = __nccwpck_require__(2244)
+const buildConnector = __nccwpck_require__(2784)
 const { debuglog } = __nccwpck_require__(7975)
 
 const debug = debuglog('undici:socks5-proxy')
@@ -17498,7 +17498,7 @@ module.exports = Socks5ProxyAgent
 
 /***/ }),
 
-/***/ 276:
+/***/ 3332:
 /***/ ((module) => {
 
 
@@ -17538,7 +17538,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17547,8 +17547,8 @@ module.exports = {
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.2')
 const legacyGlobalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -17604,13 +17604,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9976:
+/***/ 3448:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kRedirectCacheControl } = __nccwpck_require__(4043)
 const {
   parseCacheControlHeader,
   hasInvalidCacheControlDirective,
@@ -17618,7 +17618,7 @@ const {
   hasVaryStar,
   isInvalidOrWildcardVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
+} = __nccwpck_require__(5355)
 
 /**
  * A suppressed redirect hop recorded by the redirect handler. Carried on
@@ -17630,7 +17630,7 @@ const {
  * @property {import('../../types/header.d.ts').IncomingHttpHeaders} headers The hop's response headers.
  * @property {number} receivedAt The time the hop's response headers were received.
  */
-const { parseHttpDate } = __nccwpck_require__(5453)
+const { parseHttpDate } = __nccwpck_require__(7149)
 
 function noop () {}
 
@@ -18792,7 +18792,7 @@ module.exports = CacheHandler
 
 /***/ }),
 
-/***/ 7133:
+/***/ 237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -18923,13 +18923,13 @@ module.exports = CacheRevalidationHandler
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const WrapHandler = __nccwpck_require__(9510)
+const WrapHandler = __nccwpck_require__(7158)
 
 /**
  * @deprecated
@@ -18997,12 +18997,12 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 3599:
+/***/ 303:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 /**
  * @typedef {import('../../types/dispatcher.d.ts').default.DispatchHandler} DispatchHandler
@@ -19508,15 +19508,15 @@ module.exports = DeduplicationHandler
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed, kRedirectCacheControl } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -19788,20 +19788,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
-const WrapHandler = __nccwpck_require__(9510)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
+const WrapHandler = __nccwpck_require__(7158)
 const {
   isDisturbed,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const retryTime = new Date(retryAfter).getTime()
@@ -20299,13 +20299,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 2365:
+/***/ 6970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseHeaders } = __nccwpck_require__(3440)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { parseHeaders } = __nccwpck_require__(4640)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 const kResume = Symbol('resume')
 
@@ -20412,12 +20412,12 @@ module.exports = class UnwrapHandler {
 
 /***/ }),
 
-/***/ 9510:
+/***/ 7158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 module.exports = class WrapHandler {
   #handler
@@ -20524,17 +20524,17 @@ function toRawHeaderValue (value) {
 
 /***/ }),
 
-/***/ 5542:
+/***/ 7382:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
-const CacheHandler = __nccwpck_require__(9976)
-const MemoryCacheStore = __nccwpck_require__(4889)
-const CacheRevalidationHandler = __nccwpck_require__(7133)
+const util = __nccwpck_require__(4640)
+const CacheHandler = __nccwpck_require__(3448)
+const MemoryCacheStore = __nccwpck_require__(2009)
+const CacheRevalidationHandler = __nccwpck_require__(237)
 const {
   assertCacheStore,
   assertCacheMethods,
@@ -20544,9 +20544,9 @@ const {
   isInvalidOrWildcardVaryHeader,
   parseVaryHeader,
   isEtagUsable
-} = __nccwpck_require__(7659)
-const { AbortError } = __nccwpck_require__(8707)
-const { parseHttpDate } = __nccwpck_require__(5453)
+} = __nccwpck_require__(5355)
+const { AbortError } = __nccwpck_require__(4627)
+const { parseHttpDate } = __nccwpck_require__(7149)
 
 /**
  * @param {(string | RegExp)[] | undefined} origins
@@ -21277,16 +21277,16 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 557:
+/***/ 2397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflate, createGunzip, createBrotliDecompress, createZstdDecompress } = __nccwpck_require__(8522)
 const { pipeline, Transform: TransformStream } = __nccwpck_require__(7075)
-const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError, ResponseExceededMaxSizeError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 /** @typedef {import('node:stream').Transform} Transform */
 /** @typedef {import('node:stream').Transform} Controller */
@@ -21851,15 +21851,15 @@ module.exports = createDecompressInterceptor
 
 /***/ }),
 
-/***/ 7240:
+/***/ 9464:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(3440)
-const DeduplicationHandler = __nccwpck_require__(3599)
-const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(7659)
+const util = __nccwpck_require__(4640)
+const DeduplicationHandler = __nccwpck_require__(303)
+const { normalizeHeaders, makeCacheKey, makeDeduplicationKey } = __nccwpck_require__(5355)
 
 const pendingRequestsChannel = diagnosticsChannel.channel('undici:request:pending-requests')
 
@@ -21975,14 +21975,14 @@ module.exports = (opts = {}) => {
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
 const maxInt = Math.pow(2, 31) - 1
 
 function hasSafeIterator (headers) {
@@ -22553,13 +22553,13 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -22659,12 +22659,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections } = {}) {
   return (dispatch) => {
@@ -22687,14 +22687,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 8918:
+/***/ 6790:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 // const { parseHeaders } = require('../core/util')
-const DecoratorHandler = __nccwpck_require__(8155)
-const { ResponseError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { ResponseError } = __nccwpck_require__(4627)
 
 class ResponseErrorHandler extends DecoratorHandler {
   #statusCode
@@ -22789,11 +22789,11 @@ module.exports = () => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -22815,13 +22815,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.MINOR = exports.MAJOR = exports.HTAB_SP_VCHAR_OBS_TEXT = exports.QUOTED_STRING = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.HEX = exports.URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.STATUSES_HTTP = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.HEADER_STATE = exports.FINISH = exports.STATUSES = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // Emums
 exports.ERROR = {
     OK: 0,
@@ -23353,7 +23353,7 @@ exports["default"] = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -23376,7 +23376,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -23399,7 +23399,7 @@ Object.defineProperty(module, 'exports', {
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -23418,13 +23418,13 @@ function enumToMap(obj, filter = [], exceptions = []) {
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -23442,14 +23442,14 @@ const {
   kMockAgentAcceptsNonStandardSearchParameters,
   kMockCallHistoryAddLog,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
-const { MockCallHistory } = __nccwpck_require__(431)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
+const { MockCallHistory } = __nccwpck_require__(5663)
 
 class MockAgent extends Dispatcher {
   constructor (opts = {}) {
@@ -23657,13 +23657,13 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 431:
+/***/ 5663:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kMockCallHistoryAddLog } = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kMockCallHistoryAddLog } = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 function handleFilterCallsWithOptions (criteria, options, handler, store, allLogs) {
   switch (options.operator) {
@@ -23912,14 +23912,14 @@ module.exports.MockCallHistoryLog = MockCallHistoryLog
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -23929,10 +23929,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -23987,12 +23987,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -24023,12 +24023,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -24037,9 +24037,9 @@ const {
   kContentLength,
   kMockDispatch,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { serializePathWithQuery } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -24239,14 +24239,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -24256,10 +24256,10 @@ const {
   kOriginalDispatch,
   kConnected,
   kIgnoreTrailingSlash
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -24314,7 +24314,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -24353,12 +24353,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
@@ -24366,15 +24366,15 @@ const {
   kOrigin,
   kGetNetConnect,
   kTotalDispatchCount
-} = __nccwpck_require__(1117)
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { serializePathWithQuery } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
     isPromise
   }
 } = __nccwpck_require__(7975)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -24846,7 +24846,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24896,17 +24896,17 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 5095:
+/***/ 9447:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Agent = __nccwpck_require__(7405)
-const MockAgent = __nccwpck_require__(7501)
-const { SnapshotRecorder } = __nccwpck_require__(3766)
-const WrapHandler = __nccwpck_require__(9510)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { validateSnapshotMode } = __nccwpck_require__(9683)
+const Agent = __nccwpck_require__(8285)
+const MockAgent = __nccwpck_require__(1437)
+const { SnapshotRecorder } = __nccwpck_require__(5798)
+const WrapHandler = __nccwpck_require__(7158)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const { validateSnapshotMode } = __nccwpck_require__(1699)
 
 const kSnapshotRecorder = Symbol('kSnapshotRecorder')
 const kSnapshotMode = Symbol('kSnapshotMode')
@@ -25256,7 +25256,7 @@ module.exports = SnapshotAgent
 
 /***/ }),
 
-/***/ 3766:
+/***/ 5798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -25264,8 +25264,8 @@ module.exports = SnapshotAgent
 const { writeFile, readFile, mkdir } = __nccwpck_require__(1455)
 const { dirname, resolve } = __nccwpck_require__(6760)
 const { setTimeout, clearTimeout } = __nccwpck_require__(7997)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(9683)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = __nccwpck_require__(1699)
 
 /**
  * @typedef {Object} SnapshotRequestOptions
@@ -25851,13 +25851,13 @@ module.exports = { SnapshotRecorder, formatRequestKey, createRequestHash, filter
 
 /***/ }),
 
-/***/ 9683:
+/***/ 1699:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 /**
  * @typedef {Object} HeaderFilters
@@ -26016,7 +26016,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7659:
+/***/ 5355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -26026,9 +26026,9 @@ const {
   pathHasQueryOrFragment,
   hasSafeIterator,
   isValidHTTPToken
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
-const { serializePathWithQuery } = __nccwpck_require__(3440)
+const { serializePathWithQuery } = __nccwpck_require__(4640)
 
 const MAX_DELTA_SECONDS = 2147483647
 const RESTRICTIVE_DIRECTIVE_NAMES = ['no-store', 'private', 'no-cache']
@@ -26732,7 +26732,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5453:
+/***/ 7149:
 /***/ ((module) => {
 
 
@@ -27409,7 +27409,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6436:
+/***/ 6132:
 /***/ ((module) => {
 
 
@@ -27444,7 +27444,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 313:
+/***/ 4521:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27575,7 +27575,7 @@ module.exports["default"] = instance
 
 /***/ }),
 
-/***/ 6854:
+/***/ 7782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27587,7 +27587,7 @@ const {
   kSize,
   kFree,
   kQueued
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 class ClientStats {
   constructor (client) {
@@ -27614,7 +27614,7 @@ module.exports = { ClientStats, PoolStats }
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -28046,22 +28046,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
-const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(3168)
-const { createDeferredPromise } = __nccwpck_require__(6436)
+const { kConstruct } = __nccwpck_require__(4043)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5159)
+const { cloneResponse, fromInnerResponse, getResponseState } = __nccwpck_require__(715)
+const { Request, fromInnerRequest, getRequestState } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, readAllBytes } = __nccwpck_require__(9520)
+const { createDeferredPromise } = __nccwpck_require__(6132)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -28917,15 +28917,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5159)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 
 class CacheStorage {
   /**
@@ -29076,14 +29076,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -29128,7 +29128,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -29147,15 +29147,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(7879)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5159)
+const { Headers } = __nccwpck_require__(5524)
 
 const brandChecks = webidl.brandCheckMultiple([Headers, globalThis.Headers].filter(Boolean))
 
@@ -29355,14 +29355,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(484)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -29677,7 +29677,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -30055,13 +30055,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -30637,22 +30637,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(7879)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(8702)
+const { makeRequest } = __nccwpck_require__(175)
+const { webidl } = __nccwpck_require__(5159)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 let experimentalWarned = false
 
@@ -31148,7 +31148,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module) => {
 
 
@@ -31184,29 +31184,29 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   readableStreamClose,
   fullyReadBody,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { FormData, setFormDataState } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(9520)
+const { FormData, setFormDataState } = __nccwpck_require__(1142)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { parseJSONFromBytes } = __nccwpck_require__(8116)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
+const { createDeferredPromise } = __nccwpck_require__(6132)
+const { parseJSONFromBytes } = __nccwpck_require__(484)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 const random = runtimeFeatures.has('crypto')
   ? (__nccwpck_require__(7598).randomInt)
@@ -31709,7 +31709,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -31847,13 +31847,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(8116)
+const { forgivingBase64, collectASequenceOfCodePoints, collectASequenceOfCodePointsFast, isomorphicDecode, removeASCIIWhitespace, removeChars } = __nccwpck_require__(484)
 
 const encoder = new TextEncoder()
 
@@ -32450,17 +32450,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(1900)
-const { makeEntry } = __nccwpck_require__(5910)
-const { webidl } = __nccwpck_require__(7879)
+const { bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { HTTP_TOKEN_CODEPOINTS } = __nccwpck_require__(7708)
+const { makeEntry } = __nccwpck_require__(1142)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
-const { isomorphicDecode } = __nccwpck_require__(8116)
+const { isomorphicDecode } = __nccwpck_require__(484)
 
 const dd = Buffer.from('--')
 const decoder = new TextDecoder()
@@ -33043,14 +33043,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { iteratorMixin } = __nccwpck_require__(3168)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(7879)
+const { iteratorMixin } = __nccwpck_require__(9520)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5159)
 const nodeUtil = __nccwpck_require__(7975)
 
 // https://xhr.spec.whatwg.org/#formdata
@@ -33309,7 +33309,7 @@ module.exports = { FormData, makeEntry, setFormDataState }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -33356,21 +33356,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(7879)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5159)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -34082,7 +34082,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -34096,9 +34096,9 @@ const {
   makeResponse,
   fromInnerResponse,
   getResponseState
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest, getRequestDispatcher, getRequestState } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   makePolicyContainer,
@@ -34133,27 +34133,27 @@ const {
   hasAuthenticationEntry,
   includesCredentials,
   isTraversableNavigable
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished, isErrored, isReadable } = __nccwpck_require__(7075)
-const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(7879)
+const { addAbortListener, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5159)
 const { STATUS_CODES } = __nccwpck_require__(7067)
-const { bytesMatch } = __nccwpck_require__(5082)
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { isomorphicEncode } = __nccwpck_require__(8116)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { bytesMatch } = __nccwpck_require__(4458)
+const { createDeferredPromise } = __nccwpck_require__(6132)
+const { isomorphicEncode } = __nccwpck_require__(484)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 // Node.js v23.8.0+ and v22.15.0+ supports Zstandard
 const hasZstd = runtimeFeatures.has('zstd')
@@ -36502,22 +36502,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -36527,11 +36527,11 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -37624,14 +37624,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -37640,16 +37640,16 @@ const {
   isAborted,
   isErrorLike,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(8116)
+const { isomorphicEncode, serializeJavascriptValueToJSONString } = __nccwpck_require__(484)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -38272,22 +38272,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectAnHTTPQuotedString, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(8116)
+const { webidl } = __nccwpck_require__(5159)
+const { isomorphicEncode, collectASequenceOfCodePoints, removeChars } = __nccwpck_require__(484)
 
 function responseURL (response) {
   // https://fetch.spec.whatwg.org/#responses
@@ -39801,13 +39801,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 484:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
 
 /**
  * @param {(char: string) => boolean} condition
@@ -40051,14 +40051,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5082:
+/***/ 4458:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { asciiLowercase } = __nccwpck_require__(8116)
+const { runtimeFeatures } = __nccwpck_require__(4521)
+const { asciiLowercase } = __nccwpck_require__(484)
 
 /**
  * @typedef {object} Metadata
@@ -40365,14 +40365,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7879:
+/***/ 5159:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { types, inspect } = __nccwpck_require__(7975)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 const UNDEFINED = 1
 const BOOLEAN = 2
@@ -41378,20 +41378,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
-const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
+const { parseExtensions, isClosed, isClosing, isEstablished, isConnecting, validateCloseCodeAndReason } = __nccwpck_require__(1025)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 const assert = __nccwpck_require__(4589)
-const { runtimeFeatures } = __nccwpck_require__(313)
+const { runtimeFeatures } = __nccwpck_require__(4521)
 
 const crypto = runtimeFeatures.has('crypto')
   ? __nccwpck_require__(7598)
@@ -41724,7 +41724,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -41857,14 +41857,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5159)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -42195,13 +42195,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { runtimeFeatures } = __nccwpck_require__(313)
-const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(736)
+const { runtimeFeatures } = __nccwpck_require__(4521)
+const { maxUnsigned16Bit, opcodes } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 8 * 1024
 
@@ -42335,14 +42335,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -42447,14 +42447,14 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -42463,11 +42463,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { failWebsocketConnection } = __nccwpck_require__(6897)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1025)
+const { failWebsocketConnection } = __nccwpck_require__(7905)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -42974,14 +42974,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /**
  * @typedef {object} SendQueueNode
@@ -43090,15 +43090,15 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 6919:
+/***/ 2039:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(7879)
-const { validateCloseCodeAndReason } = __nccwpck_require__(8625)
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(5159)
+const { validateCloseCodeAndReason } = __nccwpck_require__(1025)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 function createInheritableDOMException () {
   // https://github.com/nodejs/node/issues/59677
@@ -43201,23 +43201,23 @@ module.exports = { WebSocketError, createUnvalidatedWebSocketError }
 
 /***/ }),
 
-/***/ 2873:
+/***/ 4841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createDeferredPromise } = __nccwpck_require__(6436)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(736)
-const { webidl } = __nccwpck_require__(7879)
-const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(8625)
-const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { channels } = __nccwpck_require__(2414)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { ByteParser } = __nccwpck_require__(1652)
-const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(6919)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(276)
+const { createDeferredPromise } = __nccwpck_require__(6132)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { states, opcodes, sentCloseFrameState } = __nccwpck_require__(6096)
+const { webidl } = __nccwpck_require__(5159)
+const { getURLRecord, isValidSubprotocol, isEstablished, utf8Decode } = __nccwpck_require__(1025)
+const { establishWebSocketConnection, failWebsocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { channels } = __nccwpck_require__(3374)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { ByteParser } = __nccwpck_require__(9332)
+const { WebSocketError, createUnvalidatedWebSocketError } = __nccwpck_require__(2039)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(3332)
 
 let emittedExperimentalWarning = false
 
@@ -43704,15 +43704,15 @@ module.exports = { WebSocketStream }
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { states, opcodes } = __nccwpck_require__(736)
+const { states, opcodes } = __nccwpck_require__(6096)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { removeHTTPWhitespace } = __nccwpck_require__(1900)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(8116)
+const { removeHTTPWhitespace } = __nccwpck_require__(7708)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(484)
 
 /**
  * @param {number} readyState
@@ -44058,16 +44058,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(7879)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5159)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints, opcodes } = __nccwpck_require__(6096)
 const {
   isConnecting,
   isEstablished,
@@ -44078,15 +44078,15 @@ const {
   utf8Decode,
   toArrayBuffer,
   getURLRecord
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { channels } = __nccwpck_require__(2414)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection, failWebsocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { ErrorEvent, CloseEvent, createFastMessageEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { channels } = __nccwpck_require__(3374)
 
 function getSocketAddress (socket) {
   if (typeof socket?.address === 'function') {
@@ -44823,7 +44823,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4931:
+/***/ 7089:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -44831,8 +44831,8 @@ module.exports = {
 /* harmony export */   Gp: () => (/* binding */ ExoClient)
 /* harmony export */ });
 /* unused harmony exports ExoHttpError, excerptErrorBody */
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4697);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2480);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(176);
 /**
  * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
  * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
@@ -44981,7 +44981,7 @@ class ExoClient {
 
 /***/ }),
 
-/***/ 5734:
+/***/ 6868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -44998,11 +44998,11 @@ class ExoClient {
 /* harmony export */   wH: () => (/* binding */ StateResetWatch)
 /* harmony export */ });
 /* unused harmony exports nodeName, judgeSettlement, effectivePlacement, instanceMatchesPlan, choosePreview, describeDownload, UNREACHABLE_GIVE_UP_MS */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4697);
-/* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7110);
-/* harmony import */ var _util_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6451);
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4931);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4299);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
+/* harmony import */ var _util_clock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6376);
+/* harmony import */ var _util_poll_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6333);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7089);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1649);
 
 
 
@@ -45467,7 +45467,7 @@ async function waitForInstancesGone(context, instanceIds, deadlineMs, options = 
 
 /***/ }),
 
-/***/ 4299:
+/***/ 1649:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -45827,7 +45827,7 @@ function isInstanceReady(view, instance) {
 
 /***/ }),
 
-/***/ 9909:
+/***/ 8783:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -45838,7 +45838,7 @@ function isInstanceReady(view, instance) {
 /* harmony export */   uN: () => (/* binding */ describeExpectation)
 /* harmony export */ });
 /* unused harmony export editDistance */
-/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1);
+/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2331);
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** `['stages', 2, 'iterations']` → `stages[2].iterations`; odd keys are quoted: `hardware_plan["a.b"]`. */
@@ -46035,7 +46035,7 @@ function closestMatch(word, candidates) {
 
 /***/ }),
 
-/***/ 3277:
+/***/ 579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46044,8 +46044,8 @@ function closestMatch(word, candidates) {
 /* harmony export */   b$: () => (/* binding */ TOLERANCE_PATTERN)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_REGRESSION_TOLERANCES, parseTolerance */
-/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9909);
-/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7414);
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8783);
+/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1524);
 /**
  * Regression tolerances: how much worse than the baseline a metric may get before it counts as a
  * regression. Written in the config as `regression: { ttft_p95_ms: 10%, output_tokens_per_second: 5% }`;
@@ -46102,7 +46102,7 @@ function regressionTolerances(regression) {
 
 /***/ }),
 
-/***/ 131:
+/***/ 797:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46122,9 +46122,9 @@ function regressionTolerances(regression) {
 /* harmony export */   w4: () => (/* reexport safe */ _stage_keys_js__WEBPACK_IMPORTED_MODULE_2__.d)
 /* harmony export */ });
 /* unused harmony export renderSchemaJson */
-/* harmony import */ var _regression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3277);
-/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5165);
-/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1);
+/* harmony import */ var _regression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(579);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1335);
+/* harmony import */ var _stage_keys_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2331);
 /**
  * The JSON schema of a benchmark config: the one source of truth for what a config file may contain,
  * its types, limits and defaults. The loader validates with it (through ajv, which also fills in the
@@ -46540,7 +46540,7 @@ function renderSchemaJson() {
 
 /***/ }),
 
-/***/ 1:
+/***/ 2331:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46561,7 +46561,7 @@ const STAGE_LOAD_KEYS = [
 
 /***/ }),
 
-/***/ 5165:
+/***/ 1335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46572,7 +46572,7 @@ const STAGE_LOAD_KEYS = [
 /* harmony export */   tX: () => (/* binding */ targetSchema)
 /* harmony export */ });
 /* unused harmony exports BASE_URL_PATTERN, targetModels */
-/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9909);
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8783);
 /**
  * The `target` and prompt-calibration parts of a config: their schema nodes (wired into schema.ts) and
  * the rules JSON schema cannot state (which keys each target kind needs or forbids).
@@ -46725,14 +46725,14 @@ function targetModels(config) {
 
 /***/ }),
 
-/***/ 36:
+/***/ 8854:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B: () => (/* binding */ parseThreshold)
 /* harmony export */ });
-/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7414);
-/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9909);
+/* harmony import */ var _metrics_catalog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1524);
+/* harmony import */ var _describe_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8783);
 /**
  * Threshold expressions as a config writes them: `<metric> <comparator> <number>`, e.g.
  * `ttft_p95_ms <= 800`. Parsed when the config is validated (errors carry the config position) and again
@@ -46784,7 +46784,7 @@ function parseThreshold(text, scope) {
 
 /***/ }),
 
-/***/ 4697:
+/***/ 176:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46902,7 +46902,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 3323:
+/***/ 725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46914,7 +46914,7 @@ const VERSION = '1.0.0';
 
 /***/ }),
 
-/***/ 324:
+/***/ 9222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -46926,7 +46926,7 @@ const VERSION = '1.0.0';
 /* harmony export */   vp: () => (/* binding */ tracePlan)
 /* harmony export */ });
 /* unused harmony exports operationalToMs, gammaVariate, Random */
-/* harmony import */ var _config_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(131);
+/* harmony import */ var _config_schema_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(797);
 
 
 /**
@@ -47185,14 +47185,14 @@ function scheduledStageMs(stage, seed, stageIndex) {
 
 /***/ }),
 
-/***/ 2178:
+/***/ 104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   hm: () => (/* binding */ primaryLoadLength)
 /* harmony export */ });
 /* unused harmony exports scheduledLoadMs, unscheduledLoadMs */
-/* harmony import */ var _arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(324);
+/* harmony import */ var _arrivals_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9222);
 
 /**
  * Total time the stages are scheduled to take, ms (closed-loop stages count their pauses only): a lower
@@ -47232,7 +47232,7 @@ function primaryLoadLength(config) {
 
 /***/ }),
 
-/***/ 5909:
+/***/ 7947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47262,7 +47262,7 @@ function promptLengthStatistics(allRecords, requestedTokens, calibration) {
 
 /***/ }),
 
-/***/ 4807:
+/***/ 8689:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47346,7 +47346,7 @@ function judgeSharedSchedule(nodes) {
 
 /***/ }),
 
-/***/ 7946:
+/***/ 9588:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47355,8 +47355,8 @@ function judgeSharedSchedule(nodes) {
 /* harmony export */   r8: () => (/* binding */ outputLengthStatistics)
 /* harmony export */ });
 /* unused harmony export breakdownErrors */
-/* harmony import */ var _samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2218);
-/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4522);
+/* harmony import */ var _samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4204);
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5908);
 
 
 function mostFrequent(messages) {
@@ -47584,7 +47584,7 @@ function outputLengthStatistics(allRecords, requestedTokens) {
 
 /***/ }),
 
-/***/ 7414:
+/***/ 1524:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47595,8 +47595,8 @@ function outputLengthStatistics(allRecords, requestedTokens) {
 /* harmony export */   zJ: () => (/* binding */ CAPACITY_METRIC_NAMES)
 /* harmony export */ });
 /* unused harmony export requiredSamplesFor */
-/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2218);
-/* harmony import */ var _metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4522);
+/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4204);
+/* harmony import */ var _metrics_stats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5908);
 
 
 const SUMMARY_STATS = ['p50', 'p90', 'p95', 'p99', 'mean'];
@@ -47839,7 +47839,7 @@ const COMPARABLE_METRIC_NAMES = METRIC_NAMES.filter((name) => METRICS.get(name)?
 
 /***/ }),
 
-/***/ 6511:
+/***/ 2389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47956,7 +47956,7 @@ const METRIC_DEFINITIONS = [
 
 /***/ }),
 
-/***/ 2218:
+/***/ 4204:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48015,7 +48015,7 @@ function activeWindowSeconds(samples) {
 
 /***/ }),
 
-/***/ 6780:
+/***/ 1798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48139,7 +48139,7 @@ function completeSeedStage(stage, startedAtMs, completedAtMs) {
 
 /***/ }),
 
-/***/ 4522:
+/***/ 5908:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48230,7 +48230,7 @@ function summarize(values) {
 
 /***/ }),
 
-/***/ 8720:
+/***/ 5142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48278,7 +48278,7 @@ function planPosition(config, label, indexInLabel) {
 
 /***/ }),
 
-/***/ 3337:
+/***/ 415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48289,7 +48289,7 @@ function planPosition(config, label, indexInLabel) {
 /* harmony export */   lU: () => (/* binding */ timeAxis)
 /* harmony export */ });
 /* unused harmony export MAX_TIME_BUCKETS */
-/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2218);
+/* harmony import */ var _metrics_samples_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4204);
 
 /** The charts' per-request series from a run's records (every stage, warmup included). */
 function chartInputs(records) {
@@ -48404,7 +48404,7 @@ function niceMax(values) {
 
 /***/ }),
 
-/***/ 6313:
+/***/ 7903:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48419,7 +48419,7 @@ function escapeHtml(text) {
 
 /***/ }),
 
-/***/ 8267:
+/***/ 4101:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48428,8 +48428,8 @@ function escapeHtml(text) {
 /* harmony export */   i7: () => (/* binding */ simulatedBannerMarkdown)
 /* harmony export */ });
 /* unused harmony exports commitUrl, runUrl, formatUtc */
-/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6313);
-/* harmony import */ var _util_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7183);
+/* harmony import */ var _html_escape_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7903);
+/* harmony import */ var _util_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3985);
 /**
  * Provenance, rendered: one line for the summary's header and a table for report.html, plus the banner
  * a simulated run carries. Pure functions; every value is escaped (a workflow or runner name is user
@@ -48564,7 +48564,7 @@ function provenanceHtmlRows(provenance) {
 
 /***/ }),
 
-/***/ 1831:
+/***/ 9677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -48666,7 +48666,7 @@ function probeTableRows(search) {
 
 /***/ }),
 
-/***/ 5200:
+/***/ 2647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48684,15 +48684,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_CHART_POINTS, SUMMARY_BUDGET_BYTES, downsample, mermaidSearchChart, mermaidStageBars, mermaidTimeChart
 
 // EXTERNAL MODULE: ./src/load/arrivals.ts
-var arrivals = __nccwpck_require__(324);
+var arrivals = __nccwpck_require__(9222);
 // EXTERNAL MODULE: ./src/metrics/definitions.ts
-var definitions = __nccwpck_require__(6511);
+var definitions = __nccwpck_require__(2389);
 // EXTERNAL MODULE: ./src/util/markdown.ts
-var markdown = __nccwpck_require__(7183);
+var markdown = __nccwpck_require__(3985);
 // EXTERNAL MODULE: ./src/results/document.ts
-var results_document = __nccwpck_require__(2629);
+var results_document = __nccwpck_require__(5959);
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
-var verdict = __nccwpck_require__(9764);
+var verdict = __nccwpck_require__(4076);
 ;// CONCATENATED MODULE: ./src/verdict/render.ts
 /**
  * Markdown of the gates: the thresholds table and the comparison tables (in the job summary and the PR
@@ -48872,11 +48872,11 @@ function renderPrComment(document, marker, links, maxChars = COMMENT_MAX_CHARS) 
 }
 
 // EXTERNAL MODULE: ./src/report/charts.ts
-var report_charts = __nccwpck_require__(3337);
+var report_charts = __nccwpck_require__(415);
 // EXTERNAL MODULE: ./src/report/provenance.ts
-var report_provenance = __nccwpck_require__(8267);
+var report_provenance = __nccwpck_require__(4101);
 // EXTERNAL MODULE: ./src/report/search-report.ts
-var search_report = __nccwpck_require__(1831);
+var search_report = __nccwpck_require__(9677);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: verdict first, then per-stage tables, latency, cluster facts, errors, charts and the
@@ -49582,7 +49582,7 @@ function renderSummary(document, charts, budgetBytes = SUMMARY_BUDGET_BYTES) {
 
 /***/ }),
 
-/***/ 5464:
+/***/ 1819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49594,23 +49594,23 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
-var verdict = __nccwpck_require__(9764);
+var verdict = __nccwpck_require__(4076);
 // EXTERNAL MODULE: ./src/report/charts.ts
-var report_charts = __nccwpck_require__(3337);
+var report_charts = __nccwpck_require__(415);
 // EXTERNAL MODULE: ./src/load/arrivals.ts
-var arrivals = __nccwpck_require__(324);
+var arrivals = __nccwpck_require__(9222);
 // EXTERNAL MODULE: ./src/metrics/definitions.ts
-var definitions = __nccwpck_require__(6511);
+var definitions = __nccwpck_require__(2389);
 // EXTERNAL MODULE: ./src/report/html-escape.ts
-var html_escape = __nccwpck_require__(6313);
+var html_escape = __nccwpck_require__(7903);
 // EXTERNAL MODULE: ./src/report/provenance.ts
-var report_provenance = __nccwpck_require__(8267);
+var report_provenance = __nccwpck_require__(4101);
 // EXTERNAL MODULE: ./src/results/document.ts
-var results_document = __nccwpck_require__(2629);
+var results_document = __nccwpck_require__(5959);
 // EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __nccwpck_require__(5200);
+var summary = __nccwpck_require__(2647);
 // EXTERNAL MODULE: ./src/report/search-report.ts
-var search_report = __nccwpck_require__(1831);
+var search_report = __nccwpck_require__(9677);
 ;// CONCATENATED MODULE: ./src/report/html.ts
 /**
  * report.html: a self-contained page (inline CSS and SVG, no script, nothing fetched at view time)
@@ -50045,7 +50045,7 @@ function writeReports(paths, outputDir, document, records) {
 
 /***/ }),
 
-/***/ 2629:
+/***/ 5959:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -50107,7 +50107,7 @@ function runSearches(document) {
 
 /***/ }),
 
-/***/ 6689:
+/***/ 5963:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -50144,7 +50144,7 @@ function outputPaths(outputDir) {
 
 /***/ }),
 
-/***/ 7110:
+/***/ 6376:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -50154,7 +50154,7 @@ function outputPaths(outputDir) {
 /* harmony export */   no: () => (/* binding */ preciseNowMs)
 /* harmony export */ });
 /* unused harmony exports sleepMs, MIN_SPIN_WINDOW_MS, MAX_SPIN_WINDOW_MS, TimerLateness, NAP_SLICE_MS, SPIN_TAIL_MS, waitPreciselyUntil, createSystemClock */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4697);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(176);
 /**
  * Time, in one unit everywhere: epoch milliseconds with sub-millisecond precision
  * (`performance.timeOrigin + performance.now()`), monotonic within a process. The simulator's ground
@@ -50328,7 +50328,7 @@ function formatDuration(durationMs) {
 
 /***/ }),
 
-/***/ 7183:
+/***/ 3985:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -50386,13 +50386,13 @@ function table(header, rows) {
 
 /***/ }),
 
-/***/ 6451:
+/***/ 6333:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ pollUntil)
 /* harmony export */ });
-/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7110);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6376);
 /**
  * The one polling loop: probe, report progress now and then, give up at a deadline, pause (with
  * whatever back-off the caller wants) and probe again. Cluster waits (cluster/orchestrate.ts) and the
@@ -50429,7 +50429,7 @@ async function pollUntil(wait) {
 
 /***/ }),
 
-/***/ 9764:
+/***/ 4076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50448,11 +50448,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: describeGateFailures, parseBaselineSpec, scopeName, verdictReasons
 
 // EXTERNAL MODULE: ./src/results/document.ts
-var results_document = __nccwpck_require__(2629);
+var results_document = __nccwpck_require__(5959);
 // EXTERNAL MODULE: ./src/load/arrivals.ts
-var arrivals = __nccwpck_require__(324);
+var arrivals = __nccwpck_require__(9222);
 // EXTERNAL MODULE: ./src/metrics/stats.ts
-var stats = __nccwpck_require__(4522);
+var stats = __nccwpck_require__(5908);
 ;// CONCATENATED MODULE: ./src/verdict/bootstrap.ts
 /**
  * A seeded percentile bootstrap of the difference of one statistic between two samples. Deterministic:
@@ -50524,11 +50524,11 @@ function bootstrapDifference(baseline, current, statistic, seed, resamples = res
 }
 
 // EXTERNAL MODULE: ./src/metrics/samples.ts
-var samples = __nccwpck_require__(2218);
+var samples = __nccwpck_require__(4204);
 // EXTERNAL MODULE: ./src/metrics/catalog.ts
-var catalog = __nccwpck_require__(7414);
+var catalog = __nccwpck_require__(1524);
 // EXTERNAL MODULE: ./src/config/regression.ts
-var regression = __nccwpck_require__(3277);
+var regression = __nccwpck_require__(579);
 ;// CONCATENATED MODULE: ./src/verdict/compare.ts
 /**
  * Comparison with a baseline run, per stage and metric, on the per-request samples of both runs (not
@@ -50830,9 +50830,9 @@ function compareWithBaseline(current, currentRecords, baseline) {
 }
 
 // EXTERNAL MODULE: ./src/metrics/aggregate.ts
-var aggregate = __nccwpck_require__(7946);
+var aggregate = __nccwpck_require__(9588);
 // EXTERNAL MODULE: ./src/config/thresholds.ts
-var thresholds = __nccwpck_require__(36);
+var thresholds = __nccwpck_require__(8854);
 ;// CONCATENATED MODULE: ./src/verdict/thresholds.ts
 /**
  * Thresholds: `<metric> <comparator> <number>`, e.g. `ttft_p95_ms <= 800`, `success_rate >= 0.99`,
@@ -50932,9 +50932,9 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
-var errors = __nccwpck_require__(4697);
+var errors = __nccwpck_require__(176);
 // EXTERNAL MODULE: ./src/results/files.ts
-var files = __nccwpck_require__(6689);
+var files = __nccwpck_require__(5963);
 ;// CONCATENATED MODULE: ./src/verdict/baseline.ts
 /**
  * Where a baseline comes from: a `results.json` path (with `requests.jsonl` beside it), a workflow
@@ -51258,7 +51258,7 @@ function measuredNothing(document) {
 
 /***/ }),
 
-/***/ 8023:
+/***/ 1865:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -51266,7 +51266,7 @@ function measuredNothing(document) {
 /* harmony export */   Lp: () => (/* binding */ judgeVerdict)
 /* harmony export */ });
 /* unused harmony exports EVENT_LOOP_DELAY_PER_DISPATCH_LAG, MIN_P99_SAMPLES */
-/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9764);
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4076);
 
 /**
  * Event-loop delay p99 allowed per millisecond of allowed dispatch lag. A late event loop delays every
@@ -51533,13 +51533,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 4352:
+/***/ 32:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(8869)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(7092)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -52251,12 +52251,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 5300:
+/***/ 7092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(5077)
+const { isUUID } = __nccwpck_require__(8869)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -52530,7 +52530,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5077:
+/***/ 8869:
 /***/ ((module) => {
 
 
@@ -53336,18 +53336,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7349:
+/***/ 2197:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveBlockMap = __nccwpck_require__(143);
+var resolveBlockSeq = __nccwpck_require__(1854);
+var resolveFlowCollection = __nccwpck_require__(9030);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -53433,15 +53433,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 83:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(573);
+var composeNode = __nccwpck_require__(4961);
+var resolveEnd = __nccwpck_require__(1020);
+var resolveProps = __nccwpck_require__(775);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -53485,17 +53485,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 4961:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var composeCollection = __nccwpck_require__(2197);
+var composeScalar = __nccwpck_require__(3573);
+var resolveEnd = __nccwpck_require__(1020);
+var utilEmptyScalarPosition = __nccwpck_require__(8407);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -53604,15 +53604,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 3573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var resolveBlockScalar = __nccwpck_require__(5089);
+var resolveFlowScalar = __nccwpck_require__(5882);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -53699,18 +53699,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 3104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(2606);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(152);
+var identity = __nccwpck_require__(4919);
+var composeDoc = __nccwpck_require__(83);
+var resolveEnd = __nccwpck_require__(1020);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -53930,17 +53930,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 143:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
+var resolveProps = __nccwpck_require__(775);
+var utilContainsNewline = __nccwpck_require__(4283);
+var utilFlowIndentCheck = __nccwpck_require__(1795);
+var utilMapIncludes = __nccwpck_require__(1091);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -54054,12 +54054,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 5089:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -54261,14 +54261,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 1854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveProps = __nccwpck_require__(775);
+var utilFlowIndentCheck = __nccwpck_require__(1795);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -54319,7 +54319,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 1020:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54365,19 +54365,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 9030:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveEnd = __nccwpck_require__(1020);
+var resolveProps = __nccwpck_require__(775);
+var utilContainsNewline = __nccwpck_require__(4283);
+var utilMapIncludes = __nccwpck_require__(1091);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -54581,13 +54581,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 5882:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(389);
+var resolveEnd = __nccwpck_require__(1020);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -54816,7 +54816,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 775:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54971,7 +54971,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 4283:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55014,7 +55014,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 8407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55049,12 +55049,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 1795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(4283);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -55073,12 +55073,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 1091:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -55095,22 +55095,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(6424);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(7105);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var toJS = __nccwpck_require__(3899);
+var Schema = __nccwpck_require__(8224);
+var stringifyDocument = __nccwpck_require__(2285);
+var anchors = __nccwpck_require__(9196);
+var applyReviver = __nccwpck_require__(909);
+var createNode = __nccwpck_require__(1732);
+var directives = __nccwpck_require__(2606);
 
 class Document {
     constructor(value, replacer, options) {
@@ -55439,13 +55439,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 9196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(4919);
+var visit = __nccwpck_require__(2588);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -55522,7 +55522,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 909:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55586,14 +55586,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 1732:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -55683,13 +55683,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 2606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(4919);
+var visit = __nccwpck_require__(2588);
 
 const escapeChars = {
     '!': '%21',
@@ -55868,7 +55868,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 152:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -55937,28 +55937,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 3439:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(3104);
+var Document = __nccwpck_require__(573);
+var Schema = __nccwpck_require__(8224);
+var errors = __nccwpck_require__(152);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var cst = __nccwpck_require__(9877);
+var lexer = __nccwpck_require__(5145);
+var lineCounter = __nccwpck_require__(1460);
+var parser = __nccwpck_require__(2064);
+var publicApi = __nccwpck_require__(4543);
+var visit = __nccwpck_require__(2588);
 
 
 
@@ -55995,7 +55995,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 7297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -56021,16 +56021,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 7105:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var anchors = __nccwpck_require__(9196);
+var visit = __nccwpck_require__(2588);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
+var toJS = __nccwpck_require__(3899);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -56148,14 +56148,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 4661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(1732);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -56306,14 +56306,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 4833:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var applyReviver = __nccwpck_require__(909);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
 
 class NodeBase {
     constructor(type) {
@@ -56353,15 +56353,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 5773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(1732);
+var stringifyPair = __nccwpck_require__(7764);
+var addPairToJSMap = __nccwpck_require__(8768);
+var identity = __nccwpck_require__(4919);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -56399,14 +56399,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 389:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
+var toJS = __nccwpck_require__(3899);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -56433,17 +56433,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 5462:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(4156);
+var addPairToJSMap = __nccwpck_require__(8768);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -56587,17 +56587,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 6831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(6424);
+var createNode = __nccwpck_require__(1732);
+var stringifyCollection = __nccwpck_require__(4156);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var toJS = __nccwpck_require__(3899);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -56709,16 +56709,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 8768:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var log = __nccwpck_require__(7297);
+var merge = __nccwpck_require__(9380);
+var stringify = __nccwpck_require__(9300);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -56781,7 +56781,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 4919:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -56841,12 +56841,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 3899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -56887,15 +56887,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(5089);
+var resolveFlowScalar = __nccwpck_require__(5882);
+var errors = __nccwpck_require__(152);
+var stringifyString = __nccwpck_require__(1773);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -57112,7 +57112,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 3701:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -57182,7 +57182,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 5235:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -57288,14 +57288,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 9877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(334);
+var cstStringify = __nccwpck_require__(3701);
+var cstVisit = __nccwpck_require__(5235);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -57407,12 +57407,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 5145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(9877);
 
 /*
 START -> stream
@@ -58137,7 +58137,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 1460:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -58185,14 +58185,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 2064:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(9877);
+var lexer = __nccwpck_require__(5145);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -59172,18 +59172,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 4543:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(3104);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(152);
+var log = __nccwpck_require__(7297);
+var identity = __nccwpck_require__(4919);
+var lineCounter = __nccwpck_require__(1460);
+var parser = __nccwpck_require__(2064);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -59286,16 +59286,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 8224:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(4919);
+var map = __nccwpck_require__(6424);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var tags = __nccwpck_require__(6178);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -59332,13 +59332,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 6424:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(4919);
+var YAMLMap = __nccwpck_require__(5462);
 
 const map = {
     collection: 'map',
@@ -59358,12 +59358,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 5632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 const nullTag = {
     identify: value => value == null,
@@ -59382,13 +59382,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 7562:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(4919);
+var YAMLSeq = __nccwpck_require__(6831);
 
 const seq = {
     collection: 'seq',
@@ -59408,12 +59408,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 4704:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(1773);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -59431,12 +59431,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 4359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -59459,13 +59459,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 6229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(389);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -59513,12 +59513,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 7602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -59562,18 +59562,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 7904:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(6424);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var bool = __nccwpck_require__(4359);
+var float = __nccwpck_require__(6229);
+var int = __nccwpck_require__(7602);
 
 const schema = [
     map.map,
@@ -59594,14 +59594,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 8647:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(389);
+var map = __nccwpck_require__(6424);
+var seq = __nccwpck_require__(7562);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -59665,27 +59665,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 6178:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var map = __nccwpck_require__(6424);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var bool = __nccwpck_require__(4359);
+var float = __nccwpck_require__(6229);
+var int = __nccwpck_require__(7602);
+var schema = __nccwpck_require__(7904);
+var schema$1 = __nccwpck_require__(8647);
+var binary = __nccwpck_require__(4355);
+var merge = __nccwpck_require__(9380);
+var omap = __nccwpck_require__(6431);
+var pairs = __nccwpck_require__(9281);
+var schema$2 = __nccwpck_require__(3081);
+var set = __nccwpck_require__(2504);
+var timestamp = __nccwpck_require__(4960);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -59771,14 +59771,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 4355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(389);
+var stringifyString = __nccwpck_require__(1773);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -59848,12 +59848,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 6158:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -59884,13 +59884,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(389);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -59941,12 +59941,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 5609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -60024,13 +60024,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 9380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -60102,16 +60102,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 6431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var pairs = __nccwpck_require__(9281);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -60186,15 +60186,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 9281:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
+var YAMLSeq = __nccwpck_require__(6831);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -60275,24 +60275,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 3081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var map = __nccwpck_require__(6424);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var binary = __nccwpck_require__(4355);
+var bool = __nccwpck_require__(6158);
+var float = __nccwpck_require__(838);
+var int = __nccwpck_require__(5609);
+var merge = __nccwpck_require__(9380);
+var omap = __nccwpck_require__(6431);
+var pairs = __nccwpck_require__(9281);
+var set = __nccwpck_require__(2504);
+var timestamp = __nccwpck_require__(4960);
 
 const schema = [
     map.map,
@@ -60323,14 +60323,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 2504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -60426,12 +60426,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 4371:
+/***/ 4960:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -60538,7 +60538,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 9915:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -60696,15 +60696,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 9300:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(9196);
+var identity = __nccwpck_require__(4919);
+var stringifyComment = __nccwpck_require__(6599);
+var stringifyString = __nccwpck_require__(1773);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -60835,14 +60835,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 4156:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -60997,7 +60997,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 6599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -61028,14 +61028,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 2285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -61122,7 +61122,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 3569:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -61156,15 +61156,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 7764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -61315,13 +61315,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 1773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(389);
+var foldFlowLines = __nccwpck_require__(9915);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -61660,12 +61660,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 2588:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -61903,14 +61903,14 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3837:
+/***/ 5759:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
 
 /***/ }),
 
-/***/ 2079:
+/***/ 1277:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -62188,12 +62188,12 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
 // EXTERNAL MODULE: ./src/cluster/client.ts
-var cluster_client = __nccwpck_require__(4931);
+var cluster_client = __nccwpck_require__(7089);
 // EXTERNAL MODULE: ./src/cluster/orchestrate.ts
-var orchestrate = __nccwpck_require__(5734);
+var orchestrate = __nccwpck_require__(6868);
 ;// CONCATENATED MODULE: ./src/util/redact.ts
 /** A URL fit for results and logs: user name and password removed (also from text that does not parse). */
 function withoutUserInfo(url) {
@@ -62256,7 +62256,7 @@ class SecretRedactor {
 }
 
 // EXTERNAL MODULE: ./src/cluster/state.ts
-var cluster_state = __nccwpck_require__(4299);
+var cluster_state = __nccwpck_require__(1649);
 ;// CONCATENATED MODULE: ./src/cluster/snapshots.ts
 
 
@@ -62603,8 +62603,1625 @@ function isConnected(cluster) {
     return Boolean(cluster.view) && Boolean(cluster.nodeId);
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/stream/sse.ts
+/**
+ * Incremental Server-Sent Events decoding: bytes → lines → fields, with no per-event string building.
+ *
+ * This is the hot path of every streaming request (one call per token), so it works on bytes only:
+ * a line that lies inside one network chunk is handed to the sink as a slice of that chunk, without a
+ * copy; only a line that spans chunks is carried in one reusable buffer. UTF-8 sequences split across
+ * chunks need no care because nothing is decoded until a sink asks for it.
+ *
+ * Framing follows the WHATWG EventSource rules: a line ends at CR, LF or CRLF (a CR at the end of one
+ * chunk and an LF at the start of the next are one terminator); a leading UTF-8 BOM is skipped; a
+ * field is `name:value` with one optional space after the colon; a line starting with `:` is a comment;
+ * a blank line ends an event.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
+/** `bomBytesMatched` value once the start of the stream is behind us. */
+const BOM_DONE = 3;
+/** Default of {@link SseDecoderOptions.maxLineBytes}: far above any real chunk, far below a runaway body. */
+const DEFAULT_MAX_SSE_LINE_BYTES = 16 * 1024 * 1024;
+/** Smallest carry buffer: a few partial events without a reallocation. */
+const MIN_CARRY_BYTES = 1024;
+/** A carry buffer grown past this is dropped after use, so thousands of idle streams stay small. */
+const RETAINED_CARRY_BYTES = 64 * 1024;
+// ignoreBOM: a BOM inside the stream is content (only the stream's first bytes may be a BOM, skipped by SseDecoder).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/**
+ * Splits a byte stream into SSE lines and fields and hands them to an {@link SseSink}.
+ *
+ * Feed it with {@link push} as chunks arrive and call {@link end} at end of body. Never throws on any
+ * input (exceptions thrown by the sink propagate).
+ */
+class SseDecoder {
+    /** Lines longer than `maxLineBytes` that were dropped. */
+    get oversizedLines() {
+        return this.oversizedLineCount;
+    }
+    /** Bytes currently reserved for a line that spans chunks (for memory checks and tests). */
+    get carryCapacityBytes() {
+        return this.carry === null ? 0 : this.carry.length;
+    }
+    sink;
+    maxLineBytes;
+    oversizedLineCount = 0;
+    /** Holds the start of a line that spans chunks; allocated on first need. */
+    carry = null;
+    carryLength = 0;
+    /** True while dropping the rest of an oversized line that spans chunks. */
+    skipping = false;
+    /** The last chunk ended with CR: an LF at the start of the next chunk belongs to the same terminator. */
+    pendingCR = false;
+    /** How many bytes of a UTF-8 BOM the stream started with so far; `BOM_DONE` once decided. */
+    bomBytesMatched = 0;
+    constructor(sink, options) {
+        const maxLineBytes = options?.maxLineBytes ?? DEFAULT_MAX_SSE_LINE_BYTES;
+        if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
+            throw new RangeError(`maxLineBytes must be a positive integer, got ${maxLineBytes}`);
+        }
+        this.sink = sink;
+        this.maxLineBytes = maxLineBytes;
+    }
+    /** Decodes one chunk of the body. The chunk is not kept after the call returns. */
+    push(chunk) {
+        const length = chunk.length;
+        let position = 0;
+        if (this.bomBytesMatched !== BOM_DONE) {
+            position = this.consumeBom(chunk);
+            if (position >= length)
+                return;
+        }
+        if (this.pendingCR) {
+            if (length === position)
+                return;
+            this.pendingCR = false;
+            if (chunk[position] === LF)
+                position++;
+        }
+        // Both searches are native (memchr) and cached: a stream without CR (the usual case) looks for
+        // one once per chunk, and each LF is found by one call.
+        const bytes = asBuffer(chunk);
+        let nextLF = indexOrLength(bytes, LF, position);
+        let nextCR = indexOrLength(bytes, CR, position);
+        let lineStart = position;
+        for (;;) {
+            if (nextLF < lineStart)
+                nextLF = indexOrLength(bytes, LF, lineStart);
+            if (nextCR < lineStart)
+                nextCR = indexOrLength(bytes, CR, lineStart);
+            const lineEnd = nextLF < nextCR ? nextLF : nextCR;
+            if (lineEnd >= length)
+                break;
+            let nextLineStart = lineEnd + 1;
+            if (lineEnd === nextCR) {
+                if (nextLineStart < length) {
+                    if (chunk[nextLineStart] === LF)
+                        nextLineStart++;
+                }
+                else {
+                    this.pendingCR = true;
+                }
+            }
+            this.completeLine(chunk, lineStart, lineEnd);
+            lineStart = nextLineStart;
+        }
+        if (lineStart < length)
+            this.carryTail(chunk, lineStart, length);
+    }
+    /**
+     * Ends the body: delivers a last line that had no terminator (a server that closes right after
+     * `data: [DONE]`), without an `onEventEnd`. The decoder is then ready for a new stream.
+     */
+    end() {
+        if (this.bomBytesMatched !== BOM_DONE && this.bomBytesMatched > 0) {
+            this.carryTail(BOM, 0, this.bomBytesMatched);
+        }
+        const carried = this.carryLength;
+        const skipping = this.skipping;
+        this.carryLength = 0;
+        this.skipping = false;
+        this.pendingCR = false;
+        this.bomBytesMatched = 0;
+        if (!skipping && carried > 0 && this.carry !== null)
+            this.dispatch(this.carry, 0, carried);
+        this.releaseLargeCarry();
+    }
+    /** Skips a UTF-8 BOM at the very start of the stream, even when it is split across chunks. */
+    consumeBom(chunk) {
+        let position = 0;
+        while (this.bomBytesMatched < BOM_DONE && position < chunk.length) {
+            if (chunk[position] === BOM[this.bomBytesMatched]) {
+                this.bomBytesMatched++;
+                position++;
+            }
+            else {
+                // Not a BOM after all: the bytes taken so far are the start of the first line.
+                const taken = this.bomBytesMatched;
+                this.bomBytesMatched = BOM_DONE;
+                if (taken > 0)
+                    this.carryTail(BOM, 0, taken);
+            }
+        }
+        return position;
+    }
+    /** A line terminator was found at `end`; the line is `[start, end)` of `chunk`, after any carried part. */
+    completeLine(chunk, start, end) {
+        if (this.skipping) {
+            this.skipping = false;
+            return;
+        }
+        if (this.carryLength > 0) {
+            if (this.carryLength + (end - start) > this.maxLineBytes) {
+                this.oversizedLineCount++;
+                this.carryLength = 0;
+                this.releaseLargeCarry();
+                return;
+            }
+            this.appendToCarry(chunk, start, end);
+            const lineLength = this.carryLength;
+            this.carryLength = 0;
+            // appendToCarry allocated the buffer.
+            this.dispatch(this.carry, 0, lineLength);
+            this.releaseLargeCarry();
+            return;
+        }
+        if (end - start > this.maxLineBytes) {
+            this.oversizedLineCount++;
+            return;
+        }
+        this.dispatch(chunk, start, end);
+    }
+    /** The chunk ended inside a line: keep its start, unless the line is already too long. */
+    carryTail(chunk, start, end) {
+        if (this.skipping)
+            return;
+        if (this.carryLength + (end - start) > this.maxLineBytes) {
+            this.oversizedLineCount++;
+            this.skipping = true;
+            this.carryLength = 0;
+            this.releaseLargeCarry();
+            return;
+        }
+        this.appendToCarry(chunk, start, end);
+    }
+    /** Appends `[start, end)` of `source`; the caller has checked the result fits in `maxLineBytes`. */
+    appendToCarry(source, start, end) {
+        const needed = this.carryLength + (end - start);
+        let carry = this.carry;
+        if (carry === null || carry.length < needed) {
+            let capacity = carry === null ? MIN_CARRY_BYTES : carry.length * 2;
+            while (capacity < needed)
+                capacity *= 2;
+            if (capacity > this.maxLineBytes)
+                capacity = this.maxLineBytes;
+            const grown = new Uint8Array(capacity);
+            if (carry !== null && this.carryLength > 0)
+                grown.set(carry.subarray(0, this.carryLength));
+            carry = grown;
+            this.carry = grown;
+        }
+        carry.set(source.subarray(start, end), this.carryLength);
+        this.carryLength = needed;
+    }
+    releaseLargeCarry() {
+        if (this.carry !== null && this.carry.length > RETAINED_CARRY_BYTES)
+            this.carry = null;
+    }
+    /** Classifies one complete line and calls the sink. */
+    dispatch(buf, start, end) {
+        if (start === end) {
+            this.sink.onEventEnd?.();
+            return;
+        }
+        const first = buf[start];
+        if (first === COLON) {
+            let valueStart = start + 1;
+            if (valueStart < end && buf[valueStart] === SPACE)
+                valueStart++;
+            this.sink.onComment(buf, valueStart, end);
+            return;
+        }
+        // `data` checked byte by byte: no field-name string on the hot path.
+        if (first === 0x64 &&
+            end - start >= 4 &&
+            buf[start + 1] === 0x61 &&
+            buf[start + 2] === 0x74 &&
+            buf[start + 3] === 0x61) {
+            if (end - start === 4) {
+                this.sink.onData(buf, end, end);
+                return;
+            }
+            if (buf[start + 4] === COLON) {
+                let valueStart = start + 5;
+                if (valueStart < end && buf[valueStart] === SPACE)
+                    valueStart++;
+                this.sink.onData(buf, valueStart, end);
+                return;
+            }
+        }
+        this.dispatchOtherField(buf, start, end);
+    }
+    dispatchOtherField(buf, start, end) {
+        if (this.sink.onOtherField === undefined)
+            return;
+        let colon = start;
+        while (colon < end && buf[colon] !== COLON)
+            colon++;
+        const name = utf8.decode(buf.subarray(start, colon));
+        let valueStart = colon + 1;
+        if (valueStart < end && buf[valueStart] === SPACE)
+            valueStart++;
+        const value = valueStart < end ? utf8.decode(buf.subarray(valueStart, end)) : '';
+        this.sink.onOtherField(name, value);
+    }
+}
+/**
+ * The chunk as a Buffer (a view, no copy): `Buffer#indexOf` runs `memchr`, several times faster than
+ * `Uint8Array#indexOf` or a JavaScript loop on the short distances between SSE lines.
+ */
+function asBuffer(chunk) {
+    return external_node_buffer_.Buffer.isBuffer(chunk) ? chunk : external_node_buffer_.Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+/** `indexOf` that returns the length instead of -1, so "not found" compares as "after the end". */
+function indexOrLength(chunk, byte, from) {
+    const index = chunk.indexOf(byte, from);
+    return index < 0 ? chunk.length : index;
+}
+
+;// CONCATENATED MODULE: ./src/stream/chat.ts
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const chat_COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const LETTER_N = 0x6e;
+const KEY_CONTENT = ascii('content');
+const KEY_REASONING_CONTENT = ascii('reasoning_content');
+const KEY_REASONING = ascii('reasoning');
+const KEY_FINISH_REASON = ascii('finish_reason');
+const KEY_USAGE = ascii('usage');
+const KEY_ERROR = ascii('error');
+const KEY_MODEL = ascii('model');
+const KEY_ROLE = ascii('role');
+const KEY_ID = ascii('id');
+const DONE = ascii('[DONE]');
+const KEEP_ALIVE = ascii('keep-alive');
+const GENERATION_STATS = ascii('generation_stats');
+const PREFILL_PROGRESS = ascii('prefill_progress');
+// ignoreBOM: a BOM inside the stream is content (only the stream's first bytes may be a BOM, skipped by SseDecoder).
+const chat_utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/**
+ * An {@link SseSink} that reads a chat completion stream and counts what it saw. Read its fields after
+ * the stream ends. One reader per stream.
+ */
+class ChatStreamReader {
+    /** JSON object chunks that are not error envelopes: content + reasoning + empty + role-only. */
+    chunks = 0;
+    /** Chunks with non-empty `content`. */
+    contentChunks = 0;
+    /** Chunks with non-empty `reasoning_content` or `reasoning` and no content. */
+    reasoningChunks = 0;
+    /**
+     * Chunks without any token text that are not role-only: finish chunks, usage-only chunks
+     * (`"choices":[]`), chunks with `"content":""` and no role.
+     */
+    emptyChunks = 0;
+    /**
+     * Chunks without token text that carry `role` and neither a non-null `finish_reason` nor `usage`:
+     * OpenAI's opening chunk (`"content":null` or `""`). EXO repeats the role in every chunk, so its rare
+     * empty-text chunks land here too (the wire cannot tell them apart).
+     */
+    roleOnlyChunks = 0;
+    /** The last non-null `finish_reason` seen. */
+    finishReason = undefined;
+    /** The last non-null `usage` seen (OpenAI: its own chunk; EXO: the finish chunk). */
+    usage = undefined;
+    /** EXO's `: generation_stats {…}` comment, as parsed (snake_case, memory as `{"in_bytes": N}`). */
+    generationStats = undefined;
+    /** The last EXO `: prefill_progress` comment seen. */
+    prefillProgress = undefined;
+    /** `: keep-alive` comments (EXO sends one first and then after every 10 s of silence). */
+    keepAlives = 0;
+    /** The error of a `data: {"error":{…}}` chunk (the last one, if several). */
+    streamError = undefined;
+    /**
+     * Lines that could not be used: data that is not a JSON object (truncated, garbage, an empty value),
+     * a chunk or comment whose parse failed, a field other than `data`, `event`, `id` or `retry`.
+     */
+    invalidEvents = 0;
+    /** `data: [DONE]` arrived; a stream that ends without it was cut short. */
+    sawDone = false;
+    /** Top-level `id` of the first chunk that has one (EXO: the command ID, usable to cancel). */
+    responseId = undefined;
+    /** Top-level `model` of the first chunk that has one. */
+    model = undefined;
+    observer;
+    // Results of the last scan. Fields rather than a returned object: no allocation per chunk.
+    scanContent = false;
+    scanReasoning = false;
+    scanRole = false;
+    scanNeedsParse = false;
+    scanHasError = false;
+    scanIdStart = -1;
+    scanIdEnd = -1;
+    scanModelStart = -1;
+    scanModelEnd = -1;
+    constructor(observer) {
+        this.observer = observer;
+    }
+    /** @inheritdoc */
+    onData(buf, start, end) {
+        while (start < end && isJsonWhitespace(buf[start]))
+            start++;
+        while (end > start && isJsonWhitespace(buf[end - 1]))
+            end--;
+        if (start === end) {
+            this.invalidEvents++;
+            return;
+        }
+        if (buf[start] !== OPEN_BRACE) {
+            if (bytesEqual(buf, start, end, DONE)) {
+                this.sawDone = true;
+                this.observer.onDone();
+            }
+            else {
+                this.invalidEvents++;
+            }
+            return;
+        }
+        if (!this.scan(buf, start, end)) {
+            this.invalidEvents++;
+            return;
+        }
+        if (this.scanNeedsParse && !this.readInFull(buf, start, end)) {
+            this.invalidEvents++;
+            return;
+        }
+        if (this.responseId === undefined && this.scanIdStart >= 0) {
+            this.responseId = decodeJsonString(buf, this.scanIdStart, this.scanIdEnd);
+        }
+        if (this.model === undefined && this.scanModelStart >= 0) {
+            this.model = decodeJsonString(buf, this.scanModelStart, this.scanModelEnd);
+        }
+        if (this.scanHasError)
+            return;
+        this.chunks++;
+        if (this.scanContent) {
+            this.contentChunks++;
+            this.observer.onToken('content');
+        }
+        else if (this.scanReasoning) {
+            this.reasoningChunks++;
+            this.observer.onToken('reasoning');
+        }
+        else if (this.scanRole && !this.scanNeedsParse) {
+            this.roleOnlyChunks++;
+        }
+        else {
+            this.emptyChunks++;
+        }
+    }
+    /** @inheritdoc */
+    onComment(buf, start, end) {
+        while (end > start && isJsonWhitespace(buf[end - 1]))
+            end--;
+        if (bytesEqual(buf, start, end, KEEP_ALIVE)) {
+            this.keepAlives++;
+        }
+        else if (hasWordPrefix(buf, start, end, GENERATION_STATS)) {
+            const stats = parseJson(buf, start + GENERATION_STATS.length, end);
+            if (isRecord(stats))
+                this.generationStats = stats;
+            else
+                this.invalidEvents++;
+        }
+        else if (hasWordPrefix(buf, start, end, PREFILL_PROGRESS)) {
+            const progress = readPrefillProgress(parseJson(buf, start + PREFILL_PROGRESS.length, end));
+            if (progress !== undefined)
+                this.prefillProgress = progress;
+            else
+                this.invalidEvents++;
+        }
+        // Other comments are free-form by the SSE rules: ignored.
+    }
+    /** @inheritdoc */
+    onOtherField(name) {
+        // `event`, `id` and `retry` are legal and carry nothing we use; anything else is not SSE at all.
+        if (name !== 'event' && name !== 'id' && name !== 'retry')
+            this.invalidEvents++;
+    }
+    /**
+     * One lexical pass over a JSON object: finds the keys that matter and looks at the first byte of
+     * their values. Returns false when the bytes are not a well-formed object at the bracket and string
+     * level (unterminated string, unbalanced brackets, trailing bytes); values are not validated further.
+     */
+    scan(buf, start, end) {
+        this.scanContent = false;
+        this.scanReasoning = false;
+        this.scanRole = false;
+        this.scanNeedsParse = false;
+        this.scanHasError = false;
+        this.scanIdStart = -1;
+        this.scanModelStart = -1;
+        let depth = 0;
+        let position = start;
+        while (position < end) {
+            const byte = buf[position];
+            if (byte === QUOTE) {
+                const keyStart = position + 1;
+                const keyEnd = findStringEnd(buf, keyStart, end);
+                if (keyEnd < 0)
+                    return false;
+                position = skipJsonWhitespace(buf, keyEnd + 1, end);
+                if (position < end && buf[position] === chat_COLON) {
+                    // A string followed by a colon is a key; `valueStart` is the first byte of its value.
+                    const valueStart = skipJsonWhitespace(buf, position + 1, end);
+                    if (valueStart >= end)
+                        return false;
+                    this.inspectKey(buf, keyStart, keyEnd, valueStart, end, depth);
+                    position = valueStart;
+                }
+            }
+            else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+                depth++;
+                position++;
+            }
+            else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+                depth--;
+                position++;
+                if (depth <= 0)
+                    return depth === 0 && skipJsonWhitespace(buf, position, end) === end;
+            }
+            else {
+                position++;
+            }
+        }
+        return false;
+    }
+    inspectKey(buf, keyStart, keyEnd, valueStart, end, depth) {
+        const value = buf[valueStart];
+        // Keys are told apart by length first: one comparison rejects almost every key.
+        switch (keyEnd - keyStart) {
+            case 7:
+                if (!this.scanContent && bytesEqual(buf, keyStart, keyEnd, KEY_CONTENT)) {
+                    this.scanContent = isNonEmptyString(buf, valueStart, end);
+                }
+                break;
+            case 17:
+                if (!this.scanReasoning && bytesEqual(buf, keyStart, keyEnd, KEY_REASONING_CONTENT)) {
+                    this.scanReasoning = isNonEmptyString(buf, valueStart, end);
+                }
+                break;
+            case 9:
+                if (!this.scanReasoning && bytesEqual(buf, keyStart, keyEnd, KEY_REASONING)) {
+                    this.scanReasoning = isNonEmptyString(buf, valueStart, end);
+                }
+                break;
+            case 13:
+                if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_FINISH_REASON)) {
+                    this.scanNeedsParse = true;
+                }
+                break;
+            case 5:
+                if (depth !== 1)
+                    break;
+                if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_USAGE)) {
+                    this.scanNeedsParse = true;
+                }
+                else if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_ERROR)) {
+                    this.scanNeedsParse = true;
+                    this.scanHasError = true;
+                }
+                else if (value === QUOTE &&
+                    this.model === undefined &&
+                    bytesEqual(buf, keyStart, keyEnd, KEY_MODEL)) {
+                    this.scanModelStart = valueStart + 1;
+                    this.scanModelEnd = findStringEnd(buf, valueStart + 1, end);
+                    if (this.scanModelEnd < 0)
+                        this.scanModelStart = -1;
+                }
+                break;
+            case 4:
+                if (value === QUOTE && bytesEqual(buf, keyStart, keyEnd, KEY_ROLE))
+                    this.scanRole = true;
+                break;
+            case 2:
+                if (depth === 1 &&
+                    value === QUOTE &&
+                    this.responseId === undefined &&
+                    bytesEqual(buf, keyStart, keyEnd, KEY_ID)) {
+                    this.scanIdStart = valueStart + 1;
+                    this.scanIdEnd = findStringEnd(buf, valueStart + 1, end);
+                    if (this.scanIdEnd < 0)
+                        this.scanIdStart = -1;
+                }
+                break;
+        }
+    }
+    /** The rare chunk worth a real parse: error, finish reason, usage. False when it is not valid JSON. */
+    readInFull(buf, start, end) {
+        const chunk = parseJson(buf, start, end);
+        if (!isRecord(chunk))
+            return false;
+        if (this.scanHasError) {
+            this.streamError = readStreamError(chunk['error']);
+            return true;
+        }
+        const choices = chunk['choices'];
+        if (Array.isArray(choices)) {
+            for (const choice of choices) {
+                if (isRecord(choice) && typeof choice['finish_reason'] === 'string') {
+                    this.finishReason = choice['finish_reason'];
+                }
+            }
+        }
+        const usage = chunk['usage'];
+        if (isRecord(usage))
+            this.usage = readUsage(usage);
+        return true;
+    }
+}
+function readStreamError(error) {
+    if (!isRecord(error))
+        return { message: typeof error === 'string' ? error : JSON.stringify(error) };
+    const message = error['message'];
+    const result = {
+        message: typeof message === 'string' ? message : JSON.stringify(message ?? null),
+    };
+    if (typeof error['type'] === 'string')
+        result.type = error['type'];
+    if (typeof error['code'] === 'number')
+        result.code = error['code'];
+    return result;
+}
+function readUsage(usage) {
+    const result = {};
+    if (typeof usage['prompt_tokens'] === 'number')
+        result.prompt_tokens = usage['prompt_tokens'];
+    if (typeof usage['completion_tokens'] === 'number')
+        result.completion_tokens = usage['completion_tokens'];
+    const promptDetails = usage['prompt_tokens_details'];
+    if (isRecord(promptDetails) && typeof promptDetails['cached_tokens'] === 'number') {
+        result.cached_tokens = promptDetails['cached_tokens'];
+    }
+    const completionDetails = usage['completion_tokens_details'];
+    if (isRecord(completionDetails) && typeof completionDetails['reasoning_tokens'] === 'number') {
+        result.reasoning_tokens = completionDetails['reasoning_tokens'];
+    }
+    return result;
+}
+/** Accepts `{"PrefillProgressChunk":{…}}` (EXO's tagged form) and the bare object. */
+function readPrefillProgress(parsed) {
+    if (!isRecord(parsed))
+        return undefined;
+    let body = parsed;
+    if (!('processed_tokens' in parsed)) {
+        const values = Object.values(parsed);
+        body = values.length === 1 ? values[0] : undefined;
+    }
+    if (!isRecord(body))
+        return undefined;
+    const processed = body['processed_tokens'];
+    const total = body['total_tokens'];
+    if (typeof processed !== 'number' || typeof total !== 'number')
+        return undefined;
+    return { processed_tokens: processed, total_tokens: total };
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Decodes and parses `[start, end)`; `undefined` when it is not JSON. */
+function parseJson(buf, start, end) {
+    try {
+        return JSON.parse(chat_utf8.decode(buf.subarray(start, end)));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The text of a JSON string whose contents are `[start, end)` (quotes excluded), escapes resolved. */
+function decodeJsonString(buf, start, end) {
+    const parsed = parseJson(buf, start - 1, end + 1);
+    return typeof parsed === 'string' ? parsed : undefined;
+}
+/**
+ * Index of the quote that closes a string whose contents start at `start`, or -1. A quote preceded by
+ * an odd number of backslashes is escaped (`\"` inside, `\\"` closes).
+ */
+function findStringEnd(buf, start, end) {
+    for (let position = start; position < end; position++) {
+        const byte = buf[position];
+        if (byte === BACKSLASH)
+            position++;
+        else if (byte === QUOTE)
+            return position;
+    }
+    return -1;
+}
+/** True when a string value starts at `valueStart` and is not `""` (`"\""` is non-empty). */
+function isNonEmptyString(buf, valueStart, end) {
+    return buf[valueStart] === QUOTE && valueStart + 1 < end && buf[valueStart + 1] !== QUOTE;
+}
+function skipJsonWhitespace(buf, position, end) {
+    while (position < end && isJsonWhitespace(buf[position]))
+        position++;
+    return position;
+}
+function isJsonWhitespace(byte) {
+    return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+function bytesEqual(buf, start, end, expected) {
+    if (end - start !== expected.length)
+        return false;
+    for (let index = 0; index < expected.length; index++) {
+        if (buf[start + index] !== expected[index])
+            return false;
+    }
+    return true;
+}
+/** `[start, end)` starts with `word` followed by a space or `{` (EXO writes `generation_stats {…}`). */
+function hasWordPrefix(buf, start, end, word) {
+    if (end - start <= word.length)
+        return false;
+    const after = buf[start + word.length];
+    if (after !== 0x20 && after !== OPEN_BRACE)
+        return false;
+    return bytesEqual(buf, start, start + word.length, word);
+}
+function ascii(text) {
+    return Uint8Array.from(text, (character) => character.charCodeAt(0));
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/stream/http1.ts
+/**
+ * A lean HTTP/1.1 client for the load's hot path: the streamed requests of a stage.
+ *
+ * It implements the part of undici's dispatcher contract that a streamed request uses
+ * ({@link StreamDispatcher}), so `src/load/request.ts` runs over it or over undici's `Agent` alike, and
+ * does less per read than undici's general-purpose body path (llhttp in WebAssembly, then a stream
+ * push and an event per read): a plain TCP socket reads into one shared buffer (net's `onread`) and the
+ * body bytes are handed to the handler as views of it; status line, headers and chunked framing are
+ * parsed by hand, incrementally across reads. Idle keep-alive sockets wait in a stack per origin, so a
+ * dispatch pops one or connects (no scan of busy connections), and a normal close, by either side,
+ * builds no `Error`.
+ *
+ * Only what a load request needs: a request with a string body, a response read to its end.
+ * No pipelining, no redirects, no request bodies but strings, no `Expect`, no upgrades; HEAD is not
+ * supported (a response to it would be read as having a body).
+ */
+
+
+
+
+/** Default of {@link Http1DispatcherOptions.maxHeaderBytes}. */
+const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 4_000;
+const DEFAULT_KEEP_ALIVE_MAX_TIMEOUT_MS = 600_000;
+/** A chunk-size line (size, extensions, CRLF) longer than this is malformed. */
+const MAX_CHUNK_SIZE_LINE_BYTES = 4096;
+/** Thirteen hex digits are 2^52: beyond that a size is not a safe integer. */
+const MAX_CHUNK_SIZE_DIGITS = 13;
+/** The idle sweep runs at most this often; a socket past its idle limit is never reused meanwhile. */
+const SWEEP_MIN_INTERVAL_MS = 250;
+/** The buffer every plain TCP socket reads into (net's `onread`). */
+const READ_BUFFER_BYTES = 64 * 1024;
+// --- errors --------------------------------------------------------------------------------------
+/** An error of this client, with undici's code for the same case where undici has one. */
+class Http1Error extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.name = 'Http1Error';
+        this.code = code;
+    }
+}
+function otherSideClosed() {
+    return new Http1Error('UND_ERR_SOCKET', 'other side closed');
+}
+function invalidResponse(what) {
+    return new Http1Error(undefined, `invalid HTTP response: ${what}`);
+}
+/** Server text quoted for a message: short, and with control characters visible. */
+function excerpt(text) {
+    return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+// --- request serialisation -----------------------------------------------------------------------
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What a header value may hold: no CR, LF or NUL, nothing beyond latin1 (as undici). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const REQUEST_PATH = /^\/[\x21-\xff]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** Headers the dispatcher owns: a caller's value would contradict the framing it writes. */
+const OWN_HEADERS = new Set([
+    'content-length',
+    'transfer-encoding',
+    'connection',
+    'keep-alive',
+    'upgrade',
+    'expect',
+]);
+function invalidArgument(message) {
+    return new Http1Error('UND_ERR_INVALID_ARG', message);
+}
+/**
+ * The request's bytes, head and body, for one write: a string when the head is ASCII (written as UTF-8,
+ * which is then also the head's latin1), otherwise a buffer with the head in latin1 and the body in
+ * UTF-8. `content-length` is the body's UTF-8 byte length. Header values never appear in an error.
+ */
+function serialiseRequest(options, hostHeader) {
+    const { method, path, headers, body } = options;
+    if (!TOKEN.test(method))
+        throw invalidArgument('invalid request method');
+    if (!REQUEST_PATH.test(path))
+        throw invalidArgument('invalid request path');
+    let host = hostHeader;
+    let fields = '';
+    for (const name of Object.keys(headers)) {
+        const value = headers[name];
+        if (!TOKEN.test(name))
+            throw invalidArgument(`invalid header name ${excerpt(name)}`);
+        if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+            throw invalidArgument(`invalid value of header ${name}`);
+        const lower = name.toLowerCase();
+        if (lower === 'host')
+            host = value;
+        else if (OWN_HEADERS.has(lower))
+            throw invalidArgument(`header ${name} is set by the dispatcher`);
+        else
+            fields += `${name}: ${value}\r\n`;
+    }
+    const bodyBytes = external_node_buffer_.Buffer.byteLength(body);
+    const head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n${fields}content-length: ${bodyBytes}\r\n\r\n`;
+    if (!NON_ASCII.test(head))
+        return head + body;
+    const bytes = external_node_buffer_.Buffer.allocUnsafe(head.length + bodyBytes);
+    bytes.write(head, 0, 'latin1');
+    bytes.write(body, head.length, 'utf8');
+    return bytes;
+}
+// --- response parsing ----------------------------------------------------------------------------
+const http1_CR = 0x0d;
+const http1_LF = 0x0a;
+const http1_SPACE = 0x20;
+const TAB = 0x09;
+const SEMICOLON = 0x3b;
+const HEAD_END = external_node_buffer_.Buffer.from('\r\n\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
+const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout\s*=\s*(\d+)/i;
+// Where a connection is in reading its response (numbers, not an enum: compared on every read).
+/** Status line and headers, up to CRLFCRLF. */
+const READ_HEAD = 0;
+/** A body of `content-length` bytes. */
+const READ_LENGTH = 1;
+/** A body that ends when the server closes. */
+const READ_UNTIL_CLOSE = 2;
+/** Chunked: the hex digits of a chunk size. */
+const READ_CHUNK_SIZE = 3;
+/** Chunked: the rest of a chunk-size line (extensions, CR) up to LF. */
+const READ_CHUNK_SIZE_REST = 4;
+/** Chunked: a chunk's data. */
+const READ_CHUNK_DATA = 5;
+/** Chunked: the CR after a chunk's data. */
+const READ_CHUNK_DATA_CR = 6;
+/** Chunked: the LF after a chunk's data. */
+const READ_CHUNK_DATA_LF = 7;
+/** Chunked: trailer lines after the last chunk, up to an empty line. */
+const READ_TRAILERS = 8;
+function hexDigit(byte) {
+    if (byte >= 0x30 && byte <= 0x39)
+        return byte - 0x30;
+    const lower = byte | 0x20;
+    if (lower >= 0x61 && lower <= 0x66)
+        return lower - 0x61 + 10;
+    return -1;
+}
+/** Optional white space trimmed (only SP and HTAB: a latin1 NBSP is content). */
+function trimOws(text) {
+    let start = 0;
+    let end = text.length;
+    while (start < end && (text.charCodeAt(start) === http1_SPACE || text.charCodeAt(start) === TAB))
+        start++;
+    while (end > start && (text.charCodeAt(end - 1) === http1_SPACE || text.charCodeAt(end - 1) === TAB))
+        end--;
+    return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+function headerText(value) {
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+/** A body length from `content-length` (repeated values must agree), or an error message. */
+function contentLength(value) {
+    const parts = (Array.isArray(value) ? value.join(',') : value).split(',').map(trimOws);
+    const first = parts[0] ?? '';
+    if (!/^\d{1,15}$/.test(first) || parts.some((part) => part !== first))
+        return `content-length ${excerpt(Array.isArray(value) ? value.join(', ') : value)}`;
+    return Number(first);
+}
+// --- the dispatcher ------------------------------------------------------------------------------
+/** Shared by every plain TCP socket of the process: reads are delivered one at a time. */
+let sharedReadBuffer;
+/**
+ * A plain TCP socket that reads through net's `onread`: reads land in one shared buffer and reach
+ * `onRead` without a Buffer per read, a stream push and a 'data' event. Measured with
+ * bench/http1-reads.mjs (2,000 streams, 40 events each): 8.2 µs of client CPU per read, against 10.8 µs
+ * for the same parser behind a 'data' listener (and 9.7 µs for a bare socket that only counts bytes).
+ */
+function plainSocket(pool, connection) {
+    sharedReadBuffer ??= external_node_buffer_.Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    return (0,external_node_net_.connect)({
+        host: pool.host,
+        port: pool.port,
+        noDelay: true,
+        onread: { buffer: sharedReadBuffer, callback: connection.onRead },
+    });
+}
+/** The sockets of one origin. */
+class OriginPool {
+    secure;
+    host;
+    port;
+    hostHeader;
+    servername;
+    /** Idle keep-alive connections, most recently used last: a dispatch pops the warmest. */
+    idle = [];
+    constructor(secure, host, port, hostHeader, servername) {
+        this.secure = secure;
+        this.host = host;
+        this.port = port;
+        this.hostHeader = hostHeader;
+        this.servername = servername;
+    }
+}
+/**
+ * HTTP/1.1 over plain `net` / `tls` sockets, one request at a time per socket, no cap on connections.
+ * See the module comment for what it does and does not do.
+ */
+class Http1Dispatcher {
+    connectTimeoutMs;
+    keepAliveTimeoutMs;
+    keepAliveMaxTimeoutMs;
+    maxHeaderBytes;
+    tls;
+    pools = new Map();
+    /** Every socket not yet closed: in use, connecting or idle. */
+    connections = new Set();
+    closed = false;
+    closeWaiters = [];
+    sweepTimer;
+    sweepAtMs = Number.POSITIVE_INFINITY;
+    constructor(options = {}) {
+        this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+        this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS;
+        this.keepAliveMaxTimeoutMs = options.keepAliveMaxTimeoutMs ?? DEFAULT_KEEP_ALIVE_MAX_TIMEOUT_MS;
+        this.maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+        this.tls = options.tls;
+    }
+    /** Open sockets (in use, connecting or idle). */
+    get connectionCount() {
+        return this.connections.size;
+    }
+    /** Idle keep-alive sockets waiting for a request, all origins. */
+    get idleCount() {
+        let count = 0;
+        for (const pool of this.pools.values())
+            for (const connection of pool.idle)
+                if (!connection.dead)
+                    count++;
+        return count;
+    }
+    dispatch(options, handler) {
+        const request = new Http1Request(handler, options.headersTimeout ?? 0, options.bodyTimeout ?? 0);
+        if (this.closed) {
+            request.settled = true;
+            handler.onResponseError(request, new Http1Error('UND_ERR_CLOSED', 'The client is closed'));
+            return false;
+        }
+        let pool;
+        try {
+            pool = this.pool(options.origin);
+            request.payload = serialiseRequest(options, pool.hostHeader);
+        }
+        catch (error) {
+            request.settled = true;
+            handler.onResponseError(request, error);
+            return false;
+        }
+        const idle = this.popIdle(pool);
+        if (idle)
+            idle.start(request);
+        else
+            this.connect(pool, request);
+        return true;
+    }
+    /** Closes idle sockets now and the others as their requests end; resolves once all are closed. */
+    close() {
+        this.closed = true;
+        this.clearSweep();
+        for (const pool of this.pools.values()) {
+            for (const connection of pool.idle)
+                connection.kill();
+            pool.idle.length = 0;
+        }
+        return this.whenAllClosed();
+    }
+    /** Ends every request now (`UND_ERR_DESTROYED`) and closes every socket; resolves once all are closed. */
+    destroy() {
+        this.closed = true;
+        this.clearSweep();
+        for (const pool of this.pools.values())
+            pool.idle.length = 0;
+        for (const connection of [...this.connections]) {
+            const request = connection.request;
+            if (request)
+                request.fail(new Http1Error('UND_ERR_DESTROYED', 'The client is destroyed'));
+            else
+                connection.kill();
+        }
+        return this.whenAllClosed();
+    }
+    whenAllClosed() {
+        if (this.connections.size === 0)
+            return Promise.resolve();
+        return new Promise((resolve) => this.closeWaiters.push(resolve));
+    }
+    pool(origin) {
+        const known = this.pools.get(origin);
+        if (known)
+            return known;
+        let url;
+        try {
+            url = new URL(origin);
+        }
+        catch {
+            throw invalidArgument(`invalid origin ${excerpt(origin)}`);
+        }
+        const secure = url.protocol === 'https:';
+        if (!secure && url.protocol !== 'http:')
+            throw invalidArgument(`unsupported protocol ${url.protocol}`);
+        // URL keeps the brackets of an IPv6 literal; connect and TLS want the bare address.
+        const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+        const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+        const pool = new OriginPool(secure, host, port, url.host, (0,external_node_net_.isIP)(host) === 0 ? host : undefined);
+        this.pools.set(origin, pool);
+        return pool;
+    }
+    /** The most recently idle socket still within its idle limit; older ones past it are closed. */
+    popIdle(pool) {
+        const idle = pool.idle;
+        if (idle.length === 0)
+            return undefined;
+        const nowMs = external_node_perf_hooks_.performance.now();
+        for (let connection = idle.pop(); connection; connection = idle.pop()) {
+            if (connection.dead)
+                continue;
+            if (nowMs >= connection.idleUntilMs) {
+                connection.kill();
+                continue;
+            }
+            return connection;
+        }
+        return undefined;
+    }
+    connect(pool, request) {
+        const connection = new Connection(this, pool);
+        let socket;
+        try {
+            socket = pool.secure ? this.tlsSocket(pool) : plainSocket(pool, connection);
+        }
+        catch (error) {
+            // An argument net or tls refuse outright (e.g. port 0): reported like any connect error.
+            request.fail(error);
+            return;
+        }
+        this.connections.add(connection);
+        connection.request = request;
+        request.connection = connection;
+        connection.attach(socket, pool.secure);
+    }
+    tlsSocket(pool) {
+        const socket = (0,external_node_tls_.connect)({
+            host: pool.host,
+            port: pool.port,
+            ...(pool.servername !== undefined ? { servername: pool.servername } : {}),
+            ...this.tls,
+        });
+        socket.setNoDelay(true);
+        return socket;
+    }
+    /** A connection whose response allowed reuse: onto its origin's stack, or closed if the client is. */
+    release(connection, idleLimitMs) {
+        if (this.closed || idleLimitMs <= 0) {
+            connection.kill();
+            return;
+        }
+        const idleUntilMs = external_node_perf_hooks_.performance.now() + idleLimitMs;
+        connection.idleUntilMs = idleUntilMs;
+        connection.socket.unref();
+        connection.pool.idle.push(connection);
+        if (idleUntilMs < this.sweepAtMs)
+            this.armSweep(idleUntilMs);
+    }
+    /** Called by a connection once its socket has closed. */
+    forget(connection) {
+        this.connections.delete(connection);
+        if (this.closed && this.connections.size === 0) {
+            for (const resolve of this.closeWaiters.splice(0))
+                resolve();
+        }
+    }
+    /** One timer for all idle sockets: it fires at the earliest idle limit, at most every 250 ms. */
+    armSweep(atMs) {
+        this.clearSweep();
+        this.sweepAtMs = atMs;
+        this.sweepTimer = setTimeout(this.sweep, Math.max(1, atMs - external_node_perf_hooks_.performance.now()));
+        this.sweepTimer.unref();
+    }
+    clearSweep() {
+        if (this.sweepTimer)
+            clearTimeout(this.sweepTimer);
+        this.sweepTimer = undefined;
+        this.sweepAtMs = Number.POSITIVE_INFINITY;
+    }
+    sweep = () => {
+        this.sweepTimer = undefined;
+        this.sweepAtMs = Number.POSITIVE_INFINITY;
+        const nowMs = external_node_perf_hooks_.performance.now();
+        let nextMs = Number.POSITIVE_INFINITY;
+        for (const pool of this.pools.values()) {
+            const idle = pool.idle;
+            let kept = 0;
+            for (const connection of idle) {
+                if (connection.dead)
+                    continue;
+                if (nowMs >= connection.idleUntilMs) {
+                    connection.kill();
+                    continue;
+                }
+                if (connection.idleUntilMs < nextMs)
+                    nextMs = connection.idleUntilMs;
+                idle[kept++] = connection;
+            }
+            idle.length = kept;
+        }
+        if (nextMs !== Number.POSITIVE_INFINITY)
+            this.armSweep(Math.max(nextMs, nowMs + SWEEP_MIN_INTERVAL_MS));
+    };
+}
+/** One request: its handler, its timers, and the controller the handler gets. */
+class Http1Request {
+    handler;
+    headersTimeoutMs;
+    bodyTimeoutMs;
+    connection = undefined;
+    payload = '';
+    /** The handler has had (or is getting) its one `onResponseEnd` / `onResponseError`. */
+    settled = false;
+    /** Mirrors undici's controller. */
+    aborted = false;
+    reason = null;
+    /** Headers timer, then the body's idle timer. */
+    timer = undefined;
+    inBody = false;
+    lastReadAtMs = 0;
+    constructor(handler, headersTimeoutMs, bodyTimeoutMs) {
+        this.handler = handler;
+        this.headersTimeoutMs = headersTimeoutMs;
+        this.bodyTimeoutMs = bodyTimeoutMs;
+    }
+    abort(reason) {
+        if (this.settled)
+            return;
+        this.aborted = true;
+        this.reason = reason;
+        this.fail(reason);
+    }
+    /** Ends the request with `error`: its socket is destroyed (it may hold the rest of the response). */
+    fail(error) {
+        if (this.settled)
+            return;
+        this.settled = true;
+        if (this.timer)
+            clearTimeout(this.timer);
+        const connection = this.connection;
+        if (connection) {
+            if (connection.request === this)
+                connection.request = undefined;
+            connection.kill();
+        }
+        this.handler.onResponseError(this, error);
+    }
+    /** Arms the headers timer (the request is being written). */
+    startHeadersTimer() {
+        if (this.headersTimeoutMs > 0)
+            this.timer = setTimeout(onRequestTimer, this.headersTimeoutMs, this);
+    }
+    /** The head arrived: the headers timer gives way to the body's idle timer. */
+    startBodyTimer(nowMs) {
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.timer = undefined;
+        this.inBody = true;
+        this.lastReadAtMs = nowMs;
+        if (this.bodyTimeoutMs > 0)
+            this.timer = setTimeout(onRequestTimer, this.bodyTimeoutMs, this);
+    }
+}
+/**
+ * The request's one timer fired. Before the head: the headers timeout. In the body it was armed at the
+ * last read it knew of; reads since moved `lastReadAtMs`, so it re-arms for what is left of the idle
+ * allowance instead of being reset on every read.
+ */
+function onRequestTimer(request) {
+    request.timer = undefined;
+    if (request.settled)
+        return;
+    if (!request.inBody) {
+        request.fail(new Http1Error('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error'));
+        return;
+    }
+    const leftMs = request.lastReadAtMs + request.bodyTimeoutMs - external_node_perf_hooks_.performance.now();
+    if (leftMs >= 1)
+        request.timer = setTimeout(onRequestTimer, leftMs, request);
+    else
+        request.fail(new Http1Error('UND_ERR_BODY_TIMEOUT', 'Body Timeout Error'));
+}
+/** One socket and the response being read on it. */
+class Connection {
+    dispatcher;
+    pool;
+    socket;
+    request = undefined;
+    /** Destroyed by us, or closed by the server: never reused. */
+    dead = false;
+    connected = false;
+    /** When an idle socket stops being reusable (performance.now() ms). */
+    idleUntilMs = 0;
+    connectTimer = undefined;
+    socketError = undefined;
+    // The response being read.
+    state = READ_HEAD;
+    /** A head that spans reads, collected here (allocated on first need). */
+    headBuffer = undefined;
+    headLength = 0;
+    /** Body bytes left: of the content-length body, or of the current chunk. */
+    remaining = 0;
+    chunkSizeDigits = 0;
+    /** Bytes of the current chunk-size line, or of the trailers so far. */
+    lineBytes = 0;
+    trailerLineBytes = 0;
+    /** The response lets the socket carry another request, for at most this long idle (ms); 0: close. */
+    reuseForMs = 0;
+    constructor(dispatcher, pool) {
+        this.dispatcher = dispatcher;
+        this.pool = pool;
+    }
+    attach(socket, secure) {
+        this.socket = socket;
+        this.connectTimer = setTimeout(this.onConnectTimeout, this.dispatcher.connectTimeoutMs);
+        socket.once(secure ? 'secureConnect' : 'connect', this.onConnect);
+        // TLS sockets read through the stream machinery ('data'); plain ones through onread (see connect).
+        if (secure)
+            socket.on('data', this.onData);
+        socket.on('end', this.onEnd);
+        socket.on('error', this.onError);
+        socket.on('close', this.onClose);
+    }
+    /** Writes `request` on this (connected) socket. */
+    start(request) {
+        this.request = request;
+        request.connection = this;
+        this.state = READ_HEAD;
+        this.headLength = 0;
+        this.socket.ref();
+        request.handler.onRequestStart(request, {});
+        // The handler may have aborted it (a request cancelled while it waited for its connection).
+        if (request.settled)
+            return;
+        request.startHeadersTimer();
+        this.socket.write(request.payload);
+    }
+    /** Destroys the socket (no error): the request on it, if any, has been settled by the caller. */
+    kill() {
+        this.dead = true;
+        if (this.connectTimer) {
+            clearTimeout(this.connectTimer);
+            this.connectTimer = undefined;
+        }
+        this.socket.destroy();
+    }
+    // --- socket events ----------------------------------------------------------------------------
+    onConnect = () => {
+        this.connected = true;
+        if (this.connectTimer)
+            clearTimeout(this.connectTimer);
+        this.connectTimer = undefined;
+        const request = this.request;
+        if (request && !request.settled)
+            this.start(request);
+        else
+            this.kill();
+    };
+    onConnectTimeout = () => {
+        this.connectTimer = undefined;
+        const request = this.request;
+        const error = new Http1Error('UND_ERR_CONNECT_TIMEOUT', `Connect Timeout Error (attempted address: ${this.pool.host}:${this.pool.port}, timeout: ${this.dispatcher.connectTimeoutMs}ms)`);
+        if (request)
+            request.fail(error);
+        else
+            this.kill();
+    };
+    /** net's `onread`: `buffer` is the shared read buffer, valid until this returns. */
+    onRead = (bytesRead, buffer) => {
+        this.received(buffer, bytesRead);
+        return true;
+    };
+    onData = (chunk) => {
+        this.received(chunk, chunk.length);
+    };
+    /** The server ended its side: the end of a close-delimited body, a cut response, or an idle close. */
+    onEnd = () => {
+        const request = this.request;
+        if (!request)
+            this.kill();
+        else if (this.state === READ_UNTIL_CLOSE)
+            this.complete(false);
+        else
+            request.fail(otherSideClosed());
+    };
+    onError = (error) => {
+        this.socketError = error;
+        const request = this.request;
+        if (!request) {
+            this.kill();
+            return;
+        }
+        // As undici: a reset that ends a close-delimited body ends it.
+        if (this.state === READ_UNTIL_CLOSE && error.code === 'ECONNRESET')
+            this.complete(false);
+        else
+            request.fail(error);
+    };
+    onClose = () => {
+        this.dead = true;
+        if (this.connectTimer)
+            clearTimeout(this.connectTimer);
+        this.connectTimer = undefined;
+        const request = this.request;
+        if (request)
+            request.fail(this.socketError ?? otherSideClosed());
+        this.dispatcher.forget(this);
+    };
+    // --- parsing ----------------------------------------------------------------------------------
+    received(buffer, end) {
+        const request = this.request;
+        if (!request) {
+            // Bytes on an idle socket (or after an abort): the server is out of step; the socket is done.
+            this.kill();
+            return;
+        }
+        request.lastReadAtMs = external_node_perf_hooks_.performance.now();
+        try {
+            let position = 0;
+            while (position < end && this.request === request) {
+                switch (this.state) {
+                    case READ_HEAD:
+                        position = this.readHead(request, buffer, position, end);
+                        break;
+                    case READ_LENGTH:
+                        position = this.readLengthBody(request, buffer, position, end);
+                        break;
+                    case READ_UNTIL_CLOSE:
+                        request.handler.onResponseData(request, buffer.subarray(position, end));
+                        position = end;
+                        break;
+                    default:
+                        position = this.readChunked(request, buffer, position, end);
+                }
+            }
+        }
+        catch (error) {
+            // A handler threw while its request was open: the request ends with that error (as undici).
+            if (this.request === request && !request.settled)
+                request.fail(error);
+            else
+                throw error;
+        }
+    }
+    /** Fails the request as a malformed response; returns the end (parsing stops). */
+    malformed(request, what, end) {
+        request.fail(invalidResponse(what));
+        return end;
+    }
+    readHead(request, buffer, start, end) {
+        const maxHeaderBytes = this.dispatcher.maxHeaderBytes;
+        let next;
+        if (this.headLength === 0 && (next = buffer.indexOf(HEAD_END, start) + 4) > 3 && next <= end) {
+            // The whole head is in this read (the usual case): parsed in place. (A match past `end` is an
+            // earlier read's bytes in the shared buffer: the head spans reads after all.)
+            if (next - 4 - start > maxHeaderBytes)
+                return this.malformed(request, `headers longer than ${maxHeaderBytes} bytes`, end);
+            if (!this.parseHead(request, buffer, start, next - 4))
+                return end;
+        }
+        else {
+            // The head spans reads: collect it, up to the limit and its terminator.
+            const before = this.headLength;
+            const take = Math.min(end - start, maxHeaderBytes + 4 - before);
+            let head = this.headBuffer;
+            if (!head || head.length < before + take) {
+                const grown = external_node_buffer_.Buffer.allocUnsafe(Math.min(maxHeaderBytes + 4, Math.max(1024, (before + take) * 2)));
+                if (head && before > 0)
+                    head.copy(grown, 0, 0, before);
+                head = grown;
+                this.headBuffer = grown;
+            }
+            buffer.copy(head, before, start, start + take);
+            this.headLength = before + take;
+            const at = head.subarray(0, this.headLength).indexOf(HEAD_END, Math.max(0, before - 3));
+            if (at < 0) {
+                if (this.headLength < maxHeaderBytes + 4)
+                    return end;
+                return this.malformed(request, `headers longer than ${maxHeaderBytes} bytes`, end);
+            }
+            this.headLength = 0;
+            if (at > maxHeaderBytes)
+                return this.malformed(request, `headers longer than ${maxHeaderBytes} bytes`, end);
+            if (!this.parseHead(request, head, 0, at))
+                return end;
+            if (head.length > 4096)
+                this.headBuffer = undefined;
+            next = start + (at + 4 - before);
+        }
+        if (this.state === READ_LENGTH && this.remaining === 0) {
+            this.complete(next < end);
+            return end;
+        }
+        return next;
+    }
+    /**
+     * Parses the head `[start, headEnd)` of `buffer` (its terminator excluded): a 1xx is skipped (the
+     * state stays READ_HEAD); a final response is handed to the handler and the body's framing set.
+     * Returns false when the request ended (a malformed head, or the handler aborted).
+     */
+    parseHead(request, buffer, start, headEnd) {
+        const lines = buffer.toString('latin1', start, headEnd).split('\r\n');
+        const statusLine = lines[0] ?? '';
+        const status = STATUS_LINE.exec(statusLine);
+        if (!status)
+            return this.fails(request, `status line ${excerpt(statusLine)}`);
+        const statusCode = Number(status[2]);
+        const headers = Object.create(null);
+        for (let index = 1; index < lines.length; index++) {
+            const line = lines[index];
+            const colon = line.indexOf(':');
+            const name = colon > 0 ? line.slice(0, colon) : '';
+            if (!TOKEN.test(name))
+                return this.fails(request, `header line ${excerpt(line)}`);
+            const key = name.toLowerCase();
+            const value = trimOws(line.slice(colon + 1));
+            const existing = headers[key];
+            if (existing === undefined)
+                headers[key] = value;
+            else if (Array.isArray(existing))
+                existing.push(value);
+            else
+                headers[key] = [existing, value];
+        }
+        if (statusCode < 200) {
+            if (statusCode === 101)
+                return this.fails(request, '101 Switching Protocols was not asked for');
+            // 100 Continue, 103 Early Hints…: the final response follows on the same socket.
+            return true;
+        }
+        // Framing (RFC 9112 section 6.3) and whether the socket may carry another request.
+        const transferEncoding = headerText(headers['transfer-encoding']);
+        const length = headers['content-length'];
+        const connection = headerText(headers['connection'])?.toLowerCase() ?? '';
+        let reusable = status[1] === '1' && !/(?:^|[\s,])close(?:$|[\s,])/.test(connection);
+        let state;
+        let bodyLength = 0;
+        if (transferEncoding !== undefined) {
+            const codings = transferEncoding.toLowerCase().split(',');
+            if (trimOws(codings[codings.length - 1] ?? '') === 'chunked')
+                state = READ_CHUNK_SIZE;
+            else {
+                state = READ_UNTIL_CLOSE;
+                reusable = false;
+            }
+            // Both framings given: the length is ignored, and so is the socket afterwards.
+            if (length !== undefined)
+                reusable = false;
+        }
+        else if (statusCode === 204 || statusCode === 304) {
+            state = READ_LENGTH;
+        }
+        else if (length !== undefined) {
+            const parsed = contentLength(length);
+            if (typeof parsed === 'string')
+                return this.fails(request, parsed);
+            state = READ_LENGTH;
+            bodyLength = parsed;
+        }
+        else {
+            state = READ_UNTIL_CLOSE;
+            reusable = false;
+        }
+        this.reuseForMs = reusable ? this.idleLimitMs(headerText(headers['keep-alive'])) : 0;
+        request.startBodyTimer(request.lastReadAtMs);
+        request.handler.onResponseStart(request, statusCode, headers, status[3] ?? '');
+        if (this.request !== request)
+            return false;
+        this.state = state;
+        this.remaining = bodyLength;
+        this.chunkSizeDigits = 0;
+        this.lineBytes = 0;
+        return true;
+    }
+    /** Fails the request as a malformed response; false, for parseHead. */
+    fails(request, what) {
+        request.fail(invalidResponse(what));
+        return false;
+    }
+    /** How long the socket may idle before a reuse: the server's `keep-alive: timeout=N` less a second. */
+    idleLimitMs(keepAlive) {
+        const hint = keepAlive === undefined ? null : KEEP_ALIVE_TIMEOUT.exec(keepAlive);
+        if (!hint)
+            return this.dispatcher.keepAliveTimeoutMs;
+        return Math.min(Number(hint[1]) * 1000 - 1000, this.dispatcher.keepAliveMaxTimeoutMs);
+    }
+    readLengthBody(request, buffer, start, end) {
+        const available = end - start;
+        const take = this.remaining < available ? this.remaining : available;
+        this.remaining -= take;
+        request.handler.onResponseData(request, buffer.subarray(start, start + take));
+        if (this.request !== request)
+            return end;
+        if (this.remaining === 0) {
+            this.complete(start + take < end);
+            return end;
+        }
+        return start + take;
+    }
+    readChunked(request, buffer, start, end) {
+        let position = start;
+        while (position < end) {
+            switch (this.state) {
+                case READ_CHUNK_DATA: {
+                    const available = end - position;
+                    const take = this.remaining < available ? this.remaining : available;
+                    this.remaining -= take;
+                    request.handler.onResponseData(request, buffer.subarray(position, position + take));
+                    if (this.request !== request)
+                        return end;
+                    position += take;
+                    if (this.remaining === 0)
+                        this.state = READ_CHUNK_DATA_CR;
+                    break;
+                }
+                case READ_CHUNK_SIZE: {
+                    const byte = buffer[position];
+                    const digit = hexDigit(byte);
+                    if (digit >= 0) {
+                        if (this.chunkSizeDigits === MAX_CHUNK_SIZE_DIGITS)
+                            return this.malformed(request, 'chunk size too large', end);
+                        this.remaining = this.remaining * 16 + digit;
+                        this.chunkSizeDigits++;
+                        this.lineBytes++;
+                        position++;
+                        break;
+                    }
+                    if (this.chunkSizeDigits === 0 ||
+                        (byte !== http1_CR && byte !== http1_LF && byte !== SEMICOLON && byte !== http1_SPACE && byte !== TAB))
+                        return this.malformed(request, `chunk size line at byte 0x${byte.toString(16).padStart(2, '0')}`, end);
+                    this.state = READ_CHUNK_SIZE_REST;
+                    break;
+                }
+                case READ_CHUNK_SIZE_REST: {
+                    // Extensions and white space are skipped, bounded; the line ends at LF.
+                    const byte = buffer[position];
+                    position++;
+                    if (byte !== http1_LF) {
+                        if (++this.lineBytes > MAX_CHUNK_SIZE_LINE_BYTES)
+                            return this.malformed(request, 'chunk size line too long', end);
+                        break;
+                    }
+                    this.lineBytes = 0;
+                    this.chunkSizeDigits = 0;
+                    if (this.remaining > 0)
+                        this.state = READ_CHUNK_DATA;
+                    else {
+                        this.state = READ_TRAILERS;
+                        this.trailerLineBytes = 0;
+                    }
+                    break;
+                }
+                case READ_CHUNK_DATA_CR: {
+                    const byte = buffer[position];
+                    position++;
+                    if (byte === http1_CR)
+                        this.state = READ_CHUNK_DATA_LF;
+                    else if (byte === http1_LF)
+                        this.state = READ_CHUNK_SIZE;
+                    else
+                        return this.malformed(request, 'chunk data longer than its size', end);
+                    break;
+                }
+                case READ_CHUNK_DATA_LF: {
+                    const byte = buffer[position];
+                    position++;
+                    if (byte !== http1_LF)
+                        return this.malformed(request, 'chunk data longer than its size', end);
+                    this.state = READ_CHUNK_SIZE;
+                    break;
+                }
+                default: {
+                    // Trailers: lines up to an empty one, bounded like the head; their content is not needed.
+                    const byte = buffer[position];
+                    position++;
+                    if (byte === http1_LF) {
+                        if (this.trailerLineBytes === 0) {
+                            this.complete(position < end);
+                            return end;
+                        }
+                        this.trailerLineBytes = 0;
+                    }
+                    else if (byte !== http1_CR) {
+                        this.trailerLineBytes++;
+                        if (++this.lineBytes > this.dispatcher.maxHeaderBytes)
+                            return this.malformed(request, `trailers longer than ${this.dispatcher.maxHeaderBytes} bytes`, end);
+                    }
+                }
+            }
+        }
+        return position;
+    }
+    /**
+     * The response is complete. The socket goes back to its pool if the response allows reuse and no
+     * byte followed it (this client never pipelines, so one would be a server out of step); otherwise
+     * it is closed. Then the handler hears of the end — after the socket is free, so that a request it
+     * dispatches from there can take it.
+     */
+    complete(extraBytes) {
+        const request = this.request;
+        this.request = undefined;
+        request.settled = true;
+        if (request.timer)
+            clearTimeout(request.timer);
+        request.timer = undefined;
+        this.state = READ_HEAD;
+        if (this.reuseForMs > 0 && !extraBytes && !this.dead)
+            this.dispatcher.release(this, this.reuseForMs);
+        else
+            this.kill();
+        request.handler.onResponseEnd(request, {});
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/index.ts
+/**
+ * Streaming responses: the lean HTTP/1.1 client of the load path (`http1.ts`), SSE framing (`sse.ts`)
+ * and chat completion chunks (`chat.ts`).
+ */
+
+
+
+
 // EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
-var errors = __nccwpck_require__(4697);
+var errors = __nccwpck_require__(176);
 ;// CONCATENATED MODULE: ./src/cluster/beacon.ts
 /**
  * The schedule beacon of `load_from: all_nodes` (src/load/schedule.ts, docs/load-from.md): how the
@@ -63561,9 +65178,9 @@ function forceOutputFields(mode, generationLength) {
 }
 
 // EXTERNAL MODULE: ./src/util/clock.ts
-var util_clock = __nccwpck_require__(7110);
+var util_clock = __nccwpck_require__(6376);
 // EXTERNAL MODULE: ./src/util/poll.ts
-var poll = __nccwpck_require__(6451);
+var poll = __nccwpck_require__(6333);
 ;// CONCATENATED MODULE: ./src/target/readiness.ts
 /**
  * Waiting for an OpenAI-compatible server: `GET /v1/models` until it answers 200, with back-off, up to
@@ -63872,693 +65489,9 @@ async function searchCapacity(search, requiredSamples, probe) {
 }
 
 // EXTERNAL MODULE: ./src/load/arrivals.ts
-var arrivals = __nccwpck_require__(324);
+var arrivals = __nccwpck_require__(9222);
 // EXTERNAL MODULE: ./src/load/schedule.ts
-var schedule = __nccwpck_require__(4807);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/stream/sse.ts
-/**
- * Incremental Server-Sent Events decoding: bytes → lines → fields, with no per-event string building.
- *
- * This is the hot path of every streaming request (one call per token), so it works on bytes only:
- * a line that lies inside one network chunk is handed to the sink as a slice of that chunk, without a
- * copy; only a line that spans chunks is carried in one reusable buffer. UTF-8 sequences split across
- * chunks need no care because nothing is decoded until a sink asks for it.
- *
- * Framing follows the WHATWG EventSource rules: a line ends at CR, LF or CRLF (a CR at the end of one
- * chunk and an LF at the start of the next are one terminator); a leading UTF-8 BOM is skipped; a
- * field is `name:value` with one optional space after the colon; a line starting with `:` is a comment;
- * a blank line ends an event.
- */
-
-const LF = 0x0a;
-const CR = 0x0d;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
-/** `bomBytesMatched` value once the start of the stream is behind us. */
-const BOM_DONE = 3;
-/** Default of {@link SseDecoderOptions.maxLineBytes}: far above any real chunk, far below a runaway body. */
-const DEFAULT_MAX_SSE_LINE_BYTES = 16 * 1024 * 1024;
-/** Smallest carry buffer: a few partial events without a reallocation. */
-const MIN_CARRY_BYTES = 1024;
-/** A carry buffer grown past this is dropped after use, so thousands of idle streams stay small. */
-const RETAINED_CARRY_BYTES = 64 * 1024;
-// ignoreBOM: a BOM inside the stream is content (only the stream's first bytes may be a BOM, skipped by SseDecoder).
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-/**
- * Splits a byte stream into SSE lines and fields and hands them to an {@link SseSink}.
- *
- * Feed it with {@link push} as chunks arrive and call {@link end} at end of body. Never throws on any
- * input (exceptions thrown by the sink propagate).
- */
-class SseDecoder {
-    /** Lines longer than `maxLineBytes` that were dropped. */
-    get oversizedLines() {
-        return this.oversizedLineCount;
-    }
-    /** Bytes currently reserved for a line that spans chunks (for memory checks and tests). */
-    get carryCapacityBytes() {
-        return this.carry === null ? 0 : this.carry.length;
-    }
-    sink;
-    maxLineBytes;
-    oversizedLineCount = 0;
-    /** Holds the start of a line that spans chunks; allocated on first need. */
-    carry = null;
-    carryLength = 0;
-    /** True while dropping the rest of an oversized line that spans chunks. */
-    skipping = false;
-    /** The last chunk ended with CR: an LF at the start of the next chunk belongs to the same terminator. */
-    pendingCR = false;
-    /** How many bytes of a UTF-8 BOM the stream started with so far; `BOM_DONE` once decided. */
-    bomBytesMatched = 0;
-    constructor(sink, options) {
-        const maxLineBytes = options?.maxLineBytes ?? DEFAULT_MAX_SSE_LINE_BYTES;
-        if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
-            throw new RangeError(`maxLineBytes must be a positive integer, got ${maxLineBytes}`);
-        }
-        this.sink = sink;
-        this.maxLineBytes = maxLineBytes;
-    }
-    /** Decodes one chunk of the body. The chunk is not kept after the call returns. */
-    push(chunk) {
-        const length = chunk.length;
-        let position = 0;
-        if (this.bomBytesMatched !== BOM_DONE) {
-            position = this.consumeBom(chunk);
-            if (position >= length)
-                return;
-        }
-        if (this.pendingCR) {
-            if (length === position)
-                return;
-            this.pendingCR = false;
-            if (chunk[position] === LF)
-                position++;
-        }
-        // Both searches are native (memchr) and cached: a stream without CR (the usual case) looks for
-        // one once per chunk, and each LF is found by one call.
-        const bytes = asBuffer(chunk);
-        let nextLF = indexOrLength(bytes, LF, position);
-        let nextCR = indexOrLength(bytes, CR, position);
-        let lineStart = position;
-        for (;;) {
-            if (nextLF < lineStart)
-                nextLF = indexOrLength(bytes, LF, lineStart);
-            if (nextCR < lineStart)
-                nextCR = indexOrLength(bytes, CR, lineStart);
-            const lineEnd = nextLF < nextCR ? nextLF : nextCR;
-            if (lineEnd >= length)
-                break;
-            let nextLineStart = lineEnd + 1;
-            if (lineEnd === nextCR) {
-                if (nextLineStart < length) {
-                    if (chunk[nextLineStart] === LF)
-                        nextLineStart++;
-                }
-                else {
-                    this.pendingCR = true;
-                }
-            }
-            this.completeLine(chunk, lineStart, lineEnd);
-            lineStart = nextLineStart;
-        }
-        if (lineStart < length)
-            this.carryTail(chunk, lineStart, length);
-    }
-    /**
-     * Ends the body: delivers a last line that had no terminator (a server that closes right after
-     * `data: [DONE]`), without an `onEventEnd`. The decoder is then ready for a new stream.
-     */
-    end() {
-        if (this.bomBytesMatched !== BOM_DONE && this.bomBytesMatched > 0) {
-            this.carryTail(BOM, 0, this.bomBytesMatched);
-        }
-        const carried = this.carryLength;
-        const skipping = this.skipping;
-        this.carryLength = 0;
-        this.skipping = false;
-        this.pendingCR = false;
-        this.bomBytesMatched = 0;
-        if (!skipping && carried > 0 && this.carry !== null)
-            this.dispatch(this.carry, 0, carried);
-        this.releaseLargeCarry();
-    }
-    /** Skips a UTF-8 BOM at the very start of the stream, even when it is split across chunks. */
-    consumeBom(chunk) {
-        let position = 0;
-        while (this.bomBytesMatched < BOM_DONE && position < chunk.length) {
-            if (chunk[position] === BOM[this.bomBytesMatched]) {
-                this.bomBytesMatched++;
-                position++;
-            }
-            else {
-                // Not a BOM after all: the bytes taken so far are the start of the first line.
-                const taken = this.bomBytesMatched;
-                this.bomBytesMatched = BOM_DONE;
-                if (taken > 0)
-                    this.carryTail(BOM, 0, taken);
-            }
-        }
-        return position;
-    }
-    /** A line terminator was found at `end`; the line is `[start, end)` of `chunk`, after any carried part. */
-    completeLine(chunk, start, end) {
-        if (this.skipping) {
-            this.skipping = false;
-            return;
-        }
-        if (this.carryLength > 0) {
-            if (this.carryLength + (end - start) > this.maxLineBytes) {
-                this.oversizedLineCount++;
-                this.carryLength = 0;
-                this.releaseLargeCarry();
-                return;
-            }
-            this.appendToCarry(chunk, start, end);
-            const lineLength = this.carryLength;
-            this.carryLength = 0;
-            // appendToCarry allocated the buffer.
-            this.dispatch(this.carry, 0, lineLength);
-            this.releaseLargeCarry();
-            return;
-        }
-        if (end - start > this.maxLineBytes) {
-            this.oversizedLineCount++;
-            return;
-        }
-        this.dispatch(chunk, start, end);
-    }
-    /** The chunk ended inside a line: keep its start, unless the line is already too long. */
-    carryTail(chunk, start, end) {
-        if (this.skipping)
-            return;
-        if (this.carryLength + (end - start) > this.maxLineBytes) {
-            this.oversizedLineCount++;
-            this.skipping = true;
-            this.carryLength = 0;
-            this.releaseLargeCarry();
-            return;
-        }
-        this.appendToCarry(chunk, start, end);
-    }
-    /** Appends `[start, end)` of `source`; the caller has checked the result fits in `maxLineBytes`. */
-    appendToCarry(source, start, end) {
-        const needed = this.carryLength + (end - start);
-        let carry = this.carry;
-        if (carry === null || carry.length < needed) {
-            let capacity = carry === null ? MIN_CARRY_BYTES : carry.length * 2;
-            while (capacity < needed)
-                capacity *= 2;
-            if (capacity > this.maxLineBytes)
-                capacity = this.maxLineBytes;
-            const grown = new Uint8Array(capacity);
-            if (carry !== null && this.carryLength > 0)
-                grown.set(carry.subarray(0, this.carryLength));
-            carry = grown;
-            this.carry = grown;
-        }
-        carry.set(source.subarray(start, end), this.carryLength);
-        this.carryLength = needed;
-    }
-    releaseLargeCarry() {
-        if (this.carry !== null && this.carry.length > RETAINED_CARRY_BYTES)
-            this.carry = null;
-    }
-    /** Classifies one complete line and calls the sink. */
-    dispatch(buf, start, end) {
-        if (start === end) {
-            this.sink.onEventEnd?.();
-            return;
-        }
-        const first = buf[start];
-        if (first === COLON) {
-            let valueStart = start + 1;
-            if (valueStart < end && buf[valueStart] === SPACE)
-                valueStart++;
-            this.sink.onComment(buf, valueStart, end);
-            return;
-        }
-        // `data` checked byte by byte: no field-name string on the hot path.
-        if (first === 0x64 &&
-            end - start >= 4 &&
-            buf[start + 1] === 0x61 &&
-            buf[start + 2] === 0x74 &&
-            buf[start + 3] === 0x61) {
-            if (end - start === 4) {
-                this.sink.onData(buf, end, end);
-                return;
-            }
-            if (buf[start + 4] === COLON) {
-                let valueStart = start + 5;
-                if (valueStart < end && buf[valueStart] === SPACE)
-                    valueStart++;
-                this.sink.onData(buf, valueStart, end);
-                return;
-            }
-        }
-        this.dispatchOtherField(buf, start, end);
-    }
-    dispatchOtherField(buf, start, end) {
-        if (this.sink.onOtherField === undefined)
-            return;
-        let colon = start;
-        while (colon < end && buf[colon] !== COLON)
-            colon++;
-        const name = utf8.decode(buf.subarray(start, colon));
-        let valueStart = colon + 1;
-        if (valueStart < end && buf[valueStart] === SPACE)
-            valueStart++;
-        const value = valueStart < end ? utf8.decode(buf.subarray(valueStart, end)) : '';
-        this.sink.onOtherField(name, value);
-    }
-}
-/**
- * The chunk as a Buffer (a view, no copy): `Buffer#indexOf` runs `memchr`, several times faster than
- * `Uint8Array#indexOf` or a JavaScript loop on the short distances between SSE lines.
- */
-function asBuffer(chunk) {
-    return external_node_buffer_.Buffer.isBuffer(chunk) ? chunk : external_node_buffer_.Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-/** `indexOf` that returns the length instead of -1, so "not found" compares as "after the end". */
-function indexOrLength(chunk, byte, from) {
-    const index = chunk.indexOf(byte, from);
-    return index < 0 ? chunk.length : index;
-}
-
-;// CONCATENATED MODULE: ./src/stream/chat.ts
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const chat_COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const LETTER_N = 0x6e;
-const KEY_CONTENT = ascii('content');
-const KEY_REASONING_CONTENT = ascii('reasoning_content');
-const KEY_REASONING = ascii('reasoning');
-const KEY_FINISH_REASON = ascii('finish_reason');
-const KEY_USAGE = ascii('usage');
-const KEY_ERROR = ascii('error');
-const KEY_MODEL = ascii('model');
-const KEY_ROLE = ascii('role');
-const KEY_ID = ascii('id');
-const DONE = ascii('[DONE]');
-const KEEP_ALIVE = ascii('keep-alive');
-const GENERATION_STATS = ascii('generation_stats');
-const PREFILL_PROGRESS = ascii('prefill_progress');
-// ignoreBOM: a BOM inside the stream is content (only the stream's first bytes may be a BOM, skipped by SseDecoder).
-const chat_utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-/**
- * An {@link SseSink} that reads a chat completion stream and counts what it saw. Read its fields after
- * the stream ends. One reader per stream.
- */
-class ChatStreamReader {
-    /** JSON object chunks that are not error envelopes: content + reasoning + empty + role-only. */
-    chunks = 0;
-    /** Chunks with non-empty `content`. */
-    contentChunks = 0;
-    /** Chunks with non-empty `reasoning_content` or `reasoning` and no content. */
-    reasoningChunks = 0;
-    /**
-     * Chunks without any token text that are not role-only: finish chunks, usage-only chunks
-     * (`"choices":[]`), chunks with `"content":""` and no role.
-     */
-    emptyChunks = 0;
-    /**
-     * Chunks without token text that carry `role` and neither a non-null `finish_reason` nor `usage`:
-     * OpenAI's opening chunk (`"content":null` or `""`). EXO repeats the role in every chunk, so its rare
-     * empty-text chunks land here too (the wire cannot tell them apart).
-     */
-    roleOnlyChunks = 0;
-    /** The last non-null `finish_reason` seen. */
-    finishReason = undefined;
-    /** The last non-null `usage` seen (OpenAI: its own chunk; EXO: the finish chunk). */
-    usage = undefined;
-    /** EXO's `: generation_stats {…}` comment, as parsed (snake_case, memory as `{"in_bytes": N}`). */
-    generationStats = undefined;
-    /** The last EXO `: prefill_progress` comment seen. */
-    prefillProgress = undefined;
-    /** `: keep-alive` comments (EXO sends one first and then after every 10 s of silence). */
-    keepAlives = 0;
-    /** The error of a `data: {"error":{…}}` chunk (the last one, if several). */
-    streamError = undefined;
-    /**
-     * Lines that could not be used: data that is not a JSON object (truncated, garbage, an empty value),
-     * a chunk or comment whose parse failed, a field other than `data`, `event`, `id` or `retry`.
-     */
-    invalidEvents = 0;
-    /** `data: [DONE]` arrived; a stream that ends without it was cut short. */
-    sawDone = false;
-    /** Top-level `id` of the first chunk that has one (EXO: the command ID, usable to cancel). */
-    responseId = undefined;
-    /** Top-level `model` of the first chunk that has one. */
-    model = undefined;
-    observer;
-    // Results of the last scan. Fields rather than a returned object: no allocation per chunk.
-    scanContent = false;
-    scanReasoning = false;
-    scanRole = false;
-    scanNeedsParse = false;
-    scanHasError = false;
-    scanIdStart = -1;
-    scanIdEnd = -1;
-    scanModelStart = -1;
-    scanModelEnd = -1;
-    constructor(observer) {
-        this.observer = observer;
-    }
-    /** @inheritdoc */
-    onData(buf, start, end) {
-        while (start < end && isJsonWhitespace(buf[start]))
-            start++;
-        while (end > start && isJsonWhitespace(buf[end - 1]))
-            end--;
-        if (start === end) {
-            this.invalidEvents++;
-            return;
-        }
-        if (buf[start] !== OPEN_BRACE) {
-            if (bytesEqual(buf, start, end, DONE)) {
-                this.sawDone = true;
-                this.observer.onDone();
-            }
-            else {
-                this.invalidEvents++;
-            }
-            return;
-        }
-        if (!this.scan(buf, start, end)) {
-            this.invalidEvents++;
-            return;
-        }
-        if (this.scanNeedsParse && !this.readInFull(buf, start, end)) {
-            this.invalidEvents++;
-            return;
-        }
-        if (this.responseId === undefined && this.scanIdStart >= 0) {
-            this.responseId = decodeJsonString(buf, this.scanIdStart, this.scanIdEnd);
-        }
-        if (this.model === undefined && this.scanModelStart >= 0) {
-            this.model = decodeJsonString(buf, this.scanModelStart, this.scanModelEnd);
-        }
-        if (this.scanHasError)
-            return;
-        this.chunks++;
-        if (this.scanContent) {
-            this.contentChunks++;
-            this.observer.onToken('content');
-        }
-        else if (this.scanReasoning) {
-            this.reasoningChunks++;
-            this.observer.onToken('reasoning');
-        }
-        else if (this.scanRole && !this.scanNeedsParse) {
-            this.roleOnlyChunks++;
-        }
-        else {
-            this.emptyChunks++;
-        }
-    }
-    /** @inheritdoc */
-    onComment(buf, start, end) {
-        while (end > start && isJsonWhitespace(buf[end - 1]))
-            end--;
-        if (bytesEqual(buf, start, end, KEEP_ALIVE)) {
-            this.keepAlives++;
-        }
-        else if (hasWordPrefix(buf, start, end, GENERATION_STATS)) {
-            const stats = parseJson(buf, start + GENERATION_STATS.length, end);
-            if (isRecord(stats))
-                this.generationStats = stats;
-            else
-                this.invalidEvents++;
-        }
-        else if (hasWordPrefix(buf, start, end, PREFILL_PROGRESS)) {
-            const progress = readPrefillProgress(parseJson(buf, start + PREFILL_PROGRESS.length, end));
-            if (progress !== undefined)
-                this.prefillProgress = progress;
-            else
-                this.invalidEvents++;
-        }
-        // Other comments are free-form by the SSE rules: ignored.
-    }
-    /** @inheritdoc */
-    onOtherField(name) {
-        // `event`, `id` and `retry` are legal and carry nothing we use; anything else is not SSE at all.
-        if (name !== 'event' && name !== 'id' && name !== 'retry')
-            this.invalidEvents++;
-    }
-    /**
-     * One lexical pass over a JSON object: finds the keys that matter and looks at the first byte of
-     * their values. Returns false when the bytes are not a well-formed object at the bracket and string
-     * level (unterminated string, unbalanced brackets, trailing bytes); values are not validated further.
-     */
-    scan(buf, start, end) {
-        this.scanContent = false;
-        this.scanReasoning = false;
-        this.scanRole = false;
-        this.scanNeedsParse = false;
-        this.scanHasError = false;
-        this.scanIdStart = -1;
-        this.scanModelStart = -1;
-        let depth = 0;
-        let position = start;
-        while (position < end) {
-            const byte = buf[position];
-            if (byte === QUOTE) {
-                const keyStart = position + 1;
-                const keyEnd = findStringEnd(buf, keyStart, end);
-                if (keyEnd < 0)
-                    return false;
-                position = skipJsonWhitespace(buf, keyEnd + 1, end);
-                if (position < end && buf[position] === chat_COLON) {
-                    // A string followed by a colon is a key; `valueStart` is the first byte of its value.
-                    const valueStart = skipJsonWhitespace(buf, position + 1, end);
-                    if (valueStart >= end)
-                        return false;
-                    this.inspectKey(buf, keyStart, keyEnd, valueStart, end, depth);
-                    position = valueStart;
-                }
-            }
-            else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-                depth++;
-                position++;
-            }
-            else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-                depth--;
-                position++;
-                if (depth <= 0)
-                    return depth === 0 && skipJsonWhitespace(buf, position, end) === end;
-            }
-            else {
-                position++;
-            }
-        }
-        return false;
-    }
-    inspectKey(buf, keyStart, keyEnd, valueStart, end, depth) {
-        const value = buf[valueStart];
-        // Keys are told apart by length first: one comparison rejects almost every key.
-        switch (keyEnd - keyStart) {
-            case 7:
-                if (!this.scanContent && bytesEqual(buf, keyStart, keyEnd, KEY_CONTENT)) {
-                    this.scanContent = isNonEmptyString(buf, valueStart, end);
-                }
-                break;
-            case 17:
-                if (!this.scanReasoning && bytesEqual(buf, keyStart, keyEnd, KEY_REASONING_CONTENT)) {
-                    this.scanReasoning = isNonEmptyString(buf, valueStart, end);
-                }
-                break;
-            case 9:
-                if (!this.scanReasoning && bytesEqual(buf, keyStart, keyEnd, KEY_REASONING)) {
-                    this.scanReasoning = isNonEmptyString(buf, valueStart, end);
-                }
-                break;
-            case 13:
-                if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_FINISH_REASON)) {
-                    this.scanNeedsParse = true;
-                }
-                break;
-            case 5:
-                if (depth !== 1)
-                    break;
-                if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_USAGE)) {
-                    this.scanNeedsParse = true;
-                }
-                else if (value !== LETTER_N && bytesEqual(buf, keyStart, keyEnd, KEY_ERROR)) {
-                    this.scanNeedsParse = true;
-                    this.scanHasError = true;
-                }
-                else if (value === QUOTE &&
-                    this.model === undefined &&
-                    bytesEqual(buf, keyStart, keyEnd, KEY_MODEL)) {
-                    this.scanModelStart = valueStart + 1;
-                    this.scanModelEnd = findStringEnd(buf, valueStart + 1, end);
-                    if (this.scanModelEnd < 0)
-                        this.scanModelStart = -1;
-                }
-                break;
-            case 4:
-                if (value === QUOTE && bytesEqual(buf, keyStart, keyEnd, KEY_ROLE))
-                    this.scanRole = true;
-                break;
-            case 2:
-                if (depth === 1 &&
-                    value === QUOTE &&
-                    this.responseId === undefined &&
-                    bytesEqual(buf, keyStart, keyEnd, KEY_ID)) {
-                    this.scanIdStart = valueStart + 1;
-                    this.scanIdEnd = findStringEnd(buf, valueStart + 1, end);
-                    if (this.scanIdEnd < 0)
-                        this.scanIdStart = -1;
-                }
-                break;
-        }
-    }
-    /** The rare chunk worth a real parse: error, finish reason, usage. False when it is not valid JSON. */
-    readInFull(buf, start, end) {
-        const chunk = parseJson(buf, start, end);
-        if (!isRecord(chunk))
-            return false;
-        if (this.scanHasError) {
-            this.streamError = readStreamError(chunk['error']);
-            return true;
-        }
-        const choices = chunk['choices'];
-        if (Array.isArray(choices)) {
-            for (const choice of choices) {
-                if (isRecord(choice) && typeof choice['finish_reason'] === 'string') {
-                    this.finishReason = choice['finish_reason'];
-                }
-            }
-        }
-        const usage = chunk['usage'];
-        if (isRecord(usage))
-            this.usage = readUsage(usage);
-        return true;
-    }
-}
-function readStreamError(error) {
-    if (!isRecord(error))
-        return { message: typeof error === 'string' ? error : JSON.stringify(error) };
-    const message = error['message'];
-    const result = {
-        message: typeof message === 'string' ? message : JSON.stringify(message ?? null),
-    };
-    if (typeof error['type'] === 'string')
-        result.type = error['type'];
-    if (typeof error['code'] === 'number')
-        result.code = error['code'];
-    return result;
-}
-function readUsage(usage) {
-    const result = {};
-    if (typeof usage['prompt_tokens'] === 'number')
-        result.prompt_tokens = usage['prompt_tokens'];
-    if (typeof usage['completion_tokens'] === 'number')
-        result.completion_tokens = usage['completion_tokens'];
-    const promptDetails = usage['prompt_tokens_details'];
-    if (isRecord(promptDetails) && typeof promptDetails['cached_tokens'] === 'number') {
-        result.cached_tokens = promptDetails['cached_tokens'];
-    }
-    const completionDetails = usage['completion_tokens_details'];
-    if (isRecord(completionDetails) && typeof completionDetails['reasoning_tokens'] === 'number') {
-        result.reasoning_tokens = completionDetails['reasoning_tokens'];
-    }
-    return result;
-}
-/** Accepts `{"PrefillProgressChunk":{…}}` (EXO's tagged form) and the bare object. */
-function readPrefillProgress(parsed) {
-    if (!isRecord(parsed))
-        return undefined;
-    let body = parsed;
-    if (!('processed_tokens' in parsed)) {
-        const values = Object.values(parsed);
-        body = values.length === 1 ? values[0] : undefined;
-    }
-    if (!isRecord(body))
-        return undefined;
-    const processed = body['processed_tokens'];
-    const total = body['total_tokens'];
-    if (typeof processed !== 'number' || typeof total !== 'number')
-        return undefined;
-    return { processed_tokens: processed, total_tokens: total };
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** Decodes and parses `[start, end)`; `undefined` when it is not JSON. */
-function parseJson(buf, start, end) {
-    try {
-        return JSON.parse(chat_utf8.decode(buf.subarray(start, end)));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The text of a JSON string whose contents are `[start, end)` (quotes excluded), escapes resolved. */
-function decodeJsonString(buf, start, end) {
-    const parsed = parseJson(buf, start - 1, end + 1);
-    return typeof parsed === 'string' ? parsed : undefined;
-}
-/**
- * Index of the quote that closes a string whose contents start at `start`, or -1. A quote preceded by
- * an odd number of backslashes is escaped (`\"` inside, `\\"` closes).
- */
-function findStringEnd(buf, start, end) {
-    for (let position = start; position < end; position++) {
-        const byte = buf[position];
-        if (byte === BACKSLASH)
-            position++;
-        else if (byte === QUOTE)
-            return position;
-    }
-    return -1;
-}
-/** True when a string value starts at `valueStart` and is not `""` (`"\""` is non-empty). */
-function isNonEmptyString(buf, valueStart, end) {
-    return buf[valueStart] === QUOTE && valueStart + 1 < end && buf[valueStart + 1] !== QUOTE;
-}
-function skipJsonWhitespace(buf, position, end) {
-    while (position < end && isJsonWhitespace(buf[position]))
-        position++;
-    return position;
-}
-function isJsonWhitespace(byte) {
-    return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
-}
-function bytesEqual(buf, start, end, expected) {
-    if (end - start !== expected.length)
-        return false;
-    for (let index = 0; index < expected.length; index++) {
-        if (buf[start + index] !== expected[index])
-            return false;
-    }
-    return true;
-}
-/** `[start, end)` starts with `word` followed by a space or `{` (EXO writes `generation_stats {…}`). */
-function hasWordPrefix(buf, start, end, word) {
-    if (end - start <= word.length)
-        return false;
-    const after = buf[start + word.length];
-    if (after !== 0x20 && after !== OPEN_BRACE)
-        return false;
-    return bytesEqual(buf, start, start + word.length, word);
-}
-function ascii(text) {
-    return Uint8Array.from(text, (character) => character.charCodeAt(0));
-}
-
-;// CONCATENATED MODULE: ./src/stream/index.ts
-/** Streaming response decoding: SSE framing (`sse.ts`) and chat completion chunks (`chat.ts`). */
-
-
-
+var schedule = __nccwpck_require__(8689);
 ;// CONCATENATED MODULE: ./src/load/request.ts
 
 
@@ -64589,8 +65522,8 @@ function outputTokenCount(reader) {
     return { tokens: reader.contentChunks + reader.reasoningChunks, source: 'chunks' };
 }
 /**
- * Handles one response. Implements both undici's dispatch handler and the stream reader's observer,
- * so a token chunk costs one timestamp and no allocation beyond the reader's own.
+ * Handles one response. Implements both the dispatch handler and the stream reader's observer, so a
+ * token chunk costs one timestamp and no allocation beyond the reader's own.
  */
 class StreamingRequest {
     spec;
@@ -64652,9 +65585,9 @@ class StreamingRequest {
         else
             this.pendingAbort = error;
     }
-    // --- undici handler -------------------------------------------------------------------------
+    // --- dispatch handler -----------------------------------------------------------------------
     onRequestStart(controller) {
-        // undici calls this on a connected socket, right before writing the request: the moment the server
+        // Called on a connected socket, right before the request is written: the moment the server
         // can start its clock. Connection setup before it is the client's share, kept apart.
         this.sentAtMs = (0,util_clock/* preciseNowMs */.no)();
         this.controller = controller;
@@ -64677,8 +65610,10 @@ class StreamingRequest {
     onResponseData(_controller, chunk) {
         if (this.errorBody) {
             if (this.errorBodyBytes < ERROR_BODY_LIMIT_BYTES) {
-                this.errorBody.push(chunk);
-                this.errorBodyBytes += chunk.length;
+                // A copy: the chunk may be a view of a read buffer that the next read overwrites.
+                const kept = Buffer.from(chunk.subarray(0, ERROR_BODY_LIMIT_BYTES - this.errorBodyBytes));
+                this.errorBody.push(kept);
+                this.errorBodyBytes += kept.length;
             }
             return;
         }
@@ -64836,19 +65771,12 @@ const WARM_UP_STREAM = Buffer.from('data: {"id":"w","object":"chat.completion.ch
 /** Answers one request in memory with WARM_UP_STREAM: nothing leaves the process. */
 const warmUpDispatcher = {
     dispatch(_options, handler) {
-        const controller = {
-            aborted: false,
-            paused: false,
-            reason: null,
-            abort() { },
-            pause() { },
-            resume() { },
-        };
-        handler.onRequestStart?.(controller, {});
-        handler.onResponseStart?.(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
-        handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(0, 40));
-        handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(40));
-        handler.onResponseEnd?.(controller, {});
+        const controller = { abort() { } };
+        handler.onRequestStart(controller, {});
+        handler.onResponseStart(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
+        handler.onResponseData(controller, WARM_UP_STREAM.subarray(0, 40));
+        handler.onResponseData(controller, WARM_UP_STREAM.subarray(40));
+        handler.onResponseEnd(controller, {});
         return true;
     },
 };
@@ -65015,7 +65943,7 @@ async function runStage(stage, options) {
 }
 
 // EXTERNAL MODULE: ./src/plan/plan.ts
-var plan = __nccwpck_require__(8720);
+var plan = __nccwpck_require__(5142);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/run/clock-offset.ts
@@ -65084,7 +66012,7 @@ async function measureClockOffset(env) {
 }
 
 // EXTERNAL MODULE: ./src/config/describe.ts
-var describe = __nccwpck_require__(9909);
+var describe = __nccwpck_require__(8783);
 ;// CONCATENATED MODULE: ./src/config/trace.ts
 /**
  * Trace replay (stage field `trace:`): a JSONL file in the shape of Mooncake's traces, one request per
@@ -65255,9 +66183,9 @@ function traceOffsetsMs(requests, speed, count = requests.length) {
 }
 
 // EXTERNAL MODULE: ./src/load/duration.ts
-var duration = __nccwpck_require__(2178);
+var duration = __nccwpck_require__(104);
 // EXTERNAL MODULE: ./src/metrics/aggregate.ts
-var aggregate = __nccwpck_require__(7946);
+var aggregate = __nccwpck_require__(9588);
 ;// CONCATENATED MODULE: ./src/metrics/histogram.ts
 /**
  * A streaming log-linear histogram (the HDR histogram layout) for per-token gaps: fixed memory, no
@@ -65439,11 +66367,11 @@ function bucketMiddleMs(index) {
 }
 
 // EXTERNAL MODULE: ./src/metrics/seed.ts
-var seed = __nccwpck_require__(6780);
+var seed = __nccwpck_require__(1798);
 // EXTERNAL MODULE: ./src/results/files.ts
-var files = __nccwpck_require__(6689);
+var files = __nccwpck_require__(5963);
 // EXTERNAL MODULE: ./src/report/write.ts + 1 modules
-var write = __nccwpck_require__(5464);
+var write = __nccwpck_require__(1819);
 ;// CONCATENATED MODULE: ./src/report/jsonl.ts
 /**
  * requests.jsonl: one line per request, appended as it ends. Lines are batched and written with
@@ -65507,9 +66435,9 @@ class JsonlWriter {
 }
 
 // EXTERNAL MODULE: ./src/core/version.ts
-var version = __nccwpck_require__(3323);
+var version = __nccwpck_require__(725);
 // EXTERNAL MODULE: ./src/results/document.ts
-var results_document = __nccwpck_require__(2629);
+var results_document = __nccwpck_require__(5959);
 ;// CONCATENATED MODULE: ./src/results/seed-document.ts
 /** The seed's metadata keys of a run. */
 function seedMetadata(input) {
@@ -65557,7 +66485,7 @@ function parseHardwareLabels(text) {
 }
 
 // EXTERNAL MODULE: ./src/load/prompt-length.ts
-var prompt_length = __nccwpck_require__(5909);
+var prompt_length = __nccwpck_require__(7947);
 ;// CONCATENATED MODULE: ./src/report/results-document.ts
 
 
@@ -65758,11 +66686,11 @@ function clientCpuUsage(from, to, requests, includesSimulatedServer, cores = (0,
 }
 
 // EXTERNAL MODULE: ./src/verdict/index.ts + 5 modules
-var verdict = __nccwpck_require__(9764);
+var verdict = __nccwpck_require__(4076);
 // EXTERNAL MODULE: ./src/metrics/catalog.ts
-var catalog = __nccwpck_require__(7414);
+var catalog = __nccwpck_require__(1524);
 // EXTERNAL MODULE: ./src/verdict/validity.ts
-var verdict_validity = __nccwpck_require__(8023);
+var verdict_validity = __nccwpck_require__(1865);
 ;// CONCATENATED MODULE: ./src/run/benchmark.ts
 /**
  * The use case both shells call: one node's part of a benchmark. The primary brings the models up,
@@ -65770,6 +66698,7 @@ var verdict_validity = __nccwpck_require__(8023);
  * deletion. Either way the node writes results.json, requests.jsonl and summary.md into the output
  * folder, on every path, and returns a verdict instead of throwing.
  */
+
 
 
 
@@ -65843,6 +66772,7 @@ function openRun(loaded, options, ports, signal) {
         keepAliveTimeout: 10_000,
         connect: { timeout: 30_000 },
     });
+    const loadDispatcher = loadDispatcherFor(options.env ?? process.env, dispatcher);
     // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
     const runAbort = new AbortController();
     const context = {
@@ -65868,6 +66798,7 @@ function openRun(loaded, options, ports, signal) {
         paths,
         requestsFile,
         dispatcher,
+        loadDispatcher,
         context,
         pollResets: new orchestrate/* StateResetWatch */.wH(),
         startedAtMs,
@@ -65879,6 +66810,13 @@ function openRun(loaded, options, ports, signal) {
         stages: [],
         allRecords: [],
     };
+}
+/**
+ * The stages' HTTP client: the lean HTTP/1.1 dispatcher (src/stream/http1.ts), or with
+ * `EXO_BENCH_HTTP_CLIENT=undici` the control plane's undici Agent (for before/after comparisons in bench/).
+ */
+function loadDispatcherFor(env, agent) {
+    return env.EXO_BENCH_HTTP_CLIENT === 'undici' ? agent : new Http1Dispatcher();
 }
 /** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */
 async function connectTarget(run) {
@@ -66137,11 +67075,11 @@ async function awaitSharedStageEnd(run, shared, stageIndex) {
     if (clock.nowMs() < plannedEndMs)
         await clock.sleepUntil(plannedEndMs, run.context.signal);
 }
-/** How a stage's requests are sent: the run's dispatcher and the config's deadlines. */
+/** How a stage's requests are sent: the run's load dispatcher and the config's deadlines. */
 function stageRequestOptions(run, onTokenGap) {
     const { config } = run.loaded;
     return {
-        dispatcher: run.dispatcher,
+        dispatcher: run.loadDispatcher,
         requestTimeoutMs: config.request_timeout_seconds * 1000,
         idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
         onTokenGap,
@@ -66324,6 +67262,8 @@ async function closeRun(run) {
                 options.onInstancesDeleted?.();
         });
     }
+    if (run.loadDispatcher !== run.dispatcher)
+        await run.loadDispatcher.close().catch(() => undefined);
     await run.dispatcher.close().catch(() => undefined);
 }
 /** The results document with validity, gates and verdict judged. */
@@ -66380,8 +67320,8 @@ function judgeRun(run, failure) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(3439);
 ;// CONCATENATED MODULE: ./src/config/source.ts
 /**
  * The parsed YAML document kept next to the plain value, so that every problem found in the value can be
@@ -66540,7 +67480,7 @@ function findStructureProblems(source) {
 }
 
 // EXTERNAL MODULE: ./src/config/schema.ts
-var config_schema = __nccwpck_require__(131);
+var config_schema = __nccwpck_require__(797);
 ;// CONCATENATED MODULE: ./src/config/substitute.ts
 /**
  * `${VAR}` references in config strings, so one file can serve several clusters or branches
@@ -66696,14 +67636,14 @@ function deriveTraceStage(stage, count, requests, speed) {
     stage.time_between_requests = count > 1 ? spanMs / (count - 1) / 1000 : 0;
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
+// EXTERNAL MODULE: ../main/node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(703);
 // EXTERNAL MODULE: ./src/config/target.ts
-var config_target = __nccwpck_require__(5165);
+var config_target = __nccwpck_require__(1335);
 // EXTERNAL MODULE: ./src/config/thresholds.ts
-var thresholds = __nccwpck_require__(36);
+var thresholds = __nccwpck_require__(8854);
 // EXTERNAL MODULE: ./src/config/regression.ts
-var regression = __nccwpck_require__(3277);
+var regression = __nccwpck_require__(579);
 ;// CONCATENATED MODULE: ./src/config/validate.ts
 /**
  * Validation of a config value (already parsed and substituted) against the schema, plus the rules the
@@ -67893,7 +68833,7 @@ function cliProvenance(configFile, simulation, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __nccwpck_require__(5200);
+var summary = __nccwpck_require__(2647);
 ;// CONCATENATED MODULE: ./src/cli/render.ts
 
 
@@ -68199,7 +69139,7 @@ async function mergeCommand(args, streams, logger) {
         throw new errors/* InputError */.dz('merge: --output DIR is required', 'Name the folder the merged result goes to.');
     if (positionals.length === 0)
         throw new errors/* InputError */.dz('merge: no NODE_DIR given', 'Give the result folder of every node of the run.');
-    const { readNodeFolder, runMerge } = await __nccwpck_require__.e(/* import() */ 949).then(__nccwpck_require__.bind(__nccwpck_require__, 3949));
+    const { readNodeFolder, runMerge } = await __nccwpck_require__.e(/* import() */ 883).then(__nccwpck_require__.bind(__nccwpck_require__, 3883));
     const nodes = positionals.map((folder) => readNodeFolder((0,external_node_path_.resolve)(folder), folder));
     const baseline = values.baseline === undefined ? undefined : await (0,verdict/* resolveBaseline */.oL)(values.baseline, undefined);
     if (baseline?.status === 'unavailable')
@@ -68354,7 +69294,7 @@ async function runCommand(args, streams, env, cliLogger) {
     try {
         if (values.simulate) {
             // The simulator loads only when asked for (keeps the command's start-up short).
-            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(382), __nccwpck_require__.e(285)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9285));
+            const { startSimulatorForConfig } = await Promise.all(/* import() */[__nccwpck_require__.e(5), __nccwpck_require__.e(587)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9587));
             simulator = await startSimulatorForConfig(loaded.config, flags.expectedNodes, values['simulate-profile']);
             apiUrl = simulator.url;
             logger.info(`simulator: ${simulator.nodes.length} node${simulator.nodes.length === 1 ? '' : 's'} at ${simulator.nodes.map((node) => node.url).join(', ')}`);
@@ -68409,10 +69349,10 @@ async function runCli(argv, streams, env) {
             return await mergeCommand(rest, streams, logger);
         if (first === 'simulate') {
             if (rest.includes('--help') || rest.includes('-h')) {
-                streams.stdout((await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 2382))).simulateUsage);
+                streams.stdout((await __nccwpck_require__.e(/* import() */ 5).then(__nccwpck_require__.bind(__nccwpck_require__, 5))).simulateUsage);
                 return ExitCode.Pass;
             }
-            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 382).then(__nccwpck_require__.bind(__nccwpck_require__, 2382));
+            const { runSimulateCommand } = await __nccwpck_require__.e(/* import() */ 5).then(__nccwpck_require__.bind(__nccwpck_require__, 5));
             return await runSimulateCommand(rest, {
                 stdout: (line) => streams.stdout(line.endsWith('\n') ? line : `${line}\n`),
                 stderr: (line) => streams.stderr(line.endsWith('\n') ? line : `${line}\n`),

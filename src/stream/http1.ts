@@ -413,7 +413,7 @@ export class Http1Dispatcher implements StreamDispatcher {
     try {
       socket = pool.secure ? this.tlsSocket(pool) : plainSocket(pool, connection);
     } catch (error) {
-      // An argument net or tls refuse outright (e.g. port 0): reported like any connect error.
+      // Options net or tls refuse outright (a client certificate that is not PEM): a connect error.
       request.fail(error as Error);
       return;
     }
@@ -498,9 +498,6 @@ class Http1Request implements StreamDispatchController {
   payload: string | Buffer = '';
   /** The handler has had (or is getting) its one `onResponseEnd` / `onResponseError`. */
   settled = false;
-  /** Mirrors undici's controller. */
-  aborted = false;
-  reason: Error | null = null;
   /** Headers timer, then the body's idle timer. */
   timer: NodeJS.Timeout | undefined = undefined;
   inBody = false;
@@ -513,9 +510,6 @@ class Http1Request implements StreamDispatchController {
   ) {}
 
   abort(reason: Error): void {
-    if (this.settled) return;
-    this.aborted = true;
-    this.reason = reason;
     this.fail(reason);
   }
 
@@ -570,7 +564,6 @@ class Connection {
   request: Http1Request | undefined = undefined;
   /** Destroyed by us, or closed by the server: never reused. */
   dead = false;
-  connected = false;
   /** When an idle socket stops being reusable (performance.now() ms). */
   idleUntilMs = 0;
   private connectTimer: NodeJS.Timeout | undefined = undefined;
@@ -599,7 +592,7 @@ class Connection {
     this.socket = socket;
     this.connectTimer = setTimeout(this.onConnectTimeout, this.dispatcher.connectTimeoutMs);
     socket.once(secure ? 'secureConnect' : 'connect', this.onConnect);
-    // TLS sockets read through the stream machinery ('data'); plain ones through onread (see connect).
+    // TLS sockets read through the stream machinery ('data'); plain ones through onread (see plainSocket).
     if (secure) socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
@@ -633,7 +626,6 @@ class Connection {
   // --- socket events ----------------------------------------------------------------------------
 
   private readonly onConnect = (): void => {
-    this.connected = true;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.connectTimer = undefined;
     const request = this.request;
