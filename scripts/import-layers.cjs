@@ -6,7 +6,7 @@
 const LAYERS = [
   ['core'], // errors, ports (what the engine needs of a shell), docs links, the version
   ['util'], // clocks, polling, signals, redaction, Markdown text helpers
-  ['stream'], // SSE decoding
+  ['stream'], // the load path's HTTP/1.1 client, SSE decoding
   ['metrics'], // per-request records and samples, statistics, the metric catalogue
   ['config'], // loading, the JSON schema, validation, threshold and tolerance syntax
   ['cluster', 'target', 'plan', 'preflight', 'simulator'], // EXO client; OpenAI targets; matrix; runners; the simulator

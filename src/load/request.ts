@@ -1,11 +1,19 @@
 /**
- * One request's life: dispatch through undici's low-level handler API (no stream objects, no async
- * iteration per chunk — see ../shared/PERFORMANCE.md), feed the body bytes to the SSE reader, timestamp
- * each read once, and classify how it ended. The hot path is `onResponseData`.
+ * One request's life: dispatch through a low-level handler API (undici's, which the load path's lean
+ * HTTP/1.1 client in ../stream/http1.ts implements too: no stream objects, no async iteration per
+ * chunk — see ../shared/PERFORMANCE.md), feed the body bytes to the SSE reader, timestamp each read
+ * once, and classify how it ended. The hot path is `onResponseData`.
  */
-import type { Dispatcher } from 'undici';
 import type { ErrorClass, RequestRecord, TokenCountSource } from '../metrics/record.js';
-import { ChatStreamReader, SseDecoder, type ChatStreamObserver } from '../stream/index.js';
+import {
+  ChatStreamReader,
+  SseDecoder,
+  type ChatStreamObserver,
+  type ResponseHeaders,
+  type StreamDispatchController,
+  type StreamDispatcher,
+  type StreamDispatchHandler,
+} from '../stream/index.js';
 import { preciseNowMs } from '../util/clock.js';
 
 /** What to send. The body is serialised once by the caller. */
@@ -28,7 +36,8 @@ export interface RequestMeta {
 
 /** Limits and hooks shared by the requests of a run. */
 export interface RequestOptions {
-  dispatcher: Dispatcher;
+  /** What sends it: the lean HTTP/1.1 client of the load path, or undici's `Agent`. */
+  dispatcher: StreamDispatcher;
   /** Deadline from send to end, milliseconds. */
   requestTimeoutMs: number;
   /** Longest silence (no byte, keep-alives included) allowed on a stream, milliseconds. */
@@ -77,13 +86,13 @@ export function outputTokenCount(reader: ChatStreamReader): { tokens: number; so
 }
 
 /**
- * Handles one response. Implements both undici's dispatch handler and the stream reader's observer,
- * so a token chunk costs one timestamp and no allocation beyond the reader's own.
+ * Handles one response. Implements both the dispatch handler and the stream reader's observer, so a
+ * token chunk costs one timestamp and no allocation beyond the reader's own.
  */
-class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver, InFlightRequest {
+class StreamingRequest implements StreamDispatchHandler, ChatStreamObserver, InFlightRequest {
   readonly done: Promise<RequestRecord>;
   private resolve!: (record: RequestRecord) => void;
-  private controller: Dispatcher.DispatchController | undefined;
+  private controller: StreamDispatchController | undefined;
   private pendingAbort: Error | undefined;
   private readonly reader = new ChatStreamReader(this);
   private readonly decoder = new SseDecoder(this.reader);
@@ -145,21 +154,17 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
     else this.pendingAbort = error;
   }
 
-  // --- undici handler -------------------------------------------------------------------------
+  // --- dispatch handler -----------------------------------------------------------------------
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // undici calls this on a connected socket, right before writing the request: the moment the server
+  onRequestStart(controller: StreamDispatchController): void {
+    // Called on a connected socket, right before the request is written: the moment the server
     // can start its clock. Connection setup before it is the client's share, kept apart.
     this.sentAtMs = preciseNowMs();
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
+  onResponseStart(_controller: StreamDispatchController, statusCode: number, headers: ResponseHeaders): void {
     this.headersAtMs = preciseNowMs();
     this.statusCode = statusCode;
     if (statusCode < 200 || statusCode >= 300) {
@@ -173,11 +178,13 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
     }
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(_controller: StreamDispatchController, chunk: Buffer): void {
     if (this.errorBody) {
       if (this.errorBodyBytes < ERROR_BODY_LIMIT_BYTES) {
-        this.errorBody.push(chunk);
-        this.errorBodyBytes += chunk.length;
+        // A copy: the chunk may be a view of a read buffer that the next read overwrites.
+        const kept = Buffer.from(chunk.subarray(0, ERROR_BODY_LIMIT_BYTES - this.errorBodyBytes));
+        this.errorBody.push(kept);
+        this.errorBodyBytes += kept.length;
       }
       return;
     }
@@ -212,7 +219,7 @@ class StreamingRequest implements Dispatcher.DispatchHandler, ChatStreamObserver
     }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onResponseError(_controller: StreamDispatchController, error: Error): void {
     if (error instanceof CancelledRequestError) this.finish('cancelled', error.message);
     else if (error instanceof RequestTimeoutError) this.finish('request_timeout', error.message);
     else {
@@ -337,24 +344,17 @@ const WARM_UP_STREAM = Buffer.from(
 );
 
 /** Answers one request in memory with WARM_UP_STREAM: nothing leaves the process. */
-const warmUpDispatcher = {
-  dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const controller = {
-      aborted: false,
-      paused: false,
-      reason: null,
-      abort() {},
-      pause() {},
-      resume() {},
-    } as unknown as Dispatcher.DispatchController;
-    handler.onRequestStart?.(controller, {});
-    handler.onResponseStart?.(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
-    handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(0, 40));
-    handler.onResponseData?.(controller, WARM_UP_STREAM.subarray(40));
-    handler.onResponseEnd?.(controller, {});
+const warmUpDispatcher: StreamDispatcher = {
+  dispatch(_options, handler): boolean {
+    const controller: StreamDispatchController = { abort() {} };
+    handler.onRequestStart(controller, {});
+    handler.onResponseStart(controller, 200, { 'content-type': 'text/event-stream' }, 'OK');
+    handler.onResponseData(controller, WARM_UP_STREAM.subarray(0, 40));
+    handler.onResponseData(controller, WARM_UP_STREAM.subarray(40));
+    handler.onResponseEnd(controller, {});
     return true;
   },
-} as unknown as Dispatcher;
+};
 
 /**
  * Runs the whole request path once — the request object, its timers, the SSE decoder, the chat stream

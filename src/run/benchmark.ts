@@ -23,6 +23,7 @@ import {
   type ClusterPhaseState,
 } from '../cluster/phase.js';
 import type { SnapshotRecorder } from '../cluster/snapshots.js';
+import { Http1Dispatcher, type StreamDispatcher } from '../stream/index.js';
 import { awaitStageStart, publishStageStart } from '../cluster/beacon.js';
 import type { LoadedConfig, SearchConfig, StageConfig } from '../config/types.js';
 import { CancelledError, ExoBenchError, InputError, describeError } from '../core/errors.js';
@@ -155,7 +156,10 @@ interface NodeRun {
   runAbort: AbortController;
   paths: OutputPaths;
   requestsFile: JsonlWriter;
+  /** The control plane's HTTP client: EXO's API, readiness, beacons, calibration. */
   dispatcher: Agent;
+  /** What the stages' streamed requests go through (the lean HTTP/1.1 client; see loadDispatcherFor). */
+  loadDispatcher: StreamDispatcher & { close(): Promise<void> };
   context: ClusterContext & { resetWatch: StateResetWatch };
   /** Resets seen by the snapshots' own state reads (when they poll another node). */
   pollResets: StateResetWatch;
@@ -245,6 +249,7 @@ function openRun(
     keepAliveTimeout: 10_000,
     connect: { timeout: 30_000 },
   });
+  const loadDispatcher = loadDispatcherFor(options.env ?? process.env, dispatcher);
   // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
   const runAbort = new AbortController();
   const context: ClusterContext & { resetWatch: StateResetWatch } = {
@@ -270,6 +275,7 @@ function openRun(
     paths,
     requestsFile,
     dispatcher,
+    loadDispatcher,
     context,
     pollResets: new StateResetWatch(),
     startedAtMs,
@@ -281,6 +287,14 @@ function openRun(
     stages: [],
     allRecords: [],
   };
+}
+
+/**
+ * The stages' HTTP client: the lean HTTP/1.1 dispatcher (src/stream/http1.ts), or with
+ * `EXO_BENCH_HTTP_CLIENT=undici` the control plane's undici Agent (for before/after comparisons in bench/).
+ */
+function loadDispatcherFor(env: NodeJS.ProcessEnv, agent: Agent): NodeRun['loadDispatcher'] {
+  return env.EXO_BENCH_HTTP_CLIENT === 'undici' ? agent : new Http1Dispatcher();
 }
 
 /** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */
@@ -747,11 +761,11 @@ function recordOverrun(
     );
 }
 
-/** How a stage's requests are sent: the run's dispatcher and the config's deadlines. */
+/** How a stage's requests are sent: the run's load dispatcher and the config's deadlines. */
 function stageRequestOptions(run: NodeRun, onTokenGap: (gapMs: number) => void): RequestOptions {
   const { config } = run.loaded;
   return {
-    dispatcher: run.dispatcher,
+    dispatcher: run.loadDispatcher,
     requestTimeoutMs: config.request_timeout_seconds * 1000,
     idleTimeoutMs: config.stream_idle_timeout_seconds * 1000,
     onTokenGap,
@@ -993,6 +1007,7 @@ async function closeRun(run: NodeRun): Promise<void> {
       if (left.length === 0) options.onInstancesDeleted?.();
     });
   }
+  if (run.loadDispatcher !== run.dispatcher) await run.loadDispatcher.close().catch(() => undefined);
   await run.dispatcher.close().catch(() => undefined);
 }
 
