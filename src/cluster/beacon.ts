@@ -7,7 +7,7 @@
  * secondaries poll (it is Running then, on any EXO version), and closes it before the start; every
  * node reads the same number.
  */
-import { request } from 'undici';
+import { request } from '../util/undici.js';
 import type { Agent } from 'undici';
 import { ClusterError } from '../core/errors.js';
 import type { ClusterContext } from './orchestrate.js';

@@ -2,7 +2,8 @@
  * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
  * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, request } from '../util/undici.js';
 import { ClusterError } from '../core/errors.js';
 
 /** How much of an error body goes into a message: enough to read, never a whole page. */

@@ -15,7 +15,8 @@
  * A server that reports no `prompt_tokens` ends the search at once: the stage uses the estimate and is
  * flagged `estimate` (approximate).
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../util/undici.js';
 import type { Count } from '../metrics/stats.js';
 import {
   composePrompt,

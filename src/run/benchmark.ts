@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Agent } from 'undici';
+import { Agent } from '../util/undici.js';
 import { ExoClient } from '../cluster/client.js';
 import {
   deleteInstances,

@@ -3,7 +3,8 @@
  * the config's `timeout_seconds`. Servers answer 503 while loading (llama.cpp) or refuse connections
  * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../util/undici.js';
 import type { Logger } from '../core/ports.js';
 import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
 import { pollUntil } from '../util/poll.js';
