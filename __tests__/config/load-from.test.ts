@@ -1,12 +1,14 @@
 /**
  * `load_from` (issue #18): the default keeps every existing config's meaning (and leaves the config's
- * keys as they were), `all_nodes` takes a skew tolerance, and what cannot be shared between nodes is
- * refused with a positioned error: closed loops and capacity searches. An openai target shares its load
+ * keys as they were), `all_nodes` takes a skew tolerance; closed loops and capacity searches are the
+ * primary's alone on an EXO target and refused with a positioned error on an openai target (its starts
+ * are fixed at plan time, and nothing can fix the end of such a stage). An openai target shares its load
  * between the runners of hardware_plan on starts fixed at plan time (all_nodes_start_delay_seconds,
  * all_nodes_drain_seconds), fields refused wherever else they would do nothing.
  */
 import { parseConfigText } from '../../src/config/index.js';
 import { ConfigError, type ConfigProblem } from '../../src/core/errors.js';
+import { isPrimaryOnlyStage } from '../../src/load/schedule.js';
 
 const config = (stageYaml: string, topLevel = ''): string => `hardware_plan: { sim: 4 }
 model_ids: [m]
@@ -83,52 +85,48 @@ describe('load_from', () => {
     ).toEqual([expect.objectContaining({ path: 'clock_skew_tolerance_ms' })]);
   });
 
-  it('refuses a concurrency stage with all_nodes, at the stage key', () => {
-    expect(problemsOf(config('concurrency: 4\niterations: 8', 'load_from: all_nodes'))).toEqual([
-      {
-        path: 'stages[0].concurrency',
-        message: expect.stringMatching(/^load_from: all_nodes shares open-loop stages only/),
-        line: 8,
-      },
-    ]);
-  });
-
-  it("refuses no_overlap with all_nodes: the stage's own, and the inherited one once", () => {
-    expect(
-      problemsOf(config('no_overlap: true\ntime_between_requests: 0\niterations: 8', 'load_from: all_nodes')),
-    ).toEqual([expect.objectContaining({ path: 'stages[0].no_overlap', line: 8 })]);
-    const inherited = problemsOf(
-      `${config('time_between_requests: 0\niterations: 8', 'load_from: all_nodes\nno_overlap: true')}  - name: t
+  it('keeps closed loops and capacity searches with an EXO target: the primary sends them alone', () => {
+    const text = `hardware_plan: { sim: 4 }
+model_ids: [m]
+load_from: all_nodes
+no_overlap: true
+stages:
+  - name: open
+    prompt_length: 20
+    generation_length: 10
+    no_overlap: false
+    time_between_requests: 0.1
+    iterations: 8
+  - name: one-at-a-time
     prompt_length: 20
     generation_length: 10
     time_between_requests: 0
+    iterations: 4
+  - name: slots
+    prompt_length: 20
+    generation_length: 10
+    no_overlap: false
+    concurrency: 4
     iterations: 8
-`,
-    );
-    expect(inherited).toEqual([
-      expect.objectContaining({
-        path: 'no_overlap',
-        message: expect.stringContaining('no_overlap is inherited from the top level'),
-      }),
-    ]);
-  });
-
-  it('refuses a capacity search stage with all_nodes', () => {
-    const text = `hardware_plan: { sim: 2 }
-model_ids: [m]
-load_from: all_nodes
-stages:
-  - name: s
+  - name: capacity
     prompt_length: 20
     generation_length: 10
     search: { metric: ttft_p95_ms, max: 500, rate: { min: 1, max: 8 } }
 `;
-    expect(problemsOf(text)).toEqual([
-      expect.objectContaining({
-        path: 'stages[0].search',
-        message: expect.stringContaining('capacity search'),
-      }),
+    const { config: loaded } = parseConfigText(text, 'c.yaml', {});
+    expect(loaded.load_from).toBe('all_nodes');
+    expect(loaded.stages.map((stage) => [stage.name, isPrimaryOnlyStage(stage)])).toEqual([
+      ['open', false],
+      ['one-at-a-time', true],
+      ['slots', true],
+      ['capacity', true],
     ]);
+    const explicit = parseConfigText(
+      config('concurrency: 4\niterations: 8', 'load_from: all_nodes\ntarget: { kind: exo }'),
+      'c.yaml',
+      {},
+    ).config;
+    expect(explicit.stages[0]?.concurrency).toBe(4);
   });
 });
 
@@ -197,16 +195,20 @@ stages: [{name: s, prompt_length: 20, generation_length: 10, ${stage}}]
     ]);
   });
 
-  it('still refuses closed loops and capacity searches', () => {
+  const WHY =
+    'load_from: all_nodes with target kind "openai" shares open-loop stages only (its stage starts are fixed at plan time, and a plan-time schedule cannot know where a closed loop or capacity search ends, so no stage after it could be given a start; an EXO target runs such a stage on the primary alone)';
+
+  it('refuses a closed loop or capacity search, at the stage key: a plan-time schedule cannot know where it ends', () => {
     expect(
       problemsOf(
         openai('load_from: all_nodes\nhardware_plan: { LOADGEN: 4 }', 'concurrency: 4, iterations: 8'),
       ),
     ).toEqual([
-      expect.objectContaining({
+      {
         path: 'stages[0].concurrency',
-        message: expect.stringMatching(/^load_from: all_nodes shares open-loop stages only/),
-      }),
+        message: `${WHY}: give this stage time_between_requests instead, or use load_from: primary`,
+        line: 4,
+      },
     ]);
     expect(
       problemsOf(
@@ -215,7 +217,47 @@ stages: [{name: s, prompt_length: 20, generation_length: 10, ${stage}}]
           'search: { metric: ttft_p95_ms, max: 500, rate: { min: 1, max: 8 } }',
         ),
       ),
-    ).toEqual([expect.objectContaining({ path: 'stages[0].search' })]);
+    ).toEqual([
+      {
+        path: 'stages[0].search',
+        message: `${WHY}: run a capacity search with load_from: primary`,
+        line: 4,
+      },
+    ]);
+  });
+
+  it("refuses no_overlap: the stage's own, and the inherited one once", () => {
+    expect(
+      problemsOf(
+        openai(
+          'load_from: all_nodes\nhardware_plan: { LOADGEN: 4 }',
+          'no_overlap: true, time_between_requests: 0, iterations: 8',
+        ),
+      ),
+    ).toEqual([
+      {
+        path: 'stages[0].no_overlap',
+        message: `${WHY}: one request at a time is one client's loop; use load_from: primary`,
+        line: 4,
+      },
+    ]);
+    const inherited = problemsOf(
+      `load_from: all_nodes
+hardware_plan: { LOADGEN: 4 }
+no_overlap: true
+target: { kind: openai, base_url: 'http://127.0.0.1:8000', model: m }
+stages:
+  - {name: s, prompt_length: 20, generation_length: 10, time_between_requests: 0, iterations: 8}
+  - {name: t, prompt_length: 20, generation_length: 10, time_between_requests: 0, iterations: 8}
+`,
+    );
+    expect(inherited).toEqual([
+      {
+        path: 'no_overlap',
+        message: `${WHY}: one request at a time is one client's loop; use load_from: primary (no_overlap is inherited from the top level)`,
+        line: 3,
+      },
+    ]);
   });
 
   it('refuses the two fields where they would do nothing, at the key: load_from primary, or an EXO target', () => {

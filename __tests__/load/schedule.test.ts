@@ -3,15 +3,20 @@
  * chrony's offset): request i of a stage is node i mod N's, the nodes' shares add up to the one-node
  * schedule at the plan's own offsets from the published start, the starts an openai target's plan fixes
  * (each stage after the previous one's span, the drain bound and the skew tolerance) with the overrun of
- * a stage whose requests outlast it, and the judgement of a shared schedule (late starts, overruns,
- * disagreeing starts, clock skew beyond the tolerance).
+ * a stage whose requests outlast it, the judgement of a shared schedule (late starts, overruns,
+ * disagreeing starts, clock skew beyond the tolerance), and the stages the primary sends alone on an EXO
+ * target (closed loops, capacity searches): which they are, how long a secondary may wait through them,
+ * and the merge's check that every node sent exactly its share.
  */
 import type { Dispatcher } from 'undici';
 import type { StageConfig } from '../../src/config/types.js';
 import { beaconText, findBeacon, parseBeacon } from '../../src/cluster/beacon.js';
 import { planArrivals } from '../../src/load/arrivals.js';
+import { primaryOnlyStageMaxMs } from '../../src/load/duration.js';
 import {
   isMine,
+  isPrimaryOnlyStage,
+  judgeShares,
   judgeSharedSchedule,
   plannedStageStarts,
   scheduleReasons,
@@ -338,6 +343,133 @@ describe('stage starts fixed at plan time (openai targets)', () => {
       "stage b still had 2 requests in flight on node 2 at stage c's start (the last ended 84.3 ms after it): the stages overlapped; raise all_nodes_drain_seconds (now 1.5 s)",
       'stage c: node 2 began 84.5 ms after the shared start, more than the clock skew tolerance of 20 ms (the nodes did not send on one schedule)',
       "stage c still had 1 request in flight on node 2 at the next stage's start (the last ended 3.0 ms after it): the stages overlapped; raise all_nodes_drain_seconds (now 1.5 s)",
+    ]);
+  });
+});
+
+describe('stages the primary sends alone (closed loops and capacity searches, EXO targets)', () => {
+  const stage = (name: string, fields: Partial<StageConfig>): StageConfig => ({
+    name,
+    prompt_length: 20,
+    generation_length: 5,
+    iterations: 8,
+    time_between_requests: 0,
+    no_overlap: false,
+    warmup_requests: 0,
+    warmup: false,
+    ...fields,
+  });
+  const open = stage('open', { time_between_requests: 0.1 });
+  const oneAtATime = stage('one', { no_overlap: true, time_between_requests: 0 });
+  const slots = stage('slots', { concurrency: 4 });
+  const search = stage('search', {
+    search: {
+      metric: 'ttft_p95_ms',
+      max: 500,
+      rate: { min: 2, max: 8 },
+      probe_requests: 10,
+      tolerance: 0.1,
+      max_probes: 6,
+      max_failure_rate: 0,
+    },
+  });
+
+  it('are the closed loops (concurrency, no_overlap) and the capacity searches; open loops are shared', () => {
+    expect([open, oneAtATime, slots, search].map(isPrimaryOnlyStage)).toEqual([false, true, true, true]);
+  });
+
+  it("bound a secondary's wait by the longest the primary may take, from the config alone", () => {
+    // no_overlap: 8 requests one after another, each within the 2 s deadline, then one drain of 5 s.
+    expect(primaryOnlyStageMaxMs(oneAtATime, 2_000, 5_000)).toBe(8 * 2_000 + 5_000);
+    // concurrency 4: two rounds of requests per slot, each with its 0.5 s pause.
+    expect(primaryOnlyStageMaxMs({ ...slots, time_between_requests: 0.5 }, 2_000, 5_000)).toBe(
+      2 * 2_500 + 5_000,
+    );
+    // A rate search: 6 probes of 10 requests at ≥ 2 per second, the last one's deadline and a drain each.
+    expect(primaryOnlyStageMaxMs(search, 2_000, 5_000)).toBe(6 * (5_000 + 2_000 + 5_000));
+    // A concurrency search from 2: ⌈10 ÷ 2⌉ requests one after another per probe.
+    const slotsSearch = stage('slots-search', {
+      search: {
+        metric: 'ttft_p95_ms',
+        max: 500,
+        concurrency: { min: 2, max: 16 },
+        probe_requests: 10,
+        tolerance: 0.1,
+        max_probes: 6,
+        max_failure_rate: 0,
+      },
+    });
+    expect(primaryOnlyStageMaxMs(slotsSearch, 2_000, 5_000)).toBe(6 * (5 * 2_000 + 5_000));
+  });
+
+  const schedule = (node: number, stages: string[]): ScheduleFacts => ({
+    load_from: 'all_nodes',
+    node,
+    nodes: 4,
+    skew_tolerance_ms: 20,
+    clock_offset_ms: 0,
+    clock_offset_source: 'simulated',
+    stages: stages.map((name) => ({
+      name,
+      sent_by: name === 'open' ? 'shared' : 'primary',
+      start_ms: 1000,
+      late_ms: 0,
+      requests: 2,
+    })),
+  });
+  const records = (stageName: string, indices: number[]): Array<{ stage: string; index: number }> =>
+    indices.map((index) => ({ stage: stageName, index }));
+  const share = (node: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((i) => i % 4 === node);
+  const stages = [open, oneAtATime, search];
+
+  it("accepts each node's exact share of a shared stage, and the primary alone in its own stages", () => {
+    const nodes = [0, 1, 2, 3].map((node) => ({
+      node: `n#${node}`,
+      schedule: schedule(node, node === 0 ? ['open', 'one', 'search'] : ['open']),
+      records: [
+        ...records('open', share(node)),
+        ...(node === 0 ? [...records('one', [0, 1, 2, 3, 4, 5, 6, 7]), ...records('search', [0, 1, 2])] : []),
+      ],
+    }));
+    expect(judgeShares(nodes, stages)).toEqual([]);
+  });
+
+  it('flags a secondary that sent requests of a stage the primary sends alone', () => {
+    const nodes = [
+      {
+        node: 'n#0',
+        schedule: schedule(0, ['open', 'one']),
+        records: [...records('open', share(0)), ...records('one', [0, 1])],
+      },
+      {
+        node: 'n#2',
+        schedule: schedule(2, ['open']),
+        records: [...records('open', share(2)), ...records('one', [2, 3, 4])],
+      },
+    ];
+    expect(judgeShares(nodes, stages)).toEqual([
+      "stage one is the primary's alone (a closed loop or capacity search), yet node n#2 sent 3 of its requests",
+    ]);
+  });
+
+  it("flags a shared stage's requests outside a node's share, and its share's requests missing from a stage it began", () => {
+    const nodes = [
+      { node: 'n#1', schedule: schedule(1, ['open']), records: records('open', [1, 2, 5]) },
+      // Node 3 never began the stage (its run failed before): its absence is that failure, not a share.
+      { node: 'n#3', schedule: schedule(3, []), records: [] },
+    ];
+    expect(judgeShares(nodes, [open])).toEqual([
+      'stage open: node n#1 sent request 2, outside its share (i mod 4 = 1)',
+    ]);
+    const missing = [{ node: 'n#1', schedule: schedule(1, ['open']), records: records('open', [1]) }];
+    expect(judgeShares(missing, [open])).toEqual([
+      'stage open: node n#1 did not send request 5 of its share (i mod 4 = 1)',
+    ]);
+    const wrong = [
+      { node: 'n#0', schedule: schedule(0, ['open']), records: records('open', [0, 1, 2, 3, 4, 5, 6, 7]) },
+    ];
+    expect(judgeShares(wrong, [open])).toEqual([
+      'stage open: node n#0 sent requests 1, 2, 3, 5, 6, 7, outside its share (i mod 4 = 0)',
     ]);
   });
 });

@@ -472,7 +472,7 @@ export const configSchema: SchemaNode = {
     },
     load_from: {
       description:
-        "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order) on one schedule (docs/load-from.md): with an EXO target to its own node's API, on stage starts the primary publishes through the cluster state; with an openai target to the one server, on stage starts fixed at plan time (all_nodes_start_delay_seconds, all_nodes_drain_seconds). Open-loop stages only: concurrency, no_overlap and capacity search stages are refused with all_nodes.",
+        "`primary`: the primary node alone sends the load (the seed's behaviour). `all_nodes`: every node sends its share of each stage (request i of a stage from node i mod N, N = the nodes of hardware_plan in plan order) on one schedule (docs/load-from.md): with an EXO target to its own node's API, on stage starts the primary publishes through the cluster state; with an openai target to the one server, on stage starts fixed at plan time (all_nodes_start_delay_seconds, all_nodes_drain_seconds). A closed loop (concurrency, no_overlap) or capacity search stage is the primary's alone on an EXO target (the other nodes send nothing in it; the next stage starts once it has drained) and refused with an openai target (a plan-time schedule cannot know where it ends).",
       type: 'string',
       enum: ['primary', 'all_nodes'],
       default: 'primary',

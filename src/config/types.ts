@@ -167,7 +167,8 @@ export interface BenchConfig {
   snapshot_interval_seconds: number;
   /**
    * `all_nodes`: every node sends its share of each stage (request i from node i mod N) on one shared
-   * schedule (src/load/schedule.ts). Absent = `primary`, the seed's behaviour (only the primary sends).
+   * schedule (src/load/schedule.ts); on an EXO target a closed loop or capacity search stage is the
+   * primary's alone (isPrimaryOnlyStage). Absent = `primary`, the seed's behaviour (only the primary sends).
    */
   load_from?: 'all_nodes';
   /** With `load_from: all_nodes`: the clock skew between runners the schedule tolerates, ms (default 20). */

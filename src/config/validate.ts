@@ -1000,7 +1000,10 @@ function plannedScheduleProblems(
 /**
  * `load_from: all_nodes` shares each stage's open-loop schedule between the nodes (src/load/schedule.ts).
  * A closed loop (`concurrency`, `no_overlap`) and a capacity search adapt to the server's answers, so no
- * node can derive where the stage ends, nor the next stage's start: they are refused, at the stage key.
+ * node can derive where the stage ends. On an EXO target that needs no deriving: the primary sends such
+ * a stage alone and publishes the next stage's start once the cluster has drained, so they are allowed.
+ * An openai target's starts are fixed at plan time, and a plan cannot know where such a stage ends:
+ * refused there, at the stage key.
  */
 function loadFromProblems(
   data: Record<string, unknown>,
@@ -1008,17 +1011,20 @@ function loadFromProblems(
 ): PathProblem[] {
   if (data.load_from !== 'all_nodes' || !ok('load_from')) return [];
   const problems: PathProblem[] = [];
+  const openai = isRecord(data.target) && data.target.kind === 'openai';
   // An openai target's nodes are the runners of hardware_plan: without one there is nobody to share with.
-  if (isRecord(data.target) && data.target.kind === 'openai' && data.hardware_plan === undefined)
+  if (openai && data.hardware_plan === undefined)
     problems.push({
       path: [],
       message:
         'missing required key "hardware_plan" for load_from: all_nodes with target kind "openai" (the runners that share the load, e.g. {LOADGEN: 4}: one matrix job each, all sending to the one server)',
       at: 'value',
     });
+  // EXO targets: a closed loop or capacity search is the primary's alone (isPrimaryOnlyStage).
+  if (!openai) return problems;
   let inheritedReported = false;
   const why =
-    'load_from: all_nodes shares open-loop stages only (a stage that reacts to the server has no end every node can derive)';
+    'load_from: all_nodes with target kind "openai" shares open-loop stages only (its stage starts are fixed at plan time, and a plan-time schedule cannot know where a closed loop or capacity search ends, so no stage after it could be given a start; an EXO target runs such a stage on the primary alone)';
   const stages = Array.isArray(data.stages) ? data.stages : [];
   stages.forEach((stage: unknown, index) => {
     if (!isRecord(stage)) return;

@@ -14,7 +14,11 @@
  * - Start, openai target (no shared state to publish through): fixed at plan time. The plan job writes
  *   one absolute start into every matrix entry, and every node derives each stage's start from it and
  *   the config alone (plannedStageStarts): the same numbers on every node, without communication.
+ * - Closed loops and capacity searches (EXO targets only, isPrimaryOnlyStage): the stage is the primary's
+ *   alone, as with load_from: primary; the other nodes send nothing in it and wait for the next stage's
+ *   start, which the primary publishes once the stage has drained cluster-wide.
  */
+import type { StageConfig } from '../config/types.js';
 
 /** Which node sends which requests: request i of a stage goes to node `i mod nodes`. */
 export interface LoadShare {
@@ -29,29 +33,54 @@ export function isMine(share: LoadShare, index: number): boolean {
   return index % share.nodes === share.node;
 }
 
+/**
+ * True when a stage is sent by the primary alone under `load_from: all_nodes` (EXO targets; an openai
+ * target refuses such stages): a closed loop (`concurrency`, `no_overlap`) or a capacity search reacts to
+ * the server's answers, so it is one client's loop, and no node could derive where another's share ends.
+ */
+export function isPrimaryOnlyStage(
+  stage: Pick<StageConfig, 'search' | 'concurrency' | 'no_overlap'>,
+): boolean {
+  return stage.search !== undefined || stage.concurrency !== undefined || stage.no_overlap === true;
+}
+
 /** How many of a stage's `iterations` requests are this node's. */
 export function shareCount(share: LoadShare, iterations: number): number {
   if (share.node >= iterations) return 0;
   return Math.floor((iterations - 1 - share.node) / share.nodes) + 1;
 }
 
-/** What a node records about one stage of a shared schedule. */
+/**
+ * What a node records about one stage of a shared schedule: a stage it sent its share of, or (the
+ * primary only) a stage it sent alone.
+ */
 export interface ScheduleStage {
   /** The stage's name. */
   name: string;
   /**
+   * Since 1.8: who sent the stage. `shared`: every node its share (request i from node i mod nodes), from
+   * one start. `primary`: the primary alone, every request, as with load_from: primary — a closed loop
+   * (`concurrency`, `no_overlap`) or a capacity search on an EXO target; only the primary lists such a
+   * stage (the other nodes sent nothing in it and waited for the next stage's start). Absent before 1.8,
+   * when every stage was shared.
+   */
+  sent_by?: 'shared' | 'primary';
+  /**
    * The stage's start every node followed, epoch ms: read from the primary's beacon (EXO targets, the
-   * primary's clock), or fixed by the plan (openai targets, `planned`: the plan job's clock).
+   * primary's clock), or fixed by the plan (openai targets, `planned`: the plan job's clock). A stage the
+   * primary sent alone (`sent_by: primary`): when it began it, on its clock (no beacon is published).
    */
   start_ms: number;
   /**
    * How long after that start this node began its part (ms, ≥ 0): 0 when it was waiting in time.
    * Late means its clock, its reading of the beacon, its start-up (planned starts: a job that started
-   * after the plan's start) or its previous stage's drain made it miss the start.
+   * after the plan's start), its previous stage's drain or (after a stage the primary sent alone) the
+   * sizing of its prompts made it miss the start. Always 0 for a stage the primary sent alone.
    */
   late_ms: number;
   /**
-   * Requests of the stage this node sent (its share: i mod nodes).
+   * Requests of the stage this node sent: its share (i mod nodes), or with `sent_by: primary` every
+   * request of the stage (a capacity search: of all its probes).
    * @asType integer
    * @minimum 0
    */
@@ -112,14 +141,20 @@ export interface ScheduleFacts {
    * measured: the merge compares the nodes' offsets with the tolerance.
    */
   clock_offset_ms: number | null;
-  /** Where the offset comes from: `chrony` (chronyc tracking), `simulated` (a test's injected skew) or `none`. */
-  clock_offset_source: 'chrony' | 'simulated' | 'none';
+  /**
+   * Where the offset comes from: `chrony` (chronyc tracking, Linux), `sntp` (since 1.8: macOS's sntp
+   * query of an NTP server), `simulated` (a test's injected skew) or `none`.
+   */
+  clock_offset_source: 'chrony' | 'sntp' | 'simulated' | 'none';
   /**
    * Since 1.7: how the stage starts were fixed when the plan fixed them (openai targets); absent when the
    * primary published them through the cluster state (EXO targets).
    */
   planned?: PlannedStarts;
-  /** Each stage this node took part in, in order. */
+  /**
+   * Each stage this node took part in, in order: on a secondary the shared ones, on the primary every
+   * stage (those it sent alone with `sent_by: primary`).
+   */
   stages: ScheduleStage[];
 }
 
@@ -238,4 +273,64 @@ export function judgeSharedSchedule(nodes: NodeSchedule[]): {
       );
   }
   return { reasons, notes, skewMs };
+}
+
+/** One node's schedule and the (stage, index) of every request it recorded, as the share check sees them. */
+export interface NodeShare extends NodeSchedule {
+  records: ReadonlyArray<{ stage: string; index: number }>;
+}
+
+/** At most this many request indices are named in one reason. */
+const MAX_NAMED_INDICES = 6;
+
+/** Request indices for a reason: `3, 7, 11` or `3, 7, … (9 in all)`. */
+function namedIndices(indices: readonly number[]): string {
+  const shown = indices.slice(0, MAX_NAMED_INDICES).join(', ');
+  return indices.length > MAX_NAMED_INDICES ? `${shown}, … (${indices.length} in all)` : shown;
+}
+
+/**
+ * What the merge finds wrong with who sent what (`load_from: all_nodes`): in a shared stage, a node whose
+ * records are not exactly its share (request i when i mod nodes = its position: none outside it, and
+ * none missing from a stage it began); in a stage the primary sent alone (isPrimaryOnlyStage), any request from another node. One
+ * reason per finding, for `validity.reasons`: the union of the nodes' records would not be the config's
+ * schedule.
+ */
+export function judgeShares(
+  nodes: readonly NodeShare[],
+  stages: ReadonlyArray<Pick<StageConfig, 'name' | 'iterations' | 'search' | 'concurrency' | 'no_overlap'>>,
+): string[] {
+  const reasons: string[] = [];
+  for (const stage of stages) {
+    const primaryOnly = isPrimaryOnlyStage(stage);
+    for (const n of nodes) {
+      const { node, nodes: count } = n.schedule;
+      const indices = n.records.filter((record) => record.stage === stage.name).map((r) => r.index);
+      if (primaryOnly) {
+        if (node !== 0 && indices.length > 0)
+          reasons.push(
+            `stage ${stage.name} is the primary's alone (a closed loop or capacity search), yet node ${n.node} sent ${indices.length} of its requests`,
+          );
+        continue;
+      }
+      const share = { node, nodes: count };
+      const outside = indices.filter((index) => !isMine(share, index)).sort((a, b) => a - b);
+      // Missing requests count in a stage the node began (it lists it): one it never reached is its failure.
+      const began = n.schedule.stages.some((listed) => listed.name === stage.name);
+      const sent = new Set(indices);
+      const missing: number[] = [];
+      if (began)
+        for (let index = node; index < stage.iterations; index += count)
+          if (!sent.has(index)) missing.push(index);
+      if (outside.length > 0)
+        reasons.push(
+          `stage ${stage.name}: node ${n.node} sent request${outside.length === 1 ? '' : 's'} ${namedIndices(outside)}, outside its share (i mod ${count} = ${node})`,
+        );
+      if (missing.length > 0)
+        reasons.push(
+          `stage ${stage.name}: node ${n.node} did not send request${missing.length === 1 ? '' : 's'} ${namedIndices(missing)} of its share (i mod ${count} = ${node})`,
+        );
+    }
+  }
+  return reasons;
 }

@@ -5,6 +5,7 @@
  * importance and the ones that do not fit are named at the end (they are in the artifact).
  */
 import { describeShape } from '../load/arrivals.js';
+import { isPrimaryOnlyStage } from '../load/schedule.js';
 import type { LoadStatistics } from '../metrics/aggregate.js';
 import { METRIC_DEFINITIONS } from '../metrics/definitions.js';
 import type { Summary } from '../metrics/stats.js';
@@ -530,9 +531,14 @@ ${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merg
   ];
   // load_from: all_nodes: every node sent its share, on its own clock.
   const schedule = merged.schedule;
+  const primarys = document.configuration.stages.filter(isPrimaryOnlyStage).map((stage) => stage.name);
+  const alone =
+    primarys.length === 0
+      ? ''
+      : ` Sent by the primary alone (closed loop or capacity search): ${primarys.map((name) => escapeMarkdownText(name)).join(', ')}.`;
   if (schedule)
     parts.push(
-      `Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}. Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`,
+      `Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}.${alone} Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`,
     );
   if (merged.problems.length > 0)
     parts.push(

@@ -25,7 +25,7 @@ import type { ComparisonResult, ThresholdOutcome } from './outcomes.js';
 import type { PromptLengthStatistics } from '../load/prompt-length.js';
 
 /** Bumped on any change of shape; additions bump the minor part. */
-export const RESULTS_SCHEMA_VERSION = '1.7.0';
+export const RESULTS_SCHEMA_VERSION = '1.8.0';
 
 /** `pass`: ran and met every criterion; `fail`: ran and missed one (no success, a threshold, a regression); `invalid`: the load generator fell
  * behind, so the numbers describe us, not the server; `error`: the run could not be carried out. */

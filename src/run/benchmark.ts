@@ -47,6 +47,7 @@ import {
 import type { RequestOptions, RequestSpec } from '../load/request.js';
 import { runStage, type StageRun } from '../load/stage.js';
 import {
+  isPrimaryOnlyStage,
   plannedStageStarts,
   scheduleReasons,
   shareCount,
@@ -60,7 +61,7 @@ import { measureClockOffset } from './clock-offset.js';
 import { LIMITS } from '../config/schema.js';
 import { traceOffsetsMs } from '../config/trace.js';
 import { planArrivals, tracePlan } from '../load/arrivals.js';
-import { primaryLoadLength } from '../load/duration.js';
+import { primaryLoadLength, primaryOnlyStageMaxMs } from '../load/duration.js';
 import { expectedCache, stageWorkload, type StageWorkload } from '../load/workload.js';
 import { computeStatistics, histogramSummary } from '../metrics/aggregate.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -182,6 +183,12 @@ interface NodeRun {
    * `starts`: each stage's start when the plan fixed them (openai targets), in config order.
    */
   shared?: { share: LoadShare; facts: ScheduleFacts; starts?: number[] };
+  /**
+   * The longest a stage's prompt sizing has taken on this node so far, ms. With `load_from: all_nodes`
+   * the primary leaves the secondaries time for it after a stage it sent alone (they size their prompts
+   * only once its start is published, and may not have the calibrations it already holds).
+   */
+  longestPreparationMs: number;
 }
 
 /** Runs this node's part of the benchmark. Never throws: failures become `verdict: error`. */
@@ -286,6 +293,7 @@ function openRun(
     cluster: { placedIds: [], instances: [], downloads: new DownloadTracker() },
     stages: [],
     allRecords: [],
+    longestPreparationMs: 0,
   };
 }
 
@@ -425,9 +433,10 @@ function plannedStarts(run: NodeRun): PlannedSchedule | undefined {
  * Every node's part with `load_from: all_nodes`: every node sends its share of each stage (request i
  * when i mod N = its position) at the plan's offsets from the stage's start. EXO target: to its own
  * node's API, on the start the primary publishes once the previous stage has drained cluster-wide
- * (src/cluster/beacon.ts); the primary also runs the snapshots. openai target: to the one server, on
- * the starts the plan fixed (`planned`), every stage's prompts sized before the first. Every node
- * records when it began each stage.
+ * (src/cluster/beacon.ts); the primary also runs the snapshots. A closed loop or a capacity search
+ * (EXO targets only) is the primary's alone, run whole as with load_from: primary, while the other nodes
+ * wait for the next stage's start. openai target: to the one server, on the starts the plan fixed
+ * (`planned`), every stage's prompts sized before the first. Every node records when it began each stage.
  */
 async function runSharedStages(
   run: NodeRun,
@@ -487,8 +496,9 @@ const DEFAULT_SKEW_TOLERANCE_MS = 20;
 
 /**
  * The start of a shared stage (`stageIndex` in the config), epoch ms. Planned starts: the plan's, at
- * once. Else the primary waits for the whole previous stage (its planned end, then every node's
- * requests drained in EXO's state) and publishes it; a secondary reads it from its node's `/state`.
+ * once. Else the primary publishes it (its previous stage has drained: a shared one's planned end
+ * passed and every node's requests ended in EXO's state, or one it sent alone ended and drained); a
+ * secondary reads it from its node's `/state`.
  */
 async function sharedStageStart(
   run: NodeRun,
@@ -501,14 +511,21 @@ async function sharedStageStart(
   const planned = run.shared?.starts?.[stageIndex];
   if (planned !== undefined) return planned;
   if (!options.isPrimary) {
-    // Bounded by what the primary may take: readiness (stage 0), or the previous stage's schedule,
-    // its requests' deadline and the drain.
+    // Bounded by what the primary may take: readiness (stage 0), or the previous shared stage's
+    // schedule, its requests' deadline and the drain; and the whole of every stage it sent alone since.
     const previous = run.shared?.facts.stages.at(-1);
+    const previousIndex = previous ? config.stages.findIndex((s) => s.name === previous.name) : -1;
+    const requestMs = config.request_timeout_seconds * 1000;
+    const quietMs = options.quietTimeoutMs ?? 60_000;
+    const primarysAloneMs = config.stages
+      .slice(previousIndex + 1, stageIndex)
+      .reduce((sum, skipped) => sum + primaryOnlyStageMaxMs(skipped, requestMs, quietMs), 0);
     const bound =
       options.timeoutSeconds * 1000 +
-      (previous ? plannedStageMs(run, stageIndex - 1) : 0) +
-      config.request_timeout_seconds * 1000 +
-      (options.quietTimeoutMs ?? 60_000);
+      (previous ? plannedStageMs(run, previousIndex) : 0) +
+      requestMs +
+      quietMs +
+      primarysAloneMs;
     return awaitStageStart(
       context,
       options.runId,
@@ -586,7 +603,8 @@ function promptCalibrator(run: NodeRun, target: ResolvedTarget): PromptCalibrato
 
 /**
  * One stage: size its prompts (unless `preparedPrompts` were sized before), run its schedule, record
- * its results, let the cluster drain.
+ * its results, let the cluster drain. With `load_from: all_nodes` on an EXO target, a stage the primary
+ * sends alone (isPrimaryOnlyStage) goes to runPrimaryOnlyStage.
  */
 async function runOneStage(
   run: NodeRun,
@@ -595,13 +613,75 @@ async function runOneStage(
   calibrator: PromptCalibrator | undefined,
   preparedPrompts?: StagePrompts,
 ): Promise<void> {
+  if (run.shared && isPrimaryOnlyStage(stage)) {
+    await runPrimaryOnlyStage(run, target, stage, calibrator, run.shared);
+    return;
+  }
   if (stage.search) {
     await runSearchStage(run, target, stage, stage.search, calibrator);
     return;
   }
+  await runScheduledStage(run, target, stage, calibrator, run.shared, preparedPrompts);
+}
+
+/**
+ * A closed loop or capacity search with `load_from: all_nodes` (EXO targets; an openai target's config
+ * refuses it): the primary runs it whole, exactly as with load_from: primary — every index, the search's
+ * probes and their drains, no beacon — then lets the cluster drain, and records it in the schedule as
+ * its own (`sent_by: primary`). A secondary sends nothing in it: it goes on to the next stage, whose
+ * start the primary publishes only once this one has drained.
+ */
+async function runPrimaryOnlyStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  calibrator: PromptCalibrator | undefined,
+  shared: NonNullable<NodeRun['shared']>,
+): Promise<void> {
+  const kind = stage.search ? 'a capacity search' : 'a closed loop';
+  if (shared.starts) throw new Error(`stage ${stage.name}: ${kind} cannot run on starts fixed at plan time`);
+  if (!run.options.isPrimary) {
+    run.logger.info(
+      `stage ${stage.name}: ${kind}, sent by the primary alone; this node waits for the next stage's start`,
+    );
+    return;
+  }
+  const beganAtMs = run.clock.nowMs();
+  const recordsBefore = run.allRecords.length;
+  try {
+    if (stage.search) await runSearchStage(run, target, stage, stage.search, calibrator);
+    else await runScheduledStage(run, target, stage, calibrator, undefined);
+  } finally {
+    // Recorded on every path: a stage cut short is still the primary's, with what it sent.
+    const ran = run.stages.at(-1);
+    shared.facts.stages.push({
+      name: stage.name,
+      sent_by: 'primary',
+      start_ms: ran?.name === stage.name ? ran.started_at_ms : beganAtMs,
+      late_ms: 0,
+      requests: run.allRecords.length - recordsBefore,
+    });
+  }
+  // The barrier: the next stage's start is published once nothing of this one is in flight anywhere
+  // (a search's last probe has drained already; this is then one poll).
+  if (target.kind === 'exo') await drainCluster(run);
+}
+
+/**
+ * A scheduled stage (open or closed loop): its prompts, its schedule, its results, the drain. `shared`:
+ * this node's share of a stage every node sends (load_from: all_nodes), from the start the primary
+ * publishes or the plan fixed; undefined: every request, from now.
+ */
+async function runScheduledStage(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  calibrator: PromptCalibrator | undefined,
+  shared: NodeRun['shared'],
+  preparedPrompts?: StagePrompts,
+): Promise<void> {
   const { config } = run.loaded;
   const { logger, clock } = run;
-  const shared = run.shared;
   const stageIndex = config.stages.indexOf(stage);
   const gaps = new Histogram();
   const trace = run.loaded.traces?.get(stage.name);
@@ -611,14 +691,16 @@ async function runOneStage(
     ? traceOffsetsMs(trace.requests, stage.trace_speed ?? 1, stage.iterations)
     : undefined;
   const { stageRun, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
-    const preparedFromMs = clock.nowMs();
-    const prompts =
-      preparedPrompts ?? (await prepareOneStagePrompts(run, target, stage, workload, calibrator));
-    // A shared stage starts when the primary says, on every node (prompts are ready by then); the primary
-    // leaves the secondaries twice its own preparation time to be ready.
-    const startAtMs = shared
-      ? await beginSharedStage(run, target, stage, stageIndex, shared, clock.nowMs() - preparedFromMs)
-      : undefined;
+    const { prompts, startAtMs } = await stagePromptsAndStart(
+      run,
+      target,
+      stage,
+      stageIndex,
+      calibrator,
+      shared,
+      preparedPrompts,
+      workload,
+    );
     const cpuFrom = markCpu();
     const stageRun = await runStage(stage, {
       clock,
@@ -652,10 +734,61 @@ async function runOneStage(
   keepStageResults(run, stage, ranStage, stageRun.interrupted);
   // Planned starts: the next stage waits for its own start; the drain bound is in it.
   if (shared && !shared.starts) await awaitSharedStageEnd(run, shared, stageIndex);
-  // EXO's state shows requests still in flight; a plain OpenAI server has no such view.
-  if (target.kind === 'exo') await drainCluster(run);
+  // EXO's state shows requests still in flight; a plain OpenAI server has no such view. A secondary
+  // whose next stage is the primary's alone does not wait: the primary drains before and after it, and
+  // this node's next probes wait for the next published start.
+  if (target.kind === 'exo' && !(shared && nextStageIsPrimarysAlone(run, stageIndex)))
+    await drainCluster(run);
   // The seed's stage ends after the drain.
   completeSeedStage(ranStage, ranStage.started_at_ms, clock.nowMs());
+}
+
+/**
+ * A scheduled stage's prompts (sized now unless `preparedPrompts` were) and, when shared, its start.
+ * Usually the prompts come first and the primary leaves the secondaries twice its own preparation time
+ * to be ready. After a stage the primary sent alone, a secondary reads the start first: its calibration
+ * probes must not land in the primary's closed loop or search, which may still run until the start is
+ * published; the primary then leaves twice the longest preparation it has seen (the secondary may lack
+ * a calibration the primary holds from the stage it sent alone).
+ */
+async function stagePromptsAndStart(
+  run: NodeRun,
+  target: ResolvedTarget,
+  stage: StageConfig,
+  stageIndex: number,
+  calibrator: PromptCalibrator | undefined,
+  shared: NodeRun['shared'],
+  preparedPrompts: StagePrompts | undefined,
+  workload: StageWorkload | undefined,
+): Promise<{ prompts: StagePrompts; startAtMs: number | undefined }> {
+  const afterPrimarys =
+    shared !== undefined && !shared.starts && previousStageIsPrimarysAlone(run, stageIndex);
+  const prepare = async (): Promise<StagePrompts> =>
+    preparedPrompts ?? (await prepareOneStagePrompts(run, target, stage, workload, calibrator));
+  if (!shared) return { prompts: await prepare(), startAtMs: undefined };
+  if (afterPrimarys && !run.options.isPrimary) {
+    const published = await sharedStageStart(run, target, stageIndex, 0);
+    const prompts = await prepare();
+    return { prompts, startAtMs: recordSharedStart(run, stage, shared, published) };
+  }
+  const preparedFromMs = run.clock.nowMs();
+  const prompts = await prepare();
+  const preparationMs = run.clock.nowMs() - preparedFromMs;
+  const leadFor = afterPrimarys ? Math.max(preparationMs, run.longestPreparationMs) : preparationMs;
+  const published = await sharedStageStart(run, target, stageIndex, leadFor);
+  return { prompts, startAtMs: recordSharedStart(run, stage, shared, published) };
+}
+
+/** True when the stage before `stageIndex` (config order) is one the primary sends alone. */
+function previousStageIsPrimarysAlone(run: NodeRun, stageIndex: number): boolean {
+  const previous = run.loaded.config.stages[stageIndex - 1];
+  return previous !== undefined && isPrimaryOnlyStage(previous);
+}
+
+/** True when a secondary's next stage (config order) is one the primary sends alone. */
+function nextStageIsPrimarysAlone(run: NodeRun, stageIndex: number): boolean {
+  const next = run.loaded.config.stages[stageIndex + 1];
+  return !run.options.isPrimary && next !== undefined && isPrimaryOnlyStage(next);
 }
 
 /**
@@ -671,6 +804,7 @@ async function prepareOneStagePrompts(
   calibrator: PromptCalibrator | undefined,
 ): Promise<StagePrompts> {
   const { config } = run.loaded;
+  const fromMs = run.clock.nowMs();
   const prompts = workload
     ? await prepareWorkloadPrompts(
         calibrator,
@@ -680,8 +814,14 @@ async function prepareOneStagePrompts(
         `${run.options.runId}\u0000${stage.name}`,
       )
     : await prepareStagePrompts(calibrator, target.models, stage.prompt_length, config.unique_prompts);
+  notePreparation(run, run.clock.nowMs() - fromMs);
   logCalibration(run.logger, stage, prompts);
   return prompts;
+}
+
+/** Keeps the longest prompt sizing of the run (`longestPreparationMs`). */
+function notePreparation(run: NodeRun, preparationMs: number): void {
+  run.longestPreparationMs = Math.max(run.longestPreparationMs, preparationMs);
 }
 
 /** One line per model saying how the stage's prompts were sized (a warning when they could not be). */
@@ -694,21 +834,19 @@ function logCalibration(logger: Logger, stage: StageConfig, prompts: StagePrompt
 }
 
 /**
- * A shared stage's start (sharedStageStart), recorded in the schedule facts with how late this node
- * reached it, and logged with this node's share of the requests.
+ * A shared stage's start (sharedStageStart's), recorded in the schedule facts with how late this node
+ * is for it now (its prompts are ready), and logged with this node's share of the requests.
  */
-async function beginSharedStage(
+function recordSharedStart(
   run: NodeRun,
-  target: ResolvedTarget,
   stage: StageConfig,
-  stageIndex: number,
   shared: NonNullable<NodeRun['shared']>,
-  preparationMs: number,
-): Promise<number> {
-  const startAtMs = await sharedStageStart(run, target, stageIndex, preparationMs);
+  startAtMs: number,
+): number {
   const lateMs = Math.max(0, run.clock.nowMs() - startAtMs);
   shared.facts.stages.push({
     name: stage.name,
+    sent_by: 'shared',
     start_ms: startAtMs,
     late_ms: lateMs,
     requests: shareCount(shared.share, stage.iterations),
@@ -838,12 +976,14 @@ async function runSearchStage(
   const gaps = new Histogram();
   const runs: StageRun[] = [];
   const { results, prompts, cpu } = await logger.group(`Stage ${stage.name}`, async () => {
+    const preparedFromMs = clock.nowMs();
     const prompts = await prepareStagePrompts(
       calibrator,
       target.models,
       stage.prompt_length,
       config.unique_prompts,
     );
+    notePreparation(run, clock.nowMs() - preparedFromMs);
     logCalibration(logger, stage, prompts);
     const bound = search.max !== undefined ? `≤ ${search.max}` : `≥ ${search.min ?? 0}`;
     logger.info(
