@@ -140,8 +140,10 @@ function readNodeFolder(folder, source = folder) {
  * over the records, never averages of the nodes' percentiles. A request's identity is node + stage +
  * index; the node is `<hardware_label>#<node_index>`, its place in the matrix.
  *
- * Today only the primary sends load, so a merge of primary + secondaries gives the primary's figures
- * plus every node's view (verdict, memory, errors). What a record cannot give back is taken from the
+ * With load_from: primary only the primary sends load, so a merge of primary + secondaries gives the
+ * primary's figures plus every node's view (verdict, memory, errors). With load_from: all_nodes every
+ * node sends its share of each stage (a closed loop or capacity search: the primary alone), and the
+ * merge checks each node's records against that rule (judgeShares). What a record cannot give back is taken from the
  * one node that ran the stage (inter-token gaps, in-flight samples, calibration); when several nodes
  * ran a stage, the parts that cannot be combined exactly are left out rather than approximated (see
  * mergeStage).
@@ -201,7 +203,7 @@ function expectedNodes(config) {
 /**
  * A stage merged from the nodes that ran it. From the records: every statistic. From the one node
  * that ran it: the inter-token gaps (a streaming histogram, not in the records), in-flight samples, peak
- * in flight and calibration. With several such nodes: gaps keep their exact count, mean and max (the
+ * in flight, calibration and a capacity search's outcome. With several such nodes: gaps keep their exact count, mean and max (the
  * percentiles of a histogram summary cannot be combined: null), the peak is the largest node's peak
  * (a lower bound of the cluster's), samples and client CPU are left out, calibration is the first node's.
  */
@@ -248,6 +250,8 @@ function mergeStage(name, ran, records) {
         in_flight_samples: ran.length === 1 ? first.in_flight_samples : [],
         // What the sending node's load generator cost its machine; the CPU of several machines is no one figure.
         ...(ran.length === 1 && first.client_cpu ? { client_cpu: first.client_cpu } : {}),
+        // A capacity search is one node's (the primary's, whatever load_from says): its probes and capacity.
+        ...(ran.length === 1 && first.search ? { search: first.search } : {}),
     };
 }
 /** The node's memory: its cluster facts from any merged document, and its peak use in the snapshots. */
@@ -296,9 +300,13 @@ function mergeValidity(config, nodes, stages, stageSenders) {
         const again = (0,validity/* judgeValidity */.A8)(config, sharedStages, null);
         reasons.push(...again.reasons.map((reason) => `merged records: ${reason}`));
     }
-    // load_from: all_nodes: the nodes must have followed the same starts, on clocks within the tolerance.
-    const shared = (0,schedule/* judgeSharedSchedule */.mE)(sharedSchedules(nodes));
+    // load_from: all_nodes: the nodes must have followed the same starts, on clocks within the tolerance,
+    // each sending exactly its share (a stage the primary sent alone: the primary only).
+    const schedules = sharedSchedules(nodes);
+    const shared = (0,schedule/* judgeSharedSchedule */.mE)(schedules);
     reasons.push(...shared.reasons.map((reason) => `shared schedule: ${reason}`));
+    const shares = (0,schedule/* judgeShares */.uS)(schedules.map((schedule) => ({ ...schedule, records: recordsOf(nodes, schedule.node) })), config.stages);
+    reasons.push(...shares.map((reason) => `shared schedule: ${reason}`));
     notes.push(...shared.notes.map((note) => `shared schedule: ${note}`));
     const status = reasons.length > 0 ? 'invalid' : inconclusive ? 'inconclusive' : 'valid';
     return {
@@ -315,6 +323,10 @@ function mergeValidity(config, nodes, stages, stageSenders) {
 /** The schedules of the nodes that shared the load (`load_from: all_nodes`), by node key. */
 function sharedSchedules(nodes) {
     return nodes.flatMap((node) => node.document.schedule ? [{ node: nodeKey(node.document), schedule: node.document.schedule }] : []);
+}
+/** The records of the node whose key is `key`. */
+function recordsOf(nodes, key) {
+    return nodes.find((node) => nodeKey(node.document) === key)?.records ?? [];
 }
 /** The merged document's `merge.schedule`: tolerance, measured spread and each node's offset. */
 function mergedSchedule(nodes) {
@@ -485,7 +497,10 @@ function mergeNodeResults(given, missing = []) {
     const stageNames = config.stages.map((stage) => stage.name);
     const { records, ranBy } = collectRecords(nodes, stageNames, problems);
     const { stages, stageSenders } = mergeStages(stageNames, ranBy, records);
-    const runStages = stages.filter((stage) => !stage.config.warmup).map((stage) => stage.name);
+    // As on a node (judgeRun): warm-up stages and capacity searches (overloaded on purpose) are left out.
+    const runStages = stages
+        .filter((stage) => !stage.config.warmup && !stage.config.search)
+        .map((stage) => stage.name);
     const runRecords = records.filter((record) => runStages.includes(record.stage));
     const clusterNodes = clusterNodesOf(nodes);
     const documents = nodes.map((node) => node.document);
