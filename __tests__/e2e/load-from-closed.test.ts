@@ -9,21 +9,14 @@
  * next open-loop stage's first request goes out after the closed loop's last one ended. The capacity
  * search's counterpart (in process, 2 nodes) is __tests__/benchmark/load-from-exo.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outputs } from '../../src/action/constants.js';
 import { FAST_TEST_PROFILE } from '../../src/simulator/index.js';
-import { ArtifactStandin } from '../helpers/artifact-standin.js';
-import { artifactFiles, describeStep, jsonLines } from '../helpers/merge-checks.js';
-import {
-  missingBundles,
-  runStep,
-  startSimulatorProcess,
-  type SimulatorProcess,
-  type StepOptions,
-  type StepResult,
-} from './runner.js';
+import { describeStep, jsonLines } from '../helpers/merge-checks.js';
+import { runMatrixWorkflow, type WorkflowRun } from './matrix-workflow.js';
+import { missingBundles, startSimulatorProcess, type SimulatorProcess } from './runner.js';
 
 const MODEL = 'mlx-community/Llama-3.2-1B-Instruct-4bit';
 const CONFIG = `# e2e: closed loops between shared open-loop stages, load from all four nodes
@@ -68,13 +61,6 @@ const TOTAL_REQUESTS = 8 + 4 + 8 + 8;
 const NODES = 4;
 const OFFSETS = [-5, 5, -5, 5];
 
-interface MatrixEntry {
-  label: string;
-  index: number;
-  is_primary: boolean;
-  expected_nodes: number;
-}
-
 interface RequestLine {
   node?: string;
   stage: string;
@@ -104,33 +90,12 @@ interface MergedDocument {
 describe('load_from: all_nodes with closed loops — plan, four node jobs and the merge job against a 4-node simulator', () => {
   let root: string;
   let simulator: SimulatorProcess | undefined;
-  let matrix: MatrixEntry[];
-  let nodes: StepResult[];
-  let merge: StepResult;
+  let matrix: WorkflowRun['matrix'];
+  let nodes: WorkflowRun['nodes'];
+  let merge: WorkflowRun['merge'];
   /** Node artifacts in matrix order. */
-  let artifacts: Array<Map<string, string>>;
-  let merged: Map<string, string>;
-
-  /** A step in a job of its own: its own RUNNER_TEMP and runtime token; `env` on top. */
-  function step(
-    service: ArtifactStandin,
-    workspace: string,
-    job: string,
-    inputs: Record<string, string>,
-    env: Record<string, string> = {},
-  ): StepOptions {
-    const runnerTemp = join(root, 'jobs', job, 'runner-temp');
-    mkdirSync(runnerTemp, { recursive: true });
-    return {
-      kind: 'main',
-      stepDir: join(root, 'jobs', job, 'step'),
-      workspace,
-      runnerTemp,
-      inputs,
-      timeoutMs: 120_000,
-      env: { GITHUB_RUN_ID: '7171', GITHUB_RUN_ATTEMPT: '1', ...service.env(job), ...env },
-    };
-  }
+  let artifacts: WorkflowRun['artifacts'];
+  let merged: WorkflowRun['merged'];
 
   beforeAll(async () => {
     const missing = missingBundles();
@@ -140,57 +105,17 @@ describe('load_from: all_nodes with closed loops — plan, four node jobs and th
     writeFileSync(profile, JSON.stringify(FAST_TEST_PROFILE));
     simulator = await startSimulatorProcess(['--nodes', String(NODES), '--port', '0', '--profile', profile]);
     const sim = simulator;
-    const service = await ArtifactStandin.start();
-    try {
-      const workspace = join(root, 'workspace');
-      mkdirSync(join(workspace, '.github', 'configs'), { recursive: true });
-      writeFileSync(join(workspace, '.github', 'configs', 'bench_closed.yaml'), CONFIG);
-      const plan = await runStep(
-        step(service, workspace, 'plan', {
-          mode: 'plan',
-          'config-file': '.github/configs/bench_closed.yaml',
-        }),
-      );
-      expect([plan.exitCode, describeStep(plan)]).toEqual([0, describeStep(plan)]);
-      matrix = (JSON.parse(plan.outputs.get(Outputs.Matrix) ?? '') as { include: MatrixEntry[] }).include;
-      nodes = await Promise.all(
-        matrix.map((entry, i) =>
-          runStep(
-            step(
-              service,
-              workspace,
-              `node-${entry.label}-${entry.index}`,
-              {
-                mode: 'node',
-                'config-file': '.github/configs/bench_closed.yaml',
-                'is-primary': String(entry.is_primary),
-                'expected-nodes': String(entry.expected_nodes),
-                'hardware-label': entry.label,
-                'node-index': String(entry.index),
-                'api-url': sim.nodes[i]?.url ?? '',
-              },
-              { EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS: String(OFFSETS[i] ?? 0) },
-            ),
-          ),
-        ),
-      );
-      merge = await runStep(step(service, workspace, 'merge', { mode: 'merge' }));
-      artifacts = matrix.map((entry) => {
-        const artifact = service.artifacts.find(
-          (a) => a.name === `exo-bench-${entry.label}-${entry.index}-1`,
-        );
-        if (!artifact)
-          throw new Error(
-            `no artifact for ${entry.label}#${entry.index}: ${nodes.map(describeStep).join('\n')}`,
-          );
-        return artifactFiles(artifact);
-      });
-      const mergedArtifact = service.artifacts.find((a) => a.name === 'exo-bench-merged-1');
-      if (!mergedArtifact) throw new Error(`no merged artifact: ${describeStep(merge)}`);
-      merged = artifactFiles(mergedArtifact);
-    } finally {
-      await service.close();
-    }
+    ({ matrix, nodes, merge, artifacts, merged } = await runMatrixWorkflow({
+      root,
+      simulator: sim,
+      runId: '7171',
+      configName: 'bench_closed.yaml',
+      config: CONFIG,
+      offsets: OFFSETS,
+      // Each node job sends to its own node's API.
+      nodeInputs: (_entry, position) => ({ 'api-url': sim.nodes[position]?.url ?? '' }),
+      stepTimeoutMs: 120_000,
+    }));
   }, 300_000);
 
   afterAll(async () => {

@@ -8,30 +8,23 @@
  * all_nodes_drain_seconds + the skew tolerance). Each node process runs on a clock of its own
  * (EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS) and sends request i of each stage with i mod 4 = its position.
  *
- * Run 1, ±5 ms of skew (tolerance 20 ms): every request is counted once, each node's share is its
+ * WorkflowRun 1, ±5 ms of skew (tolerance 20 ms): every request is counted once, each node's share is its
  * i mod 4 at the planned start + the plan's offset, the merged TTFT percentiles are those of the
  * concatenated requests.jsonl, the skew is reported (10 ms) and the run is valid; against the
  * simulator's ground truth the union of the shares is the one-node schedule within that skew.
- * Run 2, ±30 ms: invalid, with the skew reason. Run 3, a drain bound far shorter than the requests:
+ * WorkflowRun 2, ±30 ms: invalid, with the skew reason. WorkflowRun 3, a drain bound far shorter than the requests:
  * invalid, with the overrun reason.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outputs } from '../../src/action/constants.js';
 import { planArrivals } from '../../src/load/arrivals.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { DEFAULT_PROFILE, FAST_TEST_PROFILE } from '../../src/simulator/index.js';
-import { ArtifactStandin } from '../helpers/artifact-standin.js';
-import { artifactFiles, describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
-import {
-  missingBundles,
-  runStep,
-  startSimulatorProcess,
-  type SimulatorProcess,
-  type StepOptions,
-  type StepResult,
-} from './runner.js';
+import { describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
+import { runMatrixWorkflow, type MergedDocument, type WorkflowRun } from './matrix-workflow.js';
+import { missingBundles, startSimulatorProcess, type SimulatorProcess } from './runner.js';
 
 const NODES = 4;
 const TOLERANCE_MS = 20;
@@ -77,15 +70,6 @@ stages:
 const STAGES = parseConfigText(configText('http://127.0.0.1:1'), 'c.yaml', {}).config.stages;
 const TOTAL_REQUESTS = 12 + 20;
 
-interface MatrixEntry {
-  label: string;
-  index: number;
-  is_primary: boolean;
-  expected_nodes: number;
-  sends_load: boolean;
-  start_at_ms?: number;
-}
-
 interface RequestLine {
   stage: string;
   index: number;
@@ -119,139 +103,12 @@ interface NodeDocument {
   schedule?: ScheduleFacts;
 }
 
-interface MergedDocument {
-  verdict: string;
-  error: { message: string } | null;
-  validity: { valid: boolean; reasons: string[] };
-  results: { run: { total_requests: number; ttft_ms: { p50: number; p95: number } } | null };
-  merge: {
-    nodes: Array<{ node: string; is_primary: boolean; requests: number }>;
-    requests: number;
-    schedule?: {
-      skew_tolerance_ms: number;
-      skew_ms: number | null;
-      clock_offsets_ms: Record<string, number>;
-    };
-  };
-}
-
-interface TruthRecord {
-  id: string;
-  arrived_at_ms: number;
-}
-
-/** One whole run: what the jobs produced. */
-interface Run {
-  matrix: MatrixEntry[];
-  plan: StepResult;
-  nodes: StepResult[];
-  merge: StepResult;
-  /** Node artifacts in matrix order. */
-  artifacts: Array<Map<string, string>>;
-  merged: Map<string, string>;
-  truth: TruthRecord[];
-}
-
 describe('load_from: all_nodes with an openai target — plan, four LOADGEN node jobs and the merge job against one server', () => {
   let root: string;
   let simulator: SimulatorProcess | undefined;
-  let stepCounter = 0;
-  let within: Run;
-  let beyond: Run;
-  let overrun: Run;
-
-  /** A step in a job of its own: its own RUNNER_TEMP and runtime token; `env` on top. */
-  function step(
-    service: ArtifactStandin,
-    workspace: string,
-    runId: string,
-    job: string,
-    inputs: Record<string, string>,
-    env: Record<string, string> = {},
-  ): StepOptions {
-    const runnerTemp = join(root, runId, 'jobs', job, 'runner-temp');
-    mkdirSync(runnerTemp, { recursive: true });
-    stepCounter += 1;
-    return {
-      kind: 'main',
-      stepDir: join(root, runId, 'jobs', job, `step-${stepCounter}`),
-      workspace,
-      runnerTemp,
-      inputs,
-      timeoutMs: 90_000,
-      env: { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', ...service.env(job), ...env },
-    };
-  }
-
-  /** Plan, four node jobs (node k with clock offset offsets[k]) and the merge job, as a workflow runs them. */
-  async function runWorkflow(runId: string, offsets: number[], config: string): Promise<Run> {
-    const sim = simulator;
-    if (!sim) throw new Error('simulator not started');
-    const service = await ArtifactStandin.start();
-    try {
-      return await runJobs(sim, service, runId, offsets, config);
-    } finally {
-      await service.close();
-    }
-  }
-
-  async function runJobs(
-    sim: SimulatorProcess,
-    service: ArtifactStandin,
-    runId: string,
-    offsets: number[],
-    config: string,
-  ): Promise<Run> {
-    const workspace = join(root, runId, 'workspace');
-    mkdirSync(join(workspace, '.github', 'configs'), { recursive: true });
-    writeFileSync(join(workspace, '.github', 'configs', 'bench_openai.yaml'), config);
-    await fetch(`${sim.control}/_simulator/requests`, { method: 'DELETE' });
-    const plan = await runStep(
-      step(service, workspace, runId, 'plan', {
-        mode: 'plan',
-        'config-file': '.github/configs/bench_openai.yaml',
-      }),
-    );
-    expect([plan.exitCode, describeStep(plan)]).toEqual([0, describeStep(plan)]);
-    const matrix = (JSON.parse(plan.outputs.get(Outputs.Matrix) ?? '') as { include: MatrixEntry[] }).include;
-    // As bench-matrix.yml wires it: each job passes its entry's start on, and no api-url (the config's
-    // base_url is the one server every node loads).
-    const nodes = await Promise.all(
-      matrix.map((entry, i) =>
-        runStep(
-          step(
-            service,
-            workspace,
-            runId,
-            `node-${entry.label}-${entry.index}`,
-            {
-              mode: 'node',
-              'config-file': '.github/configs/bench_openai.yaml',
-              'is-primary': String(entry.is_primary),
-              'expected-nodes': String(entry.expected_nodes),
-              'hardware-label': entry.label,
-              'node-index': String(entry.index),
-              'schedule-start-ms': String(entry.start_at_ms ?? ''),
-            },
-            { EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS: String(offsets[i] ?? 0) },
-          ),
-        ),
-      ),
-    );
-    const merge = await runStep(step(service, workspace, runId, 'merge', { mode: 'merge' }));
-    const truth = (await (await fetch(`${sim.control}/_simulator/requests`)).json()) as TruthRecord[];
-    const artifacts = matrix.map((entry) => {
-      const artifact = service.artifacts.find((a) => a.name === `exo-bench-${entry.label}-${entry.index}-1`);
-      if (!artifact)
-        throw new Error(
-          `no artifact for ${entry.label}#${entry.index}: ${nodes.map(describeStep).join('\n')}`,
-        );
-      return artifactFiles(artifact);
-    });
-    const mergedArtifact = service.artifacts.find((a) => a.name === 'exo-bench-merged-1');
-    if (!mergedArtifact) throw new Error(`no merged artifact: ${describeStep(merge)}`);
-    return { matrix, plan, nodes, merge, artifacts, merged: artifactFiles(mergedArtifact), truth };
-  }
+  let within: WorkflowRun;
+  let beyond: WorkflowRun;
+  let overrun: WorkflowRun;
 
   beforeAll(async () => {
     const missing = missingBundles();
@@ -261,11 +118,24 @@ describe('load_from: all_nodes with an openai target — plan, four LOADGEN node
     writeFileSync(profile, JSON.stringify(FAST_TEST_PROFILE));
     simulator = await startSimulatorProcess(['--flavor', 'openai', '--port', '0', '--profile', profile]);
     const url = simulator.nodes[0]?.url ?? '';
-    within = await runWorkflow('7171', [-5, 5, -5, 5], configText(url));
-    beyond = await runWorkflow('7272', [-30, 30, -30, 30], configText(url));
+    const sim = simulator;
+    const run = (runId: string, offsets: number[], config: string): Promise<WorkflowRun> =>
+      runMatrixWorkflow({
+        root,
+        simulator: sim,
+        runId,
+        configName: 'bench_openai.yaml',
+        config,
+        offsets,
+        // As bench-matrix.yml wires it: each job passes its entry's start on, and no api-url (the
+        // config's base_url is the one server every node loads).
+        nodeInputs: (entry) => ({ 'schedule-start-ms': String(entry.start_at_ms ?? '') }),
+      });
+    within = await run('7171', [-5, 5, -5, 5], configText(url));
+    beyond = await run('7272', [-30, 30, -30, 30], configText(url));
     // 200 tokens at the profile's 1,000 tokens/s: each ramp request lasts ≥ 200 ms, and the steady stage
     // starts 10 ms + the 20 ms tolerance after the ramp's last send.
-    overrun = await runWorkflow('7373', [0, 0, 0, 0], configText(url, 200, 0.01));
+    overrun = await run('7373', [0, 0, 0, 0], configText(url, 200, 0.01));
   }, 400_000);
 
   afterAll(async () => {
@@ -273,9 +143,9 @@ describe('load_from: all_nodes with an openai target — plan, four LOADGEN node
     if (root) rmSync(root, { recursive: true, force: true });
   }, 15_000);
 
-  const mergedDocument = (run: Run): MergedDocument =>
+  const mergedDocument = (run: WorkflowRun): MergedDocument =>
     JSON.parse(run.merged.get('results.json') ?? '') as MergedDocument;
-  const nodeDocument = (run: Run, i: number): NodeDocument =>
+  const nodeDocument = (run: WorkflowRun, i: number): NodeDocument =>
     JSON.parse(run.artifacts[i]?.get('results.json') ?? '') as NodeDocument;
 
   it('the plan gives four LOADGEN entries, all sending load, with one start; every job passed', () => {

@@ -5,31 +5,24 @@
  * of the matrix) to its own node's API, on the stage starts the primary publishes through the cluster
  * state; each node process runs on a clock of its own (EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS).
  *
- * Run 1, ±5 ms of skew (tolerance 20 ms): the merged result counts every request once, each node's
+ * WorkflowRun 1, ±5 ms of skew (tolerance 20 ms): the merged result counts every request once, each node's
  * share is its i mod 4, the merged TTFT percentiles are those of the concatenated requests.jsonl, the
  * merge job's summary is the one a user reads, and against the simulator's ground truth (true arrival
  * times) the union of the shares is the one-node schedule up to the reported skew: what is left of each
  * request's deviation, once its own dispatch lag and transport are taken out, is the clock offset,
  * within the skew the results report; the offered rate of each stage is the planned one within that skew.
- * Run 2, ±30 ms (beyond the 20 ms tolerance): the merged run is invalid, with the reason.
+ * WorkflowRun 2, ±30 ms (beyond the 20 ms tolerance): the merged run is invalid, with the reason.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Outputs } from '../../src/action/constants.js';
 import { planArrivals } from '../../src/load/arrivals.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { FAST_TEST_PROFILE } from '../../src/simulator/index.js';
-import { ArtifactStandin } from '../helpers/artifact-standin.js';
-import { artifactFiles, describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
-import {
-  missingBundles,
-  runStep,
-  startSimulatorProcess,
-  type SimulatorProcess,
-  type StepOptions,
-  type StepResult,
-} from './runner.js';
+import { describeStep, jsonLines, linearPercentile } from '../helpers/merge-checks.js';
+import { runMatrixWorkflow, type MergedDocument, type WorkflowRun } from './matrix-workflow.js';
+import { missingBundles, startSimulatorProcess, type SimulatorProcess } from './runner.js';
 
 const MODEL = 'mlx-community/Llama-3.2-1B-Instruct-4bit';
 const CONFIG = `# e2e: load from all four nodes, merged into one result
@@ -63,14 +56,6 @@ const STAGES = parseConfigText(CONFIG, 'c.yaml', {}).config.stages;
 const TOTAL_REQUESTS = 12 + 20;
 const NODES = 4;
 
-interface MatrixEntry {
-  label: string;
-  index: number;
-  is_primary: boolean;
-  expected_nodes: number;
-  sends_load: boolean;
-}
-
 interface RequestLine {
   node?: string;
   stage: string;
@@ -98,135 +83,11 @@ interface NodeDocument {
   schedule?: ScheduleFacts;
 }
 
-interface MergedDocument {
-  verdict: string;
-  error: { message: string } | null;
-  validity: { valid: boolean; reasons: string[] };
-  results: { run: { total_requests: number; ttft_ms: { p50: number; p95: number } } | null };
-  merge: {
-    nodes: Array<{ node: string; is_primary: boolean; requests: number }>;
-    requests: number;
-    schedule?: {
-      skew_tolerance_ms: number;
-      skew_ms: number | null;
-      clock_offsets_ms: Record<string, number>;
-    };
-  };
-}
-
-interface TruthRecord {
-  id: string;
-  arrived_at_ms: number;
-}
-
-/** One whole run: what the jobs produced. */
-interface Run {
-  matrix: MatrixEntry[];
-  nodes: StepResult[];
-  merge: StepResult;
-  /** Node artifacts in matrix order. */
-  artifacts: Array<Map<string, string>>;
-  merged: Map<string, string>;
-  truth: TruthRecord[];
-}
-
 describe('load_from: all_nodes — plan, four node jobs and the merge job against a 4-node simulator', () => {
   let root: string;
   let simulator: SimulatorProcess | undefined;
-  let stepCounter = 0;
-  let within: Run;
-  let beyond: Run;
-
-  /** A step in a job of its own: its own RUNNER_TEMP and runtime token; `env` on top. */
-  function step(
-    service: ArtifactStandin,
-    workspace: string,
-    runId: string,
-    job: string,
-    inputs: Record<string, string>,
-    env: Record<string, string> = {},
-  ): StepOptions {
-    const runnerTemp = join(root, runId, 'jobs', job, 'runner-temp');
-    mkdirSync(runnerTemp, { recursive: true });
-    stepCounter += 1;
-    return {
-      kind: 'main',
-      stepDir: join(root, runId, 'jobs', job, `step-${stepCounter}`),
-      workspace,
-      runnerTemp,
-      inputs,
-      timeoutMs: 90_000,
-      env: { GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', ...service.env(job), ...env },
-    };
-  }
-
-  /** Plan, four node jobs (node k with clock offset offsets[k]) and the merge job, as a workflow runs them. */
-  async function runWorkflow(runId: string, offsets: number[]): Promise<Run> {
-    const sim = simulator;
-    if (!sim) throw new Error('simulator not started');
-    // An artifact service of its own: one workflow run.
-    const service = await ArtifactStandin.start();
-    try {
-      return await runJobs(sim, service, runId, offsets);
-    } finally {
-      await service.close();
-    }
-  }
-
-  async function runJobs(
-    sim: SimulatorProcess,
-    service: ArtifactStandin,
-    runId: string,
-    offsets: number[],
-  ): Promise<Run> {
-    const workspace = join(root, runId, 'workspace');
-    mkdirSync(join(workspace, '.github', 'configs'), { recursive: true });
-    writeFileSync(join(workspace, '.github', 'configs', 'bench_all.yaml'), CONFIG);
-    await fetch(`${sim.control}/_simulator/requests`, { method: 'DELETE' });
-    const plan = await runStep(
-      step(service, workspace, runId, 'plan', {
-        mode: 'plan',
-        'config-file': '.github/configs/bench_all.yaml',
-      }),
-    );
-    expect([plan.exitCode, describeStep(plan)]).toEqual([0, describeStep(plan)]);
-    const matrix = (JSON.parse(plan.outputs.get(Outputs.Matrix) ?? '') as { include: MatrixEntry[] }).include;
-    const nodes = await Promise.all(
-      matrix.map((entry, i) =>
-        runStep(
-          step(
-            service,
-            workspace,
-            runId,
-            `node-${entry.label}-${entry.index}`,
-            {
-              mode: 'node',
-              'config-file': '.github/configs/bench_all.yaml',
-              'is-primary': String(entry.is_primary),
-              'expected-nodes': String(entry.expected_nodes),
-              'hardware-label': entry.label,
-              'node-index': String(entry.index),
-              'api-url': sim.nodes[i]?.url ?? '',
-            },
-            { EXO_BENCH_SIMULATED_CLOCK_OFFSET_MS: String(offsets[i] ?? 0) },
-          ),
-        ),
-      ),
-    );
-    const merge = await runStep(step(service, workspace, runId, 'merge', { mode: 'merge' }));
-    const truth = (await (await fetch(`${sim.control}/_simulator/requests`)).json()) as TruthRecord[];
-    const artifacts = matrix.map((entry) => {
-      const artifact = service.artifacts.find((a) => a.name === `exo-bench-${entry.label}-${entry.index}-1`);
-      if (!artifact)
-        throw new Error(
-          `no artifact for ${entry.label}#${entry.index}: ${nodes.map(describeStep).join('\n')}`,
-        );
-      return artifactFiles(artifact);
-    });
-    const mergedArtifact = service.artifacts.find((a) => a.name === 'exo-bench-merged-1');
-    if (!mergedArtifact) throw new Error(`no merged artifact: ${describeStep(merge)}`);
-    return { matrix, nodes, merge, artifacts, merged: artifactFiles(mergedArtifact), truth };
-  }
+  let within: WorkflowRun;
+  let beyond: WorkflowRun;
 
   beforeAll(async () => {
     const missing = missingBundles();
@@ -235,8 +96,20 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
     const profile = join(root, 'profile.json');
     writeFileSync(profile, JSON.stringify(FAST_TEST_PROFILE));
     simulator = await startSimulatorProcess(['--nodes', String(NODES), '--port', '0', '--profile', profile]);
-    within = await runWorkflow('6161', [-5, 5, -5, 5]);
-    beyond = await runWorkflow('6262', [-30, 30, -30, 30]);
+    const sim = simulator;
+    const run = (runId: string, offsets: number[]): Promise<WorkflowRun> =>
+      runMatrixWorkflow({
+        root,
+        simulator: sim,
+        runId,
+        configName: 'bench_all.yaml',
+        config: CONFIG,
+        offsets,
+        // Each node job sends to its own node's API.
+        nodeInputs: (_entry, position) => ({ 'api-url': sim.nodes[position]?.url ?? '' }),
+      });
+    within = await run('6161', [-5, 5, -5, 5]);
+    beyond = await run('6262', [-30, 30, -30, 30]);
   }, 400_000);
 
   afterAll(async () => {
@@ -244,9 +117,9 @@ describe('load_from: all_nodes — plan, four node jobs and the merge job agains
     if (root) rmSync(root, { recursive: true, force: true });
   }, 15_000);
 
-  const mergedDocument = (run: Run): MergedDocument =>
+  const mergedDocument = (run: WorkflowRun): MergedDocument =>
     JSON.parse(run.merged.get('results.json') ?? '') as MergedDocument;
-  const nodeDocument = (run: Run, i: number): NodeDocument =>
+  const nodeDocument = (run: WorkflowRun, i: number): NodeDocument =>
     JSON.parse(run.artifacts[i]?.get('results.json') ?? '') as NodeDocument;
 
   it('the plan says every node sends load; every node job and the merge job passed', () => {
