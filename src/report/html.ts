@@ -282,15 +282,21 @@ function headlineHtml(document: ResultsDocument): string[] {
 /** One line on what ran: config, role, target, models, endpoint, start. */
 function runContextHtml(document: ResultsDocument): string[] {
   const meta = document.metadata;
+  const expected = document.cluster.expected_nodes;
+  // A merged run already says how many nodes it merged; the plan's count only when it differs.
   const where =
     meta.target?.kind === 'openai'
-      ? `OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
-      : `${document.cluster.expected_nodes} node(s)`;
+      ? ` · OpenAI-compatible server <code>${escapeHtml(meta.target.base_url)}</code>`
+      : document.merge
+        ? document.merge.nodes.length === expected
+          ? ''
+          : ` · ${expected} planned node(s)`
+        : ` · ${expected} node(s)`;
   const models = [...new Set(document.configuration.model_ids)]
     .map((modelId) => `<code>${escapeHtml(modelId)}</code>`)
     .join(', ');
   return [
-    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${models} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
+    `<p>Config <code>${escapeHtml(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${escapeHtml(meta.hardware_label)}#${meta.node_index ?? 0}` : ''}${where} · model ${models} · endpoint <code>${escapeHtml(meta.endpoint)}</code> · started ${escapeHtml(meta.started_at)}</p>`,
   ];
 }
 

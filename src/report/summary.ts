@@ -133,12 +133,22 @@ function headline(document: ResultsDocument): string {
       ? ` · ${escapeMarkdownText(meta.hardware_label)}#${meta.node_index ?? 0}`
       : '';
   const models = [...new Set(document.configuration.model_ids)].map((m) => markdownInlineCode(m)).join(', ');
+  const expected = document.cluster.expected_nodes;
+  // A merged run already says how many nodes it merged; the plan's count only when it differs.
   const where =
     meta.target?.kind === 'openai'
       ? `OpenAI-compatible server ${markdownInlineCode(meta.target.base_url)}`
-      : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
+      : merged && merged.nodes.length === expected
+        ? undefined
+        : `${expected} ${merged ? 'planned ' : ''}node${expected === 1 ? '' : 's'}`;
   lines.push(
-    `Config ${markdownInlineCode(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${markdownInlineCode(meta.endpoint)}`,
+    [
+      `Config ${markdownInlineCode(meta.config_file)}`,
+      `${role}${label}`,
+      ...(where === undefined ? [] : [where]),
+      models,
+      `endpoint ${markdownInlineCode(meta.endpoint)}`,
+    ].join(' · '),
   );
   const provenance = provenanceMarkdown(document.provenance);
   if (provenance) lines.push('', `<sub>${provenance}</sub>`);
@@ -531,11 +541,11 @@ ${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merg
   ];
   // load_from: all_nodes: every node sent its share, on its own clock.
   const schedule = merged.schedule;
-  const primarys = document.configuration.stages.filter(isPrimaryOnlyStage).map((stage) => stage.name);
+  const primaryOnly = document.configuration.stages.filter(isPrimaryOnlyStage).map((stage) => stage.name);
   const alone =
-    primarys.length === 0
+    primaryOnly.length === 0
       ? ''
-      : ` Sent by the primary alone (closed loop or capacity search): ${primarys.map((name) => escapeMarkdownText(name)).join(', ')}.`;
+      : ` Sent by the primary alone (closed loop or capacity search): ${primaryOnly.map((name) => escapeMarkdownText(name)).join(', ')}.`;
   if (schedule)
     parts.push(
       `Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}.${alone} Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`,
