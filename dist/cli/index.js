@@ -18791,10 +18791,20 @@ function headline(document) {
         ? ` · ${(0,markdown/* escapeMarkdownText */.m4)(meta.hardware_label)}#${meta.node_index ?? 0}`
         : '';
     const models = [...new Set(document.configuration.model_ids)].map((m) => (0,markdown/* markdownInlineCode */.m2)(m)).join(', ');
+    const expected = document.cluster.expected_nodes;
+    // A merged run already says how many nodes it merged; the plan's count only when it differs.
     const where = meta.target?.kind === 'openai'
         ? `OpenAI-compatible server ${(0,markdown/* markdownInlineCode */.m2)(meta.target.base_url)}`
-        : `${document.cluster.expected_nodes} node${document.cluster.expected_nodes === 1 ? '' : 's'}`;
-    lines.push(`Config ${(0,markdown/* markdownInlineCode */.m2)(meta.config_file)} · ${role}${label} · ${where} · ${models} · endpoint ${(0,markdown/* markdownInlineCode */.m2)(meta.endpoint)}`);
+        : merged && merged.nodes.length === expected
+            ? undefined
+            : `${expected} ${merged ? 'planned ' : ''}node${expected === 1 ? '' : 's'}`;
+    lines.push([
+        `Config ${(0,markdown/* markdownInlineCode */.m2)(meta.config_file)}`,
+        `${role}${label}`,
+        ...(where === undefined ? [] : [where]),
+        models,
+        `endpoint ${(0,markdown/* markdownInlineCode */.m2)(meta.endpoint)}`,
+    ].join(' · '));
     const provenance = (0,report_provenance/* provenanceMarkdown */.fq)(document.provenance);
     if (provenance)
         lines.push('', `<sub>${provenance}</sub>`);
@@ -19106,10 +19116,10 @@ ${merged.requests} request${merged.requests === 1 ? '' : 's'} merged from ${merg
     ];
     // load_from: all_nodes: every node sent its share, on its own clock.
     const schedule = merged.schedule;
-    const primarys = document.configuration.stages.filter(load_schedule/* isPrimaryOnlyStage */.LS).map((stage) => stage.name);
-    const alone = primarys.length === 0
+    const primaryOnly = document.configuration.stages.filter(load_schedule/* isPrimaryOnlyStage */.LS).map((stage) => stage.name);
+    const alone = primaryOnly.length === 0
         ? ''
-        : ` Sent by the primary alone (closed loop or capacity search): ${primarys.map((name) => (0,markdown/* escapeMarkdownText */.m4)(name)).join(', ')}.`;
+        : ` Sent by the primary alone (closed loop or capacity search): ${primaryOnly.map((name) => (0,markdown/* escapeMarkdownText */.m4)(name)).join(', ')}.`;
     if (schedule)
         parts.push(`Load from every node (load_from: all_nodes): request i of a stage from node i mod ${merged.nodes.length}.${alone} Clock skew between the nodes: ${schedule.skew_ms === null ? 'not measured on every node (assumed within the tolerance)' : `${formatNumber(schedule.skew_ms)} ms`}, tolerance ${formatNumber(schedule.skew_tolerance_ms)} ms.`);
     if (merged.problems.length > 0)
@@ -19633,14 +19643,20 @@ function headlineHtml(document) {
 /** One line on what ran: config, role, target, models, endpoint, start. */
 function runContextHtml(document) {
     const meta = document.metadata;
+    const expected = document.cluster.expected_nodes;
+    // A merged run already says how many nodes it merged; the plan's count only when it differs.
     const where = meta.target?.kind === 'openai'
-        ? `OpenAI-compatible server <code>${(0,html_escape/* escapeHtml */.Z)(meta.target.base_url)}</code>`
-        : `${document.cluster.expected_nodes} node(s)`;
+        ? ` · OpenAI-compatible server <code>${(0,html_escape/* escapeHtml */.Z)(meta.target.base_url)}</code>`
+        : document.merge
+            ? document.merge.nodes.length === expected
+                ? ''
+                : ` · ${expected} planned node(s)`
+            : ` · ${expected} node(s)`;
     const models = [...new Set(document.configuration.model_ids)]
         .map((modelId) => `<code>${(0,html_escape/* escapeHtml */.Z)(modelId)}</code>`)
         .join(', ');
     return [
-        `<p>Config <code>${(0,html_escape/* escapeHtml */.Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,html_escape/* escapeHtml */.Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''} · ${where} · model ${models} · endpoint <code>${(0,html_escape/* escapeHtml */.Z)(meta.endpoint)}</code> · started ${(0,html_escape/* escapeHtml */.Z)(meta.started_at)}</p>`,
+        `<p>Config <code>${(0,html_escape/* escapeHtml */.Z)(meta.config_file)}</code> · ${document.merge ? `merged run of ${document.merge.nodes.length} node(s)` : meta.is_primary ? 'primary' : 'secondary'}${meta.hardware_label && !document.merge ? ` · ${(0,html_escape/* escapeHtml */.Z)(meta.hardware_label)}#${meta.node_index ?? 0}` : ''}${where} · model ${models} · endpoint <code>${(0,html_escape/* escapeHtml */.Z)(meta.endpoint)}</code> · started ${(0,html_escape/* escapeHtml */.Z)(meta.started_at)}</p>`,
     ];
 }
 function provenanceHtml(document) {
