@@ -4,7 +4,7 @@
 // raw `net` client (the physical ceiling). Prints one JSON line of figures.
 //
 //   node bench/load.mjs --rate 1000 --open 5000 --token-rate 2 [--steady-seconds 3] [--client engine|raw]
-//                       [--tokens N] [--cli dist/cli/index.js] [--hogs N] [--max-lag MS]
+//                       [--tokens N] [--cli dist/cli/index.js] [--hogs N] [--max-lag MS] [--dump FILE]
 //
 // The stage is sized so that `open` streams are in flight once the ramp is over: each request lasts
 // open ÷ rate seconds (tokens ÷ token-rate, unless --tokens is given), and the stage runs that long plus
@@ -13,6 +13,10 @@
 // Dispatch lag = dispatched_at_ms − scheduled_at_ms (the records' own fields). TTFT error = measured
 // (first_token_at_ms − sent_at_ms) − the simulator's (first_token_at_ms − arrived_at_ms), matched by
 // response id: durations, so the two processes' clocks need not agree.
+//
+// --dump FILE: also writes every matched request's timeline (JSON lines: scheduled, dispatched, sent, the
+// server's arrived and first-token-written, first token read; all relative to the schedule's start, in ms)
+// so the requests behind a p99 can be looked at one by one.
 //
 // --hogs N: N CPU-bound child processes (a busy loop each, bounded by the run's length) run beside the
 // simulator and the client, as EXO or any server on the same host uses the CPU: the machine is busy.
@@ -195,6 +199,7 @@ function figures(all, truth) {
   const requestLeg = [];
   const responseLeg = [];
   let matched = 0;
+  const timelines = [];
   // The request whose request leg was longest (where in the schedule it fell, and its connect time).
   let worstRequestLeg = null;
   for (const r of all) {
@@ -213,8 +218,20 @@ function figures(all, truth) {
         connect_ms: r.sent_at_ms - r.dispatched_at_ms,
       };
     responseLeg.push(r.first_token_at_ms - t.first_token_at_ms);
+    if (flags.dump)
+      timelines.push({
+        steady: r.scheduled_at_ms >= steadyFromMs,
+        scheduled: r.scheduled_at_ms - startMs,
+        lag: r.dispatched_at_ms - r.scheduled_at_ms,
+        connect: r.sent_at_ms - r.dispatched_at_ms,
+        request_leg: t.arrived_at_ms - r.sent_at_ms,
+        server_ttft: t.first_token_at_ms - t.arrived_at_ms,
+        response_leg: r.first_token_at_ms - t.first_token_at_ms,
+        error: error,
+      });
     if (r.scheduled_at_ms >= steadyFromMs) ttftErrorsSteady.push(error);
   }
+  if (flags.dump) writeFileSync(flags.dump, timelines.map((t) => JSON.stringify(t)).join('\n') + '\n');
   const ok = all.filter((r) => r.ok).length;
   const tokenEvents = all.reduce((sum, r) => sum + (r.token_chunks ?? 0), 0);
   const windowS = (Math.max(...all.map((r) => r.ended_at_ms)) - startMs) / 1000;

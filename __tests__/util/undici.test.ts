@@ -1,11 +1,13 @@
 /**
- * src/util/undici.ts loads undici's Agent and request() from their own modules (not undici's index, which
- * loads all of undici). They must be undici's own, and request() must behave as the index's does.
+ * src/util/undici.ts loads undici's Agent from its own module (not undici's index, which loads all of
+ * undici). It must be undici's own, and carry a run's requests when `EXO_BENCH_HTTP_CLIENT=undici`
+ * selects it (through the same httpRequest the lean client serves).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as undici from 'undici';
-import { Agent, request } from '../../src/util/undici.js';
+import { Agent } from '../../src/util/undici.js';
+import { httpRequest } from '../../src/stream/index.js';
 
 describe('undici loaded module by module', () => {
   let server: Server;
@@ -37,22 +39,16 @@ describe('undici loaded module by module', () => {
     void agent.close();
   });
 
-  it('sends what the index request() sends: method, path with its query, body; gives status and body', async () => {
+  it('carries a control-plane call: method, path with its query, body; status and body back', async () => {
     const dispatcher = new Agent();
     try {
-      const ours = await request(`${origin}/v1/models?x=1`, { method: 'POST', body: 'hi', dispatcher });
-      expect(ours.statusCode).toBe(201);
-      expect(await ours.body.json()).toEqual({ ok: true });
-      const theirs = await undici.request(`${origin}/v1/models?x=1`, {
-        method: 'POST',
-        body: 'hi',
-        dispatcher,
-      });
-      await theirs.body.text();
-      const plain = await request(new URL(`${origin}/state`), { method: 'GET', dispatcher });
-      await plain.body.text();
+      const response = await httpRequest(`${origin}/v1/models?x=1`, { method: 'POST', body: 'hi', dispatcher });
+      expect(response.statusCode).toBe(201);
+      expect(response.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(await response.body.text())).toEqual({ ok: true });
+      const plain = await httpRequest(new URL(`${origin}/state`), { dispatcher });
+      expect(await plain.body.text()).toBe('{"ok":true}');
       expect(seen).toEqual([
-        { method: 'POST', url: '/v1/models?x=1', body: 'hi' },
         { method: 'POST', url: '/v1/models?x=1', body: 'hi' },
         { method: 'GET', url: '/state', body: '' },
       ]);

@@ -7,8 +7,7 @@
  * secondaries poll (it is Running then, on any EXO version), and closes it before the start; every
  * node reads the same number.
  */
-import { request } from '../util/undici.js';
-import type { Agent } from 'undici';
+import { httpRequest, type StreamDispatcher } from '../stream/index.js';
 import { ClusterError } from '../core/errors.js';
 import type { ClusterContext } from './orchestrate.js';
 
@@ -92,7 +91,7 @@ export interface BeaconTarget {
   /** The model of the run's first instance. */
   model: string;
   headers: Record<string, string>;
-  dispatcher: Agent;
+  dispatcher: StreamDispatcher;
 }
 
 /**
@@ -114,7 +113,7 @@ export async function publishStageStart(
   const close = new AbortController();
   const signal = context.signal ? AbortSignal.any([context.signal, close.signal]) : close.signal;
   // EXO's bench endpoint bans EOS: the beacon cannot end by itself before it is closed.
-  const sent = request(`${target.baseUrl}/bench/chat/completions`, {
+  const sent = httpRequest(`${target.baseUrl}/bench/chat/completions`, {
     method: 'POST',
     dispatcher: target.dispatcher,
     headers: { ...target.headers, 'content-type': 'application/json' },
@@ -128,7 +127,7 @@ export async function publishStageStart(
   }).then(
     async (response) => {
       // Read until closed: the body is discarded, only the task in /state matters.
-      for await (const chunk of response.body) void chunk;
+      await response.body.done();
       return response.statusCode;
     },
     (error: unknown) => (close.signal.aborted ? 0 : Promise.reject(error)),

@@ -1,9 +1,8 @@
 /**
- * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over undici. It speaks JSON
+ * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over the lean HTTP/1.1 client (src/stream). It speaks JSON
  * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
  */
-import type { Dispatcher } from 'undici';
-import { Agent, request } from '../util/undici.js';
+import { Http1Dispatcher, httpRequest, type HttpResponse, type StreamDispatcher } from '../stream/index.js';
 import { ClusterError } from '../core/errors.js';
 
 /** How much of an error body goes into a message: enough to read, never a whole page. */
@@ -55,8 +54,8 @@ export function excerptErrorBody(body: string): string {
 
 /** Options of an ExoClient. */
 export interface ExoClientOptions {
-  /** Shared with the load so connection limits are set in one place; a private Agent otherwise. */
-  dispatcher?: Dispatcher;
+  /** The run's control-plane HTTP client; a private lean client (src/stream/http1.ts) otherwise. */
+  dispatcher?: StreamDispatcher;
   /** Deadline of one control-plane call (headers and body), milliseconds. */
   callTimeoutMs?: number;
 }
@@ -74,12 +73,12 @@ export interface InstancePreview {
 /** Talks to one EXO node's API. */
 export class ExoClient {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: StreamDispatcher;
   private readonly callTimeoutMs: number;
 
   constructor(baseUrl: string, options: ExoClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000 });
+    this.dispatcher = options.dispatcher ?? new Http1Dispatcher({ keepAliveTimeoutMs: 4_000 });
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
   }
 
@@ -161,10 +160,10 @@ export class ExoClient {
     signal?: AbortSignal,
   ): Promise<unknown> {
     const url = `${this.baseUrl}${path}`;
-    // undici 7's request() never follows redirects (that takes an explicit interceptor).
-    let response: Dispatcher.ResponseData<unknown>;
+    // Redirects are not followed (nor were they with undici's request()).
+    let response: HttpResponse;
     try {
-      response = await request(url, {
+      response = await httpRequest(url, {
         method,
         dispatcher: this.dispatcher,
         headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },

@@ -3,7 +3,7 @@
  * instances (primary) or wait for the primary's (secondary); choose whose `/state` the snapshots poll
  * and start them; and, on a secondary, wait for the primary to finish.
  */
-import type { Agent } from 'undici';
+import type { StreamDispatcher } from '../stream/index.js';
 import type { BenchConfig } from '../config/types.js';
 import type { ClusterError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
@@ -58,7 +58,7 @@ async function chooseStatePollTarget(
   view: ClusterView,
   ownNodeId: string,
   apiUrl: string,
-  dispatcher: Agent,
+  dispatcher: StreamDispatcher,
   signal: AbortSignal | undefined,
   logger: Logger,
   policy: 'auto' | 'self',
@@ -166,7 +166,7 @@ export async function startClusterSnapshots(
   context: ClusterContext & { resetWatch: StateResetWatch },
   cluster: ClusterPhaseState & { view: ClusterView; nodeId: string },
   pollResets: StateResetWatch,
-  dispatcher: Agent,
+  dispatcher: StreamDispatcher,
   onStateReset: (error: ClusterError) => void,
 ): Promise<ClusterWatch> {
   const { logger } = context;

@@ -15,8 +15,7 @@
  * A server that reports no `prompt_tokens` ends the search at once: the stage uses the estimate and is
  * flagged `estimate` (approximate).
  */
-import type { Dispatcher } from 'undici';
-import { request } from '../util/undici.js';
+import { httpRequest, type StreamDispatcher } from '../stream/index.js';
 import type { Count } from '../metrics/stats.js';
 import {
   composePrompt,
@@ -340,7 +339,7 @@ export function uncalibratedPrompt(
 
 /** Where and how probes are sent: the load's own endpoint, not streamed, one output token. */
 export interface HttpProbeOptions {
-  dispatcher: Dispatcher;
+  dispatcher: StreamDispatcher;
   origin: string;
   /** The chat path of the load (`/v1/chat/completions` or EXO's `/bench/chat/completions`). */
   path: string;
@@ -356,7 +355,7 @@ export interface HttpProbeOptions {
  */
 export function httpPromptProbe(options: HttpProbeOptions, model: string): PromptProbe {
   return async (content) => {
-    const response = await request(`${options.origin}${options.path}`, {
+    const response = await httpRequest(`${options.origin}${options.path}`, {
       method: 'POST',
       dispatcher: options.dispatcher,
       headers: { ...options.headers, accept: 'application/json' },

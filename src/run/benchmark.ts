@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Agent } from '../util/undici.js';
 import { ExoClient } from '../cluster/client.js';
 import {
   deleteInstances,
@@ -157,10 +156,10 @@ interface NodeRun {
   runAbort: AbortController;
   paths: OutputPaths;
   requestsFile: JsonlWriter;
-  /** The control plane's HTTP client: EXO's API, readiness, beacons, calibration. */
-  dispatcher: Agent;
-  /** What the stages' streamed requests go through (the lean HTTP/1.1 client; see loadDispatcherFor). */
-  loadDispatcher: StreamDispatcher & { close(): Promise<void> };
+  /** The control plane's HTTP client: EXO's API, readiness, beacons, calibration (see dispatchersFor). */
+  dispatcher: ClosableDispatcher;
+  /** What the stages' streamed requests go through (see dispatchersFor). */
+  loadDispatcher: ClosableDispatcher;
   context: ClusterContext & { resetWatch: StateResetWatch };
   /** Resets seen by the snapshots' own state reads (when they poll another node). */
   pollResets: StateResetWatch;
@@ -198,7 +197,7 @@ export async function runNode(
   ports: NodeRunPorts,
   signal?: AbortSignal,
 ): Promise<NodeRunOutcome> {
-  const run = openRun(loaded, options, ports, signal);
+  const run = await openRun(loaded, options, ports, signal);
   let failure: ExoBenchError | Error | undefined;
   try {
     const share = loadShare(loaded.config, options);
@@ -237,26 +236,19 @@ export async function runNode(
 const EVENT_LOOP_SAMPLE_MS = 5;
 
 /** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
-function openRun(
+async function openRun(
   loaded: LoadedConfig,
   options: NodeRunOptions,
   ports: NodeRunPorts,
   signal: AbortSignal | undefined,
-): NodeRun {
+): Promise<NodeRun> {
   const { logger } = ports;
   const clock = options.clock ?? systemClock;
   mkdirSync(options.outputDir, { recursive: true });
   const paths = outputPaths(options.outputDir);
   writeFileSync(paths.requests, '');
   const requestsFile = new JsonlWriter(paths.requests);
-  // One dispatcher for everything: no hidden cap on connections (a Pool per origin, unlimited).
-  const dispatcher = new Agent({
-    connections: null,
-    pipelining: 1,
-    keepAliveTimeout: 10_000,
-    connect: { timeout: 30_000 },
-  });
-  const loadDispatcher = loadDispatcherFor(options.env ?? process.env, dispatcher);
+  const { dispatcher, loadDispatcher } = await dispatchersFor(options.env ?? process.env);
   // Aborted by SIGINT/SIGTERM, or by the run itself when the cluster loses its instances mid-stage.
   const runAbort = new AbortController();
   const context: ClusterContext & { resetWatch: StateResetWatch } = {
@@ -297,12 +289,31 @@ function openRun(
   };
 }
 
+/** An HTTP client a run owns and closes at its end. */
+type ClosableDispatcher = StreamDispatcher & { close(): Promise<void> };
+
 /**
- * The stages' HTTP client: the lean HTTP/1.1 dispatcher (src/stream/http1.ts), or with
- * `EXO_BENCH_HTTP_CLIENT=undici` the control plane's undici Agent (for before/after comparisons in bench/).
+ * The run's HTTP clients. By default one lean HTTP/1.1 dispatcher (src/stream/http1.ts) carries both the
+ * control plane and the stages' streamed requests: no cap on connections, idle keep-alive sockets reused
+ * per origin. `EXO_BENCH_HTTP_CLIENT=undici` puts both on one undici `Agent` instead (for before/after
+ * comparisons in bench/), loaded only then: undici parses with llhttp in WebAssembly, which V8 tiers up
+ * to its optimising compiler in every run that loads it (≈ 0.13 s of CPU, bench/README.md).
  */
-function loadDispatcherFor(env: NodeJS.ProcessEnv, agent: Agent): NodeRun['loadDispatcher'] {
-  return env.EXO_BENCH_HTTP_CLIENT === 'undici' ? agent : new Http1Dispatcher();
+async function dispatchersFor(
+  env: NodeJS.ProcessEnv,
+): Promise<{ dispatcher: ClosableDispatcher; loadDispatcher: ClosableDispatcher }> {
+  if (env.EXO_BENCH_HTTP_CLIENT === 'undici') {
+    const { Agent } = await import('../util/undici.js');
+    const agent = new Agent({
+      connections: null,
+      pipelining: 1,
+      keepAliveTimeout: 10_000,
+      connect: { timeout: 30_000 },
+    });
+    return { dispatcher: agent, loadDispatcher: agent };
+  }
+  const lean = new Http1Dispatcher({ connectTimeoutMs: 30_000 });
+  return { dispatcher: lean, loadDispatcher: lean };
 }
 
 /** Resolves the target and waits for it: an OpenAI server's readiness, or the EXO cluster phase. */

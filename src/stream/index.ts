@@ -15,3 +15,5 @@ export type {
   StreamDispatchHandler,
   StreamDispatchOptions,
 } from './http1.js';
+export { httpRequest, MAX_RESPONSE_BODY_BYTES } from './request.js';
+export type { HttpRequestOptions, HttpResponse, HttpResponseBody } from './request.js';

@@ -3,8 +3,7 @@
  * the config's `timeout_seconds`. Servers answer 503 while loading (llama.cpp) or refuse connections
  * while starting (vLLM): both are waited out. 401/403 end the wait at once with an auth error.
  */
-import type { Dispatcher } from 'undici';
-import { request } from '../util/undici.js';
+import { httpRequest, type StreamDispatcher } from '../stream/index.js';
 import type { Logger } from '../core/ports.js';
 import { formatDuration, throwIfAborted, type Clock } from '../util/clock.js';
 import { pollUntil } from '../util/poll.js';
@@ -12,7 +11,7 @@ import { TargetError, type ResolvedTarget } from './target.js';
 
 /** What the wait needs. */
 export interface ReadinessContext {
-  dispatcher: Dispatcher;
+  dispatcher: StreamDispatcher;
   clock: Clock;
   logger: Logger;
   signal?: AbortSignal;
@@ -41,7 +40,7 @@ type Attempt =
 
 async function attempt(target: ResolvedTarget, context: ReadinessContext, url: string): Promise<Attempt> {
   try {
-    const response = await request(url, {
+    const response = await httpRequest(url, {
       method: 'GET',
       dispatcher: context.dispatcher,
       headers: { ...target.headers, accept: 'application/json' },
