@@ -74,6 +74,19 @@ stages: [{ name: s, prompt_length: 16, generation_length: 2, time_between_reques
     for (const bundle of ['main', 'post', 'cli'])
       expect(read(`dist/${bundle}/licenses.txt`).length).toBeGreaterThan(100);
   });
+
+  it("each bundle's licences name the packages of all its chunks, the lazily loaded ones included", () => {
+    // scripts/build.mjs writes them from webpack's stats; ncc's --license kept only the last chunk's.
+    const expected: Record<string, string[]> = {
+      main: ['@actions/artifact', '@actions/core', '@actions/github', 'undici', 'yaml'],
+      post: ['@actions/artifact', '@actions/core', 'undici'],
+      cli: ['undici', 'yaml'],
+    };
+    for (const [bundle, names] of Object.entries(expected)) {
+      for (const name of names)
+        expect(read(`dist/${bundle}/licenses.txt`)).toMatch(new RegExp(`(^|\n\n)${name}\n`));
+    }
+  });
 });
 
 describe('Marketplace metadata (action.yml)', () => {
