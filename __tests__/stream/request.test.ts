@@ -97,7 +97,11 @@ describe('httpRequest', () => {
       expect(await chunked.body.text()).toBe(Array.from({ length: 50 }, (_, i) => `part ${i};`).join(''));
       const missing = await httpRequest(new URL(`${server.origin}/missing`), { dispatcher });
       expect(missing.statusCode).toBe(404);
-      expect(JSON.parse(await missing.body.text())).toEqual({ detail: 'no such key', method: 'GET', body: '' });
+      expect(JSON.parse(await missing.body.text())).toEqual({
+        detail: 'no such key',
+        method: 'GET',
+        body: '',
+      });
     } finally {
       await server.close();
     }
@@ -224,5 +228,32 @@ describe('httpRequest', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('a byte order mark before a JSON body is dropped, as undici did', async () => {
+    const server = await httpServer((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('\ufeff{"id":"n1"}');
+    });
+    try {
+      const response = await httpRequest(`${server.origin}/node_id`, { dispatcher });
+      expect(JSON.parse(await response.body.text())).toEqual({ id: 'n1' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a dispatcher that throws instead of reporting rejects the call, and leaves no abort listener', async () => {
+    const abort = new AbortController();
+    const throwing = {
+      dispatch(): boolean {
+        throw new TypeError('invalid options');
+      },
+    };
+    await expect(
+      httpRequest('http://127.0.0.1:9/state', { dispatcher: throwing, signal: abort.signal }),
+    ).rejects.toThrow('invalid options');
+    // Aborting afterwards reaches no handler (nothing left to fail twice).
+    expect(() => abort.abort()).not.toThrow();
   });
 });

@@ -70,18 +70,23 @@ export function httpRequest(url: string | URL, options: HttpRequestOptions): Pro
       return;
     }
     const call = new ControlCall(options.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES, resolve, reject, signal);
-    options.dispatcher.dispatch(
-      {
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: options.method ?? 'GET',
-        headers: options.headers ?? {},
-        body: options.body ?? '',
-        ...(options.headersTimeout !== undefined ? { headersTimeout: options.headersTimeout } : {}),
-        ...(options.bodyTimeout !== undefined ? { bodyTimeout: options.bodyTimeout } : {}),
-      },
-      call,
-    );
+    try {
+      options.dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: options.method ?? 'GET',
+          headers: options.headers ?? {},
+          body: options.body ?? '',
+          ...(options.headersTimeout !== undefined ? { headersTimeout: options.headersTimeout } : {}),
+          ...(options.bodyTimeout !== undefined ? { bodyTimeout: options.bodyTimeout } : {}),
+        },
+        call,
+      );
+    } catch (error) {
+      // A dispatcher that throws instead of reporting to the handler (undici on some invalid options).
+      call.fail(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }
 
@@ -134,7 +139,10 @@ class ControlCall implements StreamDispatchHandler, HttpResponseBody {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBodyBytes) {
       controller.abort(
-        new Http1Error('UND_ERR_RES_EXCEEDED_MAX_SIZE', `response body larger than ${this.maxBodyBytes} bytes`),
+        new Http1Error(
+          'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+          `response body larger than ${this.maxBodyBytes} bytes`,
+        ),
       );
       return;
     }
@@ -151,7 +159,14 @@ class ControlCall implements StreamDispatchHandler, HttpResponseBody {
 
   async text(): Promise<string> {
     await this.whenEnded();
-    return Buffer.concat(this.chunks, this.bytes).toString('utf8');
+    const text = Buffer.concat(this.chunks, this.bytes).toString('utf8');
+    // A byte order mark is not text (undici's text() drops it too); JSON.parse would refuse it.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
+  /** Ends the call with `error` when the dispatcher could not take it. */
+  fail(error: Error): void {
+    this.finish(error);
   }
 
   async done(): Promise<void> {
