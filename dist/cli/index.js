@@ -7127,15 +7127,21 @@ function httpRequest(url, options) {
             return;
         }
         const call = new ControlCall(options.maxBodyBytes ?? MAX_RESPONSE_BODY_BYTES, resolve, reject, signal);
-        options.dispatcher.dispatch({
-            origin: target.origin,
-            path: `${target.pathname}${target.search}`,
-            method: options.method ?? 'GET',
-            headers: options.headers ?? {},
-            body: options.body ?? '',
-            ...(options.headersTimeout !== undefined ? { headersTimeout: options.headersTimeout } : {}),
-            ...(options.bodyTimeout !== undefined ? { bodyTimeout: options.bodyTimeout } : {}),
-        }, call);
+        try {
+            options.dispatcher.dispatch({
+                origin: target.origin,
+                path: `${target.pathname}${target.search}`,
+                method: options.method ?? 'GET',
+                headers: options.headers ?? {},
+                body: options.body ?? '',
+                ...(options.headersTimeout !== undefined ? { headersTimeout: options.headersTimeout } : {}),
+                ...(options.bodyTimeout !== undefined ? { bodyTimeout: options.bodyTimeout } : {}),
+            }, call);
+        }
+        catch (error) {
+            // A dispatcher that throws instead of reporting to the handler (undici on some invalid options).
+            call.fail(error instanceof Error ? error : new Error(String(error)));
+        }
     });
 }
 /** The signal's reason when it is an error (a DOMException from another realm included), else a generic one. */
@@ -7201,7 +7207,13 @@ class ControlCall {
     }
     async text() {
         await this.whenEnded();
-        return external_node_buffer_.Buffer.concat(this.chunks, this.bytes).toString('utf8');
+        const text = external_node_buffer_.Buffer.concat(this.chunks, this.bytes).toString('utf8');
+        // A byte order mark is not text (undici's text() drops it too); JSON.parse would refuse it.
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    }
+    /** Ends the call with `error` when the dispatcher could not take it. */
+    fail(error) {
+        this.finish(error);
     }
     async done() {
         // Nothing reads the bytes: stop keeping them (what came so far is dropped too).
