@@ -42,7 +42,11 @@ describe('undici loaded module by module', () => {
   it('carries a control-plane call: method, path with its query, body; status and body back', async () => {
     const dispatcher = new Agent();
     try {
-      const response = await httpRequest(`${origin}/v1/models?x=1`, { method: 'POST', body: 'hi', dispatcher });
+      const response = await httpRequest(`${origin}/v1/models?x=1`, {
+        method: 'POST',
+        body: 'hi',
+        dispatcher,
+      });
       expect(response.statusCode).toBe(201);
       expect(response.headers['content-type']).toBe('application/json');
       expect(JSON.parse(await response.body.text())).toEqual({ ok: true });

@@ -1,6 +1,7 @@
 /**
- * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over the lean HTTP/1.1 client (src/stream). It speaks JSON
- * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
+ * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over the lean HTTP/1.1
+ * client of src/stream. It speaks JSON only; waiting, retrying and deciding live in orchestrate.ts.
+ * Redirects are never followed.
  */
 import { Http1Dispatcher, httpRequest, type HttpResponse, type StreamDispatcher } from '../stream/index.js';
 import { ClusterError } from '../core/errors.js';
