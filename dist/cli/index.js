@@ -13,8 +13,9 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony import */ var _stream_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9046);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4697);
 /**
- * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over the lean HTTP/1.1 client (src/stream). It speaks JSON
- * only; waiting, retrying and deciding live in orchestrate.ts. Redirects are never followed.
+ * A small client for EXO's cluster API (../shared/exo-api.md sections 2-4), over the lean HTTP/1.1
+ * client of src/stream. It speaks JSON only; waiting, retrying and deciding live in orchestrate.ts.
+ * Redirects are never followed.
  */
 
 
