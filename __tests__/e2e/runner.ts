@@ -21,7 +21,7 @@ export const DIST_DIR = resolve(process.env.EXO_BENCH_E2E_DIST ?? join(REPO_ROOT
 /** Which bundle a step runs. */
 export type StepKind = 'main' | 'post';
 
-const BUNDLES: Record<StepKind, string> = {
+export const BUNDLES: Record<StepKind, string> = {
   main: join(DIST_DIR, 'main', 'index.js'),
   post: join(DIST_DIR, 'post', 'index.js'),
 };

@@ -1,12 +1,16 @@
 /**
- * The action's main step. The entry only calls run(); run() catches everything, publishes what it has
- * (summary, every output, artifact) and only then fails the step, once.
+ * The action's main step. The entry turns V8's memory reducer off (src/util/heap.ts: before the engine's
+ * code is loaded, which is why the rest is imported here, not above) and only calls run(); run()
+ * catches everything, publishes what it has (summary, every output, artifact) and only then fails the
+ * step, once.
  */
-import * as core from '@actions/core';
-import { runMainStep } from './modes.js';
+import { disableMemoryReducer } from '../util/heap.js';
+
+disableMemoryReducer();
 
 /** Runs the main step; never throws. */
 export async function run(): Promise<void> {
+  const [core, { runMainStep }] = await Promise.all([import('@actions/core'), import('./modes.js')]);
   const failure = await runMainStep();
   if (!failure) return;
   if (failure.annotated) {

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `exo-bench` command's entry: it only calls runCli (src/cli/run.ts) and sets the exit code.
+ * The `exo-bench` command's entry: it turns V8's memory reducer off (src/util/heap.ts: before the engine's
+ * code is loaded, which is why the rest is imported here, not above), then calls runCli
+ * (src/cli/run.ts) and sets the exit code.
  */
-import { processStreams } from './logger.js';
-import { runCli } from './run.js';
+import { disableMemoryReducer } from '../util/heap.js';
 
-void runCli(process.argv.slice(2), processStreams, process.env).then((code) => {
-  process.exitCode = code;
-});
+disableMemoryReducer();
+void Promise.all([import('./run.js'), import('./logger.js')]).then(
+  async ([{ runCli }, { processStreams }]) => {
+    process.exitCode = await runCli(process.argv.slice(2), processStreams, process.env);
+  },
+);
