@@ -5,8 +5,9 @@
  * The flag only works when it is set before the engine's code is loaded, so the entries are small and
  * import the engine after setting it.
  *
- * The control loads the same bundle's chunks without the flag and must show the reduce GCs, so a V8
- * that stopped doing them (or renamed the trace line) fails here instead of passing vacuously.
+ * The control loads the same bundle's chunks without the flag and, on Node 20, must show the reduce
+ * GCs, so a V8 that stopped doing them there (or renamed the trace line) fails here instead of passing
+ * vacuously.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -68,7 +69,11 @@ describe('the memory reducer in the built bundles', () => {
       ]);
       expect(withEntry).toMatch(/Scavenge|Mark-Compact/); // --trace-gc reached the process
       expect(withEntry.match(REDUCE) ?? []).toHaveLength(0);
-      expect((control.match(REDUCE) ?? []).length).toBeGreaterThan(0);
+      // Node 20's V8 (11.x) runs the reduce GCs on this heap within the window: the control proves the
+      // check can see them. Node 24's V8 (13.x) ran none in 13 s for the same chunks (measured), so there
+      // the control has nothing to show and only the entry's side is checked.
+      if (Number(process.versions.v8.split('.')[0]) <= 11)
+        expect((control.match(REDUCE) ?? []).length).toBeGreaterThan(0);
     },
     WATCH_MS + 20_000,
   );
