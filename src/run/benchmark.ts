@@ -5,7 +5,6 @@
  * folder, on every path, and returns a verdict instead of throwing.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { ExoClient } from '../cluster/client.js';
 import {
   deleteInstances,
@@ -81,6 +80,7 @@ import { buildResultsDocument, stageResults } from '../report/results-document.j
 import { clientCpuUsage, markCpu, type CpuMark } from '../results/client-cpu.js';
 import { resolveTarget, waitForOpenAiServer, type ResolvedTarget } from '../target/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import { LoopDelayMonitor } from '../util/loop-delay.js';
 import { SecretRedactor, urlPassword } from '../util/redact.js';
 import { evaluateGates, type BaselineInput } from '../verdict/index.js';
 import { METRICS, type MetricDefinition } from '../metrics/catalog.js';
@@ -168,7 +168,7 @@ interface NodeRun {
   cpuAtStart: CpuMark;
   deadlineMs: number;
   secrets: SecretRedactor;
-  loopDelay: IntervalHistogram;
+  loopDelay: LoopDelayMonitor;
   cluster: ClusterPhaseState;
   target?: ResolvedTarget;
   stages: StageResults[];
@@ -224,17 +224,6 @@ export async function runNode(
   return writeReports(run.paths, run.options.outputDir, judgeRun(run, failure), run.allRecords);
 }
 
-/**
- * Period of the event-loop delay monitor's timer (ms): each tick records how late it fired. At 1 ms the
- * monitor alone cost ~27 ms of CPU per second (a wake-up per millisecond: 0.25–0.3 s of a light 11 s
- * stage, more than a quarter of the client's CPU there, issue #17); at 5 ms it costs a fifth of that and
- * still gives 200 samples a second, so a stage of half a second is judged on a p99 (MIN_P99_SAMPLES).
- * A stall of the loop is seen by the tick due during it either way; what a coarser tick changes is the
- * weight of one stall among the samples (one late tick among 200 a second instead of 1,000), which makes
- * the p99 bound stricter for rare stalls, never laxer.
- */
-const EVENT_LOOP_SAMPLE_MS = 5;
-
 /** Opens the run: the output folder and requests.jsonl, one HTTP dispatcher, the cluster context. */
 async function openRun(
   loaded: LoadedConfig,
@@ -281,7 +270,7 @@ async function openRun(
     cpuAtStart: markCpu(),
     deadlineMs: startedAtMs + options.timeoutSeconds * 1000,
     secrets,
-    loopDelay: monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS }),
+    loopDelay: new LoopDelayMonitor(),
     cluster: { placedIds: [], instances: [], downloads: new DownloadTracker() },
     stages: [],
     allRecords: [],
@@ -1171,8 +1160,7 @@ function judgeRun(run: NodeRun, failure: ExoBenchError | Error | undefined): Res
     .filter((stage) => !stage.config.warmup && !stage.config.search)
     .map((stage) => stage.name);
   const runRecords = run.allRecords.filter((record) => runStages.includes(record.stage));
-  const eventLoopP99Ms = loopDelay.count > 0 ? loopDelay.percentile(99) / 1e6 : null;
-  const validity = judgeValidity(loaded.config, stages, eventLoopP99Ms, loopDelay.count);
+  const validity = judgeValidity(loaded.config, stages, loopDelay.percentileMs(99), loopDelay.sampleCount);
   // A shared stage this node began late was not sent on the one schedule.
   const lateReasons = run.shared ? scheduleReasons(run.shared.facts) : [];
   if (lateReasons.length > 0) {
