@@ -382,7 +382,7 @@ function disableMemoryReducer() {
  */
 
 disableMemoryReducer();
-void Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(793)]).then(__nccwpck_require__.bind(__nccwpck_require__, 793)), __nccwpck_require__.e(/* import() */ 280).then(__nccwpck_require__.bind(__nccwpck_require__, 2280))]).then(async ([{ runCli }, { processStreams }]) => {
+void Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(968)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9968)), __nccwpck_require__.e(/* import() */ 280).then(__nccwpck_require__.bind(__nccwpck_require__, 2280))]).then(async ([{ runCli }, { processStreams }]) => {
     process.exitCode = await runCli(process.argv.slice(2), processStreams, process.env);
 });
 
