@@ -594,8 +594,8 @@ export interface Validity {
   /** The config's max_dispatch_lag_p99_ms (ms). */
   max_dispatch_lag_p99_ms: number;
   /**
-   * The load generator's event-loop delay p99 during the stages (ms), sampled by a timer every 5 ms
-   * (how late each tick fired); null when it was not measured.
+   * The load generator's event-loop delay p99 during the stages (ms), sampled by a timer every 20 ms
+   * (how late each tick ran, to within a millisecond); null when it was not measured.
    */
   event_loop_delay_p99_ms: number | null;
   /** The bound of the event-loop delay p99: 4 × max_dispatch_lag_p99_ms (ms). */
