@@ -3117,19 +3117,14 @@ class LoopDelayMonitor {
     get sampleCount() {
         return this.samples.count;
     }
-    /** The `percentile`th (0–100) delay, ms; null before the first sample. */
+    /**
+     * The `percentile`th (0–100; 100 is the largest) delay, ms; null before the first sample. A tick that
+     * ran early (libuv counts whole milliseconds) was not late.
+     */
     percentileMs(percentile) {
-        return this.delayMs(() => this.samples.percentile(percentile));
-    }
-    /** The largest delay sampled, ms; null before the first sample. */
-    get maxMs() {
-        return this.delayMs(() => this.samples.max);
-    }
-    /** An interval (ns) as a delay (ms): a tick that ran early (libuv counts whole ms) was not late. */
-    delayMs(intervalNs) {
         if (this.samples.count === 0)
             return null;
-        return Math.max(0, intervalNs() / 1e6 - this.periodMs);
+        return Math.max(0, this.samples.percentile(percentile) / 1e6 - this.periodMs);
     }
 }
 
